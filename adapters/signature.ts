@@ -1,0 +1,36 @@
+/**
+ * Request signing of the gateway wire protocol (SPEC §7):
+ * `X-Certmonitor-Signature: v1=<hex HMAC-SHA256(secret, timestamp + "." + rawBody)>`.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+export const HEADER_KEY_ID = 'x-certmonitor-key-id';
+export const HEADER_TIMESTAMP = 'x-certmonitor-timestamp';
+export const HEADER_SIGNATURE = 'x-certmonitor-signature';
+
+/** Computes the `v1=…` signature value for a raw body at a Unix timestamp (seconds). */
+export function signBody(
+  secret: string | Uint8Array,
+  timestamp: number | string,
+  rawBody: string | Uint8Array,
+): string {
+  const mac = createHmac('sha256', typeof secret === 'string' ? Buffer.from(secret, 'utf8') : secret);
+  mac.update(`${timestamp}.`);
+  mac.update(rawBody);
+  return `v1=${mac.digest('hex')}`;
+}
+
+/** Compares a received signature with the expected one in constant time (no early exit on length). */
+export function signatureMatches(expected: string, received: string): boolean {
+  const a = Buffer.from(expected, 'utf8');
+  const b = Buffer.from(received, 'utf8');
+  // Compare equal-length buffers always, so the time taken does not reveal the expected length.
+  const padded = Buffer.alloc(a.length);
+  b.copy(padded, 0, 0, Math.min(a.length, b.length));
+  return timingSafeEqual(a, padded) && a.length === b.length;
+}
+
+/** Reads a secret file's content the way the protocol defines it: surrounding whitespace trimmed, UTF-8. */
+export function secretFromFileContent(content: string): string {
+  return content.trim();
+}

@@ -1,0 +1,100 @@
+/**
+ * The narrow interfaces between the check pipeline and the outside world. One adapter per backend
+ * implements each (directory, S3, SSM; directory or S3 state; HTTP gateway forwarder), as AWS
+ * Powertools does with its providers. The pipeline itself stays runtime-neutral.
+ */
+import type { ApplianceState, LogEntry, Notification, SourceResult, Status } from '../core/types.ts';
+
+/** One appliance's entry in the `fleet.json` inventory (SPEC §8). */
+export interface InventoryEntry {
+  readonly address?: string;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly thresholdDays?: number;
+  readonly repeatHours?: number;
+}
+
+/** The parsed `fleet.json` inventory. */
+export interface Inventory {
+  readonly appliances: Readonly<Record<string, InventoryEntry>>;
+}
+
+/** Where certificates come from: a directory, an S3 prefix or an SSM path. */
+export interface CertificateSource {
+  /** Human-readable location, safe to log (no credentials). */
+  readonly description: string;
+  /** The inventory at the prefix, or undefined when there is none. Throws on a corrupt inventory. */
+  readInventory(): Promise<Inventory | undefined>;
+  /** Every appliance name that has a certificate, discovered by listing (paginated to the end), streamed. */
+  listAppliances(): AsyncIterable<string>;
+  /** The bytes of one appliance's `server.pem`; never throws (failures become `unavailable`). */
+  fetch(appliance: string): Promise<SourceResult>;
+}
+
+/** A loaded state record, with the version token needed for a conditional write. */
+export interface LoadedState {
+  readonly state?: ApplianceState;
+  /** Opaque version (an ETag for S3); undefined when no record exists yet. */
+  readonly version?: string;
+  /** Set when a record existed but could not be read; the pipeline treats it as first sight and warns. */
+  readonly corrupt?: string;
+}
+
+/** Per-appliance state between runs. */
+export interface StateStore {
+  readonly description: string;
+  load(appliance: string): Promise<LoadedState>;
+  /**
+   * Writes the state only if the stored version is still `expectedVersion` (undefined: only if absent).
+   * Throws {@link StateConflictError} when another run wrote first.
+   */
+  save(appliance: string, state: ApplianceState, expectedVersion: string | undefined): Promise<void>;
+}
+
+/** Raised by {@link StateStore.save} when a conditional write loses a race. */
+export class StateConflictError extends Error {
+  constructor(
+    readonly appliance: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`state of appliance ${appliance} was changed by another run`, options);
+    this.name = 'StateConflictError';
+  }
+}
+
+/** The gateway's answer for one trap host (SPEC §7). */
+export interface TrapResult {
+  readonly host: string;
+  readonly ok: boolean;
+  readonly error?: string;
+}
+
+/** The outcome of forwarding one notification. */
+export interface DeliveryResult {
+  readonly id: string;
+  /** True when the gateway accepted it and every trap host it had to reach was reached (or it was a duplicate). */
+  readonly delivered: boolean;
+  readonly duplicate?: boolean;
+  readonly traps: readonly TrapResult[];
+  readonly syslog?: 'ok' | 'failed';
+  /** Why it was not delivered (gateway unreachable, HTTP status, …), safe to log. */
+  readonly error?: string;
+}
+
+/** Sends notifications to the gateway. Never throws: failures are per-notification results. */
+export interface NotificationForwarder {
+  readonly description: string;
+  forward(batch: readonly Notification[]): Promise<DeliveryResult[]>;
+}
+
+/** Where the pipeline writes catalogue lines (console, structured JSON, …). */
+export interface LogSink {
+  write(entry: LogEntry, context?: Readonly<Record<string, unknown>>): void;
+}
+
+/** What the pipeline did for one appliance: the inspect fields plus the action taken. */
+export interface ApplianceOutcome {
+  readonly appliance: string;
+  readonly status: Status;
+  readonly action: string;
+  readonly [field: string]: unknown;
+}

@@ -1,0 +1,102 @@
+/**
+ * The log message catalogue (SPEC §4). Texts are byte-exact: operators' SIEM rules match them,
+ * including the original daemon's grammar slip "will be expire".
+ */
+
+/** Syslog severity words used in the lunalogs file view and for PRI computation. */
+export type Severity = 'crit' | 'err' | 'warn' | 'info';
+
+/** The word written inside the message body (`{level} : 0 : {text}`). */
+export type Level = 'info' | 'warning' | 'error';
+
+/** One catalogue entry: severity, in-line level, and a template with `{name}` placeholders. */
+export interface CatalogueEntry {
+  readonly sev: Severity;
+  readonly level: Level;
+  readonly template: string;
+}
+
+export const CATALOGUE = {
+  // --- the original certmonitord's lines (SPEC §4, byte-exact) ---
+  started: { sev: 'info', level: 'info', template: 'NTLS certificate expiry monitor started' },
+  configured: {
+    sev: 'info',
+    level: 'info',
+    template:
+      'NTLS certificate expiry monitor is configured to send SNMP trap {D} day(s) before the NTLS certificate expires and on every {H} hour(s)',
+  },
+  shuttingDown: { sev: 'info', level: 'info', template: 'Shutting down NTLS certificate expiry monitor....' },
+  terminated: { sev: 'info', level: 'info', template: 'NTLS certificate expiry monitor terminated' },
+  willExpire: { sev: 'info', level: 'info', template: 'NTLS certificate will be expire on {notAfter}' },
+  trapSent: { sev: 'info', level: 'info', template: 'NTLS certificate expiry SNMP trap sent to trap host {host}' },
+  missing: { sev: 'warn', level: 'warning', template: 'NTLS certificate is missing' },
+  newCertificate: {
+    sev: 'info',
+    level: 'info',
+    template: 'New NTLS certificate detected and the expiry date of this new certificate is {notAfter}',
+  },
+  detachFailed: { sev: 'err', level: 'error', template: 'Failed to detach from console' },
+  consoleMode: { sev: 'info', level: 'info', template: 'NTLS certificate expiry monitor running in console mode' },
+  snmpV3NotConfigured: { sev: 'info', level: 'info', template: 'SNMP v3 trap is not properly configured' },
+  allocFailed: { sev: 'err', level: 'error', template: 'Failed to allocate memory buffers' },
+  trapFailed: {
+    sev: 'err',
+    level: 'error',
+    template: 'Failed to send NTLS certificate expiry SNMP trap to trap host {host}',
+  },
+  crashDumped: { sev: 'crit', level: 'info', template: 'certmonitord CRASH AND BURN! Stack dump saved to {path}' },
+  crashNoDump: { sev: 'crit', level: 'info', template: 'certmonitord CRASH AND BURN and unable to dump the stack!' },
+
+  // --- states the original never logs, in the same style (listed in the README) ---
+  expired: { sev: 'err', level: 'error', template: 'NTLS certificate has expired on {notAfter}' },
+  notYetValid: { sev: 'warn', level: 'warning', template: 'NTLS certificate is not yet valid until {notBefore}' },
+  invalid: { sev: 'err', level: 'error', template: 'NTLS certificate is invalid: {reason}' },
+  unavailable: { sev: 'err', level: 'error', template: 'NTLS certificate could not be read: {reason}' },
+  stateReset: {
+    sev: 'warn',
+    level: 'warning',
+    template: 'NTLS certificate expiry monitor state was unreadable and has been reset: {reason}',
+  },
+  trapCleared: {
+    sev: 'info',
+    level: 'info',
+    template: 'NTLS certificate expiry SNMP clearing trap sent to trap host {host}',
+  },
+  gatewayFailed: {
+    sev: 'err',
+    level: 'error',
+    template: 'Failed to deliver NTLS certificate expiry notification to SNMP gateway {gateway}: {reason}',
+  },
+  requestRejected: {
+    sev: 'warn',
+    level: 'warning',
+    template: 'Rejected NTLS certificate expiry notification request from {peer}: {reason}',
+  },
+  syslogDropped: {
+    sev: 'warn',
+    level: 'warning',
+    template: 'Dropped {count} syslog message(s) for syslog host {sink}',
+  },
+} as const satisfies Record<string, CatalogueEntry>;
+
+/** Names of every catalogue message. */
+export type MessageKey = keyof typeof CATALOGUE;
+
+/** Largest length of one substituted value; longer values are cut and marked with an ellipsis. */
+export const MAX_PARAM_LENGTH = 200;
+
+/**
+ * Makes a value safe to place inside a log line: control characters (CR, LF, NUL, ESC, …) and
+ * Unicode line separators become spaces, and the result is bounded. This is what stops log injection.
+ */
+export function sanitizeLogValue(value: unknown, max = MAX_PARAM_LENGTH): string {
+  const text = String(value).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ');
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** Renders a catalogue message; every parameter passes through {@link sanitizeLogValue}. */
+export function formatMessage(key: MessageKey, params: Readonly<Record<string, string | number>> = {}): string {
+  return CATALOGUE[key].template.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    name in params ? sanitizeLogValue(params[name]) : whole,
+  );
+}

@@ -1,0 +1,124 @@
+/**
+ * Shared contracts of the runtime-neutral core. Every other layer (CLI, Lambda, gateway) speaks these
+ * types; changing one is a change of the project's internal API.
+ */
+import type { Level, MessageKey, Severity } from './catalogue.ts';
+
+/** Status of one appliance's certificate (SPEC §2). */
+export type Status = 'valid' | 'expiring' | 'expired' | 'not_yet_valid' | 'missing' | 'invalid' | 'unavailable';
+
+/** Every status, in the order summaries print them. */
+export const STATUSES: readonly Status[] = [
+  'valid',
+  'expiring',
+  'expired',
+  'not_yet_valid',
+  'invalid',
+  'missing',
+  'unavailable',
+];
+
+/** The fields of one X.509 certificate that certmonitor uses. */
+export interface Certificate {
+  /** The certificate's DER encoding. */
+  readonly der: Uint8Array;
+  readonly notBefore: Date;
+  readonly notAfter: Date;
+  /** Distinguished names in OpenSSL's one-line form, e.g. `C=US, O=Acme, CN=hsm01`. */
+  readonly subject: string;
+  readonly issuer: string;
+  /** Serial number, uppercase hex without separators (as `openssl x509 -serial`). */
+  readonly serialNumber: string;
+  /** `RSA-2048`, `EC P-256`, `EC P-384`, `EC P-521`, `Ed25519`, `Ed448`, or `unknown (OID)`. */
+  readonly keyType: string;
+  /** SHA-256 of the DER, uppercase hex pairs joined by `:`. */
+  readonly fingerprintSha256: string;
+}
+
+/** A certificate file: the first certificate is the NTLS server certificate, the rest its chain. */
+export interface CertificateFile {
+  readonly certificate: Certificate;
+  readonly chain: readonly Certificate[];
+}
+
+/** What a source returned for one appliance (adapters produce this; the core never does I/O). */
+export type SourceResult =
+  | { readonly kind: 'found'; readonly bytes: Uint8Array }
+  | { readonly kind: 'missing' }
+  | { readonly kind: 'unavailable'; readonly reason: string };
+
+/** The evaluation of one appliance at one instant. */
+export interface Evaluation {
+  readonly status: Status;
+  /** Present for valid, expiring, expired and not_yet_valid. */
+  readonly certificate?: Certificate;
+  readonly chain?: readonly Certificate[];
+  /** floor((notAfter − now) / 1000); present with a certificate. */
+  readonly secondsRemaining?: number;
+  /** floor(secondsRemaining / 86400), negative once expired; present with a certificate. */
+  readonly daysRemaining?: number;
+  /** Short, sanitized reason for invalid / unavailable. */
+  readonly error?: string;
+}
+
+/** Alert settings for one appliance (defaults D=30, H=24; the inventory may override per appliance). */
+export interface Settings {
+  readonly thresholdDays: number;
+  readonly repeatHours: number;
+}
+
+/** Default alert settings (SPEC §3). */
+export const DEFAULT_SETTINGS: Settings = { thresholdDays: 30, repeatHours: 24 };
+
+/** Events carried by a gateway notification (SPEC §7). */
+export type NotificationEvent = 'expiring' | 'expired' | 'renewed' | 'not_yet_valid' | 'missing' | 'invalid';
+
+/**
+ * One notification on the wire to the gateway (SPEC §7). `id` is deterministic for the decision that
+ * produced it, so a retried delivery is recognised by the gateway and never traps twice.
+ */
+export interface Notification {
+  readonly id: string;
+  readonly appliance: string;
+  /** Appliance address from the inventory, else `0.0.0.0`. */
+  readonly address: string;
+  readonly event: NotificationEvent;
+  /** ISO 8601 UTC, present when a certificate was read. */
+  readonly notAfter?: string;
+  readonly fingerprintSha256?: string;
+  /** The run's evaluation instant, ISO 8601 UTC. */
+  readonly observedAt: string;
+  /** Days remaining (negative once expired), when a certificate was read. */
+  readonly daysRemaining?: number;
+  /** Short sanitized reason, for `invalid`. */
+  readonly reason?: string;
+}
+
+/**
+ * Per-appliance state kept between runs. Times are evaluation instants (`now` of the run), never the
+ * wall clock, so a replay with the same `now` is exact.
+ */
+export interface ApplianceState {
+  readonly version: 1;
+  /** Fingerprint of the certificate seen last run. */
+  readonly fingerprint?: string;
+  /** notAfter of that certificate, ISO 8601. */
+  readonly notAfter?: string;
+  /** True while a raising trap was delivered for `fingerprint` and not cleared. */
+  readonly alertActive: boolean;
+  /** When the last raising trap for `fingerprint` was delivered (evaluation instant, ISO 8601). */
+  readonly lastAlertAt?: string;
+  /** The last missing / invalid / not_yet_valid report forwarded, to rate-limit them to once per H. */
+  readonly lastProblem?: { readonly event: NotificationEvent; readonly at: string };
+}
+
+/** One log line the core asks its host to write (console, CloudWatch, syslog). */
+export interface LogEntry {
+  readonly key: MessageKey;
+  readonly sev: Severity;
+  readonly level: Level;
+  /** The rendered catalogue text. */
+  readonly text: string;
+  /** The appliance the line is about; absent for process lifecycle lines. */
+  readonly appliance?: string;
+}
