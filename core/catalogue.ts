@@ -77,6 +77,13 @@ export const CATALOGUE = {
     level: 'warning',
     template: 'Dropped {count} syslog message(s) for syslog host {sink}',
   },
+  stateConflict: {
+    sev: 'warn',
+    level: 'warning',
+    template: 'NTLS certificate expiry monitor state was changed by another run and was not updated: {reason}',
+  },
+  checkFailed: { sev: 'err', level: 'error', template: 'NTLS certificate check failed: {reason}' },
+  nameRejected: { sev: 'warn', level: 'warning', template: 'Skipped an appliance whose name is not valid: {reason}' },
 } as const satisfies Record<string, CatalogueEntry>;
 
 /** Names of every catalogue message. */
