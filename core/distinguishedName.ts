@@ -1,0 +1,120 @@
+/** X.509 distinguished names in OpenSSL's one-line form (`C=US, O=Acme, CN=hsm01`). */
+import { decodeOid, expectTlv, readTlv, TAG } from './derReader.ts';
+
+/** Longest name kept: a name is shown and logged, and a hostile file could hold a megabyte of RDNs. */
+const MAX_NAME_LENGTH = 1024;
+
+const SHORT_NAMES: Readonly<Record<string, string>> = {
+  '2.5.4.3': 'CN',
+  '2.5.4.4': 'SN',
+  '2.5.4.5': 'serialNumber',
+  '2.5.4.6': 'C',
+  '2.5.4.7': 'L',
+  '2.5.4.8': 'ST',
+  '2.5.4.9': 'street',
+  '2.5.4.10': 'O',
+  '2.5.4.11': 'OU',
+  '2.5.4.12': 'title',
+  '2.5.4.13': 'description',
+  '2.5.4.15': 'businessCategory',
+  '2.5.4.17': 'postalCode',
+  '2.5.4.41': 'name',
+  '2.5.4.42': 'GN',
+  '2.5.4.43': 'initials',
+  '2.5.4.44': 'generationQualifier',
+  '2.5.4.45': 'x500UniqueIdentifier',
+  '2.5.4.46': 'dnQualifier',
+  '2.5.4.65': 'pseudonym',
+  '2.5.4.97': 'organizationIdentifier',
+  '0.9.2342.19200300.100.1.1': 'UID',
+  '0.9.2342.19200300.100.1.25': 'DC',
+  '1.2.840.113549.1.9.1': 'emailAddress',
+  '1.3.6.1.4.1.311.60.2.1.1': 'jurisdictionL',
+  '1.3.6.1.4.1.311.60.2.1.2': 'jurisdictionST',
+  '1.3.6.1.4.1.311.60.2.1.3': 'jurisdictionC',
+};
+
+// Non-fatal: a bad UTF-8 sequence becomes U+FFFD instead of failing the whole certificate.
+const utf8 = new TextDecoder('utf-8');
+
+function latin1(der: Uint8Array, offset: number, end: number): string {
+  let s = '';
+  for (let i = offset; i < end; i++) s += String.fromCharCode(der[i] as number);
+  return s;
+}
+
+function hexValue(der: Uint8Array, start: number, end: number): string {
+  let s = '#';
+  for (let i = start; i < end; i++) s += (der[i] as number).toString(16).toUpperCase().padStart(2, '0');
+  return s;
+}
+
+/** Decodes a directory string; anything that is not a string type is shown as `#HEX` of its DER, as RFC 4514 does. */
+function decodeValue(der: Uint8Array, tag: number, start: number, offset: number, end: number): string {
+  switch (tag) {
+    case TAG.UTF8_STRING:
+      return utf8.decode(der.subarray(offset, end));
+    case TAG.PRINTABLE_STRING:
+    case TAG.IA5_STRING:
+    case TAG.VISIBLE_STRING:
+    case TAG.NUMERIC_STRING:
+    case TAG.T61_STRING:
+      return latin1(der, offset, end);
+    case TAG.BMP_STRING: {
+      let s = '';
+      for (let i = offset; i + 1 < end; i += 2)
+        s += String.fromCharCode(((der[i] as number) << 8) | (der[i + 1] as number));
+      return s;
+    }
+    case TAG.UNIVERSAL_STRING: {
+      let s = '';
+      for (let i = offset; i + 3 < end; i += 4) {
+        const cp =
+          (((der[i] as number) << 24) |
+            ((der[i + 1] as number) << 16) |
+            ((der[i + 2] as number) << 8) |
+            (der[i + 3] as number)) >>>
+          0;
+        s += cp <= 0x10ffff && (cp < 0xd800 || cp > 0xdfff) ? String.fromCodePoint(cp) : '\ufffd';
+      }
+      return s;
+    }
+    default:
+      return hexValue(der, start, end);
+  }
+}
+
+/** Control characters become `\XX` (as OpenSSL prints them); separators inside a value are escaped. */
+function escapeValue(value: string): string {
+  return value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\\,+]/g, (c) => {
+    if (c === '\\' || c === ',' || c === '+') return `\\${c}`;
+    return `\\${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`;
+  });
+}
+
+/**
+ * Formats the Name whose contents span `offset`..`end`: RDNs in encoded order joined by `, `,
+ * multi-valued RDNs joined by ` + `. Throws InvalidCertificateError on malformed DER.
+ */
+export function formatDistinguishedName(der: Uint8Array, offset: number, end: number): string {
+  let out = '';
+  let pos = offset;
+  while (pos < end) {
+    const rdn = expectTlv(der, pos, end, TAG.SET, 'name');
+    let inner = rdn.offset;
+    let first = true;
+    while (inner < rdn.end) {
+      const atv = expectTlv(der, inner, rdn.end, TAG.SEQUENCE, 'name attribute');
+      const oid = expectTlv(der, atv.offset, atv.end, TAG.OID, 'name attribute');
+      const value = readTlv(der, oid.end, atv.end);
+      const dotted = decodeOid(der, oid.offset, oid.end);
+      const text = `${SHORT_NAMES[dotted] ?? dotted}=${escapeValue(decodeValue(der, value.tag, value.start, value.offset, value.end))}`;
+      out += first ? (out === '' ? text : `, ${text}`) : ` + ${text}`;
+      first = false;
+      inner = atv.end;
+      if (out.length > MAX_NAME_LENGTH) return `${out.slice(0, MAX_NAME_LENGTH - 1)}…`;
+    }
+    pos = rdn.end;
+  }
+  return out;
+}

@@ -1,0 +1,50 @@
+/** Evaluates one appliance's certificate at one instant (SPEC §2 status table). */
+import { sanitizeLogValue } from './catalogue.ts';
+import { InvalidCertificateError } from './invalidCertificateError.ts';
+import { readCertificateFile } from './readCertificateFile.ts';
+import type { Evaluation, SourceResult } from './types.ts';
+
+const MS_PER_DAY = 86_400_000;
+
+/** Longest reason carried in an evaluation (it reaches logs, traps and the gateway). */
+const MAX_ERROR_LENGTH = 160;
+
+/**
+ * Status, remaining time and certificate for `result` at `now` with a threshold of `thresholdDays`.
+ * notAfter itself is still valid (RFC 5280); exactly `thresholdDays` before it is already `expiring`.
+ * Never throws for any bytes: unreadable input is `invalid` with a short reason. Throws RangeError only
+ * for a non-finite `now` or a negative/non-finite threshold, which are programming errors.
+ */
+export function evaluate(result: SourceResult, thresholdDays: number, now: Date): Evaluation {
+  const nowMs = now.getTime();
+  if (!Number.isFinite(nowMs)) throw new RangeError('evaluate: now is not a valid date');
+  if (!Number.isFinite(thresholdDays) || thresholdDays < 0) {
+    throw new RangeError('evaluate: thresholdDays must be a finite number >= 0');
+  }
+  if (result.kind === 'missing') return { status: 'missing' };
+  if (result.kind === 'unavailable') {
+    return { status: 'unavailable', error: sanitizeLogValue(result.reason, MAX_ERROR_LENGTH) };
+  }
+  let file: ReturnType<typeof readCertificateFile>;
+  try {
+    file = readCertificateFile(result.bytes);
+  } catch (error) {
+    // Anything unexpected is reported generically: its message could carry file content.
+    const reason = error instanceof InvalidCertificateError ? error.message : 'unreadable certificate';
+    return { status: 'invalid', error: sanitizeLogValue(reason, MAX_ERROR_LENGTH) };
+  }
+  const { certificate, chain } = file;
+  const notAfterMs = certificate.notAfter.getTime();
+  const remainingMs = notAfterMs - nowMs;
+  const secondsRemaining = Math.floor(remainingMs / 1000);
+  const daysRemaining = Math.floor(secondsRemaining / 86400);
+  const status =
+    nowMs < certificate.notBefore.getTime()
+      ? 'not_yet_valid'
+      : nowMs > notAfterMs
+        ? 'expired'
+        : remainingMs <= thresholdDays * MS_PER_DAY
+          ? 'expiring'
+          : 'valid';
+  return { status, certificate, chain, secondsRemaining, daysRemaining };
+}

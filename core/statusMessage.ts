@@ -1,0 +1,33 @@
+/** Maps an evaluation to the catalogue message that describes it (SPEC §4). */
+import type { MessageKey } from './catalogue.ts';
+import { formatOpensslDate } from './opensslDate.ts';
+import type { Evaluation } from './types.ts';
+
+/** A catalogue key with the parameters its template needs. */
+export interface StatusLogEntry {
+  readonly key: MessageKey;
+  readonly params: Readonly<Record<string, string>>;
+}
+
+/**
+ * The catalogue line for an evaluation's status: valid and expiring say when the certificate "will be
+ * expire" (the original daemon's line), expired / not yet valid / missing / invalid / unavailable their own.
+ */
+export function statusLogEntry(evaluation: Evaluation): StatusLogEntry {
+  const cert = evaluation.certificate;
+  switch (evaluation.status) {
+    case 'valid':
+    case 'expiring':
+      return { key: 'willExpire', params: { notAfter: cert ? formatOpensslDate(cert.notAfter) : '' } };
+    case 'expired':
+      return { key: 'expired', params: { notAfter: cert ? formatOpensslDate(cert.notAfter) : '' } };
+    case 'not_yet_valid':
+      return { key: 'notYetValid', params: { notBefore: cert ? formatOpensslDate(cert.notBefore) : '' } };
+    case 'missing':
+      return { key: 'missing', params: {} };
+    case 'invalid':
+      return { key: 'invalid', params: { reason: evaluation.error ?? 'unreadable certificate' } };
+    case 'unavailable':
+      return { key: 'unavailable', params: { reason: evaluation.error ?? 'source unavailable' } };
+  }
+}
