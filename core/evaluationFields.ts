@@ -1,0 +1,44 @@
+/** The flat, JSON-ready view of an evaluation that `inspect --json` and `check --json` print (SPEC §10). */
+import { formatMessage } from './catalogue.ts';
+import { statusLogEntry } from './statusMessage.ts';
+import type { Evaluation, Status } from './types.ts';
+
+/** SPEC §10's inspect fields; certificate fields are absent when no certificate was read. */
+export interface EvaluationFields {
+  readonly status: Status;
+  readonly notBefore?: string;
+  readonly notAfter?: string;
+  readonly secondsRemaining?: number;
+  readonly daysRemaining?: number;
+  readonly fingerprintSha256?: string;
+  readonly subject?: string;
+  readonly issuer?: string;
+  readonly serialNumber?: string;
+  readonly keyType?: string;
+  /** The catalogue text for the status. */
+  readonly message: string;
+  /** Short sanitized reason, for invalid and unavailable. */
+  readonly error?: string;
+}
+
+/** Projects an evaluation onto the inspect fields, with ISO 8601 dates and the catalogue message. */
+export function evaluationFields(evaluation: Evaluation): EvaluationFields {
+  const { key, params } = statusLogEntry(evaluation);
+  const cert = evaluation.certificate;
+  return {
+    status: evaluation.status,
+    ...(cert && {
+      notBefore: cert.notBefore.toISOString(),
+      notAfter: cert.notAfter.toISOString(),
+      secondsRemaining: evaluation.secondsRemaining,
+      daysRemaining: evaluation.daysRemaining,
+      fingerprintSha256: cert.fingerprintSha256,
+      subject: cert.subject,
+      issuer: cert.issuer,
+      serialNumber: cert.serialNumber,
+      keyType: cert.keyType,
+    }),
+    message: formatMessage(key, params),
+    ...(evaluation.error !== undefined && { error: evaluation.error }),
+  };
+}
