@@ -104,12 +104,28 @@ export interface ApplianceState {
   readonly fingerprint?: string;
   /** notAfter of that certificate, ISO 8601. */
   readonly notAfter?: string;
+  /**
+   * The evaluation instant `fingerprint` was first seen. A first alert's id derives from it, so the id
+   * survives retries yet differs when an old certificate comes back after a renewal.
+   */
+  readonly fingerprintSince?: string;
   /** True while a raising trap was delivered for `fingerprint` and not cleared. */
   readonly alertActive: boolean;
   /** When the last raising trap for `fingerprint` was delivered (evaluation instant, ISO 8601). */
   readonly lastAlertAt?: string;
   /** The last missing / invalid / not_yet_valid report forwarded, to rate-limit them to once per H. */
   readonly lastProblem?: { readonly event: NotificationEvent; readonly at: string };
+  /**
+   * The problem (missing / invalid / not_yet_valid) observed now and the evaluation instant it was first
+   * observed, recorded whether or not its report was delivered: the report's id derives from it, so a
+   * retried report keeps its id.
+   */
+  readonly problem?: { readonly event: NotificationEvent; readonly since: string };
+  /**
+   * After a renewal, the replaced certificate whose active alert still needs its clearing notification
+   * (kept until one is delivered) and the evaluation instant the renewal was detected.
+   */
+  readonly pendingClear?: { readonly fingerprint: string; readonly detectedAt: string };
 }
 
 /** One log line the core asks its host to write (console, CloudWatch, syslog). */
