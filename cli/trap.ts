@@ -1,12 +1,57 @@
-/** `certmonitor trap` (placeholder until implemented). */
+/**
+ * `certmonitor trap test --config FILE`: sends one test notification (clearing flag 0, so no alarm
+ * is left raised) to every configured trap host and prints the outcome per host.
+ */
+import { hostname } from 'node:os';
 import type { Command } from 'commander';
+import { formatSsLogReference } from '../core/ssLogReference.ts';
+import { SnmpTrapSender } from '../gateway/snmpTrapSender.ts';
+import { loadConfigOrUsageError } from './gateway.ts';
 import type { CommandRunner } from './main.ts';
 
-/** Registers the `trap` subcommand. */
+async function runTrapTest(file: string): Promise<number> {
+  const config = loadConfigOrUsageError(file);
+  const sender = new SnmpTrapSender(config.trapHosts, config.snmp.notificationOid);
+  const appliance = config.hostname.replace(/[^A-Za-z0-9._-]/g, '-') || hostname();
+  const reference = formatSsLogReference({
+    appliance,
+    address: '0.0.0.0',
+    time: new Date(),
+    pid: process.pid,
+    assert: false,
+  });
+  let failures = 0;
+  try {
+    for (const h of config.trapHosts) {
+      if (h.problem !== undefined) {
+        failures++;
+        process.stdout.write(`FAILED  ${h.label}  v${h.version} ${h.type}: not properly configured (${h.problem})\n`);
+        continue;
+      }
+      const r = await sender.send(h.label, { reference });
+      if (!r.ok) failures++;
+      process.stdout.write(
+        r.ok
+          ? `ok      ${h.label}  v${h.version} ${h.type}${h.type === 'trap' ? ' (sent; traps are not acknowledged)' : ' (acknowledged)'}\n`
+          : `FAILED  ${h.label}  v${h.version} ${h.type}: ${r.error}\n`,
+      );
+    }
+  } finally {
+    sender.close();
+  }
+  if (config.trapHosts.length === 0) {
+    process.stdout.write('no trap hosts configured\n');
+    return 1;
+  }
+  return failures === 0 ? 0 : 1;
+}
+
+/** Registers the `trap` command and its `test` subcommand. */
 export function registerTrap(program: Command, runner: CommandRunner): void {
-  program
-    .command('trap')
-    .description('not implemented yet')
-    .allowUnknownOption()
-    .action(() => runner(async () => 2));
+  const trap = program.command('trap').description('SNMP trap utilities');
+  trap
+    .command('test')
+    .description('send a test notification to every configured trap host')
+    .requiredOption('--config <file>', 'gateway YAML configuration')
+    .action((opts: { config: string }) => runner(() => runTrapTest(opts.config)));
 }

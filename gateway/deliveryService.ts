@@ -1,0 +1,141 @@
+/**
+ * Handles accepted notifications exactly once per trap host: duplicates answer the stored result and
+ * send nothing; new ones are journaled before any trap; a host that failed is retried when the same id
+ * comes again, and a host that succeeded is never sent to twice. Pending deliveries resume after restart.
+ */
+import { formatSsLogReference } from '../core/ssLogReference.ts';
+import type { DeliveryJournal, HostOutcome, JournalEntry } from './deliveryJournal.ts';
+import { UnavailableError } from './gatewayErrors.ts';
+import type { GatewayNotification } from './notificationBatchSchema.ts';
+import { planNotification } from './notificationPlan.ts';
+import type { SnmpTrapSender } from './snmpTrapSender.ts';
+import type { SyslogWriter } from './syslogWriter.ts';
+
+/** One element of the answer's `results` (SPEC §7). */
+export interface NotificationResult {
+  readonly id: string;
+  readonly duplicate: boolean;
+  readonly traps: ReadonlyArray<{ readonly host: string; readonly ok: boolean; readonly error?: string }>;
+  readonly syslog: 'ok' | 'failed';
+}
+
+export interface DeliveryServiceOptions {
+  readonly journal: DeliveryJournal;
+  readonly sender: SnmpTrapSender;
+  readonly syslog: SyslogWriter;
+  readonly trapOnProblems: boolean;
+  readonly pid: number;
+  readonly clock?: () => number;
+}
+
+export class DeliveryService {
+  private readonly inFlight = new Map<string, Promise<NotificationResult>>();
+  private accepting = true;
+
+  constructor(private readonly o: DeliveryServiceOptions) {}
+
+  /** Handles one validated batch; results in request order. */
+  async handleBatch(batch: readonly GatewayNotification[]): Promise<NotificationResult[]> {
+    if (!this.accepting) throw new UnavailableError('gateway is shutting down');
+    const now = this.o.clock?.() ?? Date.now();
+    const fresh: GatewayNotification[] = [];
+    const seenInBatch = new Set<string>();
+    for (const n of batch) {
+      if (seenInBatch.has(n.id)) continue;
+      seenInBatch.add(n.id);
+      if (!this.inFlight.has(n.id) && this.o.journal.get(n.id) === undefined) fresh.push(n);
+    }
+    try {
+      this.o.journal.accept(fresh, now);
+    } catch (error) {
+      throw new UnavailableError('cannot record notifications durably', { cause: error });
+    }
+    const freshIds = new Set(fresh.map((n) => n.id));
+    return Promise.all(
+      batch.map(async (n): Promise<NotificationResult> => {
+        const running = this.inFlight.get(n.id);
+        if (running && !freshIds.has(n.id)) return { ...(await running), duplicate: true };
+        if (freshIds.has(n.id)) {
+          freshIds.delete(n.id);
+          return this.track(n.id, this.deliver(n, this.o.journal.get(n.id)!, false));
+        }
+        if (running) return { ...(await running), duplicate: true };
+        const entry = this.o.journal.get(n.id)!;
+        if (this.missingHosts(n, entry).length === 0 && entry.done) return this.stored(entry, true);
+        // Seen before but some host never acknowledged: send to those hosts only.
+        return { ...(await this.track(n.id, this.deliver(n, entry, true))), duplicate: true };
+      }),
+    );
+  }
+
+  /** Resumes deliveries that were accepted but not finished before a crash or restart. */
+  resumePending(): Promise<NotificationResult[]> {
+    return Promise.all(
+      this.o.journal.pending().map((e) => {
+        const running = this.inFlight.get(e.id);
+        return running ?? this.track(e.id, this.deliver(e.notification!, e, true));
+      }),
+    );
+  }
+
+  /** Stops taking new batches and waits for deliveries in progress. */
+  async drain(): Promise<void> {
+    this.accepting = false;
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight.values()]);
+  }
+
+  private track(id: string, p: Promise<NotificationResult>): Promise<NotificationResult> {
+    this.inFlight.set(id, p);
+    const clear = () => {
+      if (this.inFlight.get(id) === p) this.inFlight.delete(id);
+    };
+    p.then(clear, clear);
+    return p;
+  }
+
+  private needsTrap(n: GatewayNotification): boolean {
+    return planNotification(n, this.o.trapOnProblems).trap !== undefined;
+  }
+
+  private missingHosts(n: GatewayNotification, entry: JournalEntry): string[] {
+    if (!this.needsTrap(n)) return [];
+    return this.o.sender.hostLabels.filter((h) => !entry.hosts.get(h)?.ok);
+  }
+
+  private stored(entry: JournalEntry, duplicate: boolean): NotificationResult {
+    const traps = [...entry.hosts].map(([host, o]) => ({ host, ok: o.ok, ...(o.error ? { error: o.error } : {}) }));
+    return { id: entry.id, duplicate, traps, syslog: entry.syslog ?? 'ok' };
+  }
+
+  private async deliver(n: GatewayNotification, entry: JournalEntry, retry: boolean): Promise<NotificationResult> {
+    const { journal, sender, syslog, pid } = this.o;
+    const plan = planNotification(n, this.o.trapOnProblems);
+    let syslogOk = true;
+    // The event line is written once; a retry of the same id only adds the trap outcome lines.
+    if (!retry || entry.hosts.size === 0) {
+      for (const line of plan.lines) syslogOk = syslog.appliance(n.appliance, line.key, line.params) && syslogOk;
+    }
+    if (plan.trap) {
+      const trap = plan.trap;
+      const reference = formatSsLogReference({
+        appliance: n.appliance,
+        address: n.address,
+        // The reference names the evaluation instant, so a resumed or retried send carries the same text.
+        time: new Date(n.observedAt),
+        pid,
+        assert: trap.assert,
+      });
+      await Promise.all(
+        sender.hostLabels
+          .filter((h) => !entry.hosts.get(h)?.ok)
+          .map(async (host) => {
+            const outcome: HostOutcome = await sender.send(host, { reference, agentAddr: n.address });
+            journal.recordHost(n.id, host, outcome);
+            syslogOk = syslog.appliance(n.appliance, outcome.ok ? trap.okKey : 'trapFailed', { host }) && syslogOk;
+          }),
+      );
+    }
+    journal.complete(n.id, syslogOk ? 'ok' : 'failed');
+    return this.stored(journal.get(n.id)!, false);
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * Starts and stops the whole gateway: syslog sinks, journal, SNMP sessions, HTTP intake, lifecycle
+ * lines. Stopping stops intake first, drains deliveries in flight, then closes sessions and sinks.
+ */
+import type { AddressInfo } from 'node:net';
+import { DeliveryJournal } from './deliveryJournal.ts';
+import { DeliveryService } from './deliveryService.ts';
+import type { GatewayConfig } from './gatewayConfig.ts';
+import { buildGatewayServer } from './gatewayServer.ts';
+import { RequestAuthenticator } from './requestAuthenticator.ts';
+import { SnmpTrapSender } from './snmpTrapSender.ts';
+import { createSyslogSinks, SyslogWriter } from './syslogWriter.ts';
+import { TokenBucketLimiter } from './tokenBucketLimiter.ts';
+
+/** A started gateway. */
+export interface RunningGateway {
+  /** The address actually bound (port 0 resolves to a real port). */
+  readonly port: number;
+  readonly host: string;
+  readonly url: string;
+  readonly writer: SyslogWriter;
+  /** Settles when pending deliveries from before the start have been resumed. */
+  readonly resumed: Promise<void>;
+  /** Stops intake, drains, closes; logs shuttingDown / terminated. Idempotent. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  readonly pid?: number;
+  /** Where lifecycle lines are echoed; default stderr, undefined to silence. */
+  readonly stderr?: ((line: string) => void) | undefined;
+  /** Log consoleMode (foreground on a terminal). */
+  readonly consoleMode?: boolean;
+}
+
+const ONE_DAY_MS = 86_400_000;
+
+/** Starts the gateway described by `config`. */
+export async function startGateway(config: GatewayConfig, options: StartOptions = {}): Promise<RunningGateway> {
+  const pid = options.pid ?? process.pid;
+  const stderr = 'stderr' in options ? options.stderr : (line: string) => void process.stderr.write(line);
+  const writer = new SyslogWriter(createSyslogSinks(config.syslog), config.hostname, pid, stderr);
+  writer.lifecycle('started');
+  if (options.consoleMode) writer.lifecycle('consoleMode');
+  for (const h of config.trapHosts) {
+    if (h.problem !== undefined) {
+      writer.lifecycle('snmpV3NotConfigured');
+      stderr?.(`certmonitor gateway: trap host ${h.label} skipped: ${h.problem}\n`);
+    }
+  }
+  const journal = DeliveryJournal.open(config.stateDir, config.retentionDays * ONE_DAY_MS, Date.now());
+  const sender = new SnmpTrapSender(config.trapHosts, config.snmp.notificationOid, config.maxInFlightTraps);
+  const service = new DeliveryService({
+    journal,
+    sender,
+    syslog: writer,
+    trapOnProblems: config.snmp.trapOnProblems,
+    pid,
+  });
+  let lastRejectLog = 0;
+  let rejectsSuppressed = 0;
+  const app = buildGatewayServer({
+    authenticator: new RequestAuthenticator(
+      config.auth.keys,
+      config.auth.timestampToleranceSeconds,
+      config.auth.replayCacheSize,
+    ),
+    service,
+    perClient: new TokenBucketLimiter(config.rateLimit.perClient.perSecond, config.rateLimit.perClient.burst),
+    perKey: new TokenBucketLimiter(config.rateLimit.perKey.perSecond, config.rateLimit.perKey.burst),
+    bodyLimitBytes: config.listen.bodyLimitBytes,
+    ...(config.listen.tls ? { tls: config.listen.tls } : {}),
+    onRejected: (peer, code) => {
+      // A flood must not become a syslog flood: at most one line per second, the rest counted.
+      const now = Date.now();
+      if (now - lastRejectLog < 1000) {
+        rejectsSuppressed++;
+        return;
+      }
+      lastRejectLog = now;
+      const more = rejectsSuppressed > 0 ? ` (+${rejectsSuppressed} more not logged)` : '';
+      rejectsSuppressed = 0;
+      writer.lifecycle('requestRejected', { peer, reason: `${code}${more}` });
+    },
+    onInternalError: (error) => {
+      const e = error instanceof Error ? error : new Error(String(error));
+      stderr?.(`certmonitor gateway: internal error: ${e.stack ?? e.message}\n`);
+    },
+  });
+  app.addHook('onResponse', async () => {
+    if (journal.compactionDue) journal.compact(Date.now());
+  });
+  await app.listen({ host: config.listen.host, port: config.listen.port });
+  const addr = app.server.address() as AddressInfo;
+  const resumed = service.resumePending().then(
+    () => undefined,
+    (error: unknown) => stderr?.(`certmonitor gateway: resuming pending deliveries failed: ${String(error)}\n`),
+  );
+  const dropTimer = setInterval(() => writer.reportDrops(), 60_000);
+  dropTimer.unref();
+  const compactTimer = setInterval(() => journal.compact(Date.now()), 3_600_000);
+  compactTimer.unref();
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      writer.lifecycle('shuttingDown');
+      clearInterval(dropTimer);
+      clearInterval(compactTimer);
+      await app.close();
+      await service.drain();
+      sender.close();
+      journal.close();
+      writer.reportDrops();
+      writer.lifecycle('terminated');
+      await writer.close();
+    })();
+    return stopping;
+  };
+  const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  return {
+    port: addr.port,
+    host: addr.address,
+    url: `${config.listen.tls ? 'https' : 'http'}://${host}:${addr.port}`,
+    writer,
+    resumed,
+    stop,
+  };
+}

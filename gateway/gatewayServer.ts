@@ -1,0 +1,101 @@
+/**
+ * The HTTP(S) intake on fastify (SPEC §7): `POST /v1/notifications` (raw body kept for the HMAC,
+ * 1 MiB limit, JSON only) and `GET /healthz`. Errors answer `{"error":{"code","message"}}` with fixed
+ * texts; nothing from the request or the configuration's secrets is ever echoed.
+ */
+import { readFileSync } from 'node:fs';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import type { DeliveryService } from './deliveryService.ts';
+import {
+  GatewayError,
+  InternalGatewayError,
+  NotFoundError,
+  PayloadTooLargeError,
+  RateLimitedError,
+  RequestValidationError,
+  UnavailableError,
+  UnsupportedMediaTypeError,
+} from './gatewayErrors.ts';
+import { parseNotificationBatch } from './notificationBatchSchema.ts';
+import type { RequestAuthenticator } from './requestAuthenticator.ts';
+import type { TokenBucketLimiter } from './tokenBucketLimiter.ts';
+
+/** What the server needs; built by the lifecycle (or by a test). */
+export interface GatewayServerDeps {
+  readonly authenticator: RequestAuthenticator;
+  readonly service: DeliveryService;
+  readonly perClient: TokenBucketLimiter;
+  readonly perKey: TokenBucketLimiter;
+  readonly bodyLimitBytes: number;
+  readonly tls?: { readonly cert: string; readonly key: string };
+  /** Called for each refused request (peer address and error code only). */
+  readonly onRejected?: (peer: string, code: string) => void;
+  /** Called with unexpected errors (for stderr); never sent to the client. */
+  readonly onInternalError?: (error: unknown) => void;
+  readonly clock?: () => number;
+}
+
+function toGatewayError(error: FastifyError | Error): GatewayError {
+  if (error instanceof GatewayError) return error;
+  const code = (error as FastifyError).code;
+  if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new PayloadTooLargeError({ cause: error });
+  if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return new UnsupportedMediaTypeError({ cause: error });
+  const status = (error as FastifyError).statusCode;
+  if (status !== undefined && status >= 400 && status < 500) {
+    return new GatewayError('GW_ERR_BAD_REQUEST', status === 404 ? 404 : 400, 'malformed request', { cause: error });
+  }
+  return new InternalGatewayError({ cause: error });
+}
+
+/** Builds (does not start) the fastify instance. */
+export function buildGatewayServer(deps: GatewayServerDeps): FastifyInstance {
+  const clock = deps.clock ?? Date.now;
+  const app = Fastify({
+    logger: false,
+    bodyLimit: deps.bodyLimitBytes,
+    requestTimeout: 120_000,
+    connectionTimeout: 130_000,
+    return503OnClosing: true,
+    ...(deps.tls ? { https: { cert: readFileSync(deps.tls.cert), key: readFileSync(deps.tls.key) } } : {}),
+  }) as unknown as FastifyInstance;
+
+  app.removeAllContentTypeParsers();
+  // Keep the body as the exact string that was signed; JSON is parsed only after the HMAC checks out.
+  app.addContentTypeParser(
+    'application/json',
+    { parseAs: 'string', bodyLimit: deps.bodyLimitBytes },
+    (_req, body, done) => done(null, body),
+  );
+
+  app.addHook('onRequest', async (request) => {
+    if (request.url === '/healthz') return;
+    if (!deps.perClient.take(request.ip, clock())) throw new RateLimitedError();
+  });
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+
+  app.post('/v1/notifications', async (request) => {
+    const raw = request.body;
+    if (typeof raw !== 'string') throw new UnsupportedMediaTypeError();
+    const keyId = deps.authenticator.verify(request.headers, raw, clock());
+    if (!deps.perKey.take(keyId, clock())) throw new RateLimitedError();
+    const batch = parseNotificationBatch(raw);
+    const results = await deps.service.handleBatch(batch);
+    return { results };
+  });
+
+  app.setNotFoundHandler(async () => {
+    throw new NotFoundError();
+  });
+
+  app.setErrorHandler(async (error, request, reply) => {
+    const gw = toGatewayError(error as FastifyError);
+    if (gw instanceof InternalGatewayError) deps.onInternalError?.(error);
+    else if (!(gw instanceof UnavailableError) && !(gw instanceof NotFoundError))
+      deps.onRejected?.(request.ip, gw.code);
+    if (gw instanceof RequestValidationError || gw.statusCode < 500) reply.header('cache-control', 'no-store');
+    return reply.status(gw.statusCode).send({ error: { code: gw.code, message: gw.message } });
+  });
+
+  return app;
+}
