@@ -64,11 +64,14 @@ export function readTlv(der: Uint8Array, pos: number, limit: number): Tlv {
   return { tag, start: pos, offset, end };
 }
 
-/** Like {@link readTlv}, and the tag must be `tag`; `what` names the field in the error. */
+/**
+ * Like {@link readTlv}, and the tag must be `tag`; `what` names the field in the error. The tag is checked
+ * before the length so that a wrong structure is reported as such rather than as truncation.
+ */
 export function expectTlv(der: Uint8Array, pos: number, limit: number, tag: number, what: string): Tlv {
-  const tlv = readTlv(der, pos, limit);
-  if (tlv.tag !== tag) throw new InvalidCertificateError(`unexpected DER tag for ${what} at offset ${pos}`);
-  return tlv;
+  if (pos >= limit) throw new InvalidCertificateError(`missing ${what} at offset ${pos}`);
+  if (der[pos] !== tag) throw new InvalidCertificateError(`unexpected DER tag for ${what} at offset ${pos}`);
+  return readTlv(der, pos, limit);
 }
 
 /** Decodes an OBJECT IDENTIFIER's contents to dotted form (`1.2.840.10045.3.1.7`). */

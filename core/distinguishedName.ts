@@ -49,8 +49,14 @@ function hexValue(der: Uint8Array, start: number, end: number): string {
   return s;
 }
 
-/** Decodes a directory string; anything that is not a string type is shown as `#HEX` of its DER, as RFC 4514 does. */
-function decodeValue(der: Uint8Array, tag: number, start: number, offset: number, end: number): string {
+/** A value as shown: an escaped string, or `#HEX` of the DER for anything that is not a string (RFC 4514). */
+function formatValue(der: Uint8Array, tag: number, start: number, offset: number, end: number): string {
+  const text = decodeString(der, tag, offset, end);
+  return text === undefined ? hexValue(der, start, end) : escapeValue(text);
+}
+
+/** Decodes a directory string type; `undefined` for any other type. */
+function decodeString(der: Uint8Array, tag: number, offset: number, end: number): string | undefined {
   switch (tag) {
     case TAG.UTF8_STRING:
       return utf8.decode(der.subarray(offset, end));
@@ -80,16 +86,26 @@ function decodeValue(der: Uint8Array, tag: number, start: number, offset: number
       return s;
     }
     default:
-      return hexValue(der, start, end);
+      return undefined;
   }
 }
 
-/** Control characters become `\XX` (as OpenSSL prints them); separators inside a value are escaped. */
+/**
+ * Escapes as OpenSSL's `esc_2253,esc_ctrl` name options do: RFC 2253 specials get a backslash (plus a
+ * leading `#` or space and a trailing space), control characters become `\XX` so a name can never
+ * break a log line.
+ */
 function escapeValue(value: string): string {
-  return value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\\,+]/g, (c) => {
-    if (c === '\\' || c === ',' || c === '+') return `\\${c}`;
-    return `\\${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`;
+  let out = value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\\,+"<>;]/g, (c) => {
+    const code = c.charCodeAt(0);
+    if (code < 0x20 || (code >= 0x7f && code <= 0x9f) || code === 0x2028 || code === 0x2029) {
+      return `\\${code.toString(16).toUpperCase().padStart(2, '0')}`;
+    }
+    return `\\${c}`;
   });
+  if (out.startsWith('#') || out.startsWith(' ')) out = `\\${out}`;
+  if (out.endsWith(' ') && !out.endsWith('\\ ')) out = `${out.slice(0, -1)}\\ `;
+  return out;
 }
 
 /**
@@ -108,7 +124,7 @@ export function formatDistinguishedName(der: Uint8Array, offset: number, end: nu
       const oid = expectTlv(der, atv.offset, atv.end, TAG.OID, 'name attribute');
       const value = readTlv(der, oid.end, atv.end);
       const dotted = decodeOid(der, oid.offset, oid.end);
-      const text = `${SHORT_NAMES[dotted] ?? dotted}=${escapeValue(decodeValue(der, value.tag, value.start, value.offset, value.end))}`;
+      const text = `${SHORT_NAMES[dotted] ?? dotted}=${formatValue(der, value.tag, value.start, value.offset, value.end)}`;
       out += first ? (out === '' ? text : `, ${text}`) : ` + ${text}`;
       first = false;
       inner = atv.end;
