@@ -1,0 +1,255 @@
+/**
+ * One scheduled check over a fleet (SPEC §3, §9), shared by `certmonitor check` and the Lambda handler:
+ * read the inventory, stream the appliance names, and for each one fetch → evaluate → load state →
+ * decide → forward → settle → save, with bounded concurrency.
+ *
+ * Scale: names are streamed from the listing and processed by a fixed number of workers; only one
+ * certificate per worker is in memory at a time, and a notification waiting for its batch keeps just its
+ * decision (a few hundred bytes). The set of names already seen (to merge inventory and listing) is the
+ * only per-appliance memory held for the whole run: about 100 bytes per appliance.
+ *
+ * Isolation: a failure for one appliance (unreadable certificate, state store error, an adapter that
+ * throws) is logged with `checkFailed`, counted in `errors`, and never stops the others.
+ *
+ * Overlapping runs: state is saved conditionally. On {@link StateConflictError} the record is reloaded and
+ * the decision taken again once against it, applying only this run's deliveries that are still due in
+ * the fresh record; if that loses again, this run's update is dropped with a `stateConflict` warning. So
+ * the other run's update is never overwritten; the worst case is that a trap this run delivered is not
+ * recorded and the next run sends one extra trap.
+ */
+
+import { formatMessage } from '../core/catalogue.ts';
+import { evaluate } from '../core/evaluate.ts';
+import { type EvaluationFields, evaluationFields } from '../core/evaluationFields.ts';
+import { logEntry } from '../core/logEntry.ts';
+import { actionKind, type Decision, decide, type PolicyInput, sameState, settle } from '../core/policy.ts';
+import { type Settings, type SourceResult, STATUSES, type Status } from '../core/types.ts';
+import { mapConcurrent } from './mapConcurrent.ts';
+import { NotificationBatcher } from './notificationBatcher.ts';
+import {
+  type ApplianceOutcome,
+  type CertificateSource,
+  type DeliveryResult,
+  type Inventory,
+  type LoadedState,
+  type LogSink,
+  type NotificationForwarder,
+  StateConflictError,
+  type StateStore,
+} from './ports.ts';
+
+/** Default number of appliances processed at once (about what S3 sustains per client, see PITFALLS). */
+export const DEFAULT_CONCURRENCY = 32;
+
+/** Inputs of one run. */
+export interface RunCheckOptions {
+  readonly source: CertificateSource;
+  readonly state: StateStore;
+  /** Absent: evaluate, log and record state only (no notification is recorded as sent). */
+  readonly forwarder?: NotificationForwarder;
+  readonly log: LogSink;
+  /** Fleet-wide defaults; the inventory may override them per appliance. */
+  readonly settings: Settings;
+  /** The evaluation instant of the whole run. */
+  readonly now: Date;
+  readonly concurrency?: number;
+  /** Receives one object per appliance (the `--json` output). */
+  readonly onOutcome?: (outcome: ApplianceOutcome) => void;
+  /** Asked before each appliance is started; true stops the run early (e.g. the Lambda's time is short). */
+  readonly shouldStop?: () => boolean;
+  /** Largest gateway request and most requests in flight (defaults 1000 and 4). */
+  readonly batch?: { readonly maxBatch?: number; readonly maxInFlight?: number };
+}
+
+/** What one run did (SPEC §9), plus `errors` (appliances whose processing failed) and `stopped`. */
+export interface RunSummary {
+  readonly appliances: number;
+  readonly byStatus: Record<Status, number>;
+  readonly notifications: { readonly sent: number; readonly failed: number };
+  readonly errors: number;
+  /** True when `shouldStop` ended the run before every appliance was processed. */
+  readonly stopped: boolean;
+  readonly durationMs: number;
+}
+
+/** A short reason for an unexpected error, without its message (which could carry file content). */
+function errorReason(error: unknown): string {
+  if (error instanceof Error && error.name.endsWith('Error') && /^[A-Za-z]{1,64}$/.test(error.name)) {
+    // Our own adapters' errors carry messages written to be safe to log.
+    const own = ['StateStoreError', 'StateConflictError', 'InventoryError'];
+    return own.includes(error.name) ? `${error.name}: ${error.message}` : error.name;
+  }
+  return 'unexpected error';
+}
+
+/** Inventory names first, then listed names not seen yet: each appliance exactly once. */
+async function* applianceNames(inventory: Inventory | undefined, listed: AsyncIterable<string>): AsyncIterable<string> {
+  const seen = new Set<string>();
+  for (const name of Object.keys(inventory?.appliances ?? {}).sort()) {
+    seen.add(name);
+    yield name;
+  }
+  for await (const name of listed) {
+    if (seen.has(name)) continue;
+    seen.add(name);
+    yield name;
+  }
+}
+
+/** The outcome's action: each due kind, suffixed `-failed` when undelivered or `-skipped` without a gateway. */
+function describeAction(decision: Decision, delivered: ReadonlySet<string>, forwarded: boolean): string {
+  if (decision.notifications.length === 0) return 'none';
+  return decision.notifications
+    .map((n) => {
+      const kind = actionKind(n.event);
+      if (!forwarded) return `${kind}-skipped`;
+      return delivered.has(n.id) ? kind : `${kind}-failed`;
+    })
+    .join('+');
+}
+
+/** Runs one check over the whole fleet and resolves to its summary. Throws only when the inventory or listing fails. */
+export async function runCheck(options: RunCheckOptions): Promise<RunSummary> {
+  const started = performance.now();
+  const { source, state, forwarder, log, now } = options;
+  const byStatus = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
+  let appliances = 0;
+  let sent = 0;
+  let failed = 0;
+  let errors = 0;
+
+  const inventory = await source.readInventory();
+  const batcher = forwarder
+    ? new NotificationBatcher(forwarder, {
+        ...options.batch,
+        onGatewayFailure: (reason) =>
+          log.write(logEntry('gatewayFailed', { gateway: forwarder.description, reason }), { event: 'gateway' }),
+      })
+    : undefined;
+
+  /** Logs and counts one appliance's failure; its outcome still appears, with action `error`. */
+  const fail = (appliance: string, error: unknown, fields: EvaluationFields | undefined) => {
+    errors++;
+    const reason = errorReason(error);
+    log.write(logEntry('checkFailed', { reason }, appliance));
+    options.onOutcome?.({
+      appliance,
+      ...(fields ?? { status: 'unavailable', message: formatMessage('checkFailed', { reason }) }),
+      action: 'error',
+    });
+  };
+
+  /** Saves the settled state, re-deciding once against a fresh record on a lost race. */
+  async function persist(input: PolicyInput, loaded: LoadedState, decision: Decision, delivered: ReadonlySet<string>) {
+    const appliance = input.appliance;
+    const next = settle(decision, delivered);
+    if (next === undefined || (loaded.corrupt === undefined && sameState(loaded.state, next))) return;
+    try {
+      await state.save(appliance, next, loaded.version);
+      return;
+    } catch (error) {
+      if (!(error instanceof StateConflictError)) throw error;
+    }
+    const fresh = await state.load(appliance);
+    const again = settle(decide({ ...input, previous: fresh.state, stateCorrupt: fresh.corrupt }), delivered);
+    if (again === undefined || (fresh.corrupt === undefined && sameState(fresh.state, again))) return;
+    try {
+      await state.save(appliance, again, fresh.version);
+    } catch (error) {
+      if (!(error instanceof StateConflictError)) throw error;
+      log.write(logEntry('stateConflict', { reason: 'another run updated it first' }, appliance));
+    }
+  }
+
+  /** Logs the per-host results of a delivered (or failed) notification. */
+  function logDelivery(appliance: string, event: string, result: DeliveryResult) {
+    for (const trap of result.traps) {
+      const key = trap.ok ? (event === 'renewed' ? 'trapCleared' : 'trapSent') : 'trapFailed';
+      log.write(logEntry(key, { host: trap.host }, appliance));
+    }
+  }
+
+  async function processAppliance(appliance: string): Promise<void> {
+    appliances++;
+    let fields: EvaluationFields | undefined;
+    try {
+      const entry = inventory?.appliances[appliance];
+      const settings: Settings = {
+        thresholdDays: entry?.thresholdDays ?? options.settings.thresholdDays,
+        repeatHours: entry?.repeatHours ?? options.settings.repeatHours,
+      };
+      const result = await source.fetch(appliance).catch(
+        // The port says sources never throw; one that does is treated as an unreadable source.
+        (): SourceResult => ({ kind: 'unavailable', reason: 'the certificate source failed' }),
+      );
+      const evaluation = evaluate(result, settings.thresholdDays, now);
+      byStatus[evaluation.status]++;
+      fields = evaluationFields(evaluation);
+      const shown = fields;
+      const loaded = await state.load(appliance);
+      const input: PolicyInput = {
+        appliance,
+        address: entry?.address ?? '0.0.0.0',
+        previous: loaded.state,
+        evaluation,
+        settings,
+        now,
+        ...(loaded.corrupt !== undefined ? { stateCorrupt: loaded.corrupt } : {}),
+      };
+      const decision = decide(input);
+      for (const line of decision.logs) log.write(line);
+
+      const finish = async (delivered: ReadonlySet<string>) => {
+        await persist(input, loaded, decision, delivered);
+        options.onOutcome?.({ appliance, ...shown, action: describeAction(decision, delivered, !!batcher) });
+      };
+
+      if (!batcher || decision.notifications.length === 0) {
+        await finish(new Set());
+        return;
+      }
+      await batcher.add(decision.notifications, async (results) => {
+        try {
+          const delivered = new Set<string>();
+          for (const [index, result] of results.entries()) {
+            const notification = decision.notifications[index];
+            if (!notification) continue;
+            if (result.delivered) {
+              delivered.add(notification.id);
+              sent++;
+            } else {
+              failed++;
+            }
+            logDelivery(appliance, notification.event, result);
+          }
+          await finish(delivered);
+        } catch (error) {
+          fail(appliance, error, shown);
+        }
+      });
+    } catch (error) {
+      fail(appliance, error, fields);
+    }
+  }
+
+  let stopped = false;
+  try {
+    ({ stopped } = await mapConcurrent(
+      applianceNames(inventory, source.listAppliances()),
+      options.concurrency ?? DEFAULT_CONCURRENCY,
+      processAppliance,
+      options.shouldStop,
+    ));
+  } finally {
+    // Whatever happened, notifications already handed over are delivered and their state settled.
+    await batcher?.drain();
+  }
+  return {
+    appliances,
+    byStatus,
+    notifications: { sent, failed },
+    errors,
+    stopped,
+    durationMs: Math.round(performance.now() - started),
+  };
+}

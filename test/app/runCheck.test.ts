@@ -1,0 +1,413 @@
+import assert from 'node:assert/strict';
+import { before, describe, test } from 'node:test';
+import {
+  type ApplianceOutcome,
+  type CertificateSource,
+  type DeliveryResult,
+  type Inventory,
+  type LoadedState,
+  type LogSink,
+  type NotificationForwarder,
+  StateConflictError,
+  type StateStore,
+} from '../../app/ports.ts';
+import { type RunCheckOptions, runCheck } from '../../app/runCheck.ts';
+import type { ApplianceState, LogEntry, Notification, SourceResult } from '../../core/types.ts';
+import { type DemoKeys, makeCertificatePem, makeDemoKeys } from '../../examples/demoCertificate.ts';
+
+const DAY = 86_400_000;
+const HOUR = 3_600_000;
+const T0 = new Date('2026-11-24T12:00:00Z');
+const SETTINGS = { thresholdDays: 30, repeatHours: 24 };
+
+let keys: DemoKeys;
+before(() => {
+  keys = makeDemoKeys();
+});
+
+/** PEM bytes of a certificate expiring `days` after T0. */
+function pem(name: string, days: number): Uint8Array {
+  return new TextEncoder().encode(
+    makeCertificatePem(keys, {
+      commonName: name,
+      notBefore: new Date(T0.getTime() - 400 * DAY),
+      notAfter: new Date(T0.getTime() + days * DAY),
+    }),
+  );
+}
+
+type Entry = Uint8Array | 'unavailable' | 'throw';
+
+class MemorySource implements CertificateSource {
+  readonly description = 'memory';
+  fetches = 0;
+  inFlight = 0;
+  maxInFlight = 0;
+  constructor(
+    readonly files: Map<string, Entry>,
+    readonly inventory?: Inventory,
+  ) {}
+  async readInventory() {
+    return this.inventory;
+  }
+  async *listAppliances() {
+    for (const name of this.files.keys()) yield name;
+  }
+  async fetch(appliance: string): Promise<SourceResult> {
+    this.fetches++;
+    this.inFlight++;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    await new Promise((resolve) => setImmediate(resolve));
+    this.inFlight--;
+    const entry = this.files.get(appliance);
+    if (entry === undefined) return { kind: 'missing' };
+    if (entry === 'unavailable') return { kind: 'unavailable', reason: 'throttled' };
+    if (entry === 'throw') throw new Error('adapter bug with secret text');
+    return { kind: 'found', bytes: entry };
+  }
+}
+
+class MemoryStateStore implements StateStore {
+  readonly description = 'memory';
+  readonly records = new Map<string, { state: ApplianceState; version: number }>();
+  saves = 0;
+  failLoad = new Set<string>();
+  /** Called just before a save compares versions: lets a test play another run writing first. */
+  beforeSave?: (appliance: string) => void;
+
+  async load(appliance: string): Promise<LoadedState> {
+    if (this.failLoad.has(appliance)) throw new Error('disk on fire');
+    const record = this.records.get(appliance);
+    return record ? { state: structuredClone(record.state), version: String(record.version) } : {};
+  }
+  async save(appliance: string, state: ApplianceState, expected: string | undefined): Promise<void> {
+    this.beforeSave?.(appliance);
+    const current = this.records.get(appliance);
+    if ((current === undefined ? undefined : String(current.version)) !== expected) {
+      throw new StateConflictError(appliance);
+    }
+    this.saves++;
+    this.records.set(appliance, { state: structuredClone(state), version: (current?.version ?? 0) + 1 });
+  }
+}
+
+/** A gateway stand-in: fails the first `failures` requests as unreachable, then traps to one host. */
+class FakeForwarder implements NotificationForwarder {
+  readonly description = 'fake-gateway';
+  readonly requests: Notification[][] = [];
+  readonly delivered = new Map<string, number>();
+  inFlight = 0;
+  maxInFlight = 0;
+  constructor(public failures = 0) {}
+  async forward(batch: readonly Notification[]): Promise<DeliveryResult[]> {
+    this.requests.push([...batch]);
+    this.inFlight++;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    this.inFlight--;
+    if (this.failures > 0) {
+      this.failures--;
+      return batch.map((n) => ({ id: n.id, delivered: false, traps: [], error: 'connect ECONNREFUSED' }));
+    }
+    return batch.map((n) => {
+      const duplicate = this.delivered.has(n.id);
+      this.delivered.set(n.id, (this.delivered.get(n.id) ?? 0) + 1);
+      const traps = n.event === 'missing' || n.event === 'invalid' ? [] : [{ host: '192.0.2.1:162', ok: true }];
+      return { id: n.id, delivered: true, duplicate, traps, syslog: 'ok' as const };
+    });
+  }
+}
+
+class MemoryLog implements LogSink {
+  readonly entries: LogEntry[] = [];
+  write(entry: LogEntry) {
+    this.entries.push(entry);
+  }
+  lines(appliance?: string) {
+    return this.entries.filter((e) => appliance === undefined || e.appliance === appliance).map((e) => e.key);
+  }
+}
+
+async function run(overrides: Partial<RunCheckOptions> & Pick<RunCheckOptions, 'source' | 'state'>, now = T0) {
+  const log = new MemoryLog();
+  const outcomes: ApplianceOutcome[] = [];
+  const summary = await runCheck({
+    log,
+    settings: SETTINGS,
+    now,
+    onOutcome: (o) => outcomes.push(o),
+    ...overrides,
+  });
+  const byName = new Map(outcomes.map((o) => [o.appliance, o]));
+  return { summary, log, outcomes, byName };
+}
+
+describe('runCheck', () => {
+  let fleet: Map<string, Entry>;
+  before(() => {
+    fleet = new Map<string, Entry>([
+      ['hsm-valid', pem('hsm-valid', 200)],
+      ['hsm-expiring', pem('hsm-expiring', 10)],
+      ['hsm-expired', pem('hsm-expired', -2)],
+      ['hsm-invalid', new TextEncoder().encode('garbage')],
+    ]);
+  });
+
+  test('a fleet run: statuses, notifications, catalogue lines, outcomes and inventory merge', async () => {
+    const inventory: Inventory = {
+      appliances: { 'hsm-expiring': { address: '10.0.0.7' }, 'hsm-gone': { address: '10.0.0.9' } },
+    };
+    const source = new MemorySource(fleet, inventory);
+    const forwarder = new FakeForwarder();
+    const { summary, log, byName } = await run({ source, state: new MemoryStateStore(), forwarder });
+    assert.equal(summary.appliances, 5);
+    assert.deepEqual(summary.byStatus, {
+      valid: 1,
+      expiring: 1,
+      expired: 1,
+      not_yet_valid: 0,
+      invalid: 1,
+      missing: 1,
+      unavailable: 0,
+    });
+    assert.deepEqual(summary.notifications, { sent: 4, failed: 0 });
+    assert.equal(summary.errors, 0);
+    assert.equal(source.fetches, 5, 'each appliance fetched once, the inventory-only one included');
+    const sent = forwarder.requests.flat();
+    assert.deepEqual(sent.map((n) => `${n.appliance}/${n.event}`).sort(), [
+      'hsm-expired/expired',
+      'hsm-expiring/expiring',
+      'hsm-gone/missing',
+      'hsm-invalid/invalid',
+    ]);
+    assert.equal(sent.find((n) => n.appliance === 'hsm-expiring')?.address, '10.0.0.7');
+    assert.equal(sent.find((n) => n.appliance === 'hsm-expired')?.address, '0.0.0.0');
+    assert.deepEqual(log.lines('hsm-expiring'), ['willExpire', 'trapSent']);
+    assert.deepEqual(log.lines('hsm-expired'), ['expired', 'trapSent']);
+    assert.deepEqual(log.lines('hsm-gone'), ['missing']);
+    assert.deepEqual(log.lines('hsm-invalid'), ['invalid']);
+    assert.equal(
+      log.entries.find((e) => e.key === 'trapSent')?.text,
+      'NTLS certificate expiry SNMP trap sent to trap host 192.0.2.1:162',
+    );
+    assert.equal(byName.get('hsm-expiring')?.action, 'trap');
+    assert.equal(byName.get('hsm-valid')?.action, 'none');
+    assert.equal(byName.get('hsm-gone')?.action, 'report');
+    assert.equal(byName.get('hsm-expiring')?.daysRemaining, 10);
+    assert.equal(byName.get('hsm-invalid')?.status, 'invalid');
+    assert.equal(typeof byName.get('hsm-invalid')?.error, 'string');
+  });
+
+  test('a gateway that fails then recovers: no lost alert, the retry reuses the ids, no repeat afterwards', async () => {
+    const source = new MemorySource(fleet);
+    const state = new MemoryStateStore();
+    const forwarder = new FakeForwarder(1);
+    const first = await run({ source, state, forwarder });
+    assert.deepEqual(first.summary.notifications, { sent: 0, failed: 3 });
+    assert.equal(first.byName.get('hsm-expiring')?.action, 'trap-failed');
+    assert.deepEqual(
+      first.log.entries.filter((e) => e.key === 'gatewayFailed').map((e) => e.text),
+      ['Failed to deliver NTLS certificate expiry notification to SNMP gateway fake-gateway: connect ECONNREFUSED'],
+    );
+    const ids = forwarder.requests[0]?.map((n) => n.id).sort();
+    assert.equal(state.records.get('hsm-expiring')?.state.alertActive, false);
+
+    const retry = await run({ source, state, forwarder }, new Date(T0.getTime() + HOUR));
+    assert.deepEqual(retry.summary.notifications, { sent: 3, failed: 0 });
+    assert.deepEqual(forwarder.requests[1]?.map((n) => n.id).sort(), ids);
+    assert.equal(state.records.get('hsm-expiring')?.state.alertActive, true);
+
+    const quiet = await run({ source, state, forwarder }, new Date(T0.getTime() + 2 * HOUR));
+    assert.deepEqual(quiet.summary.notifications, { sent: 0, failed: 0 });
+    assert.equal(forwarder.requests.length, 2);
+
+    const repeat = await run({ source, state, forwarder }, new Date(T0.getTime() + 25 * HOUR));
+    assert.deepEqual(repeat.summary.notifications, { sent: 3, failed: 0 });
+    const repeatIds = forwarder.requests[2]?.map((n) => n.id) ?? [];
+    assert.ok(
+      repeatIds.every((id) => !ids?.includes(id)),
+      'the next repeat is a new decision with new ids',
+    );
+    assert.ok([...forwarder.delivered.values()].every((count) => count === 1));
+  });
+
+  test('without a forwarder: evaluated, logged and recorded, but no trap is recorded as sent', async () => {
+    const state = new MemoryStateStore();
+    const { summary, byName } = await run({ source: new MemorySource(fleet), state });
+    assert.deepEqual(summary.notifications, { sent: 0, failed: 0 });
+    assert.equal(byName.get('hsm-expiring')?.action, 'trap-skipped');
+    const record = state.records.get('hsm-expiring')?.state;
+    assert.equal(record?.alertActive, false);
+    assert.equal(record?.lastAlertAt, undefined);
+    assert.match(record?.fingerprint ?? '', /^[0-9A-F]{2}(:[0-9A-F]{2}){31}$/);
+    // A later run with a gateway still sends the trap.
+    const forwarder = new FakeForwarder();
+    const later = await run({ source: new MemorySource(fleet), state, forwarder }, new Date(T0.getTime() + HOUR));
+    assert.equal(later.byName.get('hsm-expiring')?.action, 'trap');
+  });
+
+  test('unchanged state is not written again', async () => {
+    const state = new MemoryStateStore();
+    const source = new MemorySource(new Map([['hsm-valid', fleet.get('hsm-valid')!]]));
+    await run({ source, state });
+    assert.equal(state.saves, 1);
+    await run({ source, state }, new Date(T0.getTime() + HOUR));
+    assert.equal(state.saves, 1);
+  });
+
+  test('one appliance failing never stops the others; the failure is logged and counted', async () => {
+    const files = new Map(fleet);
+    files.set('hsm-broken', 'throw');
+    files.set('hsm-flaky', 'unavailable');
+    const state = new MemoryStateStore();
+    state.failLoad.add('hsm-valid');
+    const forwarder = new FakeForwarder();
+    const { summary, log, byName } = await run({ source: new MemorySource(files), state, forwarder });
+    assert.equal(summary.appliances, 6);
+    assert.equal(summary.errors, 1);
+    assert.equal(summary.byStatus.unavailable, 2);
+    assert.equal(byName.get('hsm-valid')?.action, 'error');
+    assert.deepEqual(log.lines('hsm-valid'), ['checkFailed']);
+    assert.equal(log.entries.find((e) => e.key === 'checkFailed')?.text, 'NTLS certificate check failed: Error');
+    assert.ok(!log.entries.some((e) => e.text.includes('secret') || e.text.includes('fire')));
+    assert.deepEqual(log.lines('hsm-broken'), ['unavailable']);
+    assert.deepEqual(log.lines('hsm-flaky'), ['unavailable']);
+    assert.equal(byName.get('hsm-expiring')?.action, 'trap');
+    assert.ok(!forwarder.requests.flat().some((n) => n.appliance === 'hsm-flaky'), 'unavailable is never reported');
+  });
+
+  test('per-appliance threshold, repeat interval and address from the inventory', async () => {
+    const files = new Map<string, Entry>([['hsm-a', pem('hsm-a', 40)]]);
+    const inventory: Inventory = {
+      appliances: { 'hsm-a': { address: '10.1.1.1', thresholdDays: 45, repeatHours: 6 } },
+    };
+    const state = new MemoryStateStore();
+    const forwarder = new FakeForwarder();
+    const first = await run({ source: new MemorySource(files, inventory), state, forwarder });
+    assert.equal(first.byName.get('hsm-a')?.status, 'expiring');
+    assert.equal(forwarder.requests[0]?.[0]?.address, '10.1.1.1');
+    const second = await run(
+      { source: new MemorySource(files, inventory), state, forwarder },
+      new Date(T0.getTime() + 6 * HOUR),
+    );
+    assert.equal(second.byName.get('hsm-a')?.action, 'trap');
+    const plain = await run({ source: new MemorySource(files), state: new MemoryStateStore(), forwarder });
+    assert.equal(plain.byName.get('hsm-a')?.status, 'valid');
+  });
+
+  test('a lost state race is re-decided against the fresh record and never overwrites it', async () => {
+    const files = new Map<string, Entry>([['hsm-x', pem('hsm-x', 10)]]);
+    const state = new MemoryStateStore();
+    const forwarder = new FakeForwarder();
+    // Another run delivers the same alert and saves first, carrying a field this run does not know.
+    state.beforeSave = (appliance) => {
+      state.beforeSave = undefined;
+      state.records.set(appliance, {
+        version: 7,
+        state: {
+          version: 1,
+          alertActive: true,
+          fingerprint: 'FF:FF',
+          lastAlertAt: T0.toISOString(),
+          lastProblem: { event: 'missing', at: '2026-11-01T00:00:00.000Z' },
+        },
+      });
+    };
+    const { summary, log } = await run({ source: new MemorySource(files), state, forwarder });
+    assert.equal(summary.errors, 0);
+    const record = state.records.get('hsm-x');
+    assert.equal(record?.version, 8, 'saved once more, on top of the other run');
+    assert.deepEqual(record?.state.lastProblem, { event: 'missing', at: '2026-11-01T00:00:00.000Z' });
+    assert.ok(!log.lines().includes('stateConflict'));
+  });
+
+  test('a second lost race drops this run’s update with a warning instead of overwriting', async () => {
+    const files = new Map<string, Entry>([['hsm-x', pem('hsm-x', 10)]]);
+    const state = new MemoryStateStore();
+    let writes = 0;
+    state.beforeSave = (appliance) => {
+      writes++;
+      state.records.set(appliance, { version: 100 + writes, state: { version: 1, alertActive: false } });
+    };
+    const { summary, log } = await run({ source: new MemorySource(files), state, forwarder: new FakeForwarder() });
+    assert.equal(summary.errors, 0);
+    assert.deepEqual(log.lines('hsm-x'), ['willExpire', 'trapSent', 'stateConflict']);
+    assert.deepEqual(state.records.get('hsm-x')?.state, { version: 1, alertActive: false });
+  });
+
+  test('notifications are batched across appliances, at most maxBatch per request, bounded in flight', async () => {
+    const bytes = pem('same', 5);
+    const files = new Map<string, Entry>();
+    for (let i = 0; i < 2500; i++) files.set(`hsm${String(i).padStart(5, '0')}`, bytes);
+    const source = new MemorySource(files);
+    const forwarder = new FakeForwarder();
+    const { summary, outcomes } = await run({
+      source,
+      state: new MemoryStateStore(),
+      forwarder,
+      concurrency: 8,
+      batch: { maxBatch: 1000, maxInFlight: 2 },
+    });
+    assert.equal(summary.appliances, 2500);
+    assert.deepEqual(summary.notifications, { sent: 2500, failed: 0 });
+    assert.equal(outcomes.length, 2500);
+    assert.ok(forwarder.requests.every((r) => r.length <= 1000));
+    assert.equal(forwarder.requests.length, 3);
+    assert.ok(forwarder.maxInFlight <= 2);
+    assert.ok(source.maxInFlight <= 8, `at most 8 fetches at once, saw ${source.maxInFlight}`);
+    assert.equal(new Set(forwarder.requests.flat().map((n) => n.id)).size, 2500);
+  });
+
+  test('names are pulled from the listing as workers free up, not buffered', async () => {
+    let yielded = 0;
+    let done = 0;
+    let maxAhead = 0;
+    const source: CertificateSource = {
+      description: 'lazy',
+      readInventory: async () => undefined,
+      async *listAppliances() {
+        for (let i = 0; i < 3000; i++) {
+          yielded++;
+          maxAhead = Math.max(maxAhead, yielded - done);
+          yield `hsm${i}`;
+        }
+      },
+      fetch: async () => {
+        await new Promise((resolve) => setImmediate(resolve));
+        done++;
+        return { kind: 'missing' };
+      },
+    };
+    const { summary } = await run({ source, state: new MemoryStateStore(), concurrency: 4 });
+    assert.equal(summary.appliances, 3000);
+    assert.ok(maxAhead <= 5, `listing ran ${maxAhead} ahead of processing`);
+  });
+
+  test('shouldStop ends the run early and still settles what was started', async () => {
+    let calls = 0;
+    const { summary } = await run({
+      source: new MemorySource(fleet),
+      state: new MemoryStateStore(),
+      concurrency: 1,
+      shouldStop: () => ++calls > 2,
+    });
+    assert.equal(summary.appliances, 2);
+    assert.equal(summary.stopped, true);
+  });
+
+  test('a corrupt state record is reported, reset and rewritten', async () => {
+    const files = new Map<string, Entry>([['hsm-x', pem('hsm-x', 100)]]);
+    const saved: ApplianceState[] = [];
+    const state: StateStore = {
+      description: 'corrupt',
+      load: async () => ({ corrupt: 'record is not JSON', version: 'v1' }),
+      save: async (_a, s, expected) => {
+        assert.equal(expected, 'v1');
+        saved.push(s);
+      },
+    };
+    const { log } = await run({ source: new MemorySource(files), state });
+    assert.deepEqual(log.lines('hsm-x'), ['stateReset', 'willExpire']);
+    assert.equal(saved.length, 1);
+  });
+});
