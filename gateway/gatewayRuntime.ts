@@ -39,7 +39,7 @@ const ONE_DAY_MS = 86_400_000;
 export async function startGateway(config: GatewayConfig, options: StartOptions = {}): Promise<RunningGateway> {
   const pid = options.pid ?? process.pid;
   const stderr = 'stderr' in options ? options.stderr : (line: string) => void process.stderr.write(line);
-  const writer = new SyslogWriter(createSyslogSinks(config.syslog), config.hostname, pid, stderr);
+  const writer = new SyslogWriter(createSyslogSinks(config.syslog), config.hostname, pid, stderr ?? null);
   writer.lifecycle('started');
   if (options.consoleMode) writer.lifecycle('consoleMode');
   for (const h of config.trapHosts) {

@@ -124,7 +124,8 @@ export class StreamSyslogSink implements SyslogSink {
   async close(): Promise<void> {
     if (this.closed) return;
     const until = Date.now() + 2000;
-    while (this.queue.length > 0 && this.connected && Date.now() < until) {
+    // Wait while connected or still connecting; a collector that is down gets no grace period.
+    while (this.queue.length > 0 && this.socket !== undefined && Date.now() < until) {
       await new Promise((r) => setTimeout(r, 10));
     }
     this.closed = true;

@@ -36,7 +36,8 @@ export class SyslogWriter {
     private readonly sinks: readonly SyslogSink[],
     private readonly gatewayHost: string,
     private readonly pid: number,
-    private readonly stderr: ((line: string) => void) | undefined = (line) => process.stderr.write(line),
+    /** Where lifecycle lines are echoed; null for nowhere. */
+    private readonly stderr: ((line: string) => void) | null = (line) => void process.stderr.write(line),
     private readonly clock: () => Date = () => new Date(),
   ) {}
 

@@ -1,0 +1,168 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import {
+  buildGatewayConfig,
+  DEFAULT_NOTIFICATION_OID,
+  isValidEngineId,
+  loadGatewayConfig,
+} from '../../gateway/gatewayConfig.ts';
+import { GatewayConfigError } from '../../gateway/gatewayErrors.ts';
+
+let dir: string;
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'certmonitor-gwcfg-'));
+  writeFileSync(join(dir, 'gateway.secret'), '  s3cret-value\n');
+  writeFileSync(join(dir, 'auth.key'), 'authpassphrase\n');
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const minimal = () => ({ auth: { keys: [{ id: 'lambda', secretFile: './gateway.secret' }] } });
+
+function refused(doc: unknown, pattern: RegExp, env: NodeJS.ProcessEnv = {}): void {
+  assert.throws(
+    () => buildGatewayConfig(doc, dir, env),
+    (e: unknown) => e instanceof GatewayConfigError && pattern.test(e.message),
+  );
+}
+
+describe('gateway configuration', () => {
+  it('applies defaults and reads the secret file trimmed', () => {
+    const c = buildGatewayConfig(minimal(), dir, {});
+    assert.equal(c.listen.host, '127.0.0.1');
+    assert.equal(c.listen.port, 8443);
+    assert.equal(c.auth.keys.get('lambda'), 's3cret-value');
+    assert.equal(c.auth.timestampToleranceSeconds, 300);
+    assert.equal(c.snmp.notificationOid, DEFAULT_NOTIFICATION_OID);
+    assert.equal(c.snmp.trapOnProblems, false);
+    assert.equal(c.stateDir, join(dir, 'var/gateway'));
+    assert.equal(c.crashDir, c.stateDir);
+    assert.equal(c.retentionDays, 7);
+  });
+
+  it('parses the SPEC example hosts and sinks', () => {
+    const c = buildGatewayConfig(
+      {
+        ...minimal(),
+        trapHosts: [
+          { host: '127.0.0.1', port: 162, version: '2c', community: 'public', type: 'trap' },
+          {
+            host: '127.0.0.1',
+            port: 1162,
+            version: 3,
+            type: 'inform',
+            user: 'certmon',
+            authProtocol: 'sha256',
+            authKeyFile: './auth.key',
+            privProtocol: 'aes256',
+            privKeyEnv: 'PRIV',
+            engineId: '8000000001020304',
+          },
+        ],
+        syslog: [{ transport: 'udp', host: '127.0.0.1', port: 514 }, { file: './lunalogs' }],
+      },
+      dir,
+      { PRIV: 'privpassphrase' },
+    );
+    assert.equal(c.trapHosts[0]!.label, '127.0.0.1');
+    assert.equal(c.trapHosts[0]!.community, 'public');
+    const v3 = c.trapHosts[1]!;
+    assert.equal(v3.label, '127.0.0.1:1162');
+    assert.deepEqual(v3.user, {
+      name: 'certmon',
+      level: 'authPriv',
+      authProtocol: 'sha256',
+      authKey: 'authpassphrase',
+      privProtocol: 'aes256b',
+      privKey: 'privpassphrase',
+    });
+    assert.equal(v3.problem, undefined);
+    assert.deepEqual(c.syslog[1], { transport: 'file', file: join(dir, 'lunalogs') });
+    assert.equal(c.syslog[0]!.transport === 'udp' && c.syslog[0]!.format, 'rfc3164');
+  });
+
+  it('refuses unknown keys naming their path', () => {
+    refused({ ...minimal(), listn: {} }, /unknown key listn/);
+    refused(
+      { ...minimal(), trapHosts: [{ host: '127.0.0.1', version: '2c', community: 'x', comunity: 'y' }] },
+      /unknown key trapHosts\[0\]\.comunity/,
+    );
+  });
+
+  it('refuses wrong types naming the key path', () => {
+    refused(
+      {
+        ...minimal(),
+        trapHosts: [
+          { host: '127.0.0.1', version: '2c', community: 'x' },
+          {
+            host: '127.0.0.1',
+            version: 3,
+            user: 'u',
+            authProtocol: 'md4',
+            authKey: 'xxxxxxxx',
+            engineId: '8000000001',
+          },
+        ],
+      },
+      /trapHosts\[1\]\.authProtocol/,
+    );
+    refused({ ...minimal(), listen: { port: 'eighty' } }, /listen\.port/);
+    refused({ ...minimal(), syslog: [{ transport: 'carrier-pigeon', host: 'x' }] }, /syslog\[0\]\.transport/);
+  });
+
+  it('refuses an unreadable secret file naming the key, without the secret', () => {
+    refused({ auth: { keys: [{ id: 'a', secretFile: './nope.secret' }] } }, /auth\.keys\[0\]\.secretFile.*ENOENT/);
+    refused(
+      { ...minimal(), trapHosts: [{ host: '127.0.0.1', version: '2c', communityFile: './missing' }] },
+      /trapHosts\[0\]\.communityFile/,
+    );
+    refused({ auth: { keys: [{ id: 'a', secretEnv: 'NOT_SET' }] } }, /auth\.keys\[0\]\.secretEnv/);
+  });
+
+  it('keeps a v3 host with a bad engine ID or address, marked not properly configured', () => {
+    const c = buildGatewayConfig(
+      {
+        ...minimal(),
+        trapHosts: [
+          { host: '127.0.0.1', version: 3, user: 'u', type: 'trap', engineId: 'zz-not-hex' },
+          { host: 'bad host!', version: 3, user: 'u', type: 'inform' },
+          { host: '127.0.0.1', port: 2000, version: 3, user: 'u', type: 'trap' },
+          { host: '127.0.0.1', port: 3000, version: '2c', community: 'public' },
+        ],
+      },
+      dir,
+      {},
+    );
+    assert.equal(c.trapHosts[0]!.problem, 'invalid engine ID');
+    assert.equal(c.trapHosts[1]!.problem, 'invalid address');
+    assert.equal(c.trapHosts[2]!.problem, 'engine ID required for v3 traps');
+    assert.equal(c.trapHosts[3]!.problem, undefined);
+    refused(
+      { ...minimal(), trapHosts: [{ host: 'bad host!', version: '2c', community: 'p' }] },
+      /trapHosts\[0\]\.host/,
+    );
+  });
+
+  it('validates engine IDs (hex, 5 to 32 bytes)', () => {
+    assert.equal(isValidEngineId('8000000001'), true);
+    assert.equal(isValidEngineId('0x80000000010203'), true);
+    assert.equal(isValidEngineId('80000000'), false);
+    assert.equal(isValidEngineId('8000000001g'), false);
+    assert.equal(isValidEngineId('80'.repeat(33)), false);
+  });
+
+  it('loads YAML and never quotes file content in a syntax error', () => {
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(file, 'auth: { keys: [ { id: a, secretFile: "supersecret\n');
+    assert.throws(
+      () => loadGatewayConfig(file),
+      (e: unknown) => e instanceof GatewayConfigError && !e.message.includes('supersecret'),
+    );
+    const good = join(dir, 'good.yaml');
+    writeFileSync(good, 'auth:\n  keys:\n    - { id: lambda, secretFile: ./gateway.secret }\nlisten: { port: 0 }\n');
+    assert.equal(loadGatewayConfig(good).listen.port, 0);
+  });
+});
