@@ -39,7 +39,9 @@ export function parseDays(value: string): number {
 /** Parses `--now`: an ISO 8601 date (midnight UTC) or an instant with an explicit zone, so runs replay exactly. */
 export function parseNow(value: string): Date {
   const ms = ISO_INSTANT.test(value) ? Date.parse(value) : Number.NaN;
-  if (!Number.isFinite(ms)) {
+  // Date.parse rolls impossible days over (Feb 30 -> Mar 2); refuse them instead.
+  const [year, month, day] = value.slice(0, 10).split('-').map(Number) as [number, number, number];
+  if (!Number.isFinite(ms) || new Date(Date.UTC(year, month - 1, day)).getUTCDate() !== day) {
     throw new UsageError(
       `--now must be an ISO 8601 instant with a zone, e.g. 2026-11-24T12:00:00Z, got '${sanitizeLogValue(value, 40)}'`,
     );
