@@ -1,0 +1,167 @@
+/**
+ * The core must bundle for a Web-standard platform with no Node built-in, and run there (SPEC §2):
+ * every core/*.ts is bundled with esbuild for the browser platform, and the certificate reader is run
+ * inside Cloudflare's workerd runtime on a loopback socket.
+ */
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire, isBuiltin } from 'node:module';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { build } from 'esbuild';
+
+const ROOT = join(import.meta.dirname, '../..');
+const CORE = join(ROOT, 'core');
+const CORE_FILES = readdirSync(CORE)
+  .filter((f) => f.endsWith('.ts'))
+  .map((f) => join(CORE, f));
+const dir = mkdtempSync(join(tmpdir(), 'certmonitor-neutral-'));
+const children: ChildProcess[] = [];
+after(() => {
+  for (const child of children) child.kill('SIGKILL');
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Source without comments, so a doc comment mentioning a word is not mistaken for a use. */
+function code(file: string): string {
+  return readFileSync(file, 'utf8')
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
+}
+
+describe('core is runtime-neutral', () => {
+  it('has no node: import, Buffer, process or require in any core file', () => {
+    assert.ok(CORE_FILES.length > 5);
+    for (const file of CORE_FILES) {
+      const source = code(file);
+      assert.doesNotMatch(source, /from\s+['"]node:|import\(\s*['"]node:|\brequire\s*\(/, file);
+      assert.doesNotMatch(source, /\bBuffer\b|\bprocess\b|\b__dirname\b|\bimport\.meta\.(dirname|filename)\b/, file);
+      for (const [, specifier] of source.matchAll(/from\s+['"]([^'"]+)['"]/g)) {
+        assert.ok(!isBuiltin(specifier ?? ''), `${file} imports the Node built-in ${specifier}`);
+      }
+    }
+  });
+
+  it('bundles every core file for the browser platform with no Node built-in pulled in', async () => {
+    const result = await build({
+      entryPoints: CORE_FILES,
+      bundle: true,
+      platform: 'browser',
+      format: 'esm',
+      write: false,
+      metafile: true,
+      outdir: join(dir, 'out'),
+      logLevel: 'silent',
+    });
+    assert.deepEqual(result.errors, []);
+    const inputs = Object.keys(result.metafile.inputs);
+    assert.ok(inputs.length >= CORE_FILES.length);
+    for (const input of inputs) {
+      assert.ok(!input.startsWith('node:') && !isBuiltin(input), `bundle pulls in ${input}`);
+      for (const imported of result.metafile.inputs[input]?.imports ?? []) {
+        assert.ok(!isBuiltin(imported.path) && !imported.external, `${input} imports ${imported.path}`);
+      }
+    }
+  });
+
+  it('reads an EC P-256 certificate inside workerd', async () => {
+    const bin = createRequire(import.meta.url)('workerd').default as string;
+    const worker = join(dir, 'worker.ts');
+    writeFileSync(
+      worker,
+      `import { evaluate } from ${JSON.stringify(join(CORE, 'evaluate.ts'))};
+export default {
+  async fetch(request) {
+    const bytes = new Uint8Array(await request.arrayBuffer());
+    const e = evaluate({ kind: 'found', bytes }, 30, new Date('2026-11-01T00:00:00Z'));
+    return Response.json({
+      status: e.status,
+      notAfter: e.certificate?.notAfter.toISOString(),
+      fingerprintSha256: e.certificate?.fingerprintSha256,
+      keyType: e.certificate?.keyType,
+      subject: e.certificate?.subject,
+      error: e.error,
+      hasProcess: typeof globalThis.process !== 'undefined',
+    });
+  },
+};
+`,
+    );
+    await build({
+      entryPoints: [worker],
+      bundle: true,
+      platform: 'browser',
+      format: 'esm',
+      outfile: join(dir, 'worker.js'),
+      logLevel: 'silent',
+    });
+    const port = await freePort();
+    writeFileSync(
+      join(dir, 'config.capnp'),
+      `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [ (name = "main", worker = .worker) ],
+  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],
+);
+const worker :Workerd.Worker = (
+  modules = [ (name = "worker", esModule = embed "worker.js") ],
+  compatibilityDate = "2024-09-23",
+);
+`,
+    );
+    const child = spawn(bin, ['serve', join(dir, 'config.capnp')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    children.push(child);
+    let stderr = '';
+    child.stderr?.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    const pem = readFileSync(join(ROOT, 'test/fixtures/certs/leaf.pem'));
+    const response = await postWithRetry(`http://127.0.0.1:${port}/`, pem, child, () => stderr);
+    const body = (await response.json()) as Record<string, unknown>;
+    const x509 = new X509Certificate(pem);
+    assert.deepEqual(body, {
+      status: 'expiring',
+      notAfter: new Date(x509.validTo).toISOString(),
+      fingerprintSha256: x509.fingerprint256,
+      keyType: 'EC P-256',
+      subject: 'C=US, O=Acme, CN=hsm01',
+      hasProcess: false,
+    });
+    // And a hostile input is invalid there too, not a crash of the worker.
+    const bad = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', body: new Uint8Array(40_000).fill(0x30) });
+    assert.equal(((await bad.json()) as { status: string }).status, 'invalid');
+  });
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+/** Posts once workerd listens; fails with its stderr if it exits first. */
+async function postWithRetry(
+  url: string,
+  body: Uint8Array,
+  child: ChildProcess,
+  stderr: () => string,
+): Promise<Response> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    if (child.exitCode !== null) assert.fail(`workerd exited (${child.exitCode}): ${stderr()}`);
+    try {
+      return await fetch(url, { method: 'POST', body });
+    } catch {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  assert.fail(`workerd did not answer: ${stderr()}`);
+}
