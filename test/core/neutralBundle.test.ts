@@ -119,7 +119,7 @@ const worker :Workerd.Worker = (
     child.stderr?.on('data', (chunk) => {
       stderr += chunk;
     });
-    const pem = readFileSync(join(ROOT, 'test/fixtures/certs/leaf.pem'));
+    const pem = new Uint8Array(readFileSync(join(ROOT, 'test/fixtures/certs/leaf.pem')));
     const response = await postWithRetry(`http://127.0.0.1:${port}/`, pem, child, () => stderr);
     const body = (await response.json()) as Record<string, unknown>;
     const x509 = new X509Certificate(pem);
