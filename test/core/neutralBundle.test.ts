@@ -132,7 +132,10 @@ const worker :Workerd.Worker = (
       hasProcess: false,
     });
     // And a hostile input is invalid there too, not a crash of the worker.
-    const bad = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', body: new Uint8Array(40_000).fill(0x30) });
+    const bad = await fetch(`http://127.0.0.1:${port}/`, {
+      method: 'POST',
+      body: new Uint8Array(new ArrayBuffer(40_000)).fill(0x30) as Uint8Array<ArrayBuffer>,
+    });
     assert.equal(((await bad.json()) as { status: string }).status, 'invalid');
   });
 });
@@ -151,7 +154,7 @@ function freePort(): Promise<number> {
 /** Posts once workerd listens; fails with its stderr if it exits first. */
 async function postWithRetry(
   url: string,
-  body: Uint8Array,
+  body: Uint8Array<ArrayBuffer>,
   child: ChildProcess,
   stderr: () => string,
 ): Promise<Response> {
