@@ -1,12 +1,127 @@
-/** `certmonitor check` (placeholder until implemented). */
+/**
+ * `certmonitor check` (SPEC §8, §10): one scheduled run over a fleet. Prints the catalogue lines and a
+ * summary; with `--json`, stdout carries one JSON object per appliance and, last, one `{"summary": …}`
+ * object, while the catalogue lines go to stderr so stdout stays machine-readable.
+ * Exit status: 0 the run completed and every due notification was delivered, 1 some could not be (or an
+ * appliance could not be processed, or the run could not finish), 2 configuration or usage error.
+ */
 import type { Command } from 'commander';
+import { ConsoleLogSink, type TextOutput } from '../adapters/consoleLogSink.ts';
+import { createForwarder } from '../adapters/createForwarder.ts';
+import { createSource } from '../adapters/createSource.ts';
+import { createStateStore } from '../adapters/createStateStore.ts';
+import { InventoryError } from '../adapters/inventoryError.ts';
+import { type CheckConfig, type CheckFlags, ConfigError, parseCheckConfig } from '../app/checkConfig.ts';
+import type { ApplianceOutcome, LogSink } from '../app/ports.ts';
+import { type RunSummary, runCheck } from '../app/runCheck.ts';
+import { logEntry } from '../core/logEntry.ts';
+import { STATUSES } from '../core/types.ts';
+import { parseNow } from './inspect.ts';
 import type { CommandRunner } from './main.ts';
+import { UsageError } from './usageError.ts';
+
+/** Exit status when some due notification could not be delivered or the run could not finish. */
+export const EXIT_UNDELIVERED = 1;
+
+/** Flags of `certmonitor check` as commander parses them. */
+export interface CheckCommandOptions extends CheckFlags {
+  readonly now?: string;
+  readonly json?: boolean;
+}
+
+/** Where the command writes and what environment it reads (tests and the demo pass their own). */
+export interface CheckIo {
+  readonly stdout: TextOutput;
+  readonly stderr: TextOutput;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** The clock, when `--now` is not given. */
+  readonly clock?: () => Date;
+}
+
+/** One human summary line: `7 appliance(s): valid 2, expiring 2, …; notifications sent 3, failed 0; 41 ms`. */
+export function formatSummary(summary: RunSummary): string {
+  const statuses = STATUSES.map((s) => `${s} ${summary.byStatus[s]}`).join(', ');
+  const extra = [
+    summary.errors > 0 ? `; ${summary.errors} appliance(s) could not be processed` : '',
+    summary.stopped ? '; stopped before the end of the fleet' : '',
+  ].join('');
+  return `${summary.appliances} appliance(s): ${statuses}; notifications sent ${summary.notifications.sent}, failed ${summary.notifications.failed}${extra}; ${summary.durationMs} ms`;
+}
+
+/** The exit status of a finished run (SPEC §10). */
+export function exitStatusOf(summary: RunSummary): number {
+  return summary.notifications.failed > 0 || summary.errors > 0 || summary.stopped ? EXIT_UNDELIVERED : 0;
+}
+
+/** Runs a check with an already validated configuration and prints its results. */
+export async function runCheckCommand(
+  config: CheckConfig,
+  options: { readonly now: Date; readonly json: boolean },
+  io: CheckIo,
+): Promise<number> {
+  const { now, json } = options;
+  const lines = json ? io.stderr : io.stdout;
+  const log: LogSink = new ConsoleLogSink({ out: lines, time: () => now });
+  const deps = { log, env: io.env, maxSockets: Math.max(64, config.concurrency) };
+  const source = await createSource(config.source, deps);
+  const state = await createStateStore(config.state, deps);
+  const forwarder = config.gateway ? await createForwarder(config.gateway, deps) : undefined;
+  log.write(logEntry('started'));
+  log.write(logEntry('configured', { D: config.settings.thresholdDays, H: config.settings.repeatHours }));
+  const onOutcome = json ? (o: ApplianceOutcome) => io.stdout.write(`${JSON.stringify(o)}\n`) : undefined;
+  let summary: RunSummary;
+  try {
+    summary = await runCheck({
+      source,
+      state,
+      forwarder,
+      log,
+      settings: config.settings,
+      now,
+      concurrency: config.concurrency,
+      onOutcome,
+    });
+  } catch (error) {
+    if (error instanceof InventoryError) throw error;
+    const reason = error instanceof Error && /^[A-Za-z]{1,64}$/.test(error.name) ? error.name : 'unexpected error';
+    log.write(logEntry('checkFailed', { reason: `the fleet could not be listed (${reason})` }));
+    return EXIT_UNDELIVERED;
+  }
+  if (json) io.stdout.write(`${JSON.stringify({ summary })}\n`);
+  else io.stdout.write(`${formatSummary(summary)}\n`);
+  return exitStatusOf(summary);
+}
+
+/** `certmonitor check` with commander's options: configuration errors become usage errors (exit 2). */
+export async function check(options: CheckCommandOptions, io: CheckIo): Promise<number> {
+  try {
+    const config = parseCheckConfig(io.env, options);
+    const now = options.now !== undefined ? parseNow(options.now) : (io.clock ?? (() => new Date()))();
+    return await runCheckCommand(config, { now, json: options.json === true }, io);
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof InventoryError) {
+      throw new UsageError(error.message, { cause: error });
+    }
+    throw error;
+  }
+}
 
 /** Registers the `check` subcommand. */
 export function registerCheck(program: Command, runner: CommandRunner): void {
   program
     .command('check')
-    .description('not implemented yet')
-    .allowUnknownOption()
-    .action(() => runner(async () => 2));
+    .description('one scheduled run over a fleet: evaluate every certificate, forward due notifications, record state')
+    .option('--source <spec>', 'certificates: dir:PATH, s3://bucket/prefix/ or ssm:/prefix/ (CERTMONITOR_SOURCE)')
+    .option('--state <spec>', 'state: dir:PATH or s3://bucket/prefix/ (CERTMONITOR_STATE)')
+    .option('--days <D>', 'threshold in days, default 30 (CERTMONITOR_THRESHOLD_DAYS)')
+    .option('--hours <H>', 'repeat interval in hours, default 24 (CERTMONITOR_REPEAT_HOURS)')
+    .option('--gateway <url>', 'SNMP gateway base URL; absent = evaluate and log only (CERTMONITOR_GATEWAY_URL)')
+    .option('--key-id <id>', 'signing key id (CERTMONITOR_GATEWAY_KEY_ID)')
+    .option('--secret-file <file>', 'file holding the signing secret (CERTMONITOR_GATEWAY_SECRET_FILE)')
+    .option('--concurrency <n>', 'appliances processed at once, default 32 (CERTMONITOR_CONCURRENCY)')
+    .option('--now <iso>', 'evaluate as of this instant, e.g. 2026-11-24T12:00:00Z')
+    .option('--json', 'one JSON object per appliance on stdout, then {"summary": …}; log lines on stderr')
+    .action((options: CheckCommandOptions) =>
+      runner(() => check(options, { stdout: process.stdout, stderr: process.stderr, env: process.env })),
+    );
 }

@@ -1,0 +1,58 @@
+/** Builds the certificate source named by a `CERTMONITOR_SOURCE` location (SPEC §8). */
+import { stat } from 'node:fs/promises';
+import { ConfigError } from '../app/checkConfig.ts';
+import type { CertificateSource, LogSink } from '../app/ports.ts';
+import { createS3Client, createSsmClient } from './awsClients.ts';
+import { DirSource } from './dirSource.ts';
+import { parseS3Location } from './s3Location.ts';
+import { S3Source } from './s3Source.ts';
+import { parseSsmLocation, SsmSource } from './ssmSource.ts';
+
+/** What the factories may need besides the location. */
+export interface AdapterDeps {
+  /** Where adapters report skipped entries. */
+  readonly log?: LogSink;
+  /** The environment for endpoint overrides (defaults to the process's). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Sockets per AWS client: at least the pipeline's concurrency. */
+  readonly maxSockets?: number;
+}
+
+/** Re-raises a location parser's error as a {@link ConfigError} naming the setting. */
+export function locationError(setting: string, error: unknown): ConfigError {
+  const reason = error instanceof Error ? error.message : 'invalid location';
+  return new ConfigError(`${setting}: ${reason}`, { cause: error });
+}
+
+/**
+ * The source for `dir:PATH` (which must be an existing directory), `s3://bucket/prefix/` or `ssm:/prefix/`.
+ * Throws {@link ConfigError} naming `CERTMONITOR_SOURCE` for a location that cannot be used.
+ */
+export async function createSource(spec: string, deps: AdapterDeps = {}): Promise<CertificateSource> {
+  const setting = 'CERTMONITOR_SOURCE (--source)';
+  if (spec.startsWith('dir:')) {
+    const dir = spec.slice('dir:'.length);
+    const info = await stat(dir).catch(() => undefined);
+    if (!info?.isDirectory()) throw new ConfigError(`${setting}: directory not found`);
+    return new DirSource(dir, deps.log);
+  }
+  if (spec.startsWith('s3://')) {
+    let location: ReturnType<typeof parseS3Location>;
+    try {
+      location = parseS3Location(spec);
+    } catch (error) {
+      throw locationError(setting, error);
+    }
+    return new S3Source(createS3Client({ env: deps.env, maxSockets: deps.maxSockets }), location);
+  }
+  if (spec.startsWith('ssm:')) {
+    let path: string;
+    try {
+      path = parseSsmLocation(spec);
+    } catch (error) {
+      throw locationError(setting, error);
+    }
+    return new SsmSource(createSsmClient({ env: deps.env, maxSockets: deps.maxSockets }), path);
+  }
+  throw new ConfigError(`${setting} must be dir:PATH, s3://bucket/prefix/ or ssm:/prefix/`);
+}

@@ -1,0 +1,218 @@
+/**
+ * Configuration of a check run (SPEC §8), parsed once from the environment and command-line flags into a
+ * validated object shared by `certmonitor check` and the Lambda handler. A flag wins over its variable.
+ * Unknown `CERTMONITOR_*` variables are refused (a misspelt `CERTMONITOR_TRESHOLD_DAYS` must not silently
+ * leave the default in force), and every error names the variable or flag it is about.
+ */
+import { sanitizeLogValue } from '../core/catalogue.ts';
+import { DEFAULT_SETTINGS, type Settings } from '../core/types.ts';
+
+/** Raised for an invalid or missing setting; the message names the variable or flag and is safe to print. */
+export class ConfigError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ConfigError';
+  }
+}
+
+/** The validated configuration of a check run. */
+export interface CheckConfig {
+  /** `dir:PATH`, `s3://bucket/prefix/` or `ssm:/prefix/`. */
+  readonly source: string;
+  /** `dir:PATH` or `s3://bucket/prefix/`. */
+  readonly state: string;
+  readonly settings: Settings;
+  /** Absent: evaluate, log and record state only. */
+  readonly gateway?: GatewayConfig;
+  /** Appliances processed at once. */
+  readonly concurrency: number;
+}
+
+/** Where and how to reach the SNMP gateway; exactly one secret location is set. */
+export interface GatewayConfig {
+  readonly url: string;
+  readonly keyId: string;
+  readonly secretFile?: string;
+  readonly secretParam?: string;
+}
+
+/** Command-line flags as commander hands them over (strings; absent when not given). */
+export interface CheckFlags {
+  readonly source?: string;
+  readonly state?: string;
+  readonly days?: string;
+  readonly hours?: string;
+  readonly gateway?: string;
+  readonly keyId?: string;
+  readonly secretFile?: string;
+  readonly concurrency?: string;
+}
+
+interface Setting {
+  readonly variable: string;
+  readonly flag?: keyof CheckFlags;
+  readonly flagName?: string;
+}
+
+const SETTINGS = {
+  source: { variable: 'CERTMONITOR_SOURCE', flag: 'source', flagName: '--source' },
+  state: { variable: 'CERTMONITOR_STATE', flag: 'state', flagName: '--state' },
+  days: { variable: 'CERTMONITOR_THRESHOLD_DAYS', flag: 'days', flagName: '--days' },
+  hours: { variable: 'CERTMONITOR_REPEAT_HOURS', flag: 'hours', flagName: '--hours' },
+  gateway: { variable: 'CERTMONITOR_GATEWAY_URL', flag: 'gateway', flagName: '--gateway' },
+  keyId: { variable: 'CERTMONITOR_GATEWAY_KEY_ID', flag: 'keyId', flagName: '--key-id' },
+  secretParam: { variable: 'CERTMONITOR_GATEWAY_SECRET_PARAM' },
+  secretFile: { variable: 'CERTMONITOR_GATEWAY_SECRET_FILE', flag: 'secretFile', flagName: '--secret-file' },
+  concurrency: { variable: 'CERTMONITOR_CONCURRENCY', flag: 'concurrency', flagName: '--concurrency' },
+} as const satisfies Record<string, Setting>;
+
+/** Every `CERTMONITOR_*` variable a check run understands. */
+export const CHECK_VARIABLES: readonly string[] = Object.values(SETTINGS).map((s) => s.variable);
+
+const MAX_DAYS = 36_500;
+const MAX_HOURS = 8_760;
+const MAX_CONCURRENCY = 256;
+const KEY_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const SSM_PARAMETER = /^\/[A-Za-z0-9_.\-/]{1,1010}$/;
+
+/** A value and where it came from, so an error can name exactly what the operator wrote. */
+interface Found {
+  readonly value: string;
+  readonly origin: string;
+}
+
+/** Options of {@link parseCheckConfig}. */
+export interface ParseCheckConfigOptions {
+  /** Further `CERTMONITOR_*` variables the caller handles itself (they are not refused). */
+  readonly extraVariables?: readonly string[];
+}
+
+/**
+ * Validates the environment and flags into a {@link CheckConfig}; throws {@link ConfigError} naming the
+ * variable or flag at fault.
+ */
+export function parseCheckConfig(
+  env: Readonly<Record<string, string | undefined>>,
+  flags: CheckFlags = {},
+  options: ParseCheckConfigOptions = {},
+): CheckConfig {
+  const known = new Set([...CHECK_VARIABLES, ...(options.extraVariables ?? [])]);
+  const unknown = Object.keys(env)
+    .filter((name) => name.startsWith('CERTMONITOR_') && !known.has(name))
+    .sort();
+  if (unknown.length > 0) {
+    throw new ConfigError(
+      `unknown variable ${unknown.map((n) => sanitizeLogValue(n, 64)).join(', ')} (known: ${[...known].join(', ')})`,
+    );
+  }
+
+  const find = (setting: Setting): Found | undefined => {
+    const flagValue = setting.flag ? flags[setting.flag] : undefined;
+    if (flagValue !== undefined) return { value: flagValue, origin: setting.flagName ?? setting.variable };
+    const envValue = env[setting.variable];
+    return envValue === undefined || envValue === '' ? undefined : { value: envValue, origin: setting.variable };
+  };
+  const describe = (setting: Setting) =>
+    setting.flagName ? `${setting.variable} (${setting.flagName})` : setting.variable;
+  const shown = (value: string) => `'${sanitizeLogValue(value, 60)}'`;
+
+  const integer = (setting: Setting, fallback: number, min: number, max: number, unit: string): number => {
+    const found = find(setting);
+    if (!found) return fallback;
+    if (!/^\d{1,6}$/.test(found.value.trim()) || Number(found.value) < min || Number(found.value) > max) {
+      throw new ConfigError(
+        `${found.origin} must be a whole number of ${unit} from ${min} to ${max}, got ${shown(found.value)}`,
+      );
+    }
+    return Number(found.value);
+  };
+
+  const sourceFound = find(SETTINGS.source);
+  if (!sourceFound)
+    throw new ConfigError(`${describe(SETTINGS.source)} is required: dir:PATH, s3://bucket/prefix/ or ssm:/prefix/`);
+  const source = checkLocation(sourceFound, ['dir:', 's3://', 'ssm:']);
+  const stateFound = find(SETTINGS.state);
+  if (!stateFound) throw new ConfigError(`${describe(SETTINGS.state)} is required: dir:PATH or s3://bucket/prefix/`);
+  const state = checkLocation(stateFound, ['dir:', 's3://']);
+
+  const settings: Settings = {
+    thresholdDays: integer(SETTINGS.days, DEFAULT_SETTINGS.thresholdDays, 0, MAX_DAYS, 'days'),
+    repeatHours: integer(SETTINGS.hours, DEFAULT_SETTINGS.repeatHours, 1, MAX_HOURS, 'hours'),
+  };
+  const concurrency = integer(SETTINGS.concurrency, 32, 1, MAX_CONCURRENCY, 'appliances');
+
+  const url = find(SETTINGS.gateway);
+  const keyId = find(SETTINGS.keyId);
+  const secretFile = find(SETTINGS.secretFile);
+  const secretParam = find(SETTINGS.secretParam);
+  if (!url) {
+    const stray = keyId ?? secretFile ?? secretParam;
+    if (stray) {
+      throw new ConfigError(`${stray.origin} is set but ${describe(SETTINGS.gateway)} is not: set the gateway URL too`);
+    }
+    return { source, state, settings, concurrency };
+  }
+  checkGatewayUrl(url);
+  if (!keyId) throw new ConfigError(`${describe(SETTINGS.keyId)} is required with a gateway`);
+  if (!KEY_ID.test(keyId.value)) {
+    throw new ConfigError(`${keyId.origin} must be 1-64 letters, digits, '.', '_' or '-', got ${shown(keyId.value)}`);
+  }
+  // A flag given on the command line wins over a secret location from the environment.
+  const useFile = secretFile !== undefined && (secretFile.origin.startsWith('--') || secretParam === undefined);
+  if (!useFile && secretFile && secretParam) {
+    throw new ConfigError(`set only one of ${describe(SETTINGS.secretFile)} and ${SETTINGS.secretParam.variable}`);
+  }
+  if (useFile) {
+    return {
+      source,
+      state,
+      settings,
+      concurrency,
+      gateway: { url: url.value, keyId: keyId.value, secretFile: secretFile.value },
+    };
+  }
+  if (!secretParam) {
+    throw new ConfigError(
+      `a gateway needs its signing secret: ${describe(SETTINGS.secretFile)} or ${SETTINGS.secretParam.variable}`,
+    );
+  }
+  if (!SSM_PARAMETER.test(secretParam.value)) {
+    throw new ConfigError(`${secretParam.origin} must be an SSM parameter name starting with /`);
+  }
+  return {
+    source,
+    state,
+    settings,
+    concurrency,
+    gateway: { url: url.value, keyId: keyId.value, secretParam: secretParam.value },
+  };
+}
+
+/** Checks a location's scheme (the adapters check the rest when they are created). */
+function checkLocation(found: Found, schemes: readonly string[]): string {
+  const value = found.value;
+  const scheme = schemes.find((s) => value.startsWith(s));
+  if (!scheme || value.length === scheme.length || /[\u0000-\u001f]/.test(value)) {
+    throw new ConfigError(
+      `${found.origin} must be ${schemes.map((s) => (s === 'dir:' ? 'dir:PATH' : s === 's3://' ? 's3://bucket/prefix/' : 'ssm:/prefix/')).join(', ')}, got '${sanitizeLogValue(value, 60)}'`,
+    );
+  }
+  return value;
+}
+
+/** http(s) only, and no credentials in the URL (they would end up in logs and process listings). */
+function checkGatewayUrl(found: Found): void {
+  let url: URL;
+  try {
+    url = new URL(found.value);
+  } catch (error) {
+    throw new ConfigError(`${found.origin} is not a URL`, { cause: error });
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(`${found.origin} must be an http:// or https:// URL`);
+  }
+  if (url.username || url.password) {
+    throw new ConfigError(`${found.origin} must not carry credentials; use the key id and secret settings`);
+  }
+  if (url.search || url.hash) throw new ConfigError(`${found.origin} must not carry a query or fragment`);
+}
