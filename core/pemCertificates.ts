@@ -54,6 +54,17 @@ const ascii = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(
 const BEGIN = ascii('-----BEGIN ');
 const END = ascii('-----END ');
 const DASHES = ascii('-----');
+// END lines of the labels seen so far (a handful in practice), built once.
+const END_LINES = new Map<string, Uint8Array>();
+
+function endLine(label: string): Uint8Array {
+  let line = END_LINES.get(label);
+  if (line === undefined) {
+    line = ascii(`-----END ${label}-----`);
+    if (END_LINES.size < 64) END_LINES.set(label, line);
+  }
+  return line;
+}
 
 /** Why a PEM file held no certificate, without echoing anything from the file. */
 function noCertificateReason(labels: readonly string[]): string {
@@ -89,11 +100,11 @@ export function pemCertificates(text: Uint8Array): Uint8Array[] {
       continue;
     }
     const bodyStart = labelEnd + DASHES.length;
-    const endLine = ascii(`-----END ${label}-----`);
-    const end = indexOf(text, endLine, bodyStart);
+    const endMarker = endLine(label);
+    const end = indexOf(text, endMarker, bodyStart);
     if (!CERTIFICATE_LABELS.has(label)) {
       otherLabels.push(label);
-      pos = end === -1 ? bodyStart : end + endLine.length;
+      pos = end === -1 ? bodyStart : end + endMarker.length;
       continue;
     }
     const block = found.length + 1;
@@ -104,7 +115,7 @@ export function pemCertificates(text: Uint8Array): Uint8Array[] {
       if (found.length === 0) throw error;
     }
     if (end === -1) break;
-    pos = end + endLine.length;
+    pos = end + endMarker.length;
   }
   if (found.length === 0) {
     throw new InvalidCertificateError(noCertificateReason(otherLabels));

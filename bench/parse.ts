@@ -1,0 +1,93 @@
+/**
+ * Certificates read and evaluated per second by the runtime-neutral core, on a mixed RSA / EC / EdDSA
+ * set of PEM files, side by side in one run with Node's X509Certificate (parse, validTo, fingerprint256)
+ * and with one `openssl x509 -noout -enddate -fingerprint -sha256` process per certificate.
+ * Run: node --import tsx bench/parse.ts (writes bench/results/parse.json).
+ */
+import { spawnSync } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { evaluate } from '../core/evaluate.ts';
+
+const HERE = fileURLToPath(new URL('.', import.meta.url));
+const FIXTURES = join(HERE, '../test/fixtures/certs');
+/** The mixed set: RSA-2048, EC P-256 (a CA-issued server certificate and a self-signed one), P-384, P-521, Ed25519, Ed448. */
+const SET = ['rsa2048.pem', 'leaf.pem', 'ecp256.pem', 'ecp384.pem', 'ecp521.pem', 'ed25519.pem', 'ed448.pem'];
+const NOW = new Date('2026-11-24T12:00:00Z');
+/** Target time per in-process measurement, after warm-up. */
+const MEASURE_MS = 2000;
+const OPENSSL_RUNS = 100;
+
+/** Runs `body` over the set until MEASURE_MS have passed; returns certificates per second. */
+function rate(inputs: readonly Uint8Array[], body: (bytes: Uint8Array) => unknown): number {
+  let sink = 0;
+  // Warm-up lets the JIT settle before timing.
+  for (let i = 0; i < 2000; i++) sink += body(inputs[i % inputs.length] as Uint8Array) ? 1 : 0;
+  let count = 0;
+  const start = performance.now();
+  let elapsed = 0;
+  while (elapsed < MEASURE_MS) {
+    for (let i = 0; i < 1000; i++) sink += body(inputs[(count + i) % inputs.length] as Uint8Array) ? 1 : 0;
+    count += 1000;
+    elapsed = performance.now() - start;
+  }
+  if (sink < 0) throw new Error('unreachable');
+  return (count / elapsed) * 1000;
+}
+
+function core(bytes: Uint8Array): unknown {
+  const e = evaluate({ kind: 'found', bytes }, 30, NOW);
+  if (e.status === 'invalid') throw new Error(`core could not read a bench certificate: ${e.error}`);
+  return e.certificate?.fingerprintSha256;
+}
+
+function x509(bytes: Uint8Array): unknown {
+  const cert = new X509Certificate(bytes);
+  const notAfter = new Date(cert.validTo);
+  return cert.fingerprint256.length + notAfter.getTime();
+}
+
+function opensslFork(inputs: readonly Uint8Array[]): number {
+  if (spawnSync('openssl', ['version']).error) throw new Error('openssl is not installed: apt-get install openssl');
+  const start = performance.now();
+  for (let i = 0; i < OPENSSL_RUNS; i++) {
+    const out = spawnSync('openssl', ['x509', '-noout', '-enddate', '-fingerprint', '-sha256'], {
+      input: inputs[i % inputs.length],
+    });
+    if (out.status !== 0) throw new Error('openssl x509 failed on a bench certificate');
+  }
+  return (OPENSSL_RUNS / (performance.now() - start)) * 1000;
+}
+
+/** Runs the benchmark and returns its figures. */
+export async function run(): Promise<Record<string, number | string>> {
+  const pems = SET.map((f) => new Uint8Array(readFileSync(join(FIXTURES, f))));
+  const ders = SET.map((f) => new Uint8Array(new X509Certificate(readFileSync(join(FIXTURES, f))).raw));
+  const coreCertsPerSecond = rate(pems, core);
+  const x509CertsPerSecond = rate(pems, x509);
+  const coreDerCertsPerSecond = rate(ders, core);
+  const x509DerCertsPerSecond = rate(ders, x509);
+  const opensslForkPerSecond = opensslFork(pems);
+  const round = (n: number, digits = 1): number => Number(n.toFixed(digits));
+  return {
+    input: `${SET.length} PEM certificates (RSA-2048, EC P-256 x2, P-384, P-521, Ed25519, Ed448), evaluated at ${NOW.toISOString()}`,
+    coreCertsPerSecond: Math.round(coreCertsPerSecond),
+    x509CertsPerSecond: Math.round(x509CertsPerSecond),
+    opensslForkPerSecond: round(opensslForkPerSecond),
+    vsX509Certificate: round(coreCertsPerSecond / x509CertsPerSecond, 2),
+    vsOpensslFork: round(coreCertsPerSecond / opensslForkPerSecond, 0),
+    coreMicrosecondsPerCert: round(1e6 / coreCertsPerSecond, 2),
+    coreDerCertsPerSecond: Math.round(coreDerCertsPerSecond),
+    x509DerCertsPerSecond: Math.round(x509DerCertsPerSecond),
+    vsX509CertificateDer: round(coreDerCertsPerSecond / x509DerCertsPerSecond, 2),
+    node: process.version,
+  };
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const result = await run();
+  writeFileSync(join(HERE, 'results/parse.json'), `${JSON.stringify(result, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+}
