@@ -1,7 +1,7 @@
 /** Reads a certificate file (PEM or DER) into its server certificate and chain (SPEC §2). */
 import { InvalidCertificateError } from './invalidCertificateError.ts';
 import { parseCertificate } from './parseCertificate.ts';
-import { pemCertificates } from './pemCertificates.ts';
+import { looksLikePem, pemCertificates } from './pemCertificates.ts';
 import type { Certificate, CertificateFile } from './types.ts';
 
 /** Largest input read: anything bigger is refused before it is looked at. */
@@ -54,8 +54,22 @@ function derCertificates(bytes: Uint8Array): Uint8Array[] {
 export function readCertificateFile(bytes: Uint8Array): CertificateFile {
   if (bytes.length === 0) throw new InvalidCertificateError('empty input');
   if (bytes.length > MAX_CERTIFICATE_FILE_BYTES) throw new InvalidCertificateError('input over 1 MiB');
-  const ders = bytes[0] === 0x30 ? derCertificates(bytes) : pemCertificates(bytes);
-  const certificate = parseNumbered(ders[0] as Uint8Array, 1, ders.length);
+  let ders: Uint8Array[];
+  let certificate: Certificate;
+  if (bytes[0] === 0x30) {
+    ders = derCertificates(bytes);
+    try {
+      certificate = parseNumbered(ders[0] as Uint8Array, 1, ders.length);
+    } catch (error) {
+      // A text file may start with the character '0' (0x30, a DER SEQUENCE tag): read it as PEM then.
+      if (!(error instanceof InvalidCertificateError) || !looksLikePem(bytes)) throw error;
+      ders = pemCertificates(bytes);
+      certificate = parseNumbered(ders[0] as Uint8Array, 1, ders.length);
+    }
+  } else {
+    ders = pemCertificates(bytes);
+    certificate = parseNumbered(ders[0] as Uint8Array, 1, ders.length);
+  }
   const chain: Certificate[] = [];
   for (let i = 1; i < ders.length; i++) {
     try {

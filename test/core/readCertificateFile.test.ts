@@ -174,6 +174,12 @@ describe('readCertificateFile formats and layouts', () => {
     assert.equal(cert.der[0], 0x30);
   });
 
+  it('reads a PEM whose leading text starts with 0, the DER SEQUENCE byte', () => {
+    const input = concat(text('0 comment line\n'), fixture('leaf.pem'));
+    assert.equal(readCertificateFile(input).certificate.subject, 'C=US, O=Acme, CN=hsm01');
+    assert.match(reason(text('0 not a certificate')), /^truncated DER at offset 0$/);
+  });
+
   it('reads a PEM with leading text and a UTF-8 BOM', () => {
     const input = concat(bytes(0xef, 0xbb, 0xbf), text('hello\r\n'), fixture('leaf.pem'));
     assert.equal(readCertificateFile(input).certificate.subject, 'C=US, O=Acme, CN=hsm01');
