@@ -2,11 +2,9 @@
 import { open } from 'node:fs/promises';
 import { ConfigError, type GatewayConfig } from '../app/checkConfig.ts';
 import type { NotificationForwarder } from '../app/ports.ts';
-import { createSsmClient } from './awsClients.ts';
 import type { AdapterDeps } from './createSource.ts';
 import { GatewayForwarder, type GatewayForwarderOptions } from './gatewayForwarder.ts';
 import { secretFromFileContent } from './signature.ts';
-import { SsmSecret } from './ssmSecret.ts';
 
 /** A secret file is a line of text; anything far larger is a wrong path. */
 const MAX_SECRET_BYTES = 64 * 1024;
@@ -49,6 +47,11 @@ export async function createForwarder(
   if (gateway.secretFile !== undefined) {
     secret = await readSecretFile(gateway.secretFile);
   } else if (gateway.secretParam !== undefined) {
+    // Loaded on demand: the AWS SDK costs about a second to import.
+    const [{ createSsmClient }, { SsmSecret }] = await Promise.all([
+      import('./awsClients.ts'),
+      import('./ssmSecret.ts'),
+    ]);
     const parameter = new SsmSecret(createSsmClient({ env: deps.env }), gateway.secretParam);
     secret = () => parameter.get();
   } else {

@@ -2,11 +2,7 @@
 import { stat } from 'node:fs/promises';
 import { ConfigError } from '../app/checkConfig.ts';
 import type { CertificateSource, LogSink } from '../app/ports.ts';
-import { createS3Client, createSsmClient } from './awsClients.ts';
 import { DirSource } from './dirSource.ts';
-import { parseS3Location } from './s3Location.ts';
-import { S3Source } from './s3Source.ts';
-import { parseSsmLocation, SsmSource } from './ssmSource.ts';
 
 /** What the factories may need besides the location. */
 export interface AdapterDeps {
@@ -25,6 +21,9 @@ export function locationError(setting: string, error: unknown): ConfigError {
 }
 
 /**
+ * The AWS adapters are imported only when a location needs them: loading the SDK costs about a second,
+ * which a `dir:` run (and every CLI start) should not pay.
+ *
  * The source for `dir:PATH` (which must be an existing directory), `s3://bucket/prefix/` or `ssm:/prefix/`.
  * Throws {@link ConfigError} naming `CERTMONITOR_SOURCE` for a location that cannot be used.
  */
@@ -37,15 +36,21 @@ export async function createSource(spec: string, deps: AdapterDeps = {}): Promis
     return new DirSource(dir, deps.log);
   }
   if (spec.startsWith('s3://')) {
+    const { parseS3Location } = await import('./s3Location.ts');
     let location: ReturnType<typeof parseS3Location>;
     try {
       location = parseS3Location(spec);
     } catch (error) {
       throw locationError(setting, error);
     }
+    const [{ createS3Client }, { S3Source }] = await Promise.all([import('./awsClients.ts'), import('./s3Source.ts')]);
     return new S3Source(createS3Client({ env: deps.env, maxSockets: deps.maxSockets }), location);
   }
   if (spec.startsWith('ssm:')) {
+    const [{ createSsmClient }, { parseSsmLocation, SsmSource }] = await Promise.all([
+      import('./awsClients.ts'),
+      import('./ssmSource.ts'),
+    ]);
     let path: string;
     try {
       path = parseSsmLocation(spec);

@@ -2,11 +2,8 @@
 import { mkdir } from 'node:fs/promises';
 import { ConfigError } from '../app/checkConfig.ts';
 import type { StateStore } from '../app/ports.ts';
-import { createS3Client } from './awsClients.ts';
 import { type AdapterDeps, locationError } from './createSource.ts';
 import { DirStateStore } from './dirStateStore.ts';
-import { parseS3Location } from './s3Location.ts';
-import { S3StateStore } from './s3StateStore.ts';
 
 /**
  * The store for `dir:PATH` (created when absent) or `s3://bucket/prefix/`. Throws {@link ConfigError}
@@ -24,12 +21,18 @@ export async function createStateStore(spec: string, deps: AdapterDeps = {}): Pr
     return new DirStateStore(dir);
   }
   if (spec.startsWith('s3://')) {
+    // Loaded on demand: the AWS SDK costs about a second to import.
+    const { parseS3Location } = await import('./s3Location.ts');
     let location: ReturnType<typeof parseS3Location>;
     try {
       location = parseS3Location(spec);
     } catch (error) {
       throw locationError(setting, error);
     }
+    const [{ createS3Client }, { S3StateStore }] = await Promise.all([
+      import('./awsClients.ts'),
+      import('./s3StateStore.ts'),
+    ]);
     return new S3StateStore(createS3Client({ env: deps.env, maxSockets: deps.maxSockets }), location);
   }
   throw new ConfigError(`${setting} must be dir:PATH or s3://bucket/prefix/`);

@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { CHECK_VARIABLES, ConfigError, parseCheckConfig } from '../../app/checkConfig.ts';
+
+const BASE = { CERTMONITOR_SOURCE: 'dir:fleet', CERTMONITOR_STATE: 'dir:state' };
+
+function refusal(env: Record<string, string | undefined>, flags = {}, options = {}): string {
+  try {
+    parseCheckConfig(env, flags, options);
+  } catch (error) {
+    assert.ok(error instanceof ConfigError, String(error));
+    return error.message;
+  }
+  assert.fail('configuration accepted');
+}
+
+test('defaults, environment, and flags winning over the environment', () => {
+  assert.deepEqual(parseCheckConfig(BASE), {
+    source: 'dir:fleet',
+    state: 'dir:state',
+    settings: { thresholdDays: 30, repeatHours: 24 },
+    concurrency: 32,
+  });
+  const config = parseCheckConfig(
+    { ...BASE, CERTMONITOR_THRESHOLD_DAYS: '45', CERTMONITOR_REPEAT_HOURS: '6', CERTMONITOR_CONCURRENCY: '8' },
+    { days: '10', source: 's3://bucket/certs/' },
+  );
+  assert.deepEqual(config.settings, { thresholdDays: 10, repeatHours: 6 });
+  assert.equal(config.source, 's3://bucket/certs/');
+  assert.equal(config.concurrency, 8);
+  assert.equal(parseCheckConfig({ ...BASE, CERTMONITOR_SOURCE: 'ssm:/hsm/' }).source, 'ssm:/hsm/');
+  assert.equal(
+    parseCheckConfig({ ...BASE, CERTMONITOR_THRESHOLD_DAYS: '' }).settings.thresholdDays,
+    30,
+    'empty = unset',
+  );
+});
+
+test('numbers: whole, in range, the error names where the value came from', () => {
+  assert.match(refusal(BASE, { days: '-1' }), /^--days must be a whole number of days from 0 to 36500, got '-1'$/);
+  assert.match(refusal({ ...BASE, CERTMONITOR_THRESHOLD_DAYS: '1e3' }), /^CERTMONITOR_THRESHOLD_DAYS .* got '1e3'$/);
+  assert.match(refusal(BASE, { hours: '0' }), /^--hours must be a whole number of hours from 1 to 8760, got '0'$/);
+  assert.match(refusal({ ...BASE, CERTMONITOR_REPEAT_HOURS: '8761' }), /CERTMONITOR_REPEAT_HOURS/);
+  assert.match(refusal(BASE, { concurrency: '0' }), /--concurrency/);
+  assert.equal(parseCheckConfig(BASE, { days: '0' }).settings.thresholdDays, 0);
+});
+
+test('locations: required, and only the schemes each setting supports', () => {
+  assert.match(refusal({}), /CERTMONITOR_SOURCE \(--source\) is required/);
+  assert.match(refusal({ CERTMONITOR_SOURCE: 'dir:x' }), /CERTMONITOR_STATE \(--state\) is required/);
+  assert.match(
+    refusal(BASE, { source: 'ftp://x' }),
+    /^--source must be dir:PATH, s3:\/\/bucket\/prefix\/, ssm:\/prefix\/, got 'ftp:\/\/x'$/,
+  );
+  assert.match(refusal(BASE, { state: 'ssm:/state/' }), /^--state must be dir:PATH, s3:\/\/bucket\/prefix\//);
+  assert.match(refusal(BASE, { source: 'dir:' }), /--source must be/);
+  const control = refusal(BASE, { source: 'dir:a\nb' });
+  assert.ok(!control.includes('\n'), 'the value is sanitized in the message');
+});
+
+test('unknown CERTMONITOR_* variables are refused by name; callers may declare their own', () => {
+  assert.match(refusal({ ...BASE, CERTMONITOR_TRESHOLD_DAYS: '3' }), /^unknown variable CERTMONITOR_TRESHOLD_DAYS/);
+  assert.doesNotThrow(() =>
+    parseCheckConfig({ ...BASE, CERTMONITOR_QUEUE_URL: 'x' }, {}, { extraVariables: ['CERTMONITOR_QUEUE_URL'] }),
+  );
+  assert.doesNotThrow(() => parseCheckConfig({ ...BASE, OTHER_VARIABLE: 'x' }));
+  assert.ok(CHECK_VARIABLES.includes('CERTMONITOR_GATEWAY_SECRET_PARAM'));
+});
+
+test('gateway: URL, key id and exactly one secret location', () => {
+  const gw = { CERTMONITOR_GATEWAY_URL: 'https://gw.example:8443', CERTMONITOR_GATEWAY_KEY_ID: 'lambda' };
+  assert.deepEqual(
+    parseCheckConfig({ ...BASE, ...gw, CERTMONITOR_GATEWAY_SECRET_PARAM: '/certmonitor/secret' }).gateway,
+    {
+      url: 'https://gw.example:8443',
+      keyId: 'lambda',
+      secretParam: '/certmonitor/secret',
+    },
+  );
+  assert.deepEqual(
+    parseCheckConfig(BASE, { gateway: 'http://127.0.0.1:8443', keyId: 'k', secretFile: 'gw.secret' }).gateway,
+    {
+      url: 'http://127.0.0.1:8443',
+      keyId: 'k',
+      secretFile: 'gw.secret',
+    },
+  );
+  // A --secret-file flag wins over a parameter from the environment.
+  assert.equal(
+    parseCheckConfig({ ...BASE, ...gw, CERTMONITOR_GATEWAY_SECRET_PARAM: '/p' }, { secretFile: 'f' }).gateway
+      ?.secretFile,
+    'f',
+  );
+  assert.match(
+    refusal({ ...BASE, ...gw, CERTMONITOR_GATEWAY_SECRET_PARAM: '/p', CERTMONITOR_GATEWAY_SECRET_FILE: 'f' }),
+    /set only one of/,
+  );
+  assert.match(refusal({ ...BASE, ...gw }), /needs its signing secret/);
+  assert.match(
+    refusal(BASE, { gateway: 'http://h', secretFile: 'f' }),
+    /CERTMONITOR_GATEWAY_KEY_ID \(--key-id\) is required/,
+  );
+  assert.match(refusal(BASE, { keyId: 'k' }), /^--key-id is set but CERTMONITOR_GATEWAY_URL \(--gateway\) is not/);
+  assert.match(refusal(BASE, { gateway: 'gw:8443', keyId: 'k', secretFile: 'f' }), /--gateway must be an http/);
+  assert.match(refusal(BASE, { gateway: 'not a url', keyId: 'k', secretFile: 'f' }), /--gateway is not a URL/);
+  const withPassword = refusal(BASE, { gateway: 'https://user:hunter2@gw', keyId: 'k', secretFile: 'f' });
+  assert.match(withPassword, /must not carry credentials/);
+  assert.ok(!withPassword.includes('hunter2'));
+  assert.match(refusal(BASE, { gateway: 'https://gw', keyId: 'bad key', secretFile: 'f' }), /--key-id must be/);
+  assert.match(
+    refusal({ ...BASE, ...gw, CERTMONITOR_GATEWAY_SECRET_PARAM: 'secret' }),
+    /must be an SSM parameter name/,
+  );
+});

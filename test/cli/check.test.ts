@@ -1,0 +1,331 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { signatureMatches, signBody } from '../../adapters/signature.ts';
+import type { Notification } from '../../core/types.ts';
+import { makeDemoFleet } from '../../examples/demoFleet.ts';
+
+const BIN = fileURLToPath(new URL('../../bin/certmonitor.js', import.meta.url));
+const NOW = '2026-11-24T12:00:00Z';
+const SECRET = 'correct horse battery staple';
+
+interface Run {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the real CLI in a child process with a clean CERTMONITOR_* environment. */
+function cli(args: readonly string[], env: Record<string, string> = {}): Promise<Run> {
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('CERTMONITOR_')));
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], { env: { ...base, ...env } }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : 99) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** A loopback stand-in for the gateway's HTTP side: checks the signature, answers per SPEC §7. */
+class StubGateway {
+  readonly requests: Notification[][] = [];
+  trapsOk = true;
+  private server: Server | undefined;
+  url = '';
+
+  async start(): Promise<void> {
+    this.server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks);
+        const ts = String(req.headers['x-certmonitor-timestamp'] ?? '');
+        const sig = String(req.headers['x-certmonitor-signature'] ?? '');
+        if (req.headers['x-certmonitor-key-id'] !== 'cli' || !signatureMatches(signBody(SECRET, ts, body), sig)) {
+          res.writeHead(401, { 'content-type': 'application/json' });
+          res.end('{"error":{"code":"signature","message":"bad signature"}}');
+          return;
+        }
+        const { notifications } = JSON.parse(body.toString('utf8')) as { notifications: Notification[] };
+        this.requests.push(notifications);
+        const results = notifications.map((n) => ({
+          id: n.id,
+          duplicate: false,
+          traps: n.event === 'missing' || n.event === 'invalid' ? [] : [{ host: '127.0.0.1:16200', ok: this.trapsOk }],
+          syslog: 'ok',
+        }));
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ results }));
+      });
+    });
+    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise((resolve) => this.server?.close(resolve));
+  }
+}
+
+describe('certmonitor check', () => {
+  let root: string;
+  let fleet: string;
+  let secretFile: string;
+  const gateway = new StubGateway();
+
+  before(async () => {
+    root = await mkdtemp(path.join(os.tmpdir(), 'certmonitor-cli-check-'));
+    fleet = path.join(root, 'fleet');
+    await makeDemoFleet(fleet, new Date(NOW));
+    secretFile = path.join(root, 'gateway.secret');
+    await writeFile(secretFile, `${SECRET}\n`);
+    await gateway.start();
+  });
+  after(async () => {
+    await gateway.stop();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  test('without a gateway: catalogue lines and a summary, exit 0, and a replay prints the same', async () => {
+    const state = `dir:${path.join(root, 'state-plain')}`;
+    const first = await cli(['check', '--source', `dir:${fleet}`, '--state', state, '--now', NOW]);
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(first.stdout, /^2026-11-24T12:00:00Z - info : 0 : NTLS certificate expiry monitor started$/m);
+    assert.match(first.stdout, /^2026-11-24T12:00:00Z hsm-ams-02 warning : 0 : NTLS certificate is missing$/m);
+    assert.match(
+      first.stdout,
+      /^2026-11-24T12:00:00Z hsm-ams-01 error : 0 : NTLS certificate has expired on Nov 21 13:00:00 2026 GMT$/m,
+    );
+    assert.match(
+      first.stdout,
+      /^2026-11-24T12:00:00Z hsm-fra-02 info : 0 : NTLS certificate will be expire on Dec {2}6 13:00:00 2026 GMT$/m,
+    );
+    assert.match(
+      first.stdout,
+      /^7 appliance\(s\): valid 2, expiring 2, expired 1, not_yet_valid 0, invalid 1, missing 1, unavailable 0; notifications sent 0, failed 0; \d+ ms$/m,
+    );
+    const second = await cli(['check', '--source', `dir:${fleet}`, '--state', state, '--now', NOW]);
+    const withoutTiming = (s: string) =>
+      s
+        .replace(/; \d+ ms$/m, '')
+        .split('\n')
+        .sort();
+    assert.deepEqual(withoutTiming(second.stdout), withoutTiming(first.stdout));
+  });
+
+  test('--json: one object per appliance on stdout, the summary last, log lines on stderr', async () => {
+    const run = await cli([
+      'check',
+      '--source',
+      `dir:${fleet}`,
+      '--state',
+      `dir:${path.join(root, 'state-json')}`,
+      '--now',
+      NOW,
+      '--json',
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    const objects = run.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const summary = objects.pop();
+    assert.deepEqual(Object.keys(summary ?? {}), ['summary']);
+    const byName = new Map(objects.map((o) => [o.appliance, o]));
+    assert.deepEqual([...byName.keys()].sort(), [
+      'hsm-ams-01',
+      'hsm-ams-02',
+      'hsm-fra-01',
+      'hsm-fra-02',
+      'hsm-lon-01',
+      'hsm-lon-02',
+      'hsm-par-01',
+    ]);
+    const expiring = byName.get('hsm-fra-02');
+    assert.equal(expiring?.status, 'expiring');
+    assert.equal(expiring?.daysRemaining, 12);
+    assert.equal(expiring?.action, 'trap-skipped');
+    assert.equal(expiring?.message, 'NTLS certificate will be expire on Dec  6 13:00:00 2026 GMT');
+    for (const field of [
+      'notBefore',
+      'notAfter',
+      'secondsRemaining',
+      'fingerprintSha256',
+      'subject',
+      'issuer',
+      'serialNumber',
+      'keyType',
+    ]) {
+      assert.ok(field in (expiring ?? {}), `${field} present`);
+    }
+    assert.equal(byName.get('hsm-lon-02')?.status, 'expiring', 'per-appliance threshold from fleet.json');
+    assert.equal(typeof byName.get('hsm-lon-01')?.error, 'string');
+    assert.equal(byName.get('hsm-ams-02')?.status, 'missing');
+    assert.match(run.stderr, /hsm-ams-02 warning : 0 : NTLS certificate is missing/);
+  });
+
+  test('with a gateway: traps delivered (exit 0), not repeated an hour later, repeated after H', async () => {
+    const state = path.join(root, 'state-gw');
+    const args = (now: string) => [
+      'check',
+      '--source',
+      `dir:${fleet}`,
+      '--state',
+      `dir:${state}`,
+      '--gateway',
+      gateway.url,
+      '--key-id',
+      'cli',
+      '--secret-file',
+      secretFile,
+      '--now',
+      now,
+    ];
+    gateway.requests.length = 0;
+    const first = await cli(args(NOW));
+    assert.equal(first.code, 0, first.stdout + first.stderr);
+    const sent = gateway.requests.flat();
+    assert.deepEqual(sent.map((n) => `${n.appliance}:${n.event}`).sort(), [
+      'hsm-ams-01:expired',
+      'hsm-ams-02:missing',
+      'hsm-fra-02:expiring',
+      'hsm-lon-01:invalid',
+      'hsm-lon-02:expiring',
+    ]);
+    assert.equal(sent.find((n) => n.appliance === 'hsm-fra-02')?.address, '10.10.0.12');
+    assert.match(
+      first.stdout,
+      /hsm-fra-02 info : 0 : NTLS certificate expiry SNMP trap sent to trap host 127\.0\.0\.1:16200/,
+    );
+    assert.match(first.stdout, /notifications sent 5, failed 0/);
+    const record = JSON.parse(await readFile(path.join(state, 'hsm-fra-02.json'), 'utf8'));
+    assert.equal(record.alertActive, true);
+    assert.equal(record.lastAlertAt, '2026-11-24T12:00:00.000Z');
+
+    const later = await cli(args('2026-11-24T13:00:00Z'));
+    assert.equal(later.code, 0);
+    assert.equal(gateway.requests.length, 1, 'nothing due an hour later');
+    // hsm-lon-02 repeats every 12 hours (fleet.json); everything else after 24.
+    const half = await cli(args('2026-11-25T00:00:00Z'));
+    assert.equal(half.code, 0);
+    assert.deepEqual(
+      gateway.requests
+        .slice(1)
+        .flat()
+        .map((n) => n.appliance),
+      ['hsm-lon-02'],
+    );
+  });
+
+  test('traps that fail exit 1 and are retried with the same id on the next run', async () => {
+    const state = path.join(root, 'state-fail');
+    const args = (now: string) => [
+      'check',
+      '--source',
+      `dir:${fleet}`,
+      '--state',
+      `dir:${state}`,
+      '--gateway',
+      gateway.url,
+      '--key-id',
+      'cli',
+      '--secret-file',
+      secretFile,
+      '--now',
+      now,
+    ];
+    gateway.requests.length = 0;
+    gateway.trapsOk = false;
+    const failed = await cli(args(NOW));
+    gateway.trapsOk = true;
+    assert.equal(failed.code, 1);
+    assert.match(
+      failed.stdout,
+      /hsm-fra-02 error : 0 : Failed to send NTLS certificate expiry SNMP trap to trap host 127\.0\.0\.1:16200/,
+    );
+    const ids = (gateway.requests[0] ?? [])
+      .filter((n) => n.event === 'expiring')
+      .map((n) => n.id)
+      .sort();
+    const retry = await cli(args('2026-11-24T14:00:00Z'));
+    assert.equal(retry.code, 0);
+    assert.deepEqual(
+      (gateway.requests[1] ?? [])
+        .filter((n) => n.event === 'expiring')
+        .map((n) => n.id)
+        .sort(),
+      ids,
+    );
+  });
+
+  test('an unreachable gateway: gatewayFailed line and exit 1', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const run = await cli(['check', '--now', NOW], {
+      CERTMONITOR_SOURCE: `dir:${fleet}`,
+      CERTMONITOR_STATE: `dir:${path.join(root, 'state-down')}`,
+      CERTMONITOR_GATEWAY_URL: `http://127.0.0.1:${port}`,
+      CERTMONITOR_GATEWAY_KEY_ID: 'cli',
+      CERTMONITOR_GATEWAY_SECRET_FILE: secretFile,
+    });
+    assert.equal(run.code, 1);
+    assert.match(
+      run.stdout,
+      /- error : 0 : Failed to deliver NTLS certificate expiry notification to SNMP gateway http:\/\/127\.0\.0\.1:\d+: /,
+    );
+    assert.match(run.stdout, /notifications sent 0, failed 5/);
+  });
+
+  test('configuration and usage errors exit 2 and name the flag or variable and the value', async () => {
+    const ok = ['--source', `dir:${fleet}`, '--state', `dir:${path.join(root, 'state-bad')}`];
+    // Each kind once through the real process; every rule of the parser is unit-tested in test/app/checkConfig.test.ts.
+    const cases: [string[], Record<string, string>, RegExp][] = [
+      [['check', ...ok, '--days', 'abc'], {}, /--days must be a whole number of days from 0 to 36500, got 'abc'/],
+      [['check', ...ok], { CERTMONITOR_REPEAT_HOURS: '1.5' }, /CERTMONITOR_REPEAT_HOURS must be a whole number/],
+      [['check', ...ok, '--now', 'tomorrow'], {}, /--now must be an ISO 8601 instant.*'tomorrow'/],
+      [['check', ...ok], { CERTMONITOR_TRESHOLD_DAYS: '3' }, /unknown variable CERTMONITOR_TRESHOLD_DAYS/],
+      [
+        ['check', '--source', `dir:${path.join(root, 'nowhere')}`, '--state', 'dir:x'],
+        {},
+        /CERTMONITOR_SOURCE \(--source\): directory not found/,
+      ],
+      [
+        [
+          'check',
+          ...ok,
+          '--gateway',
+          'http://127.0.0.1:1',
+          '--key-id',
+          'cli',
+          '--secret-file',
+          path.join(root, 'none'),
+        ],
+        {},
+        /--secret-file\): the file cannot be read \(ENOENT\)/,
+      ],
+      [['check', ...ok, '--bogus'], {}, /unknown option '--bogus'/],
+    ];
+    for (const [args, env, message] of cases) {
+      const run = await cli(args, env);
+      assert.equal(run.code, 2, `${args.join(' ')} → ${run.stderr}`);
+      assert.match(run.stderr, message);
+    }
+  });
+
+  test('an invalid fleet.json is a configuration error naming the key path', async () => {
+    const bad = path.join(root, 'fleet-bad');
+    await makeDemoFleet(bad, new Date(NOW));
+    await writeFile(path.join(bad, 'fleet.json'), '{"appliances":{"hsm-fra-01":{"treshold":5}}}');
+    const run = await cli(['check', '--source', `dir:${bad}`, '--state', `dir:${path.join(root, 'state-inv')}`]);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /fleet\.json is not valid: appliances\.hsm-fra-01: unknown key\(s\) treshold/);
+  });
+});
