@@ -1,6 +1,6 @@
 /** The lunalogs file view: one line per record, appended; reopened on demand (after log rotation). */
-import { closeSync, openSync, writeSync } from 'node:fs';
-import { basename } from 'node:path';
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import { formatLunalogsLine, type SyslogRecord } from '../core/syslogFormat.ts';
 import type { SyslogSink } from './syslogSink.ts';
 
@@ -12,6 +12,7 @@ export class FileSyslogSink implements SyslogSink {
   constructor(private readonly path: string) {
     // Only the base name: the directory layout of the host is nobody's business in a log line.
     this.name = `file ${basename(path)}`;
+    mkdirSync(dirname(path), { recursive: true, mode: 0o750 });
     this.fd = openSync(path, 'a', 0o640);
   }
 
