@@ -214,7 +214,9 @@ export async function runCheck(options: RunCheckOptions): Promise<RunSummary> {
           for (const [index, result] of results.entries()) {
             const notification = decision.notifications[index];
             if (!notification) continue;
-            if (result.delivered) {
+            // A trap host that reported failure means not delivered, even on a duplicate answer: the
+            // gateway retries the hosts that failed when the same id comes again, so the next run resends it.
+            if (result.delivered && result.traps.every((t) => t.ok)) {
               delivered.add(notification.id);
               sent++;
             } else {

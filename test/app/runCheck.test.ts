@@ -411,3 +411,41 @@ describe('runCheck', () => {
     assert.equal(saved.length, 1);
   });
 });
+
+describe('runCheck delivery results', () => {
+  test('a duplicate answer that still reports a failed trap host is not recorded as delivered', async () => {
+    const keysLocal = makeDemoKeys();
+    const bytes = new TextEncoder().encode(
+      makeCertificatePem(keysLocal, {
+        commonName: 'hsm-x',
+        notBefore: new Date(T0.getTime() - DAY),
+        notAfter: new Date(T0.getTime() + 5 * DAY),
+      }),
+    );
+    const state = new MemoryStateStore();
+    const answers: DeliveryResult['traps'][] = [
+      [{ host: 'a:162', ok: false, error: 'timeout' }],
+      [{ host: 'a:162', ok: true }],
+    ];
+    const ids: string[] = [];
+    const forwarder: NotificationForwarder = {
+      description: 'dup',
+      forward: async (batch) =>
+        batch.map((n) => {
+          ids.push(n.id);
+          const traps = answers.shift() ?? [];
+          return { id: n.id, delivered: true, duplicate: ids.length > 1, traps };
+        }),
+    };
+    const first = await run({ source: new MemorySource(new Map([['hsm-x', bytes]])), state, forwarder });
+    assert.deepEqual(first.summary.notifications, { sent: 0, failed: 1 });
+    assert.deepEqual(first.log.lines('hsm-x'), ['willExpire', 'trapFailed']);
+    const second = await run(
+      { source: new MemorySource(new Map([['hsm-x', bytes]])), state, forwarder },
+      new Date(T0.getTime() + HOUR),
+    );
+    assert.deepEqual(second.summary.notifications, { sent: 1, failed: 0 });
+    assert.equal(ids[0], ids[1]);
+    assert.equal(state.records.get('hsm-x')?.state.alertActive, true);
+  });
+});
