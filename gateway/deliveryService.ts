@@ -103,7 +103,12 @@ export class DeliveryService {
   }
 
   private stored(entry: JournalEntry, duplicate: boolean): NotificationResult {
-    const traps = [...entry.hosts].map(([host, o]) => ({ host, ok: o.ok, ...(o.error ? { error: o.error } : {}) }));
+    // Configuration order, whatever order the hosts answered in; hosts since removed come last.
+    const order = this.o.sender.hostLabels;
+    const rank = (h: string) => (order.includes(h) ? order.indexOf(h) : order.length);
+    const traps = [...entry.hosts]
+      .sort(([a], [b]) => rank(a) - rank(b))
+      .map(([host, o]) => ({ host, ok: o.ok, ...(o.error ? { error: o.error } : {}) }));
     return { id: entry.id, duplicate, traps, syslog: entry.syslog ?? 'ok' };
   }
 
