@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
 import {
   buildGatewayConfig,
   DEFAULT_NOTIFICATION_OID,
@@ -164,5 +166,28 @@ describe('gateway configuration', () => {
     const good = join(dir, 'good.yaml');
     writeFileSync(good, 'auth:\n  keys:\n    - { id: lambda, secretFile: ./gateway.secret }\nlisten: { port: 0 }\n');
     assert.equal(loadGatewayConfig(good).listen.port, 0);
+  });
+
+  it('accepts the shipped example configuration (secrets pointed at test files)', () => {
+    const file = fileURLToPath(new URL('../../infra/gateway.example.yaml', import.meta.url));
+    const doc = parseYaml(readFileSync(file, 'utf8')) as {
+      auth: { keys: Array<{ secretFile: string }> };
+      trapHosts: Array<Record<string, unknown>>;
+    };
+    doc.auth.keys[0]!.secretFile = './gateway.secret';
+    for (const h of doc.trapHosts) {
+      if (h.authKeyFile) h.authKeyFile = './auth.key';
+      if (h.privKeyFile) h.privKeyFile = './auth.key';
+    }
+    const c = buildGatewayConfig(doc, dir, { CERTMONITOR_COMMUNITY: 'public' });
+    assert.deepEqual(
+      c.trapHosts.map((h) => [h.label, h.version, h.type, h.problem]),
+      [
+        ['nms-v2c', '2c', 'trap', undefined],
+        ['nms-v3', '3', 'inform', undefined],
+        ['nms-v3-trap', '3', 'trap', undefined],
+      ],
+    );
+    assert.equal(c.syslog.length, 3);
   });
 });
