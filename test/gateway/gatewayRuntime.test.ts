@@ -1,0 +1,150 @@
+/**
+ * End to end in one process: signed notifications of every event in, v1 / v3-trap / v3-inform
+ * notifications out to snmptrapd, RFC 3164 lines out to rsyslogd over UDP and TCP.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { buildGatewayConfig } from '../../gateway/gatewayConfig.ts';
+import { type RunningGateway, startGateway } from '../../gateway/gatewayRuntime.ts';
+import { postNotifications } from '../helpers/gatewayClient.ts';
+import { type RunningRsyslog, startRsyslog } from '../helpers/rsyslog.ts';
+import { type RunningSnmptrapd, startSnmptrapd } from '../helpers/snmptrapd.ts';
+
+const ENGINE = '80001f8880aabbccdd';
+let dir: string;
+let trapd: RunningSnmptrapd;
+let rsyslog: RunningRsyslog;
+let gw: RunningGateway;
+const key = { keyId: 'k1', secret: 'runtime-secret' };
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'certmonitor-gwruntime-'));
+  writeFileSync(join(dir, 'k1.secret'), key.secret);
+  writeFileSync(join(dir, 'auth.key'), 'authpass-runtime\n');
+  trapd = await startSnmptrapd({
+    v3Users: [
+      {
+        name: 'tr',
+        authProtocol: 'SHA-256',
+        authKey: 'authpass-runtime',
+        privProtocol: 'AES',
+        privKey: 'privpass-runtime',
+        engineId: ENGINE,
+      },
+      { name: 'inf', authProtocol: 'SHA', authKey: 'authpass-runtime' },
+    ],
+  });
+  rsyslog = await startRsyslog({ udp: true, tcp: true });
+  const config = buildGatewayConfig(
+    {
+      listen: { port: 0 },
+      auth: { keys: [{ id: 'k1', secretFile: './k1.secret' }] },
+      trapHosts: [
+        { name: 'v1', host: '127.0.0.1', port: trapd.port, version: 1, community: 'public' },
+        {
+          name: 'v3trap',
+          host: '127.0.0.1',
+          port: trapd.port,
+          version: 3,
+          type: 'trap',
+          user: 'tr',
+          engineId: ENGINE,
+          authProtocol: 'sha256',
+          authKeyFile: './auth.key',
+          privProtocol: 'aes',
+          privKeyEnv: 'PRIV',
+        },
+        {
+          name: 'v3inform',
+          host: '127.0.0.1',
+          port: trapd.port,
+          version: 3,
+          type: 'inform',
+          user: 'inf',
+          authProtocol: 'sha1',
+          authKeyFile: './auth.key',
+        },
+      ],
+      syslog: [
+        { transport: 'udp', host: '127.0.0.1', port: rsyslog.udpPort },
+        { transport: 'tcp', host: '127.0.0.1', port: rsyslog.tcpPort },
+      ],
+      stateDir: './state',
+      hostname: 'gw-e2e',
+    },
+    dir,
+    { PRIV: 'privpass-runtime' },
+  );
+  gw = await startGateway(config, { stderr: undefined, pid: 31337 });
+});
+after(async () => {
+  await gw?.stop();
+  await trapd.stop();
+  await rsyslog.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const base = { address: '192.0.2.7', observedAt: '2026-11-24T12:00:00Z', notAfter: '2026-12-01T08:00:00Z' };
+
+describe('gateway end to end', () => {
+  it('writes the original daemon lines per event and sends one notification per host per trap-worthy event', async () => {
+    const r = await postNotifications(
+      gw.url,
+      [
+        { id: 'e1', appliance: 'hsm-a', event: 'expiring', ...base },
+        { id: 'e2', appliance: 'hsm-b', event: 'expired', ...base, notAfter: '2026-11-01T00:00:00Z' },
+        { id: 'e3', appliance: 'hsm-c', event: 'renewed', ...base, notAfter: '2027-11-01T00:00:00Z' },
+        { id: 'e4', appliance: 'hsm-d', event: 'missing', ...base },
+        { id: 'e5', appliance: 'hsm-e', event: 'invalid', ...base, reason: 'truncated\r\nFAKE: injected line' },
+      ],
+      key,
+    );
+    assert.equal(r.status, 200);
+    const results = (r.body as { results: Array<{ id: string; traps: Array<{ host: string; ok: boolean }> }> }).results;
+    assert.deepEqual(
+      results.map((x) => [x.id, x.traps.map((t) => `${t.host}:${t.ok}`).join(',')]),
+      [
+        ['e1', 'v1:true,v3trap:true,v3inform:true'],
+        ['e2', 'v1:true,v3trap:true,v3inform:true'],
+        ['e3', 'v1:true,v3trap:true,v3inform:true'],
+        ['e4', ''],
+        ['e5', ''],
+      ],
+    );
+    const traps = await trapd.waitFor(9);
+    const refs = (appliance: string) => traps.filter((l) => l.includes(`"[${appliance}:192.0.2.7 /`));
+    assert.equal(refs('hsm-a').length, 3);
+    assert.equal(refs('hsm-b').length, 3);
+    assert.equal(refs('hsm-c').length, 3);
+    assert.ok(refs('hsm-a').every((l) => l.endsWith('/ 2026 Nov 24 12:00:00 / certmonitord[31337] / 1]"')));
+    assert.ok(refs('hsm-c').every((l) => l.endsWith('/ 0]"')));
+    assert.equal(traps.filter((l) => l.startsWith('V1|0|.1.3.6.1.4.1.23629.1.5.2.2|6|.6|192.0.2.7|')).length, 3);
+    assert.equal(traps.filter((l) => l.startsWith('V2|3|tr|')).length, 3);
+    assert.equal(traps.filter((l) => l.startsWith('V2|3|inf|')).length, 3);
+
+    // Per sink: started + 3 × (event line + 3 host lines) + missing + invalid = 15.
+    const lines = await rsyslog.waitFor(30);
+    const rx = (host: string, sev: string, text: string) =>
+      lines.filter((l) => l.startsWith(`local5|${sev}|${host}|certmonitord[31337]:|<`) && l.endsWith(text)).length;
+    assert.equal(rx('gw-e2e', 'info', 'info : 0 : NTLS certificate expiry monitor started'), 2);
+    assert.equal(rx('hsm-a', 'info', 'info : 0 : NTLS certificate will be expire on Dec  1 08:00:00 2026 GMT'), 2);
+    assert.equal(rx('hsm-a', 'info', 'info : 0 : NTLS certificate expiry SNMP trap sent to trap host v3inform'), 2);
+    assert.equal(rx('hsm-b', 'err', 'error : 0 : NTLS certificate has expired on Nov  1 00:00:00 2026 GMT'), 2);
+    assert.equal(
+      rx(
+        'hsm-c',
+        'info',
+        'info : 0 : New NTLS certificate detected and the expiry date of this new certificate is Nov  1 00:00:00 2027 GMT',
+      ),
+      2,
+    );
+    assert.equal(rx('hsm-c', 'info', 'info : 0 : NTLS certificate expiry SNMP clearing trap sent to trap host v1'), 2);
+    assert.equal(rx('hsm-d', 'warning', 'warning : 0 : NTLS certificate is missing'), 2);
+    assert.equal(rx('hsm-e', 'err', 'error : 0 : NTLS certificate is invalid: truncated  FAKE: injected line'), 2);
+    assert.equal(lines.filter((l) => l.startsWith('FAKE')).length, 0);
+    assert.equal(lines.length, 30);
+  });
+});
