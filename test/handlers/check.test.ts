@@ -1,0 +1,153 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { createS3Client } from '../../adapters/awsClients.ts';
+import { HEADER_SIGNATURE, HEADER_TIMESTAMP, signatureMatches, signBody } from '../../adapters/signature.ts';
+import type { Notification } from '../../core/types.ts';
+import { createHandler } from '../../handlers/check.ts';
+import { putObjects, S3RVER_CREDENTIALS, type S3rverHandle, startS3rver } from '../helpers/s3rver.ts';
+import { type SsmStandIn, startSsmStandIn } from '../helpers/ssmStandIn.ts';
+
+const BUCKET = 'certmonitor-fleet';
+const SECRET = 'handler-test-secret';
+const fixture = (name: string) => readFileSync(join(import.meta.dirname, '..', 'fixtures', 'certs', name));
+const EVENT = {
+  'detail-type': 'Scheduled Event' as const,
+  source: 'aws.events',
+  time: '2026-11-24T12:00:00Z',
+  detail: {},
+};
+const context = { getRemainingTimeInMillis: () => 120_000 };
+
+describe('handlers/check invoked directly against s3rver, an SSM stand-in and an HTTP gateway', () => {
+  let s3: S3rverHandle;
+  let ssm: SsmStandIn;
+  let client: S3Client;
+  let gateway: http.Server;
+  let gatewayUrl: string;
+  const received: { notification: Notification; signed: boolean }[] = [];
+
+  before(async () => {
+    Object.assign(process.env, S3RVER_CREDENTIALS, { POWERTOOLS_METRICS_DISABLED: 'true' });
+    s3 = await startS3rver([BUCKET]);
+    client = createS3Client({ env: { AWS_ENDPOINT_URL_S3: s3.endpoint } });
+    await putObjects(client, BUCKET, [
+      ['certs/hsm01/server.pem', fixture('leaf.pem')],
+      ['certs/hsm02/server.pem', fixture('rsa2048.pem')],
+      ['certs/hsm03/server.pem', 'not a certificate'],
+      ['certs/fleet.json', JSON.stringify({ appliances: { hsm01: { address: '10.0.0.5' }, ghost: {} } })],
+    ]);
+    ssm = await startSsmStandIn([['/certmonitor/gateway-secret', `${SECRET}\n`]]);
+    gateway = http.createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (c: Buffer) => chunks.push(c));
+      request.on('end', () => {
+        const raw = Buffer.concat(chunks);
+        const ts = String(request.headers[HEADER_TIMESTAMP]);
+        const signed = signatureMatches(signBody(SECRET, ts, raw), String(request.headers[HEADER_SIGNATURE]));
+        const { notifications } = JSON.parse(raw.toString('utf8')) as { notifications: Notification[] };
+        for (const notification of notifications) received.push({ notification, signed });
+        response.writeHead(signed ? 200 : 401, { 'content-type': 'application/json' });
+        response.end(
+          JSON.stringify({
+            results: notifications.map((n) => ({
+              id: n.id,
+              duplicate: false,
+              traps: [{ host: 'nms', ok: true }],
+              syslog: 'ok',
+            })),
+          }),
+        );
+      });
+    });
+    await new Promise<void>((done) => gateway.listen(0, '127.0.0.1', done));
+    gatewayUrl = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}`;
+  });
+
+  after(async () => {
+    client?.destroy();
+    await new Promise<void>((done) => {
+      gateway?.closeAllConnections();
+      gateway ? gateway.close(() => done()) : done();
+    });
+    await ssm?.stop();
+    await s3?.stop();
+  });
+
+  const env = () => ({
+    AWS_ENDPOINT_URL_S3: s3.endpoint,
+    AWS_ENDPOINT_URL_SSM: ssm.endpoint,
+    AWS_REGION: 'us-east-1',
+    CERTMONITOR_SOURCE: `s3://${BUCKET}/certs/`,
+    CERTMONITOR_STATE: `s3://${BUCKET}/state/`,
+    CERTMONITOR_THRESHOLD_DAYS: '30',
+    CERTMONITOR_REPEAT_HOURS: '24',
+    CERTMONITOR_GATEWAY_URL: gatewayUrl,
+    CERTMONITOR_GATEWAY_KEY_ID: 'lambda',
+    CERTMONITOR_GATEWAY_SECRET_PARAM: '/certmonitor/gateway-secret',
+    CERTMONITOR_CONCURRENCY: '4',
+  });
+
+  it('evaluates as of event.time, forwards signed notifications, logs JSON lines, stores state, returns the summary', async () => {
+    const lines: string[] = [];
+    const handler = createHandler({ env: env(), out: { write: (text: string) => lines.push(text) } });
+    const summary = await handler(EVENT, context);
+    assert.equal(summary.appliances, 4);
+    assert.deepEqual(
+      { ...summary.byStatus },
+      { valid: 1, expiring: 1, expired: 0, not_yet_valid: 0, invalid: 1, missing: 1, unavailable: 0 },
+    );
+    assert.equal(summary.notifications.failed, 0);
+    assert.equal(summary.notifications.sent, received.length);
+    assert.ok(received.every((r) => r.signed));
+    const expiring = received.find((r) => r.notification.appliance === 'hsm01');
+    assert.equal(expiring?.notification.event, 'expiring');
+    assert.equal(expiring?.notification.address, '10.0.0.5');
+    assert.equal(expiring?.notification.observedAt.slice(0, 19), '2026-11-24T12:00:00');
+
+    const records = lines
+      .flatMap((l) => l.split('\n'))
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.ok(records.some((r) => r.key === 'started'));
+    assert.ok(
+      records.some(
+        (r) => r.appliance === 'hsm01' && r.text === 'NTLS certificate will be expire on Nov 27 09:30:00 2026 GMT',
+      ),
+    );
+    assert.ok(
+      records.some((r) => r.appliance === 'ghost' && r.text === 'NTLS certificate is missing' && r.level === 'warning'),
+    );
+    const outcome = records.find((r) => r.event === 'outcome' && r.appliance === 'hsm01');
+    assert.equal(outcome?.status, 'expiring');
+    assert.equal(outcome?.daysRemaining, 2);
+
+    const listing = await client.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'state/' }));
+    assert.deepEqual(listing.Contents?.map((o) => o.Key).sort(), [
+      'state/ghost.json',
+      'state/hsm01.json',
+      'state/hsm02.json',
+      'state/hsm03.json',
+    ]);
+
+    // A warm re-invocation for the same instant replays the decision: nothing is due again.
+    const before = received.length;
+    const again = await handler(EVENT, context);
+    assert.equal(again.notifications.sent, 0);
+    assert.equal(received.length, before);
+    assert.equal(lines.filter((l) => l.includes('"key":"started"')).length, 1);
+  });
+
+  it('fails with a message naming the variable when the configuration is wrong, and retries it next time', async () => {
+    const broken = { ...env(), CERTMONITOR_THRESHOLD_DAYS: 'soon' };
+    const handler = createHandler({ env: broken, out: { write: () => true } });
+    await assert.rejects(handler(EVENT, context), /CERTMONITOR_THRESHOLD_DAYS/);
+    await assert.rejects(handler({ time: 'yesterday' }, context), /event\.time/);
+    const missing = createHandler({ env: { ...env(), CERTMONITOR_SOURCE: '' }, out: { write: () => true } });
+    await assert.rejects(missing(EVENT, context), /CERTMONITOR_SOURCE/);
+  });
+});
