@@ -1,0 +1,97 @@
+/**
+ * The deployment unit as operators use it, offline with dummy credentials (SPEC §9): `serverless package`
+ * builds a zip of at most 1 MiB, and `serverless invoke local -f check` runs the bundled handler against a
+ * real S3-compatible server. Slow (two esbuild bundles), so each command runs once.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { createS3Client } from '../../adapters/awsClients.ts';
+import { putObjects, S3RVER_CREDENTIALS, type S3rverHandle, startS3rver } from '../helpers/s3rver.ts';
+
+const run = promisify(execFile);
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const MiB = 1024 * 1024;
+
+/** The child's environment: nothing of ours leaks in (unknown CERTMONITOR_* variables are refused). */
+function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (!name.startsWith('CERTMONITOR_') && !name.startsWith('AWS_') && !name.startsWith('POWERTOOLS_'))
+      env[name] = value;
+  }
+  return { ...env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', ...extra };
+}
+
+describe('serverless.yml with osls, offline', () => {
+  let s3: S3rverHandle;
+  let out: string;
+
+  before(async () => {
+    out = await mkdtemp(join(tmpdir(), 'certmonitor-sls-'));
+    s3 = await startS3rver(['certmonitor-fleet']);
+    const client = createS3Client({ env: { AWS_ENDPOINT_URL_S3: s3.endpoint, ...S3RVER_CREDENTIALS } });
+    Object.assign(process.env, S3RVER_CREDENTIALS);
+    await putObjects(client, 'certmonitor-fleet', [
+      ['certs/hsm01/server.pem', await readFile(join(ROOT, 'test', 'fixtures', 'certs', 'leaf.pem'))],
+      ['certs/hsm02/server.pem', 'not a certificate'],
+    ]);
+    client.destroy();
+  });
+
+  after(async () => {
+    await s3?.stop();
+    await rm(out, { recursive: true, force: true });
+  });
+
+  it('packages the check function into a zip of at most 1 MiB', async () => {
+    await run('npx', ['serverless', 'package', '--package', out], {
+      cwd: ROOT,
+      env: cleanEnv({ AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x', AWS_REGION: 'us-east-1' }),
+      timeout: 180_000,
+    });
+    const zip = await stat(join(out, 'check.zip'));
+    assert.ok(zip.size > 0 && zip.size <= MiB, `check.zip is ${zip.size} bytes`);
+    const template = JSON.parse(await readFile(join(out, 'cloudformation-template-update-stack.json'), 'utf8'));
+    const fn = template.Resources.CheckLambdaFunction.Properties;
+    assert.equal(fn.Runtime, 'nodejs22.x');
+    assert.equal(fn.ReservedConcurrentExecutions, 1);
+    assert.ok(template.Resources.CheckEventsRuleSchedule1.Properties.ScheduleExpression === 'rate(1 hour)');
+    assert.ok(template.Resources.CheckErrorsAlarm);
+    assert.deepEqual(template.Resources.CheckLambdaEvConf.Properties.DestinationConfig.OnFailure.Destination, {
+      'Fn::GetAtt': ['CheckDeadLetterQueue', 'Arn'],
+    });
+  });
+
+  it('invokes the bundled handler locally with examples/event.json against s3rver', async () => {
+    const { stdout } = await run('npx', ['serverless', 'invoke', 'local', '-f', 'check', '-p', 'examples/event.json'], {
+      cwd: ROOT,
+      env: cleanEnv({ ...S3RVER_CREDENTIALS, AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL_S3: s3.endpoint }),
+      timeout: 180_000,
+    });
+    const records = stdout
+      .split('\n')
+      .filter((line) => line.startsWith('{"'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const summary = records.find((r) => r.event === 'summary');
+    assert.equal(summary?.appliances, 2);
+    assert.deepEqual(summary?.byStatus, {
+      valid: 0,
+      expiring: 1,
+      expired: 0,
+      not_yet_valid: 0,
+      invalid: 1,
+      missing: 0,
+      unavailable: 0,
+    });
+    assert.ok(records.some((r) => r.text === 'NTLS certificate will be expire on Nov 27 09:30:00 2026 GMT'));
+    // EMF: DaysToExpiry for the appliance whose certificate was read.
+    const emf = records.find((r) => '_aws' in r && 'DaysToExpiry' in r);
+    assert.equal(emf?.Appliance, 'hsm01');
+    assert.equal(emf?.DaysToExpiry, 2);
+  });
+});
