@@ -110,7 +110,8 @@ describe('gateway HTTP intake', () => {
   it('answers a repeated id with the stored result, duplicate:true, and sends nothing', async () => {
     const before = trapd.lines().length;
     // A retry is signed afresh: an identical signature would be refused as a replay.
-    const retry = { ...key, timestamp: Math.floor(Date.now() / 1000) - 1 };
+    // (150 s back: never the same second as the first request, well inside the 300 s window).
+    const retry = { ...key, timestamp: Math.floor(Date.now() / 1000) - 150 };
     const r = await postNotifications(gw.url, [note('hsm01:FP:expiring:2026-11-24T12')], retry);
     assert.equal(r.status, 200);
     assert.deepEqual(r.body, {
