@@ -77,8 +77,9 @@ export function buildGatewayServer(deps: GatewayServerDeps): FastifyInstance {
   app.post('/v1/notifications', async (request) => {
     const raw = request.body;
     if (typeof raw !== 'string') throw new UnsupportedMediaTypeError();
-    const keyId = deps.authenticator.verify(request.headers, raw, clock());
-    if (!deps.perKey.take(keyId, clock())) throw new RateLimitedError();
+    deps.authenticator.verify(request.headers, raw, clock(), (keyId) => {
+      if (!deps.perKey.take(keyId, clock())) throw new RateLimitedError();
+    });
     const batch = parseNotificationBatch(raw);
     const results = await deps.service.handleBatch(batch);
     return { results };

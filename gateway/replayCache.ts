@@ -21,6 +21,12 @@ export class ReplayCache {
     return true;
   }
 
+  /** True when `signature` was seen and has not expired (does not record it). */
+  has(signature: string, nowMs: number): boolean {
+    const until = this.seen.get(signature);
+    return until !== undefined && until > nowMs;
+  }
+
   /** Number of remembered signatures. */
   get size(): number {
     return this.seen.size;

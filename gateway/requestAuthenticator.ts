@@ -32,8 +32,12 @@ export class RequestAuthenticator {
     this.replay = new ReplayCache(2 * toleranceSeconds * 1000 + 1000, replayCacheSize);
   }
 
-  /** Returns the key id of a valid request; throws AuthenticationError otherwise. */
-  verify(headers: Headers, rawBody: string, nowMs: number): string {
+  /**
+   * Returns the key id of a valid request; throws AuthenticationError otherwise. `admit` runs after the
+   * signature checks out and before the signature is remembered, so a request it refuses (rate limit)
+   * can be retried with the same signature.
+   */
+  verify(headers: Headers, rawBody: string, nowMs: number, admit?: (keyId: string) => void): string {
     const keyId = single(headers[HEADER_KEY_ID]);
     const ts = single(headers[HEADER_TIMESTAMP]);
     const sig = single(headers[HEADER_SIGNATURE]);
@@ -44,6 +48,8 @@ export class RequestAuthenticator {
       throw new AuthenticationError('bad_timestamp');
     }
     if (!signatureMatches(signBody(secret, ts, rawBody), sig)) throw new AuthenticationError('bad_signature');
+    if (this.replay.has(`${keyId}/${sig}`, nowMs)) throw new AuthenticationError('replay');
+    admit?.(keyId);
     if (!this.replay.checkAndRemember(`${keyId}/${sig}`, nowMs)) throw new AuthenticationError('replay');
     return keyId;
   }
