@@ -28,9 +28,13 @@ async function runGateway(file: string): Promise<number> {
   // A fatal V8 error (out of memory, …) cannot run JS handlers; Node's diagnostic report still lands here.
   process.report.directory = config.crashDir;
   process.report.reportOnFatalError = true;
-  const gateway = await startGateway(config, {
-    consoleMode: Boolean(process.stdin.isTTY && process.stdout.isTTY),
-  });
+  let gateway: Awaited<ReturnType<typeof startGateway>>;
+  try {
+    gateway = await startGateway(config, { consoleMode: Boolean(process.stdin.isTTY && process.stdout.isTTY) });
+  } catch (error) {
+    if (error instanceof GatewayConfigError) throw new UsageError(error.message, { cause: error });
+    throw error;
+  }
   process.stderr.write(`certmonitor gateway: listening on ${gateway.url}\n`);
   const crash = (error: unknown) => {
     reportCrash(config.crashDir, error, gateway.writer);

@@ -3,9 +3,11 @@
  * lines. Stopping stops intake first, drains deliveries in flight, then closes sessions and sinks.
  */
 import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
 import { DeliveryJournal } from './deliveryJournal.ts';
 import { DeliveryService } from './deliveryService.ts';
 import type { GatewayConfig } from './gatewayConfig.ts';
+import { GatewayConfigError } from './gatewayErrors.ts';
 import { buildGatewayServer } from './gatewayServer.ts';
 import { RequestAuthenticator } from './requestAuthenticator.ts';
 import { SnmpTrapSender } from './snmpTrapSender.ts';
@@ -35,6 +37,12 @@ export interface StartOptions {
 
 const ONE_DAY_MS = 86_400_000;
 
+/** A start-up failure named after the configuration key that causes it. */
+function startError(key: string, what: string, cause: unknown): GatewayConfigError {
+  const code = (cause as NodeJS.ErrnoException).code ?? 'error';
+  return new GatewayConfigError(`${key}: ${what} (${code})`, { cause });
+}
+
 /** Starts the gateway described by `config`. */
 export async function startGateway(config: GatewayConfig, options: StartOptions = {}): Promise<RunningGateway> {
   const pid = options.pid ?? process.pid;
@@ -48,7 +56,13 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       stderr?.(`certmonitor gateway: trap host ${h.label} skipped: ${h.problem}\n`);
     }
   }
-  const journal = DeliveryJournal.open(config.stateDir, config.retentionDays * ONE_DAY_MS, Date.now());
+  let journal: DeliveryJournal;
+  try {
+    journal = DeliveryJournal.open(config.stateDir, config.retentionDays * ONE_DAY_MS, Date.now());
+  } catch (error) {
+    await writer.close();
+    throw startError('stateDir', 'cannot be written', error);
+  }
   const sender = new SnmpTrapSender(config.trapHosts, config.snmp.notificationOid, config.maxInFlightTraps);
   const service = new DeliveryService({
     journal,
@@ -59,38 +73,55 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   });
   let lastRejectLog = 0;
   let rejectsSuppressed = 0;
-  const app = buildGatewayServer({
-    authenticator: new RequestAuthenticator(
-      config.auth.keys,
-      config.auth.timestampToleranceSeconds,
-      config.auth.replayCacheSize,
-    ),
-    service,
-    perClient: new TokenBucketLimiter(config.rateLimit.perClient.perSecond, config.rateLimit.perClient.burst),
-    perKey: new TokenBucketLimiter(config.rateLimit.perKey.perSecond, config.rateLimit.perKey.burst),
-    bodyLimitBytes: config.listen.bodyLimitBytes,
-    ...(config.listen.tls ? { tls: config.listen.tls } : {}),
-    onRejected: (peer, code) => {
-      // A flood must not become a syslog flood: at most one line per second, the rest counted.
-      const now = Date.now();
-      if (now - lastRejectLog < 1000) {
-        rejectsSuppressed++;
-        return;
-      }
-      lastRejectLog = now;
-      const more = rejectsSuppressed > 0 ? ` (+${rejectsSuppressed} more not logged)` : '';
-      rejectsSuppressed = 0;
-      writer.lifecycle('requestRejected', { peer, reason: `${code}${more}` });
-    },
-    onInternalError: (error) => {
-      const e = error instanceof Error ? error : new Error(String(error));
-      stderr?.(`certmonitor gateway: internal error: ${e.stack ?? e.message}\n`);
-    },
-  });
+  const closeAll = async () => {
+    sender.close();
+    journal.close();
+    await writer.close();
+  };
+  let app: FastifyInstance;
+  try {
+    app = buildGatewayServer({
+      authenticator: new RequestAuthenticator(
+        config.auth.keys,
+        config.auth.timestampToleranceSeconds,
+        config.auth.replayCacheSize,
+      ),
+      service,
+      perClient: new TokenBucketLimiter(config.rateLimit.perClient.perSecond, config.rateLimit.perClient.burst),
+      perKey: new TokenBucketLimiter(config.rateLimit.perKey.perSecond, config.rateLimit.perKey.burst),
+      bodyLimitBytes: config.listen.bodyLimitBytes,
+      ...(config.listen.tls ? { tls: config.listen.tls } : {}),
+      onRejected: (peer, code) => {
+        // A flood must not become a syslog flood: at most one line per second, the rest counted.
+        const now = Date.now();
+        if (now - lastRejectLog < 1000) {
+          rejectsSuppressed++;
+          return;
+        }
+        lastRejectLog = now;
+        const more = rejectsSuppressed > 0 ? ` (+${rejectsSuppressed} more not logged)` : '';
+        rejectsSuppressed = 0;
+        writer.lifecycle('requestRejected', { peer, reason: `${code}${more}` });
+      },
+      onInternalError: (error) => {
+        const e = error instanceof Error ? error : new Error(String(error));
+        stderr?.(`certmonitor gateway: internal error: ${e.stack ?? e.message}\n`);
+      },
+    });
+  } catch (error) {
+    await closeAll();
+    throw startError('listen.tls', 'certificate or key cannot be read', error);
+  }
   app.addHook('onResponse', async () => {
     if (journal.compactionDue) journal.compact(Date.now());
   });
-  await app.listen({ host: config.listen.host, port: config.listen.port });
+  try {
+    await app.listen({ host: config.listen.host, port: config.listen.port });
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    await closeAll();
+    throw startError('listen', `cannot listen on ${config.listen.host}:${config.listen.port}`, error);
+  }
   const addr = app.server.address() as AddressInfo;
   const resumed = service.resumePending().then(
     () => undefined,

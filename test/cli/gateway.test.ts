@@ -3,8 +3,9 @@
  * configured, and exactly-once delivery across a SIGKILL in the middle of a batch of v2c informs.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -191,5 +192,28 @@ describe('certmonitor gateway (child process)', () => {
       }
       assert.equal(lines.length, 30);
     }
+  });
+
+  it('exits 2 naming the key when it cannot listen or cannot write its state', async () => {
+    const busy = createServer();
+    await new Promise<void>((r) => busy.listen(0, '127.0.0.1', () => r()));
+    const port = (busy.address() as { port: number }).port;
+    const file = join(dir, 'busy.yaml');
+    writeFileSync(
+      file,
+      `listen: { port: ${port} }\nauth: { keys: [ { id: a, secretFile: ./gateway.secret } ] }\nstateDir: ./busy-state\n`,
+    );
+    const r = spawnSync(process.execPath, [BIN, 'gateway', '--config', file], { encoding: 'utf8', timeout: 30_000 });
+    busy.close();
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /listen: cannot listen on 127\.0\.0\.1:\d+ \(EADDRINUSE\)/);
+    writeFileSync(join(dir, 'blocker'), '');
+    writeFileSync(
+      file,
+      'listen: { port: 0 }\nauth: { keys: [ { id: a, secretFile: ./gateway.secret } ] }\nstateDir: ./blocker/state\n',
+    );
+    const s = spawnSync(process.execPath, [BIN, 'gateway', '--config', file], { encoding: 'utf8', timeout: 30_000 });
+    assert.equal(s.status, 2);
+    assert.match(s.stderr, /stateDir: cannot be written \(ENOTDIR\)/);
   });
 });
