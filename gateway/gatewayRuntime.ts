@@ -37,6 +37,10 @@ export interface StartOptions {
 
 const ONE_DAY_MS = 86_400_000;
 
+function isLoopback(address: string): boolean {
+  return address === '::1' || address.startsWith('127.') || address === '::ffff:127.0.0.1';
+}
+
 /** A start-up failure named after the configuration key that causes it. */
 function startError(key: string, what: string, cause: unknown): GatewayConfigError {
   const code = (cause as NodeJS.ErrnoException).code ?? 'error';
@@ -123,6 +127,10 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     throw startError('listen', `cannot listen on ${config.listen.host}:${config.listen.port}`, error);
   }
   const addr = app.server.address() as AddressInfo;
+  if (!config.listen.tls && !isLoopback(addr.address)) {
+    // Signatures stop forgery, not eavesdropping: appliance names and addresses would travel in clear.
+    stderr?.('certmonitor gateway: warning: listening without TLS on a non-loopback address (set listen.tls)\n');
+  }
   const resumed = service.resumePending().then(
     () => undefined,
     (error: unknown) => stderr?.(`certmonitor gateway: resuming pending deliveries failed: ${String(error)}\n`),
