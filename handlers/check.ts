@@ -1,18 +1,17 @@
 /**
  * The scheduled Lambda `check` (SPEC §9): a thin entry point. Configuration is read from the environment
- * once per cold start (SPEC §8 variables, through the shared parser, so messages name the variable), the
- * AWS clients and the secret cache live across warm invocations, and each invocation runs the shared
- * pipeline as of the event's `time`, writes one JSON log line per catalogue message and EMF metrics, and
- * returns the run summary.
+ * once per cold start (SPEC §8 variables, through the shared parser, so messages name the variable); the
+ * AWS clients and the secret cache live across warm invocations. Each invocation evaluates as of the
+ * event's `time` and either runs the pipeline over the whole fleet and returns its summary, or, when the
+ * fleet is split (`CERTMONITOR_SHARDS` > 1), queues one SQS message per shard for `checkShard`.
  */
 import type { Context, ScheduledEvent } from 'aws-lambda';
-import { ConsoleLogSink, type TextOutput } from '../adapters/consoleLogSink.ts';
-import { EmfMetrics } from '../adapters/emfMetrics.ts';
-import { GatewayForwarder } from '../adapters/gatewayForwarder.ts';
-import { type RunSummary, runCheck } from '../app/runCheck.ts';
-import { logEntry } from '../core/logEntry.ts';
-import { type CheckRuntime, createCheckRuntime } from './checkRuntime.ts';
+import type { TextOutput } from '../adapters/consoleLogSink.ts';
+import type { RunSummary } from '../app/runCheck.ts';
+import { runtimeHolder } from './checkRuntime.ts';
+import { dispatchShards, type ShardDispatch } from './dispatchShards.ts';
 import { eventTime } from './eventTime.ts';
+import { runInvocation } from './runInvocation.ts';
 
 /** What the handler accepts: an EventBridge scheduled event, or any part of one (`invoke local`, tests). */
 export type CheckEvent = Partial<ScheduledEvent> | null | undefined;
@@ -26,70 +25,25 @@ export interface HandlerOptions {
   readonly out?: TextOutput;
 }
 
-/** Time kept free at the end of an invocation: no appliance is started and no delivery attempted inside it. */
-const STOP_RESERVE_MS = 15_000;
-/** Deliveries may use the time up to this much before the Lambda's own timeout. */
-const FORWARD_RESERVE_MS = 5_000;
+/** Without a Lambda context (direct calls), assume Lambda's longest timeout. */
+const DEFAULT_REMAINING_MS = 15 * 60_000;
 
 /** Builds a handler bound to an environment; configuration is parsed on its first invocation only. */
 export function createHandler(options: HandlerOptions = {}) {
-  let runtime: Promise<CheckRuntime> | undefined;
-  return async (event: CheckEvent, context?: CheckContext): Promise<RunSummary> => {
+  const holder = runtimeHolder(() => options.env ?? process.env);
+  return async (event: CheckEvent, context?: CheckContext): Promise<RunSummary | ShardDispatch> => {
     const out = options.out ?? process.stdout;
-    const env = options.env ?? process.env;
     const now = eventTime(event) ?? new Date();
-    const log = new ConsoleLogSink({ format: 'json', out, time: () => now });
-    const time = `${now.toISOString().slice(0, 19)}Z`;
-    const coldStart = runtime === undefined;
-    // A failed start is not cached: the next invocation tries again (e.g. after the parameter is fixed).
-    runtime ??= createCheckRuntime(env).catch((error: unknown) => {
-      runtime = undefined;
-      throw error;
-    });
-    const { config, source, state, gateway } = await runtime;
-    if (coldStart) {
-      log.write(logEntry('started'));
-      log.write(logEntry('configured', { D: config.settings.thresholdDays, H: config.settings.repeatHours }));
+    const endsAt = Date.now() + (context?.getRemainingTimeInMillis?.() ?? DEFAULT_REMAINING_MS);
+    const { runtime: pending, coldStart } = holder.get();
+    const runtime = await pending;
+    if (runtime.sharding) {
+      const { sqs, queueUrl, shards } = runtime.sharding;
+      const dispatch = await dispatchShards(sqs, await queueUrl(), now.toISOString(), shards);
+      out.write(`${JSON.stringify({ event: 'dispatched', ...dispatch })}\n`);
+      return dispatch;
     }
-    const remaining = context?.getRemainingTimeInMillis?.() ?? 15 * 60_000;
-    const endsAt = Date.now() + remaining;
-    const forwarder = gateway
-      ? new GatewayForwarder({
-          url: gateway.url,
-          keyId: gateway.keyId,
-          secret: gateway.secret,
-          deadline: endsAt - FORWARD_RESERVE_MS,
-        })
-      : undefined;
-    const metrics = new EmfMetrics();
-    const summary = await runCheck({
-      source,
-      state,
-      ...(forwarder ? { forwarder } : {}),
-      log,
-      settings: config.settings,
-      now,
-      concurrency: config.concurrency,
-      shouldStop: () => Date.now() > endsAt - STOP_RESERVE_MS,
-      onOutcome: (outcome) => {
-        metrics.recordOutcome(outcome);
-        out.write(
-          `${JSON.stringify({
-            time,
-            event: 'outcome',
-            appliance: outcome.appliance,
-            status: outcome.status,
-            notAfter: outcome.notAfter,
-            daysRemaining: outcome.daysRemaining,
-            action: outcome.action,
-            text: outcome.message,
-          })}\n`,
-        );
-      },
-    });
-    metrics.recordRun(summary);
-    out.write(`${JSON.stringify({ time, event: 'summary', ...summary })}\n`);
-    return summary;
+    return runInvocation({ runtime, now, endsAt, out, coldStart });
   };
 }
 

@@ -3,14 +3,24 @@
  * start, through the shared parser so every error names its variable), the adapters with their AWS
  * clients and socket pools, and the cached signing secret.
  */
-
+import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { createSsmClient, DEFAULT_MAX_SOCKETS } from '../adapters/awsClients.ts';
+import { awsErrorReason } from '../adapters/awsErrorReason.ts';
 import { readSecretFile } from '../adapters/createForwarder.ts';
 import { createSource } from '../adapters/createSource.ts';
 import { createStateStore } from '../adapters/createStateStore.ts';
 import { SsmSecret } from '../adapters/ssmSecret.ts';
-import { type CheckConfig, parseCheckConfig } from '../app/checkConfig.ts';
+import { type CheckConfig, ConfigError, parseCheckConfig } from '../app/checkConfig.ts';
 import type { CertificateSource, StateStore } from '../app/ports.ts';
+import { MAX_SHARDS } from './shardMessage.ts';
+
+/**
+ * Lambda-only variables: how many shards the fleet is split into, and the queue that carries them (a queue
+ * URL or a queue name; a name is resolved with GetQueueUrl, so serverless.yml needs no CloudFormation
+ * reference that `invoke local` would have to look up in an account).
+ */
+export const SHARDS_VARIABLE = 'CERTMONITOR_SHARDS';
+export const SHARD_QUEUE_VARIABLE = 'CERTMONITOR_SHARD_QUEUE';
 
 /** The gateway's address and a cached way to get the signing secret. */
 export interface RuntimeGateway {
@@ -19,21 +29,67 @@ export interface RuntimeGateway {
   readonly secret: () => Promise<string>;
 }
 
+/** Splitting of the fleet across invocations; absent when one invocation checks the whole fleet. */
+export interface RuntimeSharding {
+  readonly shards: number;
+  /** The queue's URL (looked up once when configured by name). */
+  readonly queueUrl: () => Promise<string>;
+  readonly sqs: SQSClient;
+}
+
 /** Everything an invocation needs that outlives it. */
 export interface CheckRuntime {
   readonly config: CheckConfig;
   readonly source: CertificateSource;
   readonly state: StateStore;
   readonly gateway?: RuntimeGateway;
+  readonly sharding?: RuntimeSharding;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Reads the sharding variables; one shard (the default) means no splitting. */
+function parseSharding(env: Env): RuntimeSharding | undefined {
+  const raw = env[SHARDS_VARIABLE];
+  const shards = raw === undefined || raw === '' ? 1 : Number(raw);
+  if (!/^\d{1,4}$/.test(raw ?? '1') || !Number.isInteger(shards) || shards < 1 || shards > MAX_SHARDS) {
+    throw new ConfigError(`${SHARDS_VARIABLE} must be a whole number from 1 to ${MAX_SHARDS}`);
+  }
+  if (shards === 1) return undefined;
+  const queue = env[SHARD_QUEUE_VARIABLE];
+  if (!queue) throw new ConfigError(`${SHARD_QUEUE_VARIABLE} is required when ${SHARDS_VARIABLE} is above 1`);
+  const isUrl = /^https?:\/\/\S+$/.test(queue);
+  if (!isUrl && !/^[A-Za-z0-9_-]{1,80}$/.test(queue)) {
+    throw new ConfigError(`${SHARD_QUEUE_VARIABLE} must be an SQS queue URL or queue name`);
+  }
+  const endpoint = env.AWS_ENDPOINT_URL_SQS || env.AWS_ENDPOINT_URL;
+  const region = env.AWS_REGION || env.AWS_DEFAULT_REGION;
+  const sqs = new SQSClient({ ...(region ? { region } : {}), ...(endpoint ? { endpoint } : {}) });
+  let resolved: Promise<string> | undefined = isUrl ? Promise.resolve(queue) : undefined;
+  const queueUrl = () => {
+    resolved ??= sqs.send(new GetQueueUrlCommand({ QueueName: queue })).then(
+      (answer) => answer.QueueUrl ?? Promise.reject(new ConfigError(`${SHARD_QUEUE_VARIABLE}: queue not found`)),
+      (error: unknown) => {
+        resolved = undefined;
+        throw new ConfigError(`${SHARD_QUEUE_VARIABLE}: queue URL lookup failed: ${awsErrorReason(error)}`, {
+          cause: error,
+        });
+      },
+    );
+    return resolved;
+  };
+  return { shards, queueUrl, sqs };
 }
 
 /** Parses the environment and builds the adapters; throws ConfigError naming the variable at fault. */
-export async function createCheckRuntime(env: Readonly<Record<string, string | undefined>>): Promise<CheckRuntime> {
-  const config = parseCheckConfig(env);
+export async function createCheckRuntime(env: Env): Promise<CheckRuntime> {
+  const config = parseCheckConfig(env, {}, { extraVariables: [SHARDS_VARIABLE, SHARD_QUEUE_VARIABLE] });
+  const sharding = parseSharding(env);
   const deps = { env, maxSockets: Math.max(DEFAULT_MAX_SOCKETS, config.concurrency) };
   const [source, state] = await Promise.all([createSource(config.source, deps), createStateStore(config.state, deps)]);
+  const base = { config, source, state, ...(sharding ? { sharding } : {}) };
   const gateway = config.gateway;
-  if (!gateway) return { config, source, state };
+  if (!gateway) return base;
   let secret: () => Promise<string>;
   if (gateway.secretParam !== undefined) {
     const parameter = new SsmSecret(createSsmClient({ env }), gateway.secretParam);
@@ -43,5 +99,21 @@ export async function createCheckRuntime(env: Readonly<Record<string, string | u
     const value = await readSecretFile(gateway.secretFile ?? '');
     secret = async () => value;
   }
-  return { config, source, state, gateway: { url: gateway.url, keyId: gateway.keyId, secret } };
+  return { ...base, gateway: { url: gateway.url, keyId: gateway.keyId, secret } };
+}
+
+/** A lazily created runtime shared by the invocations of one execution environment; a failed start is retried. */
+export function runtimeHolder(env: () => Env) {
+  let runtime: Promise<CheckRuntime> | undefined;
+  return {
+    /** The runtime, and whether this call created it (the cold start). */
+    get(): { runtime: Promise<CheckRuntime>; coldStart: boolean } {
+      if (runtime) return { runtime, coldStart: false };
+      runtime = createCheckRuntime(env()).catch((error: unknown) => {
+        runtime = undefined;
+        throw error;
+      });
+      return { runtime, coldStart: true };
+    },
+  };
 }

@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { createS3Client } from '../../adapters/awsClients.ts';
 import { HEADER_SIGNATURE, HEADER_TIMESTAMP, signatureMatches, signBody } from '../../adapters/signature.ts';
+import type { RunSummary } from '../../app/runCheck.ts';
 import type { Notification } from '../../core/types.ts';
 import { createHandler } from '../../handlers/check.ts';
 import { putObjects, S3RVER_CREDENTIALS, type S3rverHandle, startS3rver } from '../helpers/s3rver.ts';
@@ -95,7 +96,7 @@ describe('handlers/check invoked directly against s3rver, an SSM stand-in and an
   it('evaluates as of event.time, forwards signed notifications, logs JSON lines, stores state, returns the summary', async () => {
     const lines: string[] = [];
     const handler = createHandler({ env: env(), out: { write: (text: string) => lines.push(text) } });
-    const summary = await handler(EVENT, context);
+    const summary = (await handler(EVENT, context)) as RunSummary;
     assert.equal(summary.appliances, 4);
     assert.deepEqual(
       { ...summary.byStatus },
@@ -136,7 +137,7 @@ describe('handlers/check invoked directly against s3rver, an SSM stand-in and an
 
     // A warm re-invocation for the same instant replays the decision: nothing is due again.
     const before = received.length;
-    const again = await handler(EVENT, context);
+    const again = (await handler(EVENT, context)) as RunSummary;
     assert.equal(again.notifications.sent, 0);
     assert.equal(received.length, before);
     assert.equal(lines.filter((l) => l.includes('"key":"started"')).length, 1);

@@ -48,20 +48,26 @@ describe('serverless.yml with osls, offline', () => {
     await rm(out, { recursive: true, force: true });
   });
 
-  it('packages the check function into a zip of at most 1 MiB', async () => {
+  it('packages check and checkShard into zips of at most 1 MiB each', async () => {
     await run('npx', ['serverless', 'package', '--package', out], {
       cwd: ROOT,
       env: cleanEnv({ AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x', AWS_REGION: 'us-east-1' }),
       timeout: 180_000,
     });
-    const zip = await stat(join(out, 'check.zip'));
-    assert.ok(zip.size > 0 && zip.size <= MiB, `check.zip is ${zip.size} bytes`);
+    for (const name of ['check.zip', 'checkShard.zip']) {
+      const zip = await stat(join(out, name));
+      assert.ok(zip.size > 0 && zip.size <= MiB, `${name} is ${zip.size} bytes`);
+    }
     const template = JSON.parse(await readFile(join(out, 'cloudformation-template-update-stack.json'), 'utf8'));
     const fn = template.Resources.CheckLambdaFunction.Properties;
     assert.equal(fn.Runtime, 'nodejs22.x');
     assert.equal(fn.ReservedConcurrentExecutions, 1);
     assert.ok(template.Resources.CheckEventsRuleSchedule1.Properties.ScheduleExpression === 'rate(1 hour)');
     assert.ok(template.Resources.CheckErrorsAlarm);
+    const mapping = Object.values(
+      template.Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>,
+    ).find((r) => r.Type === 'AWS::Lambda::EventSourceMapping');
+    assert.deepEqual(mapping?.Properties.EventSourceArn, { 'Fn::GetAtt': ['CheckShardQueue', 'Arn'] });
     assert.deepEqual(template.Resources.CheckLambdaEvConf.Properties.DestinationConfig.OnFailure.Destination, {
       'Fn::GetAtt': ['CheckDeadLetterQueue', 'Arn'],
     });

@@ -1,0 +1,87 @@
+/**
+ * One pipeline run inside an invocation, shared by `check` (whole fleet) and `checkShard` (one shard):
+ * JSON log lines, one outcome line and a `DaysToExpiry` metric per appliance, a summary line and run
+ * metrics, forwarding bounded by the invocation's remaining time.
+ */
+import type { TextOutput } from '../adapters/consoleLogSink.ts';
+import { ConsoleLogSink } from '../adapters/consoleLogSink.ts';
+import { EmfMetrics } from '../adapters/emfMetrics.ts';
+import { GatewayForwarder } from '../adapters/gatewayForwarder.ts';
+import type { CertificateSource } from '../app/ports.ts';
+import { type RunSummary, runCheck } from '../app/runCheck.ts';
+import { logEntry } from '../core/logEntry.ts';
+import type { CheckRuntime } from './checkRuntime.ts';
+
+/** Time kept free at the end of an invocation: no appliance is started inside it. */
+export const STOP_RESERVE_MS = 15_000;
+/** Deliveries may use the time up to this much before the Lambda's own timeout. */
+export const FORWARD_RESERVE_MS = 5_000;
+
+/** What one run needs from its invocation. */
+export interface InvocationInput {
+  readonly runtime: CheckRuntime;
+  readonly now: Date;
+  /** Wall-clock instant (epoch ms) at which the Lambda times out. */
+  readonly endsAt: number;
+  readonly out: TextOutput;
+  /** Whether to write the lifecycle lines (first invocation of this execution environment). */
+  readonly coldStart: boolean;
+  /** The fleet or one shard of it. */
+  readonly source?: CertificateSource;
+  /** Extra fields of the summary line (e.g. the shard). */
+  readonly label?: Readonly<Record<string, unknown>>;
+}
+
+/** ISO 8601 to the second, like the catalogue lines. */
+export function isoSeconds(d: Date): string {
+  return `${d.toISOString().slice(0, 19)}Z`;
+}
+
+/** Runs the pipeline once and reports it; resolves to the run summary. */
+export async function runInvocation(input: InvocationInput): Promise<RunSummary> {
+  const { runtime, now, endsAt, out } = input;
+  const { config, gateway } = runtime;
+  const time = isoSeconds(now);
+  const log = new ConsoleLogSink({ format: 'json', out, time: () => now });
+  if (input.coldStart) {
+    log.write(logEntry('started'));
+    log.write(logEntry('configured', { D: config.settings.thresholdDays, H: config.settings.repeatHours }));
+  }
+  const forwarder = gateway
+    ? new GatewayForwarder({
+        url: gateway.url,
+        keyId: gateway.keyId,
+        secret: gateway.secret,
+        deadline: endsAt - FORWARD_RESERVE_MS,
+      })
+    : undefined;
+  const metrics = new EmfMetrics();
+  const summary = await runCheck({
+    source: input.source ?? runtime.source,
+    state: runtime.state,
+    ...(forwarder ? { forwarder } : {}),
+    log,
+    settings: config.settings,
+    now,
+    concurrency: config.concurrency,
+    shouldStop: () => Date.now() > endsAt - STOP_RESERVE_MS,
+    onOutcome: (outcome) => {
+      metrics.recordOutcome(outcome);
+      out.write(
+        `${JSON.stringify({
+          time,
+          event: 'outcome',
+          appliance: outcome.appliance,
+          status: outcome.status,
+          notAfter: outcome.notAfter,
+          daysRemaining: outcome.daysRemaining,
+          action: outcome.action,
+          text: outcome.message,
+        })}\n`,
+      );
+    },
+  });
+  metrics.recordRun(summary);
+  out.write(`${JSON.stringify({ time, event: 'summary', ...input.label, ...summary })}\n`);
+  return summary;
+}
