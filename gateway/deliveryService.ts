@@ -19,6 +19,7 @@ export interface NotificationResult {
   readonly syslog: 'ok' | 'failed';
 }
 
+/** What the delivery service works with. */
 export interface DeliveryServiceOptions {
   readonly journal: DeliveryJournal;
   readonly sender: SnmpTrapSender;
@@ -28,6 +29,7 @@ export interface DeliveryServiceOptions {
   readonly clock?: () => number;
 }
 
+/** The gateway's core: journal first, then syslog lines and traps, then the stored result. */
 export class DeliveryService {
   private readonly inFlight = new Map<string, Promise<NotificationResult>>();
   private accepting = true;

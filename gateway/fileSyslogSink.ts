@@ -4,6 +4,7 @@ import { basename, dirname } from 'node:path';
 import { formatLunalogsLine, type SyslogRecord } from '../core/syslogFormat.ts';
 import type { SyslogSink } from './syslogSink.ts';
 
+/** Appends lunalogs lines with synchronous writes, so a line is in the file before the trap goes out. */
 export class FileSyslogSink implements SyslogSink {
   readonly name: string;
   private fd: number | undefined;

@@ -27,6 +27,7 @@ export interface RunningGateway {
   stop(): Promise<void>;
 }
 
+/** Process-level choices the CLI makes (tests silence stderr, fix the pid). */
 export interface StartOptions {
   readonly pid?: number;
   /** Where lifecycle lines are echoed; default stderr, undefined to silence. */

@@ -25,6 +25,7 @@ export interface TrapMessage {
   readonly agentAddr?: string;
 }
 
+/** One trap host: its session, its pacing and its cap on sends in flight. */
 class HostChannel {
   private session: Session | undefined;
   private inFlight = 0;

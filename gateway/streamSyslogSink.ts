@@ -23,6 +23,7 @@ export interface StreamSyslogOptions {
   readonly rejectUnauthorized?: boolean;
 }
 
+/** One TCP/TLS connection per destination, kept open and re-established when it drops. */
 export class StreamSyslogSink implements SyslogSink {
   readonly name: string;
   private socket: Socket | undefined;

@@ -40,6 +40,7 @@ function createSink(c: SyslogSinkConfig): SyslogSink {
   });
 }
 
+/** Renders catalogue lines once per record and hands them to every sink. */
 export class SyslogWriter {
   private readonly dropTotals = new Map<string, number>();
 

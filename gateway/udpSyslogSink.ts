@@ -4,6 +4,7 @@ import { isIPv6 } from 'node:net';
 import { formatRfc3164, formatRfc5424, type SyslogRecord } from '../core/syslogFormat.ts';
 import type { SyslogSink } from './syslogSink.ts';
 
+/** One UDP socket per destination; a send error is counted as a dropped line. */
 export class UdpSyslogSink implements SyslogSink {
   readonly name: string;
   private readonly socket: Socket;
