@@ -22,6 +22,11 @@ export interface SnmptrapdV3User {
 export interface SnmptrapdOptions {
   readonly community?: string;
   readonly v3Users?: readonly SnmptrapdV3User[];
+  /**
+   * UDP receive buffer (`[snmp] serverRecvBuf`, capped by the kernel's rmem_max): a larger one absorbs
+   * bursts of unacknowledged traps while snmptrapd is short of CPU.
+   */
+  readonly recvBufferBytes?: number;
 }
 
 export interface RunningSnmptrapd {
@@ -57,6 +62,7 @@ export async function startSnmptrapd(options: SnmptrapdOptions = {}): Promise<Ru
   const lines = [
     '[snmp] mibs :',
     `[snmp] persistentDir ${join(dir, 'persist')}`,
+    ...(options.recvBufferBytes ? [`[snmp] serverRecvBuf ${options.recvBufferBytes}`] : []),
     'doNotRetainNotificationLogs yes',
     `format print1 ${FORMAT_V1}`,
     `format print2 ${FORMAT_V2}`,
