@@ -4,7 +4,8 @@
  * - `DaysToExpiry` per appliance (dimension `Appliance`), like ACM's metric of the same name, so an alarm
  *   can watch one appliance or the fleet's minimum.
  * - `Appliances` per status (dimension `Status`, zeros included so alarms see data every run).
- * - `NotificationsSent`, `NotificationsFailed` (delivery failures), `RunDuration`.
+ * - `NotificationsSent`, `NotificationsFailed` (delivery failures), `RunDuration`, and `RunsStopped` (a run
+ *   that ran out of time: the fleet needs more shards).
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { ApplianceOutcome } from '../app/ports.ts';
@@ -18,6 +19,8 @@ export interface RunTotals {
   readonly byStatus: Readonly<Partial<Record<Status, number>>>;
   readonly notifications: { readonly sent: number; readonly failed: number };
   readonly durationMs: number;
+  /** True when the run ran out of time before every appliance was checked. */
+  readonly stopped?: boolean;
 }
 
 /** Records one run's metrics and writes them as EMF lines. */
@@ -52,6 +55,7 @@ export class EmfMetrics {
     this.metrics.addMetric('NotificationsSent', MetricUnit.Count, totals.notifications.sent);
     this.metrics.addMetric('NotificationsFailed', MetricUnit.Count, totals.notifications.failed);
     this.metrics.addMetric('RunDuration', MetricUnit.Milliseconds, totals.durationMs);
+    this.metrics.addMetric('RunsStopped', MetricUnit.Count, totals.stopped ? 1 : 0);
     this.metrics.publishStoredMetrics();
   }
 }

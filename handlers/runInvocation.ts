@@ -82,6 +82,12 @@ export async function runInvocation(input: InvocationInput): Promise<RunSummary>
     },
   });
   metrics.recordRun(summary);
+  if (summary.stopped) {
+    // Not a catalogue line: it is about the deployment, not an appliance.
+    out.write(
+      `${JSON.stringify({ time, event: 'stopped', level: 'warning', text: 'The check ran out of time before every appliance was checked; raise CERTMONITOR_SHARDS (param shards) or the timeout' })}\n`,
+    );
+  }
   out.write(`${JSON.stringify({ time, event: 'summary', ...input.label, ...summary })}\n`);
   return summary;
 }

@@ -38,6 +38,7 @@ describe('EmfMetrics', () => {
         byStatus: { valid: 3, expiring: 1, missing: 1 },
         notifications: { sent: 1, failed: 2 },
         durationMs: 1234,
+        stopped: true,
       });
     });
     const days = blobs.filter((b) => 'DaysToExpiry' in b);
@@ -55,5 +56,6 @@ describe('EmfMetrics', () => {
     assert.equal(totals?.NotificationsFailed, 2);
     assert.equal(totals?.NotificationsSent, 1);
     assert.equal(totals?.RunDuration, 1234);
+    assert.equal(totals?.RunsStopped, 1);
   });
 });

@@ -143,6 +143,15 @@ describe('handlers/check invoked directly against s3rver, an SSM stand-in and an
     assert.equal(lines.filter((l) => l.includes('"key":"started"')).length, 1);
   });
 
+  it('stops starting appliances when the invocation is about to time out, and says so', async () => {
+    const lines: string[] = [];
+    const handler = createHandler({ env: env(), out: { write: (text: string) => lines.push(text) } });
+    const summary = (await handler(EVENT, { getRemainingTimeInMillis: () => 1_000 })) as RunSummary;
+    assert.equal(summary.stopped, true);
+    assert.equal(summary.appliances, 0);
+    assert.ok(lines.some((l) => l.includes('"event":"stopped"')));
+  });
+
   it('fails with a message naming the variable when the configuration is wrong, and retries it next time', async () => {
     const broken = { ...env(), CERTMONITOR_THRESHOLD_DAYS: 'soon' };
     const handler = createHandler({ env: broken, out: { write: () => true } });
