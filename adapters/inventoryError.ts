@@ -1,7 +1,14 @@
-/** Raised when a `fleet.json` inventory is not valid; the message names the key path and is safe to log. */
+/**
+ * Raised when a `fleet.json` inventory cannot be used; the message names the key path or the read failure
+ * and is safe to log. `invalidContent` tells a configuration error (the file says something wrong: the
+ * operator must fix it) from a failure to read it (network, permissions: the next run may succeed).
+ */
 export class InventoryError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
+  readonly invalidContent: boolean;
+
+  constructor(message: string, options?: { cause?: unknown; invalidContent?: boolean }) {
     super(message, options);
     this.name = 'InventoryError';
+    this.invalidContent = options?.invalidContent ?? false;
   }
 }

@@ -58,12 +58,12 @@ export function parseInventory(text: string): Inventory {
   try {
     data = JSON.parse(text);
   } catch (error) {
-    throw new InventoryError('fleet.json is not valid JSON', { cause: error });
+    throw new InventoryError('fleet.json is not valid JSON', { cause: error, invalidContent: true });
   }
   const result = inventorySchema.safeParse(data);
   if (!result.success) {
     const details = result.error.issues.slice(0, 5).map(describeIssue).join('; ');
-    throw new InventoryError(`fleet.json is not valid: ${details}`, { cause: result.error });
+    throw new InventoryError(`fleet.json is not valid: ${details}`, { cause: result.error, invalidContent: true });
   }
   return result.data;
 }

@@ -2,8 +2,10 @@
  * `certmonitor check` (SPEC §8, §10): one scheduled run over a fleet. Prints the catalogue lines and a
  * summary; with `--json`, stdout carries one JSON object per appliance and, last, one `{"summary": …}`
  * object, while the catalogue lines go to stderr so stdout stays machine-readable.
+ * Objects come in completion order (the run is concurrent); each carries its `appliance`.
  * Exit status: 0 the run completed and every due notification was delivered, 1 some could not be (or an
- * appliance could not be processed, or the run could not finish), 2 configuration or usage error.
+ * appliance could not be processed, or the run could not finish: inventory unreadable, listing failed),
+ * 2 configuration or usage error (including a `fleet.json` whose content is invalid).
  */
 import type { Command } from 'commander';
 import { ConsoleLogSink, type TextOutput } from '../adapters/consoleLogSink.ts';
@@ -82,9 +84,14 @@ export async function runCheckCommand(
       onOutcome,
     });
   } catch (error) {
-    if (error instanceof InventoryError) throw error;
-    const reason = error instanceof Error && /^[A-Za-z]{1,64}$/.test(error.name) ? error.name : 'unexpected error';
-    log.write(logEntry('checkFailed', { reason: `the fleet could not be listed (${reason})` }));
+    // An inventory that says something wrong is the operator's to fix (exit 2); one that could not be
+    // read, or a listing that failed, is a run that could not finish (exit 1).
+    if (error instanceof InventoryError && error.invalidContent) throw error;
+    const reason =
+      error instanceof InventoryError
+        ? error.message
+        : `the fleet could not be listed (${error instanceof Error && /^[A-Za-z]{1,64}$/.test(error.name) ? error.name : 'unexpected error'})`;
+    log.write(logEntry('checkFailed', { reason }));
     return EXIT_UNDELIVERED;
   }
   if (json) io.stdout.write(`${JSON.stringify({ summary })}\n`);
@@ -99,7 +106,7 @@ export async function check(options: CheckCommandOptions, io: CheckIo): Promise<
     const now = options.now !== undefined ? parseNow(options.now) : (io.clock ?? (() => new Date()))();
     return await runCheckCommand(config, { now, json: options.json === true }, io);
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof InventoryError) {
+    if (error instanceof ConfigError || (error instanceof InventoryError && error.invalidContent)) {
       throw new UsageError(error.message, { cause: error });
     }
     throw error;

@@ -28,6 +28,7 @@ function refusal(text: string): string {
     parseInventory(text);
   } catch (error) {
     assert.ok(error instanceof InventoryError);
+    assert.equal(error.invalidContent, true, 'a content error is a configuration error');
     return error.message;
   }
   assert.fail('parseInventory accepted an invalid inventory');

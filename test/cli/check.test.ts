@@ -328,4 +328,15 @@ describe('certmonitor check', () => {
     assert.equal(run.code, 2);
     assert.match(run.stderr, /fleet\.json is not valid: appliances\.hsm-fra-01: unknown key\(s\) treshold/);
   });
+
+  test('an inventory that cannot be read is a failed run (exit 1), not a configuration error', async () => {
+    const { symlink } = await import('node:fs/promises');
+    const loop = path.join(root, 'fleet-loop');
+    await makeDemoFleet(loop, new Date(NOW));
+    await rm(path.join(loop, 'fleet.json'));
+    await symlink('fleet.json', path.join(loop, 'fleet.json'));
+    const run = await cli(['check', '--source', `dir:${loop}`, '--state', `dir:${path.join(root, 'state-loop')}`]);
+    assert.equal(run.code, 1);
+    assert.match(run.stdout, /- error : 0 : NTLS certificate check failed: fleet\.json could not be read \(ELOOP\)$/m);
+  });
 });
