@@ -50,9 +50,9 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 /** Reads the sharding variables; one shard (the default) means no splitting. */
 function parseSharding(env: Env): RuntimeSharding | undefined {
-  const raw = env[SHARDS_VARIABLE];
-  const shards = raw === undefined || raw === '' ? 1 : Number(raw);
-  if (!/^\d{1,4}$/.test(raw ?? '1') || !Number.isInteger(shards) || shards < 1 || shards > MAX_SHARDS) {
+  const raw = env[SHARDS_VARIABLE] || '1';
+  const shards = Number(raw);
+  if (!/^\d{1,4}$/.test(raw) || shards < 1 || shards > MAX_SHARDS) {
     throw new ConfigError(`${SHARDS_VARIABLE} must be a whole number from 1 to ${MAX_SHARDS}`);
   }
   if (shards === 1) return undefined;

@@ -80,6 +80,16 @@ describe('a fleet split across invocations through SQS', () => {
     assert.ok(sqs.commandCalls(SendMessageBatchCommand).every((c) => c.args[0].input.QueueUrl === QUEUE));
   });
 
+  it('refuses a bad shard count naming the variable, and runs unsplit with an empty one', async () => {
+    const bad = createHandler({ env: env({ CERTMONITOR_SHARDS: 'many' }), out: { write: () => true } });
+    await assert.rejects(bad({ time: '2026-11-24T12:00:00Z' }, context), /CERTMONITOR_SHARDS/);
+    const noQueue = createHandler({ env: env({ CERTMONITOR_SHARD_QUEUE: '' }), out: { write: () => true } });
+    await assert.rejects(noQueue({ time: '2026-11-24T12:00:00Z' }, context), /CERTMONITOR_SHARD_QUEUE/);
+    const unsplit = createHandler({ env: env({ CERTMONITOR_SHARDS: '' }), out: { write: () => true } });
+    const summary = await unsplit({ time: '2026-11-24T12:00:00Z' }, context);
+    assert.equal('appliances' in summary && summary.appliances, names.length + 1);
+  });
+
   it('fails the scheduled invocation when the queue refuses a message (so it is retried)', async () => {
     sqs.reset();
     sqs.on(SendMessageBatchCommand).resolves({
