@@ -6,9 +6,10 @@
  * notification became due, computed from the stored state and the certificate only (for example the
  * previous alert + H, or the moment the certificate entered the threshold window). Those inputs do not
  * change until the notification is delivered, so a retry reproduces the id; a delivery moves them on, so
- * the next repeat gets a new one. The instant is truncated to the hour: repeats are at least one hour
- * apart (H is a whole number of hours ≥ 1), so truncation never merges two decisions, and the id stays
- * readable (`hsm01:8B3B5CD9:expiring:2026-11-24T12`).
+ * the next repeat gets a new one. The instant is truncated to the minute: two decisions of one kind are at
+ * least a run apart (and repeats at least H ≥ 1 hour apart), so truncation never merges them, and the id
+ * stays readable (`hsm01:8B3B5CD9:expiring:2026-11-24T12:00`). Hours would be enough for repeats, but not
+ * for a problem that flaps (missing → invalid → missing) between runs less than an hour apart.
  */
 import type { NotificationEvent } from './types.ts';
 
@@ -25,13 +26,13 @@ export function shortFingerprint(fingerprint: string): string {
     .toUpperCase();
 }
 
-/** `YYYY-MM-DDTHH` of an instant in UTC. */
-export function hourSlot(instantMs: number): string {
-  return new Date(instantMs).toISOString().slice(0, 13);
+/** `YYYY-MM-DDTHH:MM` of an instant in UTC. */
+export function minuteSlot(instantMs: number): string {
+  return new Date(instantMs).toISOString().slice(0, 16);
 }
 
 /**
- * `{appliance}[:{fp8}]:{event}:{YYYY-MM-DDTHH}` for the decision that became due at `dueAtMs`; always
+ * `{appliance}[:{fp8}]:{event}:{YYYY-MM-DDTHH:MM}` for the decision that became due at `dueAtMs`; always
  * matches `[A-Za-z0-9:._-]{1,200}`.
  */
 export function notificationId(
@@ -42,6 +43,6 @@ export function notificationId(
 ): string {
   const parts = [appliance];
   if (fingerprint) parts.push(shortFingerprint(fingerprint));
-  parts.push(event, hourSlot(dueAtMs));
+  parts.push(event, minuteSlot(dueAtMs));
   return parts.join(':').replace(ID_UNSAFE, '_').slice(0, MAX_NOTIFICATION_ID_LENGTH);
 }

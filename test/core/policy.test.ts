@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import fc from 'fast-check';
 import { type Decision, decide, sameState, settle } from '../../core/policy.ts';
-import type { ApplianceState, Certificate, Evaluation, Settings } from '../../core/types.ts';
+import type { ApplianceState, Certificate, Evaluation, Notification, Settings } from '../../core/types.ts';
 
 const DEFAULTS: Settings = { thresholdDays: 30, repeatHours: 24 };
 const ID = /^[A-Za-z0-9:._-]{1,200}$/;
@@ -128,7 +129,7 @@ const scenarios: Scenario[] = [
         observed: A,
         events: ['expiring'],
         logs: ['willExpire'],
-        ids: ['hsm01:AAAAAAAA:expiring:2026-11-10T12'],
+        ids: ['hsm01:AAAAAAAA:expiring:2026-11-10T12:34'],
         action: 'trap',
       },
     ],
@@ -137,7 +138,12 @@ const scenarios: Scenario[] = [
     name: 'a certificate seen before the window alerts when it enters it, id from the window start',
     steps: [
       { at: '2026-10-01T00:00:00Z', observed: A, events: [], action: 'none' },
-      { at: '2026-11-01T05:30:00Z', observed: A, events: ['expiring'], ids: ['hsm01:AAAAAAAA:expiring:2026-11-01T00'] },
+      {
+        at: '2026-11-01T05:30:00Z',
+        observed: A,
+        events: ['expiring'],
+        ids: ['hsm01:AAAAAAAA:expiring:2026-11-01T00:00'],
+      },
     ],
   },
   {
@@ -146,9 +152,19 @@ const scenarios: Scenario[] = [
       { at: '2026-11-10T12:00:00Z', observed: A, events: ['expiring'] },
       { at: '2026-11-10T13:00:00Z', observed: A, events: [] },
       { at: '2026-11-11T11:59:59Z', observed: A, events: [] },
-      { at: '2026-11-11T12:00:00Z', observed: A, events: ['expiring'], ids: ['hsm01:AAAAAAAA:expiring:2026-11-11T12'] },
+      {
+        at: '2026-11-11T12:00:00Z',
+        observed: A,
+        events: ['expiring'],
+        ids: ['hsm01:AAAAAAAA:expiring:2026-11-11T12:00'],
+      },
       { at: '2026-11-12T11:00:00Z', observed: A, events: [] },
-      { at: '2026-11-12T12:00:00Z', observed: A, events: ['expiring'], ids: ['hsm01:AAAAAAAA:expiring:2026-11-12T12'] },
+      {
+        at: '2026-11-12T12:00:00Z',
+        observed: A,
+        events: ['expiring'],
+        ids: ['hsm01:AAAAAAAA:expiring:2026-11-12T12:00'],
+      },
     ],
   },
   {
@@ -167,7 +183,12 @@ const scenarios: Scenario[] = [
   {
     name: 'first sight of an already expired certificate alerts at once',
     steps: [
-      { at: '2027-01-01T08:00:00Z', observed: A, events: ['expired'], ids: ['hsm01:AAAAAAAA:expired:2027-01-01T08'] },
+      {
+        at: '2027-01-01T08:00:00Z',
+        observed: A,
+        events: ['expired'],
+        ids: ['hsm01:AAAAAAAA:expired:2027-01-01T08:00'],
+      },
     ],
   },
   {
@@ -179,7 +200,7 @@ const scenarios: Scenario[] = [
         observed: B,
         events: ['renewed'],
         logs: ['newCertificate', 'willExpire'],
-        ids: ['hsm01:AAAAAAAA:renewed:2026-11-11T06'],
+        ids: ['hsm01:AAAAAAAA:renewed:2026-11-11T06:00'],
         action: 'clear',
       },
       { at: '2026-11-12T06:00:00Z', observed: B, events: [], logs: ['willExpire'] },
@@ -202,7 +223,7 @@ const scenarios: Scenario[] = [
         observed: C,
         events: ['renewed', 'expiring'],
         logs: ['newCertificate', 'willExpire'],
-        ids: ['hsm01:AAAAAAAA:renewed:2026-11-10T14', 'hsm01:CCCCCCCC:expiring:2026-11-10T14'],
+        ids: ['hsm01:AAAAAAAA:renewed:2026-11-10T14:00', 'hsm01:CCCCCCCC:expiring:2026-11-10T14:00'],
         action: 'clear+trap',
       },
       { at: '2026-11-11T13:00:00Z', observed: C, events: [] },
@@ -217,11 +238,11 @@ const scenarios: Scenario[] = [
         observed: 'missing',
         events: ['missing'],
         logs: ['missing'],
-        ids: ['hsm01:missing:2026-11-10T12'],
+        ids: ['hsm01:missing:2026-11-10T12:00'],
         action: 'report',
       },
       { at: '2026-11-10T13:00:00Z', observed: 'missing', events: [], logs: ['missing'] },
-      { at: '2026-11-11T12:00:00Z', observed: 'missing', events: ['missing'], ids: ['hsm01:missing:2026-11-11T12'] },
+      { at: '2026-11-11T12:00:00Z', observed: 'missing', events: ['missing'], ids: ['hsm01:missing:2026-11-11T12:00'] },
     ],
   },
   {
@@ -258,7 +279,7 @@ const scenarios: Scenario[] = [
         observed: FUTURE,
         events: ['not_yet_valid'],
         logs: ['notYetValid'],
-        ids: ['hsm01:FFFFFFFF:not_yet_valid:2026-11-10T12'],
+        ids: ['hsm01:FFFFFFFF:not_yet_valid:2026-11-10T12:00'],
       },
       { at: '2026-11-11T11:00:00Z', observed: FUTURE, events: [] },
       { at: '2027-02-01T00:00:00Z', observed: FUTURE, events: [], logs: ['willExpire'] },
@@ -280,13 +301,23 @@ const scenarios: Scenario[] = [
         at: '2026-11-10T13:10:00Z',
         observed: A,
         events: ['expiring'],
-        ids: ['hsm01:AAAAAAAA:expiring:2026-11-10T12'],
+        ids: ['hsm01:AAAAAAAA:expiring:2026-11-10T12:10'],
         deliver: false,
       },
-      { at: '2026-11-10T17:45:00Z', observed: A, events: ['expiring'], ids: ['hsm01:AAAAAAAA:expiring:2026-11-10T12'] },
+      {
+        at: '2026-11-10T17:45:00Z',
+        observed: A,
+        events: ['expiring'],
+        ids: ['hsm01:AAAAAAAA:expiring:2026-11-10T12:10'],
+      },
       { at: '2026-11-10T18:45:00Z', observed: A, events: [] },
       // The repeat is H after the delivered one (17:45), with a new id.
-      { at: '2026-11-11T17:45:00Z', observed: A, events: ['expiring'], ids: ['hsm01:AAAAAAAA:expiring:2026-11-11T17'] },
+      {
+        at: '2026-11-11T17:45:00Z',
+        observed: A,
+        events: ['expiring'],
+        ids: ['hsm01:AAAAAAAA:expiring:2026-11-11T17:45'],
+      },
     ],
   },
   {
@@ -298,9 +329,14 @@ const scenarios: Scenario[] = [
         observed: A,
         events: ['expiring'],
         deliver: false,
-        ids: ['hsm01:AAAAAAAA:expiring:2026-11-11T12'],
+        ids: ['hsm01:AAAAAAAA:expiring:2026-11-11T12:00'],
       },
-      { at: '2026-11-11T15:30:00Z', observed: A, events: ['expiring'], ids: ['hsm01:AAAAAAAA:expiring:2026-11-11T12'] },
+      {
+        at: '2026-11-11T15:30:00Z',
+        observed: A,
+        events: ['expiring'],
+        ids: ['hsm01:AAAAAAAA:expiring:2026-11-11T12:00'],
+      },
     ],
   },
   {
@@ -319,7 +355,7 @@ const scenarios: Scenario[] = [
         observed: B,
         events: ['renewed'],
         logs: ['willExpire'],
-        ids: ['hsm01:AAAAAAAA:renewed:2026-11-11T06'],
+        ids: ['hsm01:AAAAAAAA:renewed:2026-11-11T06:00'],
       },
       { at: '2026-11-11T10:00:00Z', observed: B, events: [] },
     ],
@@ -328,7 +364,7 @@ const scenarios: Scenario[] = [
     name: 'a failed problem report is retried with the same id',
     steps: [
       { at: '2026-11-10T12:00:00Z', observed: 'missing', events: ['missing'], deliver: false },
-      { at: '2026-11-10T15:00:00Z', observed: 'missing', events: ['missing'], ids: ['hsm01:missing:2026-11-10T12'] },
+      { at: '2026-11-10T15:00:00Z', observed: 'missing', events: ['missing'], ids: ['hsm01:missing:2026-11-10T12:00'] },
       { at: '2026-11-10T16:00:00Z', observed: 'missing', events: [] },
     ],
   },
@@ -438,7 +474,7 @@ describe('alert policy details', () => {
     ]);
     const [alert, clear, invalid] = decisions.map((d) => d.notifications[0]);
     assert.deepEqual(alert, {
-      id: 'hsm01:AAAAAAAA:expiring:2026-11-10T12',
+      id: 'hsm01:AAAAAAAA:expiring:2026-11-10T12:00',
       appliance: 'hsm01',
       address: '10.0.0.5',
       event: 'expiring',
@@ -482,5 +518,72 @@ describe('alert policy details', () => {
     assert.ok(!sameState(a, { ...b, alertActive: true }));
     assert.ok(!sameState(a, undefined));
     assert.ok(sameState(undefined, undefined));
+  });
+});
+
+describe('alert policy properties (random histories)', () => {
+  const observations: Observed[] = [A, B, C, FUTURE, 'missing', 'invalid', 'unavailable'];
+  const history = fc.record({
+    repeatHours: fc.constantFrom(1, 6, 24),
+    thresholdDays: fc.constantFrom(0, 30, 45),
+    steps: fc.array(
+      fc.record({
+        // Runs minutes apart as well as days apart: flapping within an hour must not reuse an id.
+        gapMinutes: fc.oneof(fc.integer({ min: 1, max: 90 }), fc.integer({ min: 60, max: 3000 })),
+        observed: fc.integer({ min: 0, max: observations.length - 1 }),
+        deliver: fc.boolean(),
+      }),
+      { minLength: 1, maxLength: 60 },
+    ),
+  });
+
+  test('delivered ids never repeat, retries keep their id, raising traps for one certificate are H apart', () => {
+    fc.assert(
+      fc.property(history, ({ repeatHours, thresholdDays, steps }) => {
+        const settings = { thresholdDays, repeatHours };
+        let state: ApplianceState | undefined;
+        let now = Date.parse('2026-10-20T00:00:00Z');
+        const deliveredIds = new Set<string>();
+        const lastTrapAt = new Map<string, number>();
+        let previous: { observed: Observed; failed: Notification[] } | undefined;
+        for (const step of steps) {
+          now += step.gapMinutes * 60_000;
+          const observed = observations[step.observed]!;
+          const at = new Date(now);
+          const decision = decide({
+            appliance: 'hsm01',
+            address: '0.0.0.0',
+            previous: state,
+            evaluation: evaluation(observed, at, thresholdDays),
+            settings,
+            now: at,
+          });
+          for (const n of decision.notifications) assert.match(n.id, ID);
+          if (previous && previous.observed === observed && observed !== 'unavailable') {
+            for (const failed of previous.failed) {
+              const again = decision.notifications.find((n) => n.event === failed.event);
+              if (again) assert.equal(again.id, failed.id, 'a retry keeps its id');
+            }
+          }
+          const delivered = step.deliver ? decision.notifications : [];
+          for (const n of delivered) {
+            assert.ok(!deliveredIds.has(n.id), `id ${n.id} delivered twice`);
+            deliveredIds.add(n.id);
+            if (n.event === 'expiring' || n.event === 'expired') {
+              const fp = n.fingerprintSha256 ?? '';
+              const last = lastTrapAt.get(fp);
+              if (last !== undefined) assert.ok(now - last >= repeatHours * 3_600_000, 'raising traps H apart');
+              lastTrapAt.set(fp, now);
+            }
+          }
+          // A different certificate resets the repeat clock of the others (they may come back as new).
+          const cert = typeof observed === 'string' ? undefined : observed;
+          if (cert) for (const fp of [...lastTrapAt.keys()]) if (fp !== cert.fingerprintSha256) lastTrapAt.delete(fp);
+          state = settle(decision, new Set(delivered.map((n) => n.id)));
+          previous = { observed, failed: step.deliver ? [] : [...decision.notifications] };
+        }
+      }),
+      { numRuns: 1000 },
+    );
   });
 });
