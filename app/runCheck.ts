@@ -5,7 +5,7 @@
  *
  * Scale: names are streamed from the listing and processed by a fixed number of workers; only one
  * certificate per worker is in memory at a time, and a notification waiting for its batch keeps just its
- * decision (a few hundred bytes). The set of names already seen (to merge inventory and listing) is the
+ * decision and outcome fields, without certificate bytes (about a kilobyte). The set of names already seen (to merge inventory and listing) is the
  * only per-appliance memory held for the whole run: about 100 bytes per appliance.
  *
  * Isolation: a failure for one appliance (unreadable certificate, state store error, an adapter that
@@ -23,7 +23,7 @@ import { evaluate } from '../core/evaluate.ts';
 import { type EvaluationFields, evaluationFields } from '../core/evaluationFields.ts';
 import { logEntry } from '../core/logEntry.ts';
 import { actionKind, type Decision, decide, type PolicyInput, sameState, settle } from '../core/policy.ts';
-import { type Settings, type SourceResult, STATUSES, type Status } from '../core/types.ts';
+import { type Evaluation, type Settings, type SourceResult, STATUSES, type Status } from '../core/types.ts';
 import { mapConcurrent } from './mapConcurrent.ts';
 import { NotificationBatcher } from './notificationBatcher.ts';
 import {
@@ -80,6 +80,13 @@ function errorReason(error: unknown): string {
     return own.includes(error.name) ? `${error.name}: ${error.message}` : error.name;
   }
   return 'unexpected error';
+}
+
+/** The evaluation without the certificate's DER and chain, which the policy does not read. */
+function withoutCertificateBytes(evaluation: Evaluation): Evaluation {
+  if (!evaluation.certificate) return evaluation;
+  const { chain: _chain, ...rest } = evaluation;
+  return { ...rest, certificate: { ...evaluation.certificate, der: new Uint8Array(0) } };
 }
 
 /** Inventory names first, then listed names not seen yet: each appliance exactly once. */
@@ -191,7 +198,8 @@ export async function runCheck(options: RunCheckOptions): Promise<RunSummary> {
         appliance,
         address: entry?.address ?? '0.0.0.0',
         previous: loaded.state,
-        evaluation,
+        // Kept until the batch answers (for a re-decision on a lost race): without the DER and chain.
+        evaluation: withoutCertificateBytes(evaluation),
         settings,
         now,
         ...(loaded.corrupt !== undefined ? { stateCorrupt: loaded.corrupt } : {}),
