@@ -50,11 +50,15 @@ export class S3Source implements CertificateSource {
       if (!answer.Body) return undefined;
       if ((answer.ContentLength ?? 0) > MAX_INVENTORY_BYTES) {
         (answer.Body as { destroy?: () => void }).destroy?.();
-        throw new InventoryError(`${INVENTORY_FILE} is larger than ${MAX_INVENTORY_BYTES} bytes`);
+        throw new InventoryError(`${INVENTORY_FILE} is larger than ${MAX_INVENTORY_BYTES} bytes`, {
+          invalidContent: true,
+        });
       }
       bytes = await readCapped(answer.Body as AsyncIterable<Uint8Array>, MAX_INVENTORY_BYTES);
       if (bytes.length > MAX_INVENTORY_BYTES) {
-        throw new InventoryError(`${INVENTORY_FILE} is larger than ${MAX_INVENTORY_BYTES} bytes`);
+        throw new InventoryError(`${INVENTORY_FILE} is larger than ${MAX_INVENTORY_BYTES} bytes`, {
+          invalidContent: true,
+        });
       }
     } catch (error) {
       if (isS3NotFound(error)) return undefined;

@@ -85,6 +85,7 @@ describe('S3Source against s3rver', () => {
     await assert.rejects(source.readInventory(), (error: unknown) => {
       assert.ok(error instanceof InventoryError);
       assert.match(error.message, /adress/);
+      assert.equal(error.invalidContent, true);
       return true;
     });
   });
