@@ -1,27 +1,37 @@
 /**
- * `certmonitor demo` (what `npm start` runs): builds a small example fleet in a temporary directory (one
- * appliance per status worth seeing), runs one check over it with state in another temporary directory,
- * prints the catalogue lines and the summary, cleans up and exits 0 by itself.
- *
- * The steps are separate functions so the demonstration can grow (a local gateway and trap receiver
- * passed in as {@link DemoOptions.gateway}) without changing how the fleet is made or checked.
+ * `certmonitor demo` (what `npm start` runs): the whole job on one machine, with nothing to install
+ * beyond `npm ci`. It makes an example fleet in a temporary directory, starts the real gateway in-process
+ * with an in-process SNMP receiver (net-snmp's own, decoding the real packets) and UDP syslog listener as
+ * its peers, then runs `certmonitor check`'s own code path three times: a first run, a repeat an hour
+ * later (nothing due), and a run after one certificate was renewed (clearing trap). It shows what each
+ * peer received and the lunalogs file, shuts the gateway down, cleans up and exits by itself.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { CheckConfig, GatewayConfig } from '../app/checkConfig.ts';
 import { DEFAULT_SETTINGS } from '../core/types.ts';
+import { makeCertificatePem, makeDemoKeys } from '../examples/demoCertificate.ts';
 import { DEMO_APPLIANCES, makeDemoFleet } from '../examples/demoFleet.ts';
+import { type DemoSyslogListener, startDemoSyslogListener } from '../examples/demoSyslogListener.ts';
+import { type DemoTrapReceiver, type ReceivedTrap, startDemoTrapReceiver } from '../examples/demoTrapReceiver.ts';
+import { buildGatewayConfig } from '../gateway/gatewayConfig.ts';
+import { type RunningGateway, startGateway } from '../gateway/gatewayRuntime.ts';
+import { SS_LOG_REFERENCE_OID } from '../gateway/snmpTrapSender.ts';
 import { type CheckIo, runCheckCommand } from './check.ts';
+import { parseNow } from './inspect.ts';
 import type { CommandRunner } from './main.ts';
 
 /** What the demonstration runs against. */
 export interface DemoOptions {
-  /** A gateway to forward to; absent: evaluate and log only. */
+  /** A gateway to forward to instead of the demo's own (then no receiver output is shown). */
   readonly gateway?: GatewayConfig;
   /** The demo's evaluation instant (default: the clock). */
   readonly now?: Date;
+  /** Keep the temporary directory and print its path. */
+  readonly keep?: boolean;
 }
 
 /** The demo's temporary directories. */
@@ -31,11 +41,17 @@ export interface DemoWorkspace {
   readonly state: string;
 }
 
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+/** The appliance whose certificate the demo renews (expiring in the example fleet). */
+const RENEWED = 'hsm-fra-02';
+const KEY_ID = 'demo';
+
 /** Creates the temporary workspace and the example fleet in it. */
-export async function prepareDemo(now: Date): Promise<DemoWorkspace> {
+export async function prepareDemo(now: Date, keys = makeDemoKeys()): Promise<DemoWorkspace> {
   const root = await mkdtemp(path.join(os.tmpdir(), 'certmonitor-demo-'));
   const workspace = { root, fleet: path.join(root, 'fleet'), state: path.join(root, 'state') };
-  await makeDemoFleet(workspace.fleet, now);
+  await makeDemoFleet(workspace.fleet, now, keys);
   return workspace;
 }
 
@@ -51,26 +67,221 @@ export function demoConfig(workspace: DemoWorkspace, gateway?: GatewayConfig): C
   };
 }
 
+/** Bold section headers on a terminal, plain text when piped (or with NO_COLOR). */
+function headerStyle(io: CheckIo): (text: string) => string {
+  const tty = (io.stdout as { isTTY?: boolean }).isTTY === true && !io.env.NO_COLOR;
+  return tty ? (t) => `\x1b[1m${t}\x1b[0m` : (t) => t;
+}
+
+/** Writes through to `out` with every line indented, so a step's lines sit under its header. */
+function indented(out: CheckIo['stdout'], prefix = '    '): CheckIo['stdout'] {
+  let atStart = true;
+  return {
+    write(text: string) {
+      let s = '';
+      for (const ch of text.split(/(?<=\n)/)) {
+        if (ch === '') continue;
+        s += (atStart ? prefix : '') + ch;
+        atStart = ch.endsWith('\n');
+      }
+      return out.write(s);
+    },
+  };
+}
+
+/** One received notification as a line: version, kind, notification OID and the ssLogReference text. */
+export function formatReceivedTrap(trap: ReceivedTrap): string {
+  const ref = trap.varbinds.find((v) => v.oid === SS_LOG_REFERENCE_OID);
+  const rest = trap.varbinds.filter((v) => v !== ref).map((v) => `${v.oid}=${v.value}`);
+  return [
+    `${trap.version} ${trap.kind}`.padEnd(10),
+    trap.notificationOid,
+    ref ? `ssLogReference=${ref.value}` : '(no ssLogReference)',
+    ...rest,
+  ].join('  ');
+}
+
+/** The demo's own gateway and the peers it delivers to. */
+interface DemoPeers {
+  readonly receiver: DemoTrapReceiver;
+  readonly syslog: DemoSyslogListener;
+  readonly gateway: RunningGateway;
+  readonly lunalogs: string;
+  readonly forwardTo: GatewayConfig;
+  /** Gateway lifecycle lines echoed since the last call. */
+  takeLifecycle(): string[];
+}
+
+/** Starts the receiver, the syslog listener and the real gateway configured to use them. */
+async function startPeers(root: string): Promise<DemoPeers> {
+  const v3User = {
+    name: 'certmon',
+    authKey: randomBytes(12).toString('hex'),
+    privKey: randomBytes(12).toString('hex'),
+  };
+  const receiver = await startDemoTrapReceiver({ community: 'public', v3User });
+  const syslog = await startDemoSyslogListener().catch(async (error: unknown) => {
+    await receiver.close();
+    throw error;
+  });
+  const secretFile = path.join(root, 'gateway.secret');
+  await writeFile(secretFile, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600 });
+  const lunalogs = path.join(root, 'gateway', 'lunalogs');
+  const config = buildGatewayConfig(
+    {
+      listen: { host: '127.0.0.1', port: 0 },
+      auth: { keys: [{ id: KEY_ID, secretFile }] },
+      trapHosts: [
+        { name: 'receiver-v2c-trap', host: '127.0.0.1', port: receiver.port, version: '2c', community: 'public' },
+        {
+          name: 'receiver-v3-inform',
+          host: '127.0.0.1',
+          port: receiver.port,
+          version: 3,
+          type: 'inform',
+          user: v3User.name,
+          authProtocol: 'sha256',
+          authKey: v3User.authKey,
+          privProtocol: 'aes',
+          privKey: v3User.privKey,
+          retries: 2,
+          timeoutMs: 1000,
+        },
+      ],
+      syslog: [{ transport: 'udp', host: '127.0.0.1', port: syslog.port }, { file: lunalogs }],
+      stateDir: path.join(root, 'gateway', 'state'),
+      hostname: 'demo-gateway',
+    },
+    root,
+    {},
+  );
+  const lifecycle: string[] = [];
+  let gateway: RunningGateway;
+  try {
+    gateway = await startGateway(config, { stderr: (line) => void lifecycle.push(line.replace(/\n$/, '')) });
+  } catch (error) {
+    await Promise.all([receiver.close(), syslog.close()]);
+    throw error;
+  }
+  return {
+    receiver,
+    syslog,
+    gateway,
+    lunalogs,
+    forwardTo: { url: gateway.url, keyId: KEY_ID, secretFile },
+    takeLifecycle: () => lifecycle.splice(0),
+  };
+}
+
+/** Waits until the peers have gone quiet, then prints what each received since the last call. */
+async function showReceived(peers: DemoPeers, out: CheckIo['stdout'], bold: (t: string) => string): Promise<number> {
+  // Traps and syslog datagrams were sent before the gateway answered; give the event loop a moment to read them.
+  await peers.syslog.settle(150, 2000);
+  const traps = peers.receiver.take();
+  out.write(`  ${bold(`traps received by the SNMP receiver (udp 127.0.0.1:${peers.receiver.port}):`)}\n`);
+  if (traps.length === 0) out.write('    no traps received\n');
+  for (const t of traps) out.write(`    ${formatReceivedTrap(t)}\n`);
+  const lines = peers.syslog.take();
+  out.write(`  ${bold(`syslog lines received (udp 127.0.0.1:${peers.syslog.port}):`)}\n`);
+  if (lines.length === 0) out.write('    no syslog lines received\n');
+  for (const l of lines) out.write(`    ${l}\n`);
+  return traps.length;
+}
+
+/** Runs `certmonitor check`'s code path with its lines indented under a sub-header. */
+async function runStepCheck(
+  workspace: DemoWorkspace,
+  gateway: GatewayConfig | undefined,
+  now: Date,
+  io: CheckIo,
+  bold: (t: string) => string,
+): Promise<number> {
+  io.stdout.write(`  ${bold('certmonitor check output:')}\n`);
+  const out = indented(io.stdout);
+  return runCheckCommand(demoConfig(workspace, gateway), { now, json: false }, { ...io, stdout: out });
+}
+
 /** Runs the demonstration and resolves to its exit status (0 unless something is broken). */
 export async function demo(io: CheckIo, options: DemoOptions = {}): Promise<number> {
   const now = options.now ?? new Date();
-  const workspace = await prepareDemo(now);
+  const bold = headerStyle(io);
+  const say = (text: string) => io.stdout.write(`${text}\n`);
+  const keys = makeDemoKeys();
+  const workspace = await prepareDemo(now, keys);
+  let peers: DemoPeers | undefined;
+  let status = 0;
   try {
-    io.stdout.write(
-      `certmonitor demo: a fleet of ${DEMO_APPLIANCES.length} example appliances (valid, expiring, expired, missing, invalid; one discovered outside the inventory)\n`,
-    );
-    io.stdout.write(
-      options.gateway
-        ? `checking it as of ${now.toISOString()} and forwarding to the gateway at ${new URL(options.gateway.url).origin}\n\n`
-        : `checking it as of ${now.toISOString()} without a gateway (evaluate and log only)\n\n`,
-    );
-    const status = await runCheckCommand(demoConfig(workspace, options.gateway), { now, json: false }, io);
-    io.stdout.write(
-      '\nTry it on your own fleet: certmonitor check --source dir:FLEET --state dir:STATE [--json] [--now ISO]\n',
-    );
-    return options.gateway ? status : 0;
+    say(bold(`1. Example fleet of ${DEMO_APPLIANCES.length} appliances, made for ${now.toISOString()}`));
+    for (const a of DEMO_APPLIANCES) {
+      const where = a.inInventory ? `in fleet.json, address ${a.address}` : 'not in fleet.json (found by listing)';
+      const what = a.expected === 'invalid' ? 'invalid (corrupt server.pem)' : a.expected;
+      say(`    ${a.name.padEnd(12)} ${what.padEnd(29)} ${where}`);
+    }
+
+    let gateway = options.gateway;
+    if (!gateway) {
+      peers = await startPeers(workspace.root);
+      gateway = peers.forwardTo;
+      say('');
+      say(bold(`2. Gateway started at ${peers.gateway.url}`));
+      for (const l of peers.takeLifecycle()) say(`    ${l}`);
+      say('    trap hosts: v2c trap and v3 authPriv inform (SHA-256/AES-128), both to an in-process receiver');
+      say(`    syslog: UDP to an in-process listener, and the lunalogs file ${path.basename(peers.lunalogs)}`);
+    } else {
+      say('');
+      say(bold(`2. Forwarding to the gateway at ${new URL(gateway.url).origin}`));
+    }
+
+    const steps: Array<{ title: string; at: Date; before?: () => Promise<void> }> = [
+      { title: `3. First check as of ${now.toISOString()}`, at: now },
+      {
+        title: `4. Same fleet one hour later (${new Date(now.getTime() + HOUR).toISOString()}): nothing new is due`,
+        at: new Date(now.getTime() + HOUR),
+      },
+      {
+        title: `5. ${RENEWED}'s certificate renewed, checked at ${new Date(now.getTime() + 2 * HOUR).toISOString()}`,
+        at: new Date(now.getTime() + 2 * HOUR),
+        before: async () => {
+          const pem = makeCertificatePem(keys, {
+            commonName: RENEWED,
+            notBefore: new Date(now.getTime() + HOUR),
+            notAfter: new Date(now.getTime() + 395 * DAY),
+          });
+          await writeFile(path.join(workspace.fleet, RENEWED, 'server.pem'), pem);
+        },
+      },
+    ];
+    for (const step of steps) {
+      say('');
+      say(bold(step.title));
+      await step.before?.();
+      status = Math.max(status, await runStepCheck(workspace, gateway, step.at, io, bold));
+      if (peers) await showReceived(peers, io.stdout, bold);
+    }
+
+    if (peers) {
+      say('');
+      say(bold('6. Gateway shut down'));
+      await peers.gateway.stop();
+      for (const l of peers.takeLifecycle()) say(`    ${l}`);
+      await peers.syslog.settle(100, 1000);
+      const udp = peers.syslog.take();
+      say(`  ${bold(`syslog lines received (udp 127.0.0.1:${peers.syslog.port}):`)}`);
+      for (const l of udp) say(`    ${l}`);
+      const content = await readFile(peers.lunalogs, 'utf8');
+      say(`  ${bold(`lunalogs file (${content.split('\n').filter(Boolean).length} lines):`)}`);
+      for (const l of content.split('\n').filter(Boolean)) say(`    ${l}`);
+    }
+    say('');
+    say('Try it on your own fleet: certmonitor check --source dir:FLEET --state dir:STATE [--json] [--now ISO]');
+    return status;
   } finally {
-    await rm(workspace.root, { recursive: true, force: true });
+    if (peers) {
+      await peers.gateway.stop();
+      await Promise.all([peers.receiver.close(), peers.syslog.close()]);
+    }
+    if (options.keep) say(`Kept the demo's files in ${workspace.root}`);
+    else await rm(workspace.root, { recursive: true, force: true });
   }
 }
 
@@ -78,6 +289,15 @@ export async function demo(io: CheckIo, options: DemoOptions = {}): Promise<numb
 export function registerDemo(program: Command, runner: CommandRunner): void {
   program
     .command('demo')
-    .description('demonstration on an example fleet made in a temporary directory (ends by itself)')
-    .action(() => runner(() => demo({ stdout: process.stdout, stderr: process.stderr, env: process.env })));
+    .description('the whole job on one machine: example fleet, gateway, SNMP receiver, syslog (ends by itself)')
+    .option('--now <iso>', 'evaluate as of this instant, e.g. 2026-11-24T12:00:00Z (default: the clock)')
+    .option('--keep', 'keep the temporary directory and print its path')
+    .action((flags: { now?: string; keep?: boolean }) =>
+      runner(() =>
+        demo(
+          { stdout: process.stdout, stderr: process.stderr, env: process.env },
+          { ...(flags.now !== undefined ? { now: parseNow(flags.now) } : {}), keep: flags.keep === true },
+        ),
+      ),
+    );
 }
