@@ -186,13 +186,19 @@ export class GatewayForwarder implements NotificationForwarder {
     const maxAttempts = Math.max(1, this.options.maxAttempts ?? 5);
     const deadline = this.options.deadline ?? Number.POSITIVE_INFINITY;
     let lastError = 'gateway delivery not attempted before the deadline';
+    let lastTimestamp = Number.NEGATIVE_INFINITY;
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       const remaining = deadline - this.clock();
       if (remaining <= 0) break;
+      // The gateway refuses an exact replay of a signature it has seen, and the same body signed in the
+      // same second is exactly that: each attempt of a chunk gets a strictly later timestamp.
+      const timestamp = Math.max(Math.floor(this.clock() / 1000), lastTimestamp + 1);
+      lastTimestamp = timestamp;
       const outcome = await this.attempt(
         chunk,
         body,
         secret,
+        timestamp,
         Math.min(this.options.attemptTimeoutMs ?? 10_000, remaining),
       );
       if (outcome.results) return outcome.results;
@@ -213,9 +219,9 @@ export class GatewayForwarder implements NotificationForwarder {
     chunk: readonly Notification[],
     body: string,
     secret: string,
+    timestamp: number,
     timeoutMs: number,
   ): Promise<AttemptOutcome> {
-    const timestamp = Math.floor(this.clock() / 1000);
     let response: Response;
     try {
       response = await fetch(this.endpoint, {

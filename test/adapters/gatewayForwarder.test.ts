@@ -138,6 +138,33 @@ describe('GatewayForwarder against a real HTTP server', () => {
     );
   });
 
+  it('gives a retry within the same second a new signature, which a gateway refusing exact replays accepts', async () => {
+    const seen = new Set<string>();
+    const refuseReplays: Behaviour = (r, res, req) => {
+      const signature = String(req.headers[HEADER_SIGNATURE]);
+      if (seen.has(signature)) {
+        res.writeHead(401, { 'content-type': 'application/json' });
+        res.end('{"error":{"code":"GW_ERR_REPLAY","message":"replayed request"}}');
+        return;
+      }
+      seen.add(signature);
+      ok(r.ids, res);
+    };
+    behaviours = [
+      (_, res, req) => {
+        seen.add(String(req.headers[HEADER_SIGNATURE]));
+        res.writeHead(503);
+        res.end();
+      },
+      refuseReplays,
+    ];
+    const frozen = 1_790_000_000_000;
+    const results = await forwarder({ clock: () => frozen }).forward([notification(1)]);
+    assert.equal(received.length, 2);
+    assert.notEqual(received[0]?.timestamp, received[1]?.timestamp);
+    assert.equal(results[0]?.delivered, true);
+  });
+
   it('honours Retry-After on 429 within bounds', async () => {
     sleeps.length = 0;
     behaviours = [
