@@ -5,7 +5,7 @@
  * `unavailable` with a short reason, never `missing`.
  */
 import { GetObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
-import type { CertificateSource, Inventory } from '../app/ports.ts';
+import type { CertificateSource, Inventory, ListedAppliance } from '../app/ports.ts';
 import type { SourceResult } from '../core/types.ts';
 import { isApplianceName } from './applianceName.ts';
 import { awsErrorReason, errorNameOf, httpStatusOf } from './awsErrorReason.ts';
@@ -70,6 +70,11 @@ export class S3Source implements CertificateSource {
 
   /** Streams appliance names from every page of the listing; keys that are not `{name}/server.pem` are ignored. */
   async *listAppliances(): AsyncIterable<string> {
+    for await (const listed of this.listVersioned()) yield listed.name;
+  }
+
+  /** The listing with each certificate object's ETag, which changes whenever its bytes do. */
+  async *listVersioned(): AsyncIterable<ListedAppliance> {
     const { bucket, prefix } = this.location;
     const suffix = `/${CERTIFICATE_FILE}`;
     for await (const page of paginateListObjectsV2({ client: this.client }, { Bucket: bucket, Prefix: prefix })) {
@@ -82,7 +87,7 @@ export class S3Source implements CertificateSource {
           this.skippedNames++;
           continue;
         }
-        yield name;
+        yield object.ETag ? { name, version: object.ETag } : { name };
       }
     }
   }
@@ -103,7 +108,8 @@ export class S3Source implements CertificateSource {
         (answer.Body as { destroy?: () => void }).destroy?.();
         return { kind: 'found', bytes: oversizeBytes() };
       }
-      return { kind: 'found', bytes: await readCapped(answer.Body as AsyncIterable<Uint8Array>) };
+      const bytes = await readCapped(answer.Body as AsyncIterable<Uint8Array>);
+      return answer.ETag ? { kind: 'found', bytes, version: answer.ETag } : { kind: 'found', bytes };
     } catch (error) {
       if (isS3NotFound(error)) return { kind: 'missing' };
       return { kind: 'unavailable', reason: awsErrorReason(error) };

@@ -18,6 +18,13 @@ export interface Inventory {
   readonly appliances: Readonly<Record<string, InventoryEntry>>;
 }
 
+/** A listed appliance, with the version of its certificate object when the listing reports one. */
+export interface ListedAppliance {
+  readonly name: string;
+  /** An S3 ETag: equal versions mean equal bytes, so a certificate cached at this version need not be fetched. */
+  readonly version?: string;
+}
+
 /** Where certificates come from: a directory, an S3 prefix or an SSM path. */
 export interface CertificateSource {
   /** Human-readable location, safe to log (no credentials). */
@@ -26,6 +33,11 @@ export interface CertificateSource {
   readInventory(): Promise<Inventory | undefined>;
   /** Every appliance name that has a certificate, discovered by listing (paginated to the end), streamed. */
   listAppliances(): AsyncIterable<string>;
+  /**
+   * The same listing with each object's version, for sources whose listing carries one (S3). Optional:
+   * without it every certificate is fetched on every run.
+   */
+  listVersioned?(): AsyncIterable<ListedAppliance>;
   /** The bytes of one appliance's `server.pem`; never throws (failures become `unavailable`). */
   fetch(appliance: string): Promise<SourceResult>;
 }

@@ -11,6 +11,10 @@
  * Isolation: a failure for one appliance (unreadable certificate, state store error, an adapter that
  * throws) is logged with `checkFailed`, counted in `errors`, and never stops the others.
  *
+ * Unchanged certificates: when the source's listing carries object versions (S3 ETags) and the state
+ * holds the certificate read at that version, the certificate is not fetched again; its evaluation is
+ * rebuilt from the cached fields. A steady run then costs one state read per appliance.
+ *
  * Overlapping runs: state is saved conditionally. On {@link StateConflictError} the record is reloaded and
  * the decision taken again once against it, applying only this run's deliveries that are still due in
  * the fresh record; if that loses again, this run's update is dropped with a `stateConflict` warning. So
@@ -19,11 +23,20 @@
  */
 
 import { formatMessage } from '../core/catalogue.ts';
-import { evaluate } from '../core/evaluate.ts';
+import { cacheCertificate, certificateFromCache } from '../core/certificateCache.ts';
+import { evaluate, evaluateCertificateFile } from '../core/evaluate.ts';
 import { type EvaluationFields, evaluationFields } from '../core/evaluationFields.ts';
 import { logEntry } from '../core/logEntry.ts';
 import { actionKind, type Decision, decide, type PolicyInput, sameState, settle } from '../core/policy.ts';
-import { type Evaluation, type Settings, type SourceResult, STATUSES, type Status } from '../core/types.ts';
+import {
+  type ApplianceState,
+  type CachedCertificate,
+  type Evaluation,
+  type Settings,
+  type SourceResult,
+  STATUSES,
+  type Status,
+} from '../core/types.ts';
 import { mapConcurrent } from './mapConcurrent.ts';
 import { NotificationBatcher } from './notificationBatcher.ts';
 import {
@@ -31,6 +44,7 @@ import {
   type CertificateSource,
   type DeliveryResult,
   type Inventory,
+  type ListedAppliance,
   type LoadedState,
   type LogSink,
   type NotificationForwarder,
@@ -89,18 +103,37 @@ function withoutCertificateBytes(evaluation: Evaluation): Evaluation {
   return { ...rest, certificate: { ...evaluation.certificate, der: new Uint8Array(0) } };
 }
 
-/** Inventory names first, then listed names not seen yet: each appliance exactly once. */
-async function* applianceNames(inventory: Inventory | undefined, listed: AsyncIterable<string>): AsyncIterable<string> {
-  const seen = new Set<string>();
-  for (const name of Object.keys(inventory?.appliances ?? {}).sort()) {
-    seen.add(name);
-    yield name;
+/** The source's listing, with versions when it has them. */
+async function* listingOf(source: CertificateSource): AsyncIterable<ListedAppliance> {
+  if (source.listVersioned) {
+    yield* source.listVersioned();
+    return;
   }
-  for await (const name of listed) {
-    if (seen.has(name)) continue;
-    seen.add(name);
-    yield name;
+  for await (const name of source.listAppliances()) yield { name };
+}
+
+/**
+ * Listed appliances first (they carry versions), then inventory appliances the listing did not show
+ * (those become `missing`): each appliance exactly once. Only inventory names are remembered, so the
+ * memory held for the whole run is bounded by the inventory, not the listing.
+ */
+async function* applianceNames(
+  inventory: Inventory | undefined,
+  listed: AsyncIterable<ListedAppliance>,
+): AsyncIterable<ListedAppliance> {
+  const unlisted = new Set(Object.keys(inventory?.appliances ?? {}));
+  for await (const entry of listed) {
+    unlisted.delete(entry.name);
+    yield entry;
   }
+  for (const name of [...unlisted].sort()) yield { name };
+}
+
+/** The state to save: the policy's next state with the certificate cache this run ended with. */
+function withCache(next: ApplianceState | undefined, cache: CachedCertificate | undefined): ApplianceState | undefined {
+  if (next === undefined) return undefined;
+  const { certificate: _old, ...rest } = next;
+  return cache ? { ...rest, certificate: cache } : rest;
 }
 
 /** The outcome's action: each due kind, suffixed `-failed` when undelivered or `-skipped` without a gateway. */
@@ -147,9 +180,15 @@ export async function runCheck(options: RunCheckOptions): Promise<RunSummary> {
   };
 
   /** Saves the settled state, re-deciding once against a fresh record on a lost race. */
-  async function persist(input: PolicyInput, loaded: LoadedState, decision: Decision, delivered: ReadonlySet<string>) {
+  async function persist(
+    input: PolicyInput,
+    loaded: LoadedState,
+    decision: Decision,
+    delivered: ReadonlySet<string>,
+    cache: CachedCertificate | undefined,
+  ) {
     const appliance = input.appliance;
-    const next = settle(decision, delivered);
+    const next = withCache(settle(decision, delivered), cache);
     if (next === undefined || (loaded.corrupt === undefined && sameState(loaded.state, next))) return;
     try {
       await state.save(appliance, next, loaded.version);
@@ -158,7 +197,10 @@ export async function runCheck(options: RunCheckOptions): Promise<RunSummary> {
       if (!(error instanceof StateConflictError)) throw error;
     }
     const fresh = await state.load(appliance);
-    const again = settle(decide({ ...input, previous: fresh.state, stateCorrupt: fresh.corrupt }), delivered);
+    const again = withCache(
+      settle(decide({ ...input, previous: fresh.state, stateCorrupt: fresh.corrupt }), delivered),
+      cache,
+    );
     if (again === undefined || (fresh.corrupt === undefined && sameState(fresh.state, again))) return;
     try {
       await state.save(appliance, again, fresh.version);
@@ -176,8 +218,41 @@ export async function runCheck(options: RunCheckOptions): Promise<RunSummary> {
     }
   }
 
-  async function processAppliance(appliance: string): Promise<void> {
+  /**
+   * The evaluation of one appliance and the certificate cache to keep: rebuilt from the state when the
+   * listing shows the object unchanged, else fetched and read.
+   */
+  async function evaluateAppliance(
+    listed: ListedAppliance,
+    previous: ApplianceState | undefined,
+    thresholdDays: number,
+  ): Promise<{ evaluation: Evaluation; cache: CachedCertificate | undefined }> {
+    const cached = previous?.certificate;
+    if (listed.version !== undefined && cached?.sourceVersion === listed.version) {
+      return {
+        evaluation: evaluateCertificateFile(
+          { certificate: certificateFromCache(cached), chain: [] },
+          thresholdDays,
+          now,
+        ),
+        cache: cached,
+      };
+    }
+    const result = await source.fetch(listed.name).catch(
+      // The port says sources never throw; one that does is treated as an unreadable source.
+      (): SourceResult => ({ kind: 'unavailable', reason: 'the certificate source failed' }),
+    );
+    const evaluation = evaluate(result, thresholdDays, now);
+    // An unreadable source says nothing about the certificate: the cache stays as it was.
+    if (result.kind === 'unavailable') return { evaluation, cache: cached };
+    const version = result.kind === 'found' ? result.version : undefined;
+    const cache = evaluation.certificate && version ? cacheCertificate(evaluation.certificate, version) : undefined;
+    return { evaluation, cache };
+  }
+
+  async function processAppliance(listed: ListedAppliance): Promise<void> {
     appliances++;
+    const appliance = listed.name;
     let fields: EvaluationFields | undefined;
     try {
       const entry = inventory?.appliances[appliance];
@@ -185,15 +260,11 @@ export async function runCheck(options: RunCheckOptions): Promise<RunSummary> {
         thresholdDays: entry?.thresholdDays ?? options.settings.thresholdDays,
         repeatHours: entry?.repeatHours ?? options.settings.repeatHours,
       };
-      const result = await source.fetch(appliance).catch(
-        // The port says sources never throw; one that does is treated as an unreadable source.
-        (): SourceResult => ({ kind: 'unavailable', reason: 'the certificate source failed' }),
-      );
-      const evaluation = evaluate(result, settings.thresholdDays, now);
+      const loaded = await state.load(appliance);
+      const { evaluation, cache } = await evaluateAppliance(listed, loaded.state, settings.thresholdDays);
       byStatus[evaluation.status]++;
       fields = evaluationFields(evaluation);
       const shown = fields;
-      const loaded = await state.load(appliance);
       const input: PolicyInput = {
         appliance,
         address: entry?.address ?? '0.0.0.0',
@@ -208,7 +279,7 @@ export async function runCheck(options: RunCheckOptions): Promise<RunSummary> {
       for (const line of decision.logs) log.write(line);
 
       const finish = async (delivered: ReadonlySet<string>) => {
-        await persist(input, loaded, decision, delivered);
+        await persist(input, loaded, decision, delivered, cache);
         options.onOutcome?.({ appliance, ...shown, action: describeAction(decision, delivered, !!batcher) });
       };
 
@@ -245,7 +316,7 @@ export async function runCheck(options: RunCheckOptions): Promise<RunSummary> {
   let stopped = false;
   try {
     ({ stopped } = await mapConcurrent(
-      applianceNames(inventory, source.listAppliances()),
+      applianceNames(inventory, listingOf(source)),
       options.concurrency ?? DEFAULT_CONCURRENCY,
       processAppliance,
       options.shouldStop,

@@ -1,4 +1,5 @@
 /** Shape check of a stored {@link ApplianceState}, shared by every state store. */
+import { cachedCertificateProblem } from './certificateCache.ts';
 
 const EVENTS = new Set(['expiring', 'expired', 'renewed', 'not_yet_valid', 'missing', 'invalid']);
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
@@ -39,5 +40,6 @@ export function applianceStateProblem(value: unknown): string | undefined {
       return `${field} is malformed`;
     }
   }
+  if (value.certificate !== undefined) return cachedCertificateProblem(value.certificate);
   return undefined;
 }

@@ -2,7 +2,7 @@
 import { sanitizeLogValue } from './catalogue.ts';
 import { InvalidCertificateError } from './invalidCertificateError.ts';
 import { readCertificateFile } from './readCertificateFile.ts';
-import type { Evaluation, SourceResult } from './types.ts';
+import type { CertificateFile, Evaluation, SourceResult } from './types.ts';
 
 const MS_PER_DAY = 86_400_000;
 
@@ -33,6 +33,16 @@ export function evaluate(result: SourceResult, thresholdDays: number, now: Date)
     const reason = error instanceof InvalidCertificateError ? error.message : 'unreadable certificate';
     return { status: 'invalid', error: sanitizeLogValue(reason, MAX_ERROR_LENGTH) };
   }
+  return evaluateCertificateFile(file, thresholdDays, now);
+}
+
+/**
+ * The status table applied to an already-read certificate file (for example one rebuilt from the state's
+ * cache when the source reports the object unchanged). Same rules and errors as {@link evaluate}.
+ */
+export function evaluateCertificateFile(file: CertificateFile, thresholdDays: number, now: Date): Evaluation {
+  const nowMs = now.getTime();
+  if (!Number.isFinite(nowMs)) throw new RangeError('evaluate: now is not a valid date');
   const { certificate, chain } = file;
   const notAfterMs = certificate.notAfter.getTime();
   const remainingMs = notAfterMs - nowMs;

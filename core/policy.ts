@@ -220,6 +220,19 @@ export function normalizeState(state: ApplianceState): ApplianceState {
   }
   if (state.problem !== undefined) out.problem = { event: state.problem.event, since: state.problem.since };
   if (state.lastProblem !== undefined) out.lastProblem = { event: state.lastProblem.event, at: state.lastProblem.at };
+  if (state.certificate !== undefined) {
+    const c = state.certificate;
+    out.certificate = {
+      sourceVersion: c.sourceVersion,
+      notBefore: c.notBefore,
+      notAfter: c.notAfter,
+      subject: c.subject,
+      issuer: c.issuer,
+      serialNumber: c.serialNumber,
+      keyType: c.keyType,
+      fingerprintSha256: c.fingerprintSha256,
+    };
+  }
   return out;
 }
 

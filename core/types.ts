@@ -43,7 +43,12 @@ export interface CertificateFile {
 
 /** What a source returned for one appliance (adapters produce this; the core never does I/O). */
 export type SourceResult =
-  | { readonly kind: 'found'; readonly bytes: Uint8Array }
+  | {
+      readonly kind: 'found';
+      readonly bytes: Uint8Array;
+      /** The object's version at the source (an S3 ETag), when the source has one. */
+      readonly version?: string;
+    }
   | { readonly kind: 'missing' }
   | { readonly kind: 'unavailable'; readonly reason: string };
 
@@ -95,6 +100,22 @@ export interface Notification {
 }
 
 /**
+ * What the state remembers of the certificate last read, keyed by the source's version of the object
+ * (an S3 ETag). When a listing reports the same version again the certificate is not fetched: the
+ * evaluation is rebuilt from these fields, which saves one request per appliance on every steady run.
+ */
+export interface CachedCertificate {
+  readonly sourceVersion: string;
+  readonly notBefore: string;
+  readonly notAfter: string;
+  readonly subject: string;
+  readonly issuer: string;
+  readonly serialNumber: string;
+  readonly keyType: string;
+  readonly fingerprintSha256: string;
+}
+
+/**
  * Per-appliance state kept between runs. Times are evaluation instants (`now` of the run), never the
  * wall clock, so a replay with the same `now` is exact.
  */
@@ -126,6 +147,8 @@ export interface ApplianceState {
    * (kept until one is delivered) and the evaluation instant the renewal was detected.
    */
   readonly pendingClear?: { readonly fingerprint: string; readonly detectedAt: string };
+  /** The certificate last read and its source version, so an unchanged object need not be fetched. */
+  readonly certificate?: CachedCertificate;
 }
 
 /** One log line the core asks its host to write (console, CloudWatch, syslog). */

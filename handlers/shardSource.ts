@@ -4,7 +4,7 @@
  * depend on the listing order or on which appliances exist, so an appliance stays in its shard (and its
  * state is never touched by two shards) as the fleet grows.
  */
-import type { CertificateSource, Inventory } from '../app/ports.ts';
+import type { CertificateSource, Inventory, ListedAppliance } from '../app/ports.ts';
 import type { SourceResult } from '../core/types.ts';
 
 /** FNV-1a (32-bit) of the name's UTF-16 code units: cheap, stable, well spread for short names. */
@@ -47,6 +47,15 @@ export class ShardSource implements CertificateSource {
   /** The listing, filtered to this shard while it streams. */
   async *listAppliances(): AsyncIterable<string> {
     for await (const name of this.inner.listAppliances()) if (this.mine(name)) yield name;
+  }
+
+  /** The versioned listing (the inner source's, else names only), filtered to this shard. */
+  async *listVersioned(): AsyncIterable<ListedAppliance> {
+    if (!this.inner.listVersioned) {
+      for await (const name of this.listAppliances()) yield { name };
+      return;
+    }
+    for await (const listed of this.inner.listVersioned()) if (this.mine(listed.name)) yield listed;
   }
 
   fetch(appliance: string): Promise<SourceResult> {

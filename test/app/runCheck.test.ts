@@ -449,3 +449,82 @@ describe('runCheck delivery results', () => {
     assert.equal(state.records.get('hsm-x')?.state.alertActive, true);
   });
 });
+
+/** A source whose listing carries versions, as S3's ETags do: the version changes with the bytes. */
+class VersionedSource extends MemorySource {
+  readonly versions = new Map<string, number>();
+  setFile(name: string, entry: Entry) {
+    this.files.set(name, entry);
+    this.versions.set(name, (this.versions.get(name) ?? 0) + 1);
+  }
+  async *listVersioned() {
+    for (const name of this.files.keys()) yield { name, version: `"v${this.versions.get(name) ?? 0}"` };
+  }
+  override async fetch(appliance: string): Promise<SourceResult> {
+    const result = await super.fetch(appliance);
+    return result.kind === 'found' ? { ...result, version: `"v${this.versions.get(appliance) ?? 0}"` } : result;
+  }
+}
+
+describe('runCheck with a versioned listing (unchanged certificates are not fetched again)', () => {
+  test('a steady run reads no certificate, yet evaluates, alerts and reports exactly as a fresh read', async () => {
+    const source = new VersionedSource(new Map());
+    source.setFile('hsm-ok', pem('hsm-ok', 200));
+    source.setFile('hsm-soon', pem('hsm-soon', 10));
+    const state = new MemoryStateStore();
+    const forwarder = new FakeForwarder();
+    const first = await run({ source, state, forwarder });
+    assert.equal(source.fetches, 2);
+    assert.equal(state.records.get('hsm-soon')?.state.certificate?.sourceVersion, '"v1"');
+
+    // 25 hours later: nothing fetched, the expiring certificate's repeat trap is still due and sent.
+    const later = new Date(T0.getTime() + 25 * HOUR);
+    const second = await run({ source, state, forwarder }, later);
+    assert.equal(source.fetches, 2, 'no certificate was fetched on the steady run');
+    assert.equal(second.summary.notifications.sent, 1);
+    const pick = (o: ApplianceOutcome) => [
+      o.appliance,
+      o.status,
+      o.fingerprintSha256,
+      o.subject,
+      o.notAfter,
+      o.keyType,
+    ];
+    assert.deepEqual(
+      second.outcomes.map(pick).sort(),
+      first.outcomes.map(pick).sort(),
+      'cached evaluation reports the same certificate fields',
+    );
+    const soon = second.outcomes.find((o) => o.appliance === 'hsm-soon');
+    assert.equal(soon?.daysRemaining, 8);
+  });
+
+  test('a changed version is fetched again and seen as a new certificate', async () => {
+    const source = new VersionedSource(new Map());
+    source.setFile('hsm-a', pem('hsm-a', 10));
+    source.setFile('hsm-b', pem('hsm-b', 200));
+    const state = new MemoryStateStore();
+    const forwarder = new FakeForwarder();
+    await run({ source, state, forwarder });
+    source.setFile('hsm-a', pem('hsm-a-renewed', 300));
+    const again = await run({ source, state, forwarder }, new Date(T0.getTime() + HOUR));
+    assert.equal(source.fetches, 3, 'only the changed object was fetched');
+    assert.ok(again.log.lines('hsm-a').includes('newCertificate'));
+    assert.equal(state.records.get('hsm-a')?.state.certificate?.sourceVersion, '"v2"');
+  });
+
+  test('an unreadable source keeps the cache; a missing certificate drops it', async () => {
+    const source = new VersionedSource(new Map());
+    source.setFile('hsm-a', pem('hsm-a', 200));
+    const state = new MemoryStateStore();
+    await run({ source, state });
+    source.setFile('hsm-a', 'unavailable');
+    await run({ source, state }, new Date(T0.getTime() + HOUR));
+    assert.equal(state.records.get('hsm-a')?.state.certificate?.sourceVersion, '"v1"');
+    source.files.delete('hsm-a');
+    // Gone from the listing but still in the inventory: fetched by name, missing, and the cache dropped.
+    const withInventory = new VersionedSource(new Map(), { appliances: { 'hsm-a': {} } });
+    await run({ source: withInventory, state }, new Date(T0.getTime() + 3 * HOUR));
+    assert.equal(state.records.get('hsm-a')?.state.certificate, undefined);
+  });
+});
