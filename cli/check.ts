@@ -20,6 +20,7 @@ import { logEntry } from '../core/logEntry.ts';
 import { STATUSES } from '../core/types.ts';
 import { parseNow } from './inspect.ts';
 import type { CommandRunner } from './main.ts';
+import { ProgressBar, type ProgressStream, progressWanted } from './progressBar.ts';
 import { UsageError } from './usageError.ts';
 
 /** Exit status when some due notification could not be delivered or the run could not finish. */
@@ -29,6 +30,8 @@ export const EXIT_UNDELIVERED = 1;
 export interface CheckCommandOptions extends CheckFlags {
   readonly now?: string;
   readonly json?: boolean;
+  /** `--no-progress` sets false; the progress line is shown only on a terminal anyway. */
+  readonly progress?: boolean;
 }
 
 /** Where the command writes and what environment it reads (tests and the demo pass their own). */
@@ -58,11 +61,29 @@ export function exitStatusOf(summary: RunSummary): number {
 /** Runs a check with an already validated configuration and prints its results. */
 export async function runCheckCommand(
   config: CheckConfig,
-  options: { readonly now: Date; readonly json: boolean },
+  options: { readonly now: Date; readonly json: boolean; readonly progress?: boolean },
   io: CheckIo,
 ): Promise<number> {
   const { now, json } = options;
-  const lines = json ? io.stderr : io.stdout;
+  const progress = options.progress ? new ProgressBar({ out: io.stderr as ProgressStream }) : undefined;
+  try {
+    return await checkAndReport(config, now, json, progress, io);
+  } finally {
+    progress?.finish();
+  }
+}
+
+/** The run itself: adapters, catalogue lines, outcomes counted on the progress line, summary. */
+async function checkAndReport(
+  config: CheckConfig,
+  now: Date,
+  json: boolean,
+  progress: ProgressBar | undefined,
+  io: CheckIo,
+): Promise<number> {
+  const out = json ? io.stderr : io.stdout;
+  // On the terminal the bar is on, catalogue lines go above it; redirected to a file they need no care.
+  const lines = progress && (out as { isTTY?: boolean }).isTTY === true ? progress.above(out) : out;
   const log: LogSink = new ConsoleLogSink({ out: lines, time: () => now });
   const deps = { log, env: io.env, maxSockets: Math.max(64, config.concurrency) };
   const source = await createSource(config.source, deps);
@@ -70,7 +91,13 @@ export async function runCheckCommand(
   const forwarder = config.gateway ? await createForwarder(config.gateway, deps) : undefined;
   log.write(logEntry('started'));
   log.write(logEntry('configured', { D: config.settings.thresholdDays, H: config.settings.repeatHours }));
-  const onOutcome = json ? (o: ApplianceOutcome) => io.stdout.write(`${JSON.stringify(o)}\n`) : undefined;
+  const onOutcome =
+    json || progress
+      ? (o: ApplianceOutcome) => {
+          progress?.tick(o.status);
+          if (json) io.stdout.write(`${JSON.stringify(o)}\n`);
+        }
+      : undefined;
   let summary: RunSummary;
   try {
     summary = await runCheck({
@@ -94,6 +121,7 @@ export async function runCheckCommand(
     log.write(logEntry('checkFailed', { reason }));
     return EXIT_UNDELIVERED;
   }
+  progress?.finish();
   if (json) io.stdout.write(`${JSON.stringify({ summary })}\n`);
   else io.stdout.write(`${formatSummary(summary)}\n`);
   return exitStatusOf(summary);
@@ -104,7 +132,11 @@ export async function check(options: CheckCommandOptions, io: CheckIo): Promise<
   try {
     const config = parseCheckConfig(io.env, options);
     const now = options.now !== undefined ? parseNow(options.now) : (io.clock ?? (() => new Date()))();
-    return await runCheckCommand(config, { now, json: options.json === true }, io);
+    const json = options.json === true;
+    const progress =
+      options.progress !== false &&
+      progressWanted({ isTTY: (io.stderr as { isTTY?: boolean }).isTTY, json, env: io.env });
+    return await runCheckCommand(config, { now, json, progress }, io);
   } catch (error) {
     if (error instanceof ConfigError || (error instanceof InventoryError && error.invalidContent)) {
       throw new UsageError(error.message, { cause: error });
@@ -128,6 +160,7 @@ export function registerCheck(program: Command, runner: CommandRunner): void {
     .option('--concurrency <n>', 'appliances processed at once, default 32 (CERTMONITOR_CONCURRENCY)')
     .option('--now <iso>', 'evaluate as of this instant, e.g. 2026-11-24T12:00:00Z')
     .option('--json', 'one JSON object per appliance on stdout, then {"summary": …}; log lines on stderr')
+    .option('--no-progress', 'no progress line on stderr (it is shown only on a terminal, without --json, off CI)')
     .action((options: CheckCommandOptions) =>
       runner(() => check(options, { stdout: process.stdout, stderr: process.stderr, env: process.env })),
     );
