@@ -9,7 +9,7 @@ export interface DemoSyslogListener {
   readonly port: number;
   /** Lines received since the last call, in arrival order, trailing newline removed. */
   take(): string[];
-  /** Resolves once no datagram has arrived for `quietMs` (or after `timeoutMs`). */
+  /** Resolves once no datagram has arrived for `quietMs` (or after `timeoutMs`), never at once. */
   settle(quietMs: number, timeoutMs: number): Promise<void>;
   close(): Promise<void>;
 }
@@ -37,6 +37,8 @@ export async function startDemoSyslogListener(): Promise<DemoSyslogListener> {
     take: () => lines.splice(0),
     async settle(quietMs, timeoutMs) {
       const deadline = Date.now() + timeoutMs;
+      // Always give the event loop a turn: datagrams already sent may not have been read yet.
+      await new Promise((r) => setTimeout(r, 20));
       while (Date.now() < deadline && Date.now() - lastArrival < quietMs) {
         await new Promise((r) => setTimeout(r, 20));
       }

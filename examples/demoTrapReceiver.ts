@@ -35,8 +35,6 @@ export interface DemoTrapReceiver {
   readonly engineId: string;
   /** Notifications received since the last call, in arrival order. */
   take(): ReceivedTrap[];
-  /** Resolves once at least `count` notifications are waiting, or after `timeoutMs`. */
-  waitFor(count: number, timeoutMs: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -85,7 +83,6 @@ export async function startDemoTrapReceiver(options: {
   readonly v3User?: DemoV3User;
 }): Promise<DemoTrapReceiver> {
   const received: ReceivedTrap[] = [];
-  const waiters: Array<() => void> = [];
   let socket: Socket | undefined;
   let rx: Rx | undefined;
   const bound = new Promise<void>((resolve, reject) => {
@@ -116,7 +113,6 @@ export async function startDemoTrapReceiver(options: {
         // Unauthorised or malformed packets are the sender's problem; the demo shows only what arrived.
         if (error || !data) return;
         received.push(decodeReceived(data.pdu));
-        for (const w of waiters.splice(0)) w();
       },
     );
     rx = receiver;
@@ -139,18 +135,6 @@ export async function startDemoTrapReceiver(options: {
     port,
     engineId: ENGINE_ID,
     take: () => received.splice(0),
-    async waitFor(count, timeoutMs) {
-      const deadline = Date.now() + timeoutMs;
-      while (received.length < count && Date.now() < deadline) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, Math.max(1, deadline - Date.now()));
-          waiters.push(() => {
-            clearTimeout(timer);
-            resolve();
-          });
-        });
-      }
-    },
     close: () => new Promise<void>((resolve) => rx!.close(() => resolve())),
   };
 }
