@@ -227,6 +227,7 @@ export async function demo(io: CheckIo, options: DemoOptions = {}): Promise<numb
       for (const l of peers.takeLifecycle()) say(`    ${l}`);
       say('    trap hosts: v2c trap and v3 authPriv inform (SHA-256/AES-128), both to an in-process receiver');
       say(`    syslog: UDP to an in-process listener, and the lunalogs file ${path.basename(peers.lunalogs)}`);
+      say("    (syslog lines carry the gateway's clock; ssLogReference carries the check's evaluation instant)");
     } else {
       say('');
       say(bold(`2. Forwarding to the gateway at ${new URL(gateway.url).origin}`));
