@@ -3,14 +3,17 @@
  * once per cold start (SPEC §8 variables, through the shared parser, so messages name the variable); the
  * AWS clients and the secret cache live across warm invocations. Each invocation evaluates as of the
  * event's `time` and either runs the pipeline over the whole fleet and returns its summary, or, when the
- * fleet is split (`CERTMONITOR_SHARDS` > 1), queues one SQS message per shard for `checkShard`.
+ * fleet is split, queues one SQS message per shard for `checkShard`: past `CERTMONITOR_SHARD_SIZE`
+ * appliances (counted in one listing pass, see measureFleet.ts) ceil(size / shard size) shards, or a
+ * fixed `CERTMONITOR_SHARDS` when that is above 1.
  */
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import type { TextOutput } from '../adapters/consoleLogSink.ts';
 import type { RunSummary } from '../app/runCheck.ts';
 import { runtimeHolder } from './checkRuntime.ts';
-import { dispatchShards, type ShardDispatch } from './dispatchShards.ts';
+import { dispatchShards, type ShardDispatch, shardsFor } from './dispatchShards.ts';
 import { eventTime } from './eventTime.ts';
+import { measureFleet } from './measureFleet.ts';
 import { runInvocation } from './runInvocation.ts';
 
 /** What the handler accepts: an EventBridge scheduled event, or any part of one (`invoke local`, tests). */
@@ -38,8 +41,23 @@ export function createHandler(options: HandlerOptions = {}) {
     const { runtime: pending, coldStart } = holder.get();
     const runtime = await pending;
     if (runtime.sharding) {
-      const { sqs, queueUrl, shards } = runtime.sharding;
-      const dispatch = await dispatchShards(sqs, await queueUrl(), now.toISOString(), shards);
+      const { sqs, queueUrl, shards, shardSize } = runtime.sharding;
+      let dispatch: ShardDispatch;
+      if (shards !== undefined) {
+        dispatch = await dispatchShards(sqs, await queueUrl(), now.toISOString(), shards);
+      } else {
+        const fleet = await measureFleet(runtime.source, shardSize);
+        // A fleet that fits runs here, from the listing just read (no second listing pass).
+        if (fleet.fits) return runInvocation({ runtime, now, endsAt, out, coldStart, source: fleet.source });
+        const basis = { appliances: fleet.appliances, shardSize };
+        dispatch = await dispatchShards(
+          sqs,
+          await queueUrl(),
+          now.toISOString(),
+          shardsFor(fleet.appliances, shardSize),
+          basis,
+        );
+      }
       out.write(`${JSON.stringify({ event: 'dispatched', ...dispatch })}\n`);
       return dispatch;
     }

@@ -15,12 +15,22 @@ import type { CertificateSource, StateStore } from '../app/ports.ts';
 import { MAX_SHARDS } from './shardMessage.ts';
 
 /**
- * Lambda-only variables: how many shards the fleet is split into, and the queue that carries them (a queue
- * URL or a queue name; a name is resolved with GetQueueUrl, so serverless.yml needs no CloudFormation
- * reference that `invoke local` would have to look up in an account).
+ * Lambda-only variables: how the fleet is split, and the queue that carries the shards (a queue URL or a
+ * queue name; a name is resolved with GetQueueUrl, so serverless.yml needs no CloudFormation reference that
+ * `invoke local` would have to look up in an account).
+ *
+ * - `CERTMONITOR_SHARD_SIZE` (serverless param `shardSize`): the most appliances one invocation checks.
+ *   The scheduled invocation counts the fleet; past this size it queues ceil(size / shardSize) shards.
+ *   0 or absent: never split.
+ * - `CERTMONITOR_SHARDS` (param `shards`): an explicit, fixed number of shards, queued without counting.
+ *   Above 1 it overrides the shard size; 1 or absent leaves the decision to the shard size.
  */
 export const SHARDS_VARIABLE = 'CERTMONITOR_SHARDS';
+export const SHARD_SIZE_VARIABLE = 'CERTMONITOR_SHARD_SIZE';
 export const SHARD_QUEUE_VARIABLE = 'CERTMONITOR_SHARD_QUEUE';
+
+/** Largest shard size accepted (far more than one invocation can check). */
+export const MAX_SHARD_SIZE = 1_000_000;
 
 /** The gateway's address and a cached way to get the signing secret. */
 export interface RuntimeGateway {
@@ -29,9 +39,12 @@ export interface RuntimeGateway {
   readonly secret: () => Promise<string>;
 }
 
-/** Splitting of the fleet across invocations; absent when one invocation checks the whole fleet. */
+/** Splitting of the fleet across invocations; absent when one invocation always checks the whole fleet. */
 export interface RuntimeSharding {
-  readonly shards: number;
+  /** A fixed number of shards (above 1), or undefined to split by {@link RuntimeSharding.shardSize}. */
+  readonly shards?: number;
+  /** Split when the fleet has more appliances than this (used when `shards` is undefined). */
+  readonly shardSize: number;
   /** The queue's URL (looked up once when configured by name). */
   readonly queueUrl: () => Promise<string>;
   readonly sqs: SQSClient;
@@ -48,16 +61,25 @@ export interface CheckRuntime {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** Reads the sharding variables; one shard (the default) means no splitting. */
+/** Reads the sharding variables; no fixed count above 1 and no shard size means no splitting. */
 function parseSharding(env: Env): RuntimeSharding | undefined {
   const raw = env[SHARDS_VARIABLE] || '1';
   const shards = Number(raw);
   if (!/^\d{1,4}$/.test(raw) || shards < 1 || shards > MAX_SHARDS) {
     throw new ConfigError(`${SHARDS_VARIABLE} must be a whole number from 1 to ${MAX_SHARDS}`);
   }
-  if (shards === 1) return undefined;
+  const rawSize = env[SHARD_SIZE_VARIABLE] || '0';
+  const shardSize = Number(rawSize);
+  if (!/^\d{1,7}$/.test(rawSize) || shardSize > MAX_SHARD_SIZE) {
+    throw new ConfigError(`${SHARD_SIZE_VARIABLE} must be a whole number from 0 (never split) to ${MAX_SHARD_SIZE}`);
+  }
+  if (shards === 1 && shardSize === 0) return undefined;
   const queue = env[SHARD_QUEUE_VARIABLE];
-  if (!queue) throw new ConfigError(`${SHARD_QUEUE_VARIABLE} is required when ${SHARDS_VARIABLE} is above 1`);
+  if (!queue) {
+    throw new ConfigError(
+      `${SHARD_QUEUE_VARIABLE} is required when ${SHARDS_VARIABLE} is above 1 or ${SHARD_SIZE_VARIABLE} above 0`,
+    );
+  }
   const isUrl = /^https?:\/\/\S+$/.test(queue);
   if (!isUrl && !/^[A-Za-z0-9_-]{1,80}$/.test(queue)) {
     throw new ConfigError(`${SHARD_QUEUE_VARIABLE} must be an SQS queue URL or queue name`);
@@ -78,12 +100,16 @@ function parseSharding(env: Env): RuntimeSharding | undefined {
     );
     return resolved;
   };
-  return { shards, queueUrl, sqs };
+  return { ...(shards > 1 ? { shards } : {}), shardSize, queueUrl, sqs };
 }
 
 /** Parses the environment and builds the adapters; throws ConfigError naming the variable at fault. */
 export async function createCheckRuntime(env: Env): Promise<CheckRuntime> {
-  const config = parseCheckConfig(env, {}, { extraVariables: [SHARDS_VARIABLE, SHARD_QUEUE_VARIABLE] });
+  const config = parseCheckConfig(
+    env,
+    {},
+    { extraVariables: [SHARDS_VARIABLE, SHARD_SIZE_VARIABLE, SHARD_QUEUE_VARIABLE] },
+  );
   const sharding = parseSharding(env);
   const deps = { env, maxSockets: Math.max(DEFAULT_MAX_SOCKETS, config.concurrency) };
   const [source, state] = await Promise.all([createSource(config.source, deps), createStateStore(config.state, deps)]);

@@ -5,7 +5,7 @@
  */
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { awsErrorReason } from '../adapters/awsErrorReason.ts';
-import type { ShardMessage } from './shardMessage.ts';
+import { MAX_SHARDS, type ShardMessage } from './shardMessage.ts';
 
 /** SendMessageBatch takes at most 10 entries. */
 const SQS_BATCH = 10;
@@ -20,8 +20,26 @@ export class ShardDispatchError extends Error {
 
 /** What the scheduled invocation returns when it dispatched shards instead of running. */
 export interface ShardDispatch {
+  /** How many shard messages were queued. */
   readonly dispatched: number;
   readonly time: string;
+  /** The counted fleet size, when the split was decided by the shard size. */
+  readonly appliances?: number;
+  readonly shardSize?: number;
+}
+
+/** What the split was decided on, reported with the dispatch. */
+export interface ShardBasis {
+  readonly appliances: number;
+  readonly shardSize: number;
+}
+
+/**
+ * The number of shards for a counted fleet: ceil(appliances / shardSize), at most {@link MAX_SHARDS}.
+ * Shards are a stable hash partition, so each holds about `shardSize` appliances, not exactly at most.
+ */
+export function shardsFor(appliances: number, shardSize: number): number {
+  return Math.min(MAX_SHARDS, Math.max(1, Math.ceil(appliances / shardSize)));
 }
 
 /** Queues one message per shard; throws {@link ShardDispatchError} unless every one was accepted. */
@@ -30,6 +48,7 @@ export async function dispatchShards(
   queueUrl: string,
   time: string,
   shards: number,
+  basis?: ShardBasis,
 ): Promise<ShardDispatch> {
   const messages: ShardMessage[] = Array.from({ length: shards }, (_, shard) => ({ time, shard, shards }));
   for (let start = 0; start < messages.length; start += SQS_BATCH) {
@@ -48,5 +67,5 @@ export async function dispatchShards(
     }
     if (failed > 0) throw new ShardDispatchError(`${failed} shard message(s) were refused by the queue`);
   }
-  return { dispatched: shards, time };
+  return { dispatched: shards, time, ...basis };
 }

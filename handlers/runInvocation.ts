@@ -85,7 +85,7 @@ export async function runInvocation(input: InvocationInput): Promise<RunSummary>
   if (summary.stopped) {
     // Not a catalogue line: it is about the deployment, not an appliance.
     out.write(
-      `${JSON.stringify({ time, event: 'stopped', level: 'warning', text: 'The check ran out of time before every appliance was checked; raise CERTMONITOR_SHARDS (param shards) or the timeout' })}\n`,
+      `${JSON.stringify({ time, event: 'stopped', level: 'warning', text: 'The check ran out of time before every appliance was checked; lower CERTMONITOR_SHARD_SIZE (param shardSize) or raise the timeout' })}\n`,
     );
   }
   out.write(`${JSON.stringify({ time, event: 'summary', ...input.label, ...summary })}\n`);
