@@ -115,6 +115,7 @@ export function decide(input: PolicyInput): Decision {
     ...(cert
       ? {
           notAfter: cert.notAfter.toISOString(),
+          notBefore: cert.notBefore.toISOString(),
           fingerprintSha256: cert.fingerprintSha256,
           daysRemaining: evaluation.daysRemaining,
         }
@@ -223,6 +224,7 @@ export function normalizeState(state: ApplianceState): ApplianceState {
   if (state.certificate !== undefined) {
     const c = state.certificate;
     out.certificate = {
+      format: c.format,
       sourceVersion: c.sourceVersion,
       notBefore: c.notBefore,
       notAfter: c.notAfter,

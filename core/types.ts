@@ -90,6 +90,8 @@ export interface Notification {
   readonly event: NotificationEvent;
   /** ISO 8601 UTC, present when a certificate was read. */
   readonly notAfter?: string;
+  /** ISO 8601 UTC, present when a certificate was read (the gateway's not-yet-valid line needs it). */
+  readonly notBefore?: string;
   readonly fingerprintSha256?: string;
   /** The run's evaluation instant, ISO 8601 UTC. */
   readonly observedAt: string;
@@ -105,6 +107,8 @@ export interface Notification {
  * evaluation is rebuilt from these fields, which saves one request per appliance on every steady run.
  */
 export interface CachedCertificate {
+  /** Cache format; entries of another format are ignored (see `CACHE_FORMAT`). */
+  readonly format: number;
   readonly sourceVersion: string;
   readonly notBefore: string;
   readonly notAfter: string;
@@ -147,7 +151,10 @@ export interface ApplianceState {
    * (kept until one is delivered) and the evaluation instant the renewal was detected.
    */
   readonly pendingClear?: { readonly fingerprint: string; readonly detectedAt: string };
-  /** The certificate last read and its source version, so an unchanged object need not be fetched. */
+  /**
+   * The certificate last read and its source version, so an unchanged object need not be fetched. A
+   * malformed entry only disables the cache for one run: it never makes the rest of the state unreadable.
+   */
   readonly certificate?: CachedCertificate;
 }
 

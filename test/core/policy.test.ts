@@ -480,6 +480,7 @@ describe('alert policy details', () => {
       event: 'expiring',
       observedAt: '2026-11-10T12:00:00.000Z',
       notAfter: '2026-12-01T00:00:00.000Z',
+      notBefore: '2026-01-01T00:00:00.000Z',
       fingerprintSha256: A.fingerprintSha256,
       daysRemaining: 20,
     });
@@ -586,4 +587,19 @@ describe('alert policy properties (random histories)', () => {
       { numRuns: 1000 },
     );
   });
+});
+
+test('a notification about a certificate carries its notBefore (the gateway writes it in the not-yet-valid line)', () => {
+  const now = new Date('2026-06-01T00:00:00Z');
+  const decision = decide({
+    appliance: 'hsm01',
+    address: '10.0.0.5',
+    previous: undefined,
+    evaluation: evaluation(FUTURE, now, 30),
+    settings: DEFAULTS,
+    now,
+  });
+  const report = decision.notifications.find((n) => n.event === 'not_yet_valid');
+  assert.equal(report?.notBefore, '2027-01-01T00:00:00.000Z');
+  assert.equal(report?.notAfter, '2027-12-01T00:00:00.000Z');
 });
