@@ -23,7 +23,7 @@
  */
 
 import { formatMessage } from '../core/catalogue.ts';
-import { cacheCertificate, certificateFromCache } from '../core/certificateCache.ts';
+import { cacheCertificate, certificateFromCache, usableCache } from '../core/certificateCache.ts';
 import { evaluate, evaluateCertificateFile } from '../core/evaluate.ts';
 import { type EvaluationFields, evaluationFields } from '../core/evaluationFields.ts';
 import { logEntry } from '../core/logEntry.ts';
@@ -227,7 +227,7 @@ export async function runCheck(options: RunCheckOptions): Promise<RunSummary> {
     previous: ApplianceState | undefined,
     thresholdDays: number,
   ): Promise<{ evaluation: Evaluation; cache: CachedCertificate | undefined }> {
-    const cached = previous?.certificate;
+    const cached = usableCache(previous?.certificate);
     if (listed.version !== undefined && cached?.sourceVersion === listed.version) {
       return {
         evaluation: evaluateCertificateFile(

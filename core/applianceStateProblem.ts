@@ -1,5 +1,4 @@
 /** Shape check of a stored {@link ApplianceState}, shared by every state store. */
-import { cachedCertificateProblem } from './certificateCache.ts';
 
 const EVENTS = new Set(['expiring', 'expired', 'renewed', 'not_yet_valid', 'missing', 'invalid']);
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
@@ -40,6 +39,7 @@ export function applianceStateProblem(value: unknown): string | undefined {
       return `${field} is malformed`;
     }
   }
-  if (value.certificate !== undefined) return cachedCertificateProblem(value.certificate);
+  // `certificate` (the cache) is not checked here: a bad entry is ignored where it is used
+  // (`usableCache`), so it can never cost the alert fields above.
   return undefined;
 }

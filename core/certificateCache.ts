@@ -10,9 +10,20 @@ const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
 const FINGERPRINT = /^[0-9A-F]{2}(:[0-9A-F]{2}){31}$/;
 const MAX_FIELD = 1024;
 
-/** The fields of `certificate` worth caching, under the source version it was read at. */
-export function cacheCertificate(certificate: Certificate, sourceVersion: string): CachedCertificate {
-  return {
+/**
+ * The cache's format. Raise it whenever reading a certificate changes what these fields hold (a parser
+ * fix, a new key type name): every cached entry is then read afresh once, instead of keeping old answers
+ * for as long as the object is unchanged.
+ */
+export const CACHE_FORMAT = 1;
+
+/**
+ * The fields of `certificate` worth caching, under the source version it was read at; undefined when a
+ * field is too long to cache (such a certificate is simply fetched every run).
+ */
+export function cacheCertificate(certificate: Certificate, sourceVersion: string): CachedCertificate | undefined {
+  const cached: CachedCertificate = {
+    format: CACHE_FORMAT,
     sourceVersion,
     notBefore: certificate.notBefore.toISOString(),
     notAfter: certificate.notAfter.toISOString(),
@@ -22,6 +33,12 @@ export function cacheCertificate(certificate: Certificate, sourceVersion: string
     keyType: certificate.keyType,
     fingerprintSha256: certificate.fingerprintSha256,
   };
+  return cachedCertificateProblem(cached) === undefined ? cached : undefined;
+}
+
+/** The cache entry if it can be trusted (right format, well formed), else undefined: then the certificate is read. */
+export function usableCache(value: CachedCertificate | undefined): CachedCertificate | undefined {
+  return value !== undefined && cachedCertificateProblem(value) === undefined ? value : undefined;
 }
 
 /** The certificate described by a cache entry (without its DER, which nothing downstream reads). */
@@ -42,6 +59,7 @@ export function certificateFromCache(cached: CachedCertificate): Certificate {
 export function cachedCertificateProblem(value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'certificate is not an object';
   const record = value as Record<string, unknown>;
+  if (record.format !== CACHE_FORMAT) return 'certificate.format is not the current cache format';
   for (const field of ['sourceVersion', 'subject', 'issuer', 'serialNumber', 'keyType'] as const) {
     const text = record[field];
     if (typeof text !== 'string' || text.length > MAX_FIELD) return `certificate.${field} is malformed`;

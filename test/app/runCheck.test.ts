@@ -513,6 +513,30 @@ describe('runCheck with a versioned listing (unchanged certificates are not fetc
     assert.equal(state.records.get('hsm-a')?.state.certificate?.sourceVersion, '"v2"');
   });
 
+  test('a certificate too large to cache is fetched every run, and still traps only every H hours', async () => {
+    const source = new VersionedSource(new Map());
+    const longSerial = new TextEncoder().encode(
+      makeCertificatePem(keys, {
+        commonName: 'hsm-long',
+        notBefore: new Date(T0.getTime() - 400 * DAY),
+        notAfter: new Date(T0.getTime() + 10 * DAY),
+        serialNumber: `01${'AB'.repeat(600)}`,
+      }),
+    );
+    source.setFile('hsm-long', longSerial);
+    const state = new MemoryStateStore();
+    const forwarder = new FakeForwarder();
+    const sent: number[] = [];
+    for (let hour = 0; hour < 4; hour++) {
+      const { summary, log } = await run({ source, state, forwarder }, new Date(T0.getTime() + hour * HOUR));
+      sent.push(summary.notifications.sent);
+      assert.ok(!log.lines('hsm-long').includes('stateReset'), `no state reset at hour ${hour}`);
+    }
+    assert.deepEqual(sent, [1, 0, 0, 0]);
+    assert.equal(source.fetches, 4);
+    assert.equal(state.records.get('hsm-long')?.state.certificate, undefined);
+  });
+
   test('an unreadable source keeps the cache; a missing certificate drops it', async () => {
     const source = new VersionedSource(new Map());
     source.setFile('hsm-a', pem('hsm-a', 200));

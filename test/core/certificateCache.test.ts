@@ -1,9 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { applianceStateProblem } from '../../core/applianceStateProblem.ts';
-import { cacheCertificate, cachedCertificateProblem, certificateFromCache } from '../../core/certificateCache.ts';
+import {
+  CACHE_FORMAT,
+  cacheCertificate,
+  cachedCertificateProblem,
+  certificateFromCache,
+  usableCache,
+} from '../../core/certificateCache.ts';
 import { normalizeState } from '../../core/policy.ts';
-import type { Certificate } from '../../core/types.ts';
+import type { CachedCertificate, Certificate } from '../../core/types.ts';
 
 const certificate: Certificate = {
   der: new Uint8Array([1, 2, 3]),
@@ -18,30 +24,50 @@ const certificate: Certificate = {
   ),
 };
 
+function cached(): CachedCertificate {
+  const entry = cacheCertificate(certificate, '"etag-1"');
+  assert.ok(entry);
+  return entry;
+}
+
 test('a cached certificate round-trips every field the pipeline reports', () => {
-  const cached = cacheCertificate(certificate, '"etag-1"');
-  const back = certificateFromCache(JSON.parse(JSON.stringify(cached)));
+  const back = certificateFromCache(JSON.parse(JSON.stringify(cached())));
   assert.deepEqual({ ...back, der: undefined }, { ...certificate, der: undefined });
-  assert.equal(cachedCertificateProblem(cached), undefined);
+  assert.equal(cached().format, CACHE_FORMAT);
+  assert.equal(cachedCertificateProblem(cached()), undefined);
 });
 
-test('a tampered cache entry makes the stored state unreadable (so it is re-read, never trusted)', () => {
-  const cached = cacheCertificate(certificate, '"etag-1"');
-  assert.match(cachedCertificateProblem({ ...cached, notAfter: 'soon' }) ?? '', /certificate\.notAfter/);
-  assert.match(cachedCertificateProblem({ ...cached, fingerprintSha256: 'AB' }) ?? '', /fingerprintSha256/);
-  assert.match(cachedCertificateProblem({ ...cached, subject: 5 }) ?? '', /certificate\.subject/);
-  assert.match(
-    applianceStateProblem({ version: 1, alertActive: false, certificate: { ...cached, issuer: null } }) ?? '',
-    /certificate\.issuer/,
-  );
-  assert.equal(applianceStateProblem({ version: 1, alertActive: false, certificate: cached }), undefined);
+test('a certificate with a field too long to cache is not cached (it is fetched every run instead)', () => {
+  assert.equal(cacheCertificate({ ...certificate, serialNumber: 'AB'.repeat(601) }, '"e"'), undefined);
+  assert.equal(cacheCertificate({ ...certificate, keyType: `unknown (${'1.'.repeat(600)}1)` }, '"e"'), undefined);
+});
+
+test('a tampered or outdated cache entry is not used', () => {
+  const entry = cached();
+  assert.match(cachedCertificateProblem({ ...entry, notAfter: 'soon' }) ?? '', /certificate\.notAfter/);
+  assert.match(cachedCertificateProblem({ ...entry, fingerprintSha256: 'AB' }) ?? '', /fingerprintSha256/);
+  assert.match(cachedCertificateProblem({ ...entry, subject: 5 }) ?? '', /certificate\.subject/);
+  assert.match(cachedCertificateProblem({ ...entry, format: CACHE_FORMAT - 1 }) ?? '', /format/);
+  assert.equal(usableCache({ ...entry, format: CACHE_FORMAT + 1 }), undefined);
+  assert.equal(usableCache({ ...entry, issuer: null } as unknown as CachedCertificate), undefined);
+  assert.equal(usableCache(entry), entry);
+});
+
+test('a bad cache entry never makes the rest of the state (the alert fields) unreadable', () => {
+  const state = {
+    version: 1,
+    alertActive: true,
+    lastAlertAt: '2026-11-24T12:00:00Z',
+    certificate: { ...cached(), serialNumber: 'AB'.repeat(601) },
+  };
+  assert.equal(applianceStateProblem(state), undefined);
 });
 
 test('normalized states with the same cache serialize identically whatever the key order', () => {
-  const cached = cacheCertificate(certificate, '"etag-1"');
-  const reordered = Object.fromEntries(Object.entries(cached).reverse()) as typeof cached;
+  const entry = cached();
+  const reordered = Object.fromEntries(Object.entries(entry).reverse()) as unknown as CachedCertificate;
   assert.equal(
     JSON.stringify(normalizeState({ version: 1, alertActive: false, certificate: reordered })),
-    JSON.stringify(normalizeState({ version: 1, alertActive: false, certificate: cached })),
+    JSON.stringify(normalizeState({ version: 1, alertActive: false, certificate: entry })),
   );
 });
