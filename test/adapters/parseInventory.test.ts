@@ -10,7 +10,6 @@ test('a valid inventory parses with every documented field', () => {
         hsm01: { address: '10.0.0.5', labels: { site: 'fra' }, thresholdDays: 45, repeatHours: 6 },
         'hsm02.lab': {},
         hsm03: { address: 'fe80::1' },
-        hsm04: { address: 'hsm04.example.net' },
       },
     }),
   );
@@ -39,6 +38,11 @@ test('errors name the key path', () => {
   assert.match(refusal('{"appliances":{"hsm01":{"repeatHours":0}}}'), /appliances\.hsm01\.repeatHours/);
   assert.match(refusal('{"appliances":{"hsm01":{"repeatHours":1.5}}}'), /appliances\.hsm01\.repeatHours/);
   assert.match(refusal('{"appliances":{"hsm01":{"address":"10.0.0.5; rm -rf"}}}'), /appliances\.hsm01\.address/);
+  // A host name would make the gateway refuse every batch carrying it: refused here, where it is written.
+  assert.match(
+    refusal('{"appliances":{"hsm04":{"address":"hsm04.example.net"}}}'),
+    /appliances\.hsm04\.address.*IPv4 or IPv6/,
+  );
   assert.match(refusal('{"appliances":[]}'), /appliances/);
   assert.match(refusal('[]'), /top level/);
   assert.match(refusal('{not json'), /not valid JSON/);
