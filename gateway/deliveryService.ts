@@ -53,7 +53,7 @@ export class DeliveryService {
       throw new UnavailableError('cannot record notifications durably', { cause: error });
     }
     const freshIds = new Set(fresh.map((n) => n.id));
-    return Promise.all(
+    const results = await Promise.all(
       batch.map(async (n): Promise<NotificationResult> => {
         const running = this.inFlight.get(n.id);
         if (running && !freshIds.has(n.id)) return { ...(await running), duplicate: true };
@@ -68,6 +68,14 @@ export class DeliveryService {
         return { ...(await this.track(n.id, this.deliver(n, entry, true))), duplicate: true };
       }),
     );
+    // Host outcomes are appended without fsync as they arrive; one fsync per batch before answering makes
+    // an answered delivery survive power loss (else, after a crash, resumePending would trap it again).
+    try {
+      this.o.journal.sync();
+    } catch {
+      // The traps were sent and the answer stands; the records reach the disk with the next write.
+    }
+    return results;
   }
 
   /** Resumes deliveries that were accepted but not finished before a crash or restart. */

@@ -129,4 +129,24 @@ describe('DeliveryService', () => {
     assert.ok(lines.at(-1)!.endsWith('/ 0]"'));
     journal.close();
   });
+
+  it('makes every host outcome durable (fsync) before it answers', async () => {
+    const journal = DeliveryJournal.open(join(dir, 'j-sync'), 86_400_000, Date.now());
+    const events: string[] = [];
+    const realSync = journal.sync.bind(journal);
+    const realRecordHost = journal.recordHost.bind(journal);
+    journal.sync = () => {
+      events.push('sync');
+      realSync();
+    };
+    journal.recordHost = (...args: Parameters<typeof journal.recordHost>) => {
+      events.push('host');
+      realRecordHost(...args);
+    };
+    const { svc, sender } = service(journal, [inform('A', a.port)], []);
+    await svc.handleBatch([note('durable-1')]);
+    sender.close();
+    assert.equal(events.at(-1), 'sync', `the last journal operation before the answer is an fsync: ${events}`);
+    assert.ok(events.includes('host'));
+  });
 });
