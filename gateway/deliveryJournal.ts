@@ -192,8 +192,11 @@ export class DeliveryJournal {
     } catch {
       // some filesystems cannot fsync a directory
     }
+    // Open the new file before closing the old descriptor: if the open fails, appends keep going to the
+    // old (renamed-over, still valid) file instead of to a closed descriptor number another file may reuse.
+    const fd = openSync(path, 'a', 0o600);
     if (this.fd >= 0) closeSync(this.fd);
-    this.fd = openSync(path, 'a', 0o600);
+    this.fd = fd;
     this.appendedSinceCompaction = 0;
   }
 

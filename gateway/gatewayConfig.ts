@@ -264,9 +264,10 @@ function resolveSecret(
 const HOSTNAME_RE =
   /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
-/** True for an IP literal or a syntactically valid DNS name. */
+/** True for an IP literal or a syntactically valid DNS name (all-numeric dotted names are bad IPv4, e.g. 999.1.1.1). */
 export function isValidHost(host: string): boolean {
-  return isIP(host) !== 0 || HOSTNAME_RE.test(host);
+  if (isIP(host) !== 0) return true;
+  return HOSTNAME_RE.test(host) && !/^[0-9.]+$/.test(host);
 }
 
 /** An SNMP engine ID: hex (optional 0x), 5 to 32 bytes. */

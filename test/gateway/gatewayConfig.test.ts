@@ -133,11 +133,13 @@ describe('gateway configuration', () => {
           { host: 'bad host!', version: 3, user: 'u', type: 'inform' },
           { host: '127.0.0.1', port: 2000, version: 3, user: 'u', type: 'trap' },
           { host: '127.0.0.1', port: 3000, version: '2c', community: 'public' },
+          { host: '999.1.1.1', version: 3, user: 'u', type: 'inform' },
         ],
       },
       dir,
       {},
     );
+    assert.equal(c.trapHosts[4]!.problem, 'invalid address', 'an impossible IPv4 is not a DNS name');
     assert.equal(c.trapHosts[0]!.problem, 'invalid engine ID');
     assert.equal(c.trapHosts[1]!.problem, 'invalid address');
     assert.equal(c.trapHosts[2]!.problem, 'engine ID required for v3 traps');
