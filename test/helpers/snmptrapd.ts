@@ -3,11 +3,11 @@
  * persistent directory, logging one line per notification to a file the test reads.
  * Line format: `VERSION|ENTERPRISE/TRAPOID|varbinds…` with each varbind as `OID~VALUE` (numeric OIDs).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freeUdpPort } from './freePort.ts';
+import { requireBinary, startPeer, waitForLines } from './peerProcess.ts';
 
 /** A v3 user the receiver accepts. `engineId` set: for traps from that engine; absent: for informs. */
 export interface SnmptrapdV3User {
@@ -36,13 +36,6 @@ export interface RunningSnmptrapd {
   /** Resolves with the lines once at least `n` arrived; rejects after `timeoutMs`. */
   waitFor(n: number, timeoutMs?: number): Promise<string[]>;
   stop(): Promise<void>;
-}
-
-function requireBinary(name: string, pkg: string): string {
-  for (const dir of ['/usr/sbin', '/usr/bin', '/sbin', '/bin']) {
-    if (existsSync(join(dir, name))) return join(dir, name);
-  }
-  throw new Error(`${name} is not installed: apt-get install ${pkg}`);
 }
 
 /**
@@ -77,43 +70,17 @@ export async function startSnmptrapd(options: SnmptrapdOptions = {}): Promise<Ru
   }
   writeFileSync(conf, `${lines.join('\n')}\n`);
   writeFileSync(log, '');
-  const child: ChildProcess = spawn(bin, ['-f', '-C', '-c', conf, '-On', '-Lf', log, `udp:127.0.0.1:${port}`], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => {
-    stderr += d.toString();
-  });
+  const peer = startPeer('snmptrapd', bin, ['-f', '-C', '-c', conf, '-On', '-Lf', log, `udp:127.0.0.1:${port}`], dir);
   const read = (): string[] =>
     readFileSync(log, 'utf8')
       .split('\n')
       .filter((l) => l.startsWith('V1|') || l.startsWith('V2|'));
   // Ready once it logs its start banner.
-  const start = Date.now();
-  while (!readFileSync(log, 'utf8').includes('NET-SNMP version')) {
-    if (child.exitCode !== null) throw new Error(`snmptrapd exited: ${stderr}`);
-    if (Date.now() - start > 10_000) throw new Error(`snmptrapd did not start: ${stderr}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  await peer.waitUntilReady(() => readFileSync(log, 'utf8').includes('NET-SNMP version'));
   return {
     port,
     lines: read,
-    async waitFor(n, timeoutMs = 15_000) {
-      const until = Date.now() + timeoutMs;
-      for (;;) {
-        const got = read();
-        if (got.length >= n) return got;
-        if (Date.now() > until) throw new Error(`snmptrapd received ${got.length} of ${n} notifications`);
-        await new Promise((r) => setTimeout(r, 25));
-      }
-    },
-    async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await exited;
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
+    waitFor: (n, timeoutMs = 15_000) => waitForLines(read, n, timeoutMs, 'snmptrapd notifications'),
+    stop: () => peer.stop(),
   };
 }
