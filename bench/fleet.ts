@@ -1,13 +1,13 @@
 /**
  * Fleet benchmark: one `check` run over 10,000 appliances whose certificates live on a local
  * S3-compatible server (s3rver), compared with the raw GetObject rate of the same server at the same
- * concurrency, measured in the same run (raw before and after the pipeline runs, averaged, so a server
- * that warms up or slows down is not credited to either side).
+ * concurrency, measured in the same run: three raw passes interleaved with three steady pipeline runs,
+ * medians compared, so a server that warms up or a machine that gets busy is not credited to either side.
  *
- * The pipeline runs in a child process so its peak RSS is its own. Two pipeline runs are measured: the
- * first (every state record is created) and the steady state (a typical scheduled run: state read,
- * written only where something changed). State lives on the same S3 server, as in the Lambda.
- */
+ * Every measured side runs in a fresh child process (equal start-up cost; the pipeline's peak RSS is its
+ * own). The first pipeline run creates every state record; the steady runs are a typical scheduled run
+ * (state read, certificates unchanged since their ETag, nothing written). State lives on the same S3
+ * server, as in the Lambda. */
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -29,10 +29,36 @@ async function pipelineChild(): Promise<void> {
   const { createStateStore } = await import('../adapters/createStateStore.ts');
   const { DEFAULT_SETTINGS } = await import('../core/types.ts');
   const source = await createSource(`s3://${BUCKET}/certs/`);
-  const state = await createStateStore(`s3://${BUCKET}/state/`);
-  const summary = await runCheck({ source, state, log: { write() {} }, settings: DEFAULT_SETTINGS, now: NOW });
+  const store = await createStateStore(`s3://${BUCKET}/state/`);
+  let stateWrites = 0;
+  let certificateReads = 0;
+  const state: typeof store = {
+    description: store.description,
+    load: (appliance) => store.load(appliance),
+    save: (appliance, record, version) => {
+      stateWrites++;
+      return store.save(appliance, record, version);
+    },
+  };
+  const counted: typeof source = {
+    description: source.description,
+    readInventory: () => source.readInventory(),
+    listAppliances: () => source.listAppliances(),
+    ...(source.listVersioned ? { listVersioned: () => source.listVersioned!() } : {}),
+    fetch: (appliance) => {
+      certificateReads++;
+      return source.fetch(appliance);
+    },
+  };
+  const summary = await runCheck({
+    source: counted,
+    state,
+    log: { write() {} },
+    settings: DEFAULT_SETTINGS,
+    now: NOW,
+  });
   const maxRssMb = process.resourceUsage().maxRSS / 1024;
-  process.stdout.write(`${JSON.stringify({ summary, maxRssMb })}\n`);
+  process.stdout.write(`${JSON.stringify({ summary, maxRssMb, stateWrites, certificateReads })}\n`);
 }
 
 /** Lists the prefix and reads every object body with `concurrency` requests in flight; resolves to objects/s. */
@@ -55,21 +81,43 @@ async function rawGetRate(client: S3Client, concurrency: number): Promise<number
   return count / ((performance.now() - started) / 1000);
 }
 
-/** Runs the pipeline child once against the server and returns its figures. */
-function pipelineRun(endpoint: string): { seconds: number; perSecond: number; maxRssMb: number; summary: unknown } {
-  const child = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--pipeline'], {
+/** The child side of the raw measurement: list and read every certificate object, as fast as allowed. */
+async function rawChild(): Promise<void> {
+  const client = createS3Client();
+  const perSecond = await rawGetRate(client, DEFAULT_CONCURRENCY);
+  process.stdout.write(`${JSON.stringify({ perSecond })}\n`);
+}
+
+/** Runs this file in a fresh child process in `mode` against the server; resolves to its last JSON line. */
+function child<T>(endpoint: string, mode: '--pipeline' | '--raw', extraNodeArgs: readonly string[] = []): T {
+  const run = spawnSync(process.execPath, [...extraNodeArgs, '--import', 'tsx', fileURLToPath(import.meta.url), mode], {
     env: { ...process.env, ...S3RVER_CREDENTIALS, AWS_ENDPOINT_URL_S3: endpoint, AWS_REGION: 'us-east-1' },
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
     timeout: 5 * 60_000,
   });
-  if (child.status !== 0) throw new Error(`pipeline run failed (exit ${child.status}): ${child.stderr.slice(-2000)}`);
-  const { summary, maxRssMb } = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as {
+  if (run.status !== 0) throw new Error(`${mode} run failed (exit ${run.status}): ${run.stderr.slice(-2000)}`);
+  return JSON.parse(run.stdout.trim().split('\n').at(-1)!) as T;
+}
+
+/** Runs the pipeline child once against the server and returns its figures. */
+function pipelineRun(
+  endpoint: string,
+  extraNodeArgs: readonly string[] = [],
+): { seconds: number; perSecond: number; maxRssMb: number; stateWrites: number; certificateReads: number } {
+  const { summary, maxRssMb, stateWrites, certificateReads } = child<{
     summary: { appliances: number; durationMs: number };
     maxRssMb: number;
-  };
+    stateWrites: number;
+    certificateReads: number;
+  }>(endpoint, '--pipeline', extraNodeArgs);
   const seconds = summary.durationMs / 1000;
-  return { seconds, perSecond: summary.appliances / seconds, maxRssMb, summary };
+  return { seconds, perSecond: summary.appliances / seconds, maxRssMb, stateWrites, certificateReads };
+}
+
+/** The raw GetObject rate measured in a fresh child process, like the pipeline (same warm-up cost). */
+function rawRun(endpoint: string): number {
+  return child<{ perSecond: number }>(endpoint, '--raw').perSecond;
 }
 
 /** Benchmark entry point: figures for bench/results/fleet.json. */
@@ -102,27 +150,42 @@ export async function run(): Promise<Record<string, number | string>> {
       `fleet: seeded ${APPLIANCES} objects in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s\n`,
     );
 
-    // One unmeasured pass first: the server's first read of each object is slower than the rest.
+    // One unmeasured pass first: the server's first read of each object is slower than the rest. Both
+    // sides are then measured in fresh processes, so each pays the same start-up (JIT, new connections).
     await rawGetRate(client, DEFAULT_CONCURRENCY);
-    const rawBefore = await rawGetRate(client, DEFAULT_CONCURRENCY);
     const first = pipelineRun(server.endpoint);
-    const steady = pipelineRun(server.endpoint);
-    const rawAfter = await rawGetRate(client, DEFAULT_CONCURRENCY);
-    const raw = (rawBefore + rawAfter) / 2;
+    // Steady runs and raw passes interleaved, three of each: this machine is shared, and the median of
+    // alternating measurements is far steadier than any single pair.
+    const profile = process.env.BENCH_CPU_PROF_DIR;
+    const raws: number[] = [];
+    const steadies: ReturnType<typeof pipelineRun>[] = [];
+    for (let round = 0; round < 3; round++) {
+      raws.push(rawRun(server.endpoint));
+      const profiling = profile && round === 2 ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [];
+      steadies.push(pipelineRun(server.endpoint, profiling));
+    }
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+    const raw = median(raws);
+    const steadyPerSecond = median(steadies.map((s) => s.perSecond));
+    const steady = steadies.find((s) => s.perSecond === steadyPerSecond)!;
     const result = {
       appliances: APPLIANCES,
       concurrency: DEFAULT_CONCURRENCY,
       stateBackend: 's3 (same server)',
       seconds: Number(steady.seconds.toFixed(2)),
       rawGetPerSecond: Math.round(raw),
-      rawGetPerSecondBefore: Math.round(rawBefore),
-      rawGetPerSecondAfter: Math.round(rawAfter),
-      pipelinePerSecond: Math.round(steady.perSecond),
-      efficiency: Number((steady.perSecond / raw).toFixed(3)),
-      peakRssMb: Math.round(Math.max(first.maxRssMb, steady.maxRssMb)),
+      rawGetPerSecondRuns: raws.map(Math.round).join(' '),
+      pipelinePerSecond: Math.round(steadyPerSecond),
+      pipelinePerSecondRuns: steadies.map((s) => Math.round(s.perSecond)).join(' '),
+      efficiency: Number((steadyPerSecond / raw).toFixed(3)),
+      peakRssMb: Math.round(Math.max(first.maxRssMb, ...steadies.map((s) => s.maxRssMb))),
       firstRunSeconds: Number(first.seconds.toFixed(2)),
       firstRunPerSecond: Math.round(first.perSecond),
       firstRunEfficiency: Number((first.perSecond / raw).toFixed(3)),
+      firstRunCertificateReads: first.certificateReads,
+      firstRunStateWrites: first.stateWrites,
+      steadyCertificateReads: steady.certificateReads,
+      steadyStateWrites: steady.stateWrites,
     };
     return result;
   } finally {
@@ -132,6 +195,8 @@ export async function run(): Promise<Record<string, number | string>> {
 
 if (process.argv.includes('--pipeline')) {
   await pipelineChild();
+} else if (process.argv.includes('--raw')) {
+  await rawChild();
 } else if (import.meta.url === `file://${process.argv[1]}`) {
   const result = await run();
   writeFileSync(new URL('./results/fleet.json', import.meta.url), `${JSON.stringify(result, null, 2)}\n`);
