@@ -60,6 +60,10 @@ describe('serverless.yml with osls, offline', () => {
     }
     const template = JSON.parse(await readFile(join(out, 'cloudformation-template-update-stack.json'), 'utf8'));
     const fn = template.Resources.CheckLambdaFunction.Properties;
+    // Both functions reach the gateway, so both get the optional VPC settings.
+    for (const name of ['CheckLambdaFunction', 'CheckShardLambdaFunction']) {
+      assert.equal(template.Resources[name].Properties.VpcConfig?.['Fn::If']?.[0], 'UseVpc', `${name} VpcConfig`);
+    }
     assert.equal(fn.Runtime, 'nodejs22.x');
     assert.equal(fn.ReservedConcurrentExecutions, 1);
     assert.ok(template.Resources.CheckEventsRuleSchedule1.Properties.ScheduleExpression === 'rate(1 hour)');
