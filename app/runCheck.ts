@@ -211,10 +211,15 @@ export async function runCheck(options: RunCheckOptions): Promise<RunSummary> {
   }
 
   /** Logs the per-host results of a delivered (or failed) notification. */
-  function logDelivery(appliance: string, event: string, result: DeliveryResult) {
+  function logDelivery(
+    appliance: string,
+    event: string,
+    result: DeliveryResult,
+    context: Readonly<Record<string, unknown>>,
+  ) {
     for (const trap of result.traps) {
       const key = trap.ok ? (event === 'renewed' ? 'trapCleared' : 'trapSent') : 'trapFailed';
-      log.write(logEntry(key, { host: trap.host }, appliance));
+      log.write(logEntry(key, { host: trap.host }, appliance), context);
     }
   }
 
@@ -276,7 +281,13 @@ export async function runCheck(options: RunCheckOptions): Promise<RunSummary> {
         ...(loaded.corrupt !== undefined ? { stateCorrupt: loaded.corrupt } : {}),
       };
       const decision = decide(input);
-      for (const line of decision.logs) log.write(line);
+      // Every line about the appliance carries its evaluation, so a log query needs no join (SPEC §9).
+      const context = {
+        status: evaluation.status,
+        ...(shown.notAfter !== undefined ? { notAfter: shown.notAfter } : {}),
+        ...(shown.daysRemaining !== undefined ? { daysRemaining: shown.daysRemaining } : {}),
+      };
+      for (const line of decision.logs) log.write(line, context);
 
       const finish = async (delivered: ReadonlySet<string>) => {
         await persist(input, loaded, decision, delivered, cache);
@@ -301,7 +312,7 @@ export async function runCheck(options: RunCheckOptions): Promise<RunSummary> {
             } else {
               failed++;
             }
-            logDelivery(appliance, notification.event, result);
+            logDelivery(appliance, notification.event, result, context);
           }
           await finish(delivered);
         } catch (error) {

@@ -552,3 +552,23 @@ describe('runCheck with a versioned listing (unchanged certificates are not fetc
     assert.equal(state.records.get('hsm-a')?.state.certificate, undefined);
   });
 });
+
+test('every catalogue line about an appliance carries its status, notAfter and daysRemaining', async () => {
+  const source = new MemorySource(new Map<string, Entry>([['hsm-soon', pem('hsm-soon', 10)]]));
+  const lines: { key: string; context?: Readonly<Record<string, unknown>> }[] = [];
+  await runCheck({
+    source,
+    state: new MemoryStateStore(),
+    forwarder: new FakeForwarder(),
+    log: { write: (entry, context) => lines.push({ key: entry.key, ...(context ? { context } : {}) }) },
+    settings: SETTINGS,
+    now: T0,
+  });
+  const expected = {
+    status: 'expiring',
+    notAfter: new Date(T0.getTime() + 10 * DAY).toISOString(),
+    daysRemaining: 10,
+  };
+  assert.deepEqual(lines.find((l) => l.key === 'willExpire')?.context, expected);
+  assert.deepEqual(lines.find((l) => l.key === 'trapSent')?.context, expected);
+});
