@@ -37,6 +37,7 @@ import {
   STATUSES,
   type Status,
 } from '../core/types.ts';
+import { listingOf } from './listingOf.ts';
 import { mapConcurrent } from './mapConcurrent.ts';
 import { NotificationBatcher } from './notificationBatcher.ts';
 import {
@@ -101,15 +102,6 @@ function withoutCertificateBytes(evaluation: Evaluation): Evaluation {
   if (!evaluation.certificate) return evaluation;
   const { chain: _chain, ...rest } = evaluation;
   return { ...rest, certificate: { ...evaluation.certificate, der: new Uint8Array(0) } };
-}
-
-/** The source's listing, with versions when it has them. */
-async function* listingOf(source: CertificateSource): AsyncIterable<ListedAppliance> {
-  if (source.listVersioned) {
-    yield* source.listVersioned();
-    return;
-  }
-  for await (const name of source.listAppliances()) yield { name };
 }
 
 /**

@@ -14,6 +14,8 @@
  * set of inventory names, which the run holds anyway. A large fleet pays one listing pass here, which is
  * small beside the shards' work; the shard invocations list on their own, in parallel.
  */
+
+import { listingOf } from '../app/listingOf.ts';
 import type { CertificateSource, Inventory, ListedAppliance } from '../app/ports.ts';
 import type { SourceResult } from '../core/types.ts';
 
@@ -28,15 +30,6 @@ export interface FleetFits {
 export interface FleetTooLarge {
   readonly fits: false;
   readonly appliances: number;
-}
-
-/** The source's listing, with versions when it has them (as the run reads it). */
-async function* listingOf(source: CertificateSource): AsyncIterable<ListedAppliance> {
-  if (source.listVersioned) {
-    yield* source.listVersioned();
-    return;
-  }
-  for await (const name of source.listAppliances()) yield { name };
 }
 
 /** A source that replays a listing and inventory already read; fetches go to the real source. */
