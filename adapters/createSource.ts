@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import { ConfigError } from '../app/checkConfig.ts';
 import type { CertificateSource, LogSink } from '../app/ports.ts';
 import { DirSource } from './dirSource.ts';
+import type { S3Location } from './s3Location.ts';
 
 /** What the factories may need besides the location. */
 export interface AdapterDeps {
@@ -18,6 +19,16 @@ export interface AdapterDeps {
 export function locationError(setting: string, error: unknown): ConfigError {
   const reason = error instanceof Error ? error.message : 'invalid location';
   return new ConfigError(`${setting}: ${reason}`, { cause: error });
+}
+
+/** Parses an `s3://bucket/prefix/` setting; a bad one is a {@link ConfigError} naming `setting`. */
+export async function s3LocationFor(spec: string, setting: string): Promise<S3Location> {
+  const { parseS3Location } = await import('./s3Location.ts');
+  try {
+    return parseS3Location(spec);
+  } catch (error) {
+    throw locationError(setting, error);
+  }
 }
 
 /**
@@ -36,13 +47,7 @@ export async function createSource(spec: string, deps: AdapterDeps = {}): Promis
     return new DirSource(dir, deps.log);
   }
   if (spec.startsWith('s3://')) {
-    const { parseS3Location } = await import('./s3Location.ts');
-    let location: ReturnType<typeof parseS3Location>;
-    try {
-      location = parseS3Location(spec);
-    } catch (error) {
-      throw locationError(setting, error);
-    }
+    const location = await s3LocationFor(spec, setting);
     const [{ createS3Client }, { S3Source }] = await Promise.all([import('./awsClients.ts'), import('./s3Source.ts')]);
     return new S3Source(createS3Client({ env: deps.env, maxSockets: deps.maxSockets }), location);
   }

@@ -2,7 +2,7 @@
 import { mkdir } from 'node:fs/promises';
 import { ConfigError } from '../app/checkConfig.ts';
 import type { StateStore } from '../app/ports.ts';
-import { type AdapterDeps, locationError } from './createSource.ts';
+import { type AdapterDeps, s3LocationFor } from './createSource.ts';
 import { DirStateStore } from './dirStateStore.ts';
 
 /**
@@ -22,13 +22,7 @@ export async function createStateStore(spec: string, deps: AdapterDeps = {}): Pr
   }
   if (spec.startsWith('s3://')) {
     // Loaded on demand: the AWS SDK costs about a second to import.
-    const { parseS3Location } = await import('./s3Location.ts');
-    let location: ReturnType<typeof parseS3Location>;
-    try {
-      location = parseS3Location(spec);
-    } catch (error) {
-      throw locationError(setting, error);
-    }
+    const location = await s3LocationFor(spec, setting);
     const [{ createS3Client }, { S3StateStore }] = await Promise.all([
       import('./awsClients.ts'),
       import('./s3StateStore.ts'),
