@@ -14,6 +14,7 @@ import { createSource } from '../adapters/createSource.ts';
 import { createStateStore } from '../adapters/createStateStore.ts';
 import { InventoryError } from '../adapters/inventoryError.ts';
 import { type CheckConfig, type CheckFlags, ConfigError, parseCheckConfig } from '../app/checkConfig.ts';
+import { measureFleet } from '../app/measureFleet.ts';
 import type { ApplianceOutcome, LogSink } from '../app/ports.ts';
 import { type RunSummary, runCheck } from '../app/runCheck.ts';
 import { logEntry } from '../core/logEntry.ts';
@@ -73,6 +74,38 @@ export async function runCheckCommand(
   }
 }
 
+/** How long a terminal run waits for the fleet count before it starts anyway (the bar then fills in later). */
+const COUNT_HEAD_START_MS = 2_000;
+
+/**
+ * Gives the progress bar its total. The run streams its listing lazily and learns the fleet's size only at
+ * the end, so a separate listing pass counts it (one request per 1,000 names on S3, nothing held), on its
+ * own adapter without the log so skipped names are not reported twice. It gets a head start of up to two
+ * seconds, as a file copier builds its list: run alongside, a directory count starves behind the run's own
+ * file I/O. Only on a terminal: scripts, `--json` and CI never pay for it.
+ */
+export async function countForProgress(
+  spec: string,
+  env: Readonly<Record<string, string | undefined>>,
+  progress: ProgressBar,
+): Promise<void> {
+  const counted = createSource(spec, { env })
+    .then((counting) => measureFleet(counting, 1))
+    .then(
+      (fleet) => progress.setTotal(fleet.appliances),
+      () => {
+        // Without a total the line shows counts and rate only; the run itself reports listing errors.
+      },
+    );
+  let timer: NodeJS.Timeout | undefined;
+  const headStart = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, COUNT_HEAD_START_MS);
+    timer.unref();
+  });
+  await Promise.race([counted, headStart]);
+  clearTimeout(timer);
+}
+
 /** The run itself: adapters, catalogue lines, outcomes counted on the progress line, summary. */
 async function checkAndReport(
   config: CheckConfig,
@@ -91,6 +124,7 @@ async function checkAndReport(
   const forwarder = config.gateway ? await createForwarder(config.gateway, deps) : undefined;
   log.write(logEntry('started'));
   log.write(logEntry('configured', { D: config.settings.thresholdDays, H: config.settings.repeatHours }));
+  if (progress) await countForProgress(config.source, io.env, progress);
   const onOutcome =
     json || progress
       ? (o: ApplianceOutcome) => {

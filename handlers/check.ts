@@ -9,11 +9,11 @@
  */
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import type { TextOutput } from '../adapters/consoleLogSink.ts';
+import { measureFleet } from '../app/measureFleet.ts';
 import type { RunSummary } from '../app/runCheck.ts';
 import { runtimeHolder } from './checkRuntime.ts';
 import { dispatchShards, type ShardDispatch, shardsFor } from './dispatchShards.ts';
 import { eventTime } from './eventTime.ts';
-import { measureFleet } from './measureFleet.ts';
 import { runInvocation } from './runInvocation.ts';
 
 /** What the handler accepts: an EventBridge scheduled event, or any part of one (`invoke local`, tests). */

@@ -170,3 +170,29 @@ describe('ProgressBar', () => {
     assert.ok(out.text.endsWith(CLEAR));
   });
 });
+
+describe('countForProgress', () => {
+  it('gives the bar the fleet size from a separate listing pass, before the run starts', async () => {
+    const { mkdtempSync, mkdirSync, rmSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const { countForProgress } = await import('../../cli/check.ts');
+    const dir = mkdtempSync(join(tmpdir(), 'certmonitor-count-'));
+    try {
+      for (const name of ['hsm01', 'hsm02', 'hsm03']) {
+        mkdirSync(join(dir, name));
+        writeFileSync(join(dir, name, 'server.pem'), 'not read by the count');
+      }
+      writeFileSync(join(dir, 'fleet.json'), JSON.stringify({ appliances: { hsm01: {}, hsm99: {} } }));
+      const { bar, fire, out } = fakeBar();
+      await countForProgress(`dir:${dir}`, {}, bar);
+      bar.tick('valid');
+      fire();
+      // Three listed, plus hsm99 from the inventory (it will be reported missing).
+      assert.match(out.text, /1\/4 appliances/);
+      bar.finish();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { measureFleet } from '../../app/measureFleet.ts';
 import type { CertificateSource, Inventory, ListedAppliance } from '../../app/ports.ts';
 import type { SourceResult } from '../../core/types.ts';
-import { measureFleet } from '../../handlers/measureFleet.ts';
 
 /** An in-memory source that counts how often it is listed and its inventory read. */
 class CountingSource implements CertificateSource {

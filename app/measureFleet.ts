@@ -15,9 +15,9 @@
  * small beside the shards' work; the shard invocations list on their own, in parallel.
  */
 
-import { listingOf } from '../app/listingOf.ts';
-import type { CertificateSource, Inventory, ListedAppliance } from '../app/ports.ts';
 import type { SourceResult } from '../core/types.ts';
+import { listingOf } from './listingOf.ts';
+import type { CertificateSource, Inventory, ListedAppliance } from './ports.ts';
 
 /** The fleet fits one invocation: `source` replays the listing and inventory already read (use it once). */
 export interface FleetFits {
