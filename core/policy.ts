@@ -221,7 +221,9 @@ export function normalizeState(state: ApplianceState): ApplianceState {
   }
   if (state.problem !== undefined) out.problem = { event: state.problem.event, since: state.problem.since };
   if (state.lastProblem !== undefined) out.lastProblem = { event: state.lastProblem.event, at: state.lastProblem.at };
-  if (state.certificate !== undefined) {
+  // A stored record is untrusted JSON: only an object can be a cache entry (anything else is dropped here,
+  // and a malformed object is ignored where it is used), so a bad cache never costs the alert fields.
+  if (typeof state.certificate === 'object' && state.certificate !== null) {
     const c = state.certificate;
     out.certificate = {
       format: c.format,

@@ -71,3 +71,30 @@ test('normalized states with the same cache serialize identically whatever the k
     JSON.stringify(normalizeState({ version: 1, alertActive: false, certificate: entry })),
   );
 });
+
+test('a cache that is not an object (null, a string) is dropped without touching the alert fields', async () => {
+  const { decide } = await import('../../core/policy.ts');
+  for (const bad of [null, 'x', 5]) {
+    const previous = { version: 1, alertActive: true, lastAlertAt: '2026-11-24T12:00:00Z', certificate: bad };
+    assert.equal(applianceStateProblem(previous), undefined);
+    const normalized = normalizeState(previous as never);
+    assert.equal(normalized.certificate, undefined);
+    assert.equal(normalized.alertActive, true);
+    const now = new Date('2026-11-25T12:00:00Z');
+    const decision = decide({
+      appliance: 'hsm01',
+      address: '0.0.0.0',
+      previous: previous as never,
+      evaluation: {
+        status: 'expiring',
+        certificate,
+        chain: [],
+        secondsRemaining: Math.floor((certificate.notAfter.getTime() - now.getTime()) / 1000),
+        daysRemaining: 9,
+      },
+      settings: { thresholdDays: 30, repeatHours: 24 },
+      now,
+    });
+    assert.ok(decision.logs.some((l) => l.key === 'willExpire'));
+  }
+});
