@@ -64,6 +64,9 @@ export class SsmSource implements CertificateSource {
 
   /** Streams appliance names from every page of GetParametersByPath (recursive, decrypted). */
   async *listAppliances(): AsyncIterable<string> {
+    // Values kept from an earlier listing (a warm Lambda, a shard that fetched only its own names) must
+    // never answer for this run: a parameter deleted since would read as present instead of missing.
+    this.listed.clear();
     const root = this.path === '/' ? '/' : this.path.slice(0, -1);
     const suffix = `/${CERTIFICATE_FILE}`;
     const pages = paginateGetParametersByPath(

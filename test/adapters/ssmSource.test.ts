@@ -39,6 +39,24 @@ describe('SsmSource against an SSM JSON-protocol stand-in', () => {
     assert.throws(() => parseSsmLocation('ssm:certmonitor'), SsmLocationError);
   });
 
+  it('never answers from an earlier listing: a parameter deleted since reads as missing', async () => {
+    const source = new SsmSource(client, '/certmonitor/prod/');
+    for await (const _ of source.listAppliances()) {
+      // first run lists (a warm Lambda, or a shard that fetches only its own names) but does not fetch
+    }
+    const name = '/certmonitor/prod/hsm34/server.pem';
+    const value = ssm.parameters.get(name)!;
+    ssm.parameters.delete(name);
+    try {
+      for await (const _ of source.listAppliances()) {
+        // second run's listing
+      }
+      assert.equal(text(await source.fetch('hsm34')), 'missing');
+    } finally {
+      ssm.parameters.set(name, value);
+    }
+  });
+
   it('lists every page of 10, then serves values from the listing without another request', async () => {
     const source = new SsmSource(client, '/certmonitor/prod/');
     ssm.calls.length = 0;
