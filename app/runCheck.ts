@@ -121,6 +121,15 @@ async function* applianceNames(
   for (const name of [...unlisted].sort()) yield { name };
 }
 
+/** The fields every line about an appliance carries, so a log query needs no join (SPEC §9). */
+function contextOf(fields: EvaluationFields): Readonly<Record<string, unknown>> {
+  return {
+    status: fields.status,
+    ...(fields.notAfter !== undefined ? { notAfter: fields.notAfter } : {}),
+    ...(fields.daysRemaining !== undefined ? { daysRemaining: fields.daysRemaining } : {}),
+  };
+}
+
 /** The state to save: the policy's next state with the certificate cache this run ended with. */
 function withCache(next: ApplianceState | undefined, cache: CachedCertificate | undefined): ApplianceState | undefined {
   if (next === undefined) return undefined;
@@ -163,7 +172,7 @@ export async function runCheck(options: RunCheckOptions): Promise<RunSummary> {
   const fail = (appliance: string, error: unknown, fields: EvaluationFields | undefined) => {
     errors++;
     const reason = errorReason(error);
-    log.write(logEntry('checkFailed', { reason }, appliance));
+    log.write(logEntry('checkFailed', { reason }, appliance), fields ? contextOf(fields) : undefined);
     options.onOutcome?.({
       appliance,
       ...(fields ?? { status: 'unavailable', message: formatMessage('checkFailed', { reason }) }),
@@ -198,7 +207,10 @@ export async function runCheck(options: RunCheckOptions): Promise<RunSummary> {
       await state.save(appliance, again, fresh.version);
     } catch (error) {
       if (!(error instanceof StateConflictError)) throw error;
-      log.write(logEntry('stateConflict', { reason: 'another run updated it first' }, appliance));
+      log.write(
+        logEntry('stateConflict', { reason: 'another run updated it first' }, appliance),
+        contextOf(evaluationFields(input.evaluation)),
+      );
     }
   }
 
@@ -273,12 +285,7 @@ export async function runCheck(options: RunCheckOptions): Promise<RunSummary> {
         ...(loaded.corrupt !== undefined ? { stateCorrupt: loaded.corrupt } : {}),
       };
       const decision = decide(input);
-      // Every line about the appliance carries its evaluation, so a log query needs no join (SPEC §9).
-      const context = {
-        status: evaluation.status,
-        ...(shown.notAfter !== undefined ? { notAfter: shown.notAfter } : {}),
-        ...(shown.daysRemaining !== undefined ? { daysRemaining: shown.daysRemaining } : {}),
-      };
+      const context = contextOf(shown);
       for (const line of decision.logs) log.write(line, context);
 
       const finish = async (delivered: ReadonlySet<string>) => {
