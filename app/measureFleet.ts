@@ -63,10 +63,14 @@ class ReplayedSource implements CertificateSource {
 
 /**
  * Counts the fleet of `source` in one listing pass and says whether it fits `shardSize` (a positive
- * integer). Throws what the source throws (an unreadable inventory or listing fails the invocation, as it
+ * integer). `signal` abandons the count (it then rejects with the abort reason). Throws what the source throws (an unreadable inventory or listing fails the invocation, as it
  * would fail the run).
  */
-export async function measureFleet(source: CertificateSource, shardSize: number): Promise<FleetFits | FleetTooLarge> {
+export async function measureFleet(
+  source: CertificateSource,
+  shardSize: number,
+  signal?: AbortSignal,
+): Promise<FleetFits | FleetTooLarge> {
   if (!Number.isInteger(shardSize) || shardSize < 1) throw new RangeError('measureFleet: shardSize must be >= 1');
   const inventory = await source.readInventory();
   const unlisted = new Set(Object.keys(inventory?.appliances ?? {}));
@@ -75,6 +79,8 @@ export async function measureFleet(source: CertificateSource, shardSize: number)
   let held: ListedAppliance[] | undefined = unlisted.size > shardSize ? undefined : [];
   let listed = 0;
   for await (const entry of listingOf(source)) {
+    // Leaving the loop ends the listing: no further page is requested.
+    signal?.throwIfAborted();
     listed++;
     unlisted.delete(entry.name);
     if (held && listed + unlisted.size > shardSize) held = undefined;

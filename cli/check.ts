@@ -78,19 +78,23 @@ export async function runCheckCommand(
 const COUNT_HEAD_START_MS = 2_000;
 
 /**
- * Gives the progress bar its total. The run streams its listing lazily and learns the fleet's size only at
- * the end, so a separate listing pass counts it (one request per 1,000 names on S3, nothing held), on its
- * own adapter without the log so skipped names are not reported twice. It gets a head start of up to two
- * seconds, as a file copier builds its list: run alongside, a directory count starves behind the run's own
- * file I/O. Only on a terminal: scripts, `--json` and CI never pay for it.
+ * Gives the progress bar its total and resolves to a function that abandons the count. The run streams its
+ * listing lazily and learns the fleet's size only at the end, so a separate listing pass counts it (one
+ * request per 1,000 names on S3, nothing held), on its own adapter without the log so skipped names are
+ * not reported twice. It gets a head start of up to two seconds, as a file copier builds its list: run
+ * alongside, a directory count starves behind the run's own file I/O. Not for `ssm:` sources, whose listing
+ * returns every decrypted value (ten per request): counting would read the whole fleet twice. Only on a
+ * terminal: scripts, `--json` and CI never pay for it.
  */
 export async function countForProgress(
   spec: string,
   env: Readonly<Record<string, string | undefined>>,
   progress: ProgressBar,
-): Promise<void> {
+): Promise<() => void> {
+  if (spec.startsWith('ssm:')) return () => {};
+  const abort = new AbortController();
   const counted = createSource(spec, { env })
-    .then((counting) => measureFleet(counting, 1))
+    .then((counting) => measureFleet(counting, 1, abort.signal))
     .then(
       (fleet) => progress.setTotal(fleet.appliances),
       () => {
@@ -104,6 +108,7 @@ export async function countForProgress(
   });
   await Promise.race([counted, headStart]);
   clearTimeout(timer);
+  return () => abort.abort();
 }
 
 /** The run itself: adapters, catalogue lines, outcomes counted on the progress line, summary. */
@@ -124,7 +129,8 @@ async function checkAndReport(
   const forwarder = config.gateway ? await createForwarder(config.gateway, deps) : undefined;
   log.write(logEntry('started'));
   log.write(logEntry('configured', { D: config.settings.thresholdDays, H: config.settings.repeatHours }));
-  if (progress) await countForProgress(config.source, io.env, progress);
+  // A count still running when the run ends is abandoned, so it cannot keep the process alive.
+  const stopCounting = progress ? await countForProgress(config.source, io.env, progress) : () => {};
   const onOutcome =
     json || progress
       ? (o: ApplianceOutcome) => {
@@ -154,6 +160,8 @@ async function checkAndReport(
         : `the fleet could not be listed (${error instanceof Error && /^[A-Za-z]{1,64}$/.test(error.name) ? error.name : 'unexpected error'})`;
     log.write(logEntry('checkFailed', { reason }));
     return EXIT_UNDELIVERED;
+  } finally {
+    stopCounting();
   }
   progress?.finish();
   if (json) io.stdout.write(`${JSON.stringify({ summary })}\n`);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it, test } from 'node:test';
 import { measureFleet } from '../../app/measureFleet.ts';
 import type { CertificateSource, Inventory, ListedAppliance } from '../../app/ports.ts';
 import type { SourceResult } from '../../core/types.ts';
@@ -107,4 +107,23 @@ describe('measureFleet', () => {
   it('refuses a shard size below 1', async () => {
     await assert.rejects(measureFleet(new CountingSource([]), 0), RangeError);
   });
+});
+
+test('an aborted count stops listing: no further page is requested', async () => {
+  let pulled = 0;
+  const controller = new AbortController();
+  const source = {
+    description: 'endless',
+    readInventory: async () => undefined,
+    async *listAppliances() {
+      for (let i = 0; ; i++) {
+        pulled++;
+        if (i === 5) controller.abort();
+        yield `hsm${i}`;
+      }
+    },
+    fetch: async () => ({ kind: 'missing' as const }),
+  };
+  await assert.rejects(measureFleet(source, 1, controller.signal));
+  assert.ok(pulled <= 7, `pulled ${pulled}`);
 });

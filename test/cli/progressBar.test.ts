@@ -185,7 +185,8 @@ describe('countForProgress', () => {
       }
       writeFileSync(join(dir, 'fleet.json'), JSON.stringify({ appliances: { hsm01: {}, hsm99: {} } }));
       const { bar, fire, out } = fakeBar();
-      await countForProgress(`dir:${dir}`, {}, bar);
+      const stop = await countForProgress(`dir:${dir}`, {}, bar);
+      stop();
       bar.tick('valid');
       fire();
       // Three listed, plus hsm99 from the inventory (it will be reported missing).
@@ -194,5 +195,18 @@ describe('countForProgress', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('never counts an ssm: fleet (its listing would read every certificate a second time)', async () => {
+    const { countForProgress } = await import('../../cli/check.ts');
+    const { bar, fire, out } = fakeBar();
+    const started = Date.now();
+    const stop = await countForProgress('ssm:/certmonitor/prod/', { AWS_ENDPOINT_URL_SSM: 'http://127.0.0.1:9' }, bar);
+    stop();
+    assert.ok(Date.now() - started < 1_000, 'no head start is spent waiting');
+    bar.tick('valid');
+    fire();
+    assert.doesNotMatch(out.text, /\d+\/\d+ appliances/, 'no total');
+    bar.finish();
   });
 });
