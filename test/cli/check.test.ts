@@ -170,23 +170,26 @@ describe('certmonitor check', () => {
     assert.match(run.stderr, /hsm-ams-02 warning : 0 : NTLS certificate is missing/);
   });
 
+  /** `certmonitor check` over the example fleet through the stand-in gateway, as of `now`. */
+  const gatewayArgs = (state: string, now: string) => [
+    'check',
+    '--source',
+    `dir:${fleet}`,
+    '--state',
+    `dir:${state}`,
+    '--gateway',
+    gateway.url,
+    '--key-id',
+    'cli',
+    '--secret-file',
+    secretFile,
+    '--now',
+    now,
+  ];
+
   test('with a gateway: traps delivered (exit 0), not repeated an hour later, repeated after H', async () => {
     const state = path.join(root, 'state-gw');
-    const args = (now: string) => [
-      'check',
-      '--source',
-      `dir:${fleet}`,
-      '--state',
-      `dir:${state}`,
-      '--gateway',
-      gateway.url,
-      '--key-id',
-      'cli',
-      '--secret-file',
-      secretFile,
-      '--now',
-      now,
-    ];
+    const args = (now: string) => gatewayArgs(state, now);
     gateway.requests.length = 0;
     const first = await cli(args(NOW));
     assert.equal(first.code, 0, first.stdout + first.stderr);
@@ -225,21 +228,7 @@ describe('certmonitor check', () => {
 
   test('traps that fail exit 1 and are retried with the same id on the next run', async () => {
     const state = path.join(root, 'state-fail');
-    const args = (now: string) => [
-      'check',
-      '--source',
-      `dir:${fleet}`,
-      '--state',
-      `dir:${state}`,
-      '--gateway',
-      gateway.url,
-      '--key-id',
-      'cli',
-      '--secret-file',
-      secretFile,
-      '--now',
-      now,
-    ];
+    const args = (now: string) => gatewayArgs(state, now);
     gateway.requests.length = 0;
     gateway.trapsOk = false;
     const failed = await cli(args(NOW));
