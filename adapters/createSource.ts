@@ -16,7 +16,7 @@ export interface AdapterDeps {
 }
 
 /** Re-raises a location parser's error as a {@link ConfigError} naming the setting. */
-export function locationError(setting: string, error: unknown): ConfigError {
+function locationError(setting: string, error: unknown): ConfigError {
   const reason = error instanceof Error ? error.message : 'invalid location';
   return new ConfigError(`${setting}: ${reason}`, { cause: error });
 }

@@ -162,15 +162,8 @@ export function parseCheckConfig(
   if (!useFile && secretFile && secretParam) {
     throw new ConfigError(`set only one of ${describe(SETTINGS.secretFile)} and ${SETTINGS.secretParam.variable}`);
   }
-  if (useFile) {
-    return {
-      source,
-      state,
-      settings,
-      concurrency,
-      gateway: { url: url.value, keyId: keyId.value, secretFile: secretFile.value },
-    };
-  }
+  const signer = { url: url.value, keyId: keyId.value };
+  if (useFile) return { source, state, settings, concurrency, gateway: { ...signer, secretFile: secretFile.value } };
   if (!secretParam) {
     throw new ConfigError(
       `a gateway needs its signing secret: ${describe(SETTINGS.secretFile)} or ${SETTINGS.secretParam.variable}`,
@@ -179,13 +172,7 @@ export function parseCheckConfig(
   if (!SSM_PARAMETER.test(secretParam.value)) {
     throw new ConfigError(`${secretParam.origin} must be an SSM parameter name starting with /`);
   }
-  return {
-    source,
-    state,
-    settings,
-    concurrency,
-    gateway: { url: url.value, keyId: keyId.value, secretParam: secretParam.value },
-  };
+  return { source, state, settings, concurrency, gateway: { ...signer, secretParam: secretParam.value } };
 }
 
 /** Checks a location's scheme (the adapters check the rest when they are created). */
