@@ -2,9 +2,9 @@
 import { open } from 'node:fs/promises';
 import { ConfigError, type GatewayConfig } from '../app/checkConfig.ts';
 import type { NotificationForwarder } from '../app/ports.ts';
+import { secretFromText } from '../protocol/signature.ts';
 import type { AdapterDeps } from './createSource.ts';
 import { GatewayForwarder, type GatewayForwarderOptions } from './gatewayForwarder.ts';
-import { secretFromFileContent } from './signature.ts';
 
 /** A secret file is a line of text; anything far larger is a wrong path. */
 const MAX_SECRET_BYTES = 64 * 1024;
@@ -30,7 +30,7 @@ export async function readSecretFile(
     const code = (error as { code?: string }).code ?? 'error';
     throw new ConfigError(`${setting}: the file cannot be read (${code})`, { cause: error });
   }
-  const secret = secretFromFileContent(text);
+  const secret = secretFromText(text);
   if (secret === '') throw new ConfigError(`${setting}: the file is empty`);
   return secret;
 }

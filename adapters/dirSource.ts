@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { CertificateSource, Inventory, LogSink } from '../app/ports.ts';
 import { logEntry } from '../core/logEntry.ts';
 import type { SourceResult } from '../core/types.ts';
-import { isApplianceName } from './applianceName.ts';
+import { isApplianceName } from '../protocol/notification.ts';
 import { InventoryError } from './inventoryError.ts';
 import { parseInventory } from './parseInventory.ts';
 import { MAX_CERTIFICATE_BYTES, oversizeBytes } from './readCapped.ts';

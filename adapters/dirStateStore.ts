@@ -14,7 +14,7 @@ import path from 'node:path';
 import { type LoadedState, StateConflictError, type StateStore } from '../app/ports.ts';
 import { applianceStateProblem } from '../core/applianceStateProblem.ts';
 import type { ApplianceState } from '../core/types.ts';
-import { isApplianceName } from './applianceName.ts';
+import { isApplianceName } from '../protocol/notification.ts';
 import { fsErrorCode, readFileCapped } from './dirSource.ts';
 import { StateStoreError } from './stateStoreError.ts';
 

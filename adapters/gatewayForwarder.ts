@@ -5,15 +5,18 @@
  * and an overall deadline, so a Lambda invocation finishes inside its own timeout. Retrying is safe because
  * every notification carries a deterministic id the gateway deduplicates.
  */
-import type { DeliveryResult, NotificationForwarder, TrapResult } from '../app/ports.ts';
-import { sanitizeLogValue } from '../core/catalogue.ts';
-import type { Notification } from '../core/types.ts';
-import { HEADER_KEY_ID, HEADER_SIGNATURE, HEADER_TIMESTAMP, signBody } from './signature.ts';
+import type { DeliveryResult, NotificationForwarder } from '../app/ports.ts';
+import { errorCodeOf, parseResults } from '../protocol/answer.ts';
+import {
+  MAX_NOTIFICATIONS_PER_REQUEST,
+  MAX_REQUEST_BODY_BYTES,
+  NOTIFICATIONS_PATH,
+  type Notification,
+} from '../protocol/notification.ts';
+import { HEADER_KEY_ID, HEADER_SIGNATURE, HEADER_TIMESTAMP, signBody } from '../protocol/signature.ts';
 
-/** Largest batch the gateway accepts (SPEC §7). */
-export const MAX_BATCH = 1000;
-/** Bodies are kept well under the gateway's 1 MiB limit. */
-export const MAX_BODY_BYTES = 900 * 1024;
+/** Bodies are kept well under the gateway's limit (JSON framing and headers need some room). */
+export const MAX_BODY_BYTES = MAX_REQUEST_BODY_BYTES - 124 * 1024;
 /** Largest answer read from the gateway; a real answer for 1000 notifications is far smaller. */
 const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
 
@@ -35,7 +38,7 @@ export interface GatewayForwarderOptions {
   readonly attemptTimeoutMs?: number;
   /** Wall-clock instant (epoch ms) after which no attempt starts or continues. */
   readonly deadline?: number;
-  /** Notifications per request, at most {@link MAX_BATCH}. */
+  /** Notifications per request, at most {@link MAX_NOTIFICATIONS_PER_REQUEST}. */
   readonly batchSize?: number;
   /** Wall clock in ms (signing, deadline); injectable for tests. */
   readonly clock?: () => number;
@@ -53,7 +56,11 @@ interface AttemptOutcome {
 const CODE = /^[A-Za-z0-9_.-]{1,40}$/;
 
 /** Splits a batch by count and by serialized size, keeping order. */
-export function splitBatch(batch: readonly Notification[], maxCount = MAX_BATCH, maxBytes = MAX_BODY_BYTES) {
+export function splitBatch(
+  batch: readonly Notification[],
+  maxCount = MAX_NOTIFICATIONS_PER_REQUEST,
+  maxBytes = MAX_BODY_BYTES,
+) {
   const chunks: Notification[][] = [];
   let current: Notification[] = [];
   let bytes = 0;
@@ -96,43 +103,16 @@ function failAll(chunk: readonly Notification[], error: string): DeliveryResult[
   return chunk.map((n) => ({ id: n.id, delivered: false, traps: [], error }));
 }
 
-function parseTraps(value: unknown): TrapResult[] | undefined {
-  if (value === undefined) return [];
-  if (!Array.isArray(value)) return undefined;
-  const traps: TrapResult[] = [];
-  for (const item of value) {
-    if (typeof item !== 'object' || item === null) return undefined;
-    const { host, ok, error } = item as Record<string, unknown>;
-    if (typeof host !== 'string' || typeof ok !== 'boolean') return undefined;
-    // Host names and errors come from the gateway's own configuration, but they end up in log lines.
-    traps.push({
-      host: sanitizeLogValue(host, 100),
-      ok,
-      ...(typeof error === 'string' ? { error: sanitizeLogValue(error, 120) } : {}),
-    });
-  }
-  return traps;
-}
-
 /** Maps a 200 answer onto the chunk; undefined when the answer is not the protocol's shape. */
 function mapAnswer(chunk: readonly Notification[], answer: unknown): DeliveryResult[] | undefined {
-  const results = (answer as { results?: unknown } | null)?.results;
-  if (!Array.isArray(results)) return undefined;
+  const results = parseResults(answer);
+  if (!results) return undefined;
   const byId = new Map<string, DeliveryResult>();
-  for (const item of results) {
-    if (typeof item !== 'object' || item === null) return undefined;
-    const { id, duplicate, traps, syslog } = item as Record<string, unknown>;
-    if (typeof id !== 'string') return undefined;
-    const parsedTraps = parseTraps(traps);
-    if (!parsedTraps) return undefined;
-    const isDuplicate = duplicate === true;
-    const delivered = isDuplicate || parsedTraps.every((t) => t.ok);
-    byId.set(id, {
-      id,
+  for (const result of results) {
+    const delivered = result.duplicate || result.traps.every((t) => t.ok);
+    byId.set(result.id, {
+      ...result,
       delivered,
-      duplicate: isDuplicate,
-      traps: parsedTraps,
-      ...(syslog === 'ok' || syslog === 'failed' ? { syslog } : {}),
       ...(delivered ? {} : { error: 'gateway could not reach every trap host' }),
     });
   }
@@ -155,7 +135,7 @@ export class GatewayForwarder implements NotificationForwarder {
     url.username = '';
     url.password = '';
     this.description = url.origin;
-    this.endpoint = new URL('v1/notifications', url.href.endsWith('/') ? url.href : `${url.href}/`).href;
+    this.endpoint = new URL(NOTIFICATIONS_PATH.slice(1), url.href.endsWith('/') ? url.href : `${url.href}/`).href;
     this.clock = options.clock ?? Date.now;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.random = options.random ?? Math.random;
@@ -171,7 +151,8 @@ export class GatewayForwarder implements NotificationForwarder {
       return failAll(batch, 'signing secret unavailable');
     }
     const results: DeliveryResult[] = [];
-    for (const chunk of splitBatch(batch, Math.min(this.options.batchSize ?? MAX_BATCH, MAX_BATCH))) {
+    const perRequest = Math.min(this.options.batchSize ?? MAX_NOTIFICATIONS_PER_REQUEST, MAX_NOTIFICATIONS_PER_REQUEST);
+    for (const chunk of splitBatch(batch, perRequest)) {
       try {
         results.push(...(await this.sendChunk(chunk, secret)));
       } catch {
@@ -258,7 +239,7 @@ export class GatewayForwarder implements NotificationForwarder {
         ? { results, error: '', retry: false }
         : { error: 'gateway answered with an unexpected body', retry: true };
     }
-    const code = errorCode(text);
+    const code = errorCodeOf(text);
     const error = `gateway answered HTTP ${status}${code ? ` (${code})` : ''}`;
     if (status === 429 || status >= 500) {
       const retryAfterMs = parseRetryAfter(
@@ -294,14 +275,4 @@ async function readText(response: Response): Promise<string> {
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');
-}
-
-/** The `error.code` of an error answer when it is a plain token (never the message: it could echo input). */
-function errorCode(text: string): string | undefined {
-  try {
-    const code = (JSON.parse(text) as { error?: { code?: unknown } })?.error?.code;
-    return typeof code === 'string' && CODE.test(code) ? code : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -3,11 +3,11 @@
  * refused, and every error names the key path, so an operator's typo (`treshholdDays`) fails loudly instead
  * of silently falling back to the defaults.
  */
-import { isIP } from 'node:net';
 import { z } from 'zod';
 import type { Inventory } from '../app/ports.ts';
 import { sanitizeLogValue } from '../core/catalogue.ts';
-import { APPLIANCE_NAME, isApplianceName } from './applianceName.ts';
+import { isApplianceAddress, MAX_ADDRESS_LENGTH } from '../protocol/applianceAddress.ts';
+import { APPLIANCE_NAME, isApplianceName } from '../protocol/notification.ts';
 import { InventoryError } from './inventoryError.ts';
 
 /** Label keys and values are small identifiers, never free text that could reach a log line. */
@@ -16,11 +16,7 @@ const LABEL = /^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,127}$/;
 const entrySchema = z.strictObject({
   // An IP literal only, the same rule as the gateway's: the address goes into ssLogReference and is the
   // SNMPv1 agent address, and a host name here would have the gateway refuse every batch it is in.
-  address: z
-    .string()
-    .max(45)
-    .refine((a) => isIP(a) !== 0, 'expected an IPv4 or IPv6 address')
-    .optional(),
+  address: z.string().max(MAX_ADDRESS_LENGTH).refine(isApplianceAddress, 'expected an IPv4 or IPv6 address').optional(),
   labels: z
     .record(z.string().regex(LABEL, 'expected a label name'), z.string().regex(LABEL, 'expected a label value'))
     .optional(),

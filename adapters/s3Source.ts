@@ -7,7 +7,7 @@
 import { GetObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
 import type { CertificateSource, Inventory, ListedAppliance } from '../app/ports.ts';
 import type { SourceResult } from '../core/types.ts';
-import { isApplianceName } from './applianceName.ts';
+import { isApplianceName } from '../protocol/notification.ts';
 import { awsErrorReason, errorNameOf, httpStatusOf } from './awsErrorReason.ts';
 import { InventoryError } from './inventoryError.ts';
 import { parseInventory } from './parseInventory.ts';

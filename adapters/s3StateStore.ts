@@ -8,7 +8,7 @@ import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/clie
 import { type LoadedState, StateConflictError, type StateStore } from '../app/ports.ts';
 import { applianceStateProblem } from '../core/applianceStateProblem.ts';
 import type { ApplianceState } from '../core/types.ts';
-import { isApplianceName } from './applianceName.ts';
+import { isApplianceName } from '../protocol/notification.ts';
 import { awsErrorReason, errorNameOf, httpStatusOf } from './awsErrorReason.ts';
 import { readCapped } from './readCapped.ts';
 import type { S3Location } from './s3Location.ts';

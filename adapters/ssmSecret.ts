@@ -4,8 +4,8 @@
  * {@link DEFAULT_SECRET_TTL_MS} without a GetParameter call on every run. Failures are never cached.
  */
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import { secretFromText } from '../protocol/signature.ts';
 import { awsErrorReason } from './awsErrorReason.ts';
-import { secretFromFileContent } from './signature.ts';
 
 /** How long a fetched secret is reused. */
 export const DEFAULT_SECRET_TTL_MS = 5 * 60_000;
@@ -54,7 +54,7 @@ export class SsmSecret {
         cause: error,
       });
     }
-    const secret = secretFromFileContent(raw ?? '');
+    const secret = secretFromText(raw ?? '');
     if (secret === '') throw new SecretUnavailableError('secret parameter is empty');
     this.value = secret;
     this.fetchedAt = clock();

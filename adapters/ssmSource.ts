@@ -7,7 +7,7 @@
 import { GetParameterCommand, type Parameter, paginateGetParametersByPath, type SSMClient } from '@aws-sdk/client-ssm';
 import type { CertificateSource, Inventory } from '../app/ports.ts';
 import type { SourceResult } from '../core/types.ts';
-import { isApplianceName } from './applianceName.ts';
+import { isApplianceName } from '../protocol/notification.ts';
 import { awsErrorReason, errorNameOf } from './awsErrorReason.ts';
 import { InventoryError } from './inventoryError.ts';
 import { parseInventory } from './parseInventory.ts';

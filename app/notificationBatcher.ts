@@ -1,14 +1,11 @@
 /**
- * Groups notifications from many appliances into gateway requests (at most {@link MAX_BATCH} per request,
- * SPEC §7) with a bounded number of requests in flight. Appliances hand their notifications over and move
+ * Groups notifications from many appliances into gateway requests (at most {@link MAX_NOTIFICATIONS_PER_REQUEST}
+ * per request) with a bounded number of requests in flight. Appliances hand their notifications over and move
  * on; each one's completion runs when its batch's results are in, so the check never waits on the
  * gateway one appliance at a time and never holds more than a few batches of pending work.
  */
-import type { Notification } from '../core/types.ts';
+import { MAX_NOTIFICATIONS_PER_REQUEST, type Notification } from '../protocol/notification.ts';
 import type { DeliveryResult, NotificationForwarder } from './ports.ts';
-
-/** Most notifications per request (SPEC §7). */
-export const MAX_BATCH = 1000;
 
 /** Called with the results of one appliance's notifications, in the order they were added. */
 export type BatchCompletion = (results: readonly DeliveryResult[]) => Promise<void>;
@@ -33,7 +30,7 @@ export class NotificationBatcher {
   ) {}
 
   private get maxBatch(): number {
-    return Math.min(this.options.maxBatch ?? MAX_BATCH, MAX_BATCH);
+    return Math.min(this.options.maxBatch ?? MAX_NOTIFICATIONS_PER_REQUEST, MAX_NOTIFICATIONS_PER_REQUEST);
   }
 
   /**

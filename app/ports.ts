@@ -3,7 +3,8 @@
  * implements each (directory, S3, SSM; directory or S3 state; HTTP gateway forwarder), as AWS
  * Powertools does with its providers. The pipeline itself stays runtime-neutral.
  */
-import type { ApplianceState, LogEntry, Notification, SourceResult, Status } from '../core/types.ts';
+import type { ApplianceState, LogEntry, SourceResult, Status } from '../core/types.ts';
+import type { Notification, TrapResult } from '../protocol/notification.ts';
 
 /** One appliance's entry in the `fleet.json` inventory (SPEC §8). */
 export interface InventoryEntry {
@@ -71,13 +72,6 @@ export class StateConflictError extends Error {
     super(`state of appliance ${appliance} was changed by another run`, options);
     this.name = 'StateConflictError';
   }
-}
-
-/** The gateway's answer for one trap host (SPEC §7). */
-export interface TrapResult {
-  readonly host: string;
-  readonly ok: boolean;
-  readonly error?: string;
 }
 
 /** The outcome of forwarding one notification. */

@@ -7,6 +7,7 @@ import { evaluationFields } from '../core/evaluationFields.ts';
 import { formatOpensslDate } from '../core/opensslDate.ts';
 import { MAX_CERTIFICATE_FILE_BYTES } from '../core/readCertificateFile.ts';
 import { DEFAULT_SETTINGS, type Evaluation, type SourceResult, type Status } from '../core/types.ts';
+import { parseIsoInstant } from '../protocol/isoInstant.ts';
 import type { CommandRunner } from './main.ts';
 import { UsageError } from './usageError.ts';
 
@@ -24,8 +25,6 @@ const EXIT_BY_STATUS: Readonly<Record<Status, number>> = {
 /** Largest threshold accepted: a century is already more than any certificate lifetime worth alerting on. */
 const MAX_DAYS = 36_500;
 
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/;
-
 /** Parses `--days`: a whole number of days from 0 to 36500. */
 export function parseDays(value: string): number {
   if (!/^\d{1,6}$/.test(value) || Number(value) > MAX_DAYS) {
@@ -38,10 +37,8 @@ export function parseDays(value: string): number {
 
 /** Parses `--now`: an ISO 8601 date (midnight UTC) or an instant with an explicit zone, so runs replay exactly. */
 export function parseNow(value: string): Date {
-  const ms = ISO_INSTANT.test(value) ? Date.parse(value) : Number.NaN;
-  // Date.parse rolls impossible days over (Feb 30 -> Mar 2); refuse them instead.
-  const [year, month, day] = value.slice(0, 10).split('-').map(Number) as [number, number, number];
-  if (!Number.isFinite(ms) || new Date(Date.UTC(year, month - 1, day)).getUTCDate() !== day) {
+  const ms = parseIsoInstant(value, { dateOnly: true });
+  if (ms === undefined) {
     throw new UsageError(
       `--now must be an ISO 8601 instant with a zone, e.g. 2026-11-24T12:00:00Z, got '${sanitizeLogValue(value, 40)}'`,
     );

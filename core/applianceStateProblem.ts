@@ -1,14 +1,16 @@
 /** Shape check of a stored {@link ApplianceState}, shared by every state store. */
 
-const EVENTS = new Set(['expiring', 'expired', 'renewed', 'not_yet_valid', 'missing', 'invalid']);
-const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
+import { isUtcInstant } from '../protocol/isoInstant.ts';
+import { NOTIFICATION_EVENTS } from '../protocol/notification.ts';
+
+const EVENTS: ReadonlySet<string> = new Set(NOTIFICATION_EVENTS);
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function isInstant(value: unknown): boolean {
-  return typeof value === 'string' && ISO.test(value) && Number.isFinite(Date.parse(value));
+  return isUtcInstant(value);
 }
 
 /**

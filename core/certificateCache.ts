@@ -4,9 +4,9 @@
  * ETag means the same certificate: the steady-state run then costs one state read per appliance instead
  * of a state read plus a certificate read.
  */
+import { isUtcInstant } from '../protocol/isoInstant.ts';
 import type { CachedCertificate, Certificate } from './types.ts';
 
-const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
 const FINGERPRINT = /^[0-9A-F]{2}(:[0-9A-F]{2}){31}$/;
 const MAX_FIELD = 1024;
 
@@ -66,7 +66,7 @@ export function cachedCertificateProblem(value: unknown): string | undefined {
   }
   for (const field of ['notBefore', 'notAfter'] as const) {
     const text = record[field];
-    if (typeof text !== 'string' || !ISO.test(text) || !Number.isFinite(Date.parse(text))) {
+    if (!isUtcInstant(text)) {
       return `certificate.${field} is not an ISO 8601 instant`;
     }
   }

@@ -11,12 +11,11 @@
  * stays readable (`hsm01:8B3B5CD9:expiring:2026-11-24T12:00`). Hours would be enough for repeats, but not
  * for a problem that flaps (missing → invalid → missing) between runs less than an hour apart.
  */
-import type { NotificationEvent } from './types.ts';
-
-/** Characters the wire protocol allows in an id (SPEC §7). */
-const ID_UNSAFE = /[^A-Za-z0-9:._-]/g;
-/** Longest id the wire protocol allows (SPEC §7). */
-export const MAX_NOTIFICATION_ID_LENGTH = 200;
+import {
+  MAX_NOTIFICATION_ID_LENGTH,
+  NOTIFICATION_ID_UNSAFE,
+  type NotificationEvent,
+} from '../protocol/notification.ts';
 
 /** The first 8 hex digits of a `AB:CD:…` fingerprint: enough to tell certificates of one appliance apart. */
 export function shortFingerprint(fingerprint: string): string {
@@ -44,5 +43,5 @@ export function notificationId(
   const parts = [appliance];
   if (fingerprint) parts.push(shortFingerprint(fingerprint));
   parts.push(event, minuteSlot(dueAtMs));
-  return parts.join(':').replace(ID_UNSAFE, '_').slice(0, MAX_NOTIFICATION_ID_LENGTH);
+  return parts.join(':').replace(NOTIFICATION_ID_UNSAFE, '_').slice(0, MAX_NOTIFICATION_ID_LENGTH);
 }

@@ -20,11 +20,12 @@
  *   is cleared by the next renewal, as on the appliance.
  */
 
+import type { Notification, NotificationEvent } from '../protocol/notification.ts';
 import { logEntry } from './logEntry.ts';
 import { notificationId } from './notificationId.ts';
 import { formatOpensslDate } from './opensslDate.ts';
 import { statusLogEntry } from './statusMessage.ts';
-import type { ApplianceState, Evaluation, LogEntry, Notification, NotificationEvent, Settings } from './types.ts';
+import type { ApplianceState, Evaluation, LogEntry, Settings } from './types.ts';
 
 const MS_PER_HOUR = 3_600_000;
 const MS_PER_DAY = 86_400_000;

@@ -2,6 +2,7 @@
  * Shared contracts of the runtime-neutral core. Every other layer (CLI, Lambda, gateway) speaks these
  * types; changing one is a change of the project's internal API.
  */
+import type { NotificationEvent } from '../protocol/notification.ts';
 import type { Level, MessageKey, Severity } from './catalogue.ts';
 
 /** Status of one appliance's certificate (SPEC §2). */
@@ -74,32 +75,6 @@ export interface Settings {
 
 /** Default alert settings (SPEC §3). */
 export const DEFAULT_SETTINGS: Settings = { thresholdDays: 30, repeatHours: 24 };
-
-/** Events carried by a gateway notification (SPEC §7). */
-export type NotificationEvent = 'expiring' | 'expired' | 'renewed' | 'not_yet_valid' | 'missing' | 'invalid';
-
-/**
- * One notification on the wire to the gateway (SPEC §7). `id` is deterministic for the decision that
- * produced it, so a retried delivery is recognised by the gateway and never traps twice.
- */
-export interface Notification {
-  readonly id: string;
-  readonly appliance: string;
-  /** Appliance address from the inventory, else `0.0.0.0`. */
-  readonly address: string;
-  readonly event: NotificationEvent;
-  /** ISO 8601 UTC, present when a certificate was read. */
-  readonly notAfter?: string;
-  /** ISO 8601 UTC, present when a certificate was read (the gateway's not-yet-valid line needs it). */
-  readonly notBefore?: string;
-  readonly fingerprintSha256?: string;
-  /** The run's evaluation instant, ISO 8601 UTC. */
-  readonly observedAt: string;
-  /** Days remaining (negative once expired), when a certificate was read. */
-  readonly daysRemaining?: number;
-  /** Short sanitized reason, for `invalid`. */
-  readonly reason?: string;
-}
 
 /**
  * What the state remembers of the certificate last read, keyed by the source's version of the object

@@ -6,7 +6,7 @@
  */
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import type { GatewayNotification } from './notificationBatchSchema.ts';
+import type { Notification } from '../protocol/notification.ts';
 
 /** One host's recorded outcome. */
 export interface HostOutcome {
@@ -19,14 +19,14 @@ export interface JournalEntry {
   readonly id: string;
   readonly acceptedAt: number;
   /** Present while the delivery is not complete (needed to resume it). */
-  notification?: GatewayNotification;
+  notification?: Notification;
   readonly hosts: Map<string, HostOutcome>;
   done: boolean;
   syslog?: 'ok' | 'failed';
 }
 
 type Record_ =
-  | { t: 'a'; id: string; at: number; n: GatewayNotification }
+  | { t: 'a'; id: string; at: number; n: Notification }
   | { t: 'h'; id: string; host: string; ok: boolean; error?: string }
   | { t: 'd'; id: string; syslog: 'ok' | 'failed' }
   | { t: 'c'; id: string; at: number; hosts: Record<string, HostOutcome>; syslog?: 'ok' | 'failed' };
@@ -113,7 +113,7 @@ export class DeliveryJournal {
   }
 
   /** Records newly accepted notifications durably (fsync) before they are acted upon. */
-  accept(notifications: readonly GatewayNotification[], nowMs: number): void {
+  accept(notifications: readonly Notification[], nowMs: number): void {
     this.append(
       notifications.map((n) => ({ t: 'a', id: n.id, at: nowMs, n })),
       true,

@@ -4,20 +4,12 @@
  * comes again, and a host that succeeded is never sent to twice. Pending deliveries resume after restart.
  */
 import { formatSsLogReference } from '../core/ssLogReference.ts';
+import type { Notification, NotificationResult } from '../protocol/notification.ts';
 import type { DeliveryJournal, HostOutcome, JournalEntry } from './deliveryJournal.ts';
 import { UnavailableError } from './gatewayErrors.ts';
-import type { GatewayNotification } from './notificationBatchSchema.ts';
 import { planNotification } from './notificationPlan.ts';
 import type { SnmpTrapSender } from './snmpTrapSender.ts';
 import type { SyslogWriter } from './syslogWriter.ts';
-
-/** One element of the answer's `results` (SPEC §7). */
-export interface NotificationResult {
-  readonly id: string;
-  readonly duplicate: boolean;
-  readonly traps: ReadonlyArray<{ readonly host: string; readonly ok: boolean; readonly error?: string }>;
-  readonly syslog: 'ok' | 'failed';
-}
 
 /** What the delivery service works with. */
 export interface DeliveryServiceOptions {
@@ -37,10 +29,10 @@ export class DeliveryService {
   constructor(private readonly o: DeliveryServiceOptions) {}
 
   /** Handles one validated batch; results in request order. */
-  async handleBatch(batch: readonly GatewayNotification[]): Promise<NotificationResult[]> {
+  async handleBatch(batch: readonly Notification[]): Promise<NotificationResult[]> {
     if (!this.accepting) throw new UnavailableError('gateway is shutting down');
     const now = this.o.clock?.() ?? Date.now();
-    const fresh: GatewayNotification[] = [];
+    const fresh: Notification[] = [];
     const seenInBatch = new Set<string>();
     for (const n of batch) {
       if (seenInBatch.has(n.id)) continue;
@@ -103,11 +95,11 @@ export class DeliveryService {
     return p;
   }
 
-  private needsTrap(n: GatewayNotification): boolean {
+  private needsTrap(n: Notification): boolean {
     return planNotification(n, this.o.trapOnProblems).trap !== undefined;
   }
 
-  private missingHosts(n: GatewayNotification, entry: JournalEntry): string[] {
+  private missingHosts(n: Notification, entry: JournalEntry): string[] {
     if (!this.needsTrap(n)) return [];
     return this.o.sender.hostLabels.filter((h) => !entry.hosts.get(h)?.ok);
   }
@@ -122,7 +114,7 @@ export class DeliveryService {
     return { id: entry.id, duplicate, traps, syslog: entry.syslog ?? 'ok' };
   }
 
-  private async deliver(n: GatewayNotification, entry: JournalEntry, retry: boolean): Promise<NotificationResult> {
+  private async deliver(n: Notification, entry: JournalEntry, retry: boolean): Promise<NotificationResult> {
     const { journal, sender, syslog, pid } = this.o;
     const plan = planNotification(n, this.o.trapOnProblems);
     let syslogOk = true;

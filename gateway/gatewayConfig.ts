@@ -9,6 +9,9 @@ import { hostname as osHostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { formatKeyPath } from '../core/keyPath.ts';
+import { MAX_REQUEST_BODY_BYTES } from '../protocol/notification.ts';
+import { DEFAULT_TIMESTAMP_TOLERANCE_SECONDS, secretFromText } from '../protocol/signature.ts';
 import { GatewayConfigError } from './gatewayErrors.ts';
 
 /** The default notification OID (`ntlsAttentionNotify`, SPEC §6). */
@@ -88,9 +91,9 @@ const configSchema = z.strictObject({
       host: nonEmpty.default('127.0.0.1'),
       port: z.number().int().min(0).max(65535).default(8443),
       tls: z.strictObject({ cert: nonEmpty, key: nonEmpty }).optional(),
-      bodyLimitBytes: positiveInt.max(1_048_576).default(1_048_576),
+      bodyLimitBytes: positiveInt.max(MAX_REQUEST_BODY_BYTES).default(MAX_REQUEST_BODY_BYTES),
     })
-    .default({ host: '127.0.0.1', port: 8443, bodyLimitBytes: 1_048_576 }),
+    .default({ host: '127.0.0.1', port: 8443, bodyLimitBytes: MAX_REQUEST_BODY_BYTES }),
   auth: z.strictObject({
     keys: z
       .array(
@@ -101,7 +104,7 @@ const configSchema = z.strictObject({
         }),
       )
       .min(1),
-    timestampToleranceSeconds: positiveInt.max(3600).default(300),
+    timestampToleranceSeconds: positiveInt.max(3600).default(DEFAULT_TIMESTAMP_TOLERANCE_SECONDS),
     replayCacheSize: positiveInt.default(100_000),
   }),
   rateLimit: z
@@ -201,16 +204,6 @@ export interface GatewayConfig {
   readonly maxInFlightTraps: number;
 }
 
-/** `trapHosts[1].authProtocol` from a zod path. */
-export function formatKeyPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const part of path) {
-    if (typeof part === 'number') out += `[${part}]`;
-    else out += out === '' ? String(part) : `.${String(part)}`;
-  }
-  return out === '' ? '(root)' : out;
-}
-
 function describeIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys') {
     const base = formatKeyPath(issue.path);
@@ -232,13 +225,13 @@ function readSecretFile(file: string, keyPath: string): string {
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
     throw new GatewayConfigError(`${keyPath}: secret file cannot be read (${code})`, { cause: error });
   }
-  const secret = content.trim();
+  const secret = secretFromText(content);
   if (secret === '') throw new GatewayConfigError(`${keyPath}: secret file is empty`);
   return secret;
 }
 
 function readSecretEnv(name: string, keyPath: string, env: NodeJS.ProcessEnv): string {
-  const value = env[name]?.trim();
+  const value = secretFromText(env[name] ?? '');
   if (!value) throw new GatewayConfigError(`${keyPath}: environment variable ${name} is not set`);
   return value;
 }

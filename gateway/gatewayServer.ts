@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { NOTIFICATIONS_PATH } from '../protocol/notification.ts';
 import type { DeliveryService } from './deliveryService.ts';
 import {
   GatewayError,
@@ -74,7 +75,7 @@ export function buildGatewayServer(deps: GatewayServerDeps): FastifyInstance {
 
   app.get('/healthz', async () => ({ status: 'ok' }));
 
-  app.post('/v1/notifications', async (request) => {
+  app.post(NOTIFICATIONS_PATH, async (request) => {
     const raw = request.body;
     if (typeof raw !== 'string') throw new UnsupportedMediaTypeError();
     deps.authenticator.verify(request.headers, raw, clock(), (keyId) => {

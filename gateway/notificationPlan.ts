@@ -4,7 +4,7 @@
  */
 import type { MessageKey } from '../core/catalogue.ts';
 import { formatOpensslDate } from '../core/opensslDate.ts';
-import type { GatewayNotification } from './notificationBatchSchema.ts';
+import type { Notification } from '../protocol/notification.ts';
 
 /** One catalogue line with its parameters. */
 export interface PlannedLine {
@@ -31,7 +31,7 @@ const RAISE = { assert: true, okKey: 'trapSent' } as const;
  * Maps a notification to lines and trap. `missing`, `invalid` and `not_yet_valid` reach syslog only,
  * unless `trapOnProblems` is set (SPEC §3: "no trap unless configured"); then they raise (flag 1).
  */
-export function planNotification(n: GatewayNotification, trapOnProblems: boolean): NotificationPlan {
+export function planNotification(n: Notification, trapOnProblems: boolean): NotificationPlan {
   const problemTrap = trapOnProblems ? { trap: RAISE } : {};
   switch (n.event) {
     case 'expiring':

@@ -9,7 +9,7 @@ import {
   HEADER_TIMESTAMP,
   signatureMatches,
   signBody,
-} from '../adapters/signature.ts';
+} from '../protocol/signature.ts';
 import { AuthenticationError } from './gatewayErrors.ts';
 import { ReplayCache } from './replayCache.ts';
 

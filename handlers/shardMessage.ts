@@ -1,4 +1,5 @@
 /** The SQS message that asks one invocation to check one shard of the fleet as of one instant. */
+import { parseIsoInstant } from '../protocol/isoInstant.ts';
 
 /** Body of a shard message. */
 export interface ShardMessage {
@@ -28,7 +29,7 @@ export function parseShardMessage(body: string): ShardMessage {
     throw new ShardMessageError('shard message is not JSON', { cause: error });
   }
   const { time, shard, shards } = (value ?? {}) as Record<string, unknown>;
-  if (typeof time !== 'string' || Number.isNaN(Date.parse(time)) || !/^\d{4}-\d{2}-\d{2}T/.test(time)) {
+  if (typeof time !== 'string' || !/T/.test(time) || parseIsoInstant(time) === undefined) {
     throw new ShardMessageError('shard message: time is not an ISO 8601 instant');
   }
   if (!Number.isInteger(shards) || (shards as number) < 1 || (shards as number) > MAX_SHARDS) {

@@ -8,14 +8,14 @@ import {
   parseRetryAfter,
   splitBatch,
 } from '../../adapters/gatewayForwarder.ts';
+import type { Notification } from '../../protocol/notification.ts';
 import {
   HEADER_KEY_ID,
   HEADER_SIGNATURE,
   HEADER_TIMESTAMP,
   signatureMatches,
   signBody,
-} from '../../adapters/signature.ts';
-import type { Notification } from '../../core/types.ts';
+} from '../../protocol/signature.ts';
 
 const SECRET = 's3cr3t-value-never-logged';
 

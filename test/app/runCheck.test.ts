@@ -12,8 +12,9 @@ import {
   type StateStore,
 } from '../../app/ports.ts';
 import { type RunCheckOptions, runCheck } from '../../app/runCheck.ts';
-import type { ApplianceState, LogEntry, Notification, SourceResult } from '../../core/types.ts';
+import type { ApplianceState, LogEntry, SourceResult } from '../../core/types.ts';
 import { type DemoKeys, makeCertificatePem, makeDemoKeys } from '../../examples/demoCertificate.ts';
+import type { Notification } from '../../protocol/notification.ts';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;

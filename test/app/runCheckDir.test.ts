@@ -7,9 +7,10 @@ import { DirSource } from '../../adapters/dirSource.ts';
 import { DirStateStore } from '../../adapters/dirStateStore.ts';
 import type { ApplianceOutcome, DeliveryResult, LogSink, NotificationForwarder } from '../../app/ports.ts';
 import { runCheck } from '../../app/runCheck.ts';
-import type { LogEntry, Notification } from '../../core/types.ts';
+import type { LogEntry } from '../../core/types.ts';
 import { type DemoKeys, makeCertificatePem, makeDemoKeys } from '../../examples/demoCertificate.ts';
 import { makeDemoFleet } from '../../examples/demoFleet.ts';
+import type { Notification } from '../../protocol/notification.ts';
 
 const T0 = new Date('2026-11-24T12:00:00Z');
 const HOUR = 3_600_000;

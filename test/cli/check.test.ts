@@ -7,9 +7,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { signatureMatches, signBody } from '../../adapters/signature.ts';
-import type { Notification } from '../../core/types.ts';
 import { makeDemoFleet } from '../../examples/demoFleet.ts';
+import type { Notification } from '../../protocol/notification.ts';
+import { signatureMatches, signBody } from '../../protocol/signature.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/certmonitor.js', import.meta.url));
 const NOW = '2026-11-24T12:00:00Z';

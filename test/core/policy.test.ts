@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { type Decision, decide, sameState, settle } from '../../core/policy.ts';
-import type { ApplianceState, Certificate, Evaluation, Notification, Settings } from '../../core/types.ts';
+import type { ApplianceState, Certificate, Evaluation, Settings } from '../../core/types.ts';
+import type { Notification } from '../../protocol/notification.ts';
 
 const DEFAULTS: Settings = { thresholdDays: 30, repeatHours: 24 };
 const ID = /^[A-Za-z0-9:._-]{1,200}$/;

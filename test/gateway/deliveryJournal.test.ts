@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { DeliveryJournal } from '../../gateway/deliveryJournal.ts';
-import type { GatewayNotification } from '../../gateway/notificationBatchSchema.ts';
+import type { Notification } from '../../protocol/notification.ts';
 
 const DAY = 86_400_000;
-const note = (id: string): GatewayNotification => ({
+const note = (id: string): Notification => ({
   id,
   appliance: 'hsm01',
   address: '10.0.0.5',

@@ -7,9 +7,9 @@ import { after, before, describe, it } from 'node:test';
 import { DeliveryJournal } from '../../gateway/deliveryJournal.ts';
 import { DeliveryService } from '../../gateway/deliveryService.ts';
 import type { TrapHostConfig } from '../../gateway/gatewayConfig.ts';
-import type { GatewayNotification } from '../../gateway/notificationBatchSchema.ts';
 import { SnmpTrapSender } from '../../gateway/snmpTrapSender.ts';
 import { SyslogWriter } from '../../gateway/syslogWriter.ts';
+import type { Notification } from '../../protocol/notification.ts';
 import { type RunningSnmptrapd, startSnmptrapd } from '../helpers/snmptrapd.ts';
 
 const OID = '1.3.6.1.4.1.23629.1.5.2.2.6';
@@ -40,7 +40,7 @@ const inform = (label: string, port: number): TrapHostConfig => ({
   maxPerSecond: 0,
 });
 
-const note = (id: string, event: GatewayNotification['event'] = 'expired'): GatewayNotification => ({
+const note = (id: string, event: Notification['event'] = 'expired'): Notification => ({
   id,
   appliance: 'hsm07',
   address: '10.0.0.7',

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { GatewayNotification } from '../../gateway/notificationBatchSchema.ts';
 import { planNotification } from '../../gateway/notificationPlan.ts';
+import type { Notification } from '../../protocol/notification.ts';
 
-const n = (event: GatewayNotification['event'], extra: Partial<GatewayNotification> = {}): GatewayNotification => ({
+const n = (event: Notification['event'], extra: Partial<Notification> = {}): Notification => ({
   id: `hsm01:${event}`,
   appliance: 'hsm01',
   address: '10.0.0.5',

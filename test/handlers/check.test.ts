@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { createS3Client } from '../../adapters/awsClients.ts';
-import { HEADER_SIGNATURE, HEADER_TIMESTAMP, signatureMatches, signBody } from '../../adapters/signature.ts';
 import type { RunSummary } from '../../app/runCheck.ts';
-import type { Notification } from '../../core/types.ts';
 import { createHandler } from '../../handlers/check.ts';
+import type { Notification } from '../../protocol/notification.ts';
+import { HEADER_SIGNATURE, HEADER_TIMESTAMP, signatureMatches, signBody } from '../../protocol/signature.ts';
 import { putObjects, S3RVER_CREDENTIALS, type S3rverHandle, startS3rver } from '../helpers/s3rver.ts';
 import { type SsmStandIn, startSsmStandIn } from '../helpers/ssmStandIn.ts';
 

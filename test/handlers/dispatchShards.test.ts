@@ -17,12 +17,12 @@ import { after, before, describe, it } from 'node:test';
 import { SendMessageBatchCommand, type SendMessageBatchRequestEntry, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { HEADER_KEY_ID } from '../../adapters/signature.ts';
 import type { RunSummary } from '../../app/runCheck.ts';
-import type { Notification } from '../../core/types.ts';
 import { createHandler } from '../../handlers/check.ts';
 import { createShardHandler } from '../../handlers/checkShard.ts';
 import { shardsFor } from '../../handlers/dispatchShards.ts';
+import type { Notification } from '../../protocol/notification.ts';
+import { HEADER_KEY_ID } from '../../protocol/signature.ts';
 
 const QUEUE_ARN = 'arn:aws:sqs:us-east-1:123456789012:certmonitor-dev-check-shards';
 const QUEUE = 'https://sqs.us-east-1.amazonaws.com/123456789012/certmonitor-dev-check-shards';

@@ -1,7 +1,7 @@
 /** A small signed client for the gateway wire protocol (SPEC §7), for tests and the benchmark. */
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { HEADER_KEY_ID, HEADER_SIGNATURE, HEADER_TIMESTAMP, signBody } from '../../adapters/signature.ts';
+import { HEADER_KEY_ID, HEADER_SIGNATURE, HEADER_TIMESTAMP, signBody } from '../../protocol/signature.ts';
 
 export interface GatewayResponse {
   readonly status: number;

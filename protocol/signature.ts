@@ -1,12 +1,17 @@
 /**
- * Request signing of the gateway wire protocol (SPEC §7):
- * `X-Certmonitor-Signature: v1=<hex HMAC-SHA256(secret, timestamp + "." + rawBody)>`.
+ * Request signing of the wire protocol: every request carries `X-Certmonitor-Key-Id`,
+ * `X-Certmonitor-Timestamp` (Unix seconds) and `X-Certmonitor-Signature: v1=<hex HMAC-SHA256(secret,
+ * timestamp + "." + rawBody)>`. The forwarder signs with {@link signBody}; the gateway recomputes it and
+ * compares with {@link signatureMatches}. See docs/design.md ("Wire protocol").
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 export const HEADER_KEY_ID = 'x-certmonitor-key-id';
 export const HEADER_TIMESTAMP = 'x-certmonitor-timestamp';
 export const HEADER_SIGNATURE = 'x-certmonitor-signature';
+
+/** How far a request's timestamp may be from the gateway's clock, by default (seconds). */
+export const DEFAULT_TIMESTAMP_TOLERANCE_SECONDS = 300;
 
 /** Computes the `v1=…` signature value for a raw body at a Unix timestamp (seconds). */
 export function signBody(
@@ -30,7 +35,10 @@ export function signatureMatches(expected: string, received: string): boolean {
   return timingSafeEqual(a, padded) && a.length === b.length;
 }
 
-/** Reads a secret file's content the way the protocol defines it: surrounding whitespace trimmed, UTF-8. */
-export function secretFromFileContent(content: string): string {
+/**
+ * The signing key held in a secret file, an environment variable or an SSM parameter: the text with
+ * surrounding whitespace trimmed, used as UTF-8 bytes. Both sides read secrets through this.
+ */
+export function secretFromText(content: string): string {
   return content.trim();
 }
