@@ -1,6 +1,6 @@
 /**
  * Construction of the AWS SDK v3 clients the adapters share. Endpoints follow the SDK's own
- * `AWS_ENDPOINT_URL_S3` / `AWS_ENDPOINT_URL_SSM` variables (SPEC §8); this module only adds what the SDK
+ * `AWS_ENDPOINT_URL_S3` / `AWS_ENDPOINT_URL_SSM` variables (README, Configuration); this module only adds what the SDK
  * cannot infer: path-style addressing for an overridden S3 endpoint, and a socket pool sized for the
  * pipeline's concurrency.
  */

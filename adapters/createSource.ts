@@ -1,4 +1,4 @@
-/** Builds the certificate source named by a `CERTMONITOR_SOURCE` location (SPEC §8). */
+/** Builds the certificate source named by a `CERTMONITOR_SOURCE` location (README, Configuration). */
 import { stat } from 'node:fs/promises';
 import { ConfigError } from '../app/checkConfig.ts';
 import type { CertificateSource, LogSink } from '../app/ports.ts';

@@ -1,4 +1,4 @@
-/** Builds the state store named by a `CERTMONITOR_STATE` location (SPEC §8). */
+/** Builds the state store named by a `CERTMONITOR_STATE` location (README, Configuration). */
 import { mkdir } from 'node:fs/promises';
 import { ConfigError } from '../app/checkConfig.ts';
 import type { StateStore } from '../app/ports.ts';

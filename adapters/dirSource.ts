@@ -1,5 +1,5 @@
 /**
- * Certificates in a local directory (`dir:PATH`, SPEC §8): `{PATH}/{appliance}/server.pem` per appliance and
+ * Certificates in a local directory (`dir:PATH`, README, Configuration): `{PATH}/{appliance}/server.pem` per appliance and
  * an optional `{PATH}/fleet.json` inventory. Names are validated before they are used as paths or logged;
  * files are sized with fstat on the open handle before anything is read, and read with a 1 MiB cap.
  */

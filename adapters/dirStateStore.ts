@@ -5,7 +5,7 @@
  * Writes are atomic (temporary file, fsync, rename: a reader sees the old or the new record, never half)
  * and conditional: the version token is a hash of the file's bytes, and `save` compares it with the
  * current file under a short-lived lock file created with O_EXCL, so a run that lost a race to another
- * run gets {@link StateConflictError} instead of overwriting the winner's update (SPEC §3).
+ * run gets {@link StateConflictError} instead of overwriting the winner's update (docs/design.md, State).
  * A lock left behind by a crashed run is taken over once it is older than {@link STALE_LOCK_MS}.
  */
 import { createHash, randomBytes } from 'node:crypto';

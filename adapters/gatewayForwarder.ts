@@ -1,5 +1,5 @@
 /**
- * Forwards notifications to the SNMP gateway over the signed wire protocol (SPEC §7). Each attempt is
+ * Forwards notifications to the SNMP gateway over the signed wire protocol (docs/design.md, Wire protocol). Each attempt is
  * signed afresh with the wall clock (the gateway refuses stale timestamps and exact replays), retried with
  * exponential backoff and full jitter on network errors, 5xx and 429, and bounded by a per-attempt timeout
  * and an overall deadline, so a Lambda invocation finishes inside its own timeout. Retrying is safe because

@@ -1,5 +1,5 @@
 /**
- * Validation of the `fleet.json` inventory (SPEC §8), shared by every certificate source. Unknown keys are
+ * Validation of the `fleet.json` inventory (README, Configuration), shared by every certificate source. Unknown keys are
  * refused, and every error names the key path, so an operator's typo (`treshholdDays`) fails loudly instead
  * of silently falling back to the defaults.
  */

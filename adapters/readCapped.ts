@@ -1,10 +1,10 @@
 /**
- * Bounded reading of certificate bodies. SPEC §2 rejects inputs over 1 MiB unread; the core decides
- * `invalid` from the length alone, so an adapter that meets an oversize body stops reading and hands on a
- * placeholder one byte over the limit instead of the content.
+ * Bounded reading of certificate bodies. Inputs over 1 MiB are rejected unread (docs/design.md,
+ * Certificate evaluation); the core decides `invalid` from the length alone, so an adapter that meets an
+ * oversize body stops reading and hands on a placeholder one byte over the limit instead of the content.
  */
 
-/** The largest certificate file accepted (SPEC §2). */
+/** The largest certificate file accepted (docs/design.md, Certificate evaluation). */
 export const MAX_CERTIFICATE_BYTES = 1024 * 1024;
 
 /**

@@ -1,4 +1,4 @@
-/** Parsing of `s3://bucket/prefix/` locations (SPEC §8). */
+/** Parsing of `s3://bucket/prefix/` locations (README, Configuration). */
 
 /** A bucket and a key prefix that is empty or ends with `/`. */
 export interface S3Location {

@@ -2,7 +2,7 @@
  * Per-appliance state in S3 (`s3://bucket/prefix/`): one object `{prefix}{appliance}.json` each, so runs
  * touch only what changed and two overlapping runs contend per appliance, not for the whole fleet.
  * Writes are conditional (`If-Match` the ETag read, or `If-None-Match: *` for a new record): the loser of a
- * race gets {@link StateConflictError} instead of silently overwriting the winner (SPEC §3).
+ * race gets {@link StateConflictError} instead of silently overwriting the winner (docs/design.md, State).
  */
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { type LoadedState, StateConflictError, type StateStore } from '../app/ports.ts';

@@ -1,5 +1,5 @@
 /**
- * Configuration of a check run (SPEC §8), parsed once from the environment and command-line flags into a
+ * Configuration of a check run (README, Configuration), parsed once from the environment and command-line flags into a
  * validated object shared by `certmonitor check` and the Lambda handler. A flag wins over its variable.
  * Unknown `CERTMONITOR_*` variables are refused (a misspelt `CERTMONITOR_TRESHOLD_DAYS` must not silently
  * leave the default in force), and every error names the variable or flag it is about.

@@ -1,5 +1,5 @@
 /**
- * Sizes the fleet for the scheduled invocation (SPEC §9): does it fit one invocation (at most `shardSize`
+ * Sizes the fleet for the scheduled invocation (docs/design.md, The scheduled Lambda): does it fit one invocation (at most `shardSize`
  * appliances), or must it be split into shards?
  *
  * Cost. The size is the number of appliances a run would check: the listed names plus the inventory names

@@ -6,7 +6,7 @@
 import type { ApplianceState, LogEntry, SourceResult, Status } from '../core/types.ts';
 import type { Notification, TrapResult } from '../protocol/notification.ts';
 
-/** One appliance's entry in the `fleet.json` inventory (SPEC §8). */
+/** One appliance's entry in the `fleet.json` inventory (README, Configuration). */
 export interface InventoryEntry {
   readonly address?: string;
   readonly labels?: Readonly<Record<string, string>>;

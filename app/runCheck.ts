@@ -1,5 +1,5 @@
 /**
- * One scheduled check over a fleet (SPEC §3, §9), shared by `certmonitor check` and the Lambda handler:
+ * One scheduled check over a fleet (docs/design.md, Alert policy; docs/design.md, The scheduled Lambda), shared by `certmonitor check` and the Lambda handler:
  * read the inventory, stream the appliance names, and for each one fetch → evaluate → load state →
  * decide → forward → settle → save, with bounded concurrency.
  *
@@ -76,7 +76,7 @@ export interface RunCheckOptions {
   readonly batch?: { readonly maxBatch?: number; readonly maxInFlight?: number };
 }
 
-/** What one run did (SPEC §9), plus `errors` (appliances whose processing failed) and `stopped`. */
+/** What one run did (docs/design.md, The scheduled Lambda), plus `errors` (appliances whose processing failed) and `stopped`. */
 export interface RunSummary {
   readonly appliances: number;
   readonly byStatus: Record<Status, number>;
@@ -121,7 +121,7 @@ async function* applianceNames(
   for (const name of [...unlisted].sort()) yield { name };
 }
 
-/** The fields every line about an appliance carries, so a log query needs no join (SPEC §9). */
+/** The fields every line about an appliance carries, so a log query needs no join (docs/design.md, The scheduled Lambda). */
 function contextOf(fields: EvaluationFields): Readonly<Record<string, unknown>> {
   return {
     status: fields.status,

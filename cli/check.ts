@@ -1,5 +1,5 @@
 /**
- * `certmonitor check` (SPEC §8, §10): one scheduled run over a fleet. Prints the catalogue lines and a
+ * `certmonitor check` (README, Configuration; README, Command line): one scheduled run over a fleet. Prints the catalogue lines and a
  * summary; with `--json`, stdout carries one JSON object per appliance and, last, one `{"summary": …}`
  * object, while the catalogue lines go to stderr so stdout stays machine-readable.
  * Objects come in completion order (the run is concurrent); each carries its `appliance`.
@@ -54,7 +54,7 @@ export function formatSummary(summary: RunSummary): string {
   return `${summary.appliances} appliance(s): ${statuses}; notifications sent ${summary.notifications.sent}, failed ${summary.notifications.failed}${extra}; ${summary.durationMs} ms`;
 }
 
-/** The exit status of a finished run (SPEC §10). */
+/** The exit status of a finished run (README, Command line). */
 export function exitStatusOf(summary: RunSummary): number {
   return summary.notifications.failed > 0 || summary.errors > 0 || summary.stopped ? EXIT_UNDELIVERED : 0;
 }

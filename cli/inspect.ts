@@ -1,4 +1,4 @@
-/** `certmonitor inspect FILE [--days D] [--now ISO] [--json]`: evaluate one certificate file (SPEC §10). */
+/** `certmonitor inspect FILE [--days D] [--now ISO] [--json]`: evaluate one certificate file (README, Command line). */
 import { open } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { sanitizeLogValue } from '../core/catalogue.ts';

@@ -1,6 +1,6 @@
 /**
  * `certmonitor` command-line entry point: parses arguments with commander and dispatches to one module
- * per subcommand. Usage errors exit 2 (SPEC §10).
+ * per subcommand. Usage errors exit 2 (README, Command line).
  */
 import { Command, CommanderError } from 'commander';
 import { registerCheck } from './check.ts';

@@ -1,4 +1,4 @@
-/** Evaluates one appliance's certificate at one instant (SPEC §2 status table). */
+/** Evaluates one appliance's certificate at one instant (docs/design.md, Certificate evaluation status table). */
 import { sanitizeLogValue } from './catalogue.ts';
 import { InvalidCertificateError } from './invalidCertificateError.ts';
 import { readCertificateFile } from './readCertificateFile.ts';

@@ -1,9 +1,9 @@
-/** The flat, JSON-ready view of an evaluation that `inspect --json` and `check --json` print (SPEC §10). */
+/** The flat, JSON-ready view of an evaluation that `inspect --json` and `check --json` print (README, Command line). */
 import { formatMessage } from './catalogue.ts';
 import { statusLogEntry } from './statusMessage.ts';
 import type { Evaluation, Status } from './types.ts';
 
-/** SPEC §10's inspect fields; certificate fields are absent when no certificate was read. */
+/** README, Command line's inspect fields; certificate fields are absent when no certificate was read. */
 export interface EvaluationFields {
   readonly status: Status;
   readonly notBefore?: string;

@@ -1,5 +1,5 @@
 /**
- * Deterministic notification ids (SPEC §3, §7). The gateway ignores an id it has already handled, so the
+ * Deterministic notification ids (docs/design.md, Alert policy; docs/design.md, Wire protocol). The gateway ignores an id it has already handled, so the
  * id must be the same every time one decision is retried and different for the next decision.
  *
  * The time part is therefore never the run's `now` (a retry runs later): it is the instant the

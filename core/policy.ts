@@ -1,5 +1,5 @@
 /**
- * The alert policy (SPEC §3): from one appliance's previous state and this run's evaluation, decide which
+ * The alert policy (docs/design.md, Alert policy): from one appliance's previous state and this run's evaluation, decide which
  * lines to log and which notifications to forward; {@link settle} then computes the next state from what
  * was actually delivered. Both are pure: the pipeline does the I/O in between.
  *
@@ -72,7 +72,7 @@ function problemEvent(status: Evaluation['status']): NotificationEvent | undefin
   return status === 'missing' || status === 'invalid' || status === 'not_yet_valid' ? status : undefined;
 }
 
-/** Decides logs and due notifications for one appliance at `now` (SPEC §3). Pure. */
+/** Decides logs and due notifications for one appliance at `now` (docs/design.md, Alert policy). Pure. */
 export function decide(input: PolicyInput): Decision {
   const { appliance, address, previous, evaluation, settings, now } = input;
   const nowMs = now.getTime();

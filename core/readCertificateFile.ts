@@ -1,4 +1,4 @@
-/** Reads a certificate file (PEM or DER) into its server certificate and chain (SPEC §2). */
+/** Reads a certificate file (PEM or DER) into its server certificate and chain (docs/design.md, Certificate evaluation). */
 import { InvalidCertificateError } from './invalidCertificateError.ts';
 import { parseCertificate } from './parseCertificate.ts';
 import { looksLikePem, pemCertificates } from './pemCertificates.ts';

@@ -1,6 +1,6 @@
 /**
  * The text of the `ssLogReference` varbind (SAFENET-APPLIANCE-MIB) the appliance sends with its
- * certificate-expiry trap (SPEC §6). Existing trap receivers parse it, so the layout is fixed.
+ * certificate-expiry trap (docs/design.md, SNMP notification). Existing trap receivers parse it, so the layout is fixed.
  */
 import { formatLunaTimestamp } from './opensslDate.ts';
 

@@ -1,4 +1,4 @@
-/** Maps an evaluation to the catalogue message that describes it (SPEC §4). */
+/** Maps an evaluation to the catalogue message that describes it (README, Message catalogue). */
 import type { MessageKey } from './catalogue.ts';
 import { formatOpensslDate } from './opensslDate.ts';
 import type { Evaluation } from './types.ts';

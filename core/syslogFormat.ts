@@ -1,5 +1,5 @@
 /**
- * Syslog line formats the gateway writes (SPEC §5): RFC 3164 (the default on the network), RFC 5424 (an
+ * Syslog line formats the gateway writes (docs/design.md, Syslog): RFC 3164 (the default on the network), RFC 5424 (an
  * option) and the appliance's "lunalogs" file view. Pure: the clock, host name and PID are parameters.
  */
 import type { Level, Severity } from './catalogue.ts';

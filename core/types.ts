@@ -5,7 +5,7 @@
 import type { NotificationEvent } from '../protocol/notification.ts';
 import type { Level, MessageKey, Severity } from './catalogue.ts';
 
-/** Status of one appliance's certificate (SPEC §2). */
+/** Status of one appliance's certificate (docs/design.md, Certificate evaluation). */
 export type Status = 'valid' | 'expiring' | 'expired' | 'not_yet_valid' | 'missing' | 'invalid' | 'unavailable';
 
 /** Every status, in the order summaries print them. */
@@ -73,7 +73,7 @@ export interface Settings {
   readonly repeatHours: number;
 }
 
-/** Default alert settings (SPEC §3). */
+/** Default alert settings (docs/design.md, Alert policy). */
 export const DEFAULT_SETTINGS: Settings = { thresholdDays: 30, repeatHours: 24 };
 
 /**

@@ -1,5 +1,5 @@
 /**
- * The idempotency store (SPEC §3, §7): an append-only JSON-lines journal in `stateDir`. A notification
+ * The idempotency store (docs/design.md, Alert policy; docs/design.md, Wire protocol): an append-only JSON-lines journal in `stateDir`. A notification
  * is recorded (and fsynced, once per batch) before anything is sent; each host's outcome is appended
  * the moment it is known, so after a crash only hosts without a recorded success are tried again.
  * Compaction rewrites the file atomically, dropping ids older than the retention period.

@@ -1,5 +1,5 @@
 /**
- * The gateway's YAML configuration (SPEC §8): parsed once with zod (strict objects, so an unknown or
+ * The gateway's YAML configuration (README, Configuration): parsed once with zod (strict objects, so an unknown or
  * misspelt key is refused with its path), defaults applied, secrets read from files or the environment.
  * Secrets never appear in an error message.
  */
@@ -14,7 +14,7 @@ import { MAX_REQUEST_BODY_BYTES } from '../protocol/notification.ts';
 import { DEFAULT_TIMESTAMP_TOLERANCE_SECONDS, secretFromText } from '../protocol/signature.ts';
 import { GatewayConfigError } from './gatewayErrors.ts';
 
-/** The default notification OID (`ntlsAttentionNotify`, SPEC §6). */
+/** The default notification OID (`ntlsAttentionNotify`, docs/design.md, SNMP notification). */
 export const DEFAULT_NOTIFICATION_OID = '1.3.6.1.4.1.23629.1.5.2.2.6';
 
 const oid = z.string().regex(/^\d+(\.\d+){2,127}$/, 'must be a dotted numeric OID');

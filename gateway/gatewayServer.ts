@@ -1,5 +1,5 @@
 /**
- * The HTTP(S) intake on fastify (SPEC §7): `POST /v1/notifications` (raw body kept for the HMAC,
+ * The HTTP(S) intake on fastify (docs/design.md, Wire protocol): `POST /v1/notifications` (raw body kept for the HMAC,
  * 1 MiB limit, JSON only) and `GET /healthz`. Errors answer `{"error":{"code","message"}}` with fixed
  * texts; nothing from the request or the configuration's secrets is ever echoed.
  */

@@ -1,5 +1,5 @@
 /**
- * Request authentication (SPEC §7): key id selects the secret (several keys allow rotation), the
+ * Request authentication (docs/design.md, Wire protocol): key id selects the secret (several keys allow rotation), the
  * timestamp must be within the window, the HMAC is compared in constant time, and an exact replay of
  * a seen signature is refused. Throws {@link AuthenticationError}; never reveals which secret exists.
  */

@@ -1,5 +1,5 @@
 /**
- * Sends the Luna-profile notification (SPEC §6) to configured trap hosts with net-snmp: one session per
+ * Sends the Luna-profile notification (docs/design.md, SNMP notification) to configured trap hosts with net-snmp: one session per
  * host, reused and closed on shutdown; per-host pacing (a burst of UDP traps would overflow the
  * receiver's socket buffer) and a cap on requests in flight. Informs are retried with backoff by net-snmp.
  */

@@ -1,6 +1,6 @@
 /**
  * The SQS-triggered Lambda `checkShard`: checks one shard of the fleet as of the scheduled run's instant
- * (SPEC §9, a fleet too large for one invocation). A message whose run fails is reported back as a batch
+ * (docs/design.md, The scheduled Lambda, a fleet too large for one invocation). A message whose run fails is reported back as a batch
  * item failure, so SQS redelivers it and, after a few attempts, moves it to the dead-letter queue; a run
  * repeated this way is harmless (state is conditional and notification ids are deterministic).
  */

@@ -1,5 +1,5 @@
 /**
- * Splits a scheduled run across invocations through SQS (SPEC §9): one message per shard, all carrying
+ * Splits a scheduled run across invocations through SQS (docs/design.md, The scheduled Lambda): one message per shard, all carrying
  * the run's evaluation instant, so every shard decides as of the same `now`. SQS delivers each to the
  * `checkShard` function, retries failed ones and parks poison messages in the dead-letter queue.
  */

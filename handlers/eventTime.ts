@@ -1,4 +1,4 @@
-/** The evaluation instant of a scheduled invocation: the EventBridge event's `time` (SPEC §3, §9). */
+/** The evaluation instant of a scheduled invocation: the EventBridge event's `time` (docs/design.md, Alert policy; docs/design.md, The scheduled Lambda). */
 import { parseIsoInstant } from '../protocol/isoInstant.ts';
 
 /** Raised for an event whose `time` is present but not an ISO 8601 instant; a replay must not silently use the clock. */

@@ -1,6 +1,6 @@
 /**
  * A fleet split into N fixed shards by a stable hash of the appliance name, so a fleet too large for one
- * invocation is checked by N invocations (SPEC §9), each seeing only its own appliances. The hash does not
+ * invocation is checked by N invocations (docs/design.md, The scheduled Lambda), each seeing only its own appliances. The hash does not
  * depend on the listing order or on which appliances exist, so an appliance stays in its shard (and its
  * state is never touched by two shards) as the fleet grows.
  */

@@ -32,7 +32,7 @@ function cli(args: readonly string[], env: Record<string, string> = {}): Promise
   });
 }
 
-/** A loopback stand-in for the gateway's HTTP side: checks the signature, answers per SPEC §7. */
+/** A loopback stand-in for the gateway's HTTP side: checks the signature, answers per docs/design.md, Wire protocol. */
 class StubGateway {
   readonly requests: Notification[][] = [];
   trapsOk = true;

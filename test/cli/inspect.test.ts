@@ -28,7 +28,7 @@ function json(...args: string[]): { status: number | null; out: Record<string, u
 const LEAF = join(FIXTURES, 'leaf.pem');
 
 describe('certmonitor inspect', () => {
-  it('exit 0 and every SPEC §10 field for a valid certificate', () => {
+  it('exit 0 and every README, Command line field for a valid certificate', () => {
     const { status, out } = json(LEAF, '--now', '2026-06-01T00:00:00Z');
     assert.equal(status, 0);
     assert.equal(out.status, 'valid');

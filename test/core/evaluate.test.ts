@@ -19,7 +19,7 @@ function check(now: Date, days = 30, bytes = CERT): Evaluation {
   return evaluate(found(bytes), days, now);
 }
 
-describe('evaluate status boundaries (SPEC §2)', () => {
+describe('evaluate status boundaries (docs/design.md, Certificate evaluation)', () => {
   const end = NOT_AFTER.getTime();
 
   it('notAfter itself is still expiring, not expired', () => {

@@ -5,7 +5,7 @@ import { evaluationFields } from '../../core/evaluationFields.ts';
 import { C, CN, certificate, integer, name, O, printableString, time, utf8String } from '../fixtures/certs/buildDer.ts';
 
 describe('evaluationFields', () => {
-  it('gives the SPEC §10 inspect fields for a certificate', () => {
+  it('gives the README, Command line inspect fields for a certificate', () => {
     const der = certificate({
       serial: integer(0x00, 0x9f, 0x01),
       subject: name([C, printableString('US')], [O, utf8String('Acme')], [CN, utf8String('hsm01')]),

@@ -1,5 +1,5 @@
 /**
- * The core must bundle for a Web-standard platform with no Node built-in, and run there (SPEC §2):
+ * The core must bundle for a Web-standard platform with no Node built-in, and run there (docs/design.md, Certificate evaluation):
  * every core/*.ts is bundled with esbuild for the `neutral` platform (no Node resolution, no `browser`
  * field shims: the core depends on no package at all, node-forge included), and the certificate reader
  * is run inside Cloudflare's workerd runtime on a loopback socket.

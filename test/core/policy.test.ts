@@ -29,7 +29,7 @@ const FUTURE = cert('FF', '2027-12-01T00:00:00Z', '2027-01-01T00:00:00Z');
 
 type Observed = Certificate | 'missing' | 'invalid' | 'unavailable';
 
-/** The SPEC §2 status rule, applied by hand so policy tests need no certificate parsing. */
+/** The status rule (docs/design.md, Certificate evaluation), applied by hand so policy tests need no certificate parsing. */
 function evaluation(observed: Observed, now: Date, days: number): Evaluation {
   if (observed === 'missing') return { status: 'missing' };
   if (observed === 'invalid') return { status: 'invalid', error: 'no certificate found' };

@@ -2,7 +2,7 @@
  * End to end over several scheduled runs: `certmonitor check` (the real CLI, a child process per run,
  * `--now` for each run's instant) → signed HTTP → the real gateway → Debian's snmptrapd, with a fault
  * proxy between check and gateway. Counted at the receiver (v2c informs, so every notification the
- * gateway sends is acknowledged and logged exactly once): SPEC §3 across runs — first sight, nothing new
+ * gateway sends is acknowledged and logged exactly once): the alert policy (docs/design.md) across runs — first sight, nothing new
  * before H, repeat at H, entering the window, renewal clearing — and under faults — gateway answering 500,
  * gateway down, the gateway's answer lost after it trapped — no alert lost and none doubled.
  */

@@ -1,5 +1,5 @@
 /**
- * The wire protocol over real HTTP on a loopback port (SPEC §7): every refusal, duplicates, HTTPS, and
+ * The wire protocol over real HTTP on a loopback port (docs/design.md, Wire protocol): every refusal, duplicates, HTTPS, and
  * a flood of hostile requests after which the gateway is healthy and still delivers.
  */
 import assert from 'node:assert/strict';

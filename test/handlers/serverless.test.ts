@@ -1,5 +1,5 @@
 /**
- * The deployment unit as operators use it, offline with dummy credentials (SPEC §9): `serverless package`
+ * The deployment unit as operators use it, offline with dummy credentials (docs/design.md, The scheduled Lambda): `serverless package`
  * builds a zip of at most 1 MiB, and `serverless invoke local -f check` runs the bundled handler against a
  * real S3-compatible server. Slow (two esbuild bundles), so each command runs once.
  */

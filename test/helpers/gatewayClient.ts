@@ -1,4 +1,4 @@
-/** A small signed client for the gateway wire protocol (SPEC §7), for tests and the benchmark. */
+/** A small signed client for the gateway wire protocol (docs/design.md, Wire protocol), for tests and the benchmark. */
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { HEADER_KEY_ID, HEADER_SIGNATURE, HEADER_TIMESTAMP, signBody } from '../../protocol/signature.ts';
