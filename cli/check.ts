@@ -7,7 +7,6 @@
  * appliance could not be processed, or the run could not finish: inventory unreadable, listing failed),
  * 2 configuration or usage error (including a `fleet.json` whose content is invalid).
  */
-import type { Command } from 'commander';
 import { ConsoleLogSink, type TextOutput } from '../adapters/consoleLogSink.ts';
 import { createForwarder } from '../adapters/createForwarder.ts';
 import { createSource } from '../adapters/createSource.ts';
@@ -19,13 +18,9 @@ import type { ApplianceOutcome, LogSink } from '../app/ports.ts';
 import { type RunSummary, runCheck } from '../app/runCheck.ts';
 import { logEntry } from '../core/logEntry.ts';
 import { STATUSES } from '../core/types.ts';
-import { parseNow } from './inspect.ts';
-import type { CommandRunner } from './main.ts';
+import { EXIT_UNDELIVERED, parseNow } from './command.ts';
 import { ProgressBar, type ProgressStream, progressWanted } from './progressBar.ts';
 import { UsageError } from './usageError.ts';
-
-/** Exit status when some due notification could not be delivered or the run could not finish. */
-export const EXIT_UNDELIVERED = 1;
 
 /** Flags of `certmonitor check` as commander parses them. */
 export interface CheckCommandOptions extends CheckFlags {
@@ -185,25 +180,4 @@ export async function check(options: CheckCommandOptions, io: CheckIo): Promise<
     }
     throw error;
   }
-}
-
-/** Registers the `check` subcommand. */
-export function registerCheck(program: Command, runner: CommandRunner): void {
-  program
-    .command('check')
-    .description('one scheduled run over a fleet: evaluate every certificate, forward due notifications, record state')
-    .option('--source <spec>', 'certificates: dir:PATH, s3://bucket/prefix/ or ssm:/prefix/ (CERTMONITOR_SOURCE)')
-    .option('--state <spec>', 'state: dir:PATH or s3://bucket/prefix/ (CERTMONITOR_STATE)')
-    .option('--days <D>', 'threshold in days, default 30 (CERTMONITOR_THRESHOLD_DAYS)')
-    .option('--hours <H>', 'repeat interval in hours, default 24 (CERTMONITOR_REPEAT_HOURS)')
-    .option('--gateway <url>', 'SNMP gateway base URL; absent = evaluate and log only (CERTMONITOR_GATEWAY_URL)')
-    .option('--key-id <id>', 'signing key id (CERTMONITOR_GATEWAY_KEY_ID)')
-    .option('--secret-file <file>', 'file holding the signing secret (CERTMONITOR_GATEWAY_SECRET_FILE)')
-    .option('--concurrency <n>', 'appliances processed at once, default 32 (CERTMONITOR_CONCURRENCY)')
-    .option('--now <iso>', 'evaluate as of this instant, e.g. 2026-11-24T12:00:00Z')
-    .option('--json', 'one JSON object per appliance on stdout, then {"summary": …}; log lines on stderr')
-    .option('--no-progress', 'no progress line on stderr (it is shown only on a terminal, without --json, off CI)')
-    .action((options: CheckCommandOptions) =>
-      runner(() => check(options, { stdout: process.stdout, stderr: process.stderr, env: process.env })),
-    );
 }

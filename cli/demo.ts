@@ -10,7 +10,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Command } from 'commander';
 import type { CheckConfig, GatewayConfig } from '../app/checkConfig.ts';
 import { DEFAULT_SETTINGS } from '../core/types.ts';
 import { makeCertificatePem, makeDemoKeys } from '../examples/demoCertificate.ts';
@@ -21,8 +20,7 @@ import { buildGatewayConfig } from '../gateway/gatewayConfig.ts';
 import { type RunningGateway, startGateway } from '../gateway/gatewayRuntime.ts';
 import { SS_LOG_REFERENCE_OID } from '../gateway/snmpTrapSender.ts';
 import { type CheckIo, runCheckCommand } from './check.ts';
-import { parseNow } from './inspect.ts';
-import type { CommandRunner } from './main.ts';
+import { parseNow } from './command.ts';
 
 /** What the demonstration runs against. */
 export interface DemoOptions {
@@ -286,19 +284,7 @@ export async function demo(io: CheckIo, options: DemoOptions = {}): Promise<numb
   }
 }
 
-/** Registers the `demo` subcommand. */
-export function registerDemo(program: Command, runner: CommandRunner): void {
-  program
-    .command('demo')
-    .description('the whole job on one machine: example fleet, gateway, SNMP receiver, syslog (ends by itself)')
-    .option('--now <iso>', 'evaluate as of this instant, e.g. 2026-11-24T12:00:00Z (default: the clock)')
-    .option('--keep', 'keep the temporary directory and print its path')
-    .action((flags: { now?: string; keep?: boolean }) =>
-      runner(() =>
-        demo(
-          { stdout: process.stdout, stderr: process.stderr, env: process.env },
-          { ...(flags.now !== undefined ? { now: parseNow(flags.now) } : {}), keep: flags.keep === true },
-        ),
-      ),
-    );
+/** `certmonitor demo` with its command-line flags. */
+export function runDemo(flags: { now?: string; keep?: boolean }, io: CheckIo): Promise<number> {
+  return demo(io, { ...(flags.now !== undefined ? { now: parseNow(flags.now) } : {}), keep: flags.keep === true });
 }

@@ -2,16 +2,12 @@
  * `certmonitor gateway --config FILE`: runs the on-prem SNMP gateway in the foreground until SIGINT,
  * SIGTERM or SIGABRT; SIGHUP reopens the lunalogs file. A crash writes a stack dump to `crashDir`.
  */
-import type { Command } from 'commander';
 import { reportCrash } from '../gateway/crashDump.ts';
 import { type GatewayConfig, loadGatewayConfig } from '../gateway/gatewayConfig.ts';
 import { GatewayConfigError } from '../gateway/gatewayErrors.ts';
 import { startGateway } from '../gateway/gatewayRuntime.ts';
-import type { CommandRunner } from './main.ts';
+import { EXIT_CRASH } from './command.ts';
 import { UsageError } from './usageError.ts';
-
-/** Exit status after a crash (EX_SOFTWARE). */
-const EXIT_CRASH = 70;
 
 /** Loads the gateway configuration, turning its errors into usage errors (exit 2). */
 export function loadConfigOrUsageError(file: string): GatewayConfig {
@@ -23,7 +19,8 @@ export function loadConfigOrUsageError(file: string): GatewayConfig {
   }
 }
 
-async function runGateway(file: string): Promise<number> {
+/** Runs the gateway in the foreground until a signal stops it; resolves to the exit status. */
+export async function runGateway(file: string): Promise<number> {
   const config = loadConfigOrUsageError(file);
   // A fatal V8 error (out of memory, …) cannot run JS handlers; Node's diagnostic report still lands here.
   process.report.directory = config.crashDir;
@@ -56,13 +53,4 @@ async function runGateway(file: string): Promise<number> {
     };
     for (const s of ['SIGINT', 'SIGTERM', 'SIGABRT'] as const) process.once(s, onSignal);
   });
-}
-
-/** Registers the `gateway` subcommand. */
-export function registerGateway(program: Command, runner: CommandRunner): void {
-  program
-    .command('gateway')
-    .description('run the on-prem SNMP/syslog gateway in the foreground')
-    .requiredOption('--config <file>', 'gateway YAML configuration')
-    .action((opts: { config: string }) => runner(() => runGateway(opts.config)));
 }

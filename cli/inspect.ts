@@ -1,14 +1,12 @@
 /** `certmonitor inspect FILE [--days D] [--now ISO] [--json]`: evaluate one certificate file (README, Command line). */
 import { open } from 'node:fs/promises';
-import type { Command } from 'commander';
 import { sanitizeLogValue } from '../core/catalogue.ts';
 import { evaluate } from '../core/evaluate.ts';
 import { evaluationFields } from '../core/evaluationFields.ts';
 import { formatOpensslDate } from '../core/opensslDate.ts';
 import { MAX_CERTIFICATE_FILE_BYTES } from '../core/readCertificateFile.ts';
 import { DEFAULT_SETTINGS, type Evaluation, type SourceResult, type Status } from '../core/types.ts';
-import { parseIsoInstant } from '../protocol/isoInstant.ts';
-import type { CommandRunner } from './main.ts';
+import { parseNow } from './command.ts';
 import { UsageError } from './usageError.ts';
 
 /** Monitoring-plugin exit statuses: OK, WARNING, CRITICAL, UNKNOWN. */
@@ -33,17 +31,6 @@ export function parseDays(value: string): number {
     );
   }
   return Number(value);
-}
-
-/** Parses `--now`: an ISO 8601 date (midnight UTC) or an instant with an explicit zone, so runs replay exactly. */
-export function parseNow(value: string): Date {
-  const ms = parseIsoInstant(value, { dateOnly: true });
-  if (ms === undefined) {
-    throw new UsageError(
-      `--now must be an ISO 8601 instant with a zone, e.g. 2026-11-24T12:00:00Z, got '${sanitizeLogValue(value, 40)}'`,
-    );
-  }
-  return new Date(ms);
 }
 
 /** Reads at most the size limit plus one byte, so an oversized or growing file is never read whole. */
@@ -109,23 +96,4 @@ export async function inspect(file: string, options: { days?: string; now?: stri
   const evaluation = 'status' in source ? source : evaluate(source, days, now);
   process.stdout.write(options.json ? `${JSON.stringify(evaluationFields(evaluation))}\n` : humanReport(evaluation));
   return EXIT_BY_STATUS[evaluation.status];
-}
-
-/** Registers the `inspect` subcommand. */
-export function registerInspect(program: Command, runner: CommandRunner): void {
-  program
-    .command('inspect')
-    .description(
-      'evaluate one certificate file (PEM or DER) and exit 0 valid, 1 expiring, 2 expired, 3 missing/invalid',
-    )
-    .argument('<file>', 'certificate file: PEM (any number of certificates, keys or text around them) or DER')
-    .option(
-      '--days <D>',
-      `threshold in days before notAfter that counts as expiring (default ${DEFAULT_SETTINGS.thresholdDays})`,
-    )
-    .option('--now <ISO>', 'evaluate as of this instant instead of the clock, e.g. 2026-11-24T12:00:00Z')
-    .option('--json', 'print one JSON object')
-    .action((file: string, options: { days?: string; now?: string; json?: boolean }) =>
-      runner(() => inspect(file, options)),
-    );
 }

@@ -3,13 +3,12 @@
  * is left raised) to every configured trap host and prints the outcome per host.
  */
 import { hostname } from 'node:os';
-import type { Command } from 'commander';
 import { formatSsLogReference } from '../core/ssLogReference.ts';
 import { SnmpTrapSender } from '../gateway/snmpTrapSender.ts';
 import { loadConfigOrUsageError } from './gateway.ts';
-import type { CommandRunner } from './main.ts';
 
-async function runTrapTest(file: string): Promise<number> {
+/** Sends the test notification to every trap host; resolves to 0 when every host succeeded, else 1. */
+export async function runTrapTest(file: string): Promise<number> {
   const config = loadConfigOrUsageError(file);
   const sender = new SnmpTrapSender(config.trapHosts, config.snmp.notificationOid);
   const appliance = config.hostname.replace(/[^A-Za-z0-9._-]/g, '-') || hostname();
@@ -44,14 +43,4 @@ async function runTrapTest(file: string): Promise<number> {
     return 1;
   }
   return failures === 0 ? 0 : 1;
-}
-
-/** Registers the `trap` command and its `test` subcommand. */
-export function registerTrap(program: Command, runner: CommandRunner): void {
-  const trap = program.command('trap').description('SNMP trap utilities');
-  trap
-    .command('test')
-    .description('send a test notification to every configured trap host')
-    .requiredOption('--config <file>', 'gateway YAML configuration')
-    .action((opts: { config: string }) => runner(() => runTrapTest(opts.config)));
 }

@@ -1,0 +1,92 @@
+/**
+ * The `certmonitor` command tree: every subcommand's name, flags and help text, and an action that loads
+ * the subcommand's module only when it runs. So `--help`, and `inspect` (which monitoring agents call
+ * every few minutes per file), start without the AWS SDK, fastify or net-snmp.
+ */
+import { Command } from 'commander';
+import { DEFAULT_SETTINGS } from '../core/types.ts';
+import type { CheckCommandOptions } from './check.ts';
+import type { CommandRunner } from './command.ts';
+
+/** Standard streams and environment of this process, as the subcommands take them. */
+function processIo() {
+  return { stdout: process.stdout, stderr: process.stderr, env: process.env };
+}
+
+/** Builds the command tree; each action reports its exit status through `runner`. */
+export function buildProgram(runner: CommandRunner): Command {
+  const program = new Command('certmonitor')
+    .description('NTLS certificate expiry monitor for fleets of Luna Network HSM appliances')
+    .exitOverride()
+    .showHelpAfterError()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  defineInspect(program, runner);
+  defineCheck(program, runner);
+  defineGateway(program, runner);
+  defineTrap(program, runner);
+  defineDemo(program, runner);
+  return program;
+}
+
+function defineInspect(program: Command, runner: CommandRunner): void {
+  program
+    .command('inspect')
+    .description(
+      'evaluate one certificate file (PEM or DER) and exit 0 valid, 1 expiring, 2 expired, 3 missing/invalid',
+    )
+    .argument('<file>', 'certificate file: PEM (any number of certificates, keys or text around them) or DER')
+    .option('--days <D>', `threshold in days before notAfter that counts as expiring (default ${DEFAULT_SETTINGS.thresholdDays})`)
+    .option('--now <ISO>', 'evaluate as of this instant instead of the clock, e.g. 2026-11-24T12:00:00Z')
+    .option('--json', 'print one JSON object')
+    .action((file: string, options: { days?: string; now?: string; json?: boolean }) =>
+      runner(async () => (await import('./inspect.ts')).inspect(file, options)),
+    );
+}
+
+function defineCheck(program: Command, runner: CommandRunner): void {
+  program
+    .command('check')
+    .description('one scheduled run over a fleet: evaluate every certificate, forward due notifications, record state')
+    .option('--source <spec>', 'certificates: dir:PATH, s3://bucket/prefix/ or ssm:/prefix/ (CERTMONITOR_SOURCE)')
+    .option('--state <spec>', 'state: dir:PATH or s3://bucket/prefix/ (CERTMONITOR_STATE)')
+    .option('--days <D>', 'threshold in days, default 30 (CERTMONITOR_THRESHOLD_DAYS)')
+    .option('--hours <H>', 'repeat interval in hours, default 24 (CERTMONITOR_REPEAT_HOURS)')
+    .option('--gateway <url>', 'SNMP gateway base URL; absent = evaluate and log only (CERTMONITOR_GATEWAY_URL)')
+    .option('--key-id <id>', 'signing key id (CERTMONITOR_GATEWAY_KEY_ID)')
+    .option('--secret-file <file>', 'file holding the signing secret (CERTMONITOR_GATEWAY_SECRET_FILE)')
+    .option('--concurrency <n>', 'appliances processed at once, default 32 (CERTMONITOR_CONCURRENCY)')
+    .option('--now <iso>', 'evaluate as of this instant, e.g. 2026-11-24T12:00:00Z')
+    .option('--json', 'one JSON object per appliance on stdout, then {"summary": …}; log lines on stderr')
+    .option('--no-progress', 'no progress line on stderr (it is shown only on a terminal, without --json, off CI)')
+    .action((options: CheckCommandOptions) =>
+      runner(async () => (await import('./check.ts')).check(options, processIo())),
+    );
+}
+
+function defineGateway(program: Command, runner: CommandRunner): void {
+  program
+    .command('gateway')
+    .description('run the on-prem SNMP/syslog gateway in the foreground')
+    .requiredOption('--config <file>', 'gateway YAML configuration')
+    .action((opts: { config: string }) => runner(async () => (await import('./gateway.ts')).runGateway(opts.config)));
+}
+
+function defineTrap(program: Command, runner: CommandRunner): void {
+  const trap = program.command('trap').description('SNMP trap utilities');
+  trap
+    .command('test')
+    .description('send a test notification to every configured trap host')
+    .requiredOption('--config <file>', 'gateway YAML configuration')
+    .action((opts: { config: string }) => runner(async () => (await import('./trap.ts')).runTrapTest(opts.config)));
+}
+
+function defineDemo(program: Command, runner: CommandRunner): void {
+  program
+    .command('demo')
+    .description('the whole job on one machine: example fleet, gateway, SNMP receiver, syslog (ends by itself)')
+    .option('--now <iso>', 'evaluate as of this instant, e.g. 2026-11-24T12:00:00Z (default: the clock)')
+    .option('--keep', 'keep the temporary directory and print its path')
+    .action((flags: { now?: string; keep?: boolean }) =>
+      runner(async () => (await import('./demo.ts')).runDemo(flags, processIo())),
+    );
+}

@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+/**
+ * `npm run build`: bundles the `certmonitor` command (CLI, gateway, demo) into plain JavaScript under
+ * dist/, so nothing compiles TypeScript at run time. Each subcommand is its own chunk, loaded only when
+ * that subcommand runs: `--help` and `inspect` load neither the AWS SDK, fastify nor net-snmp.
+ *
+ * Heavy or native-ish packages stay external (installed as dependencies, loaded from node_modules when a
+ * subcommand needs them); small pure ones are bundled so a start reads a few files, not hundreds.
+ * The Lambda functions are bundled separately by serverless-esbuild (serverless.yml).
+ */
+import { rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+/** Packages loaded from node_modules at run time (see "dependencies" in package.json). */
+export const EXTERNAL = [
+  'fastify',
+  'net-snmp',
+  'node-forge',
+  'prom-client',
+  '@aws-sdk/*',
+  '@aws-lambda-powertools/*',
+];
+
+rmSync(`${root}dist`, { recursive: true, force: true });
+const result = await build({
+  absWorkingDir: root,
+  entryPoints: { certmonitor: 'cli/main.ts' },
+  outdir: 'dist',
+  chunkNames: 'chunks/[name]-[hash]',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  external: EXTERNAL,
+  // Readable stacks in crash dumps: names kept, nothing minified.
+  keepNames: true,
+  legalComments: 'none',
+  // CommonJS packages bundled into an ES module may call require(); give them one.
+  banner: { js: "import { createRequire as __cmCreateRequire } from 'node:module';\nconst require = __cmCreateRequire(import.meta.url);" },
+  metafile: true,
+  logLevel: 'warning',
+});
+const outputs = Object.entries(result.metafile.outputs);
+const bytes = outputs.reduce((sum, [, o]) => sum + o.bytes, 0);
+process.stderr.write(`build: dist/ ${outputs.length} files, ${(bytes / 1024).toFixed(0)} KiB\n`);
