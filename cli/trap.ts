@@ -5,7 +5,7 @@
 import { hostname } from 'node:os';
 import type { Command } from 'commander';
 import { formatSsLogReference } from '../core/ssLogReference.ts';
-import { SnmpTrapSender } from '../gateway/snmpTrapSender.ts';
+import { SnmpTrapSender } from '../gateway/snmp/snmpTrapSender.ts';
 import { loadConfigOrUsageError } from './gateway.ts';
 import type { CommandRunner } from './main.ts';
 

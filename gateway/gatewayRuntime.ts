@@ -4,15 +4,15 @@
  */
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { DeliveryJournal } from './deliveryJournal.ts';
-import { DeliveryService } from './deliveryService.ts';
-import type { GatewayConfig } from './gatewayConfig.ts';
+import type { GatewayConfig } from './config/gatewayConfig.ts';
+import { DeliveryJournal } from './delivery/deliveryJournal.ts';
+import { DeliveryService } from './delivery/deliveryService.ts';
 import { GatewayConfigError } from './gatewayErrors.ts';
-import { buildGatewayServer } from './gatewayServer.ts';
-import { RequestAuthenticator } from './requestAuthenticator.ts';
-import { SnmpTrapSender } from './snmpTrapSender.ts';
-import { createSyslogSinks, SyslogWriter } from './syslogWriter.ts';
-import { TokenBucketLimiter } from './tokenBucketLimiter.ts';
+import { buildGatewayServer } from './http/gatewayServer.ts';
+import { RequestAuthenticator } from './http/requestAuthenticator.ts';
+import { TokenBucketLimiter } from './http/tokenBucketLimiter.ts';
+import { SnmpTrapSender } from './snmp/snmpTrapSender.ts';
+import { createSyslogSinks, SyslogWriter } from './syslog/syslogWriter.ts';
 
 /** A started gateway. */
 export interface RunningGateway {

@@ -1,5 +1,5 @@
 /** A syslog destination: formats and ships one record; a failing destination never blocks the caller. */
-import type { SyslogRecord } from '../core/syslogFormat.ts';
+import type { SyslogRecord } from '../../core/syslogFormat.ts';
 
 export interface SyslogSink {
   /** Safe to log: `udp 127.0.0.1:514`, `file lunalogs`. Never credentials. */

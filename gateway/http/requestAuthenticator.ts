@@ -9,8 +9,8 @@ import {
   HEADER_TIMESTAMP,
   signatureMatches,
   signBody,
-} from '../protocol/signature.ts';
-import { AuthenticationError } from './gatewayErrors.ts';
+} from '../../protocol/signature.ts';
+import { AuthenticationError } from '../gatewayErrors.ts';
 import { ReplayCache } from './replayCache.ts';
 
 type Headers = Readonly<Record<string, string | string[] | undefined>>;

@@ -10,8 +10,8 @@ import {
   DEFAULT_NOTIFICATION_OID,
   isValidEngineId,
   loadGatewayConfig,
-} from '../../gateway/gatewayConfig.ts';
-import { GatewayConfigError } from '../../gateway/gatewayErrors.ts';
+} from '../../../gateway/config/gatewayConfig.ts';
+import { GatewayConfigError } from '../../../gateway/gatewayErrors.ts';
 
 let dir: string;
 before(() => {
@@ -171,7 +171,7 @@ describe('gateway configuration', () => {
   });
 
   it('accepts the shipped example configuration (secrets pointed at test files)', () => {
-    const file = fileURLToPath(new URL('../../infra/gateway.example.yaml', import.meta.url));
+    const file = fileURLToPath(new URL('../../../infra/gateway.example.yaml', import.meta.url));
     const doc = parseYaml(readFileSync(file, 'utf8')) as {
       auth: { keys: Array<{ secretFile: string }> };
       trapHosts: Array<Record<string, unknown>>;

@@ -9,10 +9,10 @@ import { hostname as osHostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { formatKeyPath } from '../core/keyPath.ts';
-import { MAX_REQUEST_BODY_BYTES } from '../protocol/notification.ts';
-import { DEFAULT_TIMESTAMP_TOLERANCE_SECONDS, secretFromText } from '../protocol/signature.ts';
-import { GatewayConfigError } from './gatewayErrors.ts';
+import { formatKeyPath } from '../../core/keyPath.ts';
+import { MAX_REQUEST_BODY_BYTES } from '../../protocol/notification.ts';
+import { DEFAULT_TIMESTAMP_TOLERANCE_SECONDS, secretFromText } from '../../protocol/signature.ts';
+import { GatewayConfigError } from '../gatewayErrors.ts';
 
 /** The default notification OID (`ntlsAttentionNotify`, docs/design.md, SNMP notification). */
 export const DEFAULT_NOTIFICATION_OID = '1.3.6.1.4.1.23629.1.5.2.2.6';

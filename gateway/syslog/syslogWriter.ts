@@ -3,11 +3,11 @@
  * appliance for appliance lines and the gateway's own name for lifecycle lines (docs/design.md, Syslog). Losses are
  * counted per sink and reported with the `syslogDropped` line.
  */
-import { CATALOGUE, formatMessage, type MessageKey } from '../core/catalogue.ts';
-import { formatLunalogsLine, type SyslogRecord } from '../core/syslogFormat.ts';
+import { CATALOGUE, formatMessage, type MessageKey } from '../../core/catalogue.ts';
+import { formatLunalogsLine, type SyslogRecord } from '../../core/syslogFormat.ts';
+import type { SyslogSinkConfig } from '../config/gatewayConfig.ts';
+import { GatewayConfigError } from '../gatewayErrors.ts';
 import { FileSyslogSink } from './fileSyslogSink.ts';
-import type { SyslogSinkConfig } from './gatewayConfig.ts';
-import { GatewayConfigError } from './gatewayErrors.ts';
 import { StreamSyslogSink } from './streamSyslogSink.ts';
 import type { SyslogSink } from './syslogSink.ts';
 import { UdpSyslogSink } from './udpSyslogSink.ts';

@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
-import { NOTIFICATIONS_PATH } from '../protocol/notification.ts';
-import type { DeliveryService } from './deliveryService.ts';
+import { NOTIFICATIONS_PATH } from '../../protocol/notification.ts';
+import type { DeliveryService } from '../delivery/deliveryService.ts';
 import {
   GatewayError,
   InternalGatewayError,
@@ -16,7 +16,7 @@ import {
   RequestValidationError,
   UnavailableError,
   UnsupportedMediaTypeError,
-} from './gatewayErrors.ts';
+} from '../gatewayErrors.ts';
 import { parseNotificationBatch } from './notificationBatchSchema.ts';
 import type { RequestAuthenticator } from './requestAuthenticator.ts';
 import type { TokenBucketLimiter } from './tokenBucketLimiter.ts';

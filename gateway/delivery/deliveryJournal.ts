@@ -6,7 +6,7 @@
  */
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Notification } from '../protocol/notification.ts';
+import type { Notification } from '../../protocol/notification.ts';
 
 /** One host's recorded outcome. */
 export interface HostOutcome {

@@ -2,9 +2,9 @@
  * What the original certmonitord would write and send for one notification: the syslog lines before
  * the trap, whether a trap goes out with which assert flag, and which line reports each host's outcome.
  */
-import type { MessageKey } from '../core/catalogue.ts';
-import { formatOpensslDate } from '../core/opensslDate.ts';
-import type { Notification } from '../protocol/notification.ts';
+import type { MessageKey } from '../../core/catalogue.ts';
+import { formatOpensslDate } from '../../core/opensslDate.ts';
+import type { Notification } from '../../protocol/notification.ts';
 
 /** One catalogue line with its parameters. */
 export interface PlannedLine {
