@@ -3,7 +3,8 @@
  * SIGTERM or SIGABRT; SIGHUP reopens the lunalogs file. A crash writes a stack dump to `crashDir`.
  */
 import type { Command } from 'commander';
-import { type GatewayConfig, loadGatewayConfig } from '../gateway/config/gatewayConfig.ts';
+import type { GatewayConfig } from '../gateway/config/gatewayConfig.ts';
+import { loadGatewayConfig } from '../gateway/config/loadGatewayConfig.ts';
 import { reportCrash } from '../gateway/crashDump.ts';
 import { GatewayConfigError } from '../gateway/gatewayErrors.ts';
 import { startGateway } from '../gateway/gatewayRuntime.ts';

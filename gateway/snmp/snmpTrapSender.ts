@@ -6,7 +6,7 @@
 import { isIPv4 } from 'node:net';
 import snmp, { type Session, type SessionOptions } from 'net-snmp';
 import { sanitizeLogValue } from '../../core/catalogue.ts';
-import type { TrapHostConfig } from '../config/gatewayConfig.ts';
+import type { TrapHostConfig } from '../config/trapHostConfig.ts';
 
 /** `ssLogReference` (SAFENET-APPLIANCE-MIB), sent without an instance suffix as the appliance does. */
 export const SS_LOG_REFERENCE_OID = '1.3.6.1.4.1.23629.1.5.2.2.1';

@@ -5,12 +5,10 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
-import {
-  buildGatewayConfig,
-  DEFAULT_NOTIFICATION_OID,
-  isValidEngineId,
-  loadGatewayConfig,
-} from '../../../gateway/config/gatewayConfig.ts';
+import { buildGatewayConfig } from '../../../gateway/config/gatewayConfig.ts';
+import { DEFAULT_NOTIFICATION_OID } from '../../../gateway/config/gatewayConfigSchema.ts';
+import { loadGatewayConfig } from '../../../gateway/config/loadGatewayConfig.ts';
+import { isValidEngineId } from '../../../gateway/config/trapHostConfig.ts';
 import { GatewayConfigError } from '../../../gateway/gatewayErrors.ts';
 
 let dir: string;

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { TrapHostConfig } from '../../../gateway/config/gatewayConfig.ts';
+import type { TrapHostConfig } from '../../../gateway/config/trapHostConfig.ts';
 import { DeliveryJournal } from '../../../gateway/delivery/deliveryJournal.ts';
 import { DeliveryService } from '../../../gateway/delivery/deliveryService.ts';
 import { SnmpTrapSender } from '../../../gateway/snmp/snmpTrapSender.ts';

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { TrapHostConfig } from '../../../gateway/config/gatewayConfig.ts';
+import type { TrapHostConfig } from '../../../gateway/config/trapHostConfig.ts';
 import { SnmpTrapSender, SS_LOG_REFERENCE_OID } from '../../../gateway/snmp/snmpTrapSender.ts';
 import { type RunningSnmptrapd, startSnmptrapd } from '../../helpers/snmptrapd.ts';
 
