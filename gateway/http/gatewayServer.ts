@@ -8,6 +8,7 @@ import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { NOTIFICATIONS_PATH } from '../../protocol/notification.ts';
 import type { DeliveryService } from '../delivery/deliveryService.ts';
 import {
+  BadRequestError,
   GatewayError,
   InternalGatewayError,
   NotFoundError,
@@ -43,7 +44,7 @@ function toGatewayError(error: FastifyError | Error): GatewayError {
   if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return new UnsupportedMediaTypeError({ cause: error });
   const status = (error as FastifyError).statusCode;
   if (status !== undefined && status >= 400 && status < 500) {
-    return new GatewayError('GW_ERR_BAD_REQUEST', status === 404 ? 404 : 400, 'malformed request', { cause: error });
+    return new BadRequestError(status === 404 ? 404 : 400, { cause: error });
   }
   return new InternalGatewayError({ cause: error });
 }
