@@ -13,7 +13,8 @@ import { buildGatewayServer } from './http/gatewayServer.ts';
 import { RequestAuthenticator } from './http/requestAuthenticator.ts';
 import { TokenBucketLimiter } from './http/tokenBucketLimiter.ts';
 import { SnmpTrapSender } from './snmp/snmpTrapSender.ts';
-import { createSyslogSinks, SyslogWriter } from './syslog/syslogWriter.ts';
+import { createSyslogSinks } from './syslog/createSyslogSinks.ts';
+import { SyslogWriter } from './syslog/syslogWriter.ts';
 
 /** A started gateway. */
 export interface RunningGateway {
