@@ -29,7 +29,8 @@ const RAISE = { assert: true, okKey: 'trapSent' } as const;
 
 /**
  * Maps a notification to lines and trap. `missing`, `invalid` and `not_yet_valid` reach syslog only,
- * unless `trapOnProblems` is set (docs/design.md, Alert policy: "no trap unless configured"); then they raise (flag 1).
+ * unless `trapOnProblems` is set (docs/design.md, Alert policy: "no trap unless configured"); then they
+ * raise (flag 1).
  */
 export function planNotification(n: Notification, trapOnProblems: boolean): NotificationPlan {
   const problemTrap = trapOnProblems ? { trap: RAISE } : {};

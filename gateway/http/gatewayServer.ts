@@ -1,7 +1,7 @@
 /**
- * The HTTP(S) intake on fastify (docs/design.md, Wire protocol): `POST /v1/notifications` (raw body kept for the HMAC,
- * 1 MiB limit, JSON only) and `GET /healthz`. Errors answer `{"error":{"code","message"}}` with fixed
- * texts; nothing from the request or the configuration's secrets is ever echoed.
+ * The HTTP(S) intake on fastify (docs/design.md, Wire protocol): `POST /v1/notifications` (raw body kept
+ * for the HMAC, 1 MiB limit, JSON only) and `GET /healthz`. Errors answer `{"error":{"code","message"}}`
+ * with fixed texts; nothing from the request or the configuration's secrets is ever echoed.
  */
 import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';

@@ -1,7 +1,8 @@
 /**
- * Sends the Luna-profile notification (docs/design.md, SNMP notification) to configured trap hosts with net-snmp: one session per
- * host, reused and closed on shutdown; per-host pacing (a burst of UDP traps would overflow the
- * receiver's socket buffer) and a cap on requests in flight. Informs are retried with backoff by net-snmp.
+ * Sends the Luna-profile notification (docs/design.md, SNMP notification) to configured trap hosts with
+ * net-snmp: one session per host, reused and closed on shutdown; per-host pacing (a burst of UDP traps
+ * would overflow the receiver's socket buffer) and a cap on requests in flight. Informs are retried with
+ * backoff by net-snmp.
  */
 import { isIPv4 } from 'node:net';
 import snmp, { type Session, type SessionOptions } from 'net-snmp';

@@ -1,7 +1,7 @@
 /**
  * Writes catalogue lines to every syslog sink (and lifecycle lines to stderr as well). HOSTNAME is the
- * appliance for appliance lines and the gateway's own name for lifecycle lines (docs/design.md, Syslog). Losses are
- * counted per sink and reported with the `syslogDropped` line.
+ * appliance for appliance lines and the gateway's own name for lifecycle lines (docs/design.md, Syslog).
+ * Losses are counted per sink and reported with the `syslogDropped` line.
  */
 import { CATALOGUE, formatMessage, type MessageKey } from '../../core/catalogue.ts';
 import { formatLunalogsLine, type SyslogRecord } from '../../core/syslogFormat.ts';
