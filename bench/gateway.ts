@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { buildGatewayConfig } from '../gateway/gatewayConfig.ts';
+import { buildGatewayConfig } from '../gateway/config/gatewayConfig.ts';
 import { startGateway } from '../gateway/gatewayRuntime.ts';
 import { postNotifications } from '../test/helpers/gatewayClient.ts';
 import { startSnmptrapd } from '../test/helpers/snmptrapd.ts';

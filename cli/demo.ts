@@ -16,9 +16,9 @@ import { makeCertificatePem, makeDemoKeys } from '../examples/demoCertificate.ts
 import { DEMO_APPLIANCES, makeDemoFleet } from '../examples/demoFleet.ts';
 import { type DemoSyslogListener, startDemoSyslogListener } from '../examples/demoSyslogListener.ts';
 import { type DemoTrapReceiver, type ReceivedTrap, startDemoTrapReceiver } from '../examples/demoTrapReceiver.ts';
-import { buildGatewayConfig } from '../gateway/gatewayConfig.ts';
+import { buildGatewayConfig } from '../gateway/config/gatewayConfig.ts';
 import { type RunningGateway, startGateway } from '../gateway/gatewayRuntime.ts';
-import { SS_LOG_REFERENCE_OID } from '../gateway/snmpTrapSender.ts';
+import { SS_LOG_REFERENCE_OID } from '../gateway/snmp/snmpTrapSender.ts';
 import { type CheckIo, runCheckCommand } from './check.ts';
 import { parseNow } from './command.ts';
 

@@ -2,8 +2,9 @@
  * `certmonitor gateway --config FILE`: runs the on-prem SNMP gateway in the foreground until SIGINT,
  * SIGTERM or SIGABRT; SIGHUP reopens the lunalogs file. A crash writes a stack dump to `crashDir`.
  */
+import type { GatewayConfig } from '../gateway/config/gatewayConfig.ts';
+import { loadGatewayConfig } from '../gateway/config/loadGatewayConfig.ts';
 import { reportCrash } from '../gateway/crashDump.ts';
-import { type GatewayConfig, loadGatewayConfig } from '../gateway/gatewayConfig.ts';
 import { GatewayConfigError } from '../gateway/gatewayErrors.ts';
 import { startGateway } from '../gateway/gatewayRuntime.ts';
 import { EXIT_CRASH } from './command.ts';

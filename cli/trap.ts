@@ -4,7 +4,7 @@
  */
 import { hostname } from 'node:os';
 import { formatSsLogReference } from '../core/ssLogReference.ts';
-import { SnmpTrapSender } from '../gateway/snmpTrapSender.ts';
+import { SnmpTrapSender } from '../gateway/snmp/snmpTrapSender.ts';
 import { loadConfigOrUsageError } from './gateway.ts';
 
 /** Sends the test notification to every trap host; resolves to 0 when every host succeeded, else 1. */

@@ -4,7 +4,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SyslogWriter } from './syslogWriter.ts';
+import type { SyslogWriter } from './syslog/syslogWriter.ts';
 
 function stamp(d: Date): string {
   return d

@@ -4,15 +4,17 @@
  */
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { DeliveryJournal } from './deliveryJournal.ts';
-import { DeliveryService } from './deliveryService.ts';
-import type { GatewayConfig } from './gatewayConfig.ts';
+import type { GatewayConfig } from './config/gatewayConfig.ts';
+import type { TrapHostConfig } from './config/trapHostConfig.ts';
+import { DeliveryJournal } from './delivery/deliveryJournal.ts';
+import { DeliveryService } from './delivery/deliveryService.ts';
 import { GatewayConfigError } from './gatewayErrors.ts';
-import { buildGatewayServer } from './gatewayServer.ts';
-import { RequestAuthenticator } from './requestAuthenticator.ts';
-import { SnmpTrapSender } from './snmpTrapSender.ts';
-import { createSyslogSinks, SyslogWriter } from './syslogWriter.ts';
-import { TokenBucketLimiter } from './tokenBucketLimiter.ts';
+import { buildGatewayServer } from './http/gatewayServer.ts';
+import { RequestAuthenticator } from './http/requestAuthenticator.ts';
+import { TokenBucketLimiter } from './http/tokenBucketLimiter.ts';
+import { SnmpTrapSender } from './snmp/snmpTrapSender.ts';
+import { createSyslogSinks } from './syslog/createSyslogSinks.ts';
+import { SyslogWriter } from './syslog/syslogWriter.ts';
 
 /** A started gateway. */
 export interface RunningGateway {
@@ -48,26 +50,24 @@ function startError(key: string, what: string, cause: unknown): GatewayConfigErr
   return new GatewayConfigError(`${key}: ${what} (${code})`, { cause });
 }
 
+/** What a started gateway owns besides its intake. */
+interface GatewayParts {
+  readonly writer: SyslogWriter;
+  readonly journal: DeliveryJournal;
+  readonly sender: SnmpTrapSender;
+  readonly service: DeliveryService;
+}
+
+/** Where diagnostics for the operator go; undefined when silenced. */
+type Stderr = StartOptions['stderr'];
+
 /** Starts the gateway described by `config`. */
 export async function startGateway(config: GatewayConfig, options: StartOptions = {}): Promise<RunningGateway> {
   const pid = options.pid ?? process.pid;
-  const stderr = 'stderr' in options ? options.stderr : (line: string) => void process.stderr.write(line);
+  const stderr: Stderr = 'stderr' in options ? options.stderr : (line: string) => void process.stderr.write(line);
   const writer = new SyslogWriter(createSyslogSinks(config.syslog), config.hostname, pid, stderr ?? null);
-  writer.lifecycle('started');
-  if (options.consoleMode) writer.lifecycle('consoleMode');
-  for (const h of config.trapHosts) {
-    if (h.problem !== undefined) {
-      writer.lifecycle('snmpV3NotConfigured');
-      stderr?.(`certmonitor gateway: trap host ${h.label} skipped: ${h.problem}\n`);
-    }
-  }
-  let journal: DeliveryJournal;
-  try {
-    journal = DeliveryJournal.open(config.stateDir, config.retentionDays * ONE_DAY_MS, Date.now());
-  } catch (error) {
-    await writer.close();
-    throw startError('stateDir', 'cannot be written', error);
-  }
+  announceStart(writer, config.trapHosts, options.consoleMode === true, stderr);
+  const journal = await openJournal(config, writer);
   const sender = new SnmpTrapSender(config.trapHosts, config.snmp.notificationOid, config.maxInFlightTraps);
   const service = new DeliveryService({
     journal,
@@ -76,57 +76,8 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     trapOnProblems: config.snmp.trapOnProblems,
     pid,
   });
-  let lastRejectLog = 0;
-  let rejectsSuppressed = 0;
-  const closeAll = async () => {
-    sender.close();
-    journal.close();
-    await writer.close();
-  };
-  let app: FastifyInstance;
-  try {
-    app = buildGatewayServer({
-      authenticator: new RequestAuthenticator(
-        config.auth.keys,
-        config.auth.timestampToleranceSeconds,
-        config.auth.replayCacheSize,
-      ),
-      service,
-      perClient: new TokenBucketLimiter(config.rateLimit.perClient.perSecond, config.rateLimit.perClient.burst),
-      perKey: new TokenBucketLimiter(config.rateLimit.perKey.perSecond, config.rateLimit.perKey.burst),
-      bodyLimitBytes: config.listen.bodyLimitBytes,
-      ...(config.listen.tls ? { tls: config.listen.tls } : {}),
-      onRejected: (peer, code) => {
-        // A flood must not become a syslog flood: at most one line per second, the rest counted.
-        const now = Date.now();
-        if (now - lastRejectLog < 1000) {
-          rejectsSuppressed++;
-          return;
-        }
-        lastRejectLog = now;
-        const more = rejectsSuppressed > 0 ? ` (+${rejectsSuppressed} more not logged)` : '';
-        rejectsSuppressed = 0;
-        writer.lifecycle('requestRejected', { peer, reason: `${code}${more}` });
-      },
-      onInternalError: (error) => {
-        const e = error instanceof Error ? error : new Error(String(error));
-        stderr?.(`certmonitor gateway: internal error: ${e.stack ?? e.message}\n`);
-      },
-    });
-  } catch (error) {
-    await closeAll();
-    throw startError('listen.tls', 'certificate or key cannot be read', error);
-  }
-  app.addHook('onResponse', async () => {
-    if (journal.compactionDue) journal.compact(Date.now());
-  });
-  try {
-    await app.listen({ host: config.listen.host, port: config.listen.port });
-  } catch (error) {
-    await app.close().catch(() => undefined);
-    await closeAll();
-    throw startError('listen', `cannot listen on ${config.listen.host}:${config.listen.port}`, error);
-  }
+  const parts: GatewayParts = { writer, journal, sender, service };
+  const app = await startIntake(config, parts, stderr);
   const addr = app.server.address() as AddressInfo;
   if (!config.listen.tls && !isLoopback(addr.address)) {
     // Signatures stop forgery, not eavesdropping: appliance names and addresses would travel in clear.
@@ -136,25 +87,10 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     () => undefined,
     (error: unknown) => stderr?.(`certmonitor gateway: resuming pending deliveries failed: ${String(error)}\n`),
   );
-  const dropTimer = setInterval(() => writer.reportDrops(), 60_000);
-  dropTimer.unref();
-  const compactTimer = setInterval(() => journal.compact(Date.now()), 3_600_000);
-  compactTimer.unref();
-
+  const stopHousekeeping = startHousekeeping(writer, journal);
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
-    stopping ??= (async () => {
-      writer.lifecycle('shuttingDown');
-      clearInterval(dropTimer);
-      clearInterval(compactTimer);
-      await app.close();
-      await service.drain();
-      sender.close();
-      journal.close();
-      writer.reportDrops();
-      writer.lifecycle('terminated');
-      await writer.close();
-    })();
+    stopping ??= stopGateway(app, parts, stopHousekeeping);
     return stopping;
   };
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
@@ -166,4 +102,131 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     resumed,
     stop,
   };
+}
+
+/** The start lines: started, consoleMode in the foreground, snmpV3NotConfigured for each host skipped. */
+function announceStart(
+  writer: SyslogWriter,
+  trapHosts: readonly TrapHostConfig[],
+  consoleMode: boolean,
+  stderr: Stderr,
+): void {
+  writer.lifecycle('started');
+  if (consoleMode) writer.lifecycle('consoleMode');
+  for (const h of trapHosts) {
+    if (h.problem !== undefined) {
+      writer.lifecycle('snmpV3NotConfigured');
+      stderr?.(`certmonitor gateway: trap host ${h.label} skipped: ${h.problem}\n`);
+    }
+  }
+}
+
+/** Opens (and compacts) the journal; when it cannot, closes the sinks and names `stateDir`. */
+async function openJournal(config: GatewayConfig, writer: SyslogWriter): Promise<DeliveryJournal> {
+  try {
+    return DeliveryJournal.open(config.stateDir, config.retentionDays * ONE_DAY_MS, Date.now());
+  } catch (error) {
+    await writer.close();
+    throw startError('stateDir', 'cannot be written', error);
+  }
+}
+
+/**
+ * Builds the HTTP intake and starts listening. When either fails, what was opened so far is closed and
+ * the error names the key at fault: `listen.tls` (certificate or key unreadable) or `listen`.
+ */
+async function startIntake(config: GatewayConfig, parts: GatewayParts, stderr: Stderr): Promise<FastifyInstance> {
+  let app: FastifyInstance;
+  try {
+    app = buildIntake(config, parts, stderr);
+  } catch (error) {
+    await closeParts(parts);
+    throw startError('listen.tls', 'certificate or key cannot be read', error);
+  }
+  app.addHook('onResponse', async () => {
+    if (parts.journal.compactionDue) parts.journal.compact(Date.now());
+  });
+  try {
+    await app.listen({ host: config.listen.host, port: config.listen.port });
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    await closeParts(parts);
+    throw startError('listen', `cannot listen on ${config.listen.host}:${config.listen.port}`, error);
+  }
+  return app;
+}
+
+/** The fastify intake of `config`: its authenticator, rate limits and the hooks that report refusals. */
+function buildIntake(config: GatewayConfig, parts: GatewayParts, stderr: Stderr): FastifyInstance {
+  return buildGatewayServer({
+    authenticator: new RequestAuthenticator(
+      config.auth.keys,
+      config.auth.timestampToleranceSeconds,
+      config.auth.replayCacheSize,
+    ),
+    service: parts.service,
+    perClient: new TokenBucketLimiter(config.rateLimit.perClient.perSecond, config.rateLimit.perClient.burst),
+    perKey: new TokenBucketLimiter(config.rateLimit.perKey.perSecond, config.rateLimit.perKey.burst),
+    bodyLimitBytes: config.listen.bodyLimitBytes,
+    ...(config.listen.tls ? { tls: config.listen.tls } : {}),
+    onRejected: rejectionLogger(parts.writer),
+    onInternalError: (error) => {
+      const e = error instanceof Error ? error : new Error(String(error));
+      stderr?.(`certmonitor gateway: internal error: ${e.stack ?? e.message}\n`);
+    },
+  });
+}
+
+/** The intake's `onRejected` hook: refused requests become requestRejected lines, at most one a second. */
+function rejectionLogger(writer: SyslogWriter): (peer: string, code: string) => void {
+  let lastLogged = 0;
+  let suppressed = 0;
+  return (peer, code) => {
+    // A flood must not become a syslog flood: at most one line per second, the rest counted.
+    const now = Date.now();
+    if (now - lastLogged < 1000) {
+      suppressed++;
+      return;
+    }
+    lastLogged = now;
+    const more = suppressed > 0 ? ` (+${suppressed} more not logged)` : '';
+    suppressed = 0;
+    writer.lifecycle('requestRejected', { peer, reason: `${code}${more}` });
+  };
+}
+
+/** Reports dropped syslog lines every minute and compacts the journal every hour; returns the stop. */
+function startHousekeeping(writer: SyslogWriter, journal: DeliveryJournal): () => void {
+  const dropTimer = setInterval(() => writer.reportDrops(), 60_000);
+  dropTimer.unref();
+  const compactTimer = setInterval(() => journal.compact(Date.now()), 3_600_000);
+  compactTimer.unref();
+  return () => {
+    clearInterval(dropTimer);
+    clearInterval(compactTimer);
+  };
+}
+
+/**
+ * The stop sequence: intake first, so no new batch starts; deliveries in flight drain; then sessions,
+ * journal and sinks close, after the last drop report and the terminated line.
+ */
+async function stopGateway(app: FastifyInstance, parts: GatewayParts, stopHousekeeping: () => void): Promise<void> {
+  const { writer, journal, sender, service } = parts;
+  writer.lifecycle('shuttingDown');
+  stopHousekeeping();
+  await app.close();
+  await service.drain();
+  sender.close();
+  journal.close();
+  writer.reportDrops();
+  writer.lifecycle('terminated');
+  await writer.close();
+}
+
+/** Closes what a start that failed half-way had opened. */
+async function closeParts({ sender, journal, writer }: GatewayParts): Promise<void> {
+  sender.close();
+  journal.close();
+  await writer.close();
 }

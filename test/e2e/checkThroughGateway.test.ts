@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type DemoKeys, makeCertificatePem, makeDemoKeys } from '../../examples/demoCertificate.ts';
-import { buildGatewayConfig } from '../../gateway/gatewayConfig.ts';
+import { buildGatewayConfig } from '../../gateway/config/gatewayConfig.ts';
 import { type RunningGateway, startGateway } from '../../gateway/gatewayRuntime.ts';
 import { freeTcpPort } from '../helpers/freePort.ts';
 import { type RunningSnmptrapd, startSnmptrapd } from '../helpers/snmptrapd.ts';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { reportCrash } from '../../gateway/crashDump.ts';
-import { SyslogWriter } from '../../gateway/syslogWriter.ts';
+import { SyslogWriter } from '../../gateway/syslog/syslogWriter.ts';
 
 let dir: string;
 before(() => {

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { buildGatewayConfig } from '../../gateway/gatewayConfig.ts';
+import { buildGatewayConfig } from '../../gateway/config/gatewayConfig.ts';
 import { type RunningGateway, startGateway } from '../../gateway/gatewayRuntime.ts';
 import { postNotifications } from '../helpers/gatewayClient.ts';
 import { type RunningRsyslog, startRsyslog } from '../helpers/rsyslog.ts';

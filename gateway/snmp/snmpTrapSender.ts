@@ -1,12 +1,13 @@
 /**
- * Sends the Luna-profile notification (docs/design.md, SNMP notification) to configured trap hosts with net-snmp: one session per
- * host, reused and closed on shutdown; per-host pacing (a burst of UDP traps would overflow the
- * receiver's socket buffer) and a cap on requests in flight. Informs are retried with backoff by net-snmp.
+ * Sends the Luna-profile notification (docs/design.md, SNMP notification) to configured trap hosts with
+ * net-snmp: one session per host, reused and closed on shutdown; per-host pacing (a burst of UDP traps
+ * would overflow the receiver's socket buffer) and a cap on requests in flight. Informs are retried with
+ * backoff by net-snmp.
  */
 import { isIPv4 } from 'node:net';
 import snmp, { type Session, type SessionOptions } from 'net-snmp';
-import { sanitizeLogValue } from '../core/catalogue.ts';
-import type { TrapHostConfig } from './gatewayConfig.ts';
+import { sanitizeLogValue } from '../../core/catalogue.ts';
+import type { TrapHostConfig } from '../config/trapHostConfig.ts';
 
 /** `ssLogReference` (SAFENET-APPLIANCE-MIB), sent without an instance suffix as the appliance does. */
 export const SS_LOG_REFERENCE_OID = '1.3.6.1.4.1.23629.1.5.2.2.1';

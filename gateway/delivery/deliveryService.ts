@@ -3,13 +3,13 @@
  * send nothing; new ones are journaled before any trap; a host that failed is retried when the same id
  * comes again, and a host that succeeded is never sent to twice. Pending deliveries resume after restart.
  */
-import { formatSsLogReference } from '../core/ssLogReference.ts';
-import type { Notification, NotificationResult } from '../protocol/notification.ts';
+import { formatSsLogReference } from '../../core/ssLogReference.ts';
+import type { Notification, NotificationResult } from '../../protocol/notification.ts';
+import { UnavailableError } from '../gatewayErrors.ts';
+import type { SnmpTrapSender } from '../snmp/snmpTrapSender.ts';
+import type { SyslogWriter } from '../syslog/syslogWriter.ts';
 import type { DeliveryJournal, HostOutcome, JournalEntry } from './deliveryJournal.ts';
-import { UnavailableError } from './gatewayErrors.ts';
 import { planNotification } from './notificationPlan.ts';
-import type { SnmpTrapSender } from './snmpTrapSender.ts';
-import type { SyslogWriter } from './syslogWriter.ts';
 
 /** What the delivery service works with. */
 export interface DeliveryServiceOptions {

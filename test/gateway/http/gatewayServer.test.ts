@@ -7,12 +7,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { buildGatewayConfig } from '../../gateway/gatewayConfig.ts';
-import { type RunningGateway, startGateway } from '../../gateway/gatewayRuntime.ts';
-import { HEADER_KEY_ID, HEADER_SIGNATURE, HEADER_TIMESTAMP, signBody } from '../../protocol/signature.ts';
-import { postNotifications, rawRequest, signedHeaders } from '../helpers/gatewayClient.ts';
-import { makeSelfSignedCert } from '../helpers/selfSignedCert.ts';
-import { type RunningSnmptrapd, startSnmptrapd } from '../helpers/snmptrapd.ts';
+import { buildGatewayConfig } from '../../../gateway/config/gatewayConfig.ts';
+import { type RunningGateway, startGateway } from '../../../gateway/gatewayRuntime.ts';
+import { HEADER_KEY_ID, HEADER_SIGNATURE, HEADER_TIMESTAMP, signBody } from '../../../protocol/signature.ts';
+import { postNotifications, rawRequest, signedHeaders } from '../../helpers/gatewayClient.ts';
+import { makeSelfSignedCert } from '../../helpers/selfSignedCert.ts';
+import { type RunningSnmptrapd, startSnmptrapd } from '../../helpers/snmptrapd.ts';
 
 const SECRET = 'current-secret-value';
 const OLD_SECRET = 'previous-secret-value';

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
-import { formatRfc3164, formatRfc5424, type SyslogRecord } from '../core/syslogFormat.ts';
+import { formatRfc3164, formatRfc5424, type SyslogRecord } from '../../core/syslogFormat.ts';
 import type { SyslogSink } from './syslogSink.ts';
 
 /** Options of one TCP/TLS destination. */

@@ -1,7 +1,8 @@
 /**
- * Remembers signatures seen inside the timestamp window so an exact replay is refused (docs/design.md, Wire protocol).
- * Bounded: entries expire with the window and the oldest go first when the cache is full. Evicting
- * early only weakens this first line; the idempotency journal still stops a replayed id from trapping twice.
+ * Remembers signatures seen inside the timestamp window so an exact replay is refused (docs/design.md,
+ * Wire protocol). Bounded: entries expire with the window and the oldest go first when the cache is full.
+ * Evicting early only weakens this first line; the idempotency journal still stops a replayed id from
+ * trapping twice.
  */
 export class ReplayCache {
   private readonly seen = new Map<string, number>();

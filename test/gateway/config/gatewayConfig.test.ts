@@ -5,13 +5,11 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
-import {
-  buildGatewayConfig,
-  DEFAULT_NOTIFICATION_OID,
-  isValidEngineId,
-  loadGatewayConfig,
-} from '../../gateway/gatewayConfig.ts';
-import { GatewayConfigError } from '../../gateway/gatewayErrors.ts';
+import { buildGatewayConfig } from '../../../gateway/config/gatewayConfig.ts';
+import { DEFAULT_NOTIFICATION_OID } from '../../../gateway/config/gatewayConfigSchema.ts';
+import { loadGatewayConfig } from '../../../gateway/config/loadGatewayConfig.ts';
+import { isValidEngineId } from '../../../gateway/config/trapHostConfig.ts';
+import { GatewayConfigError } from '../../../gateway/gatewayErrors.ts';
 
 let dir: string;
 before(() => {
@@ -171,7 +169,7 @@ describe('gateway configuration', () => {
   });
 
   it('accepts the shipped example configuration (secrets pointed at test files)', () => {
-    const file = fileURLToPath(new URL('../../infra/gateway.example.yaml', import.meta.url));
+    const file = fileURLToPath(new URL('../../../infra/gateway.example.yaml', import.meta.url));
     const doc = parseYaml(readFileSync(file, 'utf8')) as {
       auth: { keys: Array<{ secretFile: string }> };
       trapHosts: Array<Record<string, unknown>>;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { TokenBucketLimiter } from '../../gateway/tokenBucketLimiter.ts';
+import { TokenBucketLimiter } from '../../../gateway/http/tokenBucketLimiter.ts';
 
 describe('TokenBucketLimiter', () => {
   it('allows the burst, then refills at the rate, per key', () => {

@@ -5,11 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createServer as createTlsServer } from 'node:tls';
-import { StreamSyslogSink } from '../../gateway/streamSyslogSink.ts';
-import { createSyslogSinks, SyslogWriter } from '../../gateway/syslogWriter.ts';
-import { freeTcpPort } from '../helpers/freePort.ts';
-import { type RunningRsyslog, startRsyslog } from '../helpers/rsyslog.ts';
-import { makeSelfSignedCert } from '../helpers/selfSignedCert.ts';
+import { createSyslogSinks } from '../../../gateway/syslog/createSyslogSinks.ts';
+import { StreamSyslogSink } from '../../../gateway/syslog/streamSyslogSink.ts';
+import { SyslogWriter } from '../../../gateway/syslog/syslogWriter.ts';
+import { freeTcpPort } from '../../helpers/freePort.ts';
+import { type RunningRsyslog, startRsyslog } from '../../helpers/rsyslog.ts';
+import { makeSelfSignedCert } from '../../helpers/selfSignedCert.ts';
 
 const NOW = new Date('2026-11-24T09:05:01Z');
 const clock = () => NOW;

@@ -1,44 +1,12 @@
 /**
  * Writes catalogue lines to every syslog sink (and lifecycle lines to stderr as well). HOSTNAME is the
- * appliance for appliance lines and the gateway's own name for lifecycle lines (docs/design.md, Syslog). Losses are
- * counted per sink and reported with the `syslogDropped` line.
+ * appliance for appliance lines and the gateway's own name for lifecycle lines (docs/design.md, Syslog).
+ * Losses are counted per sink and reported with the `syslogDropped` line.
  */
-import { CATALOGUE, formatMessage, type MessageKey } from '../core/catalogue.ts';
-import { formatLunalogsLine, type SyslogRecord } from '../core/syslogFormat.ts';
+import { CATALOGUE, formatMessage, type MessageKey } from '../../core/catalogue.ts';
+import { formatLunalogsLine, type SyslogRecord } from '../../core/syslogFormat.ts';
 import { FileSyslogSink } from './fileSyslogSink.ts';
-import type { SyslogSinkConfig } from './gatewayConfig.ts';
-import { GatewayConfigError } from './gatewayErrors.ts';
-import { StreamSyslogSink } from './streamSyslogSink.ts';
 import type { SyslogSink } from './syslogSink.ts';
-import { UdpSyslogSink } from './udpSyslogSink.ts';
-
-/** Builds the sinks of the configuration; a file or CA that cannot be opened is refused naming the key. */
-export function createSyslogSinks(configs: readonly SyslogSinkConfig[]): SyslogSink[] {
-  return configs.map((c, i) => {
-    try {
-      return createSink(c);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? 'error';
-      const key = c.transport === 'file' ? 'file' : 'ca';
-      throw new GatewayConfigError(`syslog[${i}].${key}: cannot be opened (${code})`, { cause: error });
-    }
-  });
-}
-
-function createSink(c: SyslogSinkConfig): SyslogSink {
-  if (c.transport === 'file') return new FileSyslogSink(c.file);
-  if (c.transport === 'udp') return new UdpSyslogSink(c.host, c.port, c.format);
-  return new StreamSyslogSink({
-    host: c.host,
-    port: c.port,
-    tls: c.transport === 'tls',
-    format: c.format,
-    framing: c.framing,
-    bufferLines: c.bufferLines,
-    rejectUnauthorized: c.rejectUnauthorized,
-    ...(c.ca ? { ca: c.ca } : {}),
-  });
-}
 
 /** Renders catalogue lines once per record and hands them to every sink. */
 export class SyslogWriter {

@@ -1,7 +1,7 @@
 /** Syslog over UDP (RFC 3164 by default, RFC 5424 optional): one datagram per line. */
 import { createSocket, type Socket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
-import { formatRfc3164, formatRfc5424, type SyslogRecord } from '../core/syslogFormat.ts';
+import { formatRfc3164, formatRfc5424, type SyslogRecord } from '../../core/syslogFormat.ts';
 import type { SyslogSink } from './syslogSink.ts';
 
 /** One UDP socket per destination; a send error is counted as a dropped line. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { planNotification } from '../../gateway/notificationPlan.ts';
-import type { Notification } from '../../protocol/notification.ts';
+import { planNotification } from '../../../gateway/delivery/notificationPlan.ts';
+import type { Notification } from '../../../protocol/notification.ts';
 
 const n = (event: Notification['event'], extra: Partial<Notification> = {}): Notification => ({
   id: `hsm01:${event}`,

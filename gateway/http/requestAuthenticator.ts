@@ -1,7 +1,8 @@
 /**
- * Request authentication (docs/design.md, Wire protocol): key id selects the secret (several keys allow rotation), the
- * timestamp must be within the window, the HMAC is compared in constant time, and an exact replay of
- * a seen signature is refused. Throws {@link AuthenticationError}; never reveals which secret exists.
+ * Request authentication (docs/design.md, Wire protocol): key id selects the secret (several keys allow
+ * rotation), the timestamp must be within the window, the HMAC is compared in constant time, and an exact
+ * replay of a seen signature is refused. Throws {@link AuthenticationError}; never reveals which secret
+ * exists.
  */
 import {
   HEADER_KEY_ID,
@@ -9,8 +10,8 @@ import {
   HEADER_TIMESTAMP,
   signatureMatches,
   signBody,
-} from '../protocol/signature.ts';
-import { AuthenticationError } from './gatewayErrors.ts';
+} from '../../protocol/signature.ts';
+import { AuthenticationError } from '../gatewayErrors.ts';
 import { ReplayCache } from './replayCache.ts';
 
 type Headers = Readonly<Record<string, string | string[] | undefined>>;

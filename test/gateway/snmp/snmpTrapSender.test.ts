@@ -4,9 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { TrapHostConfig } from '../../gateway/gatewayConfig.ts';
-import { SnmpTrapSender, SS_LOG_REFERENCE_OID } from '../../gateway/snmpTrapSender.ts';
-import { type RunningSnmptrapd, startSnmptrapd } from '../helpers/snmptrapd.ts';
+import type { TrapHostConfig } from '../../../gateway/config/trapHostConfig.ts';
+import { SnmpTrapSender, SS_LOG_REFERENCE_OID } from '../../../gateway/snmp/snmpTrapSender.ts';
+import { type RunningSnmptrapd, startSnmptrapd } from '../../helpers/snmptrapd.ts';
 
 const ENGINE = '8000000001020304';
 const OID = '1.3.6.1.4.1.23629.1.5.2.2.6';

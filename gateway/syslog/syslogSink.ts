@@ -1,6 +1,7 @@
 /** A syslog destination: formats and ships one record; a failing destination never blocks the caller. */
-import type { SyslogRecord } from '../core/syslogFormat.ts';
+import type { SyslogRecord } from '../../core/syslogFormat.ts';
 
+/** One destination: a UDP or TCP/TLS collector, or the lunalogs file. */
 export interface SyslogSink {
   /** Safe to log: `udp 127.0.0.1:514`, `file lunalogs`. Never credentials. */
   readonly name: string;

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { AuthenticationError, RateLimitedError } from '../../gateway/gatewayErrors.ts';
-import { RequestAuthenticator } from '../../gateway/requestAuthenticator.ts';
-import { HEADER_KEY_ID, HEADER_SIGNATURE, HEADER_TIMESTAMP, signBody } from '../../protocol/signature.ts';
+import { AuthenticationError, RateLimitedError } from '../../../gateway/gatewayErrors.ts';
+import { RequestAuthenticator } from '../../../gateway/http/requestAuthenticator.ts';
+import { HEADER_KEY_ID, HEADER_SIGNATURE, HEADER_TIMESTAMP, signBody } from '../../../protocol/signature.ts';
 
 const keys = new Map([
   ['new', 'new-secret'],

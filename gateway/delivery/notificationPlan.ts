@@ -2,9 +2,9 @@
  * What the original certmonitord would write and send for one notification: the syslog lines before
  * the trap, whether a trap goes out with which assert flag, and which line reports each host's outcome.
  */
-import type { MessageKey } from '../core/catalogue.ts';
-import { formatOpensslDate } from '../core/opensslDate.ts';
-import type { Notification } from '../protocol/notification.ts';
+import type { MessageKey } from '../../core/catalogue.ts';
+import { formatOpensslDate } from '../../core/opensslDate.ts';
+import type { Notification } from '../../protocol/notification.ts';
 
 /** One catalogue line with its parameters. */
 export interface PlannedLine {
@@ -29,7 +29,8 @@ const RAISE = { assert: true, okKey: 'trapSent' } as const;
 
 /**
  * Maps a notification to lines and trap. `missing`, `invalid` and `not_yet_valid` reach syslog only,
- * unless `trapOnProblems` is set (docs/design.md, Alert policy: "no trap unless configured"); then they raise (flag 1).
+ * unless `trapOnProblems` is set (docs/design.md, Alert policy: "no trap unless configured"); then they
+ * raise (flag 1).
  */
 export function planNotification(n: Notification, trapOnProblems: boolean): NotificationPlan {
   const problemTrap = trapOnProblems ? { trap: RAISE } : {};

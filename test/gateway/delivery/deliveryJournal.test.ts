@@ -3,8 +3,8 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { DeliveryJournal } from '../../gateway/deliveryJournal.ts';
-import type { Notification } from '../../protocol/notification.ts';
+import { DeliveryJournal } from '../../../gateway/delivery/deliveryJournal.ts';
+import type { Notification } from '../../../protocol/notification.ts';
 
 const DAY = 86_400_000;
 const note = (id: string): Notification => ({

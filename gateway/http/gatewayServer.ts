@@ -1,13 +1,14 @@
 /**
- * The HTTP(S) intake on fastify (docs/design.md, Wire protocol): `POST /v1/notifications` (raw body kept for the HMAC,
- * 1 MiB limit, JSON only) and `GET /healthz`. Errors answer `{"error":{"code","message"}}` with fixed
- * texts; nothing from the request or the configuration's secrets is ever echoed.
+ * The HTTP(S) intake on fastify (docs/design.md, Wire protocol): `POST /v1/notifications` (raw body kept
+ * for the HMAC, 1 MiB limit, JSON only) and `GET /healthz`. Errors answer `{"error":{"code","message"}}`
+ * with fixed texts; nothing from the request or the configuration's secrets is ever echoed.
  */
 import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
-import { NOTIFICATIONS_PATH } from '../protocol/notification.ts';
-import type { DeliveryService } from './deliveryService.ts';
+import { NOTIFICATIONS_PATH } from '../../protocol/notification.ts';
+import type { DeliveryService } from '../delivery/deliveryService.ts';
 import {
+  BadRequestError,
   GatewayError,
   InternalGatewayError,
   NotFoundError,
@@ -16,7 +17,7 @@ import {
   RequestValidationError,
   UnavailableError,
   UnsupportedMediaTypeError,
-} from './gatewayErrors.ts';
+} from '../gatewayErrors.ts';
 import { parseNotificationBatch } from './notificationBatchSchema.ts';
 import type { RequestAuthenticator } from './requestAuthenticator.ts';
 import type { TokenBucketLimiter } from './tokenBucketLimiter.ts';
@@ -43,7 +44,7 @@ function toGatewayError(error: FastifyError | Error): GatewayError {
   if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return new UnsupportedMediaTypeError({ cause: error });
   const status = (error as FastifyError).statusCode;
   if (status !== undefined && status >= 400 && status < 500) {
-    return new GatewayError('GW_ERR_BAD_REQUEST', status === 404 ? 404 : 400, 'malformed request', { cause: error });
+    return new BadRequestError(status === 404 ? 404 : 400, { cause: error });
   }
   return new InternalGatewayError({ cause: error });
 }

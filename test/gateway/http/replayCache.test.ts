@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ReplayCache } from '../../gateway/replayCache.ts';
+import { ReplayCache } from '../../../gateway/http/replayCache.ts';
 
 describe('ReplayCache', () => {
   it('refuses a signature seen within its lifetime and accepts it after', () => {

@@ -1,12 +1,13 @@
 /**
- * The idempotency store (docs/design.md, Alert policy; docs/design.md, Wire protocol): an append-only JSON-lines journal in `stateDir`. A notification
- * is recorded (and fsynced, once per batch) before anything is sent; each host's outcome is appended
- * the moment it is known, so after a crash only hosts without a recorded success are tried again.
- * Compaction rewrites the file atomically, dropping ids older than the retention period.
+ * The idempotency store (docs/design.md, Delivery guarantees): an append-only JSON-lines journal in
+ * `stateDir`. A notification is recorded (and fsynced, once per batch) before anything is sent; each
+ * host's outcome is appended the moment it is known, so after a crash only hosts without a recorded
+ * success are tried again. Compaction rewrites the file atomically, dropping ids older than the retention
+ * period.
  */
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Notification } from '../protocol/notification.ts';
+import type { Notification } from '../../protocol/notification.ts';
 
 /** One host's recorded outcome. */
 export interface HostOutcome {
@@ -33,6 +34,7 @@ type Record_ =
 
 const FILE = 'journal.jsonl';
 
+/** The journal of one gateway: what it accepted, each host's outcome, what it completed. */
 export class DeliveryJournal {
   private readonly entries = new Map<string, JournalEntry>();
   private fd: number;

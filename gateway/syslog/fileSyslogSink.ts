@@ -1,7 +1,7 @@
 /** The lunalogs file view: one line per record, appended; reopened on demand (after log rotation). */
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { formatLunalogsLine, type SyslogRecord } from '../core/syslogFormat.ts';
+import { formatLunalogsLine, type SyslogRecord } from '../../core/syslogFormat.ts';
 import type { SyslogSink } from './syslogSink.ts';
 
 /** Appends lunalogs lines with synchronous writes, so a line is in the file before the trap goes out. */

@@ -1,0 +1,125 @@
+/**
+ * The gateway's configuration as the rest of the gateway sees it (docs/gateway.md, Configuration
+ * reference): checked against the schema, defaults applied, relative paths resolved against the
+ * configuration file's folder, secrets read from files or the environment. Secrets never appear in an
+ * error message.
+ */
+import { hostname as osHostname } from 'node:os';
+import { resolve } from 'node:path';
+import { GatewayConfigError } from '../gatewayErrors.ts';
+import { parseConfigDocument, type RawGatewayConfig, type RawTrapHost } from './gatewayConfigSchema.ts';
+import { readSecretEnv, readSecretFile } from './secretSources.ts';
+import { buildTrapHost, type TrapHostConfig } from './trapHostConfig.ts';
+
+/** A syslog destination. */
+export type SyslogSinkConfig =
+  | {
+      readonly transport: 'udp' | 'tcp' | 'tls';
+      readonly host: string;
+      readonly port: number;
+      readonly format: 'rfc3164' | 'rfc5424';
+      readonly framing: 'octet-counted' | 'newline';
+      readonly ca?: string;
+      readonly rejectUnauthorized: boolean;
+      readonly bufferLines: number;
+    }
+  | { readonly transport: 'file'; readonly file: string };
+
+/** The whole gateway configuration, validated, with defaults and secrets resolved. */
+export interface GatewayConfig {
+  readonly listen: {
+    readonly host: string;
+    readonly port: number;
+    readonly tls?: { readonly cert: string; readonly key: string };
+    readonly bodyLimitBytes: number;
+  };
+  readonly auth: {
+    readonly keys: ReadonlyMap<string, string>;
+    readonly timestampToleranceSeconds: number;
+    readonly replayCacheSize: number;
+  };
+  readonly rateLimit: {
+    readonly perClient: { readonly perSecond: number; readonly burst: number };
+    readonly perKey: { readonly perSecond: number; readonly burst: number };
+  };
+  readonly snmp: { readonly notificationOid: string; readonly trapOnProblems: boolean };
+  readonly trapHosts: readonly TrapHostConfig[];
+  readonly syslog: readonly SyslogSinkConfig[];
+  readonly stateDir: string;
+  readonly crashDir: string;
+  readonly retentionDays: number;
+  readonly hostname: string;
+  readonly maxInFlightTraps: number;
+}
+
+/** Signing keys by id, each secret read from its file or variable. */
+function buildAuthKeys(
+  entries: RawGatewayConfig['auth']['keys'],
+  baseDir: string,
+  env: NodeJS.ProcessEnv,
+): Map<string, string> {
+  const keys = new Map<string, string>();
+  entries.forEach((k, i) => {
+    const path = `auth.keys[${i}]`;
+    if (keys.has(k.id)) throw new GatewayConfigError(`${path}.id: duplicate key id`);
+    if ((k.secretFile === undefined) === (k.secretEnv === undefined)) {
+      throw new GatewayConfigError(`${path}.secretFile: give exactly one of secretFile or secretEnv`);
+    }
+    const secret =
+      k.secretFile !== undefined
+        ? readSecretFile(resolve(baseDir, k.secretFile), `${path}.secretFile`)
+        : readSecretEnv(k.secretEnv!, `${path}.secretEnv`, env);
+    keys.set(k.id, secret);
+  });
+  return keys;
+}
+
+/** Every trap host, each under a label of its own (results and log lines name hosts by label). */
+function buildTrapHosts(entries: readonly RawTrapHost[], baseDir: string, env: NodeJS.ProcessEnv): TrapHostConfig[] {
+  const trapHosts = entries.map((h, i) => buildTrapHost(h, i, baseDir, env));
+  const labels = new Set<string>();
+  trapHosts.forEach((h, i) => {
+    if (labels.has(h.label)) throw new GatewayConfigError(`trapHosts[${i}].name: duplicate trap host ${h.label}`);
+    labels.add(h.label);
+  });
+  return trapHosts;
+}
+
+function resolveSinkPaths(sink: RawGatewayConfig['syslog'][number], baseDir: string): SyslogSinkConfig {
+  return sink.transport === 'file'
+    ? { transport: 'file', file: resolve(baseDir, sink.file) }
+    : { ...sink, ...(sink.ca ? { ca: resolve(baseDir, sink.ca) } : {}) };
+}
+
+/** Validates an already-parsed YAML document. `baseDir` resolves relative paths; `env` supplies `*Env` secrets. */
+export function buildGatewayConfig(doc: unknown, baseDir: string, env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  const raw = parseConfigDocument(doc);
+  const keys = buildAuthKeys(raw.auth.keys, baseDir, env);
+  const trapHosts = buildTrapHosts(raw.trapHosts, baseDir, env);
+  const syslog = raw.syslog.map((s) => resolveSinkPaths(s, baseDir));
+  const stateDir = resolve(baseDir, raw.stateDir);
+  return {
+    listen: {
+      host: raw.listen.host,
+      port: raw.listen.port,
+      bodyLimitBytes: raw.listen.bodyLimitBytes,
+      ...(raw.listen.tls
+        ? { tls: { cert: resolve(baseDir, raw.listen.tls.cert), key: resolve(baseDir, raw.listen.tls.key) } }
+        : {}),
+    },
+    auth: {
+      keys,
+      timestampToleranceSeconds: raw.auth.timestampToleranceSeconds,
+      replayCacheSize: raw.auth.replayCacheSize,
+    },
+    rateLimit: raw.rateLimit,
+    snmp: raw.snmp,
+    trapHosts,
+    syslog,
+    stateDir,
+    crashDir: raw.crashDir ? resolve(baseDir, raw.crashDir) : stateDir,
+    retentionDays: raw.retentionDays,
+    hostname: raw.hostname ?? osHostname(),
+    maxInFlightTraps: raw.maxInFlightTraps,
+  };
+}
