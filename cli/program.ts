@@ -35,7 +35,10 @@ function defineInspect(program: Command, runner: CommandRunner): void {
       'evaluate one certificate file (PEM or DER) and exit 0 valid, 1 expiring, 2 expired, 3 missing/invalid',
     )
     .argument('<file>', 'certificate file: PEM (any number of certificates, keys or text around them) or DER')
-    .option('--days <D>', `threshold in days before notAfter that counts as expiring (default ${DEFAULT_SETTINGS.thresholdDays})`)
+    .option(
+      '--days <D>',
+      `threshold in days before notAfter that counts as expiring (default ${DEFAULT_SETTINGS.thresholdDays})`,
+    )
     .option('--now <ISO>', 'evaluate as of this instant instead of the clock, e.g. 2026-11-24T12:00:00Z')
     .option('--json', 'print one JSON object')
     .action((file: string, options: { days?: string; now?: string; json?: boolean }) =>

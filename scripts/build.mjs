@@ -15,14 +15,7 @@ import { build } from 'esbuild';
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 /** Packages loaded from node_modules at run time (see "dependencies" in package.json). */
-export const EXTERNAL = [
-  'fastify',
-  'net-snmp',
-  'node-forge',
-  'prom-client',
-  '@aws-sdk/*',
-  '@aws-lambda-powertools/*',
-];
+export const EXTERNAL = ['fastify', 'net-snmp', 'node-forge', 'prom-client', '@aws-sdk/*', '@aws-lambda-powertools/*'];
 
 rmSync(`${root}dist`, { recursive: true, force: true });
 const result = await build({
@@ -40,7 +33,9 @@ const result = await build({
   keepNames: true,
   legalComments: 'none',
   // CommonJS packages bundled into an ES module may call require(); give them one.
-  banner: { js: "import { createRequire as __cmCreateRequire } from 'node:module';\nconst require = __cmCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __cmCreateRequire } from 'node:module';\nconst require = __cmCreateRequire(import.meta.url);",
+  },
   metafile: true,
   logLevel: 'warning',
 });
