@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { sanitizeLogValue } from '../core/catalogue.ts';
 import { evaluate } from '../core/evaluate.ts';
 import { evaluationFields } from '../core/evaluationFields.ts';
+import { hasFourDigitYear } from '../core/isoInstant.ts';
 import { formatOpensslDate } from '../core/opensslDate.ts';
 import { MAX_CERTIFICATE_FILE_BYTES } from '../core/readCertificateFile.ts';
 import { DEFAULT_SETTINGS, type Evaluation, type SourceResult, type Status } from '../core/types.ts';
@@ -36,15 +37,25 @@ export function parseDays(value: string): number {
   return Number(value);
 }
 
-/** Parses `--now`: an ISO 8601 date (midnight UTC) or an instant with an explicit zone, so runs replay exactly. */
+/**
+ * Parses `--now`: an ISO 8601 date (midnight UTC) or an instant with an explicit zone, so runs replay
+ * exactly. Any four-digit year is taken literally (0001 is year 1); the instant, once converted to UTC,
+ * must still lie in years 0000–9999 so that it is stored and sent in the four-digit ISO form.
+ */
 export function parseNow(value: string): Date {
   const ms = ISO_INSTANT.test(value) ? Date.parse(value) : Number.NaN;
-  // Date.parse rolls impossible days over (Feb 30 -> Mar 2); refuse them instead.
+  // Date.parse rolls impossible days over (Feb 30 -> Mar 2); refuse them instead. The date is rebuilt with
+  // setUTCFullYear, not Date.UTC, which reads years 0-99 as 1900-1999 (0000-02-29 exists, 1900-02-29 not).
   const [year, month, day] = value.slice(0, 10).split('-').map(Number) as [number, number, number];
-  if (!Number.isFinite(ms) || new Date(Date.UTC(year, month - 1, day)).getUTCDate() !== day) {
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  if (!Number.isFinite(ms) || date.getUTCDate() !== day) {
     throw new UsageError(
       `--now must be an ISO 8601 instant with a zone, e.g. 2026-11-24T12:00:00Z, got '${sanitizeLogValue(value, 40)}'`,
     );
+  }
+  if (!hasFourDigitYear(ms)) {
+    throw new UsageError(`--now must lie in the years 0000 to 9999 in UTC, got '${sanitizeLogValue(value, 40)}'`);
   }
   return new Date(ms);
 }

@@ -13,6 +13,13 @@ export const MAX_NOTIFICATIONS = 1000;
 
 const isoDate = z.iso.datetime({ offset: true });
 
+/**
+ * Largest |daysRemaining|: 10,000 Gregorian years are exactly 3,652,425 days, so no certificate dated in
+ * years 0000–9999 evaluated at an instant in those years is further away (a not-yet-valid certificate
+ * that never expires, notAfter 9999-12-31, is about 2.9 million days away today).
+ */
+const MAX_DAYS_REMAINING = 3_652_425;
+
 // Fields the gateway does not know are ignored (a newer sender may add some); the batch itself is strict.
 const notificationSchema = z.object({
   id: z
@@ -32,7 +39,7 @@ const notificationSchema = z.object({
     .regex(/^([0-9A-Fa-f]{2}:){31}[0-9A-Fa-f]{2}$/, 'must be 32 hex pairs joined by :')
     .optional(),
   observedAt: isoDate,
-  daysRemaining: z.number().int().min(-1_000_000).max(1_000_000).optional(),
+  daysRemaining: z.number().int().min(-MAX_DAYS_REMAINING).max(MAX_DAYS_REMAINING).optional(),
   reason: z.string().max(500).optional(),
 });
 

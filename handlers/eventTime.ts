@@ -1,4 +1,5 @@
 /** The evaluation instant of a scheduled invocation: the EventBridge event's `time` (SPEC §3, §9). */
+import { hasFourDigitYear } from '../core/isoInstant.ts';
 
 /** Raised for an event whose `time` is present but not an ISO 8601 instant; a replay must not silently use the clock. */
 export class EventTimeError extends Error {
@@ -19,5 +20,7 @@ export function eventTime(event: unknown): Date | undefined {
   }
   const date = new Date(time);
   if (Number.isNaN(date.getTime())) throw new EventTimeError('event.time is not a valid date');
+  // Outside these years the instant's ISO form would have six digits, which state and gateway refuse.
+  if (!hasFourDigitYear(date.getTime())) throw new EventTimeError('event.time is not in the years 0000 to 9999 (UTC)');
   return date;
 }
