@@ -18,6 +18,10 @@ function digits(der: Uint8Array, pos: number, count: number): number {
  * Decodes the contents of a UTCTime (`YYMMDDHHMMSSZ`, YY ≥ 50 is 19YY) or GeneralizedTime
  * (`YYYYMMDDHHMMSSZ`, e.g. RFC 5280's "no expiry" `99991231235959Z`) to milliseconds since the epoch.
  * Only the forms RFC 5280 allows are accepted: seconds present, UTC `Z`, no fractions.
+ *
+ * Every GeneralizedTime year 0000–9999 is read as written, in the proleptic Gregorian calendar, as
+ * OpenSSL reads it: RFC 5280 sets no lower bound, and Go tools write their zero time `00010101000000Z`
+ * as notBefore. Year 0000 (a leap year) is accepted too, as OpenSSL accepts it.
  */
 export function parseAsn1Time(der: Uint8Array, tag: number, offset: number, end: number, what: string): number {
   let year: number;
@@ -56,8 +60,23 @@ export function parseAsn1Time(der: Uint8Array, tag: number, offset: number, end:
   ) {
     throw new InvalidCertificateError(`invalid ${what} time`);
   }
-  const ms = Date.UTC(year, month - 1, day, hour, minute, second);
-  // Date.UTC maps years 0..99 to 1900..1999; GeneralizedTime years below 100 are not meaningful here.
-  if (year < 100) throw new InvalidCertificateError(`invalid ${what} time`);
-  return ms;
+  return utcMilliseconds(year, month, day, hour, minute, second);
+}
+
+/**
+ * The instant of a UTC calendar date and time. Not `Date.UTC`: it takes years 0–99 as 1900–1999,
+ * so the year is set with `setUTCFullYear`, which takes every year literally.
+ */
+function utcMilliseconds(
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  second: number,
+): number {
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  date.setUTCHours(hour, minute, second, 0);
+  return date.getTime();
 }

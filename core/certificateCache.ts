@@ -13,9 +13,10 @@ const MAX_FIELD = 1024;
 /**
  * The cache's format. Raise it whenever reading a certificate changes what these fields hold (a parser
  * fix, a new key type name): every cached entry is then read afresh once, instead of keeping old answers
- * for as long as the object is unchanged.
+ * for as long as the object is unchanged. 2: subjects and issuers name every X.520 attribute type OpenSSL
+ * names (telephoneNumber, postOfficeBox, …) where format 1 held dotted OIDs.
  */
-export const CACHE_FORMAT = 1;
+export const CACHE_FORMAT = 2;
 
 /**
  * The fields of `certificate` worth caching, under the source version it was read at; undefined when a

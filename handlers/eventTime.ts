@@ -1,5 +1,5 @@
-/** The evaluation instant of a scheduled invocation: the EventBridge event's `time` (docs/design.md, Alert policy; docs/design.md, The scheduled Lambda). */
-import { parseIsoInstant } from '../protocol/isoInstant.ts';
+/** The evaluation instant of a scheduled invocation: the EventBridge event's `time` (docs/design.md, The scheduled Lambda). */
+import { hasFourDigitYear, parseIsoInstant } from '../protocol/isoInstant.ts';
 
 /** Raised for an event whose `time` is present but not an ISO 8601 instant; a replay must not silently use the clock. */
 export class EventTimeError extends Error {
@@ -17,5 +17,7 @@ export function eventTime(event: unknown): Date | undefined {
   if (ms === undefined) {
     throw new EventTimeError('event.time is not an ISO 8601 instant (e.g. 2026-11-24T12:00:00Z)');
   }
+  // Outside these years the instant's ISO form would have six digits, which state and gateway refuse.
+  if (!hasFourDigitYear(ms)) throw new EventTimeError('event.time is not in the years 0000 to 9999 (UTC)');
   return new Date(ms);
 }

@@ -18,6 +18,13 @@ import {
   type Notification,
 } from './notification.ts';
 
+/**
+ * Largest |daysRemaining|: 10,000 Gregorian years are exactly 3,652,425 days, so no certificate dated in
+ * years 0000–9999 evaluated at an instant in those years is further away (a not-yet-valid certificate
+ * that never expires, notAfter 9999-12-31, is about 2.9 million days away today).
+ */
+const MAX_DAYS_REMAINING = 3_652_425;
+
 const isoInstant = z.string().refine((v) => parseIsoInstant(v) !== undefined, 'must be an ISO 8601 instant');
 
 const notificationSchema = z.object({
@@ -32,7 +39,7 @@ const notificationSchema = z.object({
   notBefore: isoInstant.optional(),
   fingerprintSha256: z.string().regex(FINGERPRINT_SHA256, 'must be 32 hex pairs joined by :').optional(),
   observedAt: isoInstant,
-  daysRemaining: z.number().int().min(-1_000_000).max(1_000_000).optional(),
+  daysRemaining: z.number().int().min(-MAX_DAYS_REMAINING).max(MAX_DAYS_REMAINING).optional(),
   reason: z.string().max(MAX_REASON_LENGTH).optional(),
 });
 

@@ -4,6 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { parseNow } from '../../cli/command.ts';
+import { opensslIssuer } from '../helpers/opensslIssue.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 const FIXTURES = join(ROOT, 'test/fixtures/certs');
@@ -121,5 +123,70 @@ describe('certmonitor inspect', () => {
       assert.equal(result.stdout, '');
     }
     assert.equal(inspect().status, 2);
+  });
+});
+
+describe('certmonitor inspect with dates in years 1-99', () => {
+  const issuer = opensslIssuer();
+  after(() => issuer.remove());
+  const NOW = '2026-11-24T12:00:00Z';
+
+  it('notBefore 0001-01-01 (Go zero time), notAfter 9998-11-30: valid, printed as ISO 8601 and as OpenSSL', () => {
+    const file = join(dir, 'go-zero.pem');
+    writeFileSync(file, issuer.issue('00010101000000Z', '99981130000000Z'));
+    const { status, out } = json(file, '--now', NOW);
+    assert.equal(status, 0);
+    assert.equal(out.status, 'valid');
+    assert.equal(out.notBefore, '0001-01-01T00:00:00.000Z');
+    assert.equal(out.notAfter, '9998-11-30T00:00:00.000Z');
+    assert.equal(out.error, undefined);
+    const lines = inspect(file, '--now', NOW).stdout.split('\n');
+    assert.ok(lines.includes('notBefore:      Jan  1 00:00:00 1 GMT'), lines.join('\n'));
+    assert.ok(lines.includes('notAfter:       Nov 30 00:00:00 9998 GMT'), lines.join('\n'));
+  });
+
+  it('notAfter 0001-01-01: expired, the message dated as OpenSSL prints it', () => {
+    const file = join(dir, 'year1.pem');
+    writeFileSync(file, issuer.issue('00010101000000Z', '00010101000000Z'));
+    const { status, out } = json(file, '--now', NOW);
+    assert.equal(status, 2);
+    assert.equal(out.status, 'expired');
+    assert.equal(out.notAfter, '0001-01-01T00:00:00.000Z');
+    assert.equal(out.daysRemaining, -739_944);
+    assert.equal(out.message, 'NTLS certificate has expired on Jan  1 00:00:00 1 GMT');
+  });
+
+  it('notBefore 0099-06-15, notAfter 0100-01-01, evaluated in those years with --now', () => {
+    const file = join(dir, 'year99.pem');
+    writeFileSync(file, issuer.issue('00990615120000Z', '01000101000000Z'));
+    assert.equal(json(file, '--now', '0099-06-15T11:59:59Z').out.status, 'not_yet_valid');
+    assert.equal(json(file, '--now', '0099-06-15').out.status, 'not_yet_valid');
+    assert.equal(json(file, '--now', '0099-07-01T00:00:00Z').out.status, 'valid');
+    const expiring = json(file, '--now', '0099-12-31T00:00:00Z');
+    assert.equal(expiring.status, 1);
+    assert.equal(expiring.out.message, 'NTLS certificate will be expire on Jan  1 00:00:00 100 GMT');
+  });
+});
+
+describe('parseNow', () => {
+  it('takes four-digit years below 1000 literally, including 0000 and its leap day', () => {
+    assert.equal(parseNow('0001-01-01T00:00:00Z').toISOString(), '0001-01-01T00:00:00.000Z');
+    assert.equal(parseNow('0001-01-01').toISOString(), '0001-01-01T00:00:00.000Z');
+    assert.equal(parseNow('0099-12-31T23:59:59Z').toISOString(), '0099-12-31T23:59:59.000Z');
+    assert.equal(parseNow('0000-02-29T00:00:00Z').toISOString(), '0000-02-29T00:00:00.000Z');
+    assert.equal(parseNow('0004-02-29T00:00:00Z').toISOString(), '0004-02-29T00:00:00.000Z');
+    assert.equal(parseNow('0001-01-01T00:30:00+01:00').toISOString(), '0000-12-31T23:30:00.000Z');
+  });
+
+  it('refuses impossible days in those years too', () => {
+    for (const value of ['0100-02-29T00:00:00Z', '0001-02-29T00:00:00Z', '0003-04-31']) {
+      assert.throws(() => parseNow(value), /--now must be an ISO 8601 instant/, value);
+    }
+  });
+
+  it('refuses an instant outside years 0000-9999 in UTC, whose ISO form would have six digits', () => {
+    for (const value of ['0000-01-01T00:30:00+01:00', '9999-12-31T23:30:00-01:00']) {
+      assert.throws(() => parseNow(value), /--now must lie in the years 0000 to 9999/, value);
+    }
   });
 });

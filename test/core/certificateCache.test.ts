@@ -98,3 +98,64 @@ test('a cache that is not an object (null, a string) is dropped without touching
     assert.ok(decision.logs.some((l) => l.key === 'willExpire'));
   }
 });
+
+test('dates in years 0000-0999 round-trip through the cache and the state unchanged, in the four-digit form', async () => {
+  const { decide } = await import('../../core/policy.ts');
+  for (const [notBefore, notAfter] of [
+    ['0001-01-01T00:00:00.000Z', '9998-11-30T00:00:00.000Z'],
+    ['0000-01-01T00:00:00.000Z', '0099-12-31T23:59:59.000Z'],
+    ['0099-06-15T12:00:00.000Z', '0100-01-01T00:00:00.000Z'],
+  ] as const) {
+    const old = { ...certificate, notBefore: new Date(notBefore), notAfter: new Date(notAfter) };
+    const entry = cacheCertificate(old, '"etag-1"');
+    assert.ok(entry, notBefore);
+    assert.equal(entry.notBefore, notBefore);
+    assert.equal(entry.notAfter, notAfter);
+    const back = usableCache(JSON.parse(JSON.stringify(entry)));
+    assert.ok(back, notBefore);
+    assert.equal(certificateFromCache(back).notBefore.getTime(), old.notBefore.getTime());
+    assert.equal(certificateFromCache(back).notAfter.getTime(), old.notAfter.getTime());
+
+    const now = new Date('2026-11-24T12:00:00Z');
+    const secondsRemaining = Math.floor((old.notAfter.getTime() - now.getTime()) / 1000);
+    const expired = old.notAfter < now;
+    const decision = decide({
+      appliance: 'hsm01',
+      address: '10.0.0.5',
+      previous: undefined,
+      evaluation: {
+        status: expired ? 'expired' : 'valid',
+        certificate: old,
+        chain: [],
+        secondsRemaining,
+        daysRemaining: Math.floor(secondsRemaining / 86400),
+      },
+      settings: { thresholdDays: 30, repeatHours: 24 },
+      now,
+    });
+    const state = JSON.parse(JSON.stringify({ ...decision.base, certificate: entry }));
+    assert.equal(state.notAfter, notAfter);
+    assert.equal(applianceStateProblem(state), undefined);
+    assert.equal(decision.notifications.length, expired ? 1 : 0);
+    for (const n of decision.notifications) {
+      assert.equal(n.notAfter, notAfter);
+      assert.equal(n.notBefore, notBefore);
+    }
+  }
+});
+
+test('the state accepts instants of years 0000-0999 and refuses the six-digit forms', () => {
+  const state = (lastAlertAt: string) => ({ version: 1, alertActive: true, lastAlertAt });
+  for (const ok of [
+    '0001-01-01T00:00:00.000Z',
+    '0000-01-01T00:00:00Z',
+    '0000-02-29T00:00:00Z',
+    '0999-12-31T23:59:59Z',
+  ]) {
+    assert.equal(applianceStateProblem(state(ok)), undefined, ok);
+  }
+  for (const bad of ['+000001-01-01T00:00:00.000Z', '-000001-12-31T23:00:00.000Z', '+010000-01-01T00:00:00.000Z']) {
+    assert.equal(applianceStateProblem(state(bad)), 'lastAlertAt is not an ISO 8601 instant', bad);
+    assert.match(cachedCertificateProblem({ ...cached(), notBefore: bad }) ?? '', /certificate\.notBefore/, bad);
+  }
+});

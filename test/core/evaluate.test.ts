@@ -91,6 +91,29 @@ describe('evaluate status boundaries (docs/design.md, Certificate evaluation)', 
     assert.equal(e.daysRemaining, 2_912_115);
   });
 
+  it('a certificate dated in year 1 follows the usual table (Go writes its zero time as notBefore)', () => {
+    const now = new Date('2026-11-24T00:00:00Z');
+    const goZero = new Date('0001-01-01T00:00:00Z');
+    const valid = check(
+      now,
+      30,
+      certificate({ notBefore: time(goZero), notAfter: time(new Date('9998-11-30T00:00:00Z')) }),
+    );
+    assert.equal(valid.status, 'valid');
+    assert.equal(valid.certificate?.notBefore.toISOString(), '0001-01-01T00:00:00.000Z');
+    const expired = check(now, 30, certificate({ notBefore: time(goZero), notAfter: time(goZero) }));
+    // 739,943 days from 0001-01-01 to 2026-11-24 in the proleptic Gregorian calendar.
+    assert.deepEqual(pick(expired), { status: 'expired', secondsRemaining: -63_931_075_200, daysRemaining: -739_943 });
+    const early = certificate({
+      notBefore: time(new Date('0099-06-15T12:00:00Z')),
+      notAfter: time(new Date('0100-01-01T00:00:00Z')),
+    });
+    assert.equal(check(new Date('0099-06-15T11:59:59Z'), 30, early).status, 'not_yet_valid');
+    assert.equal(check(new Date('0099-06-15T12:00:00Z'), 30, early).status, 'valid');
+    assert.equal(check(new Date('0099-12-02T00:00:00Z'), 30, early).status, 'expiring');
+    assert.equal(check(new Date('0100-01-01T00:00:01Z'), 30, early).status, 'expired');
+  });
+
   it('returns the certificate and chain with every certificate status', () => {
     const e = evaluate(found(new TextEncoder().encode(pem(CERT) + pem(CERT))), 30, NOT_AFTER);
     assert.equal(e.certificate?.notAfter.getTime(), end);
@@ -181,8 +204,8 @@ function mutated(base: Uint8Array) {
 
 describe('evaluate never throws for any bytes (fast-check)', () => {
   const now = fc.date({
-    min: new Date('1900-01-01T00:00:00Z'),
-    max: new Date('9999-12-31T00:00:00Z'),
+    min: new Date('0000-01-01T00:00:00Z'),
+    max: new Date('9999-12-31T23:59:59.999Z'),
     noInvalidDate: true,
   });
 
@@ -222,6 +245,40 @@ describe('evaluate never throws for any bytes (fast-check)', () => {
         assertWellFormed(evaluate(found(bytes), 30, NOT_AFTER));
       }),
       { numRuns: 2000 },
+    );
+  });
+});
+
+describe('evaluate applies the status table to certificates of any year 0000-9999 (fast-check)', () => {
+  const instant = (min: string, max: string) =>
+    fc.integer({ min: Date.parse(min) / 1000, max: Date.parse(max) / 1000 }).map((s) => s * 1000);
+  const anyYear = instant('0000-01-01T00:00:00Z', '9999-12-31T23:59:59Z');
+  // Half the instants in years 0000-0199, where a reader mapping 0-99 to 1900-1999 goes wrong.
+  const when = fc.oneof(anyYear, instant('0000-01-01T00:00:00Z', '0199-12-31T23:59:59Z'));
+
+  it('status, secondsRemaining and daysRemaining follow from the encoded dates', () => {
+    fc.assert(
+      fc.property(when, when, when, fc.constantFrom(0, 30, 45, 36_500), (a, b, nowMs, days) => {
+        const [notBefore, notAfter] = a <= b ? [a, b] : [b, a];
+        const der = certificate({ notBefore: time(new Date(notBefore)), notAfter: time(new Date(notAfter)) });
+        const e = evaluate(found(der), days, new Date(nowMs));
+        const expected: Status =
+          nowMs < notBefore
+            ? 'not_yet_valid'
+            : nowMs > notAfter
+              ? 'expired'
+              : notAfter - nowMs <= days * DAY
+                ? 'expiring'
+                : 'valid';
+        const secondsRemaining = Math.floor((notAfter - nowMs) / 1000);
+        assert.deepEqual(pick(e), {
+          status: expected,
+          secondsRemaining,
+          daysRemaining: Math.floor(secondsRemaining / 86400),
+        });
+        assert.equal(e.certificate?.notBefore.getTime(), notBefore);
+      }),
+      { numRuns: 3000 },
     );
   });
 });

@@ -10,6 +10,13 @@ describe('formatOpensslDate', () => {
     assert.equal(formatOpensslDate(new Date('2028-02-29T00:00:00.999Z')), 'Feb 29 00:00:00 2028 GMT');
   });
 
+  it('prints years below 1000 unpadded, as OpenSSL does (Jan  1 00:00:00 1 GMT)', () => {
+    assert.equal(formatOpensslDate(new Date('0001-01-01T00:00:00Z')), 'Jan  1 00:00:00 1 GMT');
+    assert.equal(formatOpensslDate(new Date('0099-06-15T12:00:00Z')), 'Jun 15 12:00:00 99 GMT');
+    assert.equal(formatOpensslDate(new Date('0100-01-01T00:00:00Z')), 'Jan  1 00:00:00 100 GMT');
+    assert.equal(formatOpensslDate(new Date('0000-02-29T23:59:59Z')), 'Feb 29 23:59:59 0 GMT');
+  });
+
   it('ignores the local time zone', () => {
     assert.equal(formatOpensslDate(new Date('2024-01-01T00:30:00+02:00')), 'Dec 31 22:30:00 2023 GMT');
   });

@@ -3,12 +3,14 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash, X509Certificate } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
+import fc from 'fast-check';
 import { readTlv } from '../../core/derReader.ts';
 import { InvalidCertificateError } from '../../core/invalidCertificateError.ts';
 import { formatOpensslDate } from '../../core/opensslDate.ts';
 import { readCertificateFile } from '../../core/readCertificateFile.ts';
-import { bytes, certificate, concat, pem, seq, tlv } from '../fixtures/certs/buildDer.ts';
+import { bytes, certificate, concat, pem, seq, time, tlv } from '../fixtures/certs/buildDer.ts';
+import { opensslIssuer } from '../helpers/opensslIssue.ts';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/certs');
 const fixture = (name: string): Uint8Array => new Uint8Array(readFileSync(join(FIXTURES, name)));
@@ -89,6 +91,94 @@ describe('readCertificateFile against openssl x509', () => {
       assert.equal(cert.keyType, opensslKeyType(file));
     });
   }
+});
+
+/** `openssl x509 -dateopt iso_8601` pads years below 1000 with spaces (`   1-01-01 00:00:00Z`); as ISO 8601. */
+function isoFromOpenssl(line: string): string {
+  const m = /^ *(\d{1,4})-(\d\d)-(\d\d) (\d\d:\d\d:\d\d)Z$/.exec(line);
+  assert.ok(m, `unexpected openssl iso_8601 date '${line}'`);
+  return `${m[1]?.padStart(4, '0')}-${m[2]}-${m[3]}T${m[4]}.000Z`;
+}
+
+describe('readCertificateFile reads years 0-9999 as openssl x509 does (certificates issued by openssl ca)', () => {
+  const issuer = opensslIssuer();
+  after(() => issuer.remove());
+  // [notBefore, notAfter, the ISO 8601 instants certmonitor must report, what `openssl x509` prints by default]
+  const cases: [string, string, [string, string], [string, string]][] = [
+    [
+      '00010101000000Z', // Go's zero time, written as notBefore by Go tools
+      '99981130000000Z',
+      ['0001-01-01T00:00:00.000Z', '9998-11-30T00:00:00.000Z'],
+      ['Jan  1 00:00:00 1 GMT', 'Nov 30 00:00:00 9998 GMT'],
+    ],
+    [
+      '00990615120000Z',
+      '01000101000000Z',
+      ['0099-06-15T12:00:00.000Z', '0100-01-01T00:00:00.000Z'],
+      ['Jun 15 12:00:00 99 GMT', 'Jan  1 00:00:00 100 GMT'],
+    ],
+    [
+      '00040229000000Z',
+      '99991231235959Z',
+      ['0004-02-29T00:00:00.000Z', '9999-12-31T23:59:59.000Z'],
+      ['Feb 29 00:00:00 4 GMT', 'Dec 31 23:59:59 9999 GMT'],
+    ],
+    [
+      '00000101000000Z', // year 0: OpenSSL reads it (proleptic Gregorian, a leap year), so does certmonitor
+      '00000229235959Z',
+      ['0000-01-01T00:00:00.000Z', '0000-02-29T23:59:59.000Z'],
+      ['Jan  1 00:00:00 0 GMT', 'Feb 29 23:59:59 0 GMT'],
+    ],
+  ];
+  for (const [notBefore, notAfter, iso, text] of cases) {
+    it(`${notBefore} to ${notAfter}`, () => {
+      const pemBytes = issuer.issue(notBefore, notAfter);
+      // openssl ca wrote both as GeneralizedTime (years outside 1950-2049), as RFC 5280 requires.
+      const times = issuer.openssl(pemBytes, 'asn1parse').match(/(UTCTIME|GENERALIZEDTIME) *:\S+/g);
+      assert.deepEqual(times, [`GENERALIZEDTIME   :${notBefore}`, `GENERALIZEDTIME   :${notAfter}`]);
+      const defaultForm = issuer.openssl(pemBytes, 'x509', '-noout', '-startdate', '-enddate').trim().split('\n');
+      const isoForm = issuer.openssl(pemBytes, 'x509', '-noout', '-startdate', '-enddate', '-dateopt', 'iso_8601');
+      const [isoBefore, isoAfter] = isoForm
+        .trimEnd()
+        .split('\n')
+        .map((l) => isoFromOpenssl(l.slice(l.indexOf('=') + 1)));
+      assert.deepEqual(defaultForm, [`notBefore=${text[0]}`, `notAfter=${text[1]}`]);
+      assert.deepEqual([isoBefore, isoAfter], iso);
+
+      const { certificate: cert } = readCertificateFile(pemBytes);
+      assert.deepEqual([cert.notBefore.toISOString(), cert.notAfter.toISOString()], iso);
+      assert.deepEqual([formatOpensslDate(cert.notBefore), formatOpensslDate(cert.notAfter)], text);
+    });
+  }
+});
+
+describe('readCertificateFile reads any validity in years 0000-9999 exactly (fast-check)', () => {
+  const instant = fc
+    .integer({
+      min: Date.parse('0000-01-01T00:00:00Z') / 1000,
+      max: Date.parse('9999-12-31T23:59:59Z') / 1000,
+    })
+    .map((s) => new Date(s * 1000));
+
+  it('notBefore and notAfter come back as encoded, UTCTime for 1950-2049 and GeneralizedTime otherwise', () => {
+    fc.assert(
+      fc.property(instant, instant, (notBefore, notAfter) => {
+        const der = certificate({ notBefore: time(notBefore), notAfter: time(notAfter) });
+        const { certificate: cert } = readCertificateFile(der);
+        assert.equal(cert.notBefore.getTime(), notBefore.getTime());
+        assert.equal(cert.notAfter.getTime(), notAfter.getTime());
+        assert.equal(cert.notAfter.toISOString(), notAfter.toISOString());
+        assert.match(cert.notBefore.toISOString(), /^\d{4}-/);
+      }),
+      {
+        numRuns: 3000,
+        examples: [
+          [new Date('0001-01-01T00:00:00Z'), new Date('9998-11-30T00:00:00Z')],
+          [new Date('0099-12-31T23:59:59Z'), new Date('0100-01-01T00:00:00Z')],
+        ],
+      },
+    );
+  });
 });
 
 describe('readCertificateFile formats and layouts', () => {
