@@ -40,7 +40,6 @@ export interface DemoWorkspace {
 }
 
 const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
 /** The appliance whose certificate the demo renews (expiring in the example fleet). */
 const RENEWED = 'hsm-fra-02';
 const KEY_ID = 'demo';
@@ -199,87 +198,104 @@ async function runStepCheck(
   return runCheckCommand(demoConfig(workspace, gateway), { now, json: false }, { ...io, stdout: out });
 }
 
+/** How the demo prints: plain lines and bold section headers. */
+interface Printer {
+  readonly say: (text: string) => void;
+  readonly bold: (text: string) => string;
+}
+
+/** Step 1: the example fleet, one line per appliance. */
+function describeFleet({ say, bold }: Printer, now: Date): void {
+  say(bold(`1. Example fleet of ${DEMO_APPLIANCES.length} appliances, made for ${now.toISOString()}`));
+  for (const a of DEMO_APPLIANCES) {
+    const where = a.inInventory ? `in fleet.json, address ${a.address}` : 'not in fleet.json (found by listing)';
+    const what = a.expected === 'invalid' ? 'invalid (corrupt server.pem)' : a.expected;
+    say(`    ${a.name.padEnd(12)} ${what.padEnd(29)} ${where}`);
+  }
+}
+
+/** Step 2: the gateway the checks forward to, the demo's own (with its peers) unless one was given. */
+async function gatewayStep(
+  { say, bold }: Printer,
+  workspace: DemoWorkspace,
+  given: GatewayConfig | undefined,
+): Promise<{ gateway: GatewayConfig; peers?: DemoPeers }> {
+  say('');
+  if (given) {
+    say(bold(`2. Forwarding to the gateway at ${new URL(given.url).origin}`));
+    return { gateway: given };
+  }
+  const peers = await startPeers(workspace.root);
+  say(bold(`2. Gateway started at ${peers.gateway.url}`));
+  for (const l of peers.takeLifecycle()) say(`    ${l}`);
+  say('    trap hosts: v2c trap and v3 authPriv inform (SHA-256/AES-128), both to an in-process receiver');
+  say(`    syslog: UDP to an in-process listener, and the lunalogs file ${path.basename(peers.lunalogs)}`);
+  say("    (syslog lines carry the gateway's clock; ssLogReference carries the check's evaluation instant)");
+  return { gateway: peers.forwardTo, peers };
+}
+
+/** Steps 3-5: a first check, a quiet repeat an hour later, and a check after one renewal. */
+function checkSteps(workspace: DemoWorkspace, now: Date, keys: ReturnType<typeof makeDemoKeys>) {
+  const at = (hours: number) => new Date(now.getTime() + hours * HOUR);
+  return [
+    { title: `3. First check as of ${now.toISOString()}`, at: now },
+    { title: `4. Same fleet one hour later (${at(1).toISOString()}): nothing new is due`, at: at(1) },
+    {
+      title: `5. ${RENEWED}'s certificate renewed, checked at ${at(2).toISOString()}`,
+      at: at(2),
+      before: async () => {
+        const pem = makeCertificatePem(keys, { commonName: RENEWED, notBefore: at(1), notAfter: at(395 * 24) });
+        await writeFile(path.join(workspace.fleet, RENEWED, 'server.pem'), pem);
+      },
+    },
+  ] as Array<{ title: string; at: Date; before?: () => Promise<void> }>;
+}
+
+/** Step 6: the gateway's shutdown lines, what syslog received last, and the whole lunalogs file. */
+async function shutdownStep({ say, bold }: Printer, peers: DemoPeers): Promise<void> {
+  say('');
+  say(bold('6. Gateway shut down'));
+  await peers.gateway.stop();
+  for (const l of peers.takeLifecycle()) say(`    ${l}`);
+  await peers.syslog.settle(100, 1000);
+  say(`  ${bold(`syslog lines received (udp 127.0.0.1:${peers.syslog.port}):`)}`);
+  for (const l of peers.syslog.take()) say(`    ${l}`);
+  const lines = (await readFile(peers.lunalogs, 'utf8')).split('\n').filter(Boolean);
+  say(`  ${bold(`lunalogs file (${lines.length} lines):`)}`);
+  for (const l of lines) say(`    ${l}`);
+}
+
 /** Runs the demonstration and resolves to its exit status (0 unless something is broken). */
 export async function demo(io: CheckIo, options: DemoOptions = {}): Promise<number> {
   const now = options.now ?? new Date();
-  const bold = headerStyle(io);
-  const say = (text: string) => io.stdout.write(`${text}\n`);
+  const printer: Printer = { say: (text) => void io.stdout.write(`${text}\n`), bold: headerStyle(io) };
   const keys = makeDemoKeys();
   const workspace = await prepareDemo(now, keys);
   let peers: DemoPeers | undefined;
   let status = 0;
   try {
-    say(bold(`1. Example fleet of ${DEMO_APPLIANCES.length} appliances, made for ${now.toISOString()}`));
-    for (const a of DEMO_APPLIANCES) {
-      const where = a.inInventory ? `in fleet.json, address ${a.address}` : 'not in fleet.json (found by listing)';
-      const what = a.expected === 'invalid' ? 'invalid (corrupt server.pem)' : a.expected;
-      say(`    ${a.name.padEnd(12)} ${what.padEnd(29)} ${where}`);
-    }
-
-    let gateway = options.gateway;
-    if (!gateway) {
-      peers = await startPeers(workspace.root);
-      gateway = peers.forwardTo;
-      say('');
-      say(bold(`2. Gateway started at ${peers.gateway.url}`));
-      for (const l of peers.takeLifecycle()) say(`    ${l}`);
-      say('    trap hosts: v2c trap and v3 authPriv inform (SHA-256/AES-128), both to an in-process receiver');
-      say(`    syslog: UDP to an in-process listener, and the lunalogs file ${path.basename(peers.lunalogs)}`);
-      say("    (syslog lines carry the gateway's clock; ssLogReference carries the check's evaluation instant)");
-    } else {
-      say('');
-      say(bold(`2. Forwarding to the gateway at ${new URL(gateway.url).origin}`));
-    }
-
-    const steps: Array<{ title: string; at: Date; before?: () => Promise<void> }> = [
-      { title: `3. First check as of ${now.toISOString()}`, at: now },
-      {
-        title: `4. Same fleet one hour later (${new Date(now.getTime() + HOUR).toISOString()}): nothing new is due`,
-        at: new Date(now.getTime() + HOUR),
-      },
-      {
-        title: `5. ${RENEWED}'s certificate renewed, checked at ${new Date(now.getTime() + 2 * HOUR).toISOString()}`,
-        at: new Date(now.getTime() + 2 * HOUR),
-        before: async () => {
-          const pem = makeCertificatePem(keys, {
-            commonName: RENEWED,
-            notBefore: new Date(now.getTime() + HOUR),
-            notAfter: new Date(now.getTime() + 395 * DAY),
-          });
-          await writeFile(path.join(workspace.fleet, RENEWED, 'server.pem'), pem);
-        },
-      },
-    ];
-    for (const step of steps) {
-      say('');
-      say(bold(step.title));
+    describeFleet(printer, now);
+    const started = await gatewayStep(printer, workspace, options.gateway);
+    peers = started.peers;
+    for (const step of checkSteps(workspace, now, keys)) {
+      printer.say('');
+      printer.say(printer.bold(step.title));
       await step.before?.();
-      status = Math.max(status, await runStepCheck(workspace, gateway, step.at, io, bold));
-      if (peers) await showReceived(peers, io.stdout, bold);
+      status = Math.max(status, await runStepCheck(workspace, started.gateway, step.at, io, printer.bold));
+      if (peers) await showReceived(peers, io.stdout, printer.bold);
     }
-
-    if (peers) {
-      say('');
-      say(bold('6. Gateway shut down'));
-      await peers.gateway.stop();
-      for (const l of peers.takeLifecycle()) say(`    ${l}`);
-      await peers.syslog.settle(100, 1000);
-      const udp = peers.syslog.take();
-      say(`  ${bold(`syslog lines received (udp 127.0.0.1:${peers.syslog.port}):`)}`);
-      for (const l of udp) say(`    ${l}`);
-      const content = await readFile(peers.lunalogs, 'utf8');
-      say(`  ${bold(`lunalogs file (${content.split('\n').filter(Boolean).length} lines):`)}`);
-      for (const l of content.split('\n').filter(Boolean)) say(`    ${l}`);
-    }
-    say('');
-    say('Try it on your own fleet: certmonitor check --source dir:FLEET --state dir:STATE [--json] [--now ISO]');
+    if (peers) await shutdownStep(printer, peers);
+    printer.say('');
+    printer.say(
+      'Try it on your own fleet: certmonitor check --source dir:FLEET --state dir:STATE [--json] [--now ISO]',
+    );
     return status;
   } finally {
     if (peers) {
       await peers.gateway.stop();
       await Promise.all([peers.receiver.close(), peers.syslog.close()]);
     }
-    if (options.keep) say(`Kept the demo's files in ${workspace.root}`);
+    if (options.keep) printer.say(`Kept the demo's files in ${workspace.root}`);
     else await rm(workspace.root, { recursive: true, force: true });
   }
 }
