@@ -2,8 +2,8 @@
 import { stat } from 'node:fs/promises';
 import { ConfigError } from '../app/checkConfig.ts';
 import type { CertificateSource, LogSink } from '../app/ports.ts';
-import { DirSource } from './dirSource.ts';
-import type { S3Location } from './s3Location.ts';
+import { DirSource } from './dir/dirSource.ts';
+import type { S3Location } from './s3/s3Location.ts';
 
 /** What the factories may need besides the location. */
 export interface AdapterDeps {
@@ -23,7 +23,7 @@ function locationError(setting: string, error: unknown): ConfigError {
 
 /** Parses an `s3://bucket/prefix/` setting; a bad one is a {@link ConfigError} naming `setting`. */
 export async function s3LocationFor(spec: string, setting: string): Promise<S3Location> {
-  const { parseS3Location } = await import('./s3Location.ts');
+  const { parseS3Location } = await import('./s3/s3Location.ts');
   try {
     return parseS3Location(spec);
   } catch (error) {
@@ -48,13 +48,16 @@ export async function createSource(spec: string, deps: AdapterDeps = {}): Promis
   }
   if (spec.startsWith('s3://')) {
     const location = await s3LocationFor(spec, setting);
-    const [{ createS3Client }, { S3Source }] = await Promise.all([import('./awsClients.ts'), import('./s3Source.ts')]);
+    const [{ createS3Client }, { S3Source }] = await Promise.all([
+      import('./aws/awsClients.ts'),
+      import('./s3/s3Source.ts'),
+    ]);
     return new S3Source(createS3Client({ env: deps.env, maxSockets: deps.maxSockets }), location);
   }
   if (spec.startsWith('ssm:')) {
     const [{ createSsmClient }, { parseSsmLocation, SsmSource }] = await Promise.all([
-      import('./awsClients.ts'),
-      import('./ssmSource.ts'),
+      import('./aws/awsClients.ts'),
+      import('./ssm/ssmSource.ts'),
     ]);
     let path: string;
     try {

@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { ConfigError } from '../app/checkConfig.ts';
 import type { StateStore } from '../app/ports.ts';
 import { type AdapterDeps, s3LocationFor } from './createSource.ts';
-import { DirStateStore } from './dirStateStore.ts';
+import { DirStateStore } from './dir/dirStateStore.ts';
 
 /**
  * The store for `dir:PATH` (created when absent) or `s3://bucket/prefix/`. Throws {@link ConfigError}
@@ -24,8 +24,8 @@ export async function createStateStore(spec: string, deps: AdapterDeps = {}): Pr
     // Loaded on demand: the AWS SDK costs about a second to import.
     const location = await s3LocationFor(spec, setting);
     const [{ createS3Client }, { S3StateStore }] = await Promise.all([
-      import('./awsClients.ts'),
-      import('./s3StateStore.ts'),
+      import('./aws/awsClients.ts'),
+      import('./s3/s3StateStore.ts'),
     ]);
     return new S3StateStore(createS3Client({ env: deps.env, maxSockets: deps.maxSockets }), location);
   }

@@ -8,11 +8,11 @@
  * 2 configuration or usage error (including a `fleet.json` whose content is invalid).
  */
 import type { Command } from 'commander';
-import { ConsoleLogSink, type TextOutput } from '../adapters/consoleLogSink.ts';
-import { createForwarder } from '../adapters/createForwarder.ts';
 import { createSource } from '../adapters/createSource.ts';
 import { createStateStore } from '../adapters/createStateStore.ts';
+import { createForwarder } from '../adapters/gateway/createForwarder.ts';
 import { InventoryError } from '../adapters/inventoryError.ts';
+import { ConsoleLogSink, type TextOutput } from '../adapters/log/consoleLogSink.ts';
 import { type CheckConfig, type CheckFlags, ConfigError, parseCheckConfig } from '../app/checkConfig.ts';
 import { measureFleet } from '../app/measureFleet.ts';
 import type { ApplianceOutcome, LogSink } from '../app/ports.ts';

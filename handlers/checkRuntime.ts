@@ -4,12 +4,12 @@
  * clients and socket pools, and the cached signing secret.
  */
 import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { createSsmClient, DEFAULT_MAX_SOCKETS } from '../adapters/awsClients.ts';
-import { awsErrorReason } from '../adapters/awsErrorReason.ts';
-import { readSecretFile } from '../adapters/createForwarder.ts';
+import { createSsmClient, DEFAULT_MAX_SOCKETS } from '../adapters/aws/awsClients.ts';
+import { awsErrorReason } from '../adapters/aws/awsErrorReason.ts';
 import { createSource } from '../adapters/createSource.ts';
 import { createStateStore } from '../adapters/createStateStore.ts';
-import { SsmSecret } from '../adapters/ssmSecret.ts';
+import { readSecretFile } from '../adapters/gateway/createForwarder.ts';
+import { SsmSecret } from '../adapters/ssm/ssmSecret.ts';
 import { type CheckConfig, ConfigError, parseCheckConfig } from '../app/checkConfig.ts';
 import type { CertificateSource, StateStore } from '../app/ports.ts';
 import { MAX_SHARDS } from './shardMessage.ts';

@@ -5,11 +5,11 @@
  * repeated this way is harmless (state is conditional and notification ids are deterministic).
  */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { ShardSource } from '../app/shardSource.ts';
 import type { CheckContext, HandlerOptions } from './check.ts';
 import { runtimeHolder } from './checkRuntime.ts';
 import { isoSeconds, runInvocation } from './runInvocation.ts';
 import { parseShardMessage } from './shardMessage.ts';
-import { ShardSource } from './shardSource.ts';
 
 const DEFAULT_REMAINING_MS = 15 * 60_000;
 

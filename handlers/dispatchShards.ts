@@ -4,7 +4,7 @@
  * `checkShard` function, retries failed ones and parks poison messages in the dead-letter queue.
  */
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { awsErrorReason } from '../adapters/awsErrorReason.ts';
+import { awsErrorReason } from '../adapters/aws/awsErrorReason.ts';
 import { MAX_SHARDS, type ShardMessage } from './shardMessage.ts';
 
 /** SendMessageBatch takes at most 10 entries. */

@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { GetObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { createS3Client } from '../../adapters/awsClients.ts';
-import { S3StateStore } from '../../adapters/s3StateStore.ts';
-import { StateStoreError } from '../../adapters/stateStoreError.ts';
-import { StateConflictError } from '../../app/ports.ts';
-import type { ApplianceState } from '../../core/types.ts';
-import { putObjects, S3RVER_CREDENTIALS, type S3rverHandle, startS3rver } from '../helpers/s3rver.ts';
+import { createS3Client } from '../../../adapters/aws/awsClients.ts';
+import { S3StateStore } from '../../../adapters/s3/s3StateStore.ts';
+import { StateStoreError } from '../../../adapters/stateStoreError.ts';
+import { StateConflictError } from '../../../app/ports.ts';
+import type { ApplianceState } from '../../../core/types.ts';
+import { putObjects, S3RVER_CREDENTIALS, type S3rverHandle, startS3rver } from '../../helpers/s3rver.ts';
 
 const BUCKET = 'fleet-state';
 const state: ApplianceState = {

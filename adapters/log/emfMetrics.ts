@@ -8,8 +8,8 @@
  *   that ran out of time: the fleet needs more shards).
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { ApplianceOutcome } from '../app/ports.ts';
-import { STATUSES, type Status } from '../core/types.ts';
+import type { ApplianceOutcome } from '../../app/ports.ts';
+import { STATUSES, type Status } from '../../core/types.ts';
 
 /** The metrics namespace (overridable with `POWERTOOLS_METRICS_NAMESPACE`). */
 export const METRICS_NAMESPACE = 'Certmonitor';

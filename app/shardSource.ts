@@ -4,8 +4,9 @@
  * depend on the listing order or on which appliances exist, so an appliance stays in its shard (and its
  * state is never touched by two shards) as the fleet grows.
  */
-import type { CertificateSource, Inventory, ListedAppliance } from '../app/ports.ts';
+
 import type { SourceResult } from '../core/types.ts';
+import type { CertificateSource, Inventory, ListedAppliance } from './ports.ts';
 
 /** FNV-1a (32-bit) of the name's UTF-16 code units: cheap, stable, well spread for short names. */
 export function shardOf(appliance: string, shards: number): number {

@@ -3,10 +3,10 @@ import { mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promi
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { DirStateStore, STALE_LOCK_MS } from '../../adapters/dirStateStore.ts';
-import { StateStoreError } from '../../adapters/stateStoreError.ts';
-import { StateConflictError } from '../../app/ports.ts';
-import type { ApplianceState } from '../../core/types.ts';
+import { DirStateStore, STALE_LOCK_MS } from '../../../adapters/dir/dirStateStore.ts';
+import { StateStoreError } from '../../../adapters/stateStoreError.ts';
+import { StateConflictError } from '../../../app/ports.ts';
+import type { ApplianceState } from '../../../core/types.ts';
 
 let root: string;
 before(async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ConsoleLogSink } from '../../adapters/consoleLogSink.ts';
-import { logEntry } from '../../core/logEntry.ts';
+import { ConsoleLogSink } from '../../../adapters/log/consoleLogSink.ts';
+import { logEntry } from '../../../core/logEntry.ts';
 
 const AT = new Date('2026-11-24T12:00:00.123Z');
 

@@ -5,15 +5,15 @@
  * race gets {@link StateConflictError} instead of silently overwriting the winner (docs/design.md, State).
  */
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { type LoadedState, StateConflictError, type StateStore } from '../app/ports.ts';
-import { applianceStateProblem } from '../core/applianceStateProblem.ts';
-import type { ApplianceState } from '../core/types.ts';
-import { isApplianceName } from '../protocol/notification.ts';
-import { awsErrorReason, errorNameOf, httpStatusOf } from './awsErrorReason.ts';
-import { readCapped } from './readCapped.ts';
+import { type LoadedState, StateConflictError, type StateStore } from '../../app/ports.ts';
+import { applianceStateProblem } from '../../core/applianceStateProblem.ts';
+import type { ApplianceState } from '../../core/types.ts';
+import { isApplianceName } from '../../protocol/notification.ts';
+import { awsErrorReason, errorNameOf, httpStatusOf } from '../aws/awsErrorReason.ts';
+import { readCapped } from '../readCapped.ts';
+import { StateStoreError } from '../stateStoreError.ts';
 import type { S3Location } from './s3Location.ts';
 import { isS3NotFound } from './s3Source.ts';
-import { StateStoreError } from './stateStoreError.ts';
 
 /** A state record is a few hundred bytes; anything far larger is not one of ours. */
 const MAX_STATE_BYTES = 64 * 1024;

@@ -5,14 +5,14 @@
  * are small (a standard parameter holds 4 KB, an advanced one 8 KB), so this costs at most a few MB.
  */
 import { GetParameterCommand, type Parameter, paginateGetParametersByPath, type SSMClient } from '@aws-sdk/client-ssm';
-import type { CertificateSource, Inventory } from '../app/ports.ts';
-import type { SourceResult } from '../core/types.ts';
-import { isApplianceName } from '../protocol/notification.ts';
-import { awsErrorReason, errorNameOf } from './awsErrorReason.ts';
-import { InventoryError } from './inventoryError.ts';
-import { parseInventory } from './parseInventory.ts';
-import { MAX_CERTIFICATE_BYTES, oversizeBytes } from './readCapped.ts';
-import { CERTIFICATE_FILE, INVENTORY_FILE } from './s3Source.ts';
+import type { CertificateSource, Inventory } from '../../app/ports.ts';
+import type { SourceResult } from '../../core/types.ts';
+import { isApplianceName } from '../../protocol/notification.ts';
+import { awsErrorReason, errorNameOf } from '../aws/awsErrorReason.ts';
+import { InventoryError } from '../inventoryError.ts';
+import { parseInventory } from '../parseInventory.ts';
+import { MAX_CERTIFICATE_BYTES, oversizeBytes } from '../readCapped.ts';
+import { CERTIFICATE_FILE, INVENTORY_FILE } from '../s3/s3Source.ts';
 
 /** Raised for a location that is not `ssm:/path/`. */
 export class SsmLocationError extends Error {

@@ -4,8 +4,8 @@
  * {@link DEFAULT_SECRET_TTL_MS} without a GetParameter call on every run. Failures are never cached.
  */
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
-import { secretFromText } from '../protocol/signature.ts';
-import { awsErrorReason } from './awsErrorReason.ts';
+import { secretFromText } from '../../protocol/signature.ts';
+import { awsErrorReason } from '../aws/awsErrorReason.ts';
 
 /** How long a fetched secret is reused. */
 export const DEFAULT_SECRET_TTL_MS = 5 * 60_000;

@@ -11,12 +11,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { type LoadedState, StateConflictError, type StateStore } from '../app/ports.ts';
-import { applianceStateProblem } from '../core/applianceStateProblem.ts';
-import type { ApplianceState } from '../core/types.ts';
-import { isApplianceName } from '../protocol/notification.ts';
+import { type LoadedState, StateConflictError, type StateStore } from '../../app/ports.ts';
+import { applianceStateProblem } from '../../core/applianceStateProblem.ts';
+import type { ApplianceState } from '../../core/types.ts';
+import { isApplianceName } from '../../protocol/notification.ts';
+import { StateStoreError } from '../stateStoreError.ts';
 import { fsErrorCode, readFileCapped } from './dirSource.ts';
-import { StateStoreError } from './stateStoreError.ts';
 
 /** A state record is a few hundred bytes; a far larger file is not one of ours. */
 const MAX_STATE_BYTES = 64 * 1024;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { CertificateSource } from '../../app/ports.ts';
-import { ShardSource, shardOf } from '../../handlers/shardSource.ts';
+import { ShardSource, shardOf } from '../../app/shardSource.ts';
 
 const names = Array.from({ length: 1000 }, (_, i) => `hsm${i}`);
 

@@ -5,15 +5,15 @@
  * and an overall deadline, so a Lambda invocation finishes inside its own timeout. Retrying is safe because
  * every notification carries a deterministic id the gateway deduplicates.
  */
-import type { DeliveryResult, NotificationForwarder } from '../app/ports.ts';
-import { errorCodeOf, parseResults } from '../protocol/answer.ts';
+import type { DeliveryResult, NotificationForwarder } from '../../app/ports.ts';
+import { errorCodeOf, parseResults } from '../../protocol/answer.ts';
 import {
   MAX_NOTIFICATIONS_PER_REQUEST,
   MAX_REQUEST_BODY_BYTES,
   NOTIFICATIONS_PATH,
   type Notification,
-} from '../protocol/notification.ts';
-import { HEADER_KEY_ID, HEADER_SIGNATURE, HEADER_TIMESTAMP, signBody } from '../protocol/signature.ts';
+} from '../../protocol/notification.ts';
+import { HEADER_KEY_ID, HEADER_SIGNATURE, HEADER_TIMESTAMP, signBody } from '../../protocol/signature.ts';
 
 /** Bodies are kept well under the gateway's limit (JSON framing and headers need some room). */
 export const MAX_BODY_BYTES = MAX_REQUEST_BODY_BYTES - 124 * 1024;

@@ -5,13 +5,13 @@
  * `unavailable` with a short reason, never `missing`.
  */
 import { GetObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
-import type { CertificateSource, Inventory, ListedAppliance } from '../app/ports.ts';
-import type { SourceResult } from '../core/types.ts';
-import { isApplianceName } from '../protocol/notification.ts';
-import { awsErrorReason, errorNameOf, httpStatusOf } from './awsErrorReason.ts';
-import { InventoryError } from './inventoryError.ts';
-import { parseInventory } from './parseInventory.ts';
-import { MAX_CERTIFICATE_BYTES, oversizeBytes, readCapped } from './readCapped.ts';
+import type { CertificateSource, Inventory, ListedAppliance } from '../../app/ports.ts';
+import type { SourceResult } from '../../core/types.ts';
+import { isApplianceName } from '../../protocol/notification.ts';
+import { awsErrorReason, errorNameOf, httpStatusOf } from '../aws/awsErrorReason.ts';
+import { InventoryError } from '../inventoryError.ts';
+import { parseInventory } from '../parseInventory.ts';
+import { MAX_CERTIFICATE_BYTES, oversizeBytes, readCapped } from '../readCapped.ts';
 import type { S3Location } from './s3Location.ts';
 
 /** The file name of every appliance's certificate. */

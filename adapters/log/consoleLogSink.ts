@@ -2,8 +2,8 @@
  * Catalogue lines on a console stream: human lines `2026-11-24T12:00:00Z hsm01 info : 0 : text` (the
  * appliance's name, or `-` for lines about the run itself), or one JSON object per line for log shippers.
  */
-import type { LogSink } from '../app/ports.ts';
-import type { LogEntry } from '../core/types.ts';
+import type { LogSink } from '../../app/ports.ts';
+import type { LogEntry } from '../../core/types.ts';
 
 /** Anything with a `write(text)`: `process.stdout`, `process.stderr`, a test buffer. */
 export interface TextOutput {

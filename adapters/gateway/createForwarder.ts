@@ -1,9 +1,9 @@
 /** Builds the gateway forwarder from a validated {@link GatewayConfig}, with its signing secret. */
 import { open } from 'node:fs/promises';
-import { ConfigError, type GatewayConfig } from '../app/checkConfig.ts';
-import type { NotificationForwarder } from '../app/ports.ts';
-import { secretFromText } from '../protocol/signature.ts';
-import type { AdapterDeps } from './createSource.ts';
+import { ConfigError, type GatewayConfig } from '../../app/checkConfig.ts';
+import type { NotificationForwarder } from '../../app/ports.ts';
+import { secretFromText } from '../../protocol/signature.ts';
+import type { AdapterDeps } from '../createSource.ts';
 import { GatewayForwarder, type GatewayForwarderOptions } from './gatewayForwarder.ts';
 
 /** A secret file is a line of text; anything far larger is a wrong path. */
@@ -49,8 +49,8 @@ export async function createForwarder(
   } else if (gateway.secretParam !== undefined) {
     // Loaded on demand: the AWS SDK costs about a second to import.
     const [{ createSsmClient }, { SsmSecret }] = await Promise.all([
-      import('./awsClients.ts'),
-      import('./ssmSecret.ts'),
+      import('../aws/awsClients.ts'),
+      import('../ssm/ssmSecret.ts'),
     ]);
     const parameter = new SsmSecret(createSsmClient({ env: deps.env }), gateway.secretParam);
     secret = () => parameter.get();

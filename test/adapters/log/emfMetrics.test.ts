@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { EmfMetrics } from '../../adapters/emfMetrics.ts';
+import { EmfMetrics } from '../../../adapters/log/emfMetrics.ts';
 
 /** Captures what is written to stdout while `run` executes (Powertools writes EMF there). */
 function captureStdout(run: () => void): Record<string, unknown>[] {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { SSMClient } from '@aws-sdk/client-ssm';
-import { createSsmClient } from '../../adapters/awsClients.ts';
-import { SecretUnavailableError, SsmSecret } from '../../adapters/ssmSecret.ts';
-import { type SsmStandIn, startSsmStandIn } from '../helpers/ssmStandIn.ts';
+import { createSsmClient } from '../../../adapters/aws/awsClients.ts';
+import { SecretUnavailableError, SsmSecret } from '../../../adapters/ssm/ssmSecret.ts';
+import { type SsmStandIn, startSsmStandIn } from '../../helpers/ssmStandIn.ts';
 
 describe('SsmSecret against an SSM JSON-protocol stand-in', () => {
   let ssm: SsmStandIn;

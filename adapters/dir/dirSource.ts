@@ -5,13 +5,13 @@
  */
 import { type Dirent, promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { CertificateSource, Inventory, LogSink } from '../app/ports.ts';
-import { logEntry } from '../core/logEntry.ts';
-import type { SourceResult } from '../core/types.ts';
-import { isApplianceName } from '../protocol/notification.ts';
-import { InventoryError } from './inventoryError.ts';
-import { parseInventory } from './parseInventory.ts';
-import { MAX_CERTIFICATE_BYTES, oversizeBytes } from './readCapped.ts';
+import type { CertificateSource, Inventory, LogSink } from '../../app/ports.ts';
+import { logEntry } from '../../core/logEntry.ts';
+import type { SourceResult } from '../../core/types.ts';
+import { isApplianceName } from '../../protocol/notification.ts';
+import { InventoryError } from '../inventoryError.ts';
+import { parseInventory } from '../parseInventory.ts';
+import { MAX_CERTIFICATE_BYTES, oversizeBytes } from '../readCapped.ts';
 
 /** The file name of every appliance's certificate. */
 export const CERTIFICATE_FILE = 'server.pem';

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { createS3Client } from '../../adapters/awsClients.ts';
-import { InventoryError } from '../../adapters/inventoryError.ts';
-import { S3Source } from '../../adapters/s3Source.ts';
-import { evaluate } from '../../core/evaluate.ts';
+import { createS3Client } from '../../../adapters/aws/awsClients.ts';
+import { InventoryError } from '../../../adapters/inventoryError.ts';
+import { S3Source } from '../../../adapters/s3/s3Source.ts';
+import { evaluate } from '../../../core/evaluate.ts';
 import {
   type FaultProxy,
   putObjects,
@@ -12,7 +12,7 @@ import {
   type S3rverHandle,
   startFaultProxy,
   startS3rver,
-} from '../helpers/s3rver.ts';
+} from '../../helpers/s3rver.ts';
 
 const BUCKET = 'fleet-certs';
 const COUNT = 2500;

@@ -7,15 +7,15 @@ import {
   type GatewayForwarderOptions,
   parseRetryAfter,
   splitBatch,
-} from '../../adapters/gatewayForwarder.ts';
-import type { Notification } from '../../protocol/notification.ts';
+} from '../../../adapters/gateway/gatewayForwarder.ts';
+import type { Notification } from '../../../protocol/notification.ts';
 import {
   HEADER_KEY_ID,
   HEADER_SIGNATURE,
   HEADER_TIMESTAMP,
   signatureMatches,
   signBody,
-} from '../../protocol/signature.ts';
+} from '../../../protocol/signature.ts';
 
 const SECRET = 's3cr3t-value-never-logged';
 
