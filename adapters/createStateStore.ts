@@ -2,7 +2,7 @@
 import { mkdir } from 'node:fs/promises';
 import { ConfigError } from '../app/checkConfig.ts';
 import type { StateStore } from '../app/ports.ts';
-import { type AdapterDeps, s3LocationFor } from './createSource.ts';
+import { type AdapterDeps, parseLocation } from './adapterDeps.ts';
 import { DirStateStore } from './dir/dirStateStore.ts';
 
 /**
@@ -21,10 +21,11 @@ export async function createStateStore(spec: string, deps: AdapterDeps = {}): Pr
     return new DirStateStore(dir);
   }
   if (spec.startsWith('s3://')) {
+    const { parseS3Location } = await import('./s3/s3Location.ts');
+    const location = parseLocation(spec, setting, parseS3Location);
     // Loaded on demand: the AWS SDK costs about a second to import.
-    const location = await s3LocationFor(spec, setting);
     const [{ createS3Client }, { S3StateStore }] = await Promise.all([
-      import('./aws/awsClients.ts'),
+      import('./s3/s3Client.ts'),
       import('./s3/s3StateStore.ts'),
     ]);
     return new S3StateStore(createS3Client({ env: deps.env, maxSockets: deps.maxSockets }), location);

@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { GetObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
-import { createS3Client } from '../adapters/aws/awsClients.ts';
+import { createS3Client } from '../adapters/s3/s3Client.ts';
 import { DEFAULT_CONCURRENCY } from '../app/runCheck.ts';
 import { makeCertificatePem, makeDemoKeys } from '../examples/demoCertificate.ts';
 import { putObjects, S3RVER_CREDENTIALS, startS3rver } from '../test/helpers/s3rver.ts';

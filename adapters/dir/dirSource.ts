@@ -7,53 +7,13 @@ import { type Dirent, promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { CertificateSource, Inventory, LogSink } from '../../app/ports.ts';
 import { logEntry } from '../../core/logEntry.ts';
+import { MAX_CERTIFICATE_FILE_BYTES } from '../../core/readCertificateFile.ts';
 import type { SourceResult } from '../../core/types.ts';
 import { isApplianceName } from '../../protocol/notification.ts';
+import { CERTIFICATE_FILE, INVENTORY_FILE, MAX_INVENTORY_BYTES, oversizeBytes } from '../fleetLayout.ts';
 import { InventoryError } from '../inventoryError.ts';
 import { parseInventory } from '../parseInventory.ts';
-import { MAX_CERTIFICATE_BYTES, oversizeBytes } from '../readCapped.ts';
-
-/** The file name of every appliance's certificate. */
-export const CERTIFICATE_FILE = 'server.pem';
-/** The inventory's name in the fleet directory. */
-export const INVENTORY_FILE = 'fleet.json';
-/** Largest inventory accepted (tens of thousands of appliances fit well within it). */
-export const MAX_INVENTORY_BYTES = 16 * 1024 * 1024;
-
-/** The error code of a file-system error (`ENOENT`, `EACCES`, …), or `error` when there is none. */
-export function fsErrorCode(error: unknown): string {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && /^[A-Z0-9_]{1,32}$/.test(code) ? code : 'error';
-}
-
-function isAbsent(error: unknown): boolean {
-  const code = fsErrorCode(error);
-  return code === 'ENOENT' || code === 'ENOTDIR';
-}
-
-/**
- * Reads at most `limit` bytes of `file`; a larger file is refused unread (fstat on the open handle, so a
- * file swapped between a stat and the read cannot slip through) and returns undefined.
- */
-export async function readFileCapped(file: string, limit: number): Promise<Uint8Array | undefined> {
-  const handle = await fs.open(file, 'r');
-  try {
-    const info = await handle.stat();
-    if (!info.isFile()) return new Uint8Array(0);
-    if (info.size > limit) return undefined;
-    // One byte more than the limit tells a file that grew after the fstat.
-    const buffer = new Uint8Array(Math.min(info.size, limit) + 1);
-    let total = 0;
-    while (total < buffer.length) {
-      const { bytesRead } = await handle.read(buffer, total, buffer.length - total, total);
-      if (bytesRead === 0) break;
-      total += bytesRead;
-    }
-    return total > limit ? undefined : buffer.subarray(0, total);
-  } finally {
-    await handle.close();
-  }
-}
+import { fsErrorCode, isAbsent, readFileCapped } from './dirFiles.ts';
 
 /** {@link CertificateSource} over a local directory. */
 export class DirSource implements CertificateSource {
@@ -121,7 +81,7 @@ export class DirSource implements CertificateSource {
   async fetch(appliance: string): Promise<SourceResult> {
     if (!isApplianceName(appliance)) return { kind: 'missing' };
     try {
-      const bytes = await readFileCapped(path.join(this.root, appliance, CERTIFICATE_FILE), MAX_CERTIFICATE_BYTES);
+      const bytes = await readFileCapped(path.join(this.root, appliance, CERTIFICATE_FILE), MAX_CERTIFICATE_FILE_BYTES);
       return { kind: 'found', bytes: bytes ?? oversizeBytes() };
     } catch (error) {
       if (isAbsent(error)) return { kind: 'missing' };

@@ -16,7 +16,7 @@ import { applianceStateProblem } from '../../core/applianceStateProblem.ts';
 import type { ApplianceState } from '../../core/types.ts';
 import { isApplianceName } from '../../protocol/notification.ts';
 import { StateStoreError } from '../stateStoreError.ts';
-import { fsErrorCode, readFileCapped } from './dirSource.ts';
+import { fsErrorCode, readFileCapped } from './dirFiles.ts';
 
 /** A state record is a few hundred bytes; a far larger file is not one of ours. */
 const MAX_STATE_BYTES = 64 * 1024;

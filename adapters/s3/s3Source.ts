@@ -6,26 +6,15 @@
  */
 import { GetObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
 import type { CertificateSource, Inventory, ListedAppliance } from '../../app/ports.ts';
+import { MAX_CERTIFICATE_FILE_BYTES } from '../../core/readCertificateFile.ts';
 import type { SourceResult } from '../../core/types.ts';
 import { isApplianceName } from '../../protocol/notification.ts';
-import { awsErrorReason, errorNameOf, httpStatusOf } from '../aws/awsErrorReason.ts';
+import { awsErrorReason } from '../aws/awsErrorReason.ts';
+import { CERTIFICATE_FILE, INVENTORY_FILE, MAX_INVENTORY_BYTES, oversizeBytes } from '../fleetLayout.ts';
 import { InventoryError } from '../inventoryError.ts';
 import { parseInventory } from '../parseInventory.ts';
-import { MAX_CERTIFICATE_BYTES, oversizeBytes, readCapped } from '../readCapped.ts';
+import { isS3NotFound, readBodyCapped } from './s3Client.ts';
 import type { S3Location } from './s3Location.ts';
-
-/** The file name of every appliance's certificate. */
-export const CERTIFICATE_FILE = 'server.pem';
-/** The inventory's name at the prefix. */
-export const INVENTORY_FILE = 'fleet.json';
-/** Largest inventory accepted; a fleet of tens of thousands of appliances fits well within it. */
-export const MAX_INVENTORY_BYTES = 16 * 1024 * 1024;
-
-/** True for the SDK's "no such object" answers (GetObject on an absent key). */
-export function isS3NotFound(error: unknown): boolean {
-  const name = errorNameOf(error);
-  return name === 'NoSuchKey' || name === 'NotFound' || httpStatusOf(error) === 404;
-}
 
 /** {@link CertificateSource} over an S3 prefix. */
 export class S3Source implements CertificateSource {
@@ -54,7 +43,7 @@ export class S3Source implements CertificateSource {
           invalidContent: true,
         });
       }
-      bytes = await readCapped(answer.Body as AsyncIterable<Uint8Array>, MAX_INVENTORY_BYTES);
+      bytes = await readBodyCapped(answer.Body as AsyncIterable<Uint8Array>, MAX_INVENTORY_BYTES);
       if (bytes.length > MAX_INVENTORY_BYTES) {
         throw new InventoryError(`${INVENTORY_FILE} is larger than ${MAX_INVENTORY_BYTES} bytes`, {
           invalidContent: true,
@@ -103,12 +92,12 @@ export class S3Source implements CertificateSource {
         }),
       );
       if (!answer.Body) return { kind: 'found', bytes: new Uint8Array(0) };
-      if ((answer.ContentLength ?? 0) > MAX_CERTIFICATE_BYTES) {
+      if ((answer.ContentLength ?? 0) > MAX_CERTIFICATE_FILE_BYTES) {
         // Refused unread: the body is dropped without consuming it.
         (answer.Body as { destroy?: () => void }).destroy?.();
         return { kind: 'found', bytes: oversizeBytes() };
       }
-      const bytes = await readCapped(answer.Body as AsyncIterable<Uint8Array>);
+      const bytes = await readBodyCapped(answer.Body as AsyncIterable<Uint8Array>);
       return answer.ETag ? { kind: 'found', bytes, version: answer.ETag } : { kind: 'found', bytes };
     } catch (error) {
       if (isS3NotFound(error)) return { kind: 'missing' };

@@ -10,10 +10,9 @@ import { applianceStateProblem } from '../../core/applianceStateProblem.ts';
 import type { ApplianceState } from '../../core/types.ts';
 import { isApplianceName } from '../../protocol/notification.ts';
 import { awsErrorReason, errorNameOf, httpStatusOf } from '../aws/awsErrorReason.ts';
-import { readCapped } from '../readCapped.ts';
 import { StateStoreError } from '../stateStoreError.ts';
+import { isS3NotFound, readBodyCapped } from './s3Client.ts';
 import type { S3Location } from './s3Location.ts';
-import { isS3NotFound } from './s3Source.ts';
 
 /** A state record is a few hundred bytes; anything far larger is not one of ours. */
 const MAX_STATE_BYTES = 64 * 1024;
@@ -44,7 +43,7 @@ export class S3StateStore implements StateStore {
       );
       etag = answer.ETag;
       if (!answer.Body) return { version: etag, corrupt: 'empty record' };
-      bytes = await readCapped(answer.Body as AsyncIterable<Uint8Array>, MAX_STATE_BYTES);
+      bytes = await readBodyCapped(answer.Body as AsyncIterable<Uint8Array>, MAX_STATE_BYTES);
     } catch (error) {
       if (isS3NotFound(error)) return {};
       if (error instanceof StateStoreError) throw error;

@@ -6,32 +6,14 @@
  */
 import { GetParameterCommand, type Parameter, paginateGetParametersByPath, type SSMClient } from '@aws-sdk/client-ssm';
 import type { CertificateSource, Inventory } from '../../app/ports.ts';
+import { MAX_CERTIFICATE_FILE_BYTES } from '../../core/readCertificateFile.ts';
 import type { SourceResult } from '../../core/types.ts';
 import { isApplianceName } from '../../protocol/notification.ts';
-import { awsErrorReason, errorNameOf } from '../aws/awsErrorReason.ts';
+import { awsErrorReason } from '../aws/awsErrorReason.ts';
+import { CERTIFICATE_FILE, INVENTORY_FILE, oversizeBytes } from '../fleetLayout.ts';
 import { InventoryError } from '../inventoryError.ts';
 import { parseInventory } from '../parseInventory.ts';
-import { MAX_CERTIFICATE_BYTES, oversizeBytes } from '../readCapped.ts';
-import { CERTIFICATE_FILE, INVENTORY_FILE } from '../s3/s3Source.ts';
-
-/** Raised for a location that is not `ssm:/path/`. */
-export class SsmLocationError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'SsmLocationError';
-  }
-}
-
-/** Parses `ssm:/prefix/` into a parameter path that starts and ends with `/`. */
-export function parseSsmLocation(url: string): string {
-  const match = /^ssm:(\/[A-Za-z0-9_.\-/]*)$/.exec(url);
-  if (!match?.[1]) throw new SsmLocationError('expected ssm:/path/ (letters, digits, _ . - /)');
-  return match[1].endsWith('/') ? match[1] : `${match[1]}/`;
-}
-
-function isParameterNotFound(error: unknown): boolean {
-  return errorNameOf(error) === 'ParameterNotFound';
-}
+import { isParameterNotFound } from './ssmClient.ts';
 
 /** {@link CertificateSource} over an SSM parameter path. */
 export class SsmSource implements CertificateSource {
@@ -113,7 +95,7 @@ export class SsmSource implements CertificateSource {
       if (value === undefined) return { kind: 'missing' };
     }
     // SSM values are at most 8 KB, but a stand-in or a future limit must not make the cap moot.
-    if (value.length > MAX_CERTIFICATE_BYTES) return { kind: 'found', bytes: oversizeBytes() };
+    if (value.length > MAX_CERTIFICATE_FILE_BYTES) return { kind: 'found', bytes: oversizeBytes() };
     return { kind: 'found', bytes: new TextEncoder().encode(value) };
   }
 }

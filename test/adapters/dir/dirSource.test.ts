@@ -5,9 +5,9 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { DirSource } from '../../../adapters/dir/dirSource.ts';
 import { InventoryError } from '../../../adapters/inventoryError.ts';
-import { MAX_CERTIFICATE_BYTES } from '../../../adapters/readCapped.ts';
 import type { LogSink } from '../../../app/ports.ts';
 import { evaluate } from '../../../core/evaluate.ts';
+import { MAX_CERTIFICATE_FILE_BYTES } from '../../../core/readCertificateFile.ts';
 import type { LogEntry } from '../../../core/types.ts';
 import { makeCertificatePem, makeDemoKeys } from '../../../examples/demoCertificate.ts';
 
@@ -27,7 +27,7 @@ before(async () => {
   }
   await mkdir(path.join(root, 'hsm-empty'));
   await mkdir(path.join(root, 'hsm-big'));
-  await writeFile(path.join(root, 'hsm-big', 'server.pem'), new Uint8Array(MAX_CERTIFICATE_BYTES + 10));
+  await writeFile(path.join(root, 'hsm-big', 'server.pem'), new Uint8Array(MAX_CERTIFICATE_FILE_BYTES + 10));
   await mkdir(path.join(root, 'hsm-dir', 'server.pem'), { recursive: true });
   await writeFile(path.join(root, 'notes.txt'), 'not an appliance');
 });
@@ -69,7 +69,7 @@ test('fetch: found, missing, oversize refused unread, a directory is not a certi
 
   const big = await source.fetch('hsm-big');
   assert.equal(big.kind, 'found');
-  assert.equal(big.kind === 'found' && big.bytes.length, MAX_CERTIFICATE_BYTES + 1);
+  assert.equal(big.kind === 'found' && big.bytes.length, MAX_CERTIFICATE_FILE_BYTES + 1);
   assert.equal(big.kind === 'found' && big.bytes.some((b) => b !== 0), false, 'placeholder, not the content');
   assert.equal(evaluate(big, 30, new Date()).status, 'invalid');
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { GetObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { createS3Client } from '../../../adapters/aws/awsClients.ts';
+import { createS3Client } from '../../../adapters/s3/s3Client.ts';
 import { S3StateStore } from '../../../adapters/s3/s3StateStore.ts';
 import { StateStoreError } from '../../../adapters/stateStoreError.ts';
 import { StateConflictError } from '../../../app/ports.ts';

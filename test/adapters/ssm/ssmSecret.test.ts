@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { SSMClient } from '@aws-sdk/client-ssm';
-import { createSsmClient } from '../../../adapters/aws/awsClients.ts';
+import { createSsmClient } from '../../../adapters/ssm/ssmClient.ts';
 import { SecretUnavailableError, SsmSecret } from '../../../adapters/ssm/ssmSecret.ts';
 import { type SsmStandIn, startSsmStandIn } from '../../helpers/ssmStandIn.ts';
 

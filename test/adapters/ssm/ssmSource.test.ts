@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { SSMClient } from '@aws-sdk/client-ssm';
-import { createSsmClient } from '../../../adapters/aws/awsClients.ts';
 import { InventoryError } from '../../../adapters/inventoryError.ts';
-import { parseSsmLocation, SsmLocationError, SsmSource } from '../../../adapters/ssm/ssmSource.ts';
+import { createSsmClient } from '../../../adapters/ssm/ssmClient.ts';
+import { parseSsmLocation, SsmLocationError } from '../../../adapters/ssm/ssmLocation.ts';
+import { SsmSource } from '../../../adapters/ssm/ssmSource.ts';
 import { type SsmStandIn, startSsmStandIn } from '../../helpers/ssmStandIn.ts';
 
 const COUNT = 35;

@@ -1,11 +1,9 @@
 /**
- * Construction of the AWS SDK v3 clients the adapters share. Endpoints follow the SDK's own
- * `AWS_ENDPOINT_URL_S3` / `AWS_ENDPOINT_URL_SSM` variables (README, Configuration); this module only adds what the SDK
- * cannot infer: path-style addressing for an overridden S3 endpoint, and a socket pool sized for the
- * pipeline's concurrency.
+ * Settings every AWS SDK v3 client of the adapters shares. Endpoints follow the SDK's own
+ * `AWS_ENDPOINT_URL_S3` / `AWS_ENDPOINT_URL_SSM` variables (README, Configuration); this module only adds
+ * what the SDK cannot infer: a region when an endpoint is overridden, standard retries, and a socket pool
+ * sized for the pipeline's concurrency. The clients themselves are built in `s3/` and `ssm/`.
  */
-import { S3Client } from '@aws-sdk/client-s3';
-import { SSMClient } from '@aws-sdk/client-ssm';
 
 /** Options shared by the client factories. */
 export interface AwsClientOptions {
@@ -35,32 +33,14 @@ function fallbackRegion(env: Readonly<Record<string, string | undefined>>, endpo
   return env.AWS_REGION || env.AWS_DEFAULT_REGION || (endpointSet ? 'us-east-1' : undefined);
 }
 
-/** Creates the S3 client: path-style addressing whenever the endpoint is overridden. */
-export function createS3Client(options: AwsClientOptions = {}): S3Client {
-  const env = options.env ?? process.env;
-  const endpointSet = Boolean(env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL);
-  const region = fallbackRegion(env, endpointSet);
-  const endpoint = env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL;
-  return new S3Client({
-    ...(region ? { region } : {}),
-    ...(endpoint ? { endpoint } : {}),
-    forcePathStyle: endpointSet,
-    maxAttempts: options.maxAttempts ?? 3,
-    retryMode: 'standard',
-    requestHandler: requestHandlerOptions(options),
-  });
-}
-
-/** Creates the SSM client (endpoint from `AWS_ENDPOINT_URL_SSM` through the SDK itself). */
-export function createSsmClient(options: AwsClientOptions = {}): SSMClient {
-  const env = options.env ?? process.env;
-  const endpoint = env.AWS_ENDPOINT_URL_SSM || env.AWS_ENDPOINT_URL;
-  const region = fallbackRegion(env, Boolean(endpoint));
-  return new SSMClient({
+/** The configuration common to every client, for the service endpoint `endpoint` (undefined: the SDK's default). */
+export function clientSettings(options: AwsClientOptions, endpoint: string | undefined) {
+  const region = fallbackRegion(options.env ?? process.env, Boolean(endpoint));
+  return {
     ...(region ? { region } : {}),
     ...(endpoint ? { endpoint } : {}),
     maxAttempts: options.maxAttempts ?? 3,
-    retryMode: 'standard',
+    retryMode: 'standard' as const,
     requestHandler: requestHandlerOptions(options),
-  });
+  };
 }

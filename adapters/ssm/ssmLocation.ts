@@ -1,0 +1,16 @@
+/** Parsing of `ssm:/prefix/` locations (README, Configuration). */
+
+/** Raised for a location that is not `ssm:/path/`. */
+export class SsmLocationError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'SsmLocationError';
+  }
+}
+
+/** Parses `ssm:/prefix/` into a parameter path that starts and ends with `/`. */
+export function parseSsmLocation(url: string): string {
+  const match = /^ssm:(\/[A-Za-z0-9_.\-/]*)$/.exec(url);
+  if (!match?.[1]) throw new SsmLocationError('expected ssm:/path/ (letters, digits, _ . - /)');
+  return match[1].endsWith('/') ? match[1] : `${match[1]}/`;
+}
