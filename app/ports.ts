@@ -32,13 +32,12 @@ export interface CertificateSource {
   readonly description: string;
   /** The inventory at the prefix, or undefined when there is none. Throws on a corrupt inventory. */
   readInventory(): Promise<Inventory | undefined>;
-  /** Every appliance name that has a certificate, discovered by listing (paginated to the end), streamed. */
-  listAppliances(): AsyncIterable<string>;
   /**
-   * The same listing with each object's version, for sources whose listing carries one (S3). Optional:
-   * without it every certificate is fetched on every run.
+   * Every appliance that has a certificate, discovered by listing (paginated to the end), streamed; each
+   * with its object's version when the listing carries one (S3). Without versions every certificate is
+   * fetched on every run.
    */
-  listVersioned?(): AsyncIterable<ListedAppliance>;
+  list(): AsyncIterable<ListedAppliance>;
   /** The bytes of one appliance's `server.pem`; never throws (failures become `unavailable`). */
   fetch(appliance: string): Promise<SourceResult>;
 }

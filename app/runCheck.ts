@@ -37,7 +37,6 @@ import {
   STATUSES,
   type Status,
 } from '../core/types.ts';
-import { listingOf } from './listingOf.ts';
 import { mapConcurrent } from './mapConcurrent.ts';
 import { NotificationBatcher } from './notificationBatcher.ts';
 import {
@@ -326,7 +325,7 @@ export async function runCheck(options: RunCheckOptions): Promise<RunSummary> {
   let stopped = false;
   try {
     ({ stopped } = await mapConcurrent(
-      applianceNames(inventory, listingOf(source)),
+      applianceNames(inventory, source.list()),
       options.concurrency ?? DEFAULT_CONCURRENCY,
       processAppliance,
       options.shouldStop,

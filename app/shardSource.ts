@@ -46,17 +46,8 @@ export class ShardSource implements CertificateSource {
   }
 
   /** The listing, filtered to this shard while it streams. */
-  async *listAppliances(): AsyncIterable<string> {
-    for await (const name of this.inner.listAppliances()) if (this.mine(name)) yield name;
-  }
-
-  /** The versioned listing (the inner source's, else names only), filtered to this shard. */
-  async *listVersioned(): AsyncIterable<ListedAppliance> {
-    if (!this.inner.listVersioned) {
-      for await (const name of this.listAppliances()) yield { name };
-      return;
-    }
-    for await (const listed of this.inner.listVersioned()) if (this.mine(listed.name)) yield listed;
+  async *list(): AsyncIterable<ListedAppliance> {
+    for await (const listed of this.inner.list()) if (this.mine(listed.name)) yield listed;
   }
 
   fetch(appliance: string): Promise<SourceResult> {

@@ -43,8 +43,7 @@ async function pipelineChild(): Promise<void> {
   const counted: typeof source = {
     description: source.description,
     readInventory: () => source.readInventory(),
-    listAppliances: () => source.listAppliances(),
-    ...(source.listVersioned ? { listVersioned: () => source.listVersioned!() } : {}),
+    list: () => source.list(),
     fetch: (appliance) => {
       certificateReads++;
       return source.fetch(appliance);

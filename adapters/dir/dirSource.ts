@@ -5,7 +5,7 @@
  */
 import { type Dirent, promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { CertificateSource, Inventory, LogSink } from '../../app/ports.ts';
+import type { CertificateSource, Inventory, ListedAppliance, LogSink } from '../../app/ports.ts';
 import { logEntry } from '../../core/logEntry.ts';
 import { MAX_CERTIFICATE_FILE_BYTES } from '../../core/readCertificateFile.ts';
 import type { SourceResult } from '../../core/types.ts';
@@ -42,8 +42,8 @@ export class DirSource implements CertificateSource {
     return parseInventory(new TextDecoder().decode(bytes));
   }
 
-  /** Streams the names of sub-directories holding a `server.pem`, one directory entry at a time. */
-  async *listAppliances(): AsyncIterable<string> {
+  /** Streams the sub-directories holding a `server.pem`, one directory entry at a time (no versions). */
+  async *list(): AsyncIterable<ListedAppliance> {
     const dir = await fs.opendir(this.root, { bufferSize: 256 });
     for await (const entry of dir) {
       if (entry.name.startsWith('.')) continue;
@@ -63,7 +63,7 @@ export class DirSource implements CertificateSource {
       } catch {
         continue;
       }
-      yield entry.name;
+      yield { name: entry.name };
     }
   }
 

@@ -57,13 +57,11 @@ export class S3Source implements CertificateSource {
     return parseInventory(new TextDecoder().decode(bytes));
   }
 
-  /** Streams appliance names from every page of the listing; keys that are not `{name}/server.pem` are ignored. */
-  async *listAppliances(): AsyncIterable<string> {
-    for await (const listed of this.listVersioned()) yield listed.name;
-  }
-
-  /** The listing with each certificate object's ETag, which changes whenever its bytes do. */
-  async *listVersioned(): AsyncIterable<ListedAppliance> {
+  /**
+   * Streams every page of the listing, each appliance with its certificate object's ETag (which changes
+   * whenever its bytes do); keys that are not `{name}/server.pem` are ignored.
+   */
+  async *list(): AsyncIterable<ListedAppliance> {
     const { bucket, prefix } = this.location;
     const suffix = `/${CERTIFICATE_FILE}`;
     for await (const page of paginateListObjectsV2({ client: this.client }, { Bucket: bucket, Prefix: prefix })) {

@@ -5,7 +5,7 @@
  * are small (a standard parameter holds 4 KB, an advanced one 8 KB), so this costs at most a few MB.
  */
 import { GetParameterCommand, type Parameter, paginateGetParametersByPath, type SSMClient } from '@aws-sdk/client-ssm';
-import type { CertificateSource, Inventory } from '../../app/ports.ts';
+import type { CertificateSource, Inventory, ListedAppliance } from '../../app/ports.ts';
 import { MAX_CERTIFICATE_FILE_BYTES } from '../../core/readCertificateFile.ts';
 import type { SourceResult } from '../../core/types.ts';
 import { isApplianceName } from '../../protocol/notification.ts';
@@ -44,8 +44,8 @@ export class SsmSource implements CertificateSource {
     return value === undefined ? undefined : parseInventory(value);
   }
 
-  /** Streams appliance names from every page of GetParametersByPath (recursive, decrypted). */
-  async *listAppliances(): AsyncIterable<string> {
+  /** Streams the appliances from every page of GetParametersByPath (recursive, decrypted; no versions). */
+  async *list(): AsyncIterable<ListedAppliance> {
     // Values kept from an earlier listing (a warm Lambda, a shard that fetched only its own names) must
     // never answer for this run: a parameter deleted since would read as present instead of missing.
     this.listed.clear();
@@ -60,7 +60,7 @@ export class SsmSource implements CertificateSource {
         const name = this.applianceOf(parameter, suffix);
         if (name === undefined) continue;
         if (parameter.Value !== undefined) this.listed.set(name, parameter.Value);
-        yield name;
+        yield { name };
       }
     }
   }

@@ -8,8 +8,8 @@ const names = Array.from({ length: 1000 }, (_, i) => `hsm${i}`);
 const fake: CertificateSource = {
   description: 'memory',
   readInventory: async () => ({ appliances: Object.fromEntries(names.slice(0, 100).map((n) => [n, {}])) }),
-  async *listAppliances() {
-    yield* names;
+  async *list() {
+    for (const name of names) yield { name };
   },
   fetch: async () => ({ kind: 'missing' }),
 };
@@ -21,7 +21,7 @@ describe('ShardSource', () => {
     for (let shard = 0; shard < 4; shard++) {
       const source = new ShardSource(fake, shard, 4);
       let count = 0;
-      for await (const name of source.listAppliances()) {
+      for await (const { name } of source.list()) {
         assert.equal(seen.has(name), false);
         seen.set(name, shard);
         count++;

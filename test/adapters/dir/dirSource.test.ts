@@ -47,7 +47,7 @@ test('lists sub-directories holding a server.pem; invalid names are skipped with
   const log = new Collect();
   const source = new DirSource(root, log);
   const names: string[] = [];
-  for await (const name of source.listAppliances()) names.push(name);
+  for await (const { name } of source.list()) names.push(name);
   assert.deepEqual(names.sort(), ['hsm-big', 'hsm-dir', 'hsm01', 'hsm02.lab']);
   assert.equal(source.skippedNames, 1);
   assert.equal(log.entries.length, 1);

@@ -54,7 +54,7 @@ describe('S3Source against s3rver', () => {
     proxies.push(proxy);
     const source = new S3Source(clientFor(proxy.endpoint), { bucket: BUCKET, prefix: 'prod/' });
     const listed: string[] = [];
-    for await (const name of source.listAppliances()) listed.push(name);
+    for await (const { name } of source.list()) listed.push(name);
     assert.deepEqual(listed.sort(), [...names, 'big01'].sort());
     assert.equal(source.skippedNames, 1);
     const listRequests = proxy.seen.filter((line) => line.includes('list-type=2'));
@@ -65,7 +65,7 @@ describe('S3Source against s3rver', () => {
     const proxy = await startFaultProxy(s3.endpoint, () => undefined);
     proxies.push(proxy);
     const source = new S3Source(clientFor(proxy.endpoint), { bucket: BUCKET, prefix: 'prod/' });
-    const iterator = source.listAppliances()[Symbol.asyncIterator]();
+    const iterator = source.list()[Symbol.asyncIterator]();
     const first = await iterator.next();
     assert.equal(first.done, false);
     assert.equal(proxy.seen.filter((line) => line.includes('list-type=2')).length, 1);

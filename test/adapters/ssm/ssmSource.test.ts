@@ -42,14 +42,14 @@ describe('SsmSource against an SSM JSON-protocol stand-in', () => {
 
   it('never answers from an earlier listing: a parameter deleted since reads as missing', async () => {
     const source = new SsmSource(client, '/certmonitor/prod/');
-    for await (const _ of source.listAppliances()) {
+    for await (const _ of source.list()) {
       // first run lists (a warm Lambda, or a shard that fetches only its own names) but does not fetch
     }
     const name = '/certmonitor/prod/hsm34/server.pem';
     const value = ssm.parameters.get(name)!;
     ssm.parameters.delete(name);
     try {
-      for await (const _ of source.listAppliances()) {
+      for await (const _ of source.list()) {
         // second run's listing
       }
       assert.equal(text(await source.fetch('hsm34')), 'missing');
@@ -62,7 +62,7 @@ describe('SsmSource against an SSM JSON-protocol stand-in', () => {
     const source = new SsmSource(client, '/certmonitor/prod/');
     ssm.calls.length = 0;
     const listed: string[] = [];
-    for await (const name of source.listAppliances()) listed.push(name);
+    for await (const { name } of source.list()) listed.push(name);
     assert.deepEqual(listed.sort(), names);
     assert.equal(source.skippedNames, 1);
     // 35 certificates + fleet.json + 2 others under the path = 39 parameters: 4 pages.
