@@ -13,7 +13,7 @@ import { isApplianceName } from '../../protocol/notification.ts';
 import { CERTIFICATE_FILE, INVENTORY_FILE, MAX_INVENTORY_BYTES, oversizeBytes } from '../fleetLayout.ts';
 import { InventoryError } from '../inventoryError.ts';
 import { parseInventory } from '../parseInventory.ts';
-import { fsErrorCode, isAbsent, readFileCapped } from './dirFiles.ts';
+import { isAbsent, readFileCapped } from './dirFiles.ts';
 
 /** {@link CertificateSource} over a local directory. */
 export class DirSource implements CertificateSource {
@@ -31,15 +31,16 @@ export class DirSource implements CertificateSource {
 
   /** Reads `fleet.json`; absent means no inventory. Throws {@link InventoryError} when it is not valid. */
   async readInventory(): Promise<Inventory | undefined> {
-    let bytes: Uint8Array | undefined;
-    try {
-      bytes = await readFileCapped(path.join(this.root, INVENTORY_FILE), MAX_INVENTORY_BYTES);
-    } catch (error) {
-      if (isAbsent(error)) return undefined;
-      throw new InventoryError(`${INVENTORY_FILE} could not be read (${fsErrorCode(error)})`, { cause: error });
+    const read = await readFileCapped(path.join(this.root, INVENTORY_FILE), MAX_INVENTORY_BYTES);
+    if (read.kind === 'failed') {
+      if (isAbsent(read.error)) return undefined;
+      throw new InventoryError(`${INVENTORY_FILE} could not be read (${read.code})`, { cause: read.error });
     }
-    if (bytes === undefined) throw new InventoryError(`${INVENTORY_FILE} is larger than ${MAX_INVENTORY_BYTES} bytes`);
-    return parseInventory(new TextDecoder().decode(bytes));
+    if (read.kind === 'tooLarge') {
+      throw new InventoryError(`${INVENTORY_FILE} is larger than ${MAX_INVENTORY_BYTES} bytes`);
+    }
+    // Not a regular file: read as empty, which is not a valid inventory.
+    return parseInventory(read.kind === 'read' ? new TextDecoder().decode(read.bytes) : '');
   }
 
   /** Streams the sub-directories holding a `server.pem`, one directory entry at a time (no versions). */
@@ -80,12 +81,18 @@ export class DirSource implements CertificateSource {
   /** The bytes of `{root}/{appliance}/server.pem`: absent → missing, over 1 MiB → refused unread, other errors → unavailable. */
   async fetch(appliance: string): Promise<SourceResult> {
     if (!isApplianceName(appliance)) return { kind: 'missing' };
-    try {
-      const bytes = await readFileCapped(path.join(this.root, appliance, CERTIFICATE_FILE), MAX_CERTIFICATE_FILE_BYTES);
-      return { kind: 'found', bytes: bytes ?? oversizeBytes() };
-    } catch (error) {
-      if (isAbsent(error)) return { kind: 'missing' };
-      return { kind: 'unavailable', reason: `file could not be read (${fsErrorCode(error)})` };
+    const read = await readFileCapped(path.join(this.root, appliance, CERTIFICATE_FILE), MAX_CERTIFICATE_FILE_BYTES);
+    switch (read.kind) {
+      case 'read':
+        return { kind: 'found', bytes: read.bytes };
+      case 'tooLarge':
+        return { kind: 'found', bytes: oversizeBytes() };
+      case 'notFile':
+        // Not a certificate file: found, and empty, so it is reported as invalid.
+        return { kind: 'found', bytes: new Uint8Array(0) };
+      case 'failed':
+        if (isAbsent(read.error)) return { kind: 'missing' };
+        return { kind: 'unavailable', reason: `file could not be read (${read.code})` };
     }
   }
 }

@@ -12,16 +12,18 @@ import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { type LoadedState, StateConflictError, type StateStore } from '../../app/ports.ts';
-import { applianceStateProblem } from '../../core/applianceStateProblem.ts';
 import type { ApplianceState } from '../../core/types.ts';
 import { isApplianceName } from '../../protocol/notification.ts';
+import { oversizeBytes } from '../fleetLayout.ts';
+import { decodeStateRecord, MAX_STATE_BYTES } from '../stateRecord.ts';
 import { StateStoreError } from '../stateStoreError.ts';
 import { fsErrorCode, readFileCapped } from './dirFiles.ts';
 
-/** A state record is a few hundred bytes; a far larger file is not one of ours. */
-const MAX_STATE_BYTES = 64 * 1024;
 /** A lock is held for one read and one rename; one this old belongs to a run that died. */
 export const STALE_LOCK_MS = 30_000;
+
+/** How this store words a record it cannot decode (the `stateReset` reasons). */
+const WORDING = { tooLarge: 'record is too large', notJson: 'record is not JSON' } as const;
 
 /** The version token of a record: its bytes' hash, so any change by any writer changes it. */
 function versionOf(bytes: Uint8Array): string {
@@ -44,29 +46,8 @@ export class DirStateStore implements StateStore {
 
   /** The stored record, its version, or a short reason when it exists but is not a valid record. */
   async load(appliance: string): Promise<LoadedState> {
-    const file = this.file(appliance);
-    let bytes: Uint8Array | undefined;
-    try {
-      bytes = await readFileCapped(file, MAX_STATE_BYTES);
-    } catch (error) {
-      if (fsErrorCode(error) === 'ENOENT') return {};
-      throw new StateStoreError(`state could not be read (${fsErrorCode(error)})`, { cause: error });
-    }
-    if (bytes === undefined) {
-      // Still versioned by its size and time so it can be replaced conditionally.
-      const info = await fs.stat(file);
-      return { corrupt: 'record is too large', version: `big-${info.size}-${info.mtimeMs}` };
-    }
-    const version = versionOf(bytes);
-    let value: unknown;
-    try {
-      value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-    } catch {
-      return { corrupt: 'record is not JSON', version };
-    }
-    const problem = applianceStateProblem(value);
-    if (problem) return { corrupt: problem, version };
-    return { state: value as ApplianceState, version };
+    const record = await this.read(this.file(appliance));
+    return record ? decodeStateRecord(record.bytes, record.version, WORDING) : {};
   }
 
   /** Writes `state` if the record is still at `expectedVersion` (undefined: still absent). */
@@ -77,7 +58,7 @@ export class DirStateStore implements StateStore {
     const lock = `${file}.lock`;
     await this.acquire(lock, appliance);
     try {
-      const current = await this.currentVersion(file);
+      const current = (await this.read(file))?.version;
       if (current !== expectedVersion) throw new StateConflictError(appliance);
       const temp = path.join(this.root, `.${appliance}.json.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
       try {
@@ -98,15 +79,23 @@ export class DirStateStore implements StateStore {
     }
   }
 
-  private async currentVersion(file: string): Promise<string | undefined> {
-    try {
-      const bytes = await readFileCapped(file, MAX_STATE_BYTES);
-      if (bytes !== undefined) return versionOf(bytes);
-      const info = await fs.stat(file);
-      return `big-${info.size}-${info.mtimeMs}`;
-    } catch (error) {
-      if (fsErrorCode(error) === 'ENOENT') return undefined;
-      throw new StateStoreError(`state could not be read (${fsErrorCode(error)})`, { cause: error });
+  /**
+   * The record's bytes and version token, or undefined when there is none. A record too large to read is
+   * still versioned (by its size and time) so it can be replaced conditionally; its bytes are then an
+   * oversize placeholder.
+   */
+  private async read(file: string): Promise<{ bytes: Uint8Array; version: string } | undefined> {
+    const read = await readFileCapped(file, MAX_STATE_BYTES);
+    switch (read.kind) {
+      case 'failed':
+        if (read.code === 'ENOENT') return undefined;
+        throw new StateStoreError(`state could not be read (${read.code})`, { cause: read.error });
+      case 'tooLarge':
+        return { bytes: oversizeBytes(MAX_STATE_BYTES), version: `big-${read.size}-${read.mtimeMs}` };
+      case 'notFile':
+        return { bytes: new Uint8Array(0), version: versionOf(new Uint8Array(0)) };
+      case 'read':
+        return { bytes: read.bytes, version: versionOf(read.bytes) };
     }
   }
 

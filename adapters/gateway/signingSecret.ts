@@ -2,9 +2,9 @@
  * The gateway signing secret, from a local file (read at once, so a bad file is a configuration error at
  * start) or from an SSM SecureString (fetched on use and cached across warm invocations).
  */
-import { open } from 'node:fs/promises';
 import { ConfigError, type GatewayConfig } from '../../app/checkConfig.ts';
 import { secretFromText } from '../../protocol/signature.ts';
+import { readFileCapped } from '../dir/dirFiles.ts';
 
 /** A secret file is a line of text; anything far larger is a wrong path. */
 const MAX_SECRET_BYTES = 64 * 1024;
@@ -14,23 +14,16 @@ export async function readSecretFile(
   file: string,
   setting = 'CERTMONITOR_GATEWAY_SECRET_FILE (--secret-file)',
 ): Promise<string> {
-  let text: string;
-  try {
-    const handle = await open(file, 'r');
-    try {
-      const buffer = new Uint8Array(MAX_SECRET_BYTES + 1);
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-      if (bytesRead > MAX_SECRET_BYTES) throw new ConfigError(`${setting}: the file is too large to be a secret`);
-      text = new TextDecoder().decode(buffer.subarray(0, bytesRead));
-    } finally {
-      await handle.close();
-    }
-  } catch (error) {
-    if (error instanceof ConfigError) throw error;
-    const code = (error as { code?: string }).code ?? 'error';
-    throw new ConfigError(`${setting}: the file cannot be read (${code})`, { cause: error });
+  const read = await readFileCapped(file, MAX_SECRET_BYTES);
+  switch (read.kind) {
+    case 'failed':
+      throw new ConfigError(`${setting}: the file cannot be read (${read.code})`, { cause: read.error });
+    case 'notFile':
+      throw new ConfigError(`${setting}: the file cannot be read (not a regular file)`);
+    case 'tooLarge':
+      throw new ConfigError(`${setting}: the file is too large to be a secret`);
   }
-  const secret = secretFromText(text);
+  const secret = secretFromText(new TextDecoder().decode(read.bytes));
   if (secret === '') throw new ConfigError(`${setting}: the file is empty`);
   return secret;
 }

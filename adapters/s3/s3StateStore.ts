@@ -6,16 +6,16 @@
  */
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { type LoadedState, StateConflictError, type StateStore } from '../../app/ports.ts';
-import { applianceStateProblem } from '../../core/applianceStateProblem.ts';
 import type { ApplianceState } from '../../core/types.ts';
 import { isApplianceName } from '../../protocol/notification.ts';
 import { awsErrorReason, errorNameOf, httpStatusOf } from '../aws/awsErrorReason.ts';
+import { decodeStateRecord, MAX_STATE_BYTES } from '../stateRecord.ts';
 import { StateStoreError } from '../stateStoreError.ts';
 import { isS3NotFound, readBodyCapped } from './s3Client.ts';
 import type { S3Location } from './s3Location.ts';
 
-/** A state record is a few hundred bytes; anything far larger is not one of ours. */
-const MAX_STATE_BYTES = 64 * 1024;
+/** How this store words a record it cannot decode (the `stateReset` reasons). */
+const WORDING = { tooLarge: 'record too large', notJson: 'not valid JSON' } as const;
 
 /** {@link StateStore} over an S3 prefix with conditional writes. */
 export class S3StateStore implements StateStore {
@@ -49,16 +49,7 @@ export class S3StateStore implements StateStore {
       if (error instanceof StateStoreError) throw error;
       throw new StateStoreError(`state could not be read: ${awsErrorReason(error)}`, { cause: error });
     }
-    if (bytes.length > MAX_STATE_BYTES) return { version: etag, corrupt: 'record too large' };
-    let value: unknown;
-    try {
-      value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-    } catch {
-      return { version: etag, corrupt: 'not valid JSON' };
-    }
-    const problem = applianceStateProblem(value);
-    if (problem) return { version: etag, corrupt: problem };
-    return { state: value as ApplianceState, version: etag };
+    return decodeStateRecord(bytes, etag, WORDING);
   }
 
   /** Conditional write: `If-Match` the loaded ETag, or `If-None-Match: *` when no record existed. */
