@@ -1,5 +1,6 @@
 /** What the adapter factories share: their dependencies, and how a location that cannot be used is refused. */
-import { ConfigError } from '../app/checkConfig.ts';
+
+import { ConfigError } from '../app/errors.ts';
 import type { LogSink } from '../app/ports.ts';
 
 /** What the factories may need besides the location. */

@@ -5,7 +5,7 @@
  * which a `dir:` run (and every CLI start) should not pay.
  */
 import { stat } from 'node:fs/promises';
-import { ConfigError } from '../app/checkConfig.ts';
+import { ConfigError } from '../app/errors.ts';
 import type { CertificateSource } from '../app/ports.ts';
 import { type AdapterDeps, parseLocation } from './adapterDeps.ts';
 import { DirSource } from './dir/dirSource.ts';

@@ -1,6 +1,6 @@
 /** Builds the state store named by a `CERTMONITOR_STATE` location (README, Configuration). */
 import { mkdir } from 'node:fs/promises';
-import { ConfigError } from '../app/checkConfig.ts';
+import { ConfigError } from '../app/errors.ts';
 import type { StateStore } from '../app/ports.ts';
 import { type AdapterDeps, parseLocation } from './adapterDeps.ts';
 import { DirStateStore } from './dir/dirStateStore.ts';

@@ -6,14 +6,7 @@
  */
 import { sanitizeLogValue } from '../core/catalogue.ts';
 import { DEFAULT_SETTINGS, type Settings } from '../core/types.ts';
-
-/** Raised for an invalid or missing setting; the message names the variable or flag and is safe to print. */
-export class ConfigError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'ConfigError';
-  }
-}
+import { ConfigError } from './errors.ts';
 
 /** The validated configuration of a check run. */
 export interface CheckConfig {

@@ -57,20 +57,9 @@ export interface StateStore {
   load(appliance: string): Promise<LoadedState>;
   /**
    * Writes the state only if the stored version is still `expectedVersion` (undefined: only if absent).
-   * Throws {@link StateConflictError} when another run wrote first.
+   * Throws `StateConflictError` (`app/errors.ts`) when another run wrote first.
    */
   save(appliance: string, state: ApplianceState, expectedVersion: string | undefined): Promise<void>;
-}
-
-/** Raised by {@link StateStore.save} when a conditional write loses a race. */
-export class StateConflictError extends Error {
-  constructor(
-    readonly appliance: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`state of appliance ${appliance} was changed by another run`, options);
-    this.name = 'StateConflictError';
-  }
 }
 
 /** The outcome of forwarding one notification. */

@@ -24,6 +24,7 @@
 
 import { formatMessage } from '../core/catalogue.ts';
 import { cacheCertificate, certificateFromCache, usableCache } from '../core/certificateCache.ts';
+import { CertmonitorError, errorLabel } from '../core/errors.ts';
 import { evaluate, evaluateCertificateFile } from '../core/evaluate.ts';
 import { type EvaluationFields, evaluationFields } from '../core/evaluationFields.ts';
 import { logEntry } from '../core/logEntry.ts';
@@ -37,19 +38,19 @@ import {
   STATUSES,
   type Status,
 } from '../core/types.ts';
+import { StateConflictError } from './errors.ts';
 import { mapConcurrent } from './mapConcurrent.ts';
 import { NotificationBatcher } from './notificationBatcher.ts';
-import {
-  type ApplianceOutcome,
-  type CertificateSource,
-  type DeliveryResult,
-  type Inventory,
-  type ListedAppliance,
-  type LoadedState,
-  type LogSink,
-  type NotificationForwarder,
-  StateConflictError,
-  type StateStore,
+import type {
+  ApplianceOutcome,
+  CertificateSource,
+  DeliveryResult,
+  Inventory,
+  ListedAppliance,
+  LoadedState,
+  LogSink,
+  NotificationForwarder,
+  StateStore,
 } from './ports.ts';
 
 /** Default number of appliances processed at once (about what S3 sustains per client, see PITFALLS). */
@@ -86,14 +87,14 @@ export interface RunSummary {
   readonly durationMs: number;
 }
 
-/** A short reason for an unexpected error, without its message (which could carry file content). */
+/**
+ * A short reason for an appliance's failure. Our own errors carry messages written to be safe to log;
+ * any other error shows only its class name, never its message (which could carry file content).
+ */
 function errorReason(error: unknown): string {
-  if (error instanceof Error && error.name.endsWith('Error') && /^[A-Za-z]{1,64}$/.test(error.name)) {
-    // Our own adapters' errors carry messages written to be safe to log.
-    const own = ['StateStoreError', 'StateConflictError', 'InventoryError'];
-    return own.includes(error.name) ? `${error.name}: ${error.message}` : error.name;
-  }
-  return 'unexpected error';
+  if (error instanceof CertmonitorError) return `${error.name}: ${error.message}`;
+  const label = errorLabel(error);
+  return label?.endsWith('Error') ? label : 'unexpected error';
 }
 
 /** The evaluation without the certificate's DER and chain, which the policy does not read. */
@@ -360,7 +361,10 @@ class CheckRun {
   private fail(appliance: string, error: unknown, fields: EvaluationFields | undefined): void {
     this.errors++;
     const reason = errorReason(error);
-    this.options.log.write(logEntry('checkFailed', { reason }, appliance), fields ? contextOf(fields) : undefined);
+    // Structured lines also carry our own errors' stable code (README, Error codes).
+    const base = fields ? contextOf(fields) : undefined;
+    const context = error instanceof CertmonitorError ? { ...base, errorCode: error.code } : base;
+    this.options.log.write(logEntry('checkFailed', { reason }, appliance), context);
     this.options.onOutcome?.({
       appliance,
       ...(fields ?? { status: 'unavailable', message: formatMessage('checkFailed', { reason }) }),

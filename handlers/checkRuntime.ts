@@ -9,7 +9,8 @@ import { awsErrorReason } from '../adapters/aws/awsErrorReason.ts';
 import { createSource } from '../adapters/createSource.ts';
 import { createStateStore } from '../adapters/createStateStore.ts';
 import { signingSecret } from '../adapters/gateway/signingSecret.ts';
-import { type CheckConfig, ConfigError, parseCheckConfig } from '../app/checkConfig.ts';
+import { type CheckConfig, parseCheckConfig } from '../app/checkConfig.ts';
+import { ConfigError } from '../app/errors.ts';
 import type { CertificateSource, StateStore } from '../app/ports.ts';
 import { MAX_SHARDS } from './shardMessage.ts';
 

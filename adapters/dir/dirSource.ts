@@ -5,13 +5,13 @@
  */
 import { type Dirent, promises as fs } from 'node:fs';
 import path from 'node:path';
+import { InventoryError } from '../../app/errors.ts';
 import type { CertificateSource, Inventory, ListedAppliance, LogSink } from '../../app/ports.ts';
 import { logEntry } from '../../core/logEntry.ts';
 import { MAX_CERTIFICATE_FILE_BYTES } from '../../core/readCertificateFile.ts';
 import type { SourceResult } from '../../core/types.ts';
 import { isApplianceName } from '../../protocol/notification.ts';
 import { CERTIFICATE_FILE, INVENTORY_FILE, MAX_INVENTORY_BYTES, oversizeBytes } from '../fleetLayout.ts';
-import { InventoryError } from '../inventoryError.ts';
 import { parseInventory } from '../parseInventory.ts';
 import { isAbsent, readFileCapped } from './dirFiles.ts';
 

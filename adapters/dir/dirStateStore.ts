@@ -11,12 +11,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { type LoadedState, StateConflictError, type StateStore } from '../../app/ports.ts';
+import { StateConflictError, StateStoreError } from '../../app/errors.ts';
+import type { LoadedState, StateStore } from '../../app/ports.ts';
 import type { ApplianceState } from '../../core/types.ts';
 import { isApplianceName } from '../../protocol/notification.ts';
 import { oversizeBytes } from '../fleetLayout.ts';
 import { decodeStateRecord, MAX_STATE_BYTES } from '../stateRecord.ts';
-import { StateStoreError } from '../stateStoreError.ts';
 import { fsErrorCode, readFileCapped } from './dirFiles.ts';
 
 /** A lock is held for one read and one rename; one this old belongs to a run that died. */

@@ -14,6 +14,7 @@ import {
   type Notification,
 } from '../../protocol/notification.ts';
 import { HEADER_KEY_ID, HEADER_SIGNATURE, HEADER_TIMESTAMP, signBody } from '../../protocol/signature.ts';
+import { AnswerTooLargeError } from '../errors.ts';
 
 /** Bodies are kept well under the gateway's limit (JSON framing and headers need some room). */
 export const MAX_BODY_BYTES = MAX_REQUEST_BODY_BYTES - 124 * 1024;
@@ -250,14 +251,6 @@ export class GatewayForwarder implements NotificationForwarder {
       return { error, retry: true, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
     }
     return { error, retry: false };
-  }
-}
-
-/** Raised when the gateway's answer exceeds {@link MAX_ANSWER_BYTES}. */
-class AnswerTooLargeError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'AnswerTooLargeError';
   }
 }
 

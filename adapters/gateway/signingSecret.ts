@@ -2,7 +2,8 @@
  * The gateway signing secret, from a local file (read at once, so a bad file is a configuration error at
  * start) or from an SSM SecureString (fetched on use and cached across warm invocations).
  */
-import { ConfigError, type GatewayConfig } from '../../app/checkConfig.ts';
+import type { GatewayConfig } from '../../app/checkConfig.ts';
+import { ConfigError } from '../../app/errors.ts';
 import { secretFromText } from '../../protocol/signature.ts';
 import { readFileCapped } from '../dir/dirFiles.ts';
 

@@ -1,17 +1,10 @@
+import { S3LocationError } from '../errors.ts';
 /** Parsing of `s3://bucket/prefix/` locations (README, Configuration). */
 
 /** A bucket and a key prefix that is empty or ends with `/`. */
 export interface S3Location {
   readonly bucket: string;
   readonly prefix: string;
-}
-
-/** Raised for a location that is not `s3://bucket[/prefix/]`. */
-export class S3LocationError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'S3LocationError';
-  }
 }
 
 // Bucket naming rules of S3 (3–63 characters, lowercase, digits, dots, hyphens).

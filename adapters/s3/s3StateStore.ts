@@ -5,12 +5,12 @@
  * race gets {@link StateConflictError} instead of silently overwriting the winner (docs/design.md, State).
  */
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { type LoadedState, StateConflictError, type StateStore } from '../../app/ports.ts';
+import { StateConflictError, StateStoreError } from '../../app/errors.ts';
+import type { LoadedState, StateStore } from '../../app/ports.ts';
 import type { ApplianceState } from '../../core/types.ts';
 import { isApplianceName } from '../../protocol/notification.ts';
 import { awsErrorReason, errorNameOf, httpStatusOf } from '../aws/awsErrorReason.ts';
 import { decodeStateRecord, MAX_STATE_BYTES } from '../stateRecord.ts';
-import { StateStoreError } from '../stateStoreError.ts';
 import { isS3NotFound, readBodyCapped } from './s3Client.ts';
 import type { S3Location } from './s3Location.ts';
 

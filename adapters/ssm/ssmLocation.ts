@@ -1,12 +1,5 @@
+import { SsmLocationError } from '../errors.ts';
 /** Parsing of `ssm:/prefix/` locations (README, Configuration). */
-
-/** Raised for a location that is not `ssm:/path/`. */
-export class SsmLocationError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'SsmLocationError';
-  }
-}
 
 /** Parses `ssm:/prefix/` into a parameter path that starts and ends with `/`. */
 export function parseSsmLocation(url: string): string {

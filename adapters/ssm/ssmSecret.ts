@@ -6,17 +6,10 @@
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { secretFromText } from '../../protocol/signature.ts';
 import { awsErrorReason } from '../aws/awsErrorReason.ts';
+import { SecretUnavailableError } from '../errors.ts';
 
 /** How long a fetched secret is reused. */
 export const DEFAULT_SECRET_TTL_MS = 5 * 60_000;
-
-/** Raised when the secret cannot be fetched; the message names the parameter, never its value. */
-export class SecretUnavailableError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'SecretUnavailableError';
-  }
-}
 
 /** A cached SecureString parameter. */
 export class SsmSecret {

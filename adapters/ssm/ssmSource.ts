@@ -5,13 +5,13 @@
  * are small (a standard parameter holds 4 KB, an advanced one 8 KB), so this costs at most a few MB.
  */
 import { GetParameterCommand, type Parameter, paginateGetParametersByPath, type SSMClient } from '@aws-sdk/client-ssm';
+import { InventoryError } from '../../app/errors.ts';
 import type { CertificateSource, Inventory, ListedAppliance } from '../../app/ports.ts';
 import { MAX_CERTIFICATE_FILE_BYTES } from '../../core/readCertificateFile.ts';
 import type { SourceResult } from '../../core/types.ts';
 import { isApplianceName } from '../../protocol/notification.ts';
 import { awsErrorReason } from '../aws/awsErrorReason.ts';
 import { CERTIFICATE_FILE, INVENTORY_FILE, oversizeBytes } from '../fleetLayout.ts';
-import { InventoryError } from '../inventoryError.ts';
 import { parseInventory } from '../parseInventory.ts';
 import { isParameterNotFound } from './ssmClient.ts';
 

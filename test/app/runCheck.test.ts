@@ -1,16 +1,16 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import {
-  type ApplianceOutcome,
-  type CertificateSource,
-  type DeliveryResult,
-  type Inventory,
-  type ListedAppliance,
-  type LoadedState,
-  type LogSink,
-  type NotificationForwarder,
-  StateConflictError,
-  type StateStore,
+import { StateConflictError } from '../../app/errors.ts';
+import type {
+  ApplianceOutcome,
+  CertificateSource,
+  DeliveryResult,
+  Inventory,
+  ListedAppliance,
+  LoadedState,
+  LogSink,
+  NotificationForwarder,
+  StateStore,
 } from '../../app/ports.ts';
 import { type RunCheckOptions, runCheck } from '../../app/runCheck.ts';
 import type { ApplianceState, LogEntry, SourceResult } from '../../core/types.ts';

@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { readTlv } from '../../core/derReader.ts';
-import { InvalidCertificateError } from '../../core/invalidCertificateError.ts';
+import { InvalidCertificateError } from '../../core/errors.ts';
 import { formatOpensslDate } from '../../core/opensslDate.ts';
 import { readCertificateFile } from '../../core/readCertificateFile.ts';
 import { bytes, certificate, concat, pem, seq, tlv } from '../fixtures/certs/buildDer.ts';

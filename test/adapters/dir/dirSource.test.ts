@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { DirSource } from '../../../adapters/dir/dirSource.ts';
-import { InventoryError } from '../../../adapters/inventoryError.ts';
+import { InventoryError } from '../../../app/errors.ts';
 import type { LogSink } from '../../../app/ports.ts';
 import { evaluate } from '../../../core/evaluate.ts';
 import { MAX_CERTIFICATE_FILE_BYTES } from '../../../core/readCertificateFile.ts';

@@ -4,8 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { DirStateStore, STALE_LOCK_MS } from '../../../adapters/dir/dirStateStore.ts';
-import { StateStoreError } from '../../../adapters/stateStoreError.ts';
-import { StateConflictError } from '../../../app/ports.ts';
+import { StateConflictError, StateStoreError } from '../../../app/errors.ts';
 import type { ApplianceState } from '../../../core/types.ts';
 
 let root: string;

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { InventoryError } from '../../../adapters/inventoryError.ts';
 import { createS3Client } from '../../../adapters/s3/s3Client.ts';
 import { S3Source } from '../../../adapters/s3/s3Source.ts';
+import { InventoryError } from '../../../app/errors.ts';
 import { evaluate } from '../../../core/evaluate.ts';
 import {
   type FaultProxy,

@@ -4,8 +4,7 @@ import { GetObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from
 import { mockClient } from 'aws-sdk-client-mock';
 import { createS3Client } from '../../../adapters/s3/s3Client.ts';
 import { S3StateStore } from '../../../adapters/s3/s3StateStore.ts';
-import { StateStoreError } from '../../../adapters/stateStoreError.ts';
-import { StateConflictError } from '../../../app/ports.ts';
+import { StateConflictError, StateStoreError } from '../../../app/errors.ts';
 import type { ApplianceState } from '../../../core/types.ts';
 import { putObjects, S3RVER_CREDENTIALS, type S3rverHandle, startS3rver } from '../../helpers/s3rver.ts';
 

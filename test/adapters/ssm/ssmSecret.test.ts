@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { SSMClient } from '@aws-sdk/client-ssm';
+import { SecretUnavailableError } from '../../../adapters/errors.ts';
 import { createSsmClient } from '../../../adapters/ssm/ssmClient.ts';
-import { SecretUnavailableError, SsmSecret } from '../../../adapters/ssm/ssmSecret.ts';
+import { SsmSecret } from '../../../adapters/ssm/ssmSecret.ts';
 import { type SsmStandIn, startSsmStandIn } from '../../helpers/ssmStandIn.ts';
 
 describe('SsmSecret against an SSM JSON-protocol stand-in', () => {

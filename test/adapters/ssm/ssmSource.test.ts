@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { SSMClient } from '@aws-sdk/client-ssm';
-import { InventoryError } from '../../../adapters/inventoryError.ts';
+import { SsmLocationError } from '../../../adapters/errors.ts';
 import { createSsmClient } from '../../../adapters/ssm/ssmClient.ts';
-import { parseSsmLocation, SsmLocationError } from '../../../adapters/ssm/ssmLocation.ts';
+import { parseSsmLocation } from '../../../adapters/ssm/ssmLocation.ts';
 import { SsmSource } from '../../../adapters/ssm/ssmSource.ts';
+import { InventoryError } from '../../../app/errors.ts';
 import { type SsmStandIn, startSsmStandIn } from '../../helpers/ssmStandIn.ts';
 
 const COUNT = 35;
