@@ -1,9 +1,9 @@
 /** Builds the state store named by a `CERTMONITOR_STATE` location (README, Configuration). */
 import { mkdir } from 'node:fs/promises';
-import { ConfigError } from '../app/checkConfig.ts';
+import { ConfigError } from '../app/errors.ts';
 import type { StateStore } from '../app/ports.ts';
-import { type AdapterDeps, s3LocationFor } from './createSource.ts';
-import { DirStateStore } from './dirStateStore.ts';
+import { type AdapterDeps, parseLocation } from './adapterDeps.ts';
+import { DirStateStore } from './dir/dirStateStore.ts';
 
 /**
  * The store for `dir:PATH` (created when absent) or `s3://bucket/prefix/`. Throws {@link ConfigError}
@@ -21,11 +21,12 @@ export async function createStateStore(spec: string, deps: AdapterDeps = {}): Pr
     return new DirStateStore(dir);
   }
   if (spec.startsWith('s3://')) {
+    const { parseS3Location } = await import('./s3/s3Location.ts');
+    const location = parseLocation(spec, setting, parseS3Location);
     // Loaded on demand: the AWS SDK costs about a second to import.
-    const location = await s3LocationFor(spec, setting);
     const [{ createS3Client }, { S3StateStore }] = await Promise.all([
-      import('./awsClients.ts'),
-      import('./s3StateStore.ts'),
+      import('./s3/s3Client.ts'),
+      import('./s3/s3StateStore.ts'),
     ]);
     return new S3StateStore(createS3Client({ env: deps.env, maxSockets: deps.maxSockets }), location);
   }

@@ -4,11 +4,11 @@
  * of silently falling back to the defaults.
  */
 import { z } from 'zod';
+import { InventoryError } from '../app/errors.ts';
 import type { Inventory } from '../app/ports.ts';
 import { sanitizeLogValue } from '../core/catalogue.ts';
 import { isApplianceAddress, MAX_ADDRESS_LENGTH } from '../protocol/applianceAddress.ts';
 import { APPLIANCE_NAME, isApplianceName } from '../protocol/notification.ts';
-import { InventoryError } from './inventoryError.ts';
 
 /** Label keys and values are small identifiers, never free text that could reach a log line. */
 const LABEL = /^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,127}$/;

@@ -6,14 +6,7 @@
  */
 import { sanitizeLogValue } from '../core/catalogue.ts';
 import { DEFAULT_SETTINGS, type Settings } from '../core/types.ts';
-
-/** Raised for an invalid or missing setting; the message names the variable or flag and is safe to print. */
-export class ConfigError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'ConfigError';
-  }
-}
+import { ConfigError } from './errors.ts';
 
 /** The validated configuration of a check run. */
 export interface CheckConfig {
@@ -96,7 +89,23 @@ export function parseCheckConfig(
   flags: CheckFlags = {},
   options: ParseCheckConfigOptions = {},
 ): CheckConfig {
-  const known = new Set([...CHECK_VARIABLES, ...(options.extraVariables ?? [])]);
+  refuseUnknownVariables(env, options.extraVariables ?? []);
+  const read = new SettingReader(env, flags);
+  const sourceFound = read.required(SETTINGS.source, 'dir:PATH, s3://bucket/prefix/ or ssm:/prefix/');
+  const source = checkLocation(sourceFound, ['dir:', 's3://', 'ssm:']);
+  const state = checkLocation(read.required(SETTINGS.state, 'dir:PATH or s3://bucket/prefix/'), ['dir:', 's3://']);
+  const settings: Settings = {
+    thresholdDays: read.integer(SETTINGS.days, DEFAULT_SETTINGS.thresholdDays, 0, MAX_DAYS, 'days'),
+    repeatHours: read.integer(SETTINGS.hours, DEFAULT_SETTINGS.repeatHours, 1, MAX_HOURS, 'hours'),
+  };
+  const concurrency = read.integer(SETTINGS.concurrency, 32, 1, MAX_CONCURRENCY, 'appliances');
+  const gateway = gatewayConfig(read);
+  return gateway ? { source, state, settings, concurrency, gateway } : { source, state, settings, concurrency };
+}
+
+/** Refuses a `CERTMONITOR_*` variable that no one handles (a misspelt one would silently be ignored). */
+function refuseUnknownVariables(env: Readonly<Record<string, string | undefined>>, extra: readonly string[]): void {
+  const known = new Set([...CHECK_VARIABLES, ...extra]);
   const unknown = Object.keys(env)
     .filter((name) => name.startsWith('CERTMONITOR_') && !known.has(name))
     .sort();
@@ -105,19 +114,43 @@ export function parseCheckConfig(
       `unknown variable ${unknown.map((n) => sanitizeLogValue(n, 64)).join(', ')} (known: ${[...known].join(', ')})`,
     );
   }
+}
 
-  const find = (setting: Setting): Found | undefined => {
-    const flagValue = setting.flag ? flags[setting.flag] : undefined;
+/** How a setting is named in messages: the variable, with its flag when it has one. */
+function describe(setting: Setting): string {
+  return setting.flagName ? `${setting.variable} (${setting.flagName})` : setting.variable;
+}
+
+/** A value as a message shows it: quoted, bounded, without control characters. */
+function shown(value: string): string {
+  return `'${sanitizeLogValue(value, 60)}'`;
+}
+
+/** Reads settings from the flags (which win) and the environment. */
+class SettingReader {
+  constructor(
+    private readonly env: Readonly<Record<string, string | undefined>>,
+    private readonly flags: CheckFlags,
+  ) {}
+
+  /** The setting's value and where it came from; an empty variable counts as unset. */
+  find(setting: Setting): Found | undefined {
+    const flagValue = setting.flag ? this.flags[setting.flag] : undefined;
     if (flagValue !== undefined) return { value: flagValue, origin: setting.flagName ?? setting.variable };
-    const envValue = env[setting.variable];
+    const envValue = this.env[setting.variable];
     return envValue === undefined || envValue === '' ? undefined : { value: envValue, origin: setting.variable };
-  };
-  const describe = (setting: Setting) =>
-    setting.flagName ? `${setting.variable} (${setting.flagName})` : setting.variable;
-  const shown = (value: string) => `'${sanitizeLogValue(value, 60)}'`;
+  }
 
-  const integer = (setting: Setting, fallback: number, min: number, max: number, unit: string): number => {
-    const found = find(setting);
+  /** The setting's value; refused when unset, with `expected` saying what it takes. */
+  required(setting: Setting, expected: string): Found {
+    const found = this.find(setting);
+    if (!found) throw new ConfigError(`${describe(setting)} is required: ${expected}`);
+    return found;
+  }
+
+  /** A whole number of `unit` from `min` to `max`, or `fallback` when unset. */
+  integer(setting: Setting, fallback: number, min: number, max: number, unit: string): number {
+    const found = this.find(setting);
     if (!found) return fallback;
     if (!/^\d{1,6}$/.test(found.value.trim()) || Number(found.value) < min || Number(found.value) > max) {
       throw new ConfigError(
@@ -125,45 +158,40 @@ export function parseCheckConfig(
       );
     }
     return Number(found.value);
-  };
+  }
+}
 
-  const sourceFound = find(SETTINGS.source);
-  if (!sourceFound)
-    throw new ConfigError(`${describe(SETTINGS.source)} is required: dir:PATH, s3://bucket/prefix/ or ssm:/prefix/`);
-  const source = checkLocation(sourceFound, ['dir:', 's3://', 'ssm:']);
-  const stateFound = find(SETTINGS.state);
-  if (!stateFound) throw new ConfigError(`${describe(SETTINGS.state)} is required: dir:PATH or s3://bucket/prefix/`);
-  const state = checkLocation(stateFound, ['dir:', 's3://']);
-
-  const settings: Settings = {
-    thresholdDays: integer(SETTINGS.days, DEFAULT_SETTINGS.thresholdDays, 0, MAX_DAYS, 'days'),
-    repeatHours: integer(SETTINGS.hours, DEFAULT_SETTINGS.repeatHours, 1, MAX_HOURS, 'hours'),
-  };
-  const concurrency = integer(SETTINGS.concurrency, 32, 1, MAX_CONCURRENCY, 'appliances');
-
-  const url = find(SETTINGS.gateway);
-  const keyId = find(SETTINGS.keyId);
-  const secretFile = find(SETTINGS.secretFile);
-  const secretParam = find(SETTINGS.secretParam);
+/** The gateway settings; undefined without a gateway URL, and then no other gateway setting may be set. */
+function gatewayConfig(read: SettingReader): GatewayConfig | undefined {
+  const url = read.find(SETTINGS.gateway);
+  const keyId = read.find(SETTINGS.keyId);
+  const secretFile = read.find(SETTINGS.secretFile);
+  const secretParam = read.find(SETTINGS.secretParam);
   if (!url) {
     const stray = keyId ?? secretFile ?? secretParam;
     if (stray) {
       throw new ConfigError(`${stray.origin} is set but ${describe(SETTINGS.gateway)} is not: set the gateway URL too`);
     }
-    return { source, state, settings, concurrency };
+    return undefined;
   }
   checkGatewayUrl(url);
   if (!keyId) throw new ConfigError(`${describe(SETTINGS.keyId)} is required with a gateway`);
   if (!KEY_ID.test(keyId.value)) {
     throw new ConfigError(`${keyId.origin} must be 1-64 letters, digits, '.', '_' or '-', got ${shown(keyId.value)}`);
   }
-  // A flag given on the command line wins over a secret location from the environment.
+  return { url: url.value, keyId: keyId.value, ...secretLocation(secretFile, secretParam) };
+}
+
+/** Exactly one place for the signing secret: a flag wins over the environment, two variables are refused. */
+function secretLocation(
+  secretFile: Found | undefined,
+  secretParam: Found | undefined,
+): { secretFile: string } | { secretParam: string } {
   const useFile = secretFile !== undefined && (secretFile.origin.startsWith('--') || secretParam === undefined);
   if (!useFile && secretFile && secretParam) {
     throw new ConfigError(`set only one of ${describe(SETTINGS.secretFile)} and ${SETTINGS.secretParam.variable}`);
   }
-  const signer = { url: url.value, keyId: keyId.value };
-  if (useFile) return { source, state, settings, concurrency, gateway: { ...signer, secretFile: secretFile.value } };
+  if (useFile) return { secretFile: secretFile.value };
   if (!secretParam) {
     throw new ConfigError(
       `a gateway needs its signing secret: ${describe(SETTINGS.secretFile)} or ${SETTINGS.secretParam.variable}`,
@@ -172,7 +200,7 @@ export function parseCheckConfig(
   if (!SSM_PARAMETER.test(secretParam.value)) {
     throw new ConfigError(`${secretParam.origin} must be an SSM parameter name starting with /`);
   }
-  return { source, state, settings, concurrency, gateway: { ...signer, secretParam: secretParam.value } };
+  return { secretParam: secretParam.value };
 }
 
 /** Checks a location's scheme (the adapters check the rest when they are created). */

@@ -16,7 +16,6 @@
  */
 
 import type { SourceResult } from '../core/types.ts';
-import { listingOf } from './listingOf.ts';
 import type { CertificateSource, Inventory, ListedAppliance } from './ports.ts';
 
 /** The fleet fits one invocation: `source` replays the listing and inventory already read (use it once). */
@@ -48,11 +47,7 @@ class ReplayedSource implements CertificateSource {
     return this.inventory;
   }
 
-  async *listAppliances(): AsyncIterable<string> {
-    for (const entry of this.listed) yield entry.name;
-  }
-
-  async *listVersioned(): AsyncIterable<ListedAppliance> {
+  async *list(): AsyncIterable<ListedAppliance> {
     yield* this.listed;
   }
 
@@ -78,7 +73,7 @@ export async function measureFleet(
   // ends as the fleet's size: once it exceeds the shard size, the fleet cannot fit.
   let held: ListedAppliance[] | undefined = unlisted.size > shardSize ? undefined : [];
   let listed = 0;
-  for await (const entry of listingOf(source)) {
+  for await (const entry of source.list()) {
     // Leaving the loop ends the listing: no further page is requested.
     signal?.throwIfAborted();
     listed++;

@@ -32,13 +32,12 @@ export interface CertificateSource {
   readonly description: string;
   /** The inventory at the prefix, or undefined when there is none. Throws on a corrupt inventory. */
   readInventory(): Promise<Inventory | undefined>;
-  /** Every appliance name that has a certificate, discovered by listing (paginated to the end), streamed. */
-  listAppliances(): AsyncIterable<string>;
   /**
-   * The same listing with each object's version, for sources whose listing carries one (S3). Optional:
-   * without it every certificate is fetched on every run.
+   * Every appliance that has a certificate, discovered by listing (paginated to the end), streamed; each
+   * with its object's version when the listing carries one (S3). Without versions every certificate is
+   * fetched on every run.
    */
-  listVersioned?(): AsyncIterable<ListedAppliance>;
+  list(): AsyncIterable<ListedAppliance>;
   /** The bytes of one appliance's `server.pem`; never throws (failures become `unavailable`). */
   fetch(appliance: string): Promise<SourceResult>;
 }
@@ -58,20 +57,9 @@ export interface StateStore {
   load(appliance: string): Promise<LoadedState>;
   /**
    * Writes the state only if the stored version is still `expectedVersion` (undefined: only if absent).
-   * Throws {@link StateConflictError} when another run wrote first.
+   * Throws `StateConflictError` (`app/errors.ts`) when another run wrote first.
    */
   save(appliance: string, state: ApplianceState, expectedVersion: string | undefined): Promise<void>;
-}
-
-/** Raised by {@link StateStore.save} when a conditional write loses a race. */
-export class StateConflictError extends Error {
-  constructor(
-    readonly appliance: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`state of appliance ${appliance} was changed by another run`, options);
-    this.name = 'StateConflictError';
-  }
 }
 
 /** The outcome of forwarding one notification. */

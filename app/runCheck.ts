@@ -24,6 +24,7 @@
 
 import { formatMessage } from '../core/catalogue.ts';
 import { cacheCertificate, certificateFromCache, usableCache } from '../core/certificateCache.ts';
+import { CertmonitorError, errorLabel } from '../core/errors.ts';
 import { evaluate, evaluateCertificateFile } from '../core/evaluate.ts';
 import { type EvaluationFields, evaluationFields } from '../core/evaluationFields.ts';
 import { logEntry } from '../core/logEntry.ts';
@@ -37,20 +38,19 @@ import {
   STATUSES,
   type Status,
 } from '../core/types.ts';
-import { listingOf } from './listingOf.ts';
+import { StateConflictError } from './errors.ts';
 import { mapConcurrent } from './mapConcurrent.ts';
 import { NotificationBatcher } from './notificationBatcher.ts';
-import {
-  type ApplianceOutcome,
-  type CertificateSource,
-  type DeliveryResult,
-  type Inventory,
-  type ListedAppliance,
-  type LoadedState,
-  type LogSink,
-  type NotificationForwarder,
-  StateConflictError,
-  type StateStore,
+import type {
+  ApplianceOutcome,
+  CertificateSource,
+  DeliveryResult,
+  Inventory,
+  ListedAppliance,
+  LoadedState,
+  LogSink,
+  NotificationForwarder,
+  StateStore,
 } from './ports.ts';
 
 /** Default number of appliances processed at once (about what S3 sustains per client, see PITFALLS). */
@@ -87,14 +87,14 @@ export interface RunSummary {
   readonly durationMs: number;
 }
 
-/** A short reason for an unexpected error, without its message (which could carry file content). */
+/**
+ * A short reason for an appliance's failure. Our own errors carry messages written to be safe to log;
+ * any other error shows only its class name, never its message (which could carry file content).
+ */
 function errorReason(error: unknown): string {
-  if (error instanceof Error && error.name.endsWith('Error') && /^[A-Za-z]{1,64}$/.test(error.name)) {
-    // Our own adapters' errors carry messages written to be safe to log.
-    const own = ['StateStoreError', 'StateConflictError', 'InventoryError'];
-    return own.includes(error.name) ? `${error.name}: ${error.message}` : error.name;
-  }
-  return 'unexpected error';
+  if (error instanceof CertmonitorError) return `${error.name}: ${error.message}`;
+  const label = errorLabel(error);
+  return label?.endsWith('Error') ? label : 'unexpected error';
 }
 
 /** The evaluation without the certificate's DER and chain, which the policy does not read. */
@@ -152,100 +152,126 @@ function describeAction(decision: Decision, delivered: ReadonlySet<string>, forw
 /** Runs one check over the whole fleet and resolves to its summary. Throws only when the inventory or listing fails. */
 export async function runCheck(options: RunCheckOptions): Promise<RunSummary> {
   const started = performance.now();
-  const { source, state, forwarder, log, now } = options;
-  const byStatus = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
-  let appliances = 0;
-  let sent = 0;
-  let failed = 0;
-  let errors = 0;
+  const inventory = await options.source.readInventory();
+  const run = new CheckRun(options, inventory);
+  let stopped = false;
+  try {
+    ({ stopped } = await mapConcurrent(
+      applianceNames(inventory, options.source.list()),
+      options.concurrency ?? DEFAULT_CONCURRENCY,
+      (listed) => run.processAppliance(listed),
+      options.shouldStop,
+    ));
+  } finally {
+    // Whatever happened, notifications already handed over are delivered and their state settled.
+    await run.drain();
+  }
+  return run.summary(stopped, Math.round(performance.now() - started));
+}
 
-  const inventory = await source.readInventory();
-  const batcher = forwarder
-    ? new NotificationBatcher(forwarder, {
-        ...options.batch,
-        onGatewayFailure: (reason) =>
-          log.write(logEntry('gatewayFailed', { gateway: forwarder.description, reason }), { event: 'gateway' }),
-      })
-    : undefined;
+/** One appliance between its decision and its settled state (kept while its notifications are in a batch). */
+interface Decided {
+  readonly input: PolicyInput;
+  readonly loaded: LoadedState;
+  readonly decision: Decision;
+  readonly cache: CachedCertificate | undefined;
+  readonly fields: EvaluationFields;
+  /** The fields every line about the appliance carries. */
+  readonly context: Readonly<Record<string, unknown>>;
+}
 
-  /** Logs and counts one appliance's failure; its outcome still appears, with action `error`. */
-  const fail = (appliance: string, error: unknown, fields: EvaluationFields | undefined) => {
-    errors++;
-    const reason = errorReason(error);
-    log.write(logEntry('checkFailed', { reason }, appliance), fields ? contextOf(fields) : undefined);
-    options.onOutcome?.({
-      appliance,
-      ...(fields ?? { status: 'unavailable', message: formatMessage('checkFailed', { reason }) }),
-      action: 'error',
-    });
-  };
+/** The context of one run: its inputs, the notification batcher and the counts its summary reports. */
+class CheckRun {
+  private readonly byStatus = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
+  private appliances = 0;
+  private sent = 0;
+  private failed = 0;
+  private errors = 0;
+  private readonly batcher: NotificationBatcher | undefined;
 
-  /** Saves the settled state, re-deciding once against a fresh record on a lost race. */
-  async function persist(
-    input: PolicyInput,
-    loaded: LoadedState,
-    decision: Decision,
-    delivered: ReadonlySet<string>,
-    cache: CachedCertificate | undefined,
+  constructor(
+    private readonly options: RunCheckOptions,
+    private readonly inventory: Inventory | undefined,
   ) {
-    const appliance = input.appliance;
-    const next = withCache(settle(decision, delivered), cache);
-    if (next === undefined || (loaded.corrupt === undefined && sameState(loaded.state, next))) return;
+    const { forwarder, log } = options;
+    this.batcher = forwarder
+      ? new NotificationBatcher(forwarder, {
+          ...options.batch,
+          onGatewayFailure: (reason) =>
+            log.write(logEntry('gatewayFailed', { gateway: forwarder.description, reason }), { event: 'gateway' }),
+        })
+      : undefined;
+  }
+
+  /** Checks one appliance: evaluate, decide, hand its notifications over. Never throws: failures are counted. */
+  async processAppliance(listed: ListedAppliance): Promise<void> {
+    this.appliances++;
+    let fields: EvaluationFields | undefined;
     try {
-      await state.save(appliance, next, loaded.version);
-      return;
+      const { input, loaded, cache, evaluation } = await this.evaluateAppliance(listed);
+      this.byStatus[evaluation.status]++;
+      fields = evaluationFields(evaluation);
+      const decision = decide(input);
+      const context = contextOf(fields);
+      for (const line of decision.logs) this.options.log.write(line, context);
+      await this.deliver({ input, loaded, decision, cache, fields, context });
     } catch (error) {
-      if (!(error instanceof StateConflictError)) throw error;
-    }
-    const fresh = await state.load(appliance);
-    const again = withCache(
-      settle(decide({ ...input, previous: fresh.state, stateCorrupt: fresh.corrupt }), delivered),
-      cache,
-    );
-    if (again === undefined || (fresh.corrupt === undefined && sameState(fresh.state, again))) return;
-    try {
-      await state.save(appliance, again, fresh.version);
-    } catch (error) {
-      if (!(error instanceof StateConflictError)) throw error;
-      log.write(
-        logEntry('stateConflict', { reason: 'another run updated it first' }, appliance),
-        contextOf(evaluationFields(input.evaluation)),
-      );
+      this.fail(listed.name, error, fields);
     }
   }
 
-  /** Logs the per-host results of a delivered (or failed) notification. */
-  function logDelivery(
-    appliance: string,
-    event: string,
-    result: DeliveryResult,
-    context: Readonly<Record<string, unknown>>,
-  ) {
-    for (const trap of result.traps) {
-      const key = trap.ok ? (event === 'renewed' ? 'trapCleared' : 'trapSent') : 'trapFailed';
-      log.write(logEntry(key, { host: trap.host }, appliance), context);
-    }
+  /** Sends what is still batched and waits for every delivery and its settlement. */
+  async drain(): Promise<void> {
+    await this.batcher?.drain();
+  }
+
+  /** The run's summary. */
+  summary(stopped: boolean, durationMs: number): RunSummary {
+    const { appliances, byStatus, sent, failed, errors } = this;
+    return { appliances, byStatus, notifications: { sent, failed }, errors, stopped, durationMs };
+  }
+
+  /**
+   * Loads the appliance's state and evaluates its certificate as of the run's instant, with the
+   * inventory's settings for it; the policy input keeps the evaluation without certificate bytes.
+   */
+  private async evaluateAppliance(listed: ListedAppliance) {
+    const { options } = this;
+    const appliance = listed.name;
+    const entry = this.inventory?.appliances[appliance];
+    const settings: Settings = {
+      thresholdDays: entry?.thresholdDays ?? options.settings.thresholdDays,
+      repeatHours: entry?.repeatHours ?? options.settings.repeatHours,
+    };
+    const loaded = await options.state.load(appliance);
+    const { evaluation, cache } = await this.readCertificate(listed, loaded.state, settings.thresholdDays);
+    const input: PolicyInput = {
+      appliance,
+      address: entry?.address ?? '0.0.0.0',
+      previous: loaded.state,
+      // Kept until the batch answers (for a re-decision on a lost race): without the DER and chain.
+      evaluation: withoutCertificateBytes(evaluation),
+      settings,
+      now: options.now,
+      ...(loaded.corrupt !== undefined ? { stateCorrupt: loaded.corrupt } : {}),
+    };
+    return { input, loaded, cache, evaluation };
   }
 
   /**
    * The evaluation of one appliance and the certificate cache to keep: rebuilt from the state when the
    * listing shows the object unchanged, else fetched and read.
    */
-  async function evaluateAppliance(
+  private async readCertificate(
     listed: ListedAppliance,
     previous: ApplianceState | undefined,
     thresholdDays: number,
   ): Promise<{ evaluation: Evaluation; cache: CachedCertificate | undefined }> {
+    const { now, source } = this.options;
     const cached = usableCache(previous?.certificate);
     if (listed.version !== undefined && cached?.sourceVersion === listed.version) {
-      return {
-        evaluation: evaluateCertificateFile(
-          { certificate: certificateFromCache(cached), chain: [] },
-          thresholdDays,
-          now,
-        ),
-        cache: cached,
-      };
+      const file = { certificate: certificateFromCache(cached), chain: [] };
+      return { evaluation: evaluateCertificateFile(file, thresholdDays, now), cache: cached };
     }
     const result = await source.fetch(listed.name).catch(
       // The port says sources never throw; one that does is treated as an unreadable source.
@@ -259,88 +285,90 @@ export async function runCheck(options: RunCheckOptions): Promise<RunSummary> {
     return { evaluation, cache };
   }
 
-  async function processAppliance(listed: ListedAppliance): Promise<void> {
-    appliances++;
-    const appliance = listed.name;
-    let fields: EvaluationFields | undefined;
-    try {
-      const entry = inventory?.appliances[appliance];
-      const settings: Settings = {
-        thresholdDays: entry?.thresholdDays ?? options.settings.thresholdDays,
-        repeatHours: entry?.repeatHours ?? options.settings.repeatHours,
-      };
-      const loaded = await state.load(appliance);
-      const { evaluation, cache } = await evaluateAppliance(listed, loaded.state, settings.thresholdDays);
-      byStatus[evaluation.status]++;
-      fields = evaluationFields(evaluation);
-      const shown = fields;
-      const input: PolicyInput = {
-        appliance,
-        address: entry?.address ?? '0.0.0.0',
-        previous: loaded.state,
-        // Kept until the batch answers (for a re-decision on a lost race): without the DER and chain.
-        evaluation: withoutCertificateBytes(evaluation),
-        settings,
-        now,
-        ...(loaded.corrupt !== undefined ? { stateCorrupt: loaded.corrupt } : {}),
-      };
-      const decision = decide(input);
-      const context = contextOf(shown);
-      for (const line of decision.logs) log.write(line, context);
-
-      const finish = async (delivered: ReadonlySet<string>) => {
-        await persist(input, loaded, decision, delivered, cache);
-        options.onOutcome?.({ appliance, ...shown, action: describeAction(decision, delivered, !!batcher) });
-      };
-
-      if (!batcher || decision.notifications.length === 0) {
-        await finish(new Set());
-        return;
+  /** Hands the due notifications to the batcher (or settles at once when there are none or no gateway). */
+  private async deliver(decided: Decided): Promise<void> {
+    const notifications = decided.decision.notifications;
+    if (!this.batcher || notifications.length === 0) {
+      await this.finish(decided, new Set());
+      return;
+    }
+    await this.batcher.add(notifications, async (results) => {
+      try {
+        await this.finish(decided, this.delivered(decided, results));
+      } catch (error) {
+        this.fail(decided.input.appliance, error, decided.fields);
       }
-      await batcher.add(decision.notifications, async (results) => {
-        try {
-          const delivered = new Set<string>();
-          for (const [index, result] of results.entries()) {
-            const notification = decision.notifications[index];
-            if (!notification) continue;
-            // A trap host that reported failure means not delivered, even on a duplicate answer: the
-            // gateway retries the hosts that failed when the same id comes again, so the next run resends it.
-            if (result.delivered && result.traps.every((t) => t.ok)) {
-              delivered.add(notification.id);
-              sent++;
-            } else {
-              failed++;
-            }
-            logDelivery(appliance, notification.event, result, context);
-          }
-          await finish(delivered);
-        } catch (error) {
-          fail(appliance, error, shown);
-        }
-      });
+    });
+  }
+
+  /** Counts and logs the batch's results for one appliance; resolves to the ids that were delivered. */
+  private delivered(decided: Decided, results: readonly DeliveryResult[]): Set<string> {
+    const { decision, input, context } = decided;
+    const delivered = new Set<string>();
+    for (const [index, result] of results.entries()) {
+      const notification = decision.notifications[index];
+      if (!notification) continue;
+      // A trap host that reported failure means not delivered, even on a duplicate answer: the
+      // gateway retries the hosts that failed when the same id comes again, so the next run resends it.
+      if (result.delivered && result.traps.every((t) => t.ok)) {
+        delivered.add(notification.id);
+        this.sent++;
+      } else {
+        this.failed++;
+      }
+      for (const trap of result.traps) {
+        const key = trap.ok ? (notification.event === 'renewed' ? 'trapCleared' : 'trapSent') : 'trapFailed';
+        this.options.log.write(logEntry(key, { host: trap.host }, input.appliance), context);
+      }
+    }
+    return delivered;
+  }
+
+  /** Saves the settled state and reports the appliance's outcome. */
+  private async finish(decided: Decided, delivered: ReadonlySet<string>): Promise<void> {
+    await this.persist(decided, delivered);
+    const action = describeAction(decided.decision, delivered, this.batcher !== undefined);
+    this.options.onOutcome?.({ appliance: decided.input.appliance, ...decided.fields, action });
+  }
+
+  /** Saves the settled state, re-deciding once against a fresh record on a lost race. */
+  private async persist(decided: Decided, delivered: ReadonlySet<string>): Promise<void> {
+    const { input, loaded, decision, cache } = decided;
+    const appliance = input.appliance;
+    if (await this.save(appliance, loaded, withCache(settle(decision, delivered), cache))) return;
+    const fresh = await this.options.state.load(appliance);
+    const again = decide({ ...input, previous: fresh.state, stateCorrupt: fresh.corrupt });
+    if (await this.save(appliance, fresh, withCache(settle(again, delivered), cache))) return;
+    this.options.log.write(
+      logEntry('stateConflict', { reason: 'another run updated it first' }, appliance),
+      decided.context,
+    );
+  }
+
+  /** Writes `next` over the loaded record unless nothing changed; false when another run wrote first. */
+  private async save(appliance: string, loaded: LoadedState, next: ApplianceState | undefined): Promise<boolean> {
+    if (next === undefined || (loaded.corrupt === undefined && sameState(loaded.state, next))) return true;
+    try {
+      await this.options.state.save(appliance, next, loaded.version);
+      return true;
     } catch (error) {
-      fail(appliance, error, fields);
+      if (error instanceof StateConflictError) return false;
+      throw error;
     }
   }
 
-  let stopped = false;
-  try {
-    ({ stopped } = await mapConcurrent(
-      applianceNames(inventory, listingOf(source)),
-      options.concurrency ?? DEFAULT_CONCURRENCY,
-      processAppliance,
-      options.shouldStop,
-    ));
-  } finally {
-    // Whatever happened, notifications already handed over are delivered and their state settled.
-    await batcher?.drain();
+  /** Logs and counts one appliance's failure; its outcome still appears, with action `error`. */
+  private fail(appliance: string, error: unknown, fields: EvaluationFields | undefined): void {
+    this.errors++;
+    const reason = errorReason(error);
+    // Structured lines also carry our own errors' stable code (README, Error codes).
+    const base = fields ? contextOf(fields) : undefined;
+    const context = error instanceof CertmonitorError ? { ...base, errorCode: error.code } : base;
+    this.options.log.write(logEntry('checkFailed', { reason }, appliance), context);
+    this.options.onOutcome?.({
+      appliance,
+      ...(fields ?? { status: 'unavailable', message: formatMessage('checkFailed', { reason }) }),
+      action: 'error',
+    });
   }
-  return {
-    appliances,
-    byStatus,
-    notifications: { sent, failed },
-    errors,
-    stopped,
-    durationMs: Math.round(performance.now() - started),
-  };
 }

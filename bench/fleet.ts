@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { GetObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
-import { createS3Client } from '../adapters/awsClients.ts';
+import { createS3Client } from '../adapters/s3/s3Client.ts';
 import { DEFAULT_CONCURRENCY } from '../app/runCheck.ts';
 import { makeCertificatePem, makeDemoKeys } from '../examples/demoCertificate.ts';
 import { putObjects, S3RVER_CREDENTIALS, startS3rver } from '../test/helpers/s3rver.ts';
@@ -43,8 +43,7 @@ async function pipelineChild(): Promise<void> {
   const counted: typeof source = {
     description: source.description,
     readInventory: () => source.readInventory(),
-    listAppliances: () => source.listAppliances(),
-    ...(source.listVersioned ? { listVersioned: () => source.listVersioned!() } : {}),
+    list: () => source.list(),
     fetch: (appliance) => {
       certificateReads++;
       return source.fetch(appliance);

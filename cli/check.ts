@@ -7,15 +7,16 @@
  * appliance could not be processed, or the run could not finish: inventory unreadable, listing failed),
  * 2 configuration or usage error (including a `fleet.json` whose content is invalid).
  */
-import { ConsoleLogSink, type TextOutput } from '../adapters/consoleLogSink.ts';
-import { createForwarder } from '../adapters/createForwarder.ts';
 import { createSource } from '../adapters/createSource.ts';
 import { createStateStore } from '../adapters/createStateStore.ts';
-import { InventoryError } from '../adapters/inventoryError.ts';
-import { type CheckConfig, type CheckFlags, ConfigError, parseCheckConfig } from '../app/checkConfig.ts';
+import { createForwarder } from '../adapters/gateway/createForwarder.ts';
+import { ConsoleLogSink, type TextOutput } from '../adapters/log/consoleLogSink.ts';
+import { type CheckConfig, type CheckFlags, parseCheckConfig } from '../app/checkConfig.ts';
+import { ConfigError, InventoryError } from '../app/errors.ts';
 import { measureFleet } from '../app/measureFleet.ts';
 import type { ApplianceOutcome, LogSink } from '../app/ports.ts';
 import { type RunSummary, runCheck } from '../app/runCheck.ts';
+import { errorLabel } from '../core/errors.ts';
 import { logEntry } from '../core/logEntry.ts';
 import { STATUSES } from '../core/types.ts';
 import { EXIT_UNDELIVERED, parseNow } from './command.ts';
@@ -152,7 +153,7 @@ async function checkAndReport(
     const reason =
       error instanceof InventoryError
         ? error.message
-        : `the fleet could not be listed (${error instanceof Error && /^[A-Za-z]{1,64}$/.test(error.name) ? error.name : 'unexpected error'})`;
+        : `the fleet could not be listed (${errorLabel(error) ?? 'unexpected error'})`;
     log.write(logEntry('checkFailed', { reason }));
     return EXIT_UNDELIVERED;
   } finally {

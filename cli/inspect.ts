@@ -1,5 +1,5 @@
 /** `certmonitor inspect FILE [--days D] [--now ISO] [--json]`: evaluate one certificate file (README, Command line). */
-import { open } from 'node:fs/promises';
+import { isAbsent, readFileCapped } from '../adapters/dir/dirFiles.ts';
 import { sanitizeLogValue } from '../core/catalogue.ts';
 import { evaluate } from '../core/evaluate.ts';
 import { evaluationFields } from '../core/evaluationFields.ts';
@@ -33,34 +33,21 @@ export function parseDays(value: string): number {
   return Number(value);
 }
 
-/** Reads at most the size limit plus one byte, so an oversized or growing file is never read whole. */
+/** Reads the file with the size cap, so an oversized or growing file is never read whole. */
 async function readSource(path: string): Promise<SourceResult | Evaluation> {
-  let handle: Awaited<ReturnType<typeof open>>;
-  try {
-    handle = await open(path, 'r');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'missing' };
-    return { kind: 'unavailable', reason: `cannot open file (${code ?? 'error'})` };
-  }
-  try {
-    const stat = await handle.stat();
-    if (!stat.isFile()) return { status: 'invalid', error: 'not a regular file' };
-    if (stat.size > MAX_CERTIFICATE_FILE_BYTES) return { status: 'invalid', error: 'input over 1 MiB' };
-    const buffer = new Uint8Array(MAX_CERTIFICATE_FILE_BYTES + 1);
-    let length = 0;
-    for (;;) {
-      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
-      if (bytesRead === 0) break;
-      length += bytesRead;
-      if (length === buffer.length) break;
-    }
-    return { kind: 'found', bytes: buffer.subarray(0, length) };
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return { kind: 'unavailable', reason: `cannot read file (${code ?? 'error'})` };
-  } finally {
-    await handle.close();
+  const read = await readFileCapped(path, MAX_CERTIFICATE_FILE_BYTES);
+  switch (read.kind) {
+    case 'read':
+      return { kind: 'found', bytes: read.bytes };
+    case 'notFile':
+      return { status: 'invalid', error: 'not a regular file' };
+    case 'tooLarge':
+      return { status: 'invalid', error: 'input over 1 MiB' };
+    case 'failed':
+      if (read.stage === 'read') return { kind: 'unavailable', reason: `cannot read file (${read.code})` };
+      return isAbsent(read.error)
+        ? { kind: 'missing' }
+        : { kind: 'unavailable', reason: `cannot open file (${read.code})` };
   }
 }
 

@@ -6,7 +6,7 @@
  * lines scroll above it instead of being garbled.
  * Off the terminal, with `--json` or on CI it is not used at all: output stays machine-readable.
  */
-import type { TextOutput } from '../adapters/consoleLogSink.ts';
+import type { TextOutput } from '../adapters/log/consoleLogSink.ts';
 import type { Status } from '../core/types.ts';
 
 /** A stream the bar draws on: stderr, or a test buffer. `columns` bounds the line so it never wraps. */

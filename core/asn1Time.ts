@@ -1,6 +1,6 @@
 /** ASN.1 UTCTime / GeneralizedTime as used by X.509 validity (RFC 5280 §4.1.2.5). */
 import { TAG } from './derReader.ts';
-import { InvalidCertificateError } from './invalidCertificateError.ts';
+import { InvalidCertificateError } from './errors.ts';
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 

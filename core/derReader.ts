@@ -1,9 +1,9 @@
+import { InvalidCertificateError } from './errors.ts';
 /**
  * A lean, bounds-checked DER (X.690) reader over a Uint8Array. It reads one TLV header at a time and
  * never recurses, so hostile nesting or absurd lengths cannot exhaust the stack or memory: the
  * certificate reader only descends into the handful of fields it needs.
  */
-import { InvalidCertificateError } from './invalidCertificateError.ts';
 
 /** ASN.1 universal and context tags the certificate reader uses. */
 export const TAG = {

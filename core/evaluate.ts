@@ -1,6 +1,6 @@
 /** Evaluates one appliance's certificate at one instant (docs/design.md, Certificate evaluation status table). */
 import { sanitizeLogValue } from './catalogue.ts';
-import { InvalidCertificateError } from './invalidCertificateError.ts';
+import { InvalidCertificateError } from './errors.ts';
 import { readCertificateFile } from './readCertificateFile.ts';
 import type { CertificateFile, Evaluation, SourceResult } from './types.ts';
 

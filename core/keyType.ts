@@ -1,6 +1,6 @@
 /** The public key's type and size, from a SubjectPublicKeyInfo, as shown to operators. */
 import { decodeOid, expectTlv, readTlv, TAG, type Tlv } from './derReader.ts';
-import { InvalidCertificateError } from './invalidCertificateError.ts';
+import { InvalidCertificateError } from './errors.ts';
 
 const CURVES: Readonly<Record<string, string>> = {
   '1.2.840.10045.3.1.7': 'P-256',

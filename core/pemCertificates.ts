@@ -1,5 +1,6 @@
+import { InvalidCertificateError } from './errors.ts';
+
 /** Finds the certificates in PEM text (any other blocks or text around them ignored) and decodes them. */
-import { InvalidCertificateError } from './invalidCertificateError.ts';
 
 /** Labels OpenSSL reads as a certificate. `TRUSTED CERTIFICATE` is the DER followed by OpenSSL's trust data. */
 const CERTIFICATE_LABELS = new Set(['CERTIFICATE', 'TRUSTED CERTIFICATE', 'X509 CERTIFICATE']);

@@ -25,7 +25,7 @@ import { logEntry } from './logEntry.ts';
 import { notificationId } from './notificationId.ts';
 import { formatOpensslDate } from './opensslDate.ts';
 import { statusLogEntry } from './statusMessage.ts';
-import type { ApplianceState, Evaluation, LogEntry, Settings } from './types.ts';
+import type { ApplianceState, Certificate, Evaluation, LogEntry, Settings } from './types.ts';
 
 const MS_PER_HOUR = 3_600_000;
 const MS_PER_DAY = 86_400_000;
@@ -74,10 +74,8 @@ function problemEvent(status: Evaluation['status']): NotificationEvent | undefin
 
 /** Decides logs and due notifications for one appliance at `now` (docs/design.md, Alert policy). Pure. */
 export function decide(input: PolicyInput): Decision {
-  const { appliance, address, previous, evaluation, settings, now } = input;
-  const nowMs = now.getTime();
+  const { appliance, previous, evaluation, now } = input;
   const observedAt = now.toISOString();
-  const repeatMs = settings.repeatHours * MS_PER_HOUR;
   const logs: LogEntry[] = [];
   if (input.stateCorrupt !== undefined) logs.push(logEntry('stateReset', { reason: input.stateCorrupt }, appliance));
 
@@ -87,29 +85,79 @@ export function decide(input: PolicyInput): Decision {
     return { logs, notifications: [], action: 'none', base: previous, observedAt };
   }
 
-  const next: MutableState = { ...(previous ?? { version: 1, alertActive: false }), version: 1 };
   const cert = evaluation.certificate;
-  if (cert) {
-    const fingerprint = cert.fingerprintSha256;
-    if (previous?.fingerprint !== fingerprint) {
-      if (previous?.fingerprint !== undefined) {
-        logs.push(logEntry('newCertificate', { notAfter: formatOpensslDate(cert.notAfter) }, appliance));
-        // One clear lowers the appliance's alert; an older clear still pending already covers it.
-        if (previous.alertActive && !previous.pendingClear) {
-          next.pendingClear = { fingerprint: previous.fingerprint, detectedAt: observedAt };
-        }
-      }
-      next.fingerprint = fingerprint;
-      next.fingerprintSince = observedAt;
-      next.alertActive = false;
-      next.lastAlertAt = undefined;
-    }
-    next.notAfter = cert.notAfter.toISOString();
+  if (cert && isRenewal(previous, cert)) {
+    logs.push(logEntry('newCertificate', { notAfter: formatOpensslDate(cert.notAfter) }, appliance));
   }
+  const next = followCertificate(previous, cert, observedAt);
   logs.push(logEntry(statusLine.key, statusLine.params, appliance));
 
   const notifications: Notification[] = [];
-  const common = {
+  const clear = clearNotification(input, next, observedAt);
+  if (clear) notifications.push(clear);
+  const status = evaluation.status;
+  if ((status === 'expiring' || status === 'expired') && cert) {
+    next.problem = undefined;
+    const raise = raiseNotification(input, status, cert, next, observedAt);
+    if (raise) notifications.push(raise);
+  } else if (status === 'valid') {
+    next.problem = undefined;
+  } else {
+    const event = problemEvent(status);
+    if (event) {
+      const since = previous?.problem?.event === event ? previous.problem.since : observedAt;
+      next.problem = { event, since };
+      const report = problemReport(input, event, since, observedAt);
+      if (report) notifications.push(report);
+    }
+  }
+
+  const kinds = [...new Set(notifications.map((n) => actionKind(n.event)))];
+  return {
+    logs,
+    notifications,
+    action: kinds.length === 0 ? 'none' : kinds.join('+'),
+    base: normalizeState(next),
+    observedAt,
+  };
+}
+
+/** True when `cert` replaces a certificate seen before (a first sight is not a renewal). */
+function isRenewal(previous: ApplianceState | undefined, cert: Certificate): boolean {
+  return previous?.fingerprint !== undefined && previous.fingerprint !== cert.fingerprintSha256;
+}
+
+/**
+ * The state once this run's certificate is seen: a different fingerprint starts afresh (no alert yet,
+ * seen since now) and, when the replaced one had an active alert, remembers the clear it is owed.
+ * Without a certificate (missing, invalid) the previous one's fields are kept. Pure.
+ */
+function followCertificate(
+  previous: ApplianceState | undefined,
+  cert: Certificate | undefined,
+  observedAt: string,
+): MutableState {
+  const next: MutableState = { ...(previous ?? { version: 1, alertActive: false }), version: 1 };
+  if (!cert) return next;
+  if (previous?.fingerprint !== cert.fingerprintSha256) {
+    // One clear lowers the appliance's alert; an older clear still pending already covers it.
+    if (previous?.fingerprint !== undefined && previous.alertActive && !previous.pendingClear) {
+      next.pendingClear = { fingerprint: previous.fingerprint, detectedAt: observedAt };
+    }
+    next.fingerprint = cert.fingerprintSha256;
+    next.fingerprintSince = observedAt;
+    next.alertActive = false;
+    next.lastAlertAt = undefined;
+  }
+  next.notAfter = cert.notAfter.toISOString();
+  return next;
+}
+
+/** The fields every raising or problem notification carries: the appliance and, when read, its certificate. */
+function commonFields(input: PolicyInput, observedAt: string) {
+  const { appliance, address, evaluation } = input;
+  const cert = evaluation.certificate;
+  return {
     appliance,
     address,
     observedAt,
@@ -122,68 +170,72 @@ export function decide(input: PolicyInput): Decision {
         }
       : {}),
   };
+}
 
-  if (next.pendingClear) {
-    const { fingerprint, detectedAt } = next.pendingClear;
-    notifications.push({
-      id: notificationId(appliance, 'renewed', Date.parse(detectedAt), fingerprint),
-      appliance,
-      address,
-      event: 'renewed',
-      observedAt,
-      // The clear carries the certificate that replaced the alerting one.
-      ...(next.notAfter ? { notAfter: next.notAfter } : {}),
-      ...(next.fingerprint ? { fingerprintSha256: next.fingerprint } : {}),
-    });
-  }
-
-  const status = evaluation.status;
-  if ((status === 'expiring' || status === 'expired') && cert) {
-    next.problem = undefined;
-    const last = next.lastAlertAt === undefined ? undefined : Date.parse(next.lastAlertAt);
-    if (last === undefined || nowMs - last >= repeatMs) {
-      const dueAt =
-        last !== undefined
-          ? last + repeatMs
-          : status === 'expired'
-            ? Math.max(cert.notAfter.getTime(), Date.parse(next.fingerprintSince ?? observedAt))
-            : Math.max(
-                cert.notAfter.getTime() - settings.thresholdDays * MS_PER_DAY,
-                Date.parse(next.fingerprintSince ?? observedAt),
-              );
-      notifications.push({
-        ...common,
-        id: notificationId(appliance, status, dueAt, cert.fingerprintSha256),
-        event: status,
-      });
-    }
-  } else if (status === 'valid') {
-    next.problem = undefined;
-  } else {
-    const event = problemEvent(status);
-    if (event) {
-      const since = previous?.problem?.event === event ? previous.problem.since : observedAt;
-      next.problem = { event, since };
-      const last = previous?.lastProblem?.event === event ? Date.parse(previous.lastProblem.at) : undefined;
-      if (last === undefined || nowMs - last >= repeatMs) {
-        const dueAt = last !== undefined ? last + repeatMs : Date.parse(since);
-        notifications.push({
-          ...common,
-          id: notificationId(appliance, event, dueAt, event === 'not_yet_valid' ? cert?.fingerprintSha256 : undefined),
-          event,
-          ...(event === 'invalid' && evaluation.error ? { reason: evaluation.error } : {}),
-        });
-      }
-    }
-  }
-
-  const kinds = [...new Set(notifications.map((n) => actionKind(n.event)))];
+/** The clearing notification still owed for a replaced certificate's alert, if any. Pure. */
+function clearNotification(input: PolicyInput, next: ApplianceState, observedAt: string): Notification | undefined {
+  if (!next.pendingClear) return undefined;
+  const { appliance, address } = input;
+  const { fingerprint, detectedAt } = next.pendingClear;
   return {
-    logs,
-    notifications,
-    action: kinds.length === 0 ? 'none' : kinds.join('+'),
-    base: normalizeState(next),
+    id: notificationId(appliance, 'renewed', Date.parse(detectedAt), fingerprint),
+    appliance,
+    address,
+    event: 'renewed',
     observedAt,
+    // The clear carries the certificate that replaced the alerting one.
+    ...(next.notAfter ? { notAfter: next.notAfter } : {}),
+    ...(next.fingerprint ? { fingerprintSha256: next.fingerprint } : {}),
+  };
+}
+
+/**
+ * The raising notification for an expiring or expired certificate when one is due: none was delivered
+ * for this certificate yet, or the last is at least H old. Its id carries the instant it became due. Pure.
+ */
+function raiseNotification(
+  input: PolicyInput,
+  status: 'expiring' | 'expired',
+  cert: Certificate,
+  next: ApplianceState,
+  observedAt: string,
+): Notification | undefined {
+  const { appliance, settings, now } = input;
+  const repeatMs = settings.repeatHours * MS_PER_HOUR;
+  const last = next.lastAlertAt === undefined ? undefined : Date.parse(next.lastAlertAt);
+  if (!(last === undefined || now.getTime() - last >= repeatMs)) return undefined;
+  const seenSince = Date.parse(next.fingerprintSince ?? observedAt);
+  const dueAt =
+    last !== undefined
+      ? last + repeatMs
+      : status === 'expired'
+        ? Math.max(cert.notAfter.getTime(), seenSince)
+        : Math.max(cert.notAfter.getTime() - settings.thresholdDays * MS_PER_DAY, seenSince);
+  return {
+    ...commonFields(input, observedAt),
+    id: notificationId(appliance, status, dueAt, cert.fingerprintSha256),
+    event: status,
+  };
+}
+
+/** The report of a problem (missing, invalid, not yet valid) when one is due: once per H per problem. Pure. */
+function problemReport(
+  input: PolicyInput,
+  event: NotificationEvent,
+  since: string,
+  observedAt: string,
+): Notification | undefined {
+  const { appliance, previous, evaluation, settings, now } = input;
+  const repeatMs = settings.repeatHours * MS_PER_HOUR;
+  const last = previous?.lastProblem?.event === event ? Date.parse(previous.lastProblem.at) : undefined;
+  if (!(last === undefined || now.getTime() - last >= repeatMs)) return undefined;
+  const dueAt = last !== undefined ? last + repeatMs : Date.parse(since);
+  const fingerprint = event === 'not_yet_valid' ? evaluation.certificate?.fingerprintSha256 : undefined;
+  return {
+    ...commonFields(input, observedAt),
+    id: notificationId(appliance, event, dueAt, fingerprint),
+    event,
+    ...(event === 'invalid' && evaluation.error ? { reason: evaluation.error } : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 /** Reads a certificate file (PEM or DER) into its server certificate and chain (docs/design.md, Certificate evaluation). */
-import { InvalidCertificateError } from './invalidCertificateError.ts';
+
+import { InvalidCertificateError } from './errors.ts';
 import { parseCertificate } from './parseCertificate.ts';
 import { looksLikePem, pemCertificates } from './pemCertificates.ts';
 import type { Certificate, CertificateFile } from './types.ts';

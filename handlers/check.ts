@@ -8,7 +8,7 @@
  * fixed `CERTMONITOR_SHARDS` when that is above 1.
  */
 import type { Context, ScheduledEvent } from 'aws-lambda';
-import type { TextOutput } from '../adapters/consoleLogSink.ts';
+import type { TextOutput } from '../adapters/log/consoleLogSink.ts';
 import { measureFleet } from '../app/measureFleet.ts';
 import type { RunSummary } from '../app/runCheck.ts';
 import { runtimeHolder } from './checkRuntime.ts';

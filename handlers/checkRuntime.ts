@@ -4,13 +4,13 @@
  * clients and socket pools, and the cached signing secret.
  */
 import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { createSsmClient, DEFAULT_MAX_SOCKETS } from '../adapters/awsClients.ts';
-import { awsErrorReason } from '../adapters/awsErrorReason.ts';
-import { readSecretFile } from '../adapters/createForwarder.ts';
+import { DEFAULT_MAX_SOCKETS } from '../adapters/aws/awsClientOptions.ts';
+import { awsErrorReason } from '../adapters/aws/awsErrorReason.ts';
 import { createSource } from '../adapters/createSource.ts';
 import { createStateStore } from '../adapters/createStateStore.ts';
-import { SsmSecret } from '../adapters/ssmSecret.ts';
-import { type CheckConfig, ConfigError, parseCheckConfig } from '../app/checkConfig.ts';
+import { signingSecret } from '../adapters/gateway/signingSecret.ts';
+import { type CheckConfig, parseCheckConfig } from '../app/checkConfig.ts';
+import { ConfigError } from '../app/errors.ts';
 import type { CertificateSource, StateStore } from '../app/ports.ts';
 import { MAX_SHARDS } from './shardMessage.ts';
 
@@ -116,15 +116,8 @@ export async function createCheckRuntime(env: Env): Promise<CheckRuntime> {
   const base = { config, source, state, ...(sharding ? { sharding } : {}) };
   const gateway = config.gateway;
   if (!gateway) return base;
-  let secret: () => Promise<string>;
-  if (gateway.secretParam !== undefined) {
-    const parameter = new SsmSecret(createSsmClient({ env }), gateway.secretParam);
-    secret = () => parameter.get();
-  } else {
-    // A local secret file (invoke local); read once, so a bad file fails at start.
-    const value = await readSecretFile(gateway.secretFile ?? '');
-    secret = async () => value;
-  }
+  // A secret file (invoke local) is read once here, so a bad file fails at start.
+  const secret = await signingSecret(gateway, env);
   return { ...base, gateway: { url: gateway.url, keyId: gateway.keyId, secret } };
 }
 

@@ -5,11 +5,12 @@
  * repeated this way is harmless (state is conditional and notification ids are deterministic).
  */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { ShardSource } from '../app/shardSource.ts';
+import { CertmonitorError, errorLabel } from '../core/errors.ts';
 import type { CheckContext, HandlerOptions } from './check.ts';
 import { runtimeHolder } from './checkRuntime.ts';
 import { isoSeconds, runInvocation } from './runInvocation.ts';
 import { parseShardMessage } from './shardMessage.ts';
-import { ShardSource } from './shardSource.ts';
 
 const DEFAULT_REMAINING_MS = 15 * 60_000;
 
@@ -37,8 +38,9 @@ export function createShardHandler(options: HandlerOptions = {}) {
           label: { shard: message.shard, shards: message.shards },
         });
       } catch (error) {
-        const reason = error instanceof Error && /^[A-Za-z]{1,64}$/.test(error.name) ? error.name : 'Error';
-        out.write(`${JSON.stringify({ time: isoSeconds(new Date()), event: 'shardFailed', reason })}\n`);
+        const reason = errorLabel(error) ?? 'Error';
+        const code = error instanceof CertmonitorError ? { errorCode: error.code } : {};
+        out.write(`${JSON.stringify({ time: isoSeconds(new Date()), event: 'shardFailed', reason, ...code })}\n`);
         batchItemFailures.push({ itemIdentifier: record.messageId });
       }
       first = false;

@@ -4,19 +4,12 @@
  * `checkShard` function, retries failed ones and parks poison messages in the dead-letter queue.
  */
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { awsErrorReason } from '../adapters/awsErrorReason.ts';
+import { awsErrorReason } from '../adapters/aws/awsErrorReason.ts';
+import { ShardDispatchError } from './errors.ts';
 import { MAX_SHARDS, type ShardMessage } from './shardMessage.ts';
 
 /** SendMessageBatch takes at most 10 entries. */
 const SQS_BATCH = 10;
-
-/** Raised when some shard messages could not be queued; the scheduled invocation then fails and is retried. */
-export class ShardDispatchError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'ShardDispatchError';
-  }
-}
 
 /** What the scheduled invocation returns when it dispatched shards instead of running. */
 export interface ShardDispatch {

@@ -1,13 +1,6 @@
 /** The evaluation instant of a scheduled invocation: the EventBridge event's `time` (docs/design.md, The scheduled Lambda). */
 import { hasFourDigitYear, parseIsoInstant } from '../protocol/isoInstant.ts';
-
-/** Raised for an event whose `time` is present but not an ISO 8601 instant; a replay must not silently use the clock. */
-export class EventTimeError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'EventTimeError';
-  }
-}
+import { EventTimeError } from './errors.ts';
 
 /** The event's `time` as a Date, or undefined when the event carries none (the caller then uses the clock). */
 export function eventTime(event: unknown): Date | undefined {

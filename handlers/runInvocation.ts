@@ -3,10 +3,11 @@
  * JSON log lines, one outcome line and a `DaysToExpiry` metric per appliance, a summary line and run
  * metrics, forwarding bounded by the invocation's remaining time.
  */
-import type { TextOutput } from '../adapters/consoleLogSink.ts';
-import { ConsoleLogSink } from '../adapters/consoleLogSink.ts';
-import { EmfMetrics } from '../adapters/emfMetrics.ts';
-import { GatewayForwarder } from '../adapters/gatewayForwarder.ts';
+
+import { GatewayForwarder } from '../adapters/gateway/gatewayForwarder.ts';
+import type { TextOutput } from '../adapters/log/consoleLogSink.ts';
+import { ConsoleLogSink } from '../adapters/log/consoleLogSink.ts';
+import { EmfMetrics } from '../adapters/log/emfMetrics.ts';
 import type { CertificateSource } from '../app/ports.ts';
 import { type RunSummary, runCheck } from '../app/runCheck.ts';
 import { logEntry } from '../core/logEntry.ts';

@@ -1,5 +1,6 @@
 /** The SQS message that asks one invocation to check one shard of the fleet as of one instant. */
 import { parseIsoInstant } from '../protocol/isoInstant.ts';
+import { ShardMessageError } from './errors.ts';
 
 /** Body of a shard message. */
 export interface ShardMessage {
@@ -7,14 +8,6 @@ export interface ShardMessage {
   readonly time: string;
   readonly shard: number;
   readonly shards: number;
-}
-
-/** Raised for a message body that is not a {@link ShardMessage}; the message never echoes the body. */
-export class ShardMessageError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'ShardMessageError';
-  }
 }
 
 /** Largest number of shards accepted (a fleet of 100,000 appliances needs far fewer). */

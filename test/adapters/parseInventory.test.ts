@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { InventoryError } from '../../adapters/inventoryError.ts';
 import { parseInventory } from '../../adapters/parseInventory.ts';
+import { InventoryError } from '../../app/errors.ts';
 
 test('a valid inventory parses with every documented field', () => {
   const inventory = parseInventory(

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CHECK_VARIABLES, ConfigError, parseCheckConfig } from '../../app/checkConfig.ts';
+import { CHECK_VARIABLES, parseCheckConfig } from '../../app/checkConfig.ts';
+import { ConfigError } from '../../app/errors.ts';
 
 const BASE = { CERTMONITOR_SOURCE: 'dir:fleet', CERTMONITOR_STATE: 'dir:state' };
 

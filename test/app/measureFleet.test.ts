@@ -22,11 +22,7 @@ class CountingSource implements CertificateSource {
     return this.inventory;
   }
 
-  async *listAppliances(): AsyncIterable<string> {
-    for await (const entry of this.listVersioned()) yield entry.name;
-  }
-
-  async *listVersioned(): AsyncIterable<ListedAppliance> {
+  async *list(): AsyncIterable<ListedAppliance> {
     this.listings++;
     for (const entry of this.listed) {
       this.consumed++;
@@ -56,9 +52,9 @@ describe('measureFleet', () => {
     assert.equal(measured.fits, true);
     assert.equal(measured.appliances, 10, 'nine listed plus one inventory-only name');
     assert.ok(measured.fits);
-    assert.deepEqual(await collect(measured.source.listVersioned?.() ?? []), fleet(9));
+    assert.deepEqual(await collect(measured.source.list()), fleet(9));
     assert.deepEqual(
-      await collect(measured.source.listAppliances()),
+      (await collect(measured.source.list())).map((e) => e.name),
       fleet(9).map((e) => e.name),
     );
     assert.equal(await measured.source.readInventory(), inventory);
@@ -93,13 +89,15 @@ describe('measureFleet', () => {
     const namesOnly: CertificateSource = {
       description: 'names',
       readInventory: () => inner.readInventory(),
-      listAppliances: () => inner.listAppliances(),
+      async *list() {
+        for await (const { name } of inner.list()) yield { name };
+      },
       fetch: (a) => inner.fetch(a),
     };
     const measured = await measureFleet(namesOnly, 5);
     assert.ok(measured.fits);
     assert.deepEqual(
-      await collect(measured.source.listVersioned?.() ?? []),
+      await collect(measured.source.list()),
       fleet(3).map(({ name }) => ({ name })),
     );
   });
@@ -115,11 +113,11 @@ test('an aborted count stops listing: no further page is requested', async () =>
   const source = {
     description: 'endless',
     readInventory: async () => undefined,
-    async *listAppliances() {
+    async *list() {
       for (let i = 0; ; i++) {
         pulled++;
         if (i === 5) controller.abort();
-        yield `hsm${i}`;
+        yield { name: `hsm${i}` };
       }
     },
     fetch: async () => ({ kind: 'missing' as const }),

@@ -1,15 +1,16 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import {
-  type ApplianceOutcome,
-  type CertificateSource,
-  type DeliveryResult,
-  type Inventory,
-  type LoadedState,
-  type LogSink,
-  type NotificationForwarder,
-  StateConflictError,
-  type StateStore,
+import { StateConflictError } from '../../app/errors.ts';
+import type {
+  ApplianceOutcome,
+  CertificateSource,
+  DeliveryResult,
+  Inventory,
+  ListedAppliance,
+  LoadedState,
+  LogSink,
+  NotificationForwarder,
+  StateStore,
 } from '../../app/ports.ts';
 import { type RunCheckOptions, runCheck } from '../../app/runCheck.ts';
 import type { ApplianceState, LogEntry, SourceResult } from '../../core/types.ts';
@@ -51,8 +52,8 @@ class MemorySource implements CertificateSource {
   async readInventory() {
     return this.inventory;
   }
-  async *listAppliances() {
-    for (const name of this.files.keys()) yield name;
+  async *list(): AsyncIterable<ListedAppliance> {
+    for (const name of this.files.keys()) yield { name };
   }
   async fetch(appliance: string): Promise<SourceResult> {
     this.fetches++;
@@ -366,11 +367,11 @@ describe('runCheck', () => {
     const source: CertificateSource = {
       description: 'lazy',
       readInventory: async () => undefined,
-      async *listAppliances() {
+      async *list() {
         for (let i = 0; i < 3000; i++) {
           yielded++;
           maxAhead = Math.max(maxAhead, yielded - done);
-          yield `hsm${i}`;
+          yield { name: `hsm${i}` };
         }
       },
       fetch: async () => {
@@ -458,7 +459,7 @@ class VersionedSource extends MemorySource {
     this.files.set(name, entry);
     this.versions.set(name, (this.versions.get(name) ?? 0) + 1);
   }
-  async *listVersioned() {
+  override async *list() {
     for (const name of this.files.keys()) yield { name, version: `"v${this.versions.get(name) ?? 0}"` };
   }
   override async fetch(appliance: string): Promise<SourceResult> {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decodeOid, expectTlv, readTlv } from '../../core/derReader.ts';
-import { InvalidCertificateError } from '../../core/invalidCertificateError.ts';
+import { InvalidCertificateError } from '../../core/errors.ts';
 import { bytes, oid } from '../fixtures/certs/buildDer.ts';
 
 describe('readTlv', () => {

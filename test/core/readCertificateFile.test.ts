@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { readTlv } from '../../core/derReader.ts';
-import { InvalidCertificateError } from '../../core/invalidCertificateError.ts';
+import { InvalidCertificateError } from '../../core/errors.ts';
 import { formatOpensslDate } from '../../core/opensslDate.ts';
 import { readCertificateFile } from '../../core/readCertificateFile.ts';
 import { bytes, certificate, concat, pem, seq, time, tlv } from '../fixtures/certs/buildDer.ts';

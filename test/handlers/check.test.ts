@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { createS3Client } from '../../adapters/awsClients.ts';
+import { createS3Client } from '../../adapters/s3/s3Client.ts';
 import type { RunSummary } from '../../app/runCheck.ts';
 import { createHandler } from '../../handlers/check.ts';
 import type { Notification } from '../../protocol/notification.ts';

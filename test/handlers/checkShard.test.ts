@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { GetQueueUrlCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { createS3Client } from '../../adapters/awsClients.ts';
+import { createS3Client } from '../../adapters/s3/s3Client.ts';
 import { createHandler } from '../../handlers/check.ts';
 import { createShardHandler } from '../../handlers/checkShard.ts';
 import { parseShardMessage } from '../../handlers/shardMessage.ts';

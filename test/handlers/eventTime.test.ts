@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { EventTimeError, eventTime } from '../../handlers/eventTime.ts';
+import { EventTimeError } from '../../handlers/errors.ts';
+import { eventTime } from '../../handlers/eventTime.ts';
 
 describe('eventTime', () => {
   it('reads an EventBridge time, and without one leaves the clock to the caller', () => {

@@ -1,0 +1,123 @@
+/**
+ * Per-appliance state in a local directory (`dir:PATH`): one JSON file `{PATH}/{appliance}.json` each, in
+ * the same plain form as the S3 store, so an operator can read or delete one appliance's record.
+ *
+ * Writes are atomic (temporary file, fsync, rename: a reader sees the old or the new record, never half)
+ * and conditional: the version token is a hash of the file's bytes, and `save` compares it with the
+ * current file under a short-lived lock file created with O_EXCL, so a run that lost a race to another
+ * run gets {@link StateConflictError} instead of overwriting the winner's update (docs/design.md, State).
+ * A lock left behind by a crashed run is taken over once it is older than {@link STALE_LOCK_MS}.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { StateConflictError, StateStoreError } from '../../app/errors.ts';
+import type { LoadedState, StateStore } from '../../app/ports.ts';
+import type { ApplianceState } from '../../core/types.ts';
+import { isApplianceName } from '../../protocol/notification.ts';
+import { oversizeBytes } from '../fleetLayout.ts';
+import { decodeStateRecord, MAX_STATE_BYTES } from '../stateRecord.ts';
+import { fsErrorCode, readFileCapped } from './dirFiles.ts';
+
+/** A lock is held for one read and one rename; one this old belongs to a run that died. */
+export const STALE_LOCK_MS = 30_000;
+
+/** How this store words a record it cannot decode (the `stateReset` reasons). */
+const WORDING = { tooLarge: 'record is too large', notJson: 'record is not JSON' } as const;
+
+/** The version token of a record: its bytes' hash, so any change by any writer changes it. */
+function versionOf(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex').slice(0, 32);
+}
+
+/** {@link StateStore} over a local directory. */
+export class DirStateStore implements StateStore {
+  readonly description: string;
+  private ready: Promise<unknown> | undefined;
+
+  constructor(private readonly root: string) {
+    this.description = `dir:${path.basename(path.resolve(root))}`;
+  }
+
+  private file(appliance: string): string {
+    if (!isApplianceName(appliance)) throw new StateStoreError('invalid appliance name');
+    return path.join(this.root, `${appliance}.json`);
+  }
+
+  /** The stored record, its version, or a short reason when it exists but is not a valid record. */
+  async load(appliance: string): Promise<LoadedState> {
+    const record = await this.read(this.file(appliance));
+    return record ? decodeStateRecord(record.bytes, record.version, WORDING) : {};
+  }
+
+  /** Writes `state` if the record is still at `expectedVersion` (undefined: still absent). */
+  async save(appliance: string, state: ApplianceState, expectedVersion: string | undefined): Promise<void> {
+    const file = this.file(appliance);
+    this.ready ??= fs.mkdir(this.root, { recursive: true });
+    await this.ready;
+    const lock = `${file}.lock`;
+    await this.acquire(lock, appliance);
+    try {
+      const current = (await this.read(file))?.version;
+      if (current !== expectedVersion) throw new StateConflictError(appliance);
+      const temp = path.join(this.root, `.${appliance}.json.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+      try {
+        const handle = await fs.open(temp, 'wx', 0o600);
+        try {
+          await handle.writeFile(`${JSON.stringify(state)}\n`);
+          await handle.datasync();
+        } finally {
+          await handle.close();
+        }
+        await fs.rename(temp, file);
+      } catch (error) {
+        await fs.rm(temp, { force: true });
+        throw new StateStoreError(`state could not be written (${fsErrorCode(error)})`, { cause: error });
+      }
+    } finally {
+      await fs.rm(lock, { force: true });
+    }
+  }
+
+  /**
+   * The record's bytes and version token, or undefined when there is none. A record too large to read is
+   * still versioned (by its size and time) so it can be replaced conditionally; its bytes are then an
+   * oversize placeholder.
+   */
+  private async read(file: string): Promise<{ bytes: Uint8Array; version: string } | undefined> {
+    const read = await readFileCapped(file, MAX_STATE_BYTES);
+    switch (read.kind) {
+      case 'failed':
+        if (read.code === 'ENOENT') return undefined;
+        throw new StateStoreError(`state could not be read (${read.code})`, { cause: read.error });
+      case 'tooLarge':
+        return { bytes: oversizeBytes(MAX_STATE_BYTES), version: `big-${read.size}-${read.mtimeMs}` };
+      case 'notFile':
+        return { bytes: new Uint8Array(0), version: versionOf(new Uint8Array(0)) };
+      case 'read':
+        return { bytes: read.bytes, version: versionOf(read.bytes) };
+    }
+  }
+
+  /** Creates the lock file exclusively; a live lock held by another run is a conflict. */
+  private async acquire(lock: string, appliance: string): Promise<void> {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        const handle = await fs.open(lock, 'wx', 0o600);
+        await handle.close();
+        return;
+      } catch (error) {
+        if (fsErrorCode(error) !== 'EEXIST') {
+          throw new StateStoreError(`state lock could not be created (${fsErrorCode(error)})`, { cause: error });
+        }
+      }
+      const age = await fs.stat(lock).then(
+        (info) => Date.now() - info.mtimeMs,
+        () => Number.POSITIVE_INFINITY,
+      );
+      if (age < STALE_LOCK_MS) throw new StateConflictError(appliance);
+      await fs.rm(lock, { force: true });
+    }
+    throw new StateConflictError(appliance);
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * What a fleet location holds, the same for every backend (README, Configuration): `{prefix}{appliance}/server.pem`
+ * per appliance and an optional `{prefix}fleet.json` inventory, each with a size limit.
+ *
+ * Certificate bodies over 1 MiB are rejected unread (docs/design.md, Certificate evaluation). The core
+ * decides `invalid` from the length alone, so an adapter that meets an oversize body stops reading and
+ * hands on {@link oversizeBytes}, a placeholder one byte over the limit, instead of the content.
+ */
+import { MAX_CERTIFICATE_FILE_BYTES } from '../core/readCertificateFile.ts';
+
+/** The file (object, parameter) name of every appliance's certificate. */
+export const CERTIFICATE_FILE = 'server.pem';
+/** The inventory's name at the prefix. */
+export const INVENTORY_FILE = 'fleet.json';
+/** Largest inventory accepted; a fleet of tens of thousands of appliances fits well within it. */
+export const MAX_INVENTORY_BYTES = 16 * 1024 * 1024;
+
+/**
+ * A placeholder standing for "larger than the limit": its length alone makes the core reject it, and
+ * none of the real content is read or kept.
+ */
+export function oversizeBytes(limit = MAX_CERTIFICATE_FILE_BYTES): Uint8Array {
+  return new Uint8Array(limit + 1);
+}

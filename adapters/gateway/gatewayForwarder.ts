@@ -1,0 +1,271 @@
+/**
+ * Forwards notifications to the SNMP gateway over the signed wire protocol (docs/design.md, Wire protocol). Each attempt is
+ * signed afresh with the wall clock (the gateway refuses stale timestamps and exact replays), retried with
+ * exponential backoff and full jitter on network errors, 5xx and 429, and bounded by a per-attempt timeout
+ * and an overall deadline, so a Lambda invocation finishes inside its own timeout. Retrying is safe because
+ * every notification carries a deterministic id the gateway deduplicates.
+ */
+import type { DeliveryResult, NotificationForwarder } from '../../app/ports.ts';
+import { errorCodeOf, parseResults } from '../../protocol/answer.ts';
+import {
+  MAX_NOTIFICATIONS_PER_REQUEST,
+  MAX_REQUEST_BODY_BYTES,
+  NOTIFICATIONS_PATH,
+  type Notification,
+} from '../../protocol/notification.ts';
+import { HEADER_KEY_ID, HEADER_SIGNATURE, HEADER_TIMESTAMP, signBody } from '../../protocol/signature.ts';
+import { AnswerTooLargeError } from '../errors.ts';
+
+/** Bodies are kept well under the gateway's limit (JSON framing and headers need some room). */
+export const MAX_BODY_BYTES = MAX_REQUEST_BODY_BYTES - 124 * 1024;
+/** Largest answer read from the gateway; a real answer for 1000 notifications is far smaller. */
+const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
+
+/** Options of {@link GatewayForwarder}. */
+export interface GatewayForwarderOptions {
+  /** Base URL of the gateway (`https://gw.example:8443`); `/v1/notifications` is appended. */
+  readonly url: string;
+  readonly keyId: string;
+  /** The signing secret, or a function returning it (e.g. from SSM, cached). */
+  readonly secret: string | (() => Promise<string>);
+  /** Attempts per batch, first included (default 5). */
+  readonly maxAttempts?: number;
+  /** First backoff ceiling in ms (default 200); doubles per attempt up to {@link maxDelayMs}. */
+  readonly baseDelayMs?: number;
+  readonly maxDelayMs?: number;
+  /** Upper bound on an honoured `Retry-After` (default 20 s). */
+  readonly maxRetryAfterMs?: number;
+  /** Per-attempt timeout (default 10 s). */
+  readonly attemptTimeoutMs?: number;
+  /** Wall-clock instant (epoch ms) after which no attempt starts or continues. */
+  readonly deadline?: number;
+  /** Notifications per request, at most {@link MAX_NOTIFICATIONS_PER_REQUEST}. */
+  readonly batchSize?: number;
+  /** Wall clock in ms (signing, deadline); injectable for tests. */
+  readonly clock?: () => number;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly random?: () => number;
+}
+
+interface AttemptOutcome {
+  readonly results?: DeliveryResult[];
+  readonly error: string;
+  readonly retry: boolean;
+  readonly retryAfterMs?: number;
+}
+
+const CODE = /^[A-Za-z0-9_.-]{1,40}$/;
+
+/** Splits a batch by count and by serialized size, keeping order. */
+export function splitBatch(
+  batch: readonly Notification[],
+  maxCount = MAX_NOTIFICATIONS_PER_REQUEST,
+  maxBytes = MAX_BODY_BYTES,
+) {
+  const chunks: Notification[][] = [];
+  let current: Notification[] = [];
+  let bytes = 0;
+  for (const notification of batch) {
+    const size = Buffer.byteLength(JSON.stringify(notification)) + 1;
+    if (current.length > 0 && (current.length >= maxCount || bytes + size > maxBytes)) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(notification);
+    bytes += size;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
+/** Parses `Retry-After` (seconds or an HTTP date) into ms, clamped to [0, max]. */
+export function parseRetryAfter(value: string | null, nowMs: number, maxMs: number): number | undefined {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  let ms: number;
+  if (/^\d+$/.test(trimmed)) ms = Number(trimmed) * 1000;
+  else {
+    const at = Date.parse(trimmed);
+    if (Number.isNaN(at)) return undefined;
+    ms = at - nowMs;
+  }
+  return Math.min(Math.max(ms, 0), maxMs);
+}
+
+function networkReason(error: unknown): string {
+  const name = (error as { name?: unknown })?.name;
+  if (name === 'TimeoutError' || name === 'AbortError') return 'gateway did not answer in time';
+  const code = (error as { cause?: { code?: unknown } })?.cause?.code;
+  return typeof code === 'string' && CODE.test(code) ? `gateway unreachable (${code})` : 'gateway unreachable';
+}
+
+function failAll(chunk: readonly Notification[], error: string): DeliveryResult[] {
+  return chunk.map((n) => ({ id: n.id, delivered: false, traps: [], error }));
+}
+
+/** Maps a 200 answer onto the chunk; undefined when the answer is not the protocol's shape. */
+function mapAnswer(chunk: readonly Notification[], answer: unknown): DeliveryResult[] | undefined {
+  const results = parseResults(answer);
+  if (!results) return undefined;
+  const byId = new Map<string, DeliveryResult>();
+  for (const result of results) {
+    const delivered = result.duplicate || result.traps.every((t) => t.ok);
+    byId.set(result.id, {
+      ...result,
+      delivered,
+      ...(delivered ? {} : { error: 'gateway could not reach every trap host' }),
+    });
+  }
+  return chunk.map(
+    (n) => byId.get(n.id) ?? { id: n.id, delivered: false, traps: [], error: 'gateway returned no result for it' },
+  );
+}
+
+/** {@link NotificationForwarder} to the HTTP(S) gateway. */
+export class GatewayForwarder implements NotificationForwarder {
+  readonly description: string;
+  private readonly endpoint: string;
+  private readonly clock: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
+
+  constructor(private readonly options: GatewayForwarderOptions) {
+    const url = new URL(options.url);
+    // Never log credentials that might sit in the URL.
+    url.username = '';
+    url.password = '';
+    this.description = url.origin;
+    this.endpoint = new URL(NOTIFICATIONS_PATH.slice(1), url.href.endsWith('/') ? url.href : `${url.href}/`).href;
+    this.clock = options.clock ?? Date.now;
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.random = options.random ?? Math.random;
+  }
+
+  /** Sends the batch in chunks of at most 1000; every notification gets a result; never throws. */
+  async forward(batch: readonly Notification[]): Promise<DeliveryResult[]> {
+    if (batch.length === 0) return [];
+    let secret: string;
+    try {
+      secret = typeof this.options.secret === 'string' ? this.options.secret : await this.options.secret();
+    } catch {
+      return failAll(batch, 'signing secret unavailable');
+    }
+    const results: DeliveryResult[] = [];
+    const perRequest = Math.min(this.options.batchSize ?? MAX_NOTIFICATIONS_PER_REQUEST, MAX_NOTIFICATIONS_PER_REQUEST);
+    for (const chunk of splitBatch(batch, perRequest)) {
+      try {
+        results.push(...(await this.sendChunk(chunk, secret)));
+      } catch {
+        results.push(...failAll(chunk, 'gateway delivery failed'));
+      }
+    }
+    return results;
+  }
+
+  private async sendChunk(chunk: readonly Notification[], secret: string): Promise<DeliveryResult[]> {
+    const body = JSON.stringify({ notifications: chunk });
+    const maxAttempts = Math.max(1, this.options.maxAttempts ?? 5);
+    const deadline = this.options.deadline ?? Number.POSITIVE_INFINITY;
+    let lastError = 'gateway delivery not attempted before the deadline';
+    let lastTimestamp = Number.NEGATIVE_INFINITY;
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      const remaining = deadline - this.clock();
+      if (remaining <= 0) break;
+      // The gateway refuses an exact replay of a signature it has seen, and the same body signed in the
+      // same second is exactly that: each attempt of a chunk gets a strictly later timestamp.
+      const timestamp = Math.max(Math.floor(this.clock() / 1000), lastTimestamp + 1);
+      lastTimestamp = timestamp;
+      const outcome = await this.attempt(
+        chunk,
+        body,
+        secret,
+        timestamp,
+        Math.min(this.options.attemptTimeoutMs ?? 10_000, remaining),
+      );
+      if (outcome.results) return outcome.results;
+      lastError = outcome.error;
+      if (!outcome.retry || attempt === maxAttempts) break;
+      const ceiling = Math.min(
+        this.options.maxDelayMs ?? 5_000,
+        (this.options.baseDelayMs ?? 200) * 2 ** (attempt - 1),
+      );
+      const delay = outcome.retryAfterMs ?? Math.floor(this.random() * ceiling);
+      if (this.clock() + delay >= deadline) break;
+      await this.sleep(delay);
+    }
+    return failAll(chunk, lastError);
+  }
+
+  private async attempt(
+    chunk: readonly Notification[],
+    body: string,
+    secret: string,
+    timestamp: number,
+    timeoutMs: number,
+  ): Promise<AttemptOutcome> {
+    let response: Response;
+    try {
+      response = await fetch(this.endpoint, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          [HEADER_KEY_ID]: this.options.keyId,
+          [HEADER_TIMESTAMP]: String(timestamp),
+          [HEADER_SIGNATURE]: signBody(secret, timestamp, body),
+        },
+        body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(Math.max(1, timeoutMs)),
+      });
+    } catch (error) {
+      return { error: networkReason(error), retry: true };
+    }
+    const status = response.status;
+    let text: string;
+    try {
+      text = await readText(response);
+    } catch (error) {
+      return { error: error instanceof AnswerTooLargeError ? error.message : networkReason(error), retry: true };
+    }
+    if (status === 200) {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        return { error: 'gateway answered with an unreadable body', retry: true };
+      }
+      const results = mapAnswer(chunk, parsed);
+      return results
+        ? { results, error: '', retry: false }
+        : { error: 'gateway answered with an unexpected body', retry: true };
+    }
+    const code = errorCodeOf(text);
+    const error = `gateway answered HTTP ${status}${code ? ` (${code})` : ''}`;
+    if (status === 429 || status >= 500) {
+      const retryAfterMs = parseRetryAfter(
+        response.headers.get('retry-after'),
+        this.clock(),
+        this.options.maxRetryAfterMs ?? 20_000,
+      );
+      return { error, retry: true, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
+    }
+    return { error, retry: false };
+  }
+}
+
+/** Reads an answer body with a size bound. */
+async function readText(response: Response): Promise<string> {
+  if (!response.body) return '';
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for await (const chunk of response.body) {
+    total += chunk.length;
+    if (total > MAX_ANSWER_BYTES) {
+      await response.body.cancel().catch(() => {});
+      throw new AnswerTooLargeError('gateway answer too large');
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}

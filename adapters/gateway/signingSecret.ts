@@ -1,0 +1,52 @@
+/**
+ * The gateway signing secret, from a local file (read at once, so a bad file is a configuration error at
+ * start) or from an SSM SecureString (fetched on use and cached across warm invocations).
+ */
+import type { GatewayConfig } from '../../app/checkConfig.ts';
+import { ConfigError } from '../../app/errors.ts';
+import { secretFromText } from '../../protocol/signature.ts';
+import { readFileCapped } from '../dir/dirFiles.ts';
+
+/** A secret file is a line of text; anything far larger is a wrong path. */
+const MAX_SECRET_BYTES = 64 * 1024;
+
+/** Reads a secret file (bounded, trimmed); refuses an unreadable or empty one without echoing it. */
+export async function readSecretFile(
+  file: string,
+  setting = 'CERTMONITOR_GATEWAY_SECRET_FILE (--secret-file)',
+): Promise<string> {
+  const read = await readFileCapped(file, MAX_SECRET_BYTES);
+  switch (read.kind) {
+    case 'failed':
+      throw new ConfigError(`${setting}: the file cannot be read (${read.code})`, { cause: read.error });
+    case 'notFile':
+      throw new ConfigError(`${setting}: the file cannot be read (not a regular file)`);
+    case 'tooLarge':
+      throw new ConfigError(`${setting}: the file is too large to be a secret`);
+  }
+  const secret = secretFromText(new TextDecoder().decode(read.bytes));
+  if (secret === '') throw new ConfigError(`${setting}: the file is empty`);
+  return secret;
+}
+
+/**
+ * A way to get the signing secret of `gateway`: a file's is read now (a bad file throws {@link ConfigError}),
+ * an SSM parameter's on each call, through a cache.
+ */
+export async function signingSecret(
+  gateway: GatewayConfig,
+  env?: Readonly<Record<string, string | undefined>>,
+): Promise<() => Promise<string>> {
+  if (gateway.secretFile !== undefined) {
+    const value = await readSecretFile(gateway.secretFile);
+    return async () => value;
+  }
+  if (gateway.secretParam === undefined) throw new ConfigError('a gateway needs its signing secret');
+  // Loaded on demand: the AWS SDK costs about a second to import.
+  const [{ createSsmClient }, { SsmSecret }] = await Promise.all([
+    import('../ssm/ssmClient.ts'),
+    import('../ssm/ssmSecret.ts'),
+  ]);
+  const parameter = new SsmSecret(createSsmClient({ env }), gateway.secretParam);
+  return () => parameter.get();
+}

@@ -1,0 +1,61 @@
+/**
+ * CloudWatch metrics of a check run in the Embedded Metric Format (EMF) through Powertools Metrics: the
+ * Lambda's stdout becomes metrics with no PutMetricData call and no extra IAM permission.
+ * - `DaysToExpiry` per appliance (dimension `Appliance`), like ACM's metric of the same name, so an alarm
+ *   can watch one appliance or the fleet's minimum.
+ * - `Appliances` per status (dimension `Status`, zeros included so alarms see data every run).
+ * - `NotificationsSent`, `NotificationsFailed` (delivery failures), `RunDuration`, and `RunsStopped` (a run
+ *   that ran out of time: the fleet needs more shards).
+ */
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { ApplianceOutcome } from '../../app/ports.ts';
+import { STATUSES, type Status } from '../../core/types.ts';
+
+/** The metrics namespace (overridable with `POWERTOOLS_METRICS_NAMESPACE`). */
+export const METRICS_NAMESPACE = 'Certmonitor';
+
+/** The part of a run summary the metrics need. */
+export interface RunTotals {
+  readonly byStatus: Readonly<Partial<Record<Status, number>>>;
+  readonly notifications: { readonly sent: number; readonly failed: number };
+  readonly durationMs: number;
+  /** True when the run ran out of time before every appliance was checked. */
+  readonly stopped?: boolean;
+}
+
+/** Records one run's metrics and writes them as EMF lines. */
+export class EmfMetrics {
+  private readonly metrics: Metrics;
+
+  constructor(options: { readonly namespace?: string; readonly serviceName?: string } = {}) {
+    this.metrics = new Metrics({
+      namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? options.namespace ?? METRICS_NAMESPACE,
+      serviceName: options.serviceName ?? 'certmonitor',
+    });
+  }
+
+  /** Emits `DaysToExpiry` for an appliance whose certificate was read (one EMF line each: its own dimension). */
+  recordOutcome(outcome: ApplianceOutcome): void {
+    const days = outcome.daysRemaining;
+    if (typeof days !== 'number' || !Number.isFinite(days)) return;
+    this.metrics
+      .singleMetric()
+      .addDimension('Appliance', outcome.appliance)
+      .addMetric('DaysToExpiry', MetricUnit.Count, days);
+  }
+
+  /** Emits the run's counts per status, deliveries and duration, and flushes them. */
+  recordRun(totals: RunTotals): void {
+    for (const status of STATUSES) {
+      this.metrics
+        .singleMetric()
+        .addDimension('Status', status)
+        .addMetric('Appliances', MetricUnit.Count, totals.byStatus[status] ?? 0);
+    }
+    this.metrics.addMetric('NotificationsSent', MetricUnit.Count, totals.notifications.sent);
+    this.metrics.addMetric('NotificationsFailed', MetricUnit.Count, totals.notifications.failed);
+    this.metrics.addMetric('RunDuration', MetricUnit.Milliseconds, totals.durationMs);
+    this.metrics.addMetric('RunsStopped', MetricUnit.Count, totals.stopped ? 1 : 0);
+    this.metrics.publishStoredMetrics();
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * Certificates in S3 (`s3://bucket/prefix/`, README, Configuration): `{prefix}{appliance}/server.pem` per appliance and an
+ * optional `{prefix}fleet.json` inventory. Listing is streamed page by page to the end; each object is read
+ * with a 1 MiB cap. The SDK's standard retry mode handles throttling and 5xx; what still fails becomes
+ * `unavailable` with a short reason, never `missing`.
+ */
+import { GetObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
+import { InventoryError } from '../../app/errors.ts';
+import type { CertificateSource, Inventory, ListedAppliance } from '../../app/ports.ts';
+import { MAX_CERTIFICATE_FILE_BYTES } from '../../core/readCertificateFile.ts';
+import type { SourceResult } from '../../core/types.ts';
+import { isApplianceName } from '../../protocol/notification.ts';
+import { awsErrorReason } from '../aws/awsErrorReason.ts';
+import { CERTIFICATE_FILE, INVENTORY_FILE, MAX_INVENTORY_BYTES, oversizeBytes } from '../fleetLayout.ts';
+import { parseInventory } from '../parseInventory.ts';
+import { isS3NotFound, readBodyCapped } from './s3Client.ts';
+import type { S3Location } from './s3Location.ts';
+
+/** {@link CertificateSource} over an S3 prefix. */
+export class S3Source implements CertificateSource {
+  readonly description: string;
+  /** How many listed keys looked like certificates but had an invalid appliance name (they are skipped). */
+  skippedNames = 0;
+
+  constructor(
+    private readonly client: S3Client,
+    private readonly location: S3Location,
+  ) {
+    this.description = `s3://${location.bucket}/${location.prefix}`;
+  }
+
+  /** Reads `fleet.json` at the prefix; absent means no inventory. */
+  async readInventory(): Promise<Inventory | undefined> {
+    let bytes: Uint8Array;
+    try {
+      const answer = await this.client.send(
+        new GetObjectCommand({ Bucket: this.location.bucket, Key: `${this.location.prefix}${INVENTORY_FILE}` }),
+      );
+      if (!answer.Body) return undefined;
+      if ((answer.ContentLength ?? 0) > MAX_INVENTORY_BYTES) {
+        (answer.Body as { destroy?: () => void }).destroy?.();
+        throw new InventoryError(`${INVENTORY_FILE} is larger than ${MAX_INVENTORY_BYTES} bytes`, {
+          invalidContent: true,
+        });
+      }
+      bytes = await readBodyCapped(answer.Body as AsyncIterable<Uint8Array>, MAX_INVENTORY_BYTES);
+      if (bytes.length > MAX_INVENTORY_BYTES) {
+        throw new InventoryError(`${INVENTORY_FILE} is larger than ${MAX_INVENTORY_BYTES} bytes`, {
+          invalidContent: true,
+        });
+      }
+    } catch (error) {
+      if (isS3NotFound(error)) return undefined;
+      if (error instanceof InventoryError) throw error;
+      throw new InventoryError(`${INVENTORY_FILE} could not be read: ${awsErrorReason(error)}`, { cause: error });
+    }
+    return parseInventory(new TextDecoder().decode(bytes));
+  }
+
+  /**
+   * Streams every page of the listing, each appliance with its certificate object's ETag (which changes
+   * whenever its bytes do); keys that are not `{name}/server.pem` are ignored.
+   */
+  async *list(): AsyncIterable<ListedAppliance> {
+    const { bucket, prefix } = this.location;
+    const suffix = `/${CERTIFICATE_FILE}`;
+    for await (const page of paginateListObjectsV2({ client: this.client }, { Bucket: bucket, Prefix: prefix })) {
+      for (const object of page.Contents ?? []) {
+        const key = object.Key;
+        if (!key?.endsWith(suffix)) continue;
+        const name = key.slice(prefix.length, key.length - suffix.length);
+        if (name.includes('/')) continue;
+        if (!isApplianceName(name)) {
+          this.skippedNames++;
+          continue;
+        }
+        yield object.ETag ? { name, version: object.ETag } : { name };
+      }
+    }
+  }
+
+  /** GetObject with a 1 MiB cap; absent → missing; anything else after retries → unavailable. */
+  async fetch(appliance: string): Promise<SourceResult> {
+    if (!isApplianceName(appliance)) return { kind: 'missing' };
+    try {
+      const answer = await this.client.send(
+        new GetObjectCommand({
+          Bucket: this.location.bucket,
+          Key: `${this.location.prefix}${appliance}/${CERTIFICATE_FILE}`,
+        }),
+      );
+      if (!answer.Body) return { kind: 'found', bytes: new Uint8Array(0) };
+      if ((answer.ContentLength ?? 0) > MAX_CERTIFICATE_FILE_BYTES) {
+        // Refused unread: the body is dropped without consuming it.
+        (answer.Body as { destroy?: () => void }).destroy?.();
+        return { kind: 'found', bytes: oversizeBytes() };
+      }
+      const bytes = await readBodyCapped(answer.Body as AsyncIterable<Uint8Array>);
+      return answer.ETag ? { kind: 'found', bytes, version: answer.ETag } : { kind: 'found', bytes };
+    } catch (error) {
+      if (isS3NotFound(error)) return { kind: 'missing' };
+      return { kind: 'unavailable', reason: awsErrorReason(error) };
+    }
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * Decoding of a stored appliance state record, shared by every state store (docs/design.md, State):
+ * size cap, UTF-8, JSON, then the shape check of `core/`. A record that fails any of them is reported as
+ * `corrupt` with a short reason (never its content), so the run warns and treats it as first sight.
+ */
+import type { LoadedState } from '../app/ports.ts';
+import { applianceStateProblem } from '../core/applianceStateProblem.ts';
+import type { ApplianceState } from '../core/types.ts';
+
+/** A state record is a few hundred bytes; anything far larger is not one of ours. */
+export const MAX_STATE_BYTES = 64 * 1024;
+
+/**
+ * How a store words a record too large to read and one that is not JSON. The reasons end up in the
+ * `stateReset` line, and each store has always said it its own way, so each keeps its words.
+ */
+export interface StateRecordWording {
+  readonly tooLarge: string;
+  readonly notJson: string;
+}
+
+/**
+ * The record in `bytes` (at most {@link MAX_STATE_BYTES}; a longer input, such as an oversize placeholder,
+ * is too large) with its store's `version`, or `corrupt` with the reason it is not a record.
+ */
+export function decodeStateRecord(
+  bytes: Uint8Array,
+  version: string | undefined,
+  wording: StateRecordWording,
+): LoadedState {
+  if (bytes.length > MAX_STATE_BYTES) return { corrupt: wording.tooLarge, version };
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch {
+    return { corrupt: wording.notJson, version };
+  }
+  const problem = applianceStateProblem(value);
+  if (problem) return { corrupt: problem, version };
+  return { state: value as ApplianceState, version };
+}

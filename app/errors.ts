@@ -1,0 +1,39 @@
+/**
+ * The errors of the check pipeline and its ports (README, Error codes; the model is in `core/errors.ts`).
+ * Adapters raise them through the ports; the pipeline and the entry points recognise them by class.
+ */
+import { CertmonitorError, errorClass } from '../core/errors.ts';
+
+/** An invalid or missing setting; the message names the variable or flag and is safe to print. */
+export class ConfigError extends errorClass('ConfigError', 'CM_ERR_CONFIG') {}
+
+/**
+ * A `fleet.json` inventory that cannot be used; the message names the key path or the read failure and
+ * is safe to log. `invalidContent` tells a configuration error (the file says something wrong: the
+ * operator must fix it) from a failure to read it (network, permissions: the next run may succeed), and
+ * each has its own code.
+ */
+export class InventoryError extends CertmonitorError {
+  readonly invalidContent: boolean;
+
+  constructor(message: string, options?: { cause?: unknown; invalidContent?: boolean }) {
+    const invalidContent = options?.invalidContent ?? false;
+    super(invalidContent ? 'CM_ERR_INVENTORY_INVALID' : 'CM_ERR_INVENTORY_UNREADABLE', message, options);
+    this.name = 'InventoryError';
+    this.invalidContent = invalidContent;
+  }
+}
+
+/** State cannot be read or written for a reason other than a lost race; the message is safe to log. */
+export class StateStoreError extends errorClass('StateStoreError', 'CM_ERR_STATE_STORE') {}
+
+/** Raised by a state store's `save` when a conditional write loses a race to another run. */
+export class StateConflictError extends CertmonitorError {
+  constructor(
+    readonly appliance: string,
+    options?: { cause?: unknown },
+  ) {
+    super('CM_ERR_STATE_CONFLICT', `state of appliance ${appliance} was changed by another run`, options);
+    this.name = 'StateConflictError';
+  }
+}

@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { DirStateStore, STALE_LOCK_MS } from '../../../adapters/dir/dirStateStore.ts';
+import { StateConflictError, StateStoreError } from '../../../app/errors.ts';
+import type { ApplianceState } from '../../../core/types.ts';
+
+let root: string;
+before(async () => {
+  root = await mkdtemp(path.join(os.tmpdir(), 'certmonitor-dirstate-'));
+});
+after(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+const S1: ApplianceState = {
+  version: 1,
+  alertActive: false,
+  fingerprint: 'AA:BB',
+  notAfter: '2027-01-01T00:00:00.000Z',
+};
+const S2: ApplianceState = { ...S1, alertActive: true, lastAlertAt: '2026-12-01T00:00:00.000Z' };
+
+test('absent, create, read back, update with the version read', async () => {
+  const store = new DirStateStore(path.join(root, 'a'));
+  assert.deepEqual(await store.load('hsm01'), {});
+  await store.save('hsm01', S1, undefined);
+  const loaded = await store.load('hsm01');
+  assert.deepEqual(loaded.state, S1);
+  assert.equal(typeof loaded.version, 'string');
+  await store.save('hsm01', S2, loaded.version);
+  const again = await store.load('hsm01');
+  assert.deepEqual(again.state, S2);
+  assert.notEqual(again.version, loaded.version);
+  assert.deepEqual(JSON.parse(await readFile(path.join(root, 'a', 'hsm01.json'), 'utf8')), S2);
+  assert.deepEqual((await readdir(path.join(root, 'a'))).sort(), ['hsm01.json'], 'no temp or lock file left');
+});
+
+test('two writers from the same version: the second gets StateConflictError and the first update stays', async () => {
+  const dir = path.join(root, 'b');
+  const first = new DirStateStore(dir);
+  const second = new DirStateStore(dir);
+  await first.save('hsm01', S1, undefined);
+  const seenByFirst = await first.load('hsm01');
+  const seenBySecond = await second.load('hsm01');
+  await first.save('hsm01', S2, seenByFirst.version);
+  await assert.rejects(second.save('hsm01', { ...S1, fingerprint: 'CC:DD' }, seenBySecond.version), StateConflictError);
+  assert.deepEqual((await first.load('hsm01')).state, S2);
+  // Creating a record that someone else created meanwhile is a conflict too.
+  await assert.rejects(second.save('hsm01', S1, undefined), StateConflictError);
+});
+
+test('many concurrent writers from one version: exactly one wins', async () => {
+  const dir = path.join(root, 'c');
+  const stores = Array.from({ length: 12 }, () => new DirStateStore(dir));
+  await stores[0]!.save('hsm01', S1, undefined);
+  const { version } = await stores[0]!.load('hsm01');
+  const results = await Promise.allSettled(
+    stores.map((store, i) => store.save('hsm01', { ...S1, fingerprint: `F${i}` }, version)),
+  );
+  assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+  for (const r of results) {
+    if (r.status === 'rejected') assert.ok(r.reason instanceof StateConflictError);
+  }
+});
+
+test('a corrupt record is reported with a version, and can be replaced conditionally', async () => {
+  const dir = path.join(root, 'd');
+  const store = new DirStateStore(dir);
+  await store.save('hsm01', S1, undefined);
+  await writeFile(path.join(dir, 'hsm01.json'), '{"version":1,"alertAct');
+  const loaded = await store.load('hsm01');
+  assert.equal(loaded.corrupt, 'record is not JSON');
+  assert.equal(loaded.state, undefined);
+  await store.save('hsm01', S1, loaded.version);
+  assert.deepEqual((await store.load('hsm01')).state, S1);
+
+  await writeFile(path.join(dir, 'hsm01.json'), '{"version":2,"alertActive":false}');
+  assert.equal((await store.load('hsm01')).corrupt, 'unsupported version');
+  await writeFile(path.join(dir, 'hsm01.json'), '{"version":1,"alertActive":false,"lastAlertAt":"yesterday"}');
+  assert.equal((await store.load('hsm01')).corrupt, 'lastAlertAt is not an ISO 8601 instant');
+  await writeFile(path.join(dir, 'hsm01.json'), '[1,2]');
+  assert.equal((await store.load('hsm01')).corrupt, 'not a JSON object');
+});
+
+test('a live lock is a conflict; a stale one left by a crashed run is taken over', async () => {
+  const dir = path.join(root, 'e');
+  const store = new DirStateStore(dir);
+  await store.save('hsm01', S1, undefined);
+  const { version } = await store.load('hsm01');
+  const lock = path.join(dir, 'hsm01.json.lock');
+  await writeFile(lock, '');
+  await assert.rejects(store.save('hsm01', S2, version), StateConflictError);
+  const old = new Date(Date.now() - STALE_LOCK_MS - 60_000);
+  await utimes(lock, old, old);
+  await store.save('hsm01', S2, version);
+  assert.deepEqual((await store.load('hsm01')).state, S2);
+});
+
+test('appliance names are validated before use as a path', async () => {
+  const store = new DirStateStore(path.join(root, 'f'));
+  await assert.rejects(store.load('../escape'), StateStoreError);
+  await assert.rejects(store.save('a/b', S1, undefined), StateStoreError);
+});

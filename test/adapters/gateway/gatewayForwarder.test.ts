@@ -1,0 +1,287 @@
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import {
+  GatewayForwarder,
+  type GatewayForwarderOptions,
+  parseRetryAfter,
+  splitBatch,
+} from '../../../adapters/gateway/gatewayForwarder.ts';
+import type { Notification } from '../../../protocol/notification.ts';
+import {
+  HEADER_KEY_ID,
+  HEADER_SIGNATURE,
+  HEADER_TIMESTAMP,
+  signatureMatches,
+  signBody,
+} from '../../../protocol/signature.ts';
+
+const SECRET = 's3cr3t-value-never-logged';
+
+const notification = (i: number): Notification => ({
+  id: `hsm${i}:AB:expiring:2026-11-24T12`,
+  appliance: `hsm${i}`,
+  address: '0.0.0.0',
+  event: 'expiring',
+  observedAt: '2026-11-24T12:00:00.000Z',
+});
+
+interface Received {
+  readonly timestamp: string;
+  readonly signatureOk: boolean;
+  readonly keyId: string;
+  readonly ids: string[];
+}
+
+type Behaviour = (received: Received, response: http.ServerResponse, request: http.IncomingMessage) => void;
+
+const ok = (ids: string[], response: http.ServerResponse) => {
+  response.writeHead(200, { 'content-type': 'application/json' });
+  response.end(
+    JSON.stringify({
+      results: ids.map((id) => ({ id, duplicate: false, traps: [{ host: 'nms', ok: true }], syslog: 'ok' })),
+    }),
+  );
+};
+
+describe('GatewayForwarder against a real HTTP server', () => {
+  let server: http.Server;
+  let url: string;
+  let received: Received[] = [];
+  let behaviours: Behaviour[] = [];
+
+  before(async () => {
+    server = http.createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (c: Buffer) => chunks.push(c));
+      request.on('end', () => {
+        const raw = Buffer.concat(chunks);
+        const timestamp = String(request.headers[HEADER_TIMESTAMP]);
+        const signature = String(request.headers[HEADER_SIGNATURE]);
+        let ids: string[] = [];
+        try {
+          ids = (JSON.parse(raw.toString('utf8')) as { notifications: Notification[] }).notifications.map((n) => n.id);
+        } catch {}
+        const entry: Received = {
+          timestamp,
+          signatureOk: signatureMatches(signBody(SECRET, timestamp, raw), signature),
+          keyId: String(request.headers[HEADER_KEY_ID]),
+          ids,
+        };
+        received.push(entry);
+        const behaviour = behaviours.shift() ?? ((r, res) => ok(r.ids, res));
+        behaviour(entry, response, request);
+      });
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  after(
+    () =>
+      new Promise<void>((done) => {
+        server.closeAllConnections();
+        server.close(() => done());
+      }),
+  );
+
+  beforeEach(() => {
+    received = [];
+    behaviours = [];
+  });
+
+  const sleeps: number[] = [];
+  let wall = 1_790_000_000_000;
+  const forwarder = (extra: Partial<GatewayForwarderOptions> = {}) =>
+    new GatewayForwarder({
+      url,
+      keyId: 'lambda',
+      secret: SECRET,
+      baseDelayMs: 10,
+      // A wall clock that moves one second per reading, so every attempt carries a fresh timestamp.
+      clock: () => (wall += 1000),
+      sleep: async (ms) => {
+        sleeps.push(ms);
+      },
+      random: () => 0.5,
+      ...extra,
+    });
+
+  it('splits 2,500 notifications into signed batches of at most 1,000 and delivers all', async () => {
+    const batch = Array.from({ length: 2500 }, (_, i) => notification(i));
+    const results = await forwarder().forward(batch);
+    assert.deepEqual(
+      received.map((r) => r.ids.length),
+      [1000, 1000, 500],
+    );
+    assert.ok(received.every((r) => r.signatureOk && r.keyId === 'lambda'));
+    assert.equal(results.length, 2500);
+    assert.ok(results.every((r, i) => r.delivered && r.id === batch[i]?.id && r.traps[0]?.host === 'nms'));
+  });
+
+  it('retries a 500 and a dropped connection, re-signing each attempt, then succeeds', async () => {
+    behaviours = [
+      (_, res) => {
+        res.writeHead(500);
+        res.end('{"error":{"code":"internal","message":"boom"}}');
+      },
+      (_, res) => res.socket?.destroy(),
+    ];
+    const results = await forwarder().forward([notification(1)]);
+    assert.equal(received.length, 3);
+    assert.ok(received.every((r) => r.signatureOk));
+    assert.equal(new Set(received.map((r) => r.timestamp)).size, 3);
+    assert.deepEqual(
+      results.map((r) => r.delivered),
+      [true],
+    );
+  });
+
+  it('gives a retry within the same second a new signature, which a gateway refusing exact replays accepts', async () => {
+    const seen = new Set<string>();
+    const refuseReplays: Behaviour = (r, res, req) => {
+      const signature = String(req.headers[HEADER_SIGNATURE]);
+      if (seen.has(signature)) {
+        res.writeHead(401, { 'content-type': 'application/json' });
+        res.end('{"error":{"code":"GW_ERR_REPLAY","message":"replayed request"}}');
+        return;
+      }
+      seen.add(signature);
+      ok(r.ids, res);
+    };
+    behaviours = [
+      (_, res, req) => {
+        seen.add(String(req.headers[HEADER_SIGNATURE]));
+        res.writeHead(503);
+        res.end();
+      },
+      refuseReplays,
+    ];
+    const frozen = 1_790_000_000_000;
+    const results = await forwarder({ clock: () => frozen }).forward([notification(1)]);
+    assert.equal(received.length, 2);
+    assert.notEqual(received[0]?.timestamp, received[1]?.timestamp);
+    assert.equal(results[0]?.delivered, true);
+  });
+
+  it('honours Retry-After on 429 within bounds', async () => {
+    sleeps.length = 0;
+    behaviours = [
+      (_, res) => {
+        res.writeHead(429, { 'retry-after': '2' });
+        res.end();
+      },
+      (_, res) => {
+        res.writeHead(503, { 'retry-after': '86400' });
+        res.end();
+      },
+    ];
+    const results = await forwarder({ maxRetryAfterMs: 5000 }).forward([notification(1)]);
+    assert.deepEqual(sleeps, [2000, 5000]);
+    assert.equal(results[0]?.delivered, true);
+  });
+
+  it('retries a garbage answer, and reports it when it persists', async () => {
+    const garbage: Behaviour = (_, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('<html>proxy login</html>');
+    };
+    behaviours = [garbage, garbage, garbage];
+    const [result] = await forwarder({ maxAttempts: 3 }).forward([notification(1)]);
+    assert.equal(received.length, 3);
+    assert.equal(result?.delivered, false);
+    assert.equal(result?.error, 'gateway answered with an unreadable body');
+  });
+
+  it('does not retry a 401, and its error carries neither the secret nor the body', async () => {
+    behaviours = [
+      (_, res) => {
+        res.writeHead(401, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: { code: 'unauthorized', message: `echo ${SECRET} <script>` } }));
+      },
+    ];
+    const [result] = await forwarder().forward([notification(1)]);
+    assert.equal(received.length, 1);
+    assert.equal(result?.error, 'gateway answered HTTP 401 (unauthorized)');
+  });
+
+  it('maps results per id: failed trap, duplicate, and an id the gateway left out', async () => {
+    behaviours = [
+      (r, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            results: [
+              {
+                id: r.ids[0],
+                duplicate: false,
+                traps: [
+                  { host: 'a', ok: true },
+                  { host: 'b\nFAKE', ok: false, error: 'timeout' },
+                ],
+                syslog: 'ok',
+              },
+              { id: r.ids[1], duplicate: true, traps: [], syslog: 'ok' },
+            ],
+          }),
+        );
+      },
+    ];
+    const results = await forwarder().forward([notification(1), notification(2), notification(3)]);
+    assert.equal(results[0]?.delivered, false);
+    assert.equal(results[0]?.traps[1]?.host, 'b FAKE');
+    assert.equal(results[1]?.delivered, true);
+    assert.equal(results[1]?.duplicate, true);
+    assert.equal(results[2]?.delivered, false);
+  });
+
+  it('gives up at the per-attempt timeout and never starts after the deadline', async () => {
+    behaviours = [() => {}, () => {}];
+    const slow = await forwarder({ clock: Date.now, sleep: undefined, attemptTimeoutMs: 100, maxAttempts: 2 }).forward([
+      notification(1),
+    ]);
+    assert.equal(slow[0]?.error, 'gateway did not answer in time');
+    assert.equal(received.length, 2);
+    received = [];
+    const late = await forwarder({ clock: Date.now, deadline: Date.now() - 1 }).forward([notification(1)]);
+    assert.equal(late[0]?.delivered, false);
+    assert.equal(received.length, 0);
+  });
+
+  it('reports an unreachable gateway and an unavailable secret without throwing', async () => {
+    const closed = http.createServer();
+    await new Promise<void>((done) => closed.listen(0, '127.0.0.1', done));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((done) => closed.close(() => done()));
+    const [down] = await forwarder({ url: `http://127.0.0.1:${port}`, maxAttempts: 2 }).forward([notification(1)]);
+    assert.equal(down?.error, 'gateway unreachable (ECONNREFUSED)');
+    const [noSecret] = await forwarder({
+      secret: async () => {
+        throw new Error('AccessDenied');
+      },
+    }).forward([notification(1)]);
+    assert.equal(noSecret?.error, 'signing secret unavailable');
+  });
+});
+
+describe('gatewayForwarder helpers', () => {
+  it('splits by count and by size', () => {
+    const batch = Array.from({ length: 5 }, (_, i) => notification(i));
+    assert.deepEqual(
+      splitBatch(batch, 2).map((c) => c.length),
+      [2, 2, 1],
+    );
+    assert.deepEqual(
+      splitBatch(batch, 1000, 250).map((c) => c.length),
+      [1, 1, 1, 1, 1],
+    );
+  });
+
+  it('parses Retry-After seconds and dates, clamped', () => {
+    assert.equal(parseRetryAfter('3', 0, 10_000), 3000);
+    assert.equal(parseRetryAfter('Thu, 01 Jan 1970 00:00:05 GMT', 0, 10_000), 5000);
+    assert.equal(parseRetryAfter('600', 0, 10_000), 10_000);
+    assert.equal(parseRetryAfter('soon', 0, 10_000), undefined);
+  });
+});

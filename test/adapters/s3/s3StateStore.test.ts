@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { GetObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+import { createS3Client } from '../../../adapters/s3/s3Client.ts';
+import { S3StateStore } from '../../../adapters/s3/s3StateStore.ts';
+import { StateConflictError, StateStoreError } from '../../../app/errors.ts';
+import type { ApplianceState } from '../../../core/types.ts';
+import { putObjects, S3RVER_CREDENTIALS, type S3rverHandle, startS3rver } from '../../helpers/s3rver.ts';
+
+const BUCKET = 'fleet-state';
+const state: ApplianceState = {
+  version: 1,
+  fingerprint: 'AB:CD',
+  notAfter: '2027-01-01T00:00:00.000Z',
+  alertActive: true,
+  lastAlertAt: '2026-11-24T12:00:00.000Z',
+};
+
+describe('S3StateStore against s3rver', () => {
+  let s3: S3rverHandle;
+  let client: S3Client;
+  let store: S3StateStore;
+
+  before(async () => {
+    Object.assign(process.env, S3RVER_CREDENTIALS);
+    s3 = await startS3rver([BUCKET]);
+    client = createS3Client({ env: { AWS_ENDPOINT_URL_S3: s3.endpoint } });
+    store = new S3StateStore(client, { bucket: BUCKET, prefix: 'state/' });
+    await putObjects(client, BUCKET, [
+      ['state/broken.json', '{"version": 1, "alertAct'],
+      ['state/odd.json', '{"version": 7, "alertActive": false}'],
+    ]);
+  });
+
+  after(async () => {
+    client?.destroy();
+    await s3?.stop();
+  });
+
+  it('loads nothing for a new appliance, then round-trips a record with its ETag as version', async () => {
+    assert.deepEqual(await store.load('hsm01'), {});
+    await store.save('hsm01', state, undefined);
+    const loaded = await store.load('hsm01');
+    assert.deepEqual(loaded.state, state);
+    assert.match(loaded.version ?? '', /^"[0-9a-f]{32}"$/);
+    const next: ApplianceState = { ...state, alertActive: false };
+    await store.save('hsm01', next, loaded.version);
+    const reloaded = await store.load('hsm01');
+    assert.deepEqual(reloaded.state, next);
+    assert.notEqual(reloaded.version, loaded.version);
+  });
+
+  it('reports corrupt or foreign records as corrupt, with the version needed to overwrite them', async () => {
+    const broken = await store.load('broken');
+    assert.equal(broken.corrupt, 'not valid JSON');
+    assert.equal(broken.state, undefined);
+    assert.ok(broken.version);
+    assert.equal((await store.load('odd')).corrupt, 'unsupported version');
+  });
+});
+
+describe('S3StateStore conditional writes (mocked: s3rver ignores If-Match / If-None-Match)', () => {
+  const client = new S3Client({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+  // Mock this instance only: mocking the class would also replace the s3rver suite's client.
+  const mock = mockClient(client);
+  const store = new S3StateStore(client, { bucket: BUCKET, prefix: 'state/' });
+  after(() => mock.restore());
+
+  const serviceError = (name: string, status: number) =>
+    new S3ServiceException({ name, $fault: 'client', $metadata: { httpStatusCode: status }, message: 'request text' });
+
+  it('sends If-None-Match: * for a new record and If-Match: ETag for an update', async () => {
+    mock.reset();
+    mock.on(PutObjectCommand).resolves({ ETag: '"e2"' });
+    await store.save('hsm01', state, undefined);
+    await store.save('hsm01', state, '"e1"');
+    const inputs = mock.commandCalls(PutObjectCommand).map((call) => call.args[0].input);
+    assert.equal(inputs[0]?.IfNoneMatch, '*');
+    assert.equal(inputs[0]?.IfMatch, undefined);
+    assert.equal(inputs[1]?.IfMatch, '"e1"');
+    assert.equal(inputs[1]?.IfNoneMatch, undefined);
+    assert.equal(inputs[1]?.Key, 'state/hsm01.json');
+  });
+
+  it('turns 412 PreconditionFailed and 409 ConditionalRequestConflict into StateConflictError', async () => {
+    for (const [name, status] of [
+      ['PreconditionFailed', 412],
+      ['ConditionalRequestConflict', 409],
+    ] as const) {
+      mock.reset();
+      mock.on(PutObjectCommand).rejects(serviceError(name, status));
+      await assert.rejects(store.save('hsm01', state, '"e1"'), (error: unknown) => {
+        assert.ok(error instanceof StateConflictError);
+        assert.equal(error.appliance, 'hsm01');
+        return true;
+      });
+    }
+  });
+
+  it('reports other write and read failures as StateStoreError without the raw message', async () => {
+    mock.reset();
+    mock.on(PutObjectCommand).rejects(serviceError('AccessDenied', 403));
+    mock.on(GetObjectCommand).rejects(serviceError('SlowDown', 503));
+    await assert.rejects(store.save('hsm01', state, undefined), (error: unknown) => {
+      assert.ok(error instanceof StateStoreError);
+      assert.equal(error.message, 'state could not be written: AccessDenied (HTTP 403)');
+      return true;
+    });
+    await assert.rejects(store.load('hsm01'), /state could not be read: SlowDown \(HTTP 503\)/);
+  });
+});
