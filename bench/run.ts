@@ -25,12 +25,23 @@ function runOne(name: string): Record<string, unknown> {
   }
   const result = JSON.parse(readFileSync(`${here}results/${name}.json`, 'utf8')) as Record<string, unknown>;
   process.stderr.write(`bench: ${name} done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
-  return result;
+  // Each benchmark keeps its own date: a partial run leaves the others' figures (and dates) as they were.
+  return { measuredAt: new Date().toISOString(), ...result };
 }
 
 const results: Record<string, unknown> = {};
 for (const name of only.length > 0 ? only : BENCHES) results[name] = runOne(name);
 
+// A partial run (`npm run bench -- cli`) keeps the figures of the benchmarks it did not run.
+let previous: Record<string, unknown> = {};
+try {
+  previous = JSON.parse(readFileSync(`${here}results/latest.json`, 'utf8')) as Record<string, unknown>;
+} catch {
+  // no earlier results
+}
+const kept = Object.fromEntries(
+  Object.entries(previous).filter(([name]) => (BENCHES as readonly string[]).includes(name) && !(name in results)),
+);
 const latest = {
   date: new Date().toISOString(),
   machine: {
@@ -39,6 +50,7 @@ const latest = {
     cpuModel: cpus()[0]?.model ?? 'unknown',
     memoryGb: Math.round(totalmem() / 2 ** 30),
   },
+  ...kept,
   ...results,
 };
 const json = `${JSON.stringify(latest, null, 2)}\n`;
@@ -57,7 +69,7 @@ const lines = [
   '| benchmark | figure | value |',
   '|---|---|---|',
 ];
-for (const [name, figures] of Object.entries(results)) {
+for (const [name, figures] of Object.entries({ ...kept, ...results })) {
   for (const [key, value] of Object.entries(figures as Record<string, unknown>)) {
     if (typeof value === 'object' && value !== null) continue;
     lines.push(`| ${name} | ${key} | ${fmt(value)} |`);

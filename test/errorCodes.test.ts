@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import * as adapterErrors from '../adapters/errors.ts';
 import * as appErrors from '../app/errors.ts';
+import * as cliErrors from '../cli/usageError.ts';
 import * as coreErrors from '../core/errors.ts';
 import { CertmonitorError, errorLabel } from '../core/errors.ts';
 import * as handlerErrors from '../handlers/errors.ts';
@@ -14,7 +15,7 @@ function everyError(cause: Error): CertmonitorError[] {
     new appErrors.InventoryError('m', { cause }),
     new appErrors.StateConflictError('hsm01', { cause }),
   ];
-  const modules = [coreErrors, appErrors, adapterErrors, handlerErrors] as const;
+  const modules = [coreErrors, appErrors, adapterErrors, handlerErrors, cliErrors] as const;
   for (const module of modules) {
     for (const [name, value] of Object.entries(module)) {
       if (typeof value !== 'function' || !(value.prototype instanceof CertmonitorError)) continue;
@@ -30,7 +31,7 @@ function everyError(cause: Error): CertmonitorError[] {
 test('every error has a distinct CM_ERR_ code, its class name and its cause', () => {
   const cause = new Error('underlying');
   const errors = everyError(cause);
-  assert.equal(errors.length, 13);
+  assert.equal(errors.length, 14);
   for (const error of errors) {
     assert.match(error.code, /^CM_ERR_[A-Z0-9_]+$/);
     assert.equal(error.name, error.constructor.name);
