@@ -12,9 +12,10 @@ import type { TextOutput } from '../adapters/log/consoleLogSink.ts';
 import { measureFleet } from '../app/measureFleet.ts';
 import type { RunSummary } from '../app/runCheck.ts';
 import { runtimeHolder } from './checkRuntime.ts';
-import { dispatchShards, type ShardDispatch, shardsFor } from './dispatchShards.ts';
+import type { ShardDispatch } from './dispatchShards.ts';
 import { eventTime } from './eventTime.ts';
 import { runInvocation } from './runInvocation.ts';
+import { shardsFor } from './shardMessage.ts';
 
 /** What the handler accepts: an EventBridge scheduled event, or any part of one (`invoke local`, tests). */
 export type CheckEvent = Partial<ScheduledEvent> | null | undefined;
@@ -42,22 +43,23 @@ export function createHandler(options: HandlerOptions = {}) {
     const runtime = await pending;
     if (runtime.sharding) {
       const { sqs, queueUrl, shards, shardSize } = runtime.sharding;
-      let dispatch: ShardDispatch;
-      if (shards !== undefined) {
-        dispatch = await dispatchShards(sqs, await queueUrl(), now.toISOString(), shards);
-      } else {
+      let count: { shards: number; basis?: { appliances: number; shardSize: number } };
+      if (shards !== undefined) count = { shards };
+      else {
         const fleet = await measureFleet(runtime.source, shardSize);
         // A fleet that fits runs here, from the listing just read (no second listing pass).
         if (fleet.fits) return runInvocation({ runtime, now, endsAt, out, coldStart, source: fleet.source });
-        const basis = { appliances: fleet.appliances, shardSize };
-        dispatch = await dispatchShards(
-          sqs,
-          await queueUrl(),
-          now.toISOString(),
-          shardsFor(fleet.appliances, shardSize),
-          basis,
-        );
+        count = { shards: shardsFor(fleet.appliances, shardSize), basis: { appliances: fleet.appliances, shardSize } };
       }
+      // Loaded only here: the SQS client is needed by a dispatching run alone.
+      const { dispatchShards } = await import('./dispatchShards.ts');
+      const dispatch = await dispatchShards(
+        await sqs(),
+        await queueUrl(),
+        now.toISOString(),
+        count.shards,
+        count.basis,
+      );
       out.write(`${JSON.stringify({ event: 'dispatched', ...dispatch })}\n`);
       return dispatch;
     }

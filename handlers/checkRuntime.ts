@@ -3,7 +3,7 @@
  * start, through the shared parser so every error names its variable), the adapters with their AWS
  * clients and socket pools, and the cached signing secret.
  */
-import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import { DEFAULT_MAX_SOCKETS } from '../adapters/aws/awsClientOptions.ts';
 import { awsErrorReason } from '../adapters/aws/awsErrorReason.ts';
 import { createSource } from '../adapters/createSource.ts';
@@ -47,7 +47,8 @@ export interface RuntimeSharding {
   readonly shardSize: number;
   /** The queue's URL (looked up once when configured by name). */
   readonly queueUrl: () => Promise<string>;
-  readonly sqs: SQSClient;
+  /** The SQS client, created (and the SDK loaded) only when a run dispatches: most runs never do. */
+  readonly sqs: () => Promise<SQSClient>;
 }
 
 /** Everything an invocation needs that outlives it. */
@@ -86,10 +87,25 @@ function parseSharding(env: Env): RuntimeSharding | undefined {
   }
   const endpoint = env.AWS_ENDPOINT_URL_SQS || env.AWS_ENDPOINT_URL;
   const region = env.AWS_REGION || env.AWS_DEFAULT_REGION;
-  const sqs = new SQSClient({ ...(region ? { region } : {}), ...(endpoint ? { endpoint } : {}) });
+  let client: Promise<typeof import('@aws-sdk/client-sqs')> | undefined;
+  const sdk = () => {
+    client ??= import('@aws-sdk/client-sqs');
+    return client;
+  };
+  let created: Promise<SQSClient> | undefined;
+  const sqs = () => {
+    created ??= sdk().then(
+      ({ SQSClient }) => new SQSClient({ ...(region ? { region } : {}), ...(endpoint ? { endpoint } : {}) }),
+    );
+    return created;
+  };
   let resolved: Promise<string> | undefined = isUrl ? Promise.resolve(queue) : undefined;
+  const lookUp = async () => {
+    const [{ GetQueueUrlCommand }, client] = await Promise.all([sdk(), sqs()]);
+    return client.send(new GetQueueUrlCommand({ QueueName: queue }));
+  };
   const queueUrl = () => {
-    resolved ??= sqs.send(new GetQueueUrlCommand({ QueueName: queue })).then(
+    resolved ??= lookUp().then(
       (answer) => answer.QueueUrl ?? Promise.reject(new ConfigError(`${SHARD_QUEUE_VARIABLE}: queue not found`)),
       (error: unknown) => {
         resolved = undefined;

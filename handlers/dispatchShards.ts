@@ -6,7 +6,7 @@
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { awsErrorReason } from '../adapters/aws/awsErrorReason.ts';
 import { ShardDispatchError } from './errors.ts';
-import { MAX_SHARDS, type ShardMessage } from './shardMessage.ts';
+import type { ShardMessage } from './shardMessage.ts';
 
 /** SendMessageBatch takes at most 10 entries. */
 const SQS_BATCH = 10;
@@ -25,14 +25,6 @@ export interface ShardDispatch {
 export interface ShardBasis {
   readonly appliances: number;
   readonly shardSize: number;
-}
-
-/**
- * The number of shards for a counted fleet: ceil(appliances / shardSize), at most {@link MAX_SHARDS}.
- * Shards are a stable hash partition, so each holds about `shardSize` appliances, not exactly at most.
- */
-export function shardsFor(appliances: number, shardSize: number): number {
-  return Math.min(MAX_SHARDS, Math.max(1, Math.ceil(appliances / shardSize)));
 }
 
 /** Queues one message per shard; throws {@link ShardDispatchError} unless every one was accepted. */

@@ -33,3 +33,11 @@ export function parseShardMessage(body: string): ShardMessage {
   }
   return { time, shard: shard as number, shards: shards as number };
 }
+
+/**
+ * The number of shards for a counted fleet: ceil(appliances / shardSize), at most {@link MAX_SHARDS}.
+ * Shards are a stable hash partition, so each holds about `shardSize` appliances, not exactly at most.
+ */
+export function shardsFor(appliances: number, shardSize: number): number {
+  return Math.min(MAX_SHARDS, Math.max(1, Math.ceil(appliances / shardSize)));
+}

@@ -20,7 +20,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import type { RunSummary } from '../../app/runCheck.ts';
 import { createHandler } from '../../handlers/check.ts';
 import { createShardHandler } from '../../handlers/checkShard.ts';
-import { shardsFor } from '../../handlers/dispatchShards.ts';
+import { shardsFor } from '../../handlers/shardMessage.ts';
 import type { Notification } from '../../protocol/notification.ts';
 import { HEADER_KEY_ID } from '../../protocol/signature.ts';
 
