@@ -3,7 +3,20 @@
  * refused, and every error names the key path, so an operator's typo (`treshholdDays`) fails loudly instead
  * of silently falling back to the defaults.
  */
-import { z } from 'zod';
+// zod/mini: the same schemas, tree-shaken to what is used, so the Lambda's cold start does not pay for all of zod.
+import {
+  type core,
+  int,
+  maximum,
+  maxLength,
+  minimum,
+  optional,
+  record,
+  refine,
+  regex,
+  strictObject,
+  string,
+} from 'zod/mini';
 import { InventoryError } from '../app/errors.ts';
 import type { Inventory } from '../app/ports.ts';
 import { sanitizeLogValue } from '../core/catalogue.ts';
@@ -13,20 +26,36 @@ import { APPLIANCE_NAME, isApplianceName } from '../protocol/notification.ts';
 /** Label keys and values are small identifiers, never free text that could reach a log line. */
 const LABEL = /^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,127}$/;
 
-const entrySchema = z.strictObject({
+/** A whole number within [min, max], with a message that says so. */
+function wholeNumber(min: number, max: number) {
+  const message = `expected a whole number from ${min} to ${max}`;
+  return int({ error: message }).check(minimum(min, { error: message }), maximum(max, { error: message }));
+}
+
+const label = (what: string) => string().check(regex(LABEL, { error: `expected a ${what}` }));
+
+const entrySchema = strictObject({
   // An IP literal only, the same rule as the gateway's: the address goes into ssLogReference and is the
   // SNMPv1 agent address, and a host name here would have the gateway refuse every batch it is in.
-  address: z.string().max(MAX_ADDRESS_LENGTH).refine(isApplianceAddress, 'expected an IPv4 or IPv6 address').optional(),
-  labels: z
-    .record(z.string().regex(LABEL, 'expected a label name'), z.string().regex(LABEL, 'expected a label value'))
-    .optional(),
-  thresholdDays: z.int().min(0).max(36500).optional(),
-  repeatHours: z.int().min(1).max(8760).optional(),
+  address: optional(
+    string({ error: 'expected an IPv4 or IPv6 address' }).check(
+      maxLength(MAX_ADDRESS_LENGTH, { error: 'expected an IPv4 or IPv6 address' }),
+      refine((address: string) => isApplianceAddress(address), { error: 'expected an IPv4 or IPv6 address' }),
+    ),
+  ),
+  labels: optional(record(label('label name'), label('label value'), { error: 'expected an object of labels' })),
+  thresholdDays: optional(wholeNumber(0, 36500)),
+  repeatHours: optional(wholeNumber(1, 8760)),
 });
 
-const inventorySchema = z.strictObject({
-  appliances: z.record(z.string().regex(APPLIANCE_NAME), entrySchema),
-});
+const inventorySchema = strictObject(
+  {
+    appliances: record(string().check(regex(APPLIANCE_NAME)), entrySchema, {
+      error: 'expected an object of appliances',
+    }),
+  },
+  { error: 'expected an object with "appliances"' },
+);
 
 /** A path segment from the file, made safe to print: invalid appliance names are never echoed. */
 function describeSegment(segment: PropertyKey, index: number, path: readonly PropertyKey[]): string {
@@ -39,7 +68,7 @@ function describePath(path: readonly PropertyKey[]): string {
   return path.length === 0 ? '(top level)' : path.map((s, i) => describeSegment(s, i, path)).join('.');
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
+function describeIssue(issue: core.$ZodIssue): string {
   const where = describePath(issue.path);
   switch (issue.code) {
     case 'unrecognized_keys':
