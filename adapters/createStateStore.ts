@@ -1,15 +1,18 @@
 /** Builds the state store named by a `CERTMONITOR_STATE` location (README, Configuration). */
 import { mkdir } from 'node:fs/promises';
 import { ConfigError } from '../app/errors.ts';
-import type { StateStore } from '../app/ports.ts';
+import type { ReportStore, StateStore } from '../app/ports.ts';
 import { type AdapterDeps, parseLocation } from './adapterDeps.ts';
 import { DirStateStore } from './dir/dirStateStore.ts';
+
+/** A state location: the per-appliance records and the fleet report's folder. */
+export type StateLocation = StateStore & ReportStore;
 
 /**
  * The store for `dir:PATH` (created when absent) or `s3://bucket/prefix/`. Throws {@link ConfigError}
  * naming `CERTMONITOR_STATE` for a location that cannot be used.
  */
-export async function createStateStore(spec: string, deps: AdapterDeps = {}): Promise<StateStore> {
+export async function createStateStore(spec: string, deps: AdapterDeps = {}): Promise<StateLocation> {
   const setting = 'CERTMONITOR_STATE (--state)';
   if (spec.startsWith('dir:')) {
     const dir = spec.slice('dir:'.length);

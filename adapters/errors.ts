@@ -15,3 +15,6 @@ export class SecretUnavailableError extends errorClass('SecretUnavailableError',
 
 /** The gateway's answer exceeds what the forwarder reads; the message becomes the delivery's error. */
 export class AnswerTooLargeError extends errorClass('AnswerTooLargeError', 'CM_ERR_GATEWAY_ANSWER_TOO_LARGE') {}
+
+/** The `--metrics-textfile` file could not be written; the message names the file system error code. */
+export class MetricsTextfileError extends errorClass('MetricsTextfileError', 'CM_ERR_METRICS_TEXTFILE') {}

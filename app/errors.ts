@@ -37,3 +37,9 @@ export class StateConflictError extends CertmonitorError {
     this.name = 'StateConflictError';
   }
 }
+
+/**
+ * The fleet report (README, Fleet report) could not be written, read back or assembled; the message says
+ * which step failed and is safe to log. The run's checks and notifications are not affected.
+ */
+export class ReportError extends errorClass('ReportError', 'CM_ERR_REPORT') {}

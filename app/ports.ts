@@ -60,6 +60,25 @@ export interface StateStore {
    * Throws `StateConflictError` (`app/errors.ts`) when another run wrote first.
    */
   save(appliance: string, state: ApplianceState, expectedVersion: string | undefined): Promise<void>;
+  /**
+   * The name of every appliance that has a record, streamed (paginated to the end); `_report/` and
+   * anything that is not a record of a valid appliance name are skipped. Used to rebuild the fleet report.
+   */
+  list(): AsyncIterable<string>;
+}
+
+/**
+ * The fleet report's files under the state location's `_report/` folder (README, Fleet report): the
+ * report itself and the parts a sharded run assembles it from. Names are plain file names or
+ * `parts/NAME` (letters, digits, `.`, `-`, `_`); the stores refuse anything else.
+ */
+export interface ReportStore {
+  /** Human-readable location of the `_report/` folder, safe to log. */
+  readonly reportDescription: string;
+  /** Writes one file whole (a reader sees the old or the new content, never half). */
+  writeReportFile(name: string, body: string, contentType: string): Promise<void>;
+  /** The file's content, or undefined when there is none; throws `StateStoreError` (app/errors.ts) when it cannot be read. */
+  readReportFile(name: string): Promise<string | undefined>;
 }
 
 /** The outcome of forwarding one notification. */

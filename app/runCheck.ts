@@ -22,6 +22,7 @@
  * recorded and the next run sends one extra trap.
  */
 
+import { applianceView, lastNotificationAfter, rememberedNotification, usableView } from '../core/applianceView.ts';
 import { formatMessage } from '../core/catalogue.ts';
 import { cacheCertificate, certificateFromCache, usableCache } from '../core/certificateCache.ts';
 import { CertmonitorError, errorLabel } from '../core/errors.ts';
@@ -31,6 +32,7 @@ import { logEntry } from '../core/logEntry.ts';
 import { actionKind, type Decision, decide, type PolicyInput, sameState, settle } from '../core/policy.ts';
 import {
   type ApplianceState,
+  type ApplianceView,
   type CachedCertificate,
   type Evaluation,
   type Settings,
@@ -70,6 +72,11 @@ export interface RunCheckOptions {
   readonly concurrency?: number;
   /** Receives one object per appliance (the `--json` output). */
   readonly onOutcome?: (outcome: ApplianceOutcome) => void;
+  /**
+   * Receives each appliance's view once its outcome is final (the fleet report and the metrics are built
+   * from these, so a run's report needs no second read of the state).
+   */
+  readonly onView?: (appliance: string, view: ApplianceView) => void;
   /** Asked before each appliance is started; true stops the run early (e.g. the Lambda's time is short). */
   readonly shouldStop?: () => boolean;
   /** Largest gateway request and most requests in flight (defaults 1000 and 4). */
@@ -130,11 +137,20 @@ function contextOf(fields: EvaluationFields): Readonly<Record<string, unknown>> 
   };
 }
 
-/** The state to save: the policy's next state with the certificate cache this run ended with. */
-function withCache(next: ApplianceState | undefined, cache: CachedCertificate | undefined): ApplianceState | undefined {
+/** The state to save: the policy's next state with the certificate cache and the view this run ended with. */
+function withCache(
+  next: ApplianceState | undefined,
+  cache: CachedCertificate | undefined,
+  view: ApplianceView,
+): ApplianceState | undefined {
   if (next === undefined) return undefined;
-  const { certificate: _old, ...rest } = next;
-  return cache ? { ...rest, certificate: cache } : rest;
+  const { certificate: _old, view: _oldView, ...rest } = next;
+  return { ...rest, ...(cache ? { certificate: cache } : {}), view };
+}
+
+/** `{ [key]: value }`, or nothing when the value is undefined (for optional fields under exact types). */
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
 /** The outcome's action: each due kind, suffixed `-failed` when undelivered or `-skipped` without a gateway. */
@@ -207,8 +223,10 @@ class CheckRun {
   async processAppliance(listed: ListedAppliance): Promise<void> {
     this.appliances++;
     let fields: EvaluationFields | undefined;
+    let previous: ApplianceState | undefined;
     try {
       const { input, loaded, cache, evaluation } = await this.evaluateAppliance(listed);
+      previous = loaded.state;
       this.byStatus[evaluation.status]++;
       fields = evaluationFields(evaluation);
       const decision = decide(input);
@@ -216,7 +234,7 @@ class CheckRun {
       for (const line of decision.logs) this.options.log.write(line, context);
       await this.deliver({ input, loaded, decision, cache, fields, context });
     } catch (error) {
-      this.fail(listed.name, error, fields);
+      this.fail(listed.name, error, fields, previous);
     }
   }
 
@@ -296,7 +314,7 @@ class CheckRun {
       try {
         await this.finish(decided, this.delivered(decided, results));
       } catch (error) {
-        this.fail(decided.input.appliance, error, decided.fields);
+        this.fail(decided.input.appliance, error, decided.fields, decided.loaded.state);
       }
     });
   }
@@ -324,25 +342,43 @@ class CheckRun {
     return delivered;
   }
 
-  /** Saves the settled state and reports the appliance's outcome. */
+  /** Saves the settled state and reports the appliance's outcome and view. */
   private async finish(decided: Decided, delivered: ReadonlySet<string>): Promise<void> {
-    await this.persist(decided, delivered);
+    const view = await this.persist(decided, delivered);
     const action = describeAction(decided.decision, delivered, this.batcher !== undefined);
-    this.options.onOutcome?.({ appliance: decided.input.appliance, ...decided.fields, action });
+    const appliance = decided.input.appliance;
+    this.options.onOutcome?.({ appliance, ...decided.fields, action });
+    this.options.onView?.(appliance, view);
   }
 
-  /** Saves the settled state, re-deciding once against a fresh record on a lost race. */
-  private async persist(decided: Decided, delivered: ReadonlySet<string>): Promise<void> {
+  /** The appliance's view after this run, over the record `previous` it is saved onto. */
+  private viewOf(decided: Decided, delivered: ReadonlySet<string>, previous: ApplianceState | undefined) {
+    const { input, decision, fields } = decided;
+    const events = decision.notifications.filter((n) => delivered.has(n.id)).map((n) => n.event);
+    const labels = this.inventory?.appliances[input.appliance]?.labels;
+    return applianceView(fields, {
+      thresholdDays: input.settings.thresholdDays,
+      ...(labels ? { labels } : {}),
+      ...optional('previous', usableView(previous?.view)),
+      ...optional('lastNotification', lastNotificationAfter(events, decision.observedAt, previous)),
+    });
+  }
+
+  /** Saves the settled state, re-deciding once against a fresh record on a lost race; resolves to the view. */
+  private async persist(decided: Decided, delivered: ReadonlySet<string>): Promise<ApplianceView> {
     const { input, loaded, decision, cache } = decided;
     const appliance = input.appliance;
-    if (await this.save(appliance, loaded, withCache(settle(decision, delivered), cache))) return;
+    const view = this.viewOf(decided, delivered, loaded.state);
+    if (await this.save(appliance, loaded, withCache(settle(decision, delivered), cache, view))) return view;
     const fresh = await this.options.state.load(appliance);
     const again = decide({ ...input, previous: fresh.state, stateCorrupt: fresh.corrupt });
-    if (await this.save(appliance, fresh, withCache(settle(again, delivered), cache))) return;
+    const freshView = this.viewOf(decided, delivered, fresh.state);
+    if (await this.save(appliance, fresh, withCache(settle(again, delivered), cache, freshView))) return freshView;
     this.options.log.write(
       logEntry('stateConflict', { reason: 'another run updated it first' }, appliance),
       decided.context,
     );
+    return view;
   }
 
   /** Writes `next` over the loaded record unless nothing changed; false when another run wrote first. */
@@ -357,18 +393,34 @@ class CheckRun {
     }
   }
 
-  /** Logs and counts one appliance's failure; its outcome still appears, with action `error`. */
-  private fail(appliance: string, error: unknown, fields: EvaluationFields | undefined): void {
+  /**
+   * Logs and counts one appliance's failure; its outcome still appears, with action `error`, and its view
+   * shows what was evaluated (`unavailable` when nothing was).
+   */
+  private fail(
+    appliance: string,
+    error: unknown,
+    fields: EvaluationFields | undefined,
+    previous: ApplianceState | undefined,
+  ): void {
     this.errors++;
     const reason = errorReason(error);
     // Structured lines also carry our own errors' stable code (README, Error codes).
     const base = fields ? contextOf(fields) : undefined;
     const context = error instanceof CertmonitorError ? { ...base, errorCode: error.code } : base;
     this.options.log.write(logEntry('checkFailed', { reason }, appliance), context);
-    this.options.onOutcome?.({
+    const shown = fields ?? { status: 'unavailable' as const, message: formatMessage('checkFailed', { reason }) };
+    this.options.onOutcome?.({ appliance, ...shown, action: 'error' });
+    if (!this.options.onView) return;
+    const entry = this.inventory?.appliances[appliance];
+    this.options.onView(
       appliance,
-      ...(fields ?? { status: 'unavailable', message: formatMessage('checkFailed', { reason }) }),
-      action: 'error',
-    });
+      applianceView(shown, {
+        thresholdDays: entry?.thresholdDays ?? this.options.settings.thresholdDays,
+        ...(entry?.labels ? { labels: entry.labels } : {}),
+        ...optional('previous', usableView(previous?.view)),
+        ...optional('lastNotification', previous && rememberedNotification(previous)),
+      }),
+    );
   }
 }

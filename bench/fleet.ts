@@ -32,8 +32,9 @@ async function pipelineChild(): Promise<void> {
   const store = await createStateStore(`s3://${BUCKET}/state/`);
   let stateWrites = 0;
   let certificateReads = 0;
-  const state: typeof store = {
+  const state: import('../app/ports.ts').StateStore = {
     description: store.description,
+    list: () => store.list(),
     load: (appliance) => store.load(appliance),
     save: (appliance, record, version) => {
       stateWrites++;

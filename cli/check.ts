@@ -18,7 +18,8 @@ import type { ApplianceOutcome, LogSink } from '../app/ports.ts';
 import { type RunSummary, runCheck } from '../app/runCheck.ts';
 import { errorLabel } from '../core/errors.ts';
 import { logEntry } from '../core/logEntry.ts';
-import { STATUSES } from '../core/types.ts';
+import { type ApplianceView, STATUSES } from '../core/types.ts';
+import { writeCheckOutputs } from './checkOutputs.ts';
 import { EXIT_UNDELIVERED, parseNow } from './command.ts';
 import { ProgressBar, type ProgressStream, progressWanted } from './progressBar.ts';
 import { UsageError } from './usageError.ts';
@@ -27,6 +28,8 @@ import { UsageError } from './usageError.ts';
 export interface CheckCommandOptions extends CheckFlags {
   readonly now?: string;
   readonly json?: boolean;
+  /** `--metrics-textfile FILE`: write the run's metrics for node_exporter's textfile collector. */
+  readonly metricsTextfile?: string;
   /** `--no-progress` sets false; the progress line is shown only on a terminal anyway. */
   readonly progress?: boolean;
 }
@@ -55,16 +58,23 @@ export function exitStatusOf(summary: RunSummary): number {
   return summary.notifications.failed > 0 || summary.errors > 0 || summary.stopped ? EXIT_UNDELIVERED : 0;
 }
 
+/** How one run prints and what it writes besides state. */
+export interface RunCheckCommandOptions {
+  readonly now: Date;
+  readonly json: boolean;
+  readonly progress?: boolean;
+  readonly metricsTextfile?: string;
+}
+
 /** Runs a check with an already validated configuration and prints its results. */
 export async function runCheckCommand(
   config: CheckConfig,
-  options: { readonly now: Date; readonly json: boolean; readonly progress?: boolean },
+  options: RunCheckCommandOptions,
   io: CheckIo,
 ): Promise<number> {
-  const { now, json } = options;
   const progress = options.progress ? new ProgressBar({ out: io.stderr as ProgressStream }) : undefined;
   try {
-    return await checkAndReport(config, now, json, progress, io);
+    return await checkAndReport(config, options, progress, io);
   } finally {
     progress?.finish();
   }
@@ -107,14 +117,14 @@ export async function countForProgress(
   return () => abort.abort();
 }
 
-/** The run itself: adapters, catalogue lines, outcomes counted on the progress line, summary. */
+/** The run itself: adapters, catalogue lines, outcomes counted on the progress line, summary, report. */
 async function checkAndReport(
   config: CheckConfig,
-  now: Date,
-  json: boolean,
+  options: RunCheckCommandOptions,
   progress: ProgressBar | undefined,
   io: CheckIo,
 ): Promise<number> {
+  const { now, json } = options;
   const out = json ? io.stderr : io.stdout;
   // On the terminal the bar is on, catalogue lines go above it; redirected to a file they need no care.
   const lines = progress && (out as { isTTY?: boolean }).isTTY === true ? progress.above(out) : out;
@@ -134,6 +144,7 @@ async function checkAndReport(
           if (json) io.stdout.write(`${JSON.stringify(o)}\n`);
         }
       : undefined;
+  const views = new Map<string, ApplianceView>();
   let summary: RunSummary;
   try {
     summary = await runCheck({
@@ -145,6 +156,7 @@ async function checkAndReport(
       now,
       concurrency: config.concurrency,
       onOutcome,
+      onView: (appliance, view) => void views.set(appliance, view),
     });
   } catch (error) {
     // An inventory that says something wrong is the operator's to fix (exit 2); one that could not be
@@ -160,9 +172,18 @@ async function checkAndReport(
     stopCounting();
   }
   progress?.finish();
+  const written = await writeCheckOutputs({
+    store: state,
+    now,
+    thresholdDays: config.settings.thresholdDays,
+    views,
+    summary,
+    ...(options.metricsTextfile !== undefined ? { metricsTextfile: options.metricsTextfile } : {}),
+    stderr: io.stderr,
+  });
   if (json) io.stdout.write(`${JSON.stringify({ summary })}\n`);
   else io.stdout.write(`${formatSummary(summary)}\n`);
-  return exitStatusOf(summary);
+  return written ? exitStatusOf(summary) : EXIT_UNDELIVERED;
 }
 
 /** `certmonitor check` with commander's options: configuration errors become usage errors (exit 2). */
@@ -174,7 +195,15 @@ export async function check(options: CheckCommandOptions, io: CheckIo): Promise<
     const progress =
       options.progress !== false &&
       progressWanted({ isTTY: (io.stderr as { isTTY?: boolean }).isTTY, json, env: io.env });
-    return await runCheckCommand(config, { now, json, progress }, io);
+    const metricsTextfile = options.metricsTextfile;
+    if (metricsTextfile !== undefined && metricsTextfile.trim() === '') {
+      throw new UsageError('--metrics-textfile needs a file name');
+    }
+    return await runCheckCommand(
+      config,
+      { now, json, progress, ...(metricsTextfile !== undefined ? { metricsTextfile } : {}) },
+      io,
+    );
   } catch (error) {
     if (error instanceof ConfigError || (error instanceof InventoryError && error.invalidContent)) {
       throw new UsageError(error.message, { cause: error });

@@ -4,12 +4,14 @@
  * with an in-process SNMP receiver (net-snmp's own, decoding the real packets) and UDP syslog listener as
  * its peers, then runs `certmonitor check`'s own code path three times: a first run, a repeat an hour
  * later (nothing due), and a run after one certificate was renewed (clearing trap). It shows what each
- * peer received and the lunalogs file, shuts the gateway down, cleans up and exits by itself.
+ * peer received and the lunalogs file, shuts the gateway down, leaves the last run's fleet report where
+ * the newcomer can open it (a fixed folder, replaced by each demo), cleans up and exits by itself.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { CheckConfig, GatewayConfig } from '../app/checkConfig.ts';
 import { DEFAULT_SETTINGS } from '../core/types.ts';
 import { makeCertificatePem, makeDemoKeys } from '../examples/demoCertificate.ts';
@@ -30,6 +32,13 @@ export interface DemoOptions {
   readonly now?: Date;
   /** Keep the temporary directory and print its path. */
   readonly keep?: boolean;
+  /** Where the fleet report is left (default {@link defaultReportDir}). */
+  readonly reportDir?: string;
+}
+
+/** The folder the demo leaves its fleet report in: one fixed place, replaced by each demo. */
+export function defaultReportDir(): string {
+  return path.join(os.tmpdir(), 'certmonitor-report');
 }
 
 /** The demo's temporary directories. */
@@ -265,6 +274,26 @@ async function shutdownStep({ say, bold }: Printer, peers: DemoPeers): Promise<v
   for (const l of lines) say(`    ${l}`);
 }
 
+/** Step 7: the last run's fleet report, copied where it outlives the demo, and how to open it. */
+async function reportStep({ say, bold }: Printer, workspace: DemoWorkspace, reportDir: string): Promise<void> {
+  await rm(reportDir, { recursive: true, force: true });
+  await cp(path.join(workspace.state, '_report'), reportDir, { recursive: true });
+  const status = JSON.parse(await readFile(path.join(reportDir, 'fleet-status.json'), 'utf8')) as {
+    byStatus: Record<string, number>;
+    appliances: unknown[];
+  };
+  const counts = Object.entries(status.byStatus)
+    .filter(([, n]) => n > 0)
+    .map(([s, n]) => `${s} ${n}`)
+    .join(', ');
+  say('');
+  say(bold('7. Fleet report of the last check'));
+  say(`    every check writes _report/index.html and _report/fleet-status.json at its state location`);
+  say(`    ${status.appliances.length} appliances: ${counts}`);
+  say(`    open it in a browser: ${pathToFileURL(path.join(reportDir, 'index.html')).href}`);
+  say(`    its data: ${path.join(reportDir, 'fleet-status.json')}`);
+}
+
 /** Runs the demonstration and resolves to its exit status (0 unless something is broken). */
 export async function demo(io: CheckIo, options: DemoOptions = {}): Promise<number> {
   const now = options.now ?? new Date();
@@ -285,10 +314,12 @@ export async function demo(io: CheckIo, options: DemoOptions = {}): Promise<numb
       if (peers) await showReceived(peers, io.stdout, printer.bold);
     }
     if (peers) await shutdownStep(printer, peers);
+    await reportStep(printer, workspace, options.reportDir ?? defaultReportDir());
     printer.say('');
     printer.say(
       'Try it on your own fleet: certmonitor check --source dir:FLEET --state dir:STATE [--json] [--now ISO]',
     );
+    printer.say('and rebuild its report at any time: certmonitor report --state dir:STATE [--out DIR]');
     return status;
   } finally {
     if (peers) {
@@ -301,6 +332,10 @@ export async function demo(io: CheckIo, options: DemoOptions = {}): Promise<numb
 }
 
 /** `certmonitor demo` with its command-line flags. */
-export function runDemo(flags: { now?: string; keep?: boolean }, io: CheckIo): Promise<number> {
-  return demo(io, { ...(flags.now !== undefined ? { now: parseNow(flags.now) } : {}), keep: flags.keep === true });
+export function runDemo(flags: { now?: string; keep?: boolean; reportDir?: string }, io: CheckIo): Promise<number> {
+  return demo(io, {
+    ...(flags.now !== undefined ? { now: parseNow(flags.now) } : {}),
+    keep: flags.keep === true,
+    ...(flags.reportDir !== undefined ? { reportDir: flags.reportDir } : {}),
+  });
 }

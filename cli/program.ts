@@ -7,6 +7,7 @@ import { Command } from 'commander';
 import { DEFAULT_SETTINGS } from '../core/types.ts';
 import type { CheckCommandOptions } from './check.ts';
 import type { CommandRunner } from './command.ts';
+import type { ReportCommandOptions } from './report.ts';
 
 /** Standard streams and environment of this process, as the subcommands take them. */
 function processIo() {
@@ -22,6 +23,7 @@ export function buildProgram(runner: CommandRunner): Command {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   defineInspect(program, runner);
   defineCheck(program, runner);
+  defineReport(program, runner);
   defineGateway(program, runner);
   defineTrap(program, runner);
   defineDemo(program, runner);
@@ -60,9 +62,30 @@ function defineCheck(program: Command, runner: CommandRunner): void {
     .option('--concurrency <n>', 'appliances processed at once, default 32 (CERTMONITOR_CONCURRENCY)')
     .option('--now <iso>', 'evaluate as of this instant, e.g. 2026-11-24T12:00:00Z')
     .option('--json', 'one JSON object per appliance on stdout, then {"summary": …}; log lines on stderr')
+    .option(
+      '--metrics-textfile <file>',
+      "write the run's certificate metrics to FILE for node_exporter's textfile collector (x509_cert_* names)",
+    )
     .option('--no-progress', 'no progress line on stderr (it is shown only on a terminal, without --json, off CI)')
     .action((options: CheckCommandOptions) =>
       runner(async () => (await import('./check.ts')).check(options, processIo())),
+    );
+}
+
+function defineReport(program: Command, runner: CommandRunner): void {
+  program
+    .command('report')
+    .description('rebuild the fleet report (fleet-status.json, index.html) from a state location alone')
+    .option('--state <spec>', 'state: dir:PATH or s3://bucket/prefix/ (CERTMONITOR_STATE)')
+    .option('--out <dir>', "write the report into DIR instead of the state location's _report/ folder")
+    .option('--now <iso>', 'the report as of this instant (days remaining, statuses), default the clock')
+    .option(
+      '--days <D>',
+      `threshold for records written before reports existed (default ${DEFAULT_SETTINGS.thresholdDays})`,
+    )
+    .option('--concurrency <n>', 'state records read at once, default 32')
+    .action((options: ReportCommandOptions) =>
+      runner(async () => (await import('./report.ts')).report(options, processIo())),
     );
 }
 
@@ -89,7 +112,8 @@ function defineDemo(program: Command, runner: CommandRunner): void {
     .description('the whole job on one machine: example fleet, gateway, SNMP receiver, syslog (ends by itself)')
     .option('--now <iso>', 'evaluate as of this instant, e.g. 2026-11-24T12:00:00Z (default: the clock)')
     .option('--keep', 'keep the temporary directory and print its path')
-    .action((flags: { now?: string; keep?: boolean }) =>
+    .option('--report-dir <dir>', 'where to leave the fleet report (default: certmonitor-report in the temp folder)')
+    .action((flags: { now?: string; keep?: boolean; reportDir?: string }) =>
       runner(async () => (await import('./demo.ts')).runDemo(flags, processIo())),
     );
 }

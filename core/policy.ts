@@ -21,6 +21,7 @@
  */
 
 import type { Notification, NotificationEvent } from '../protocol/notification.ts';
+import { usableView } from './applianceView.ts';
 import { logEntry } from './logEntry.ts';
 import { notificationId } from './notificationId.ts';
 import { formatOpensslDate } from './opensslDate.ts';
@@ -290,6 +291,9 @@ export function normalizeState(state: ApplianceState): ApplianceState {
       fingerprintSha256: c.fingerprintSha256,
     };
   }
+  // The report's view: kept in canonical form, dropped when malformed (a fresh one replaces it on the run).
+  const view = usableView(state.view);
+  if (view !== undefined) out.view = view;
   return out;
 }
 

@@ -131,6 +131,37 @@ export interface ApplianceState {
    * malformed entry only disables the cache for one run: it never makes the rest of the state unreadable.
    */
   readonly certificate?: CachedCertificate;
+  /**
+   * What the fleet report shows of this appliance (README, Fleet report), as of the run that last changed
+   * it. Only slowly changing fields (no evaluation instant, no days remaining), so a steady run writes
+   * nothing. Like the cache, a malformed entry is ignored where it is used (`usableView`).
+   */
+  readonly view?: ApplianceView;
+}
+
+/** The last notification delivered for an appliance: its event and the evaluation instant it was delivered at. */
+export interface LastNotification {
+  readonly event: NotificationEvent;
+  readonly at: string;
+}
+
+/**
+ * One appliance as the fleet report and the metrics show it: its status, the certificate fields of the
+ * evaluation (absent for `missing` / `invalid`; the last ones read for `unavailable`), the inventory's
+ * labels and threshold, and the last notification delivered.
+ */
+export interface ApplianceView {
+  readonly status: Status;
+  /** The threshold in days this appliance is evaluated with (the inventory's, else the run's). */
+  readonly thresholdDays: number;
+  readonly notBefore?: string;
+  readonly notAfter?: string;
+  readonly subject?: string;
+  /** Uppercase hex, as `openssl x509 -serial`. */
+  readonly serialNumber?: string;
+  readonly fingerprintSha256?: string;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly lastNotification?: LastNotification;
 }
 
 /** One log line the core asks its host to write (console, CloudWatch, syslog). */

@@ -10,11 +10,13 @@
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import type { TextOutput } from '../adapters/log/consoleLogSink.ts';
 import { measureFleet } from '../app/measureFleet.ts';
+import type { ReportStore } from '../app/ports.ts';
 import type { RunSummary } from '../app/runCheck.ts';
+import { CertmonitorError } from '../core/errors.ts';
 import { runtimeHolder } from './checkRuntime.ts';
 import type { ShardDispatch } from './dispatchShards.ts';
 import { eventTime } from './eventTime.ts';
-import { runInvocation } from './runInvocation.ts';
+import { isoSeconds, runInvocation } from './runInvocation.ts';
 import { shardsFor } from './shardMessage.ts';
 
 /** What the handler accepts: an EventBridge scheduled event, or any part of one (`invoke local`, tests). */
@@ -51,6 +53,8 @@ export function createHandler(options: HandlerOptions = {}) {
         if (fleet.fits) return runInvocation({ runtime, now, endsAt, out, coldStart, source: fleet.source });
         count = { shards: shardsFor(fleet.appliances, shardSize), basis: { appliances: fleet.appliances, shardSize } };
       }
+      // Before the new shards start (they replace the parts): the previous run's report, if still due.
+      await previousReport(runtime.state, now, count.shards, out);
       // Loaded only here: the SQS client is needed by a dispatching run alone.
       const { dispatchShards } = await import('./dispatchShards.ts');
       const dispatch = await dispatchShards(
@@ -65,6 +69,25 @@ export function createHandler(options: HandlerOptions = {}) {
     }
     return runInvocation({ runtime, now, endsAt, out, coldStart });
   };
+}
+
+/**
+ * A dispatching run's part of the fleet report (docs/design.md, Fleet report): assembles the previous
+ * split run's report if its last shard could not, and records this run. Never fails the dispatch: a
+ * failure is logged as a `reportFailed` line.
+ */
+async function previousReport(store: ReportStore, now: Date, shards: number, out: TextOutput): Promise<void> {
+  const time = isoSeconds(now);
+  try {
+    const { dispatchReport } = await import('../app/shardReport.ts');
+    if (await dispatchReport(store, now.toISOString(), shards)) {
+      out.write(`${JSON.stringify({ time, event: 'report', location: store.reportDescription, previousRun: true })}\n`);
+    }
+  } catch (error) {
+    const text = error instanceof CertmonitorError ? error.message : 'the fleet report failed';
+    const code = error instanceof CertmonitorError ? { errorCode: error.code } : {};
+    out.write(`${JSON.stringify({ time, event: 'reportFailed', level: 'error', text, ...code })}\n`);
+  }
 }
 
 /** The Lambda entry point (`handlers/check.handler`). */

@@ -7,11 +7,11 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import { DEFAULT_MAX_SOCKETS } from '../adapters/aws/awsClientOptions.ts';
 import { awsErrorReason } from '../adapters/aws/awsErrorReason.ts';
 import { createSource } from '../adapters/createSource.ts';
-import { createStateStore } from '../adapters/createStateStore.ts';
+import { createStateStore, type StateLocation } from '../adapters/createStateStore.ts';
 import { signingSecret } from '../adapters/gateway/signingSecret.ts';
 import { type CheckConfig, parseCheckConfig } from '../app/checkConfig.ts';
 import { ConfigError } from '../app/errors.ts';
-import type { CertificateSource, StateStore } from '../app/ports.ts';
+import type { CertificateSource } from '../app/ports.ts';
 import { MAX_SHARDS } from './shardMessage.ts';
 
 /**
@@ -55,7 +55,8 @@ export interface RuntimeSharding {
 export interface CheckRuntime {
   readonly config: CheckConfig;
   readonly source: CertificateSource;
-  readonly state: StateStore;
+  /** The per-appliance records and the fleet report's folder. */
+  readonly state: StateLocation;
   readonly gateway?: RuntimeGateway;
   readonly sharding?: RuntimeSharding;
 }

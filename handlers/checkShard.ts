@@ -36,6 +36,7 @@ export function createShardHandler(options: HandlerOptions = {}) {
           coldStart: first,
           source: new ShardSource(runtime.source, message.shard, message.shards),
           label: { shard: message.shard, shards: message.shards },
+          shard: { shard: message.shard, shards: message.shards },
         });
       } catch (error) {
         const reason = errorLabel(error) ?? 'Error';

@@ -1,7 +1,7 @@
 /**
  * One pipeline run inside an invocation, shared by `check` (whole fleet) and `checkShard` (one shard):
- * JSON log lines, one outcome line and a `DaysToExpiry` metric per appliance, a summary line and run
- * metrics, forwarding bounded by the invocation's remaining time.
+ * JSON log lines, one outcome line and a `DaysToExpiry` metric per appliance, the fleet report (or the
+ * shard's part of it), a summary line and run metrics, forwarding bounded by the invocation's remaining time.
  */
 
 import { GatewayForwarder } from '../adapters/gateway/gatewayForwarder.ts';
@@ -11,6 +11,7 @@ import { EmfMetrics } from '../adapters/log/emfMetrics.ts';
 import type { CertificateSource } from '../app/ports.ts';
 import { type RunSummary, runCheck } from '../app/runCheck.ts';
 import { logEntry } from '../core/logEntry.ts';
+import type { ApplianceView } from '../core/types.ts';
 import type { CheckRuntime } from './checkRuntime.ts';
 
 /** Time kept free at the end of an invocation: no appliance is started inside it. */
@@ -31,6 +32,8 @@ export interface InvocationInput {
   readonly source?: CertificateSource;
   /** Extra fields of the summary line (e.g. the shard). */
   readonly label?: Readonly<Record<string, unknown>>;
+  /** The shard this run checks, when the fleet is split (its report is then a part of the run's). */
+  readonly shard?: { readonly shard: number; readonly shards: number };
 }
 
 /** ISO 8601 to the second, like the catalogue lines. */
@@ -57,6 +60,7 @@ export async function runInvocation(input: InvocationInput): Promise<RunSummary>
       })
     : undefined;
   const metrics = new EmfMetrics();
+  const views = new Map<string, ApplianceView>();
   const summary = await runCheck({
     source: input.source ?? runtime.source,
     state: runtime.state,
@@ -66,6 +70,7 @@ export async function runInvocation(input: InvocationInput): Promise<RunSummary>
     now,
     concurrency: config.concurrency,
     shouldStop: () => Date.now() > endsAt - STOP_RESERVE_MS,
+    onView: (appliance, view) => void views.set(appliance, view),
     onOutcome: (outcome) => {
       metrics.recordOutcome(outcome);
       out.write(
@@ -82,7 +87,18 @@ export async function runInvocation(input: InvocationInput): Promise<RunSummary>
       );
     },
   });
-  metrics.recordRun(summary);
+  // Loaded after the run: the report's code is not part of the Lambda's start.
+  const { reportStep } = await import('./reportStep.ts');
+  const reported = await reportStep({
+    store: runtime.state,
+    now,
+    thresholdDays: config.settings.thresholdDays,
+    views,
+    ...(input.shard ? { shard: input.shard } : {}),
+    stopped: summary.stopped,
+    out,
+  });
+  metrics.recordRun({ ...summary, reportFailed: !reported });
   if (summary.stopped) {
     // Not a catalogue line: it is about the deployment, not an appliance.
     out.write(

@@ -12,12 +12,14 @@ import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { StateConflictError, StateStoreError } from '../../app/errors.ts';
-import type { LoadedState, StateStore } from '../../app/ports.ts';
+import type { LoadedState, ReportStore, StateStore } from '../../app/ports.ts';
 import type { ApplianceState } from '../../core/types.ts';
 import { isApplianceName } from '../../protocol/notification.ts';
 import { oversizeBytes } from '../fleetLayout.ts';
+import { REPORT_FOLDER, recordAppliance } from '../reportLayout.ts';
 import { decodeStateRecord, MAX_STATE_BYTES } from '../stateRecord.ts';
-import { fsErrorCode, readFileCapped } from './dirFiles.ts';
+import { fsErrorCode, isAbsent, readFileCapped } from './dirFiles.ts';
+import { DirReportFolder } from './dirReportFolder.ts';
 
 /** A lock is held for one read and one rename; one this old belongs to a run that died. */
 export const STALE_LOCK_MS = 30_000;
@@ -30,13 +32,22 @@ function versionOf(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex').slice(0, 32);
 }
 
-/** {@link StateStore} over a local directory. */
-export class DirStateStore implements StateStore {
+/** {@link StateStore} over a local directory, with the fleet report in its `_report/` folder. */
+export class DirStateStore implements StateStore, ReportStore {
   readonly description: string;
+  readonly reportDescription: string;
+  private readonly reports: DirReportFolder;
   private ready: Promise<unknown> | undefined;
 
   constructor(private readonly root: string) {
     this.description = `dir:${path.basename(path.resolve(root))}`;
+    this.reportDescription = `${this.description}/${REPORT_FOLDER}/`;
+    this.reports = new DirReportFolder(path.join(root, REPORT_FOLDER), this.reportDescription);
+  }
+
+  /** The absolute path of a report file (for the messages that tell an operator what to open). */
+  reportPath(name: string): string {
+    return this.reports.reportPath(name);
   }
 
   private file(appliance: string): string {
@@ -77,6 +88,31 @@ export class DirStateStore implements StateStore {
     } finally {
       await fs.rm(lock, { force: true });
     }
+  }
+
+  /** Every appliance with a record: `{PATH}/{appliance}.json` files, in directory order. */
+  async *list(): AsyncIterable<string> {
+    let dir: Awaited<ReturnType<typeof fs.opendir>>;
+    try {
+      dir = await fs.opendir(this.root);
+    } catch (error) {
+      if (isAbsent(error)) return;
+      throw new StateStoreError(`state could not be listed (${fsErrorCode(error)})`, { cause: error });
+    }
+    for await (const entry of dir) {
+      const appliance = entry.isFile() ? recordAppliance(entry.name) : undefined;
+      if (appliance !== undefined) yield appliance;
+    }
+  }
+
+  /** Writes a report file into `{PATH}/_report/` atomically. */
+  writeReportFile(name: string, body: string, contentType: string): Promise<void> {
+    return this.reports.writeReportFile(name, body, contentType);
+  }
+
+  /** A report file's content, or undefined when there is none. */
+  readReportFile(name: string): Promise<string | undefined> {
+    return this.reports.readReportFile(name);
   }
 
   /**

@@ -4,8 +4,9 @@
  * - `DaysToExpiry` per appliance (dimension `Appliance`), like ACM's metric of the same name, so an alarm
  *   can watch one appliance or the fleet's minimum.
  * - `Appliances` per status (dimension `Status`, zeros included so alarms see data every run).
- * - `NotificationsSent`, `NotificationsFailed` (delivery failures), `RunDuration`, and `RunsStopped` (a run
- *   that ran out of time: the fleet needs more shards).
+ * - `NotificationsSent`, `NotificationsFailed` (delivery failures), `RunDuration`, `RunsStopped` (a run
+ *   that ran out of time: the fleet needs more shards) and `ReportsFailed` (the fleet report could not be
+ *   written).
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { ApplianceOutcome } from '../../app/ports.ts';
@@ -21,6 +22,8 @@ export interface RunTotals {
   readonly durationMs: number;
   /** True when the run ran out of time before every appliance was checked. */
   readonly stopped?: boolean;
+  /** True when the fleet report (or the shard's part of it) could not be written. */
+  readonly reportFailed?: boolean;
 }
 
 /** Records one run's metrics and writes them as EMF lines. */
@@ -56,6 +59,7 @@ export class EmfMetrics {
     this.metrics.addMetric('NotificationsFailed', MetricUnit.Count, totals.notifications.failed);
     this.metrics.addMetric('RunDuration', MetricUnit.Milliseconds, totals.durationMs);
     this.metrics.addMetric('RunsStopped', MetricUnit.Count, totals.stopped ? 1 : 0);
+    this.metrics.addMetric('ReportsFailed', MetricUnit.Count, totals.reportFailed ? 1 : 0);
     this.metrics.publishStoredMetrics();
   }
 }

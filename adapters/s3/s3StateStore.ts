@@ -4,12 +4,13 @@
  * Writes are conditional (`If-Match` the ETag read, or `If-None-Match: *` for a new record): the loser of a
  * race gets {@link StateConflictError} instead of silently overwriting the winner (docs/design.md, State).
  */
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
 import { StateConflictError, StateStoreError } from '../../app/errors.ts';
-import type { LoadedState, StateStore } from '../../app/ports.ts';
+import type { LoadedState, ReportStore, StateStore } from '../../app/ports.ts';
 import type { ApplianceState } from '../../core/types.ts';
 import { isApplianceName } from '../../protocol/notification.ts';
 import { awsErrorReason, errorNameOf, httpStatusOf } from '../aws/awsErrorReason.ts';
+import { MAX_REPORT_FILE_BYTES, REPORT_FOLDER, recordAppliance, reportFileName } from '../reportLayout.ts';
 import { decodeStateRecord, MAX_STATE_BYTES } from '../stateRecord.ts';
 import { isS3NotFound, readBodyCapped } from './s3Client.ts';
 import type { S3Location } from './s3Location.ts';
@@ -17,15 +18,75 @@ import type { S3Location } from './s3Location.ts';
 /** How this store words a record it cannot decode (the `stateReset` reasons). */
 const WORDING = { tooLarge: 'record too large', notJson: 'not valid JSON' } as const;
 
-/** {@link StateStore} over an S3 prefix with conditional writes. */
-export class S3StateStore implements StateStore {
+/** {@link StateStore} over an S3 prefix with conditional writes, with the fleet report under `_report/`. */
+export class S3StateStore implements StateStore, ReportStore {
   readonly description: string;
+  readonly reportDescription: string;
 
   constructor(
     private readonly client: S3Client,
     private readonly location: S3Location,
   ) {
     this.description = `s3://${location.bucket}/${location.prefix}`;
+    this.reportDescription = `${this.description}${REPORT_FOLDER}/`;
+  }
+
+  private reportKey(name: string): string {
+    return `${this.location.prefix}${REPORT_FOLDER}/${reportFileName(name)}`;
+  }
+
+  /**
+   * Every appliance with a record: the `{prefix}{appliance}.json` keys directly under the prefix (the
+   * delimiter keeps the listing out of `_report/`), one request per 1,000 keys.
+   */
+  async *list(): AsyncIterable<string> {
+    const { bucket, prefix } = this.location;
+    try {
+      const pages = paginateListObjectsV2({ client: this.client }, { Bucket: bucket, Prefix: prefix, Delimiter: '/' });
+      for await (const page of pages) {
+        for (const object of page.Contents ?? []) {
+          const appliance = recordAppliance(object.Key?.slice(prefix.length) ?? '');
+          if (appliance !== undefined) yield appliance;
+        }
+      }
+    } catch (error) {
+      if (error instanceof StateStoreError) throw error;
+      throw new StateStoreError(`state could not be listed: ${awsErrorReason(error)}`, { cause: error });
+    }
+  }
+
+  /** Writes a report file with one PUT (S3 replaces an object whole); no-cache, so a browser shows the latest. */
+  async writeReportFile(name: string, body: string, contentType: string): Promise<void> {
+    const command = new PutObjectCommand({
+      Bucket: this.location.bucket,
+      Key: this.reportKey(name),
+      Body: body,
+      ContentType: contentType,
+      CacheControl: 'no-cache',
+    });
+    try {
+      await this.client.send(command);
+    } catch (error) {
+      throw new StateStoreError(`report file could not be written: ${awsErrorReason(error)}`, { cause: error });
+    }
+  }
+
+  /** A report file's content, or undefined when there is none. */
+  async readReportFile(name: string): Promise<string | undefined> {
+    let bytes: Uint8Array;
+    try {
+      const answer = await this.client.send(
+        new GetObjectCommand({ Bucket: this.location.bucket, Key: this.reportKey(name) }),
+      );
+      if (!answer.Body) return '';
+      bytes = await readBodyCapped(answer.Body as AsyncIterable<Uint8Array>, MAX_REPORT_FILE_BYTES);
+    } catch (error) {
+      if (isS3NotFound(error)) return undefined;
+      if (error instanceof StateStoreError) throw error;
+      throw new StateStoreError(`report file could not be read: ${awsErrorReason(error)}`, { cause: error });
+    }
+    if (bytes.length > MAX_REPORT_FILE_BYTES) throw new StateStoreError('report file is too large');
+    return new TextDecoder().decode(bytes);
   }
 
   private key(appliance: string): string {

@@ -91,6 +91,9 @@ class MemoryStateStore implements StateStore {
     this.saves++;
     this.records.set(appliance, { state: structuredClone(state), version: (current?.version ?? 0) + 1 });
   }
+  async *list(): AsyncIterable<string> {
+    yield* this.records.keys();
+  }
 }
 
 /** A gateway stand-in: fails the first `failures` requests as unreachable, then traps to one host. */
@@ -407,6 +410,7 @@ describe('runCheck', () => {
         assert.equal(expected, 'v1');
         saved.push(s);
       },
+      list: async function* () {},
     };
     const { log } = await run({ source: new MemorySource(files), state });
     assert.deepEqual(log.lines('hsm-x'), ['stateReset', 'willExpire']);

@@ -7,10 +7,11 @@ import { after, before, describe, it } from 'node:test';
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { createS3Client } from '../../adapters/s3/s3Client.ts';
 import type { RunSummary } from '../../app/runCheck.ts';
+import type { FleetStatus } from '../../core/fleetReport.ts';
 import { createHandler } from '../../handlers/check.ts';
 import type { Notification } from '../../protocol/notification.ts';
 import { HEADER_SIGNATURE, HEADER_TIMESTAMP, signatureMatches, signBody } from '../../protocol/signature.ts';
-import { putObjects, S3RVER_CREDENTIALS, type S3rverHandle, startS3rver } from '../helpers/s3rver.ts';
+import { getText, putObjects, S3RVER_CREDENTIALS, type S3rverHandle, startS3rver } from '../helpers/s3rver.ts';
 import { type SsmStandIn, startSsmStandIn } from '../helpers/ssmStandIn.ts';
 
 const BUCKET = 'certmonitor-fleet';
@@ -129,11 +130,26 @@ describe('handlers/check invoked directly against s3rver, an SSM stand-in and an
 
     const listing = await client.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'state/' }));
     assert.deepEqual(listing.Contents?.map((o) => o.Key).sort(), [
+      'state/_report/fleet-status.json',
+      'state/_report/index.html',
       'state/ghost.json',
       'state/hsm01.json',
       'state/hsm02.json',
       'state/hsm03.json',
     ]);
+    // The fleet report of this run: two objects at the state location, every appliance once.
+    const report = JSON.parse(await getText(client, BUCKET, 'state/_report/fleet-status.json')) as FleetStatus;
+    assert.equal(report.time, '2026-11-24T12:00:00.000Z');
+    assert.deepEqual(
+      report.appliances.map((a) => [a.appliance, a.status]),
+      [
+        ['ghost', 'missing'],
+        ['hsm01', 'expiring'],
+        ['hsm02', 'valid'],
+        ['hsm03', 'invalid'],
+      ],
+    );
+    assert.ok(records.some((r) => r.event === 'report' && r.appliances === 4));
 
     // A warm re-invocation for the same instant replays the decision: nothing is due again.
     const before = received.length;
@@ -150,6 +166,10 @@ describe('handlers/check invoked directly against s3rver, an SSM stand-in and an
     assert.equal(summary.stopped, true);
     assert.equal(summary.appliances, 0);
     assert.ok(lines.some((l) => l.includes('"event":"stopped"')));
+    // A partial run leaves the last complete report in place.
+    assert.ok(lines.some((l) => l.includes('"event":"reportSkipped"')));
+    const report = JSON.parse(await getText(client, BUCKET, 'state/_report/fleet-status.json')) as FleetStatus;
+    assert.equal(report.appliances.length, 4);
   });
 
   it('fails with a message naming the variable when the configuration is wrong, and retries it next time', async () => {

@@ -6,10 +6,11 @@ import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { GetQueueUrlCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createS3Client } from '../../adapters/s3/s3Client.ts';
+import type { FleetStatus } from '../../core/fleetReport.ts';
 import { createHandler } from '../../handlers/check.ts';
 import { createShardHandler } from '../../handlers/checkShard.ts';
 import { parseShardMessage } from '../../handlers/shardMessage.ts';
-import { putObjects, S3RVER_CREDENTIALS, type S3rverHandle, startS3rver } from '../helpers/s3rver.ts';
+import { getText, putObjects, S3RVER_CREDENTIALS, type S3rverHandle, startS3rver } from '../helpers/s3rver.ts';
 
 const BUCKET = 'sharded-fleet';
 const QUEUE = 'https://sqs.us-east-1.amazonaws.com/123456789012/certmonitor-dev-check-shards';
@@ -100,13 +101,19 @@ describe('a fleet split across invocations through SQS', () => {
     await assert.rejects(check({ time: '2026-11-24T12:00:00Z' }, context), { name: 'ShardDispatchError' });
   });
 
-  it('the shard invocations together check every appliance exactly once', async () => {
+  it('the shard invocations, fed the messages the dispatch queued, check every appliance once and the last writes the report', async () => {
+    sqs.reset();
+    sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
+    const dispatchLines: string[] = [];
+    const check = createHandler({ env: env(), out: { write: (t: string) => dispatchLines.push(t) } });
+    await check({ time: '2026-11-25T12:00:00Z' }, context);
+    const queued = sqs.commandCalls(SendMessageBatchCommand).flatMap((call) => call.args[0].input.Entries ?? []);
+    assert.equal(queued.length, 3);
+
     const lines: string[] = [];
     const shardHandler = createShardHandler({ env: env(), out: { write: (t: string) => lines.push(t) } });
-    const records = [0, 1, 2].map((shard) => ({
-      messageId: `m${shard}`,
-      body: JSON.stringify({ time: '2026-11-24T12:00:00.000Z', shard, shards: 3 }),
-    }));
+    // Delivered in an order of SQS's choosing; here the last shard first.
+    const records = [...queued].reverse().map((e) => ({ messageId: String(e.Id), body: String(e.MessageBody) }));
     const answer = await shardHandler({ Records: records as never }, context);
     assert.deepEqual(answer.batchItemFailures, []);
     const parsed = lines
@@ -121,8 +128,31 @@ describe('a fleet split across invocations through SQS', () => {
       summaries.reduce((sum, r) => sum + Number(r.appliances), 0),
       names.length + 1,
     );
-    const state = await client.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'state/' }));
-    assert.equal(state.KeyCount, names.length + 1);
+    const state = await client.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'state/', Delimiter: '/' }));
+    assert.equal(state.Contents?.length, names.length + 1, 'one record per appliance');
+    assert.deepEqual(
+      state.CommonPrefixes?.map((p) => p.Prefix),
+      ['state/_report/'],
+    );
+
+    // The report: written once, by the shard that finished last, covering every appliance of the run once.
+    assert.equal(parsed.filter((r) => r.event === 'report').length, 1);
+    assert.equal(parsed.filter((r) => r.event === 'reportFailed').length, 0);
+    const report = JSON.parse(await getText(client, BUCKET, 'state/_report/fleet-status.json')) as FleetStatus;
+    assert.equal(report.time, '2026-11-25T12:00:00.000Z');
+    assert.deepEqual(
+      report.appliances.map((a) => a.appliance),
+      [...names, 'ghost'].sort(),
+    );
+    assert.equal(
+      Object.values(report.byStatus).reduce((a, b) => a + b, 0),
+      names.length + 1,
+    );
+    const html = await getText(client, BUCKET, 'state/_report/index.html');
+    assert.equal(html.match(/<tr id="/g)?.length, names.length + 1);
+    // Two objects per shard (its part and its marker), not one per appliance.
+    const parts = await client.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'state/_report/parts/3-' }));
+    assert.equal(parts.KeyCount, 6);
   });
 
   it('reports a malformed message as a batch item failure without echoing it', async () => {

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 
 /** s3rver's built-in credentials (any other key is refused). */
 export const S3RVER_CREDENTIALS = { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' } as const;
@@ -78,6 +78,12 @@ export async function putObjects(
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
+}
+
+/** The text of one object (the SDK's NoSuchKey error when it is absent). */
+export async function getText(client: S3Client, bucket: string, key: string): Promise<string> {
+  const answer = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  return (await answer.Body?.transformToString('utf8')) ?? '';
 }
 
 /** Decides, per request, whether the proxy answers with a fault instead of forwarding. */

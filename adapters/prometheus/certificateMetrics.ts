@@ -1,0 +1,60 @@
+/**
+ * A run's certificates in the Prometheus text format, for node_exporter's textfile collector (README,
+ * Prometheus): the metric names, labels and help texts of x509-certificate-exporter, so alert rules and
+ * dashboards written for it work unchanged (`x509_cert_not_after`, `x509_cert_not_before`,
+ * `x509_cert_expired`, `x509_read_errors`; `serial_number` in decimal and `subject_CN` as it fills them),
+ * labelled by `appliance`; plus `certmonitor_appliances{status}` and the run's instant. Rendered by
+ * prom-client, which escapes label values.
+ */
+import { Gauge, Registry } from 'prom-client';
+import { commonName } from '../../core/commonName.ts';
+import { type ApplianceView, STATUSES, type Status } from '../../core/types.ts';
+
+const CERT_LABELS = ['appliance', 'subject_CN', 'serial_number'] as const;
+
+/** A serial number (uppercase hex, `-` for a negative one) in decimal, as Go's big.Int prints it. */
+export function serialDecimal(hex: string | undefined): string {
+  if (hex === undefined) return '';
+  const match = /^(-?)([0-9A-Fa-f]{1,2048})$/.exec(hex);
+  if (!match) return hex;
+  return `${match[1]}${BigInt(`0x${match[2]}`).toString()}`;
+}
+
+/** The text of one run: every appliance with a certificate date, the counts by status and the run's instant. */
+export async function certificateMetricsText(
+  views: Iterable<readonly [string, ApplianceView]>,
+  now: Date,
+  byStatus: Readonly<Record<Status, number>>,
+): Promise<string> {
+  const registry = new Registry();
+  const gauge = (name: string, help: string, labelNames: readonly string[] = []) =>
+    new Gauge({ name, help, labelNames, registers: [registry] });
+  const notAfter = gauge('x509_cert_not_after', "Indicates the certificate's not after timestamp", CERT_LABELS);
+  const notBefore = gauge('x509_cert_not_before', "Indicates the certificate's not before timestamp", CERT_LABELS);
+  const expired = gauge('x509_cert_expired', 'Indicates if the certificate is expired', CERT_LABELS);
+  const readErrors = gauge('x509_read_errors', 'Indicates the number of read failure(s)');
+  const appliances = gauge('certmonitor_appliances', 'Appliances by NTLS certificate status in the last run', [
+    'status',
+  ]);
+  const lastRun = gauge(
+    'certmonitor_last_run_timestamp_seconds',
+    'Evaluation instant of the last certmonitor check run, in seconds since the epoch',
+  );
+  for (const [appliance, view] of views) {
+    if (view.notAfter === undefined) continue;
+    const labels = {
+      appliance,
+      subject_CN: commonName(view.subject ?? ''),
+      serial_number: serialDecimal(view.serialNumber),
+    };
+    const after = Date.parse(view.notAfter);
+    notAfter.set(labels, Math.floor(after / 1000));
+    if (view.notBefore !== undefined) notBefore.set(labels, Math.floor(Date.parse(view.notBefore) / 1000));
+    expired.set(labels, now.getTime() > after ? 1 : 0);
+  }
+  // A certificate that could not be read (invalid) or fetched (unavailable), as the exporter counts files.
+  readErrors.set(byStatus.invalid + byStatus.unavailable);
+  for (const status of STATUSES) appliances.set({ status }, byStatus[status]);
+  lastRun.set(Math.floor(now.getTime() / 1000));
+  return registry.metrics();
+}

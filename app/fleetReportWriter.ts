@@ -1,0 +1,54 @@
+/**
+ * Writes the fleet report (README, Fleet report) to a state location's `_report/` folder: the data as
+ * `fleet-status.json`, then the page as `index.html`, two writes per report whatever the fleet's size.
+ * The page's renderer is loaded only here, so a Lambda start does not pay for it.
+ */
+import { CertmonitorError, errorLabel } from '../core/errors.ts';
+import { buildFleetStatus, type FleetStatus, fleetEntry } from '../core/fleetReport.ts';
+import type { ApplianceView } from '../core/types.ts';
+import { ReportError } from './errors.ts';
+import type { ReportStore } from './ports.ts';
+
+/** The report's data file in `_report/`. */
+export const REPORT_JSON = 'fleet-status.json';
+/** The report's page in `_report/`. */
+export const REPORT_HTML = 'index.html';
+
+/** The report of a run's views as of its instant. */
+export function fleetStatusOf(
+  time: Date,
+  thresholdDays: number,
+  views: Iterable<readonly [string, ApplianceView]>,
+): FleetStatus {
+  const entries = [];
+  for (const [appliance, view] of views) entries.push(fleetEntry(appliance, view, time));
+  return buildFleetStatus(time, thresholdDays, entries);
+}
+
+/**
+ * `fleet-status.json` as written: one appliance per line, so the file diffs and greps line by line while
+ * staying plain JSON.
+ */
+export function fleetStatusJson(status: FleetStatus): string {
+  const { appliances, ...head } = status;
+  const lines = appliances.map((entry) => JSON.stringify(entry));
+  const open = JSON.stringify(head).slice(0, -1);
+  return `${open},"appliances":[${lines.length > 0 ? `\n${lines.join(',\n')}\n` : ''}]}\n`;
+}
+
+/** Renders and writes both report files; throws {@link ReportError} naming the file that failed. */
+export async function writeFleetReport(store: ReportStore, status: FleetStatus): Promise<void> {
+  const { renderFleetReportHtml } = await import('../core/fleetReportPage.ts');
+  const files: Array<[string, () => string, string]> = [
+    [REPORT_JSON, () => fleetStatusJson(status), 'application/json'],
+    [REPORT_HTML, () => renderFleetReportHtml(status), 'text/html; charset=utf-8'],
+  ];
+  for (const [name, render, contentType] of files) {
+    try {
+      await store.writeReportFile(name, render(), contentType);
+    } catch (error) {
+      const reason = error instanceof CertmonitorError ? error.message : (errorLabel(error) ?? 'write failed');
+      throw new ReportError(`${store.reportDescription}${name} could not be written: ${reason}`, { cause: error });
+    }
+  }
+}

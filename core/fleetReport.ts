@@ -1,0 +1,132 @@
+/**
+ * The fleet report's data, `fleet-status.json` (README, Fleet report): one entry per appliance with its
+ * status, certificate, days remaining as of the report's instant, labels and last notification, and the
+ * counts by status. Built from the views a run produced, from shard parts, or from the state records
+ * (`certmonitor report`). Pure.
+ */
+
+import type { NotificationEvent } from '../protocol/notification.ts';
+import { rememberedNotification, usableView } from './applianceView.ts';
+import { usableCache } from './certificateCache.ts';
+import { evaluateCertificateFile } from './evaluate.ts';
+import { type ApplianceState, type ApplianceView, STATUSES, type Status } from './types.ts';
+
+/** One appliance in `fleet-status.json`; a field that does not apply is null, so every entry has every key. */
+export interface FleetEntry {
+  readonly appliance: string;
+  readonly status: Status;
+  readonly notBefore: string | null;
+  readonly notAfter: string | null;
+  /** floor of whole days from the report's instant to notAfter; negative once expired. */
+  readonly daysRemaining: number | null;
+  readonly fingerprintSha256: string | null;
+  readonly subject: string | null;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly lastNotification: { readonly event: NotificationEvent; readonly at: string } | null;
+}
+
+/** `fleet-status.json`. */
+export interface FleetStatus {
+  /** The evaluation instant the report describes, ISO 8601. */
+  readonly time: string;
+  /** The fleet-wide threshold in days (the window the timeline marks; the inventory may set others). */
+  readonly thresholdDays: number;
+  readonly byStatus: Readonly<Record<Status, number>>;
+  /** Sorted by appliance name. */
+  readonly appliances: readonly FleetEntry[];
+}
+
+/** The entry of one appliance as of `time`. */
+export function fleetEntry(appliance: string, view: ApplianceView, time: Date): FleetEntry {
+  const notAfter = view.notAfter ?? null;
+  const daysRemaining =
+    notAfter === null ? null : Math.floor(Math.floor((Date.parse(notAfter) - time.getTime()) / 1000) / 86_400);
+  return {
+    appliance,
+    status: view.status,
+    notBefore: view.notBefore ?? null,
+    notAfter,
+    daysRemaining,
+    fingerprintSha256: view.fingerprintSha256 ?? null,
+    subject: view.subject ?? null,
+    labels: view.labels ?? {},
+    lastNotification: view.lastNotification ?? null,
+  };
+}
+
+/** Counts by status, every status present (zeros included). */
+export function countByStatus(entries: Iterable<{ readonly status: Status }>): Record<Status, number> {
+  const counts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
+  for (const entry of entries) counts[entry.status]++;
+  return counts;
+}
+
+/**
+ * The report of `entries` as of `time`: each appliance once (the first entry of a name wins), sorted by
+ * name, with the counts by status.
+ */
+export function buildFleetStatus(time: Date, thresholdDays: number, entries: Iterable<FleetEntry>): FleetStatus {
+  const byName = new Map<string, FleetEntry>();
+  for (const entry of entries) if (!byName.has(entry.appliance)) byName.set(entry.appliance, entry);
+  const appliances = [...byName.values()].sort((a, b) =>
+    a.appliance < b.appliance ? -1 : a.appliance > b.appliance ? 1 : 0,
+  );
+  return { time: time.toISOString(), thresholdDays, byStatus: countByStatus(appliances), appliances };
+}
+
+/**
+ * The view a stored record gives for a report rebuilt from the state: its own view, or for a record
+ * written before views existed, what its alert fields and certificate cache tell (the status then
+ * follows from the problem it recorded, or from the dates).
+ */
+export function viewOfRecord(state: ApplianceState, thresholdDays: number): ApplianceView {
+  const view = usableView(state.view);
+  if (view) return view;
+  const cache = usableCache(state.certificate);
+  const lastNotification = rememberedNotification(state);
+  const certificate = cache?.fingerprintSha256 === state.fingerprint ? cache : undefined;
+  const problem = state.problem?.event;
+  const status: Status =
+    problem === 'missing' || problem === 'invalid' || problem === 'not_yet_valid'
+      ? problem
+      : state.notAfter !== undefined
+        ? 'valid'
+        : 'unavailable';
+  const withCertificate = status !== 'missing' && status !== 'invalid';
+  return {
+    status,
+    thresholdDays,
+    ...(withCertificate && certificate
+      ? {
+          notBefore: certificate.notBefore,
+          subject: certificate.subject,
+          serialNumber: certificate.serialNumber,
+        }
+      : {}),
+    ...(withCertificate && state.notAfter !== undefined ? { notAfter: state.notAfter } : {}),
+    ...(withCertificate && state.fingerprint !== undefined ? { fingerprintSha256: state.fingerprint } : {}),
+    ...(lastNotification ? { lastNotification } : {}),
+  };
+}
+
+/**
+ * A stored view as of a later instant: the time-dependent statuses (valid, expiring, expired, not yet
+ * valid) follow from the certificate's dates and the appliance's threshold; the others stay as recorded.
+ */
+export function viewAsOf(view: ApplianceView, time: Date): ApplianceView {
+  const dated = view.status === 'valid' || view.status === 'expiring' || view.status === 'expired';
+  if (!(dated || view.status === 'not_yet_valid') || view.notAfter === undefined) return view;
+  const certificate = {
+    der: new Uint8Array(0),
+    // A record without notBefore (older than the view) is taken as already valid.
+    notBefore: new Date(view.notBefore ?? 0),
+    notAfter: new Date(view.notAfter),
+    subject: '',
+    issuer: '',
+    serialNumber: '',
+    keyType: '',
+    fingerprintSha256: '',
+  };
+  const { status } = evaluateCertificateFile({ certificate, chain: [] }, view.thresholdDays, time);
+  return status === view.status ? view : { ...view, status };
+}

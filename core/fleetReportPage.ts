@@ -1,0 +1,134 @@
+/**
+ * The fleet report page, `index.html` (README, Fleet report): one self-contained file (inline style,
+ * SVG and script; no font, image or script from elsewhere) that works from `file://` and from a presigned
+ * S3 URL. It shows the counts by status, the expiry timeline and a table of every appliance sortable by
+ * days remaining. Every name, label and DN is escaped text; the Content-Security-Policy forbids any
+ * request and allows only the page's own style and script (by hash), so even an escaping mistake could
+ * neither load nor run anything. Pure.
+ */
+import type { FleetEntry, FleetStatus } from './fleetReport.ts';
+import { REPORT_CSS, REPORT_SCRIPT } from './fleetReportAssets.ts';
+import { renderTimeline } from './fleetTimeline.ts';
+import { base64, escapeHtml } from './html.ts';
+import { sha256 } from './sha256.ts';
+import { STATUSES } from './types.ts';
+
+/** A CSP hash source for an inline element's exact text. */
+function hashSource(text: string): string {
+  return `'sha256-${base64(sha256(new TextEncoder().encode(text)))}'`;
+}
+
+/** `2026-11-24 12:00 UTC`, the page's form of an instant. */
+function shortInstant(iso: string): string {
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
+/** A status or event name as words: `not_yet_valid` → `not yet valid`. */
+function words(name: string): string {
+  return name.replace(/_/g, ' ');
+}
+
+const NONE = '<span class="none">–</span>';
+
+/** Table rows in days-remaining order (appliances without a date first: they need a look most). */
+function rowOrder(entries: readonly FleetEntry[]): number[] {
+  const days = (e: FleetEntry) => (e.daysRemaining === null ? Number.NEGATIVE_INFINITY : e.daysRemaining);
+  return entries
+    .map((_, i) => i)
+    .sort((a, b) => {
+      const ea = entries[a] as FleetEntry;
+      const eb = entries[b] as FleetEntry;
+      return days(ea) - days(eb) || (ea.appliance < eb.appliance ? -1 : ea.appliance > eb.appliance ? 1 : 0);
+    });
+}
+
+function row(entry: FleetEntry, id: string): string {
+  const cells = [
+    `<td>${escapeHtml(entry.appliance)}</td>`,
+    `<td><span class="badge s-${entry.status}">${words(entry.status)}</span></td>`,
+    `<td class="num">${entry.daysRemaining === null ? NONE : entry.daysRemaining}</td>`,
+    `<td>${entry.notAfter === null ? NONE : `<time datetime="${escapeHtml(entry.notAfter)}">${escapeHtml(shortInstant(entry.notAfter))}</time>`}</td>`,
+    `<td class="dn">${entry.subject === null ? NONE : escapeHtml(entry.subject)}</td>`,
+    `<td class="fp">${entry.fingerprintSha256 === null ? NONE : escapeHtml(entry.fingerprintSha256)}</td>`,
+    `<td>${
+      Object.entries(entry.labels)
+        .map(([k, v]) => `<span class="label">${escapeHtml(`${k}=${v}`)}</span>`)
+        .join('') || NONE
+    }</td>`,
+    `<td>${
+      entry.lastNotification === null
+        ? NONE
+        : escapeHtml(`${words(entry.lastNotification.event)} ${shortInstant(entry.lastNotification.at)}`)
+    }</td>`,
+  ];
+  const days = entry.daysRemaining === null ? '' : String(entry.daysRemaining);
+  return `<tr id="${id}" data-name="${escapeHtml(entry.appliance)}" data-status="${entry.status}" data-days="${days}">${cells.join('')}</tr>`;
+}
+
+function counts(status: FleetStatus): string {
+  const items = STATUSES.map(
+    (s) => `<li class="s-${s}" data-status="${s}"><strong>${status.byStatus[s]}</strong>${words(s)}</li>`,
+  );
+  return `<ul class="counts"><li class="total"><strong>${status.appliances.length}</strong>appliances</li>${items.join('')}</ul>`;
+}
+
+const HEADERS: ReadonlyArray<[string, string | undefined]> = [
+  ['Appliance', 'appliance'],
+  ['Status', 'status'],
+  ['Days', 'days'],
+  ['notAfter', undefined],
+  ['Subject', undefined],
+  ['Fingerprint (SHA-256)', undefined],
+  ['Labels', undefined],
+  ['Last notification', undefined],
+];
+
+function tableHead(): string {
+  const cells = HEADERS.map(([title, sort]) => {
+    if (!sort) return `<th>${title}</th>`;
+    const initial = sort === 'days' ? ' aria-sort="ascending"' : '';
+    return `<th data-sort="${sort}"${initial}><button type="button">${title}</button></th>`;
+  });
+  return `<thead><tr>${cells.join('')}</tr></thead>`;
+}
+
+/** The whole page for `status`. */
+export function renderFleetReportHtml(status: FleetStatus): string {
+  const ids = status.appliances.map((_, i) => `r${i}`);
+  const rows = rowOrder(status.appliances).map((i) => row(status.appliances[i] as FleetEntry, ids[i] as string));
+  const csp = [
+    "default-src 'none'",
+    `style-src ${hashSource(REPORT_CSS)}`,
+    `script-src ${hashSource(REPORT_SCRIPT)}`,
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
+  const when = shortInstant(status.time);
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="referrer" content="no-referrer">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>certmonitor fleet report ${when}</title>
+<style>${REPORT_CSS}</style>
+</head>
+<body>
+<header>
+<h1>NTLS certificates of ${status.appliances.length} appliance(s)</h1>
+<p class="meta">As of <time datetime="${escapeHtml(status.time)}">${when}</time>; threshold ${status.thresholdDays} days. Written by certmonitor.</p>
+${counts(status)}
+</header>
+<h2>Expiry timeline</h2>
+${renderTimeline(status, ids)}
+<h2>Appliances</h2>
+<div class="tools"><input id="filter" type="search" placeholder="Filter by any text" aria-label="Filter appliances"><span><span id="shown">${status.appliances.length}</span> shown; click a column title to sort, a timeline mark to find its row</span></div>
+<table id="fleet">${tableHead()}<tbody>
+${rows.join('\n')}
+</tbody></table>
+<script>${REPORT_SCRIPT}</script>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,149 @@
+/**
+ * The fleet report's expiry timeline as inline SVG (README, Fleet report): every appliance's notAfter on
+ * a time axis as one mark coloured by status, stacked as a dot plot so that hundreds of appliances stay
+ * readable (marks in the same column pile up instead of hiding each other; a tall pile is compressed,
+ * never dropped), with "now" and the threshold window marked. Appliances with no certificate date
+ * (missing, invalid, unreadable) get a column of their own at the left. Pure.
+ */
+import type { FleetEntry, FleetStatus } from './fleetReport.ts';
+import { escapeHtml } from './html.ts';
+
+const WIDTH = 1200;
+const HEIGHT = 280;
+const GUTTER_RIGHT = 84;
+const X0 = 104;
+const X1 = WIDTH - 18;
+const TOP = 30;
+const BASELINE = HEIGHT - 38;
+const R = 3.5;
+const DAY = 86_400_000;
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** The time span the axis shows: past and future are clamped so one outlier cannot squash everything. */
+export function timelineDomain(time: number, thresholdDays: number, dates: readonly number[]): [number, number] {
+  // A loop, not Math.min(...dates): a spread of a large fleet's dates would overflow the call stack.
+  let earliest = time;
+  let latest = time;
+  for (const d of dates) {
+    if (d < earliest) earliest = d;
+    if (d > latest) latest = d;
+  }
+  const lo = Math.max(Math.min(earliest - 7 * DAY, time - 14 * DAY), time - 365 * DAY);
+  const hi = Math.min(Math.max(latest + 7 * DAY, time + Math.max(2 * thresholdDays, 60) * DAY), time + 3 * 365 * DAY);
+  return [lo, hi];
+}
+
+function fmt(n: number): string {
+  return (Math.round(n * 10) / 10).toString();
+}
+
+/** A day as the page shows it: `2026-11-24`. */
+function day(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+/** Month ticks: the first step in months that gives at most 12 ticks. */
+function monthTicks(lo: number, hi: number): number[] {
+  const spanMonths = (hi - lo) / (30.44 * DAY);
+  const step = [1, 2, 3, 6, 12, 24].find((s) => spanMonths / s <= 12) ?? 36;
+  const start = new Date(lo);
+  let year = start.getUTCFullYear();
+  let month = Math.ceil((start.getUTCMonth() + (start.getUTCDate() > 1 ? 1 : 0)) / step) * step;
+  const ticks: number[] = [];
+  for (;;) {
+    year += Math.floor(month / 12);
+    month %= 12;
+    const t = Date.UTC(year, month, 1);
+    if (t > hi) return ticks;
+    if (t >= lo) ticks.push(t);
+    month += step;
+  }
+}
+
+function axis(lo: number, hi: number, x: (t: number) => number): string {
+  const parts = [`<line class="axis" x1="${X0}" y1="${BASELINE}" x2="${X1}" y2="${BASELINE}"/>`];
+  for (const t of monthTicks(lo, hi)) {
+    const d = new Date(t);
+    const label = `${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+    parts.push(
+      `<line class="tick" x1="${fmt(x(t))}" y1="${BASELINE}" x2="${fmt(x(t))}" y2="${BASELINE + 5}"/>`,
+      `<text class="tick-label" x="${fmt(x(t))}" y="${BASELINE + 18}">${label}</text>`,
+    );
+  }
+  return parts.join('');
+}
+
+function markTitle(entry: FleetEntry): string {
+  const when = entry.notAfter ? `notAfter ${day(Date.parse(entry.notAfter))} (${entry.daysRemaining} days)` : 'no date';
+  return escapeHtml(`${entry.appliance}: ${entry.status.replace(/_/g, ' ')}, ${when}`);
+}
+
+function mark(entry: FleetEntry, row: string, cx: number, cy: number): string {
+  return `<circle class="m s-${entry.status}" cx="${fmt(cx)}" cy="${fmt(cy)}" r="${R}" data-row="${row}"><title>${markTitle(entry)}</title></circle>`;
+}
+
+/** Vertical spacing of stacked marks: a full mark apart, compressed when the tallest pile would not fit. */
+function stackStep(tallest: number): number {
+  const room = BASELINE - TOP - 2 * R - 4;
+  return tallest <= 1 ? 0 : Math.min(2 * R + 1, room / (tallest - 1));
+}
+
+/** The dated marks: binned by column of one mark's width, each column stacked upwards in notAfter order. */
+function datedMarks(dated: ReadonlyArray<[FleetEntry, string]>, x: (t: number) => number): string[] {
+  const placed = dated
+    .map(([entry, row]) => ({ entry, row, t: Date.parse(entry.notAfter as string) }))
+    .sort((a, b) => a.t - b.t);
+  const bins = new Map<number, number>();
+  const columns = placed.map((p) => {
+    const cx = Math.min(X1, Math.max(X0, x(p.t)));
+    const bin = Math.round((cx - X0) / (2 * R));
+    const k = bins.get(bin) ?? 0;
+    bins.set(bin, k + 1);
+    return { ...p, cx: X0 + bin * 2 * R, k };
+  });
+  const step = stackStep(Math.max(0, ...bins.values()));
+  return columns.map((c) => mark(c.entry, c.row, Math.min(X1, c.cx), BASELINE - R - 2 - c.k * step));
+}
+
+/** The undated marks: a grid in the left column, compressed vertically when there are many. */
+function undatedMarks(undated: ReadonlyArray<[FleetEntry, string]>): string[] {
+  const perRow = Math.floor((GUTTER_RIGHT - 14) / (2 * R + 1));
+  const rows = Math.ceil(undated.length / perRow);
+  const step = stackStep(rows);
+  return undated.map(([entry, row], i) =>
+    mark(entry, row, 10 + R + (i % perRow) * (2 * R + 1), BASELINE - R - 2 - Math.floor(i / perRow) * step),
+  );
+}
+
+/**
+ * The timeline of `status` as an `<svg>` element; `rowIds[i]` is the id of the table row of
+ * `status.appliances[i]`, which a click on its mark scrolls to.
+ */
+export function renderTimeline(status: FleetStatus, rowIds: readonly string[]): string {
+  const time = Date.parse(status.time);
+  const entries = status.appliances.map((e, i) => [e, rowIds[i] as string] as [FleetEntry, string]);
+  const dated = entries.filter(([e]) => e.notAfter !== null);
+  const undated = entries.filter(([e]) => e.notAfter === null);
+  const [lo, hi] = timelineDomain(
+    time,
+    status.thresholdDays,
+    dated.map(([e]) => Date.parse(e.notAfter as string)),
+  );
+  const x = (t: number) => X0 + ((t - lo) / (hi - lo)) * (X1 - X0);
+  const now = Math.min(X1, Math.max(X0, x(time)));
+  const windowEnd = Math.min(X1, Math.max(X0, x(time + status.thresholdDays * DAY)));
+  const label = `Expiry timeline: ${dated.length} appliance(s) by notAfter, ${undated.length} without a certificate date`;
+  return [
+    `<svg id="timeline" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-label="${escapeHtml(label)}">`,
+    `<rect class="window" x="${fmt(now)}" y="${TOP - 8}" width="${fmt(windowEnd - now)}" height="${BASELINE - TOP + 8}"/>`,
+    `<text class="window-label" x="${fmt(now + 4)}" y="${TOP - 12}">threshold ${status.thresholdDays} days</text>`,
+    `<rect class="gutter" x="4" y="${TOP - 8}" width="${GUTTER_RIGHT - 8}" height="${BASELINE - TOP + 8}"/>`,
+    `<text class="gutter-label" x="${GUTTER_RIGHT / 2}" y="${BASELINE + 18}">no date</text>`,
+    axis(lo, hi, x),
+    `<line class="now" x1="${fmt(now)}" y1="${TOP - 22}" x2="${fmt(now)}" y2="${BASELINE}"/>`,
+    `<text class="now-label" x="${fmt(now - 4)}" y="${TOP - 12}">now ${day(time)}</text>`,
+    ...undatedMarks(undated),
+    ...datedMarks(dated, x),
+    '</svg>',
+  ].join('');
+}
