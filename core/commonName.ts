@@ -36,7 +36,7 @@ function attributes(name: string): string[] {
 }
 
 /** Undoes the escaping of one attribute value: `\XX` is a character code, `\c` the character itself. */
-function unescape(value: string): string {
+function unescapeValue(value: string): string {
   let out = '';
   for (let i = 0; i < value.length; i++) {
     const c = value[i] as string;
@@ -60,7 +60,7 @@ function unescape(value: string): string {
 export function commonName(name: string): string {
   let found = '';
   for (const attribute of attributes(name)) {
-    if (attribute.startsWith('CN=')) found = unescape(attribute.slice(3));
+    if (attribute.startsWith('CN=')) found = unescapeValue(attribute.slice(3));
   }
   return found;
 }
