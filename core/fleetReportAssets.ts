@@ -1,9 +1,10 @@
 /**
  * The fleet report page's own style sheet and script, inlined into the page (README, Fleet report): the
  * page makes no request of its own, and its Content-Security-Policy allows exactly these two by hash.
- * The script sorts the table (a click on a column header), filters it and, on a click on a timeline
- * mark, scrolls to that appliance's row. It reads only the page's own elements and never writes markup:
- * rows are moved, not rebuilt, so no text of the report is ever parsed as HTML.
+ * The script sorts the table (a click on a column header), filters it, pages through it and, on a click
+ * on a timeline mark, scrolls to that appliance's row. It reads only the page's own elements and never
+ * writes markup: rows are moved and shown or hidden, not rebuilt, so no text of the report is ever parsed
+ * as HTML.
  */
 
 /** Status colours, shared by the counts, the timeline marks and the table badges. */
@@ -35,6 +36,7 @@ svg{display:block;width:100%;height:auto;background:#fff;border:1px solid #ddd;b
 .m{cursor:pointer;stroke:#fff;stroke-width:.6}.m:hover{stroke:#000;stroke-width:1.5}
 .tools{display:flex;gap:12px;align-items:center;margin:8px 0}
 #filter{font:inherit;padding:4px 8px;min-width:18em}
+.pager button{font:inherit;padding:2px 10px}.pager span{display:inline-block;min-width:9em;text-align:center}
 table{border-collapse:collapse;width:100%;background:#fff;border:1px solid #ddd}
 th,td{text-align:left;padding:4px 8px;border-bottom:1px solid #eee;vertical-align:top}
 td:first-child,th,td time{white-space:nowrap}
@@ -52,14 +54,49 @@ tr.hit{outline:2px solid #1565c0}
 ${COLOURS.map(([s, c]) => `.s-${s}{color:${c}}circle.s-${s}{fill:${c}}.badge.s-${s}{background:${c};color:#fff}`).join('\n')}
 `;
 
+/**
+ * Rows shown at once. Every appliance has its row in the page, but laying out ten thousand table rows
+ * makes a browser take seconds per sort or scroll step (bench/report.ts); a page of rows at a time keeps
+ * sorting and scrolling immediate at any fleet size, and the filter and the timeline reach every row.
+ */
+export const PAGE_ROWS = 500;
+
 /** The page's script (ES2017, no external code). */
 export const REPORT_SCRIPT = `
 (function () {
   'use strict';
+  var PAGE = ${PAGE_ROWS};
   var table = document.getElementById('fleet');
   var body = table.tBodies[0];
   var rows = Array.prototype.slice.call(body.rows);
+  var matches = rows;
+  var page = 0;
+  var shown = [];
+  var texts = null;
+  var query = '';
+  var filter = document.getElementById('filter');
+  var count = document.getElementById('shown');
+  var range = document.getElementById('range');
+  var previous = document.getElementById('previous');
+  var next = document.getElementById('next');
   var rank = { expired: 0, expiring: 1, invalid: 2, missing: 3, unavailable: 4, not_yet_valid: 5, valid: 6 };
+  function render() {
+    var pages = Math.max(1, Math.ceil(matches.length / PAGE));
+    page = Math.min(Math.max(page, 0), pages - 1);
+    shown.forEach(function (row) { row.hidden = true; });
+    shown = matches.slice(page * PAGE, (page + 1) * PAGE);
+    shown.forEach(function (row) { row.hidden = false; });
+    count.textContent = String(matches.length);
+    range.textContent = matches.length === 0 ? 'none'
+      : (page * PAGE + 1) + '\u2013' + (page * PAGE + shown.length) + ' of ' + matches.length;
+    previous.disabled = page === 0;
+    next.disabled = page >= pages - 1;
+  }
+  function matching(row) {
+    if (query === '') return true;
+    if (!texts) texts = new Map(rows.map(function (r) { return [r, r.textContent.toLowerCase()]; }));
+    return texts.get(row).indexOf(query) >= 0;
+  }
   function key(row, column) {
     if (column === 'days') {
       var days = row.getAttribute('data-days');
@@ -88,35 +125,39 @@ export const REPORT_SCRIPT = `
       return e.row;
     });
     body.appendChild(fragment);
+    matches = rows.filter(matching);
+    page = 0;
+    render();
   }
   table.tHead.addEventListener('click', function (event) {
     var button = event.target.closest('button');
     if (button) sortBy(button.parentElement);
   });
-  var filter = document.getElementById('filter');
-  var shown = document.getElementById('shown');
-  var texts = null;
   filter.addEventListener('input', function () {
-    var q = filter.value.trim().toLowerCase();
-    if (!texts) texts = rows.map(function (row) { return [row, row.textContent.toLowerCase()]; });
-    var count = 0;
-    texts.forEach(function (pair) {
-      var hit = q === '' || pair[1].indexOf(q) >= 0;
-      pair[0].hidden = !hit;
-      if (hit) count++;
-    });
-    shown.textContent = String(count);
+    query = filter.value.trim().toLowerCase();
+    matches = rows.filter(matching);
+    page = 0;
+    render();
   });
+  previous.addEventListener('click', function () { page--; render(); });
+  next.addEventListener('click', function () { page++; render(); });
   var lit = null;
   document.getElementById('timeline').addEventListener('click', function (event) {
     var id = event.target.getAttribute && event.target.getAttribute('data-row');
     var row = id && document.getElementById(id);
     if (!row) return;
+    if (matches.indexOf(row) < 0) {
+      filter.value = '';
+      query = '';
+      matches = rows;
+    }
+    page = Math.floor(matches.indexOf(row) / PAGE);
+    render();
     if (lit) lit.classList.remove('hit');
     lit = row;
-    row.hidden = false;
     row.classList.add('hit');
     row.scrollIntoView({ block: 'center' });
   });
+  render();
 })();
 `;

@@ -7,7 +7,7 @@
  * neither load nor run anything. Pure.
  */
 import type { FleetEntry, FleetStatus } from './fleetReport.ts';
-import { REPORT_CSS, REPORT_SCRIPT } from './fleetReportAssets.ts';
+import { PAGE_ROWS, REPORT_CSS, REPORT_SCRIPT } from './fleetReportAssets.ts';
 import { renderTimeline } from './fleetTimeline.ts';
 import { base64, escapeHtml } from './html.ts';
 import { sha256 } from './sha256.ts';
@@ -42,7 +42,8 @@ function rowOrder(entries: readonly FleetEntry[]): number[] {
     });
 }
 
-function row(entry: FleetEntry, id: string): string {
+/** One appliance's row; rows past the first page start hidden (the script pages through them). */
+function row(entry: FleetEntry, id: string, hidden: boolean): string {
   const cells = [
     `<td>${escapeHtml(entry.appliance)}</td>`,
     `<td><span class="badge s-${entry.status}">${words(entry.status)}</span></td>`,
@@ -62,7 +63,7 @@ function row(entry: FleetEntry, id: string): string {
     }</td>`,
   ];
   const days = entry.daysRemaining === null ? '' : String(entry.daysRemaining);
-  return `<tr id="${id}" data-name="${escapeHtml(entry.appliance)}" data-status="${entry.status}" data-days="${days}">${cells.join('')}</tr>`;
+  return `<tr id="${id}" data-name="${escapeHtml(entry.appliance)}" data-status="${entry.status}" data-days="${days}"${hidden ? ' hidden' : ''}>${cells.join('')}</tr>`;
 }
 
 function counts(status: FleetStatus): string {
@@ -95,7 +96,9 @@ function tableHead(): string {
 /** The whole page for `status`. */
 export function renderFleetReportHtml(status: FleetStatus): string {
   const ids = status.appliances.map((_, i) => `r${i}`);
-  const rows = rowOrder(status.appliances).map((i) => row(status.appliances[i] as FleetEntry, ids[i] as string));
+  const rows = rowOrder(status.appliances).map((i, position) =>
+    row(status.appliances[i] as FleetEntry, ids[i] as string, position >= PAGE_ROWS),
+  );
   const csp = [
     "default-src 'none'",
     `style-src ${hashSource(REPORT_CSS)}`,
@@ -123,7 +126,7 @@ ${counts(status)}
 <h2>Expiry timeline</h2>
 ${renderTimeline(status, ids)}
 <h2>Appliances</h2>
-<div class="tools"><input id="filter" type="search" placeholder="Filter by any text" aria-label="Filter appliances"><span><span id="shown">${status.appliances.length}</span> shown; click a column title to sort, a timeline mark to find its row</span></div>
+<div class="tools"><input id="filter" type="search" placeholder="Filter by any text" aria-label="Filter appliances"><span><span id="shown">${status.appliances.length}</span> appliance(s); click a column title to sort, a timeline mark to find its row</span><span class="pager"><button type="button" id="previous" aria-label="Previous rows">&#9664;</button><span id="range"></span><button type="button" id="next" aria-label="Next rows">&#9654;</button></span></div>
 <table id="fleet">${tableHead()}<tbody>
 ${rows.join('\n')}
 </tbody></table>

@@ -9,13 +9,14 @@ import type { FleetEntry, FleetStatus } from './fleetReport.ts';
 import { escapeHtml } from './html.ts';
 
 const WIDTH = 1200;
-const HEIGHT = 280;
 const GUTTER_RIGHT = 84;
 const X0 = 104;
 const X1 = WIDTH - 18;
 const TOP = 30;
-const BASELINE = HEIGHT - 38;
 const R = 3.5;
+/** Room for the marks: enough for the tallest pile, within these bounds (taller piles are compressed). */
+const MIN_PLOT = 70;
+const MAX_PLOT = 220;
 const DAY = 86_400_000;
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
@@ -60,14 +61,14 @@ function monthTicks(lo: number, hi: number): number[] {
   }
 }
 
-function axis(lo: number, hi: number, x: (t: number) => number): string {
-  const parts = [`<line class="axis" x1="${X0}" y1="${BASELINE}" x2="${X1}" y2="${BASELINE}"/>`];
+function axis(lo: number, hi: number, x: (t: number) => number, baseline: number): string {
+  const parts = [`<line class="axis" x1="${X0}" y1="${baseline}" x2="${X1}" y2="${baseline}"/>`];
   for (const t of monthTicks(lo, hi)) {
     const d = new Date(t);
     const label = `${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
     parts.push(
-      `<line class="tick" x1="${fmt(x(t))}" y1="${BASELINE}" x2="${fmt(x(t))}" y2="${BASELINE + 5}"/>`,
-      `<text class="tick-label" x="${fmt(x(t))}" y="${BASELINE + 18}">${label}</text>`,
+      `<line class="tick" x1="${fmt(x(t))}" y1="${baseline}" x2="${fmt(x(t))}" y2="${baseline + 5}"/>`,
+      `<text class="tick-label" x="${fmt(x(t))}" y="${baseline + 18}">${label}</text>`,
     );
   }
   return parts.join('');
@@ -82,42 +83,43 @@ function mark(entry: FleetEntry, row: string, cx: number, cy: number): string {
   return `<circle class="m s-${entry.status}" cx="${fmt(cx)}" cy="${fmt(cy)}" r="${R}" data-row="${row}"><title>${markTitle(entry)}</title></circle>`;
 }
 
-/** Vertical spacing of stacked marks: a full mark apart, compressed when the tallest pile would not fit. */
-function stackStep(tallest: number): number {
-  const room = BASELINE - TOP - 2 * R - 4;
-  return tallest <= 1 ? 0 : Math.min(2 * R + 1, room / (tallest - 1));
+/** A mark placed in a pile: its column's x and its height in the pile. */
+interface Placed {
+  readonly entry: FleetEntry;
+  readonly row: string;
+  readonly cx: number;
+  readonly k: number;
 }
 
-/** The dated marks: binned by column of one mark's width, each column stacked upwards in notAfter order. */
-function datedMarks(dated: ReadonlyArray<[FleetEntry, string]>, x: (t: number) => number): string[] {
-  const placed = dated
-    .map(([entry, row]) => ({ entry, row, t: Date.parse(entry.notAfter as string) }))
-    .sort((a, b) => a.t - b.t);
+/** Dated marks binned by column of one mark's width, each column piled upwards in notAfter order. */
+function pileDated(dated: ReadonlyArray<[FleetEntry, string]>, x: (t: number) => number): Placed[] {
   const bins = new Map<number, number>();
-  const columns = placed.map((p) => {
-    const cx = Math.min(X1, Math.max(X0, x(p.t)));
-    const bin = Math.round((cx - X0) / (2 * R));
-    const k = bins.get(bin) ?? 0;
-    bins.set(bin, k + 1);
-    return { ...p, cx: X0 + bin * 2 * R, k };
-  });
-  const step = stackStep(Math.max(0, ...bins.values()));
-  return columns.map((c) => mark(c.entry, c.row, Math.min(X1, c.cx), BASELINE - R - 2 - c.k * step));
+  return dated
+    .map(([entry, row]) => ({ entry, row, t: Date.parse(entry.notAfter as string) }))
+    .sort((a, b) => a.t - b.t)
+    .map(({ entry, row, t }) => {
+      const bin = Math.round((Math.min(X1, Math.max(X0, x(t))) - X0) / (2 * R));
+      const k = bins.get(bin) ?? 0;
+      bins.set(bin, k + 1);
+      return { entry, row, cx: Math.min(X1, X0 + bin * 2 * R), k };
+    });
 }
 
-/** The undated marks: a grid in the left column, compressed vertically when there are many. */
-function undatedMarks(undated: ReadonlyArray<[FleetEntry, string]>): string[] {
+/** Undated marks as a grid in the left column, one pile per row of the grid. */
+function pileUndated(undated: ReadonlyArray<[FleetEntry, string]>): Placed[] {
   const perRow = Math.floor((GUTTER_RIGHT - 14) / (2 * R + 1));
-  const rows = Math.ceil(undated.length / perRow);
-  const step = stackStep(rows);
-  return undated.map(([entry, row], i) =>
-    mark(entry, row, 10 + R + (i % perRow) * (2 * R + 1), BASELINE - R - 2 - Math.floor(i / perRow) * step),
-  );
+  return undated.map(([entry, row], i) => ({
+    entry,
+    row,
+    cx: 10 + R + (i % perRow) * (2 * R + 1),
+    k: Math.floor(i / perRow),
+  }));
 }
 
 /**
  * The timeline of `status` as an `<svg>` element; `rowIds[i]` is the id of the table row of
- * `status.appliances[i]`, which a click on its mark scrolls to.
+ * `status.appliances[i]`, which a click on its mark scrolls to. Its height follows the tallest pile of
+ * marks, within bounds; a taller pile is compressed (marks overlap), never cut.
  */
 export function renderTimeline(status: FleetStatus, rowIds: readonly string[]): string {
   const time = Date.parse(status.time);
@@ -130,20 +132,26 @@ export function renderTimeline(status: FleetStatus, rowIds: readonly string[]): 
     dated.map(([e]) => Date.parse(e.notAfter as string)),
   );
   const x = (t: number) => X0 + ((t - lo) / (hi - lo)) * (X1 - X0);
+  const marks = [...pileUndated(undated), ...pileDated(dated, x)];
+  let tallest = 0;
+  for (const m of marks) tallest = Math.max(tallest, m.k + 1);
+  const plot = Math.min(MAX_PLOT, Math.max(MIN_PLOT, tallest * (2 * R + 1) + 8));
+  const baseline = TOP + plot;
+  const height = baseline + 38;
+  const step = tallest <= 1 ? 0 : Math.min(2 * R + 1, (plot - 2 * R - 4) / (tallest - 1));
   const now = Math.min(X1, Math.max(X0, x(time)));
   const windowEnd = Math.min(X1, Math.max(X0, x(time + status.thresholdDays * DAY)));
   const label = `Expiry timeline: ${dated.length} appliance(s) by notAfter, ${undated.length} without a certificate date`;
   return [
-    `<svg id="timeline" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-label="${escapeHtml(label)}">`,
-    `<rect class="window" x="${fmt(now)}" y="${TOP - 8}" width="${fmt(windowEnd - now)}" height="${BASELINE - TOP + 8}"/>`,
+    `<svg id="timeline" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-label="${escapeHtml(label)}">`,
+    `<rect class="window" x="${fmt(now)}" y="${TOP - 8}" width="${fmt(windowEnd - now)}" height="${plot + 8}"/>`,
     `<text class="window-label" x="${fmt(now + 4)}" y="${TOP - 12}">threshold ${status.thresholdDays} days</text>`,
-    `<rect class="gutter" x="4" y="${TOP - 8}" width="${GUTTER_RIGHT - 8}" height="${BASELINE - TOP + 8}"/>`,
-    `<text class="gutter-label" x="${GUTTER_RIGHT / 2}" y="${BASELINE + 18}">no date</text>`,
-    axis(lo, hi, x),
-    `<line class="now" x1="${fmt(now)}" y1="${TOP - 22}" x2="${fmt(now)}" y2="${BASELINE}"/>`,
+    `<rect class="gutter" x="4" y="${TOP - 8}" width="${GUTTER_RIGHT - 8}" height="${plot + 8}"/>`,
+    `<text class="gutter-label" x="${GUTTER_RIGHT / 2}" y="${baseline + 18}">no date</text>`,
+    axis(lo, hi, x, baseline),
+    `<line class="now" x1="${fmt(now)}" y1="${TOP - 22}" x2="${fmt(now)}" y2="${baseline}"/>`,
     `<text class="now-label" x="${fmt(now - 4)}" y="${TOP - 12}">now ${day(time)}</text>`,
-    ...undatedMarks(undated),
-    ...datedMarks(dated, x),
+    ...marks.map((m) => mark(m.entry, m.row, m.cx, baseline - R - 2 - m.k * step)),
     '</svg>',
   ].join('');
 }

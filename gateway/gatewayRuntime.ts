@@ -1,6 +1,6 @@
 /**
- * Starts and stops the whole gateway: syslog sinks, journal, SNMP sessions, HTTP intake, lifecycle
- * lines. Stopping stops intake first, drains deliveries in flight, then closes sessions and sinks.
+ * Starts and stops the whole gateway: syslog sinks, journal, SNMP sessions, HTTP intake, metrics,
+ * lifecycle lines. Stopping stops intake first, drains deliveries in flight, then closes sessions and sinks.
  */
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
@@ -12,6 +12,8 @@ import { GatewayConfigError } from './gatewayErrors.ts';
 import { buildGatewayServer } from './http/gatewayServer.ts';
 import { RequestAuthenticator } from './http/requestAuthenticator.ts';
 import { TokenBucketLimiter } from './http/tokenBucketLimiter.ts';
+import { GatewayMetrics } from './metrics/gatewayMetrics.ts';
+import { type MetricsListener, startMetricsListener } from './metrics/metricsListener.ts';
 import { SnmpTrapSender } from './snmp/snmpTrapSender.ts';
 import { createSyslogSinks } from './syslog/createSyslogSinks.ts';
 import { SyslogWriter } from './syslog/syslogWriter.ts';
@@ -22,6 +24,8 @@ export interface RunningGateway {
   readonly port: number;
   readonly host: string;
   readonly url: string;
+  /** Where `GET /metrics` answers (the intake's, or `metrics.listen`'s); undefined when metrics are off. */
+  readonly metricsUrl?: string;
   readonly writer: SyslogWriter;
   /** Settles when pending deliveries from before the start have been resumed. */
   readonly resumed: Promise<void>;
@@ -56,6 +60,7 @@ interface GatewayParts {
   readonly journal: DeliveryJournal;
   readonly sender: SnmpTrapSender;
   readonly service: DeliveryService;
+  readonly metrics?: GatewayMetrics;
 }
 
 /** Where diagnostics for the operator go; undefined when silenced. */
@@ -68,16 +73,21 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   const writer = new SyslogWriter(createSyslogSinks(config.syslog), config.hostname, pid, stderr ?? null);
   announceStart(writer, config.trapHosts, options.consoleMode === true, stderr);
   const journal = await openJournal(config, writer);
-  const sender = new SnmpTrapSender(config.trapHosts, config.snmp.notificationOid, config.maxInFlightTraps);
+  const metrics = config.metrics.enabled ? new GatewayMetrics() : undefined;
+  const sender = new SnmpTrapSender(config.trapHosts, config.snmp.notificationOid, config.maxInFlightTraps, metrics);
+  metrics?.trapHosts(sender.hostLabels);
+  metrics?.watch({ journalRecords: () => journal.size, syslogDropped: () => writer.droppedTotals() });
   const service = new DeliveryService({
     journal,
     sender,
     syslog: writer,
     trapOnProblems: config.snmp.trapOnProblems,
     pid,
+    ...(metrics ? { metrics } : {}),
   });
-  const parts: GatewayParts = { writer, journal, sender, service };
+  const parts: GatewayParts = { writer, journal, sender, service, ...(metrics ? { metrics } : {}) };
   const app = await startIntake(config, parts, stderr);
+  const metricsListener = await startOwnMetricsListener(config, parts, app);
   const addr = app.server.address() as AddressInfo;
   if (!config.listen.tls && !isLoopback(addr.address)) {
     // Signatures stop forgery, not eavesdropping: appliance names and addresses would travel in clear.
@@ -90,14 +100,20 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   const stopHousekeeping = startHousekeeping(writer, journal);
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
-    stopping ??= stopGateway(app, parts, stopHousekeeping);
+    stopping ??= (async () => {
+      await metricsListener?.close();
+      await stopGateway(app, parts, stopHousekeeping);
+    })();
     return stopping;
   };
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  const url = `${config.listen.tls ? 'https' : 'http'}://${host}:${addr.port}`;
+  const metricsUrl = metrics ? (metricsListener?.url ?? `${url}/metrics`) : undefined;
   return {
     port: addr.port,
     host: addr.address,
-    url: `${config.listen.tls ? 'https' : 'http'}://${host}:${addr.port}`,
+    url,
+    ...(metricsUrl ? { metricsUrl } : {}),
     writer,
     resumed,
     stop,
@@ -156,6 +172,26 @@ async function startIntake(config: GatewayConfig, parts: GatewayParts, stderr: S
   return app;
 }
 
+/**
+ * `GET /metrics` on `metrics.listen` when it is set; when it cannot listen, what was started is closed
+ * and the error names `metrics.listen`.
+ */
+async function startOwnMetricsListener(
+  config: GatewayConfig,
+  parts: GatewayParts,
+  app: FastifyInstance,
+): Promise<MetricsListener | undefined> {
+  const listen = config.metrics.listen;
+  if (!parts.metrics || !listen) return undefined;
+  try {
+    return await startMetricsListener(parts.metrics, listen.host, listen.port);
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    await closeParts(parts);
+    throw startError('metrics.listen', `cannot listen on ${listen.host}:${listen.port}`, error);
+  }
+}
+
 /** The fastify intake of `config`: its authenticator, rate limits and the hooks that report refusals. */
 function buildIntake(config: GatewayConfig, parts: GatewayParts, stderr: Stderr): FastifyInstance {
   return buildGatewayServer({
@@ -170,6 +206,7 @@ function buildIntake(config: GatewayConfig, parts: GatewayParts, stderr: Stderr)
     bodyLimitBytes: config.listen.bodyLimitBytes,
     ...(config.listen.tls ? { tls: config.listen.tls } : {}),
     onRejected: rejectionLogger(parts.writer),
+    ...(parts.metrics ? { metrics: parts.metrics, serveMetrics: !config.metrics.listen } : {}),
     onInternalError: (error) => {
       const e = error instanceof Error ? error : new Error(String(error));
       stderr?.(`certmonitor gateway: internal error: ${e.stack ?? e.message}\n`);

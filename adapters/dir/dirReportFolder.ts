@@ -42,7 +42,7 @@ export class DirReportFolder implements ReportStore {
       }
       await fs.rename(temp, file);
     } catch (error) {
-      await fs.rm(temp, { force: true });
+      await fs.rm(temp, { force: true }).catch(() => undefined);
       throw new StateStoreError(`report file could not be written (${fsErrorCode(error)})`, { cause: error });
     }
   }

@@ -23,7 +23,7 @@ export async function writeTextfile(file: string, text: string): Promise<void> {
     }
     await fs.rename(temp, file);
   } catch (error) {
-    await fs.rm(temp, { force: true });
+    await fs.rm(temp, { force: true }).catch(() => undefined);
     throw new MetricsTextfileError(`the metrics textfile could not be written (${fsErrorCode(error)})`, {
       cause: error,
     });

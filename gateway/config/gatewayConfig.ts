@@ -50,6 +50,11 @@ export interface GatewayConfig {
   readonly retentionDays: number;
   readonly hostname: string;
   readonly maxInFlightTraps: number;
+  /**
+   * `GET /metrics` (docs/gateway.md, Metrics): served on the main listener, or on `listen` of its own when
+   * set (a plain-HTTP port a scraper may reach while the intake stays on TLS); off with `enabled: false`.
+   */
+  readonly metrics: { readonly enabled: boolean; readonly listen?: { readonly host: string; readonly port: number } };
 }
 
 /** Signing keys by id, each secret read from its file or variable. */
@@ -121,5 +126,6 @@ export function buildGatewayConfig(doc: unknown, baseDir: string, env: NodeJS.Pr
     retentionDays: raw.retentionDays,
     hostname: raw.hostname ?? osHostname(),
     maxInFlightTraps: raw.maxInFlightTraps,
+    metrics: raw.metrics,
   };
 }

@@ -124,6 +124,14 @@ const configSchema = z.strictObject({
     .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/)
     .optional(),
   maxInFlightTraps: positiveInt.max(10_000).default(256),
+  metrics: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      listen: z
+        .strictObject({ host: nonEmpty.default('127.0.0.1'), port: z.number().int().min(0).max(65535) })
+        .optional(),
+    })
+    .default({ enabled: true }),
 });
 
 /** The file as the schema returns it: checked, defaults applied, secrets and relative paths not yet resolved. */

@@ -6,6 +6,7 @@
 import { formatSsLogReference } from '../../core/ssLogReference.ts';
 import type { Notification, NotificationResult } from '../../protocol/notification.ts';
 import { UnavailableError } from '../gatewayErrors.ts';
+import type { GatewayMetrics, NotificationOutcome } from '../metrics/gatewayMetrics.ts';
 import type { SnmpTrapSender } from '../snmp/snmpTrapSender.ts';
 import type { SyslogWriter } from '../syslog/syslogWriter.ts';
 import type { DeliveryJournal, HostOutcome, JournalEntry } from './deliveryJournal.ts';
@@ -19,6 +20,14 @@ export interface DeliveryServiceOptions {
   readonly trapOnProblems: boolean;
   readonly pid: number;
   readonly clock?: () => number;
+  /** Counts each notification's result (docs/gateway.md, Metrics). */
+  readonly metrics?: GatewayMetrics;
+}
+
+/** A result as the metrics count it: a host not reached makes it failed, whether or not it was a duplicate. */
+function outcomeOf(result: NotificationResult): NotificationOutcome {
+  if (result.traps.some((t) => !t.ok)) return 'failed';
+  return result.duplicate ? 'duplicate' : 'delivered';
 }
 
 /** The gateway's core: journal first, then syslog lines and traps, then the stored result. */
@@ -67,6 +76,7 @@ export class DeliveryService {
     } catch {
       // The traps were sent and the answer stands; the records reach the disk with the next write.
     }
+    if (this.o.metrics) for (const result of results) this.o.metrics.notification(outcomeOf(result));
     return results;
   }
 

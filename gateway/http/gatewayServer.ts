@@ -1,7 +1,9 @@
 /**
  * The HTTP(S) intake on fastify (docs/design.md, Wire protocol): `POST /v1/notifications` (raw body kept
- * for the HMAC, 1 MiB limit, JSON only) and `GET /healthz`. Errors answer `{"error":{"code","message"}}`
- * with fixed texts; nothing from the request or the configuration's secrets is ever echoed.
+ * for the HMAC, 1 MiB limit, JSON only), `GET /healthz` and, unless it has a listener of its own,
+ * `GET /metrics` (docs/gateway.md, Metrics; like `/healthz` without authentication or rate limit). Errors
+ * answer `{"error":{"code","message"}}` with fixed texts; nothing from the request or the configuration's
+ * secrets is ever echoed.
  */
 import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
@@ -18,6 +20,7 @@ import {
   UnavailableError,
   UnsupportedMediaTypeError,
 } from '../gatewayErrors.ts';
+import type { GatewayMetrics } from '../metrics/gatewayMetrics.ts';
 import { parseNotificationBatch } from './notificationBatchSchema.ts';
 import type { RequestAuthenticator } from './requestAuthenticator.ts';
 import type { TokenBucketLimiter } from './tokenBucketLimiter.ts';
@@ -35,7 +38,13 @@ export interface GatewayServerDeps {
   /** Called with unexpected errors (for stderr); never sent to the client. */
   readonly onInternalError?: (error: unknown) => void;
   readonly clock?: () => number;
+  /** Counts refusals and request durations; with `serveMetrics`, also answers `GET /metrics`. */
+  readonly metrics?: GatewayMetrics;
+  readonly serveMetrics?: boolean;
 }
+
+/** Paths that answer without authentication or rate limit: probes and scrapers call them on a schedule. */
+const OPEN_PATHS: ReadonlySet<string> = new Set(['/healthz', '/metrics']);
 
 function toGatewayError(error: FastifyError | Error): GatewayError {
   if (error instanceof GatewayError) return error;
@@ -70,11 +79,24 @@ export function buildGatewayServer(deps: GatewayServerDeps): FastifyInstance {
   );
 
   app.addHook('onRequest', async (request) => {
-    if (request.url === '/healthz') return;
+    if (OPEN_PATHS.has(request.url)) return;
     if (!deps.perClient.take(request.ip, clock())) throw new RateLimitedError();
   });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
+
+  const metrics = deps.metrics;
+  if (metrics) {
+    app.addHook('onResponse', async (request, reply) => {
+      metrics.request(request.routeOptions.url, reply.statusCode, reply.elapsedTime / 1000);
+    });
+    if (deps.serveMetrics) {
+      app.get('/metrics', async (_request, reply) => {
+        const { body, contentType } = await metrics.render();
+        return reply.header('content-type', contentType).header('cache-control', 'no-store').send(body);
+      });
+    }
+  }
 
   app.post(NOTIFICATIONS_PATH, async (request) => {
     const raw = request.body;
@@ -93,6 +115,7 @@ export function buildGatewayServer(deps: GatewayServerDeps): FastifyInstance {
 
   app.setErrorHandler(async (error, request, reply) => {
     const gw = toGatewayError(error as FastifyError);
+    deps.metrics?.refusedRequest(gw.code);
     if (gw instanceof InternalGatewayError) deps.onInternalError?.(error);
     else if (!(gw instanceof UnavailableError) && !(gw instanceof NotFoundError))
       deps.onRejected?.(request.ip, gw.code);

@@ -26,6 +26,33 @@ export interface TrapMessage {
   readonly agentAddr?: string;
 }
 
+/** Told about every send and every inform retry (the gateway's metrics). */
+export interface TrapObserver {
+  trap(host: string, ok: boolean): void;
+  informRetry(host: string): void;
+}
+
+/** The part of a net-snmp session that resends a request after a timeout (not in its typings). */
+interface SessionInternals {
+  send(req: { getId(): number }, noWait?: boolean): unknown;
+  reqs: Record<number, unknown>;
+}
+
+/**
+ * Calls `onRetry` each time `session` resends an inform. net-snmp retries a timed-out request inside the
+ * session (`send` again on a request still registered as waiting) and offers no hook for it, so its
+ * `send` is wrapped; should a later release change those internals, nothing is counted and nothing breaks.
+ */
+function countResends(session: Session, onRetry: () => void): void {
+  const internals = session as unknown as SessionInternals;
+  const send = internals.send;
+  if (typeof send !== 'function' || typeof internals.reqs !== 'object' || internals.reqs === null) return;
+  internals.send = function (this: SessionInternals, req, noWait) {
+    if (!noWait && typeof req?.getId === 'function' && this.reqs[req.getId()] === req) onRetry();
+    return send.call(this, req, noWait);
+  };
+}
+
 /** One trap host: its session, its pacing and its cap on sends in flight. */
 class HostChannel {
   private session: Session | undefined;
@@ -37,6 +64,7 @@ class HostChannel {
     readonly host: TrapHostConfig,
     private readonly notificationOid: string,
     private readonly maxInFlight: number,
+    private readonly observer?: TrapObserver,
   ) {}
 
   private getSession(): Session {
@@ -71,6 +99,8 @@ class HostChannel {
         version: h.version === '1' ? snmp.Version1 : snmp.Version2c,
       });
     }
+    const observer = this.observer;
+    if (observer && h.type === 'inform') countResends(session, () => observer.informRetry(h.label));
     // A socket error must not crash the process; drop the session so the next send opens a fresh one.
     session.on('error', () => this.reset());
     session.on('close', () => {
@@ -111,6 +141,12 @@ class HostChannel {
   }
 
   async send(message: TrapMessage): Promise<SendOutcome> {
+    const outcome = await this.sendOnce(message);
+    this.observer?.trap(this.host.label, outcome.ok);
+    return outcome;
+  }
+
+  private async sendOnce(message: TrapMessage): Promise<SendOutcome> {
     await this.acquire();
     try {
       return await new Promise<SendOutcome>((resolve) => {
@@ -143,9 +179,16 @@ class HostChannel {
 export class SnmpTrapSender {
   private readonly channels = new Map<string, HostChannel>();
 
-  constructor(hosts: readonly TrapHostConfig[], notificationOid: string, maxInFlightPerHost = 256) {
+  constructor(
+    hosts: readonly TrapHostConfig[],
+    notificationOid: string,
+    maxInFlightPerHost = 256,
+    observer?: TrapObserver,
+  ) {
     for (const h of hosts) {
-      if (h.problem === undefined) this.channels.set(h.label, new HostChannel(h, notificationOid, maxInFlightPerHost));
+      if (h.problem === undefined) {
+        this.channels.set(h.label, new HostChannel(h, notificationOid, maxInFlightPerHost, observer));
+      }
     }
   }
 

@@ -61,6 +61,11 @@ export class SyslogWriter {
     return total;
   }
 
+  /** Lines dropped so far by each sink (zero for those that dropped none), as reported by {@link reportDrops}. */
+  droppedTotals(): Map<string, number> {
+    return new Map(this.sinks.map((s) => [s.name, this.dropTotals.get(s.name) ?? 0]));
+  }
+
   /** Reopens file sinks (after log rotation). */
   reopenFiles(): void {
     for (const s of this.sinks) if (s instanceof FileSyslogSink) s.reopen();

@@ -13,7 +13,7 @@ import type {
   StateStore,
 } from '../../app/ports.ts';
 import { type RunCheckOptions, runCheck } from '../../app/runCheck.ts';
-import type { ApplianceState, LogEntry, SourceResult } from '../../core/types.ts';
+import type { ApplianceState, ApplianceView, LogEntry, SourceResult } from '../../core/types.ts';
 import { type DemoKeys, makeCertificatePem, makeDemoKeys } from '../../examples/demoCertificate.ts';
 import type { Notification } from '../../protocol/notification.ts';
 
@@ -577,4 +577,89 @@ test('every catalogue line about an appliance carries its status, notAfter and d
   };
   assert.deepEqual(lines.find((l) => l.key === 'willExpire')?.context, expected);
   assert.deepEqual(lines.find((l) => l.key === 'trapSent')?.context, expected);
+});
+
+describe("runCheck: each appliance's view (the fleet report's data)", () => {
+  async function viewsOf(options: Parameters<typeof run>[0], now = T0) {
+    const views = new Map<string, ApplianceView>();
+    const calls: string[] = [];
+    const result = await run(
+      {
+        ...options,
+        onView: (appliance, view) => {
+          calls.push(appliance);
+          views.set(appliance, view);
+        },
+      },
+      now,
+    );
+    return { ...result, views, calls };
+  }
+
+  test('one view per appliance, failures included, with labels, threshold and the last notification', async () => {
+    const files = new Map<string, Entry>([
+      ['hsm-a', pem('hsm-a', 10)],
+      ['hsm-b', pem('hsm-b', 200)],
+      ['hsm-flaky', 'unavailable'],
+      ['hsm-broken', 'throw'],
+    ]);
+    const inventory: Inventory = {
+      appliances: { 'hsm-a': { labels: { site: 'fra' }, thresholdDays: 45 }, 'hsm-gone': {} },
+    };
+    const state = new MemoryStateStore();
+    const { calls, views } = await viewsOf({
+      source: new MemorySource(files, inventory),
+      state,
+      forwarder: new FakeForwarder(),
+    });
+    assert.deepEqual([...calls].sort(), ['hsm-a', 'hsm-b', 'hsm-broken', 'hsm-flaky', 'hsm-gone']);
+    const a = views.get('hsm-a');
+    assert.equal(a?.status, 'expiring');
+    assert.equal(a?.thresholdDays, 45);
+    assert.deepEqual(a?.labels, { site: 'fra' });
+    assert.deepEqual(a?.lastNotification, { event: 'expiring', at: T0.toISOString() });
+    assert.match(a?.subject ?? '', /CN=hsm-a$/);
+    assert.equal(views.get('hsm-b')?.lastNotification, undefined);
+    assert.equal(views.get('hsm-gone')?.status, 'missing');
+    assert.equal(views.get('hsm-broken')?.status, 'unavailable');
+    // The view is what the state keeps, so `certmonitor report` can rebuild it.
+    assert.deepEqual(state.records.get('hsm-a')?.state.view, a);
+  });
+
+  test('an undelivered notification is not the last one; a steady run writes nothing', async () => {
+    const files = new Map<string, Entry>([['hsm-a', pem('hsm-a', 10)]]);
+    const state = new MemoryStateStore();
+    const first = await viewsOf({ source: new MemorySource(files), state, forwarder: new FakeForwarder(1) });
+    assert.equal(first.views.get('hsm-a')?.lastNotification, undefined);
+    const second = await viewsOf(
+      { source: new MemorySource(files), state, forwarder: new FakeForwarder() },
+      new Date(T0.getTime() + HOUR),
+    );
+    assert.deepEqual(second.views.get('hsm-a')?.lastNotification, {
+      event: 'expiring',
+      at: new Date(T0.getTime() + HOUR).toISOString(),
+    });
+    const saves = state.saves;
+    await viewsOf(
+      { source: new MemorySource(files), state, forwarder: new FakeForwarder() },
+      new Date(T0.getTime() + 2 * HOUR),
+    );
+    assert.equal(state.saves, saves, 'nothing due, nothing changed: no write');
+  });
+
+  test('while the source is unavailable the view keeps the certificate last read, and says unavailable', async () => {
+    const files = new Map<string, Entry>([['hsm-a', pem('hsm-a', 200)]]);
+    const state = new MemoryStateStore();
+    const before = await viewsOf({ source: new MemorySource(files), state });
+    files.set('hsm-a', 'unavailable');
+    const during = await viewsOf({ source: new MemorySource(files), state }, new Date(T0.getTime() + HOUR));
+    const view = during.views.get('hsm-a');
+    assert.equal(view?.status, 'unavailable');
+    assert.equal(view?.notAfter, before.views.get('hsm-a')?.notAfter);
+    assert.equal(view?.fingerprintSha256, before.views.get('hsm-a')?.fingerprintSha256);
+    // The alert fields are untouched: only the view changed.
+    const stored = state.records.get('hsm-a')?.state;
+    assert.equal(stored?.fingerprint, before.views.get('hsm-a')?.fingerprintSha256);
+    assert.equal(stored?.view?.status, 'unavailable');
+  });
 });

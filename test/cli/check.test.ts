@@ -1,15 +1,17 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import type { FleetStatus } from '../../core/fleetReport.ts';
 import { makeDemoFleet } from '../../examples/demoFleet.ts';
 import type { Notification } from '../../protocol/notification.ts';
 import { signatureMatches, signBody } from '../../protocol/signature.ts';
+import { assertPromtoolAccepts, sampleValue } from '../helpers/promtool.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/certmonitor.js', import.meta.url));
 const NOW = '2026-11-24T12:00:00Z';
@@ -327,5 +329,80 @@ describe('certmonitor check', () => {
     const run = await cli(['check', '--source', `dir:${loop}`, '--state', `dir:${path.join(root, 'state-loop')}`]);
     assert.equal(run.code, 1);
     assert.match(run.stdout, /- error : 0 : NTLS certificate check failed: fleet\.json could not be read \(ELOOP\)$/m);
+  });
+
+  test('leaves the fleet report at the state location and, with --metrics-textfile, metrics for node_exporter', async () => {
+    const stateDir = path.join(root, 'state-outputs');
+    const metricsDir = path.join(root, 'textfile');
+    await mkdir(metricsDir, { recursive: true });
+    const textfile = path.join(metricsDir, 'certmonitor.prom');
+    const run = await cli([
+      'check',
+      '--source',
+      `dir:${fleet}`,
+      '--state',
+      `dir:${stateDir}`,
+      '--now',
+      NOW,
+      '--json',
+      '--metrics-textfile',
+      textfile,
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    const outcomes = run.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((o) => !('summary' in o));
+    const report = JSON.parse(
+      await readFile(path.join(stateDir, '_report', 'fleet-status.json'), 'utf8'),
+    ) as FleetStatus;
+    assert.equal(report.time, '2026-11-24T12:00:00.000Z');
+    assert.deepEqual(
+      report.appliances.map((a) => [a.appliance, a.status, a.notAfter, a.daysRemaining]),
+      outcomes
+        .map((o) => [o.appliance, o.status, o.notAfter ?? null, o.daysRemaining ?? null])
+        .sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+    );
+    assert.ok((await readFile(path.join(stateDir, '_report', 'index.html'), 'utf8')).startsWith('<!doctype html>'));
+
+    const text = await readFile(textfile, 'utf8');
+    assertPromtoolAccepts(text, 'the textfile');
+    assert.deepEqual(await readdir(metricsDir), ['certmonitor.prom'], 'no temporary file left behind');
+    const fra02 = outcomes.find((o) => o.appliance === 'hsm-fra-02')!;
+    const labels = `{appliance="hsm-fra-02",subject_CN="hsm-fra-02",serial_number="${BigInt(`0x${fra02.serialNumber}`)}"}`;
+    assert.equal(sampleValue(text, `x509_cert_not_after${labels}`), Date.parse(String(fra02.notAfter)) / 1000);
+    assert.equal(sampleValue(text, `x509_cert_not_before${labels}`), Date.parse(String(fra02.notBefore)) / 1000);
+    assert.equal(sampleValue(text, `x509_cert_expired${labels}`), 0);
+    assert.match(text, /^x509_cert_expired\{appliance="hsm-ams-01",[^}]*\} 1$/m);
+    assert.equal(sampleValue(text, 'certmonitor_appliances{status="missing"}'), 1);
+    assert.equal(sampleValue(text, 'certmonitor_appliances{status="expiring"}'), 2);
+    assert.equal(sampleValue(text, 'x509_read_errors'), 1);
+    assert.equal(sampleValue(text, 'certmonitor_last_run_timestamp_seconds'), Date.parse(NOW) / 1000);
+    assert.doesNotMatch(text, /hsm-ams-02|hsm-lon-01/, 'no x509 series without a certificate');
+  });
+
+  test('a report or textfile that cannot be written is reported and makes the exit status 1', async () => {
+    const stateDir = path.join(root, 'state-blocked');
+    await mkdir(stateDir, { recursive: true });
+    await writeFile(path.join(stateDir, '_report'), 'a file where the folder should be');
+    const run = await cli([
+      'check',
+      '--source',
+      `dir:${fleet}`,
+      '--state',
+      `dir:${stateDir}`,
+      '--now',
+      NOW,
+      '--metrics-textfile',
+      path.join(root, 'no-such-folder', 'certmonitor.prom'),
+    ]);
+    assert.equal(run.code, 1);
+    assert.match(
+      run.stderr,
+      /^certmonitor: dir:state-blocked\/_report\/fleet-status\.json could not be written: report file could not be written \((ENOTDIR|EEXIST)\)$/m,
+    );
+    assert.match(run.stderr, /^certmonitor: the metrics textfile could not be written \(ENOENT\)$/m);
+    assert.match(run.stdout, /^7 appliance\(s\):/m, 'the run itself completed');
   });
 });

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readdir } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
+import path from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const BIN = fileURLToPath(new URL('../../bin/certmonitor.js', import.meta.url));
 
@@ -30,11 +31,12 @@ function section(text: string, header: RegExp): string[] {
 
 test('certmonitor demo: gateway, SNMP receiver and syslog in-process; alerts, quiet repeat, renewal clears; ends by itself', async () => {
   const before = new Set((await readdir(os.tmpdir())).filter((n) => n.startsWith('certmonitor-demo-')));
+  const reportDir = await mkdtemp(path.join(os.tmpdir(), 'certmonitor-demo-report-test-'));
   const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
     // The timeout is a safety net only: the demo must end by itself (it closes every socket it opened).
     execFile(
       process.execPath,
-      [BIN, 'demo', '--now', '2026-11-24T12:00:00Z'],
+      [BIN, 'demo', '--now', '2026-11-24T12:00:00Z', '--report-dir', reportDir],
       { timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } },
       (error, out, err) => {
         resolve({ code: error ? Number(error.code ?? 99) : 0, stdout: out, stderr: err });
@@ -100,6 +102,15 @@ test('certmonitor demo: gateway, SNMP receiver and syslog in-process; alerts, qu
   );
   assert.match(lunalogs.at(-1) ?? '', /: info : 0 : NTLS certificate expiry monitor terminated$/);
   assert.match(end, /Shutting down NTLS certificate expiry monitor\.\.\.\.$/m);
+
+  // The last run's fleet report is left where the newcomer is told to open it.
+  const report = step(stdout, 7);
+  const url = pathToFileURL(path.join(reportDir, 'index.html')).href;
+  assert.ok(report.includes(`open it in a browser: ${url}`), report);
+  assert.match(report, /7 appliances: valid 3, expiring 1, expired 1, invalid 1, missing 1/);
+  const page = await readFile(path.join(reportDir, 'index.html'), 'utf8');
+  assert.equal(page.match(/<tr id="/g)?.length, 7);
+  await rm(reportDir, { recursive: true, force: true });
 
   const after = (await readdir(os.tmpdir())).filter((n) => n.startsWith('certmonitor-demo-') && !before.has(n));
   assert.deepEqual(after, [], 'temporary directories removed');

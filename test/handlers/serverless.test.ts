@@ -27,6 +27,29 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', ...extra };
 }
 
+type Template = {
+  Conditions: Record<string, unknown>;
+  Resources: Record<string, { Type: string; Condition?: string; Properties: Record<string, unknown> }>;
+};
+
+/** Evaluates a CloudFormation condition whose parameters were resolved at package time (literals only). */
+function holds(template: Template, condition: unknown): boolean {
+  const c = condition as Record<string, unknown[]> & { Condition?: string };
+  if (typeof c.Condition === 'string') return holds(template, template.Conditions[c.Condition]);
+  if (c['Fn::Equals']) return c['Fn::Equals'][0] === c['Fn::Equals'][1];
+  if (c['Fn::Not']) return !holds(template, c['Fn::Not'][0]);
+  if (c['Fn::Or']) return c['Fn::Or'].some((x) => holds(template, x));
+  if (c['Fn::And']) return c['Fn::And'].every((x) => holds(template, x));
+  throw new Error(`condition not understood: ${JSON.stringify(condition)}`);
+}
+
+/** The resources CloudFormation would create from the packaged template, by type. */
+function created(template: Template, type: string): string[] {
+  return Object.entries(template.Resources)
+    .filter(([, r]) => r.Type === type && (r.Condition === undefined || holds(template, { Condition: r.Condition })))
+    .map(([name]) => name);
+}
+
 describe('serverless.yml with osls, offline', () => {
   let s3: S3rverHandle;
   let out: string;
@@ -75,6 +98,48 @@ describe('serverless.yml with osls, offline', () => {
     assert.deepEqual(template.Resources.CheckLambdaEvConf.Properties.DestinationConfig.OnFailure.Destination, {
       'Fn::GetAtt': ['CheckDeadLetterQueue', 'Arn'],
     });
+
+    // The fleet view (README, CloudWatch): a dashboard of the EMF metrics and the expiry alarm, on by default.
+    assert.deepEqual(created(template, 'AWS::CloudWatch::Dashboard'), ['FleetDashboard']);
+    assert.ok(created(template, 'AWS::CloudWatch::Alarm').includes('CertificateExpiryAlarm'));
+    const body = JSON.parse(
+      template.Resources.FleetDashboard.Properties.DashboardBody['Fn::Sub'].replaceAll('${AWS::Region}', 'eu-west-1'),
+    ) as { widgets: Array<{ properties: { title?: string; metrics?: unknown } }> };
+    const widgets = JSON.stringify(body.widgets);
+    for (const metric of ['DaysToExpiry', 'Appliances', 'NotificationsSent', 'NotificationsFailed', 'RunDuration']) {
+      assert.ok(widgets.includes(metric), `the dashboard shows ${metric}`);
+    }
+    const alarm = template.Resources.CertificateExpiryAlarm.Properties;
+    assert.equal(alarm.ComparisonOperator, 'LessThanThreshold');
+    assert.equal(String(alarm.Threshold), '30');
+    assert.match(
+      alarm.Metrics[0].Expression,
+      /^SELECT MIN\(DaysToExpiry\) FROM SCHEMA\("Certmonitor", Appliance, service\)$/,
+    );
+  });
+
+  it('leaves the dashboard and the expiry alarm out when their parameters are off', async () => {
+    const off = await mkdtemp(join(tmpdir(), 'certmonitor-sls-off-'));
+    try {
+      await run(
+        'npx',
+        ['serverless', 'package', '--package', off, '--param=fleetDashboard=false', '--param=expiryAlarm=false'],
+        {
+          cwd: ROOT,
+          env: cleanEnv({ AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x', AWS_REGION: 'us-east-1' }),
+          timeout: 180_000,
+        },
+      );
+      const template = JSON.parse(
+        await readFile(join(off, 'cloudformation-template-update-stack.json'), 'utf8'),
+      ) as Template;
+      assert.deepEqual(created(template, 'AWS::CloudWatch::Dashboard'), []);
+      const alarms = created(template, 'AWS::CloudWatch::Alarm');
+      assert.ok(!alarms.includes('CertificateExpiryAlarm'));
+      assert.ok(alarms.includes('CheckErrorsAlarm'), 'the other alarms stay');
+    } finally {
+      await rm(off, { recursive: true, force: true });
+    }
   });
 
   it('invokes the bundled handler locally with examples/event.json against s3rver', async () => {

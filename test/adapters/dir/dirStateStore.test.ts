@@ -104,3 +104,27 @@ test('appliance names are validated before use as a path', async () => {
   await assert.rejects(store.load('../escape'), StateStoreError);
   await assert.rejects(store.save('a/b', S1, undefined), StateStoreError);
 });
+
+test('lists the records only (no report folder, temporary or lock file), and keeps report files', async () => {
+  const dir = path.join(root, 'listing');
+  const store = new DirStateStore(dir);
+  const none: string[] = [];
+  for await (const name of new DirStateStore(path.join(root, 'absent')).list()) none.push(name);
+  assert.deepEqual(none, []);
+  await store.save('hsm01', S1, undefined);
+  await store.save('hsm.02', S1, undefined);
+  await writeFile(path.join(dir, 'hsm03.json.lock'), '');
+  await writeFile(path.join(dir, '.hsm04.json.1.abc.tmp'), '');
+  await writeFile(path.join(dir, 'notes.txt'), '');
+  await store.writeReportFile('index.html', '<p>report</p>', 'text/html');
+  await store.writeReportFile('parts/1-0.json', '{}', 'application/json');
+  const names: string[] = [];
+  for await (const name of store.list()) names.push(name);
+  assert.deepEqual(names.sort(), ['hsm.02', 'hsm01']);
+  assert.equal(await readFile(path.join(dir, '_report', 'index.html'), 'utf8'), '<p>report</p>');
+  assert.equal(await store.readReportFile('parts/1-0.json'), '{}');
+  assert.equal(await store.readReportFile('fleet-status.json'), undefined);
+  assert.equal(store.reportPath('index.html'), path.resolve(dir, '_report', 'index.html'));
+  assert.deepEqual((await readdir(path.join(dir, '_report'))).sort(), ['index.html', 'parts']);
+  await assert.rejects(store.writeReportFile('../../escape.html', 'x', 'text/html'), StateStoreError);
+});

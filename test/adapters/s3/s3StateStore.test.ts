@@ -58,6 +58,25 @@ describe('S3StateStore against s3rver', () => {
     assert.ok(broken.version);
     assert.equal((await store.load('odd')).corrupt, 'unsupported version');
   });
+
+  it('lists every record under the prefix, not the report folder, and keeps report files with their type', async () => {
+    await store.save('hsm.lon-1', state, undefined);
+    await store.writeReportFile('index.html', '<!doctype html><p>report</p>', 'text/html; charset=utf-8');
+    await store.writeReportFile('parts/2-0.time', '2026-11-24T12:00:00.000Z', 'text/plain; charset=utf-8');
+    await putObjects(client, BUCKET, [
+      ['state/not an appliance!.json', '{}'],
+      ['state/nested/hsm09.json', '{}'],
+    ]);
+    const names: string[] = [];
+    for await (const name of store.list()) names.push(name);
+    assert.deepEqual(names.sort(), ['broken', 'hsm.lon-1', 'hsm01', 'odd']);
+    assert.equal(await store.readReportFile('index.html'), '<!doctype html><p>report</p>');
+    assert.equal(await store.readReportFile('parts/2-0.time'), '2026-11-24T12:00:00.000Z');
+    assert.equal(await store.readReportFile('fleet-status.json'), undefined);
+    const page = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'state/_report/index.html' }));
+    assert.equal(page.ContentType, 'text/html; charset=utf-8');
+    await assert.rejects(store.writeReportFile('../escape', 'x', 'text/plain'), StateStoreError);
+  });
 });
 
 describe('S3StateStore conditional writes (mocked: s3rver ignores If-Match / If-None-Match)', () => {

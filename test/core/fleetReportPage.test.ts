@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { describe, test } from 'node:test';
+import { buildFleetStatus, fleetEntry } from '../../core/fleetReport.ts';
+import { PAGE_ROWS } from '../../core/fleetReportAssets.ts';
+import { renderFleetReportHtml } from '../../core/fleetReportPage.ts';
+import type { ApplianceView } from '../../core/types.ts';
+
+const NOW = new Date('2026-11-24T12:00:00Z');
+const HOSTILE = '<img src=x onerror=alert(1)>';
+const FP = Array.from({ length: 32 }, () => '0F').join(':');
+
+function page(): string {
+  const views: Array<[string, ApplianceView]> = [
+    [
+      'hsm01',
+      {
+        status: 'expiring',
+        thresholdDays: 30,
+        notBefore: '2025-11-27T09:30:00.000Z',
+        notAfter: '2026-11-27T09:30:00.000Z',
+        subject: `CN=${HOSTILE}, O="</script><script>alert(2)</script>`,
+        fingerprintSha256: FP,
+        labels: { note: HOSTILE, "a'b": '"q"&' },
+        lastNotification: { event: 'expiring', at: '2026-11-24T12:00:00.000Z' },
+      },
+    ],
+    ['hsm02', { status: 'missing', thresholdDays: 30 }],
+    ['hsm03', { status: 'valid', thresholdDays: 30, notAfter: '2027-06-01T00:00:00.000Z', fingerprintSha256: FP }],
+  ];
+  return renderFleetReportHtml(
+    buildFleetStatus(
+      NOW,
+      30,
+      views.map(([name, view]) => fleetEntry(name, view, NOW)),
+    ),
+  );
+}
+
+describe('the fleet report page', () => {
+  test('every name, label and DN is escaped text', () => {
+    const html = page();
+    assert.ok(!html.includes('<img'), 'no img element');
+    assert.equal(html.match(/<script/g)?.length, 1, "only the page's own script");
+    assert.ok(html.includes('&lt;img src=x onerror=alert(1)&gt;'));
+    assert.ok(html.includes('note=&lt;img src=x onerror=alert(1)&gt;'));
+    assert.ok(html.includes('a&#39;b=&quot;q&quot;&amp;'));
+    assert.ok(html.includes('&lt;/script&gt;&lt;script&gt;alert(2)&lt;/script&gt;'));
+  });
+
+  test('one table row and one timeline mark per appliance, rows by days remaining', () => {
+    const html = page();
+    assert.equal(html.match(/<tr id="/g)?.length, 3);
+    assert.equal(html.match(/<circle class="m /g)?.length, 3);
+    const order = [...html.matchAll(/<tr id="r\d+" data-name="([^"]+)"/g)].map((m) => m[1]);
+    assert.deepEqual(order, ['hsm02', 'hsm01', 'hsm03']);
+  });
+
+  test('makes no request: no URL, and a CSP that allows only its own style and script, by hash', () => {
+    const html = page();
+    assert.doesNotMatch(html, /<[^>]*\b(src|href|xlink:href)=/, 'no element loads anything');
+    assert.doesNotMatch(html, /url\(|@import|https?:\/\//);
+    const style = /<style>([\s\S]*?)<\/style>/.exec(html)?.[1] ?? '';
+    const script = /<script>([\s\S]*?)<\/script>/.exec(html)?.[1] ?? '';
+    const hash = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
+    const csp = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1] ?? '';
+    assert.equal(
+      csp,
+      `default-src 'none'; style-src ${hash(style)}; script-src ${hash(script)}; base-uri 'none'; form-action 'none'`,
+    );
+  });
+
+  test('past one page, rows start hidden (the script pages through them); every appliance still has its row', () => {
+    const many = Array.from({ length: PAGE_ROWS + 3 }, (_, i) =>
+      fleetEntry(`hsm${String(i).padStart(4, '0')}`, { status: 'missing', thresholdDays: 30 }, NOW),
+    );
+    const html = renderFleetReportHtml(buildFleetStatus(NOW, 30, many));
+    assert.equal(html.match(/<tr id="/g)?.length, PAGE_ROWS + 3);
+    assert.equal(html.match(/<tr id="[^>]* hidden>/g)?.length, 3);
+  });
+});
