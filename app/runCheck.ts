@@ -15,6 +15,10 @@
  * holds the certificate read at that version, the certificate is not fetched again; its evaluation is
  * rebuilt from the cached fields. A steady run then costs one state read per appliance.
  *
+ * Views: once an appliance's outcome is final, its view (what the fleet report shows; docs/design.md,
+ * State) is saved with its state and handed to `onView`, so the caller builds the run's report without
+ * reading the state again.
+ *
  * Overlapping runs: state is saved conditionally. On {@link StateConflictError} the record is reloaded and
  * the decision taken again once against it, applying only this run's deliveries that are still due in
  * the fresh record; if that loses again, this run's update is dropped with a `stateConflict` warning. So
@@ -138,7 +142,7 @@ function contextOf(fields: EvaluationFields): Readonly<Record<string, unknown>> 
 }
 
 /** The state to save: the policy's next state with the certificate cache and the view this run ended with. */
-function withCache(
+function stateToSave(
   next: ApplianceState | undefined,
   cache: CachedCertificate | undefined,
   view: ApplianceView,
@@ -369,11 +373,11 @@ class CheckRun {
     const { input, loaded, decision, cache } = decided;
     const appliance = input.appliance;
     const view = this.viewOf(decided, delivered, loaded.state);
-    if (await this.save(appliance, loaded, withCache(settle(decision, delivered), cache, view))) return view;
+    if (await this.save(appliance, loaded, stateToSave(settle(decision, delivered), cache, view))) return view;
     const fresh = await this.options.state.load(appliance);
     const again = decide({ ...input, previous: fresh.state, stateCorrupt: fresh.corrupt });
     const freshView = this.viewOf(decided, delivered, fresh.state);
-    if (await this.save(appliance, fresh, withCache(settle(again, delivered), cache, freshView))) return freshView;
+    if (await this.save(appliance, fresh, stateToSave(settle(again, delivered), cache, freshView))) return freshView;
     this.options.log.write(
       logEntry('stateConflict', { reason: 'another run updated it first' }, appliance),
       decided.context,

@@ -62,9 +62,10 @@ async function childFromViews(out: string): Promise<void> {
   const { fleetStatusOf, writeFleetReport } = await import('../app/fleetReportWriter.ts');
   const { DirReportFolder } = await import('../adapters/dir/dirReportFolder.ts');
   const views = fleetViews();
+  const baseRssMb = process.memoryUsage().rss / 2 ** 20;
   const started = performance.now();
   await writeFleetReport(new DirReportFolder(out), fleetStatusOf(NOW, 30, views));
-  report(started, out);
+  report(started, out, baseRssMb);
 }
 
 /** Child: rebuilds the report from the state records on disk (as `certmonitor report` does). */
@@ -73,19 +74,22 @@ async function childFromState(state: string, out: string): Promise<void> {
   const { DirReportFolder } = await import('../adapters/dir/dirReportFolder.ts');
   const { DirStateStore } = await import('../adapters/dir/dirStateStore.ts');
   const { storedViews } = await import('../app/storedViews.ts');
+  const baseRssMb = process.memoryUsage().rss / 2 ** 20;
   const started = performance.now();
   const { views, unreadable } = await storedViews(new DirStateStore(state), NOW, 30, 32);
   if (unreadable.length > 0 || views.size !== APPLIANCES) throw new Error('state records not all read');
   await writeFleetReport(new DirReportFolder(out), fleetStatusOf(NOW, 30, views));
-  report(started, out);
+  report(started, out, baseRssMb);
 }
 
-function report(started: number, out: string): void {
+/** The child's figures: time, peak RSS and the RSS before the report was built (node, tsx, the views). */
+function report(started: number, out: string, baseRssMb: number): void {
   const seconds = (performance.now() - started) / 1000;
   process.stdout.write(
     `${JSON.stringify({
       seconds,
       peakRssMb: process.resourceUsage().maxRSS / 1024,
+      baseRssMb,
       htmlBytes: statSync(join(out, 'index.html')).size,
       jsonBytes: statSync(join(out, 'fleet-status.json')).size,
     })}\n`,
@@ -95,6 +99,7 @@ function report(started: number, out: string): void {
 interface ChildFigures {
   readonly seconds: number;
   readonly peakRssMb: number;
+  readonly baseRssMb: number;
   readonly htmlBytes: number;
   readonly jsonBytes: number;
 }
@@ -200,6 +205,8 @@ async function main(): Promise<void> {
       seconds: Math.round(seconds * 1000) / 1000,
       secondsRuns: fromViews.map((f) => f.seconds.toFixed(3)).join(' '),
       peakRssMb: Math.round(median(fromViews.map((f) => f.peakRssMb))),
+      // The process before the report was built: Node, tsx, the modules and the run's views.
+      rssBeforeMb: Math.round(median(fromViews.map((f) => f.baseRssMb))),
       htmlBytes: fromViews[0]?.htmlBytes,
       jsonBytes: fromViews[0]?.jsonBytes,
       rebuildFromStateSeconds: Math.round(rebuildSeconds * 1000) / 1000,

@@ -103,7 +103,8 @@ describe('serverless.yml with osls, offline', () => {
     assert.deepEqual(created(template, 'AWS::CloudWatch::Dashboard'), ['FleetDashboard']);
     assert.ok(created(template, 'AWS::CloudWatch::Alarm').includes('CertificateExpiryAlarm'));
     const body = JSON.parse(
-      template.Resources.FleetDashboard.Properties.DashboardBody['Fn::Sub'].replaceAll('${AWS::Region}', 'eu-west-1'),
+      // The CloudFormation reference Fn::Sub fills in at deployment.
+      template.Resources.FleetDashboard.Properties.DashboardBody['Fn::Sub'].replace(/\$\{AWS::Region\}/g, 'eu-west-1'),
     ) as { widgets: Array<{ properties: { title?: string; metrics?: unknown } }> };
     const widgets = JSON.stringify(body.widgets);
     for (const metric of ['DaysToExpiry', 'Appliances', 'NotificationsSent', 'NotificationsFailed', 'RunDuration']) {

@@ -83,6 +83,17 @@ describe('gateway configuration', () => {
     assert.equal(c.syslog[0]!.transport === 'udp' && c.syslog[0]!.format, 'rfc3164');
   });
 
+  it('serves metrics on the intake by default, on metrics.listen when set, and not at all when disabled', () => {
+    assert.deepEqual(buildGatewayConfig(minimal(), dir, {}).metrics, { enabled: true });
+    assert.deepEqual(buildGatewayConfig({ ...minimal(), metrics: { listen: { port: 9464 } } }, dir, {}).metrics, {
+      enabled: true,
+      listen: { host: '127.0.0.1', port: 9464 },
+    });
+    assert.equal(buildGatewayConfig({ ...minimal(), metrics: { enabled: false } }, dir, {}).metrics.enabled, false);
+    refused({ ...minimal(), metrics: { path: '/m' } }, /unknown key metrics\.path/);
+    refused({ ...minimal(), metrics: { listen: { port: 'x' } } }, /metrics\.listen\.port/);
+  });
+
   it('refuses unknown keys naming their path', () => {
     refused({ ...minimal(), listn: {} }, /unknown key listn/);
     refused(
