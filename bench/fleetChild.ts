@@ -9,6 +9,7 @@ import { createSource } from '../adapters/createSource.ts';
 import { createStateStore } from '../adapters/createStateStore.ts';
 import { createS3Client } from '../adapters/s3/s3Client.ts';
 import { DEFAULT_CONCURRENCY, runCheck } from '../app/runCheck.ts';
+import { keepYoungGenerationSmall } from '../cli/heapTuning.ts';
 import { DEFAULT_SETTINGS } from '../core/types.ts';
 
 /** The bucket bench/fleet.ts seeds. */
@@ -77,5 +78,8 @@ async function rawChild(): Promise<void> {
   process.stdout.write(`${JSON.stringify({ perSecond })}\n`);
 }
 
-if (process.argv.includes('--pipeline')) await pipelineChild();
-else if (process.argv.includes('--raw')) await rawChild();
+// The same memory tuning as `certmonitor check`, so the figures are those of the command.
+if (process.argv.includes('--pipeline')) {
+  keepYoungGenerationSmall();
+  await pipelineChild();
+} else if (process.argv.includes('--raw')) await rawChild();
