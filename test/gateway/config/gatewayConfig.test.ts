@@ -42,7 +42,7 @@ describe('gateway configuration', () => {
     assert.equal(c.retentionDays, 7);
   });
 
-  it('parses the SPEC example hosts and sinks', () => {
+  it('parses the documented example hosts and sinks', () => {
     const c = buildGatewayConfig(
       {
         ...minimal(),
