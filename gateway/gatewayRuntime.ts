@@ -68,7 +68,9 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   const writer = new SyslogWriter(createSyslogSinks(config.syslog), config.hostname, pid, stderr ?? null);
   announceStart(writer, config.trapHosts, options.consoleMode === true, stderr);
   const journal = await openJournal(config, writer);
-  const sender = new SnmpTrapSender(config.trapHosts, config.snmp.notificationOid, config.maxInFlightTraps);
+  const sender = new SnmpTrapSender(config.trapHosts, config.snmp.notificationOid, config.maxInFlightTraps, (line) =>
+    stderr?.(`certmonitor gateway: ${line}\n`),
+  );
   const service = new DeliveryService({
     journal,
     sender,

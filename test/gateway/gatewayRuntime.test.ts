@@ -1,6 +1,7 @@
 /**
  * End to end in one process: signed notifications of every event in, v1 / v3-trap / v3-inform
- * notifications out to snmptrapd, RFC 3164 lines out to rsyslogd over UDP and TCP.
+ * notifications out to snmptrapd, RFC 3164 lines out to rsyslogd over UDP and TCP. Then what a
+ * long-running gateway does when its receiver restarts.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -146,5 +147,81 @@ describe('gateway end to end', () => {
     assert.equal(rx('hsm-e', 'err', 'error : 0 : NTLS certificate is invalid: truncated  FAKE: injected line'), 2);
     assert.equal(lines.filter((l) => l.startsWith('FAKE')).length, 0);
     assert.equal(lines.length, 30);
+  });
+});
+
+type TrapResults = { results: Array<{ id: string; traps: Array<{ host: string; ok: boolean; error?: string }> }> };
+
+describe('a long-running gateway whose v3 inform receiver restarts', () => {
+  let nms: RunningSnmptrapd;
+  let gateway: RunningGateway;
+  const stderr: string[] = [];
+  before(async () => {
+    nms = await startSnmptrapd({
+      v3Users: [
+        {
+          name: 'inf',
+          authProtocol: 'SHA-256',
+          authKey: 'authpass-restart',
+          privProtocol: 'AES',
+          privKey: 'privpass-restart',
+        },
+      ],
+      // As after three earlier starts, so the gateway's session learns engineBoots 4.
+      persistentEngine: { engineId: '80001f8880a1a2a3a4a5a6a7a8', engineBoots: 3 },
+    });
+    const config = buildGatewayConfig(
+      {
+        listen: { port: 0 },
+        auth: { keys: [{ id: 'k1', secretFile: './k1.secret' }] },
+        trapHosts: [
+          {
+            name: 'nms',
+            host: '127.0.0.1',
+            port: nms.port,
+            version: 3,
+            type: 'inform',
+            user: 'inf',
+            authProtocol: 'sha256',
+            authKey: 'authpass-restart',
+            privProtocol: 'aes',
+            privKey: 'privpass-restart',
+            timeoutMs: 500,
+          },
+        ],
+        stateDir: './restart-state',
+        hostname: 'gw-restart',
+      },
+      dir,
+    );
+    gateway = await startGateway(config, { stderr: (line) => void stderr.push(line), pid: 4242 });
+  });
+  after(async () => {
+    await gateway?.stop();
+    await nms?.stop();
+  });
+
+  const deliver = async (id: string, appliance: string) => {
+    const r = await postNotifications(gateway.url, [{ id, appliance, event: 'expiring', ...base }], key);
+    assert.equal(r.status, 200);
+    return (r.body as TrapResults).results[0]!.traps;
+  };
+  const received = (appliance: string) => nms.lines().filter((l) => l.includes(`"[${appliance}:192.0.2.7 /`)).length;
+
+  it('delivers the next inform in the same request after the receiver came back as a new engine', async () => {
+    assert.deepEqual(await deliver('r1', 'hsm-r1'), [{ host: 'nms', ok: true }]);
+    // Restarted without its persistent state: a new engine ID, engineBoots 1. With a receiver that
+    // keeps no state this is every restart after more than 150 s of uptime.
+    await nms.restart({ forgetEngine: true });
+    assert.deepEqual(await deliver('r2', 'hsm-r2'), [{ host: 'nms', ok: true }]);
+    // Again a new engine, but now the session's notion (engineBoots 1, a few seconds) is within the
+    // 150 s window of the new engine's: net-snmp follows it without a fresh session.
+    await nms.restart({ forgetEngine: true });
+    assert.deepEqual(await deliver('r3', 'hsm-r3'), [{ host: 'nms', ok: true }]);
+    await nms.waitFor(3);
+    assert.deepEqual(['hsm-r1', 'hsm-r2', 'hsm-r3'].map(received), [1, 1, 1]);
+    const notes = stderr.filter((l) => l.includes('SNMPv3 engine re-discovered'));
+    assert.equal(notes.length, 1, stderr.join(''));
+    assert.match(notes[0]!, /^certmonitor gateway: trap host nms: SNMPv3 engine re-discovered \(.+\)\n$/);
   });
 });
