@@ -1,17 +1,20 @@
 /**
  * End to end in one process: signed notifications of every event in, v1 / v3-trap / v3-inform
  * notifications out to snmptrapd, RFC 3164 lines out to rsyslogd over UDP and TCP. Then what a
- * long-running gateway does when its receiver restarts.
+ * long-running gateway does when its receiver restarts, and how a failed start reads in the logs.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { buildGatewayConfig } from '../../gateway/config/gatewayConfig.ts';
+import { GatewayConfigError } from '../../gateway/gatewayErrors.ts';
 import { type RunningGateway, startGateway } from '../../gateway/gatewayRuntime.ts';
 import { postNotifications } from '../helpers/gatewayClient.ts';
 import { type RunningRsyslog, startRsyslog } from '../helpers/rsyslog.ts';
+import { makeSelfSignedCert } from '../helpers/selfSignedCert.ts';
 import { type RunningSnmptrapd, startSnmptrapd } from '../helpers/snmptrapd.ts';
 
 const ENGINE = '80001f8880aabbccdd';
@@ -223,5 +226,91 @@ describe('a long-running gateway whose v3 inform receiver restarts', () => {
     const notes = stderr.filter((l) => l.includes('SNMPv3 engine re-discovered'));
     assert.equal(notes.length, 1, stderr.join(''));
     assert.match(notes[0]!, /^certmonitor gateway: trap host nms: SNMPv3 engine re-discovered \(.+\)\n$/);
+  });
+});
+
+describe('a gateway that fails to start', () => {
+  const lunalogs = (name: string) => readFileSync(join(dir, `${name}.lunalogs`), 'utf8');
+  const texts = (name: string) =>
+    lunalogs(name)
+      .trim()
+      .split('\n')
+      .map((l) => l.replace(/^.*: info : 0 : /, ''));
+  const configWith = (name: string, listen: Record<string, unknown>, stateDir = `./${name}-state`) =>
+    buildGatewayConfig(
+      {
+        listen,
+        auth: { keys: [{ id: 'k1', secretFile: './k1.secret' }] },
+        syslog: [{ file: `./${name}.lunalogs` }],
+        stateDir,
+        hostname: 'gw-fail',
+      },
+      dir,
+    );
+
+  it('names the TLS file it cannot read and logs nothing as started', async () => {
+    const cert = makeSelfSignedCert();
+    try {
+      for (const [which, tls] of [
+        ['key', { cert: cert.certFile, key: join(dir, 'no-such.key') }],
+        ['cert', { cert: join(dir, 'no-such.crt'), key: cert.keyFile }],
+      ] as const) {
+        const name = `tls-${which}`;
+        await assert.rejects(
+          startGateway(configWith(name, { port: 0, tls }), { stderr: undefined }),
+          (e: unknown) =>
+            e instanceof GatewayConfigError && e.message === `listen.tls.${which}: file cannot be read (ENOENT)`,
+        );
+        assert.equal(
+          existsSync(join(dir, `${name}.lunalogs`)),
+          false,
+          'nothing logged by a gateway that never started',
+        );
+      }
+      // A key that is not a private key: refused naming the key, before anything is logged.
+      writeFileSync(join(dir, 'not-a-key.pem'), cert.certPem);
+      await assert.rejects(
+        startGateway(
+          configWith('tls-bad', { port: 0, tls: { cert: cert.certFile, key: join(dir, 'not-a-key.pem') } }),
+          {
+            stderr: undefined,
+          },
+        ),
+        (e: unknown) =>
+          e instanceof GatewayConfigError && /^listen\.tls\.key: not a usable private key \(/.test(e.message),
+      );
+      assert.equal(existsSync(join(dir, 'tls-bad.lunalogs')), false);
+    } finally {
+      cert.remove();
+    }
+  });
+
+  it('logs terminated after started when it fails later in the start', async () => {
+    const busy = createServer();
+    await new Promise<void>((r) => busy.listen(0, '127.0.0.1', () => r()));
+    const port = (busy.address() as { port: number }).port;
+    try {
+      await assert.rejects(
+        startGateway(configWith('busy', { port }), { stderr: undefined }),
+        (e: unknown) =>
+          e instanceof GatewayConfigError && /^listen: cannot listen on .+ \(EADDRINUSE\)$/.test(e.message),
+      );
+    } finally {
+      busy.close();
+    }
+    assert.deepEqual(texts('busy'), [
+      'NTLS certificate expiry monitor started',
+      'NTLS certificate expiry monitor terminated',
+    ]);
+    mkdirSync(join(dir, 'blocked'));
+    writeFileSync(join(dir, 'blocked', 'file'), '');
+    await assert.rejects(
+      startGateway(configWith('nostate', { port: 0 }, './blocked/file/state'), { stderr: undefined }),
+      (e: unknown) => e instanceof GatewayConfigError && e.message === 'stateDir: cannot be written (ENOTDIR)',
+    );
+    assert.deepEqual(texts('nostate'), [
+      'NTLS certificate expiry monitor started',
+      'NTLS certificate expiry monitor terminated',
+    ]);
   });
 });
