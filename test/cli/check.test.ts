@@ -424,7 +424,8 @@ describe('certmonitor check', () => {
     assert.equal(summary.wouldSend, 5);
     const expiring = objects.find((o) => o.appliance === 'hsm-fra-02');
     assert.equal(expiring?.action, 'trap-dry-run');
-    assert.match(String((expiring?.notifications as { id: string }[])[0]?.id), /^hsm-fra-02:[0-9A-F]{8}:expiring:/);
+    const due = (expiring?.notifications ?? []) as { id: string }[];
+    assert.match(String(due[0]?.id), /^hsm-fra-02:[0-9A-F]{8}:expiring:/);
     assert.match(
       whatIf.stderr,
       /hsm-fra-02 info : 0 : NTLS certificate expiry expiring notification is due and was not sent \(dry run\): hsm-fra-02:/,
