@@ -62,6 +62,25 @@ const SETTINGS = {
 /** Every `CERTMONITOR_*` variable a check run understands. */
 export const CHECK_VARIABLES: readonly string[] = Object.values(SETTINGS).map((s) => s.variable);
 
+/**
+ * Variables only the Lambda reads (handlers/checkRuntime.ts): how a fleet is split across invocations.
+ * They are certmonitor's own, so `check` accepts them too (a Lambda's environment copied to a shell must
+ * not be refused) and says that it ignores them.
+ */
+export const SHARD_VARIABLES = {
+  shards: 'CERTMONITOR_SHARDS',
+  shardSize: 'CERTMONITOR_SHARD_SIZE',
+  queue: 'CERTMONITOR_SHARD_QUEUE',
+} as const;
+
+/** The Lambda-only variables, see {@link SHARD_VARIABLES}. */
+export const LAMBDA_ONLY_VARIABLES: readonly string[] = Object.values(SHARD_VARIABLES);
+
+/** The Lambda-only variables set (non-empty) in `env`: `check` tells the operator it ignores them. */
+export function lambdaOnlyVariablesSet(env: Readonly<Record<string, string | undefined>>): string[] {
+  return LAMBDA_ONLY_VARIABLES.filter((name) => env[name] !== undefined && env[name] !== '');
+}
+
 const MAX_DAYS = 36_500;
 const MAX_HOURS = 8_760;
 const MAX_CONCURRENCY = 256;
@@ -103,15 +122,21 @@ export function parseCheckConfig(
   return gateway ? { source, state, settings, concurrency, gateway } : { source, state, settings, concurrency };
 }
 
-/** Refuses a `CERTMONITOR_*` variable that no one handles (a misspelt one would silently be ignored). */
+/**
+ * Refuses a `CERTMONITOR_*` variable that no one handles (a misspelt one would silently be ignored). The
+ * prefix is certmonitor's own (README, Environment variables): a variable an operator names for the
+ * gateway's secrets (`communityEnv`, …) must use another one, and the message says so.
+ */
 function refuseUnknownVariables(env: Readonly<Record<string, string | undefined>>, extra: readonly string[]): void {
-  const known = new Set([...CHECK_VARIABLES, ...extra]);
+  const known = new Set([...CHECK_VARIABLES, ...LAMBDA_ONLY_VARIABLES, ...extra]);
   const unknown = Object.keys(env)
     .filter((name) => name.startsWith('CERTMONITOR_') && !known.has(name))
     .sort();
   if (unknown.length > 0) {
     throw new ConfigError(
-      `unknown variable ${unknown.map((n) => sanitizeLogValue(n, 64)).join(', ')} (known: ${[...known].join(', ')})`,
+      `unknown variable ${unknown.map((n) => sanitizeLogValue(n, 64)).join(', ')} (known: ${[...known].join(', ')}); ` +
+        "CERTMONITOR_ names are reserved for certmonitor's own settings, so give a variable you name yourself " +
+        "(such as a gateway's communityEnv or authKeyEnv) another prefix",
     );
   }
 }

@@ -58,7 +58,11 @@ function defineCheck(program: Command, runner: CommandRunner): void {
     .option('--key-id <id>', 'signing key id (CERTMONITOR_GATEWAY_KEY_ID)')
     .option('--secret-file <file>', 'file holding the signing secret (CERTMONITOR_GATEWAY_SECRET_FILE)')
     .option('--concurrency <n>', 'appliances processed at once, default 32 (CERTMONITOR_CONCURRENCY)')
-    .option('--now <iso>', 'evaluate as of this instant, e.g. 2026-11-24T12:00:00Z')
+    .option(
+      '--now <iso>',
+      'evaluate as of this instant, e.g. 2026-11-24T12:00:00Z; the run records its deliveries as of it: use --dry-run for a what-if',
+    )
+    .option('--dry-run', 'evaluate and decide, print the notifications that are due; forward nothing, write no state')
     .option('--json', 'one JSON object per appliance on stdout, then {"summary": …}; log lines on stderr')
     .option('--no-progress', 'no progress line on stderr (it is shown only on a terminal, without --json, off CI)')
     .action((options: CheckCommandOptions) =>

@@ -28,6 +28,9 @@ export const PRODUCT_OPTIONS = {
   platform: 'node',
   target: 'node20',
   external: EXTERNAL,
+  // jsonc-parser's "main" is a UMD build whose require() calls a bundler cannot follow; its ES module build
+  // bundles (serverless-esbuild reaches the same file through mainFields: [module, main]).
+  alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
   // Readable stacks in crash dumps: names kept, nothing minified.
   keepNames: true,
   legalComments: 'none',

@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CHECK_VARIABLES, parseCheckConfig } from '../../app/checkConfig.ts';
+import {
+  CHECK_VARIABLES,
+  LAMBDA_ONLY_VARIABLES,
+  lambdaOnlyVariablesSet,
+  parseCheckConfig,
+} from '../../app/checkConfig.ts';
 import { ConfigError } from '../../app/errors.ts';
 
 const BASE = { CERTMONITOR_SOURCE: 'dir:fleet', CERTMONITOR_STATE: 'dir:state' };
@@ -66,6 +71,23 @@ test('unknown CERTMONITOR_* variables are refused by name; callers may declare t
   );
   assert.doesNotThrow(() => parseCheckConfig({ ...BASE, OTHER_VARIABLE: 'x' }));
   assert.ok(CHECK_VARIABLES.includes('CERTMONITOR_GATEWAY_SECRET_PARAM'));
+});
+
+test('one rule for CERTMONITOR_*: every variable of certmonitor is known, a foreign one is told the rule', () => {
+  // The Lambda-only shard variables are certmonitor's own: accepted everywhere, read by the Lambda only.
+  const lambdaEnv = { ...BASE, CERTMONITOR_SHARD_SIZE: '2000', CERTMONITOR_SHARDS: '1', CERTMONITOR_SHARD_QUEUE: 'q' };
+  assert.doesNotThrow(() => parseCheckConfig(lambdaEnv));
+  assert.deepEqual(LAMBDA_ONLY_VARIABLES, ['CERTMONITOR_SHARDS', 'CERTMONITOR_SHARD_SIZE', 'CERTMONITOR_SHARD_QUEUE']);
+  assert.deepEqual(lambdaOnlyVariablesSet({ ...lambdaEnv, CERTMONITOR_SHARDS: '' }), [
+    'CERTMONITOR_SHARD_SIZE',
+    'CERTMONITOR_SHARD_QUEUE',
+  ]);
+  // A variable an operator named for the gateway (the old example's communityEnv) is refused with the rule.
+  assert.match(
+    refusal({ ...BASE, CERTMONITOR_COMMUNITY: 'public' }),
+    /^unknown variable CERTMONITOR_COMMUNITY \(known: .*CERTMONITOR_SHARD_SIZE.*\); CERTMONITOR_ names are reserved for certmonitor's own settings, so give a variable you name yourself \(such as a gateway's communityEnv or authKeyEnv\) another prefix$/,
+  );
+  assert.ok(!refusal({ ...BASE, CERTMONITOR_COMMUNITY: 'public' }).includes('public'), 'never the value');
 });
 
 test('gateway: URL, key id and exactly one secret location', () => {

@@ -198,7 +198,12 @@ describe('gateway configuration', () => {
       if (h.authKeyFile) h.authKeyFile = './auth.key';
       if (h.privKeyFile) h.privKeyFile = './auth.key';
     }
-    const c = buildGatewayConfig(doc, dir, { CERTMONITOR_COMMUNITY: 'public' });
+    // The variables the example names are the operator's own: none uses certmonitor's reserved prefix.
+    const names = [...readFileSync(file, 'utf8').matchAll(/(?:community|authKey|privKey|secret)Env: (\S+)/g)].map(
+      (m) => m[1],
+    );
+    assert.deepEqual(names, ['NMS_V2C_COMMUNITY']);
+    const c = buildGatewayConfig(doc, dir, { NMS_V2C_COMMUNITY: 'public' });
     assert.deepEqual(
       c.trapHosts.map((h) => [h.label, h.version, h.type, h.problem]),
       [
