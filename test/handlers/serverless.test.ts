@@ -17,6 +17,56 @@ const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const MiB = 1024 * 1024;
 
+const DUMMY_CREDENTIALS = { AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x', AWS_REGION: 'us-east-1' };
+
+// biome-ignore lint/suspicious/noExplicitAny: a CloudFormation template is read as plain JSON.
+type Template = { Conditions: Record<string, unknown>; Resources: Record<string, any> };
+type Statement = { Action: string | string[]; Resource: unknown; [key: string]: unknown };
+
+/**
+ * Evaluates the template's conditions as CloudFormation would (Fn::Equals on the literal strings the
+ * parameters resolved to, Fn::Not, Fn::Or, Fn::And, Condition).
+ */
+function evaluateConditions(template: Template): Record<string, boolean> {
+  const done: Record<string, boolean> = {};
+  const value = (node: unknown): boolean => {
+    const [[fn, arg]] = Object.entries(node as Record<string, unknown>) as [[string, unknown]];
+    if (fn === 'Condition') return condition(arg as string);
+    const args = arg as unknown[];
+    if (fn === 'Fn::Equals') return JSON.stringify(args[0]) === JSON.stringify(args[1]);
+    if (fn === 'Fn::Not') return !value(args[0]);
+    if (fn === 'Fn::Or') return args.some(value);
+    if (fn === 'Fn::And') return args.every(value);
+    throw new Error(`unexpected condition function ${fn}`);
+  };
+  const condition = (name: string): boolean => {
+    done[name] ??= value(template.Conditions[name]);
+    return done[name];
+  };
+  for (const name of Object.keys(template.Conditions)) condition(name);
+  return done;
+}
+
+/** The role's statements with every Fn::If resolved by `conditions` (AWS::NoValue dropped). */
+function roleStatements(template: Template, conditions: Record<string, boolean>): Statement[] {
+  const statements: unknown[] = template.Resources.CheckRole.Properties.Policies[0].PolicyDocument.Statement;
+  return statements.flatMap((s) => {
+    const ifs = (s as { 'Fn::If'?: [string, unknown, unknown] })['Fn::If'];
+    const chosen = ifs ? (conditions[ifs[0]] ? ifs[1] : ifs[2]) : s;
+    return (chosen as { Ref?: string }).Ref === 'AWS::NoValue' ? [] : [chosen as Statement];
+  });
+}
+
+/** `{ 'Fn::Sub': text }` with each `{Name}` standing for the pseudo parameter `${AWS::Name}`. */
+function sub(text: string): { 'Fn::Sub': string } {
+  return { 'Fn::Sub': text.replace(/\{(\w+)\}/g, (_, name: string) => `\${AWS::${name}}`) };
+}
+
+/** The statement granting `action`, if any. */
+function statementFor(statements: readonly Statement[], action: string): Statement | undefined {
+  return statements.find((s) => [s.Action].flat().includes(action));
+}
+
 /** The child's environment: nothing of ours leaks in (unknown CERTMONITOR_* variables are refused). */
 function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
@@ -48,17 +98,31 @@ describe('serverless.yml with osls, offline', () => {
     await rm(out, { recursive: true, force: true });
   });
 
+  /** Packages with `params` (`name=value`) into out/NAME (once per name) and returns the CloudFormation template. */
+  const templates = new Map<string, Promise<Template>>();
+  function templateOf(name: string, ...params: string[]): Promise<Template> {
+    let template = templates.get(name);
+    if (!template) {
+      template = (async () => {
+        const dir = join(out, name);
+        await run('npx', ['serverless', 'package', '--package', dir, ...params.map((p) => `--param=${p}`)], {
+          cwd: ROOT,
+          env: cleanEnv(DUMMY_CREDENTIALS),
+          timeout: 180_000,
+        });
+        return JSON.parse(await readFile(join(dir, 'cloudformation-template-update-stack.json'), 'utf8')) as Template;
+      })();
+      templates.set(name, template);
+    }
+    return template;
+  }
+
   it('packages check and checkShard into zips of at most 1 MiB each', async () => {
-    await run('npx', ['serverless', 'package', '--package', out], {
-      cwd: ROOT,
-      env: cleanEnv({ AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x', AWS_REGION: 'us-east-1' }),
-      timeout: 180_000,
-    });
+    const template = await templateOf('default');
     for (const name of ['check.zip', 'checkShard.zip']) {
-      const zip = await stat(join(out, name));
+      const zip = await stat(join(out, 'default', name));
       assert.ok(zip.size > 0 && zip.size <= MiB, `${name} is ${zip.size} bytes`);
     }
-    const template = JSON.parse(await readFile(join(out, 'cloudformation-template-update-stack.json'), 'utf8'));
     const fn = template.Resources.CheckLambdaFunction.Properties;
     // Both functions reach the gateway, so both get the optional VPC settings.
     for (const name of ['CheckLambdaFunction', 'CheckShardLambdaFunction']) {
@@ -75,6 +139,115 @@ describe('serverless.yml with osls, offline', () => {
     assert.deepEqual(template.Resources.CheckLambdaEvConf.Properties.DestinationConfig.OnFailure.Destination, {
       'Fn::GetAtt': ['CheckDeadLetterQueue', 'Arn'],
     });
+  });
+
+  it('derives the role from source and state: S3 statements on, SSM off, by default', async () => {
+    const template = await templateOf('default');
+    const conditions = evaluateConditions(template);
+    assert.equal(conditions.UseS3Source, true);
+    assert.equal(conditions.UseSsmSource, false);
+    const statements = roleStatements(template, conditions);
+    assert.deepEqual(statementFor(statements, 's3:ListBucket'), {
+      Effect: 'Allow',
+      Action: 's3:ListBucket',
+      Resource: sub('arn:{Partition}:s3:::certmonitor-fleet'),
+      Condition: { StringLike: { 's3:prefix': ['certs/', 'certs/*'] } },
+    });
+    assert.deepEqual(
+      statements.filter((s) => JSON.stringify(s.Action).includes('s3:GetObject')).map((s) => s.Resource),
+      [sub('arn:{Partition}:s3:::certmonitor-fleet/certs/*'), sub('arn:{Partition}:s3:::certmonitor-fleet/state/*')],
+    );
+    assert.equal(statementFor(statements, 'ssm:GetParametersByPath'), undefined);
+    for (const name of [
+      'S3GatewayEndpoint',
+      'SsmInterfaceEndpoint',
+      'SqsInterfaceEndpoint',
+      'VpcEndpointSecurityGroup',
+    ]) {
+      assert.equal(conditions[template.Resources[name].Condition], false, `${name} is not created`);
+    }
+  });
+
+  it('an SSM source in a VPC: SSM statements on, S3 source statements off, endpoints created', async () => {
+    const template = await templateOf(
+      'ssm-vpc',
+      'source=ssm:/certmonitor/prod/',
+      'state=s3://other-state/runs/',
+      'subnetIds=subnet-a,subnet-b',
+      'securityGroupIds=sg-1,sg-2',
+      'vpcId=vpc-1',
+      'vpcEndpoints=s3,ssm,sqs',
+      'routeTableIds=rtb-1,rtb-2',
+    );
+    const conditions = evaluateConditions(template);
+    assert.equal(conditions.UseS3Source, false);
+    assert.equal(conditions.UseSsmSource, true);
+    const statements = roleStatements(template, conditions);
+    assert.equal(statementFor(statements, 's3:ListBucket'), undefined);
+    assert.deepEqual(statementFor(statements, 'ssm:GetParametersByPath')?.Resource, [
+      sub('arn:{Partition}:ssm:{Region}:{AccountId}:parameter/certmonitor/prod'),
+      sub('arn:{Partition}:ssm:{Region}:{AccountId}:parameter/certmonitor/prod/*'),
+    ]);
+    assert.deepEqual(
+      statementFor(statements, 's3:PutObject')?.Resource,
+      sub('arn:{Partition}:s3:::other-state/runs/*'),
+    );
+    assert.equal(
+      template.Resources.CheckLambdaFunction.Properties.Environment.Variables.CERTMONITOR_SOURCE,
+      'ssm:/certmonitor/prod/',
+    );
+    // The endpoints, in the function's VPC and subnets.
+    const s3 = template.Resources.S3GatewayEndpoint;
+    assert.equal(conditions[s3.Condition], true);
+    assert.deepEqual(s3.Properties.RouteTableIds, { 'Fn::Split': [',', 'rtb-1,rtb-2'] });
+    assert.equal(s3.Properties.VpcEndpointType, 'Gateway');
+    for (const [name, service] of [
+      ['SsmInterfaceEndpoint', 'ssm'],
+      ['SqsInterfaceEndpoint', 'sqs'],
+    ] as const) {
+      const endpoint = template.Resources[name];
+      assert.equal(conditions[endpoint.Condition], true, name);
+      assert.deepEqual(endpoint.Properties.ServiceName, sub(`com.amazonaws.{Region}.${service}`));
+      assert.equal(endpoint.Properties.VpcId, 'vpc-1');
+      assert.deepEqual(endpoint.Properties.SubnetIds, { 'Fn::Split': [',', 'subnet-a,subnet-b'] });
+      assert.equal(endpoint.Properties.PrivateDnsEnabled, true);
+    }
+    const group = template.Resources.VpcEndpointSecurityGroup;
+    assert.equal(conditions[group.Condition], true);
+    assert.deepEqual(group.Properties.SecurityGroupIngress, [
+      {
+        IpProtocol: 'tcp',
+        FromPort: 443,
+        ToPort: 443,
+        SourceSecurityGroupId: { 'Fn::Select': [0, { 'Fn::Split': [',', 'sg-1,sg-2'] }] },
+      },
+    ]);
+  });
+
+  // The other refusals are unit-tested (test/deploy/deployParams.test.ts); these prove the framework stops on them.
+  it('refuses parameters that disagree, at package time, naming the parameter', async () => {
+    for (const [params, message] of [
+      [
+        ['source=dir:./fleet'],
+        "--param source: the Lambda reads certificates from s3://bucket/prefix/ or ssm:/path/, got 'dir:./fleet'",
+      ],
+      [['certBucket=my-fleet'], '--param certBucket: is derived from source and state now; remove it'],
+    ] as const) {
+      const failed = await run(
+        'npx',
+        ['serverless', 'package', '--package', join(out, 'refused'), ...params.map((p) => `--param=${p}`)],
+        {
+          cwd: ROOT,
+          env: cleanEnv(DUMMY_CREDENTIALS),
+          timeout: 180_000,
+        },
+      ).then(
+        () => undefined,
+        (error: { code?: number; stdout: string; stderr: string }) => error,
+      );
+      assert.ok(failed, `${params.join(' ')} must be refused`);
+      assert.ok(`${failed.stdout}${failed.stderr}`.includes(message), `${params.join(' ')}: ${failed.stderr}`);
+    }
   });
 
   it('invokes the bundled handler locally with examples/event.json against s3rver', async () => {
