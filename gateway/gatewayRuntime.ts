@@ -9,6 +9,7 @@ import type { TrapHostConfig } from './config/trapHostConfig.ts';
 import { DeliveryJournal } from './delivery/deliveryJournal.ts';
 import { DeliveryService } from './delivery/deliveryService.ts';
 import { GatewayConfigError } from './gatewayErrors.ts';
+import { accessLogger } from './http/accessLog.ts';
 import { buildGatewayServer } from './http/gatewayServer.ts';
 import { RequestAuthenticator } from './http/requestAuthenticator.ts';
 import { TokenBucketLimiter } from './http/tokenBucketLimiter.ts';
@@ -170,6 +171,7 @@ function buildIntake(config: GatewayConfig, parts: GatewayParts, stderr: Stderr)
     bodyLimitBytes: config.listen.bodyLimitBytes,
     ...(config.listen.tls ? { tls: config.listen.tls } : {}),
     onRejected: rejectionLogger(parts.writer),
+    onAccess: accessLogger(config.accessLog, stderr),
     onInternalError: (error) => {
       const e = error instanceof Error ? error : new Error(String(error));
       stderr?.(`certmonitor gateway: internal error: ${e.stack ?? e.message}\n`);

@@ -7,6 +7,7 @@
 import { hostname as osHostname } from 'node:os';
 import { resolve } from 'node:path';
 import { GatewayConfigError } from '../gatewayErrors.ts';
+import type { AccessLogLevel } from '../http/accessLog.ts';
 import { parseConfigDocument, type RawGatewayConfig, type RawTrapHost } from './gatewayConfigSchema.ts';
 import { readSecretEnv, readSecretFile } from './secretSources.ts';
 import { buildTrapHost, type TrapHostConfig } from './trapHostConfig.ts';
@@ -50,6 +51,8 @@ export interface GatewayConfig {
   readonly retentionDays: number;
   readonly hostname: string;
   readonly maxInFlightTraps: number;
+  /** Which requests get an access line on stderr. */
+  readonly accessLog: AccessLogLevel;
 }
 
 /** Signing keys by id, each secret read from its file or variable. */
@@ -121,5 +124,6 @@ export function buildGatewayConfig(doc: unknown, baseDir: string, env: NodeJS.Pr
     retentionDays: raw.retentionDays,
     hostname: raw.hostname ?? osHostname(),
     maxInFlightTraps: raw.maxInFlightTraps,
+    accessLog: raw.accessLog,
   };
 }
