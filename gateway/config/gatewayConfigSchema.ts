@@ -7,8 +7,8 @@ import { z } from 'zod';
 import { formatKeyPath } from '../../core/keyPath.ts';
 import { MAX_REQUEST_BODY_BYTES } from '../../protocol/notification.ts';
 import { DEFAULT_TIMESTAMP_TOLERANCE_SECONDS } from '../../protocol/signature.ts';
-import { ACCESS_LOG_LEVELS } from '../http/accessLog.ts';
 import { GatewayConfigError } from '../gatewayErrors.ts';
+import { ACCESS_LOG_LEVELS } from '../http/accessLog.ts';
 
 /** The default notification OID (`ntlsAttentionNotify`, docs/design.md, SNMP notification). */
 export const DEFAULT_NOTIFICATION_OID = '1.3.6.1.4.1.23629.1.5.2.2.6';
