@@ -67,6 +67,10 @@ function defineCheck(program: Command, runner: CommandRunner): void {
     .option('--gateway <url>', 'SNMP gateway base URL; absent = evaluate and log only (CERTMONITOR_GATEWAY_URL)')
     .option('--key-id <id>', 'signing key id (CERTMONITOR_GATEWAY_KEY_ID)')
     .option('--secret-file <file>', 'file holding the signing secret (CERTMONITOR_GATEWAY_SECRET_FILE)')
+    .option(
+      '--ca-file <file>',
+      'PEM CA(s) that issued an HTTPS gateway certificate, trusted instead of the public CAs (CERTMONITOR_GATEWAY_CA_FILE)',
+    )
     .option('--concurrency <n>', 'appliances processed at once, default 32 (CERTMONITOR_CONCURRENCY)')
     .option('--now <iso>', 'evaluate as of this instant, e.g. 2026-11-24T12:00:00Z')
     .option('--json', 'one JSON object per appliance on stdout, then {"summary": …}; log lines on stderr')

@@ -37,6 +37,8 @@ export interface RuntimeGateway {
   readonly url: string;
   readonly keyId: string;
   readonly secret: () => Promise<string>;
+  /** HTTPS that trusts CERTMONITOR_GATEWAY_CA_FILE's CA; absent: the global fetch. */
+  readonly fetch?: typeof fetch;
 }
 
 /** Splitting of the fleet across invocations; absent when one invocation always checks the whole fleet. */
@@ -134,7 +136,12 @@ export async function createCheckRuntime(env: Env): Promise<CheckRuntime> {
   if (!gateway) return base;
   // A secret file (invoke local) is read once here, so a bad file fails at start.
   const secret = await signingSecret(gateway, env);
-  return { ...base, gateway: { url: gateway.url, keyId: gateway.keyId, secret } };
+  // Loaded only with a CA file: most deployments trust the gateway through the public CAs or NODE_EXTRA_CA_CERTS.
+  const fetch =
+    gateway.caFile === undefined
+      ? undefined
+      : await (await import('../adapters/gateway/gatewayCaFetch.ts')).gatewayCaFetch(gateway.caFile);
+  return { ...base, gateway: { url: gateway.url, keyId: gateway.keyId, secret, ...(fetch ? { fetch } : {}) } };
 }
 
 /** A lazily created runtime shared by the invocations of one execution environment; a failed start is retried. */
