@@ -4,8 +4,10 @@
  * each other are refused naming the parameter.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, it } from 'node:test';
+import { parse as parseYaml } from 'yaml';
 import { parseS3Location } from '../../adapters/s3/s3Location.ts';
 import { parseSsmLocation } from '../../adapters/ssm/ssmLocation.ts';
 
@@ -103,3 +105,24 @@ describe('deploy parameters derived from source and state', () => {
 function parseS3OrSsm(source: string): unknown {
   return source.startsWith('ssm:') ? parseSsmLocation(source) : parseS3Location(source);
 }
+
+describe('README, Deploying to AWS', () => {
+  it('documents every parameter of serverless.yml in its table', () => {
+    const root = new URL('../../', import.meta.url);
+    const params = Object.keys(
+      (parseYaml(readFileSync(new URL('serverless.yml', root), 'utf8')) as { params: { default: object } }).params
+        .default,
+    );
+    const readme = readFileSync(new URL('README.md', root), 'utf8');
+    const section = readme.slice(readme.indexOf('## Deploying to AWS'), readme.indexOf('### In a VPC'));
+    const documented = section
+      .split('\n')
+      .filter((line) => line.startsWith('| `'))
+      .flatMap((line) => [...(line.split('|')[1] ?? '').matchAll(/`(\w+)`/g)].map((m) => m[1]));
+    assert.deepEqual(
+      params.filter((p) => !documented.includes(p)),
+      [],
+      'every params.default entry has a row',
+    );
+  });
+});
