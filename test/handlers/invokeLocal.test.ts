@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { freeTcpPort } from '../helpers/freePort.ts';
+import { requireBinary } from '../helpers/peerProcess.ts';
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -91,6 +92,9 @@ describe('README: invoke local end to end', () => {
   });
 
   it('starts s3rver and the gateway, seeds a fleet and invokes check through the gateway', async () => {
+    // The walkthrough's own tools: a missing one fails here with its install line, not deep in bash.
+    requireBinary('curl', 'curl');
+    requireBinary('openssl', 'openssl');
     const [s3Port, gatewayPort] = [await freeTcpPort(), await freeTcpPort()];
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     const adapt = (script: string) =>
