@@ -20,6 +20,7 @@ import { errorLabel } from '../core/errors.ts';
 import { logEntry } from '../core/logEntry.ts';
 import { STATUSES } from '../core/types.ts';
 import { EXIT_UNDELIVERED, parseNow } from './command.ts';
+import { keepYoungGenerationSmall } from './heapTuning.ts';
 import { ProgressBar, type ProgressStream, progressWanted } from './progressBar.ts';
 import { UsageError } from './usageError.ts';
 
@@ -167,6 +168,7 @@ async function checkAndReport(
 
 /** `certmonitor check` with commander's options: configuration errors become usage errors (exit 2). */
 export async function check(options: CheckCommandOptions, io: CheckIo): Promise<number> {
+  keepYoungGenerationSmall();
   try {
     const config = parseCheckConfig(io.env, options);
     const now = options.now !== undefined ? parseNow(options.now) : (io.clock ?? (() => new Date()))();

@@ -3,7 +3,6 @@
  * for the HMAC, 1 MiB limit, JSON only) and `GET /healthz`. Errors answer `{"error":{"code","message"}}`
  * with fixed texts; nothing from the request or the configuration's secrets is ever echoed.
  */
-import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { NOTIFICATIONS_PATH } from '../../protocol/notification.ts';
 import type { DeliveryService } from '../delivery/deliveryService.ts';
@@ -19,6 +18,7 @@ import {
   UnsupportedMediaTypeError,
 } from '../gatewayErrors.ts';
 import type { AccessEntry } from './accessLog.ts';
+import type { ListenTlsMaterial } from './listenTls.ts';
 import { parseNotificationBatch } from './notificationBatchSchema.ts';
 import type { RequestAuthenticator } from './requestAuthenticator.ts';
 import type { TokenBucketLimiter } from './tokenBucketLimiter.ts';
@@ -30,7 +30,8 @@ export interface GatewayServerDeps {
   readonly perClient: TokenBucketLimiter;
   readonly perKey: TokenBucketLimiter;
   readonly bodyLimitBytes: number;
-  readonly tls?: { readonly cert: string; readonly key: string };
+  /** PEM certificate and key, already read and checked (listenTls.ts): HTTPS only. */
+  readonly tls?: ListenTlsMaterial;
   /** Called for each refused request (peer address and error code only). */
   readonly onRejected?: (peer: string, code: string) => void;
   /** Called once per answered request, for the access log (docs/gateway.md, Access log). */
@@ -66,7 +67,7 @@ export function buildGatewayServer(deps: GatewayServerDeps): FastifyInstance {
     requestTimeout: 120_000,
     connectionTimeout: 130_000,
     return503OnClosing: true,
-    ...(deps.tls ? { https: { cert: readFileSync(deps.tls.cert), key: readFileSync(deps.tls.key) } } : {}),
+    ...(deps.tls ? { https: { cert: deps.tls.cert, key: deps.tls.key } } : {}),
   }) as unknown as FastifyInstance;
 
   app.removeAllContentTypeParsers();

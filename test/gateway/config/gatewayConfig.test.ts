@@ -42,7 +42,7 @@ describe('gateway configuration', () => {
     assert.equal(c.retentionDays, 7);
   });
 
-  it('parses the SPEC example hosts and sinks', () => {
+  it('parses the documented example hosts and sinks', () => {
     const c = buildGatewayConfig(
       {
         ...minimal(),
@@ -166,6 +166,25 @@ describe('gateway configuration', () => {
     const good = join(dir, 'good.yaml');
     writeFileSync(good, 'auth:\n  keys:\n    - { id: lambda, secretFile: ./gateway.secret }\nlisten: { port: 0 }\n');
     assert.equal(loadGatewayConfig(good).listen.port, 0);
+  });
+
+  it('gives the line and column of a YAML syntax error and the kind of error, never the text', () => {
+    const cases: Array<[string, string]> = [
+      ['listen: { port: 0 }\nlisten: { port: 1 }\n', 'at line 2, column 1 (DUPLICATE_KEY)'],
+      ['auth:\n  keys:\n    - id: a\n   secretFile: supersecret\n', 'at line 4, column 1 (BAD_INDENT)'],
+      ['listen:\n\tport: 8443 # supersecret\n', 'at line 2, column 1 (TAB_AS_INDENT)'],
+      ['auth: { keys: [ { id: a, secretFile: "supersecret\n', 'at line 2, column 1 (MISSING_CHAR)'],
+    ];
+    for (const [text, where] of cases) {
+      const file = join(dir, 'pos.yaml');
+      writeFileSync(file, text);
+      assert.throws(
+        () => loadGatewayConfig(file),
+        (e: unknown) =>
+          e instanceof GatewayConfigError && e.message === `configuration file is not valid YAML ${where}`,
+        JSON.stringify(text),
+      );
+    }
   });
 
   it('accepts the shipped example configuration (its secrets are systemd credentials)', () => {
