@@ -37,8 +37,6 @@ export interface RuntimeGateway {
   readonly url: string;
   readonly keyId: string;
   readonly secret: () => Promise<string>;
-  /** HTTPS that trusts CERTMONITOR_GATEWAY_CA_FILE's CA; absent: the global fetch. */
-  readonly fetch?: typeof fetch;
 }
 
 /** Splitting of the fleet across invocations; absent when one invocation always checks the whole fleet. */
@@ -135,13 +133,15 @@ export async function createCheckRuntime(env: Env): Promise<CheckRuntime> {
   const gateway = config.gateway;
   if (!gateway) return base;
   // A secret file (invoke local) is read once here, so a bad file fails at start.
+  if (gateway.caFile !== undefined) {
+    // The HTTP client that takes a CA of its own would add about 200 KB to the bundle every cold start
+    // loads; the runtime reads NODE_EXTRA_CA_CERTS before the function starts, which serves the same end.
+    throw new ConfigError(
+      'CERTMONITOR_GATEWAY_CA_FILE is for certmonitor check; on Lambda trust a private CA with NODE_EXTRA_CA_CERTS (the extraCaCerts parameter)',
+    );
+  }
   const secret = await signingSecret(gateway, env);
-  // Loaded only with a CA file: most deployments trust the gateway through the public CAs or NODE_EXTRA_CA_CERTS.
-  const fetch =
-    gateway.caFile === undefined
-      ? undefined
-      : await (await import('../adapters/gateway/gatewayCaFetch.ts')).gatewayCaFetch(gateway.caFile);
-  return { ...base, gateway: { url: gateway.url, keyId: gateway.keyId, secret, ...(fetch ? { fetch } : {}) } };
+  return { ...base, gateway: { url: gateway.url, keyId: gateway.keyId, secret } };
 }
 
 /** A lazily created runtime shared by the invocations of one execution environment; a failed start is retried. */

@@ -53,7 +53,6 @@ export async function runInvocation(input: InvocationInput): Promise<RunSummary>
         url: gateway.url,
         keyId: gateway.keyId,
         secret: gateway.secret,
-        ...(gateway.fetch ? { fetch: gateway.fetch } : {}),
         deadline: endsAt - FORWARD_RESERVE_MS,
       })
     : undefined;
