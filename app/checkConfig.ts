@@ -27,6 +27,8 @@ export interface GatewayConfig {
   readonly keyId: string;
   readonly secretFile?: string;
   readonly secretParam?: string;
+  /** PEM file of the CA(s) that issued an HTTPS gateway's certificate; trusted instead of the public CAs. */
+  readonly caFile?: string;
 }
 
 /** Command-line flags as commander hands them over (strings; absent when not given). */
@@ -39,6 +41,7 @@ export interface CheckFlags {
   readonly keyId?: string;
   readonly secretFile?: string;
   readonly concurrency?: string;
+  readonly caFile?: string;
 }
 
 interface Setting {
@@ -57,6 +60,7 @@ const SETTINGS = {
   secretParam: { variable: 'CERTMONITOR_GATEWAY_SECRET_PARAM' },
   secretFile: { variable: 'CERTMONITOR_GATEWAY_SECRET_FILE', flag: 'secretFile', flagName: '--secret-file' },
   concurrency: { variable: 'CERTMONITOR_CONCURRENCY', flag: 'concurrency', flagName: '--concurrency' },
+  caFile: { variable: 'CERTMONITOR_GATEWAY_CA_FILE', flag: 'caFile', flagName: '--ca-file' },
 } as const satisfies Record<string, Setting>;
 
 /** Every `CERTMONITOR_*` variable a check run understands. */
@@ -192,8 +196,9 @@ function gatewayConfig(read: SettingReader): GatewayConfig | undefined {
   const keyId = read.find(SETTINGS.keyId);
   const secretFile = read.find(SETTINGS.secretFile);
   const secretParam = read.find(SETTINGS.secretParam);
+  const caFile = read.find(SETTINGS.caFile);
   if (!url) {
-    const stray = keyId ?? secretFile ?? secretParam;
+    const stray = keyId ?? secretFile ?? secretParam ?? caFile;
     if (stray) {
       throw new ConfigError(`${stray.origin} is set but ${describe(SETTINGS.gateway)} is not: set the gateway URL too`);
     }
@@ -204,7 +209,15 @@ function gatewayConfig(read: SettingReader): GatewayConfig | undefined {
   if (!KEY_ID.test(keyId.value)) {
     throw new ConfigError(`${keyId.origin} must be 1-64 letters, digits, '.', '_' or '-', got ${shown(keyId.value)}`);
   }
-  return { url: url.value, keyId: keyId.value, ...secretLocation(secretFile, secretParam) };
+  if (caFile && new URL(url.value).protocol !== 'https:') {
+    throw new ConfigError(`${caFile.origin} is set but ${url.origin} is not an https:// URL`);
+  }
+  return {
+    url: url.value,
+    keyId: keyId.value,
+    ...secretLocation(secretFile, secretParam),
+    ...(caFile ? { caFile: caFile.value } : {}),
+  };
 }
 
 /** Exactly one place for the signing secret: a flag wins over the environment, two variables are refused. */

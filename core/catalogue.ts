@@ -48,6 +48,7 @@ export const CATALOGUE = {
   crashNoDump: { sev: 'crit', level: 'info', template: 'certmonitord CRASH AND BURN and unable to dump the stack!' },
 
   // --- states the original never logs, in the same style (listed in the README) ---
+  valid: { sev: 'info', level: 'info', template: 'NTLS certificate is valid until {notAfter}' },
   expired: { sev: 'err', level: 'error', template: 'NTLS certificate has expired on {notAfter}' },
   notYetValid: { sev: 'warn', level: 'warning', template: 'NTLS certificate is not yet valid until {notBefore}' },
   invalid: { sev: 'err', level: 'error', template: 'NTLS certificate is invalid: {reason}' },

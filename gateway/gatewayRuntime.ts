@@ -11,6 +11,7 @@ import type { TrapHostConfig } from './config/trapHostConfig.ts';
 import { DeliveryJournal } from './delivery/deliveryJournal.ts';
 import { DeliveryService } from './delivery/deliveryService.ts';
 import { GatewayConfigError } from './gatewayErrors.ts';
+import { accessLogger } from './http/accessLog.ts';
 import { buildGatewayServer } from './http/gatewayServer.ts';
 import { type ListenTlsMaterial, loadListenTls } from './http/listenTls.ts';
 import { RequestAuthenticator } from './http/requestAuthenticator.ts';
@@ -188,6 +189,7 @@ function buildIntake(
     bodyLimitBytes: config.listen.bodyLimitBytes,
     ...(tls ? { tls } : {}),
     onRejected: rejectionLogger(parts.writer),
+    onAccess: accessLogger(config.accessLog, stderr),
     onInternalError: (error) => {
       const e = error instanceof Error ? error : new Error(String(error));
       stderr?.(`certmonitor gateway: internal error: ${e.stack ?? e.message}\n`);

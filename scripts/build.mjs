@@ -15,7 +15,15 @@ import { build } from 'esbuild';
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 /** Packages loaded from node_modules at run time (see "dependencies" in package.json). */
-export const EXTERNAL = ['fastify', 'net-snmp', 'node-forge', 'prom-client', '@aws-sdk/*', '@aws-lambda-powertools/*'];
+export const EXTERNAL = [
+  'fastify',
+  'net-snmp',
+  'node-forge',
+  'prom-client',
+  'undici',
+  '@aws-sdk/*',
+  '@aws-lambda-powertools/*',
+];
 
 /**
  * The esbuild options of the product: ES modules for Node 20, heavy packages external, names kept. The

@@ -54,6 +54,8 @@ test('each layer imports only the layers below it (docs/design.md, Layers)', () 
   for (const [file, imports] of graph) {
     const from = folderOf(file);
     for (const target of imports) {
+      // The command reports the package's version (`--version`; esbuild inlines the manifest).
+      if (from === 'cli' && relative(ROOT, target) === 'package.json') continue;
       const to = folderOf(target);
       if (to !== from && !ALLOWED[from].includes(to)) {
         violations.push(`${relative(ROOT, file)} imports ${relative(ROOT, target)}`);

@@ -135,3 +135,24 @@ test('gateway: URL, key id and exactly one secret location', () => {
     /must be an SSM parameter name/,
   );
 });
+
+test('gateway CA file: a flag or variable, only with an https:// gateway', () => {
+  const gateway = {
+    ...BASE,
+    CERTMONITOR_GATEWAY_URL: 'https://gw.example:8443',
+    CERTMONITOR_GATEWAY_KEY_ID: 'lambda',
+    CERTMONITOR_GATEWAY_SECRET_FILE: './gw.secret',
+  };
+  assert.equal(parseCheckConfig({ ...gateway, CERTMONITOR_GATEWAY_CA_FILE: './ca.pem' }).gateway?.caFile, './ca.pem');
+  assert.equal(parseCheckConfig(gateway, { caFile: './other.pem' }).gateway?.caFile, './other.pem');
+  assert.equal(parseCheckConfig(gateway).gateway?.caFile, undefined);
+  assert.ok(CHECK_VARIABLES.includes('CERTMONITOR_GATEWAY_CA_FILE'));
+  assert.equal(
+    refusal({ ...BASE, CERTMONITOR_GATEWAY_CA_FILE: './ca.pem' }),
+    'CERTMONITOR_GATEWAY_CA_FILE is set but CERTMONITOR_GATEWAY_URL (--gateway) is not: set the gateway URL too',
+  );
+  assert.equal(
+    refusal({ ...gateway, CERTMONITOR_GATEWAY_URL: 'http://gw.example:8443' }, { caFile: './ca.pem' }),
+    '--ca-file is set but CERTMONITOR_GATEWAY_URL is not an https:// URL',
+  );
+});

@@ -428,7 +428,7 @@ describe('runCheck', () => {
       },
     };
     const { log } = await run({ source: new MemorySource(files), state });
-    assert.deepEqual(log.lines('hsm-x'), ['stateReset', 'willExpire']);
+    assert.deepEqual(log.lines('hsm-x'), ['stateReset', 'valid']);
     assert.equal(saved.length, 1);
   });
 });

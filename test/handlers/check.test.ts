@@ -215,5 +215,14 @@ describe('handlers/check invoked directly against s3rver, an SSM stand-in and an
     await assert.rejects(handler({ time: 'yesterday' }, context), /event\.time/);
     const missing = createHandler({ env: { ...env(), CERTMONITOR_SOURCE: '' }, out: { write: () => true } });
     await assert.rejects(missing(EVENT, context), /CERTMONITOR_SOURCE/);
+    // A private CA on Lambda is NODE_EXTRA_CA_CERTS: the CLI's CA file is refused, saying so.
+    const caFile = createHandler({
+      env: { ...env(), CERTMONITOR_GATEWAY_URL: 'https://gw.example:8443', CERTMONITOR_GATEWAY_CA_FILE: '/ca.pem' },
+      out: { write: () => true },
+    });
+    await assert.rejects(
+      caFile(EVENT, context),
+      /CERTMONITOR_GATEWAY_CA_FILE is for certmonitor check; on Lambda .*NODE_EXTRA_CA_CERTS/,
+    );
   });
 });
