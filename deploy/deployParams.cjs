@@ -18,7 +18,7 @@ const SSM_PARAMETER = /^\/[A-Za-z0-9_.\-/]{1,1010}$/;
 /** The endpoints `vpcEndpoints` may name. */
 const ENDPOINTS = ['s3', 'ssm', 'sqs'];
 /** Parameters the role used to take separately; they are derived now, and a leftover one is refused. */
-const DERIVED = ['certBucket', 'certPrefix', 'ssmPath', 'stateBucket', 'statePrefix'];
+const DERIVED = ['certBucket', 'certPrefix', 'ssmPath', 'stateBucket', 'statePrefix', 'schedulePeriodSeconds'];
 /** Every parameter read here. */
 const READ = [
   'source',
@@ -31,6 +31,7 @@ const READ = [
   'vpcId',
   'vpcEndpoints',
   'routeTableIds',
+  'scheduleRate',
 ];
 /** The value a parameter takes when it is not used (osls refuses an empty --param value). */
 const NONE = 'none';
@@ -134,6 +135,35 @@ function deriveVpc(p) {
   return { vpcEndpointS3: flag('s3'), vpcEndpointSsm: flag('ssm'), vpcEndpointSqs: flag('sqs') };
 }
 
+/** Seconds per unit of a `rate(N unit)` expression. */
+const RATE_UNITS = { minute: 60, minutes: 60, hour: 3600, hours: 3600, day: 86400, days: 86400 };
+
+/**
+ * The schedule's period in seconds, read from `scheduleRate`, for the alarms that count runs (the
+ * dead-man alarm fires when no run succeeded within two periods). A cron schedule has no single period:
+ * it is refused here with the way out, rather than guessed.
+ */
+function deriveSchedulePeriod(rate) {
+  const match = /^rate\((\d{1,5}) (minutes?|hours?|days?)\)$/.exec(rate ?? 'rate(1 hour)');
+  if (!match) {
+    throw new DeployParamError(
+      'scheduleRate',
+      `must be a rate expression such as rate(1 hour) (the alarms are sized from its period), got '${rate}'`,
+    );
+  }
+  const seconds = Number(match[1]) * RATE_UNITS[match[2]];
+  if ((Number(match[1]) === 1) !== !match[2].endsWith('s')) {
+    throw new DeployParamError(
+      'scheduleRate',
+      `write rate(1 ${match[2].replace(/s$/, '')}) or rate(N ${match[2].replace(/s?$/, 's')})`,
+    );
+  }
+  if (seconds < 60 || seconds > 43200) {
+    throw new DeployParamError('scheduleRate', 'must run at least every 12 hours and at most every minute');
+  }
+  return { schedulePeriodSeconds: seconds };
+}
+
 /**
  * Every `${certmonitor:NAME}` value from the parameters (`params`: name -> value, undefined when unset).
  * `cliParams` are the `--param` names given on the command line; a parameter that is derived now is
@@ -141,6 +171,9 @@ function deriveVpc(p) {
  */
 function deriveDeployParams(params, cliParams = []) {
   for (const name of cliParams) {
+    if (name === 'schedulePeriodSeconds') {
+      throw new DeployParamError(name, 'is derived from scheduleRate; remove it (README, Deploying to AWS)');
+    }
     if (DERIVED.includes(name)) {
       throw new DeployParamError(name, 'is derived from source and state now; remove it (README, Deploying to AWS)');
     }
@@ -148,7 +181,12 @@ function deriveDeployParams(params, cliParams = []) {
   if (!params.source) throw new DeployParamError('source', 'is required: s3://bucket/prefix/ or ssm:/path/');
   if (!params.state) throw new DeployParamError('state', 'is required: s3://bucket/prefix/');
   checkGateway(params);
-  return { ...deriveSource(params.source), ...deriveState(params.state), ...deriveVpc(params) };
+  return {
+    ...deriveSource(params.source),
+    ...deriveState(params.state),
+    ...deriveVpc(params),
+    ...deriveSchedulePeriod(params.scheduleRate),
+  };
 }
 
 /** The `--param` names given on the command line. */

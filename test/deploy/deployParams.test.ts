@@ -13,7 +13,7 @@ import { parseSsmLocation } from '../../adapters/ssm/ssmLocation.ts';
 
 const require = createRequire(import.meta.url);
 const { deriveDeployParams } = require('../../deploy/deployParams.cjs') as {
-  deriveDeployParams: (params: Record<string, string>, cliParams?: string[]) => Record<string, string>;
+  deriveDeployParams: (params: Record<string, string>, cliParams?: string[]) => Record<string, string | number>;
 };
 
 const BASE = { source: 's3://fleet-bucket/certs/', state: 's3://state-bucket/state/' };
@@ -33,6 +33,7 @@ describe('deploy parameters derived from source and state', () => {
       vpcEndpointS3: 'false',
       vpcEndpointSsm: 'false',
       vpcEndpointSqs: 'false',
+      schedulePeriodSeconds: 3600,
     });
   });
 
@@ -73,6 +74,18 @@ describe('deploy parameters derived from source and state', () => {
     for (const name of ['certBucket', 'certPrefix', 'ssmPath', 'stateBucket', 'statePrefix']) {
       refused(BASE, new RegExp(`--param ${name}: is derived from source and state`), ['source', name]);
     }
+  });
+
+  it('sizes the alarms from scheduleRate, and refuses a schedule it cannot size', () => {
+    const period = (scheduleRate: string) => deriveDeployParams({ ...BASE, scheduleRate }).schedulePeriodSeconds;
+    assert.equal(period('rate(1 hour)'), 3600);
+    assert.equal(period('rate(15 minutes)'), 900);
+    assert.equal(period('rate(6 hours)'), 21600);
+    refused({ ...BASE, scheduleRate: 'cron(0 * * * ? *)' }, /--param scheduleRate: must be a rate expression/);
+    refused({ ...BASE, scheduleRate: 'rate(2 hour)' }, /--param scheduleRate: write rate\(1 hour\) or rate\(N hours\)/);
+    refused({ ...BASE, scheduleRate: 'rate(1 days)' }, /--param scheduleRate: write/);
+    refused({ ...BASE, scheduleRate: 'rate(2 days)' }, /--param scheduleRate: must run at least every 12 hours/);
+    refused(BASE, /--param schedulePeriodSeconds: is derived from scheduleRate/, ['schedulePeriodSeconds']);
   });
 
   it('gateway settings go together', () => {
