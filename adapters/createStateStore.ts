@@ -9,13 +9,18 @@ import { DirStateStore } from './dir/dirStateStore.ts';
 export type StateLocation = StateStore & ReportStore;
 
 /**
- * The store for `dir:PATH` (created when absent) or `s3://bucket/prefix/`. Throws {@link ConfigError}
- * naming `CERTMONITOR_STATE` for a location that cannot be used.
+ * The store for `dir:PATH` (created when absent, unless `readOnly`: a what-if run creates nothing) or
+ * `s3://bucket/prefix/`. Throws {@link ConfigError} naming `CERTMONITOR_STATE` for a location that cannot
+ * be used.
  */
-export async function createStateStore(spec: string, deps: AdapterDeps = {}): Promise<StateLocation> {
+export async function createStateStore(
+  spec: string,
+  deps: AdapterDeps & { readonly readOnly?: boolean } = {},
+): Promise<StateLocation> {
   const setting = 'CERTMONITOR_STATE (--state)';
   if (spec.startsWith('dir:')) {
     const dir = spec.slice('dir:'.length);
+    if (deps.readOnly) return new DirStateStore(dir);
     try {
       await mkdir(dir, { recursive: true });
     } catch (error) {

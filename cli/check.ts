@@ -4,14 +4,15 @@
  * object, while the catalogue lines go to stderr so stdout stays machine-readable.
  * Objects come in completion order (the run is concurrent); each carries its `appliance`.
  * Exit status: 0 the run completed and every due notification was delivered, 1 some could not be (or an
- * appliance could not be processed, or the run could not finish: inventory unreadable, listing failed),
- * 2 configuration or usage error (including a `fleet.json` whose content is invalid).
+ * appliance could not be processed, `fleet.json` has problems, or the run could not finish: inventory
+ * unreadable, listing failed), 2 configuration or usage error. `--dry-run` (README, What-if runs) decides
+ * as usual, forwards nothing and writes no state.
  */
 import { createSource } from '../adapters/createSource.ts';
 import { createStateStore } from '../adapters/createStateStore.ts';
 import { createForwarder } from '../adapters/gateway/createForwarder.ts';
 import { ConsoleLogSink, type TextOutput } from '../adapters/log/consoleLogSink.ts';
-import { type CheckConfig, type CheckFlags, parseCheckConfig } from '../app/checkConfig.ts';
+import { type CheckConfig, type CheckFlags, lambdaOnlyVariablesSet, parseCheckConfig } from '../app/checkConfig.ts';
 import { ConfigError, InventoryError } from '../app/errors.ts';
 import { measureFleet } from '../app/measureFleet.ts';
 import type { ApplianceOutcome, LogSink } from '../app/ports.ts';
@@ -21,6 +22,7 @@ import { logEntry } from '../core/logEntry.ts';
 import { type ApplianceView, STATUSES } from '../core/types.ts';
 import { writeCheckOutputs } from './checkOutputs.ts';
 import { EXIT_UNDELIVERED, parseNow } from './command.ts';
+import { keepYoungGenerationSmall } from './heapTuning.ts';
 import { ProgressBar, type ProgressStream, progressWanted } from './progressBar.ts';
 import { UsageError } from './usageError.ts';
 
@@ -32,6 +34,8 @@ export interface CheckCommandOptions extends CheckFlags {
   readonly metricsTextfile?: string;
   /** `--no-progress` sets false; the progress line is shown only on a terminal anyway. */
   readonly progress?: boolean;
+  /** Decide and print what is due; forward nothing, write no state. */
+  readonly dryRun?: boolean;
 }
 
 /** Where the command writes and what environment it reads (tests and the demo pass their own). */
@@ -48,14 +52,19 @@ export function formatSummary(summary: RunSummary): string {
   const statuses = STATUSES.map((s) => `${s} ${summary.byStatus[s]}`).join(', ');
   const extra = [
     summary.errors > 0 ? `; ${summary.errors} appliance(s) could not be processed` : '',
+    summary.inventoryProblems > 0 ? `; fleet.json has ${summary.inventoryProblems} problem(s)` : '',
     summary.stopped ? '; stopped before the end of the fleet' : '',
+    summary.wouldSend !== undefined
+      ? `; dry run: ${summary.wouldSend} notification(s) due and not sent, no state written`
+      : '',
   ].join('');
   return `${summary.appliances} appliance(s): ${statuses}; notifications sent ${summary.notifications.sent}, failed ${summary.notifications.failed}${extra}; ${summary.durationMs} ms`;
 }
 
-/** The exit status of a finished run (README, Command line). */
+/** The exit status of a finished run (README, Command line; README, Failure handling). */
 export function exitStatusOf(summary: RunSummary): number {
-  return summary.notifications.failed > 0 || summary.errors > 0 || summary.stopped ? EXIT_UNDELIVERED : 0;
+  const incomplete = summary.notifications.failed > 0 || summary.errors > 0 || summary.stopped;
+  return incomplete || summary.inventoryProblems > 0 ? EXIT_UNDELIVERED : 0;
 }
 
 /** How one run prints and what it writes besides state. */
@@ -63,6 +72,8 @@ export interface RunCheckCommandOptions {
   readonly now: Date;
   readonly json: boolean;
   readonly progress?: boolean;
+  /** A what-if run: forwards nothing and writes nothing (no state, no report). */
+  readonly dryRun?: boolean;
   readonly metricsTextfile?: string;
 }
 
@@ -124,15 +135,16 @@ async function checkAndReport(
   progress: ProgressBar | undefined,
   io: CheckIo,
 ): Promise<number> {
-  const { now, json } = options;
+  const { now, json, dryRun } = options;
   const out = json ? io.stderr : io.stdout;
   // On the terminal the bar is on, catalogue lines go above it; redirected to a file they need no care.
   const lines = progress && (out as { isTTY?: boolean }).isTTY === true ? progress.above(out) : out;
   const log: LogSink = new ConsoleLogSink({ out: lines, time: () => now });
-  const deps = { log, env: io.env, maxSockets: Math.max(64, config.concurrency) };
+  const deps = { env: io.env, maxSockets: Math.max(64, config.concurrency) };
   const source = await createSource(config.source, deps);
-  const state = await createStateStore(config.state, deps);
-  const forwarder = config.gateway ? await createForwarder(config.gateway, deps) : undefined;
+  // A what-if run writes nothing, not even the state directory, and needs no signing secret.
+  const state = await createStateStore(config.state, { ...deps, readOnly: dryRun === true });
+  const forwarder = config.gateway && !dryRun ? await createForwarder(config.gateway, deps) : undefined;
   log.write(logEntry('started'));
   log.write(logEntry('configured', { D: config.settings.thresholdDays, H: config.settings.repeatHours }));
   // A count still running when the run ends is abandoned, so it cannot keep the process alive.
@@ -156,12 +168,11 @@ async function checkAndReport(
       now,
       concurrency: config.concurrency,
       onOutcome,
-      onView: (appliance, view) => void views.set(appliance, view),
+      onView: dryRun ? undefined : (appliance, view) => void views.set(appliance, view),
+      dryRun,
     });
   } catch (error) {
-    // An inventory that says something wrong is the operator's to fix (exit 2); one that could not be
-    // read, or a listing that failed, is a run that could not finish (exit 1).
-    if (error instanceof InventoryError && error.invalidContent) throw error;
+    // An inventory that could not be read, or a listing that failed, is a run that could not finish.
     const reason =
       error instanceof InventoryError
         ? error.message
@@ -172,15 +183,17 @@ async function checkAndReport(
     stopCounting();
   }
   progress?.finish();
-  const written = await writeCheckOutputs({
-    store: state,
-    now,
-    thresholdDays: config.settings.thresholdDays,
-    views,
-    summary,
-    ...(options.metricsTextfile !== undefined ? { metricsTextfile: options.metricsTextfile } : {}),
-    stderr: io.stderr,
-  });
+  const written =
+    dryRun ||
+    (await writeCheckOutputs({
+      store: state,
+      now,
+      thresholdDays: config.settings.thresholdDays,
+      views,
+      summary,
+      ...(options.metricsTextfile !== undefined ? { metricsTextfile: options.metricsTextfile } : {}),
+      stderr: io.stderr,
+    }));
   if (json) io.stdout.write(`${JSON.stringify({ summary })}\n`);
   else io.stdout.write(`${formatSummary(summary)}\n`);
   return written ? exitStatusOf(summary) : EXIT_UNDELIVERED;
@@ -188,6 +201,7 @@ async function checkAndReport(
 
 /** `certmonitor check` with commander's options: configuration errors become usage errors (exit 2). */
 export async function check(options: CheckCommandOptions, io: CheckIo): Promise<number> {
+  keepYoungGenerationSmall();
   try {
     const config = parseCheckConfig(io.env, options);
     const now = options.now !== undefined ? parseNow(options.now) : (io.clock ?? (() => new Date()))();
@@ -199,15 +213,27 @@ export async function check(options: CheckCommandOptions, io: CheckIo): Promise<
     if (metricsTextfile !== undefined && metricsTextfile.trim() === '') {
       throw new UsageError('--metrics-textfile needs a file name');
     }
+    const dryRun = options.dryRun === true;
+    if (dryRun && metricsTextfile !== undefined) {
+      throw new UsageError('--metrics-textfile cannot be used with --dry-run: a what-if run writes nothing');
+    }
+    noteIgnoredVariables(io);
     return await runCheckCommand(
       config,
-      { now, json, progress, ...(metricsTextfile !== undefined ? { metricsTextfile } : {}) },
+      { now, json, progress, dryRun, ...(metricsTextfile !== undefined ? { metricsTextfile } : {}) },
       io,
     );
   } catch (error) {
-    if (error instanceof ConfigError || (error instanceof InventoryError && error.invalidContent)) {
-      throw new UsageError(error.message, { cause: error });
-    }
+    if (error instanceof ConfigError) throw new UsageError(error.message, { cause: error });
     throw error;
   }
+}
+
+/** Says which Lambda-only variables are set and ignored here (README, Environment variables). */
+function noteIgnoredVariables(io: CheckIo): void {
+  const ignored = lambdaOnlyVariablesSet(io.env);
+  if (ignored.length === 0) return;
+  io.stderr.write(
+    `certmonitor: note: ${ignored.join(', ')} ${ignored.length === 1 ? 'is' : 'are'} read by the Lambda only; check runs the whole fleet in this process\n`,
+  );
 }

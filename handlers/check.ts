@@ -16,7 +16,8 @@ import { CertmonitorError } from '../core/errors.ts';
 import { runtimeHolder } from './checkRuntime.ts';
 import type { ShardDispatch } from './dispatchShards.ts';
 import { eventTime } from './eventTime.ts';
-import { isoSeconds, runInvocation } from './runInvocation.ts';
+import { isoSeconds } from './isoSeconds.ts';
+import { runInvocation } from './runInvocation.ts';
 import { shardsFor } from './shardMessage.ts';
 
 /** What the handler accepts: an EventBridge scheduled event, or any part of one (`invoke local`, tests). */

@@ -9,7 +9,8 @@ import { ShardSource } from '../app/shardSource.ts';
 import { CertmonitorError, errorLabel } from '../core/errors.ts';
 import type { CheckContext, HandlerOptions } from './check.ts';
 import { runtimeHolder } from './checkRuntime.ts';
-import { isoSeconds, runInvocation } from './runInvocation.ts';
+import { isoSeconds } from './isoSeconds.ts';
+import { runInvocation } from './runInvocation.ts';
 import { parseShardMessage } from './shardMessage.ts';
 
 const DEFAULT_REMAINING_MS = 15 * 60_000;

@@ -9,7 +9,7 @@ import type { TextOutput } from '../adapters/log/consoleLogSink.ts';
 import type { ReportStore } from '../app/ports.ts';
 import { CertmonitorError, errorLabel } from '../core/errors.ts';
 import type { ApplianceView } from '../core/types.ts';
-import { isoSeconds } from './runInvocation.ts';
+import { isoSeconds } from './isoSeconds.ts';
 
 /** What the report of one invocation needs. */
 export interface ReportStepInput {

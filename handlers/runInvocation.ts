@@ -2,6 +2,9 @@
  * One pipeline run inside an invocation, shared by `check` (whole fleet) and `checkShard` (one shard):
  * JSON log lines, one outcome line and a `DaysToExpiry` metric per appliance, the fleet report (or the
  * shard's part of it), a summary line and run metrics, forwarding bounded by the invocation's remaining time.
+ * A run that did not do everything it had to fails the invocation after all that (README, Failure handling);
+ * a report that could not be written does not (the checks and notifications are done), it has its own
+ * metric and alarm.
  */
 
 import { GatewayForwarder } from '../adapters/gateway/gatewayForwarder.ts';
@@ -13,6 +16,8 @@ import { type RunSummary, runCheck } from '../app/runCheck.ts';
 import { logEntry } from '../core/logEntry.ts';
 import type { ApplianceView } from '../core/types.ts';
 import type { CheckRuntime } from './checkRuntime.ts';
+import { RunIncompleteError } from './errors.ts';
+import { isoSeconds } from './isoSeconds.ts';
 
 /** Time kept free at the end of an invocation: no appliance is started inside it. */
 export const STOP_RESERVE_MS = 15_000;
@@ -36,12 +41,23 @@ export interface InvocationInput {
   readonly shard?: { readonly shard: number; readonly shards: number };
 }
 
-/** ISO 8601 to the second, like the catalogue lines. */
-export function isoSeconds(d: Date): string {
-  return `${d.toISOString().slice(0, 19)}Z`;
+/**
+ * What makes a finished run a failed invocation, in words, or undefined when it did everything. An
+ * inventory problem is not among them: a retry cannot fix the file (it has its own metric and alarm).
+ */
+export function incompleteReason(summary: RunSummary): string | undefined {
+  const reasons = [
+    summary.notifications.failed > 0 ? `${summary.notifications.failed} due notification(s) not delivered` : '',
+    summary.errors > 0 ? `${summary.errors} appliance(s) could not be processed` : '',
+    summary.stopped ? 'the run stopped before the end of the fleet' : '',
+  ].filter(Boolean);
+  return reasons.length > 0 ? reasons.join(', ') : undefined;
 }
 
-/** Runs the pipeline once and reports it; resolves to the run summary. */
+/**
+ * Runs the pipeline once and reports it; resolves to the run summary, or throws {@link RunIncompleteError}
+ * once everything is reported when the run did not do everything it had to.
+ */
 export async function runInvocation(input: InvocationInput): Promise<RunSummary> {
   const { runtime, now, endsAt, out } = input;
   const { config, gateway } = runtime;
@@ -98,7 +114,8 @@ export async function runInvocation(input: InvocationInput): Promise<RunSummary>
     stopped: summary.stopped,
     out,
   });
-  metrics.recordRun({ ...summary, reportFailed: !reported });
+  const incomplete = incompleteReason(summary);
+  metrics.recordRun({ ...summary, reportFailed: !reported, succeeded: incomplete === undefined });
   if (summary.stopped) {
     // Not a catalogue line: it is about the deployment, not an appliance.
     out.write(
@@ -106,5 +123,10 @@ export async function runInvocation(input: InvocationInput): Promise<RunSummary>
     );
   }
   out.write(`${JSON.stringify({ time, event: 'summary', ...input.label, ...summary })}\n`);
+  if (incomplete) {
+    throw new RunIncompleteError(
+      `${incomplete}; the state records only what was delivered, so a retry or the next run sends the rest`,
+    );
+  }
   return summary;
 }

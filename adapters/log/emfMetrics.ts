@@ -7,6 +7,9 @@
  * - `NotificationsSent`, `NotificationsFailed` (delivery failures), `RunDuration`, `RunsStopped` (a run
  *   that ran out of time: the fleet needs more shards) and `ReportsFailed` (the fleet report could not be
  *   written).
+ * - `InventoryProblems` (what is wrong with `fleet.json`) and `RunsSucceeded` (1 for a run that did
+ *   everything it had to, else 0): the alarms of serverless.yml watch these (README, Failure handling), the
+ *   dead-man alarm the absence of `RunsSucceeded`.
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { ApplianceOutcome } from '../../app/ports.ts';
@@ -24,6 +27,10 @@ export interface RunTotals {
   readonly stopped?: boolean;
   /** True when the fleet report (or the shard's part of it) could not be written. */
   readonly reportFailed?: boolean;
+  /** How many problems the inventory has. */
+  readonly inventoryProblems?: number;
+  /** True when the run did everything it had to (nothing undelivered, no appliance failed, not stopped). */
+  readonly succeeded?: boolean;
 }
 
 /** Records one run's metrics and writes them as EMF lines. */
@@ -60,6 +67,8 @@ export class EmfMetrics {
     this.metrics.addMetric('RunDuration', MetricUnit.Milliseconds, totals.durationMs);
     this.metrics.addMetric('RunsStopped', MetricUnit.Count, totals.stopped ? 1 : 0);
     this.metrics.addMetric('ReportsFailed', MetricUnit.Count, totals.reportFailed ? 1 : 0);
+    this.metrics.addMetric('InventoryProblems', MetricUnit.Count, totals.inventoryProblems ?? 0);
+    this.metrics.addMetric('RunsSucceeded', MetricUnit.Count, totals.succeeded ? 1 : 0);
     this.metrics.publishStoredMetrics();
   }
 }

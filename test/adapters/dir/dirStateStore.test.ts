@@ -38,6 +38,24 @@ test('absent, create, read back, update with the version read', async () => {
   assert.deepEqual((await readdir(path.join(root, 'a'))).sort(), ['hsm01.json'], 'no temp or lock file left');
 });
 
+test('the fleet-level inventory report lives in _inventory.json, written conditionally', async () => {
+  const dir = path.join(root, 'inventory');
+  const store = new DirStateStore(dir);
+  assert.deepEqual(await store.loadInventoryReport(), {});
+  const report = { problem: 'fleet.json: not valid JSON at line 1, column 2: property name expected', reportedAt: 'x' };
+  await store.saveInventoryReport(report, undefined);
+  const loaded = await store.loadInventoryReport();
+  assert.deepEqual(loaded.report, report);
+  await assert.rejects(store.saveInventoryReport(undefined, undefined), StateConflictError);
+  await store.saveInventoryReport(undefined, loaded.version);
+  assert.equal((await store.loadInventoryReport()).report, undefined);
+  assert.deepEqual(await readdir(dir), ['_inventory.json']);
+  await writeFile(path.join(dir, '_inventory.json'), 'not json');
+  const garbled = await store.loadInventoryReport();
+  assert.equal(garbled.report, undefined, 'an unreadable record reads as nothing reported');
+  assert.ok(garbled.version);
+});
+
 test('two writers from the same version: the second gets StateConflictError and the first update stays', async () => {
   const dir = path.join(root, 'b');
   const first = new DirStateStore(dir);
@@ -105,7 +123,7 @@ test('appliance names are validated before use as a path', async () => {
   await assert.rejects(store.save('a/b', S1, undefined), StateStoreError);
 });
 
-test('lists the records only (no report folder, temporary or lock file), and keeps report files', async () => {
+test('lists the records only (no report folder, inventory record, temporary or lock file), and keeps report files', async () => {
   const dir = path.join(root, 'listing');
   const store = new DirStateStore(dir);
   const none: string[] = [];
@@ -113,6 +131,8 @@ test('lists the records only (no report folder, temporary or lock file), and kee
   assert.deepEqual(none, []);
   await store.save('hsm01', S1, undefined);
   await store.save('hsm.02', S1, undefined);
+  // The fleet-level record of fleet.json's problems lives beside the appliances' records.
+  await store.saveInventoryReport({ problem: 'fleet.json: x', reportedAt: '2026-11-24T12:00:00.000Z' }, undefined);
   await writeFile(path.join(dir, 'hsm03.json.lock'), '');
   await writeFile(path.join(dir, '.hsm04.json.1.abc.tmp'), '');
   await writeFile(path.join(dir, 'notes.txt'), '');
