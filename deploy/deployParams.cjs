@@ -32,6 +32,8 @@ const READ = [
   'vpcEndpoints',
   'routeTableIds',
   'scheduleRate',
+  'fleetDashboard',
+  'expiryAlarm',
 ];
 /** The value a parameter takes when it is not used (osls refuses an empty --param value). */
 const NONE = 'none';
@@ -164,6 +166,19 @@ function deriveSchedulePeriod(rate) {
   return { schedulePeriodSeconds: seconds };
 }
 
+/** Switches that turn optional resources on or off: `true` or `false`, nothing else (a typo must not turn one off). */
+const SWITCHES = ['fleetDashboard', 'expiryAlarm'];
+
+/** Checks the on/off parameters. */
+function checkSwitches(p) {
+  for (const name of SWITCHES) {
+    const value = p[name];
+    if (value !== undefined && value !== 'true' && value !== 'false') {
+      throw new DeployParamError(name, `must be true or false, got '${value}'`);
+    }
+  }
+}
+
 /**
  * Every `${certmonitor:NAME}` value from the parameters (`params`: name -> value, undefined when unset).
  * `cliParams` are the `--param` names given on the command line; a parameter that is derived now is
@@ -181,6 +196,7 @@ function deriveDeployParams(params, cliParams = []) {
   if (!params.source) throw new DeployParamError('source', 'is required: s3://bucket/prefix/ or ssm:/path/');
   if (!params.state) throw new DeployParamError('state', 'is required: s3://bucket/prefix/');
   checkGateway(params);
+  checkSwitches(params);
   return {
     ...deriveSource(params.source),
     ...deriveState(params.state),

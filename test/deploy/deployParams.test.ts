@@ -88,6 +88,12 @@ describe('deploy parameters derived from source and state', () => {
     refused(BASE, /--param schedulePeriodSeconds: is derived from scheduleRate/, ['schedulePeriodSeconds']);
   });
 
+  it('refuses an on/off switch that is neither true nor false', () => {
+    refused({ ...BASE, fleetDashboard: 'False' }, /--param fleetDashboard: must be true or false, got 'False'/);
+    refused({ ...BASE, expiryAlarm: 'off' }, /--param expiryAlarm: must be true or false/);
+    assert.doesNotThrow(() => deriveDeployParams({ ...BASE, fleetDashboard: 'false', expiryAlarm: 'true' }));
+  });
+
   it('gateway settings go together', () => {
     const gateway = { gatewayUrl: 'https://gw.example:8443', gatewayKeyId: 'lambda', gatewaySecretParam: '/cm/secret' };
     assert.ok(deriveDeployParams({ ...BASE, ...gateway }));
