@@ -6,6 +6,7 @@
 import { Command } from 'commander';
 import { DEFAULT_SETTINGS } from '../core/types.ts';
 import type { CheckCommandOptions } from './check.ts';
+import type { CollectCommandOptions } from './collect.ts';
 import type { CommandRunner } from './command.ts';
 
 /** Standard streams and environment of this process, as the subcommands take them. */
@@ -22,6 +23,7 @@ export function buildProgram(runner: CommandRunner): Command {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   defineInspect(program, runner);
   defineCheck(program, runner);
+  defineCollect(program, runner);
   defineGateway(program, runner);
   defineTrap(program, runner);
   defineDemo(program, runner);
@@ -50,7 +52,10 @@ function defineCheck(program: Command, runner: CommandRunner): void {
   program
     .command('check')
     .description('one scheduled run over a fleet: evaluate every certificate, forward due notifications, record state')
-    .option('--source <spec>', 'certificates: dir:PATH, s3://bucket/prefix/ or ssm:/prefix/ (CERTMONITOR_SOURCE)')
+    .option(
+      '--source <spec>',
+      'certificates: dir:PATH, s3://bucket/prefix/, ssm:/prefix/, or tls:FLEET.json to read them live from the appliances (CERTMONITOR_SOURCE)',
+    )
     .option('--state <spec>', 'state: dir:PATH or s3://bucket/prefix/ (CERTMONITOR_STATE)')
     .option('--days <D>', 'threshold in days, default 30 (CERTMONITOR_THRESHOLD_DAYS)')
     .option('--hours <H>', 'repeat interval in hours, default 24 (CERTMONITOR_REPEAT_HOURS)')
@@ -63,6 +68,35 @@ function defineCheck(program: Command, runner: CommandRunner): void {
     .option('--no-progress', 'no progress line on stderr (it is shown only on a terminal, without --json, off CI)')
     .action((options: CheckCommandOptions) =>
       runner(async () => (await import('./check.ts')).check(options, processIo())),
+    );
+}
+
+function defineCollect(program: Command, runner: CommandRunner): void {
+  program
+    .command('collect')
+    .description(
+      "read each appliance's NTLS certificate over TLS (port 1792) and publish the ones that changed where the check reads them",
+    )
+    .option(
+      '--inventory <location>',
+      'a fleet.json file, or dir:PATH, s3://bucket/prefix/ or ssm:/prefix/ holding one (CERTMONITOR_COLLECT_INVENTORY)',
+    )
+    .option(
+      '--to <location>',
+      'where to publish: dir:PATH, s3://bucket/prefix/ or ssm:/prefix/ (CERTMONITOR_COLLECT_TO)',
+    )
+    .option('--concurrency <n>', 'appliances collected at once, default 32')
+    .option('--timeout-ms <ms>', 'the most one appliance may take, whatever it does, default 5000')
+    .option(
+      '--client-cert <file>',
+      'a client certificate (PEM) registered on the appliances, so the handshake completes',
+    )
+    .option('--client-key <file>', 'its private key (PEM, unencrypted)')
+    .option('--dry-run', 'read and compare, publish nothing')
+    .option('--json', 'one JSON object per appliance on stdout, then {"summary": …}; log lines on stderr')
+    .option('--no-progress', 'no progress line on stderr (it is shown only on a terminal, without --json, off CI)')
+    .action((options: CollectCommandOptions) =>
+      runner(async () => (await import('./collect.ts')).collect(options, processIo())),
     );
 }
 

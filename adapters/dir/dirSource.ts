@@ -5,15 +5,14 @@
  */
 import { type Dirent, promises as fs } from 'node:fs';
 import path from 'node:path';
-import { InventoryError } from '../../app/errors.ts';
 import type { CertificateSource, Inventory, ListedAppliance, LogSink } from '../../app/ports.ts';
 import { logEntry } from '../../core/logEntry.ts';
 import { MAX_CERTIFICATE_FILE_BYTES } from '../../core/readCertificateFile.ts';
 import type { SourceResult } from '../../core/types.ts';
 import { isApplianceName } from '../../protocol/notification.ts';
-import { CERTIFICATE_FILE, INVENTORY_FILE, MAX_INVENTORY_BYTES, oversizeBytes } from '../fleetLayout.ts';
-import { parseInventory } from '../parseInventory.ts';
+import { CERTIFICATE_FILE, INVENTORY_FILE, oversizeBytes } from '../fleetLayout.ts';
 import { isAbsent, readFileCapped } from './dirFiles.ts';
+import { readInventoryFile } from './inventoryFile.ts';
 
 /** {@link CertificateSource} over a local directory. */
 export class DirSource implements CertificateSource {
@@ -29,18 +28,9 @@ export class DirSource implements CertificateSource {
     this.description = `dir:${path.basename(path.resolve(root))}`;
   }
 
-  /** Reads `fleet.json`; absent means no inventory. Throws {@link InventoryError} when it is not valid. */
-  async readInventory(): Promise<Inventory | undefined> {
-    const read = await readFileCapped(path.join(this.root, INVENTORY_FILE), MAX_INVENTORY_BYTES);
-    if (read.kind === 'failed') {
-      if (isAbsent(read.error)) return undefined;
-      throw new InventoryError(`${INVENTORY_FILE} could not be read (${read.code})`, { cause: read.error });
-    }
-    if (read.kind === 'tooLarge') {
-      throw new InventoryError(`${INVENTORY_FILE} is larger than ${MAX_INVENTORY_BYTES} bytes`);
-    }
-    // Not a regular file: read as empty, which is not a valid inventory.
-    return parseInventory(read.kind === 'read' ? new TextDecoder().decode(read.bytes) : '');
+  /** Reads `fleet.json`; absent means no inventory. Throws `InventoryError` when it is not valid. */
+  readInventory(): Promise<Inventory | undefined> {
+    return readInventoryFile(path.join(this.root, INVENTORY_FILE));
   }
 
   /** Streams the sub-directories holding a `server.pem`, one directory entry at a time (no versions). */

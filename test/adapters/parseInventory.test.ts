@@ -7,7 +7,14 @@ test('a valid inventory parses with every documented field', () => {
   const inventory = parseInventory(
     JSON.stringify({
       appliances: {
-        hsm01: { address: '10.0.0.5', labels: { site: 'fra' }, thresholdDays: 45, repeatHours: 6 },
+        hsm01: {
+          address: '10.0.0.5',
+          labels: { site: 'fra' },
+          thresholdDays: 45,
+          repeatHours: 6,
+          ntlsPort: 1793,
+          serverName: 'hsm01.example.net',
+        },
         'hsm02.lab': {},
         hsm03: { address: 'fe80::1' },
       },
@@ -18,6 +25,8 @@ test('a valid inventory parses with every documented field', () => {
     labels: { site: 'fra' },
     thresholdDays: 45,
     repeatHours: 6,
+    ntlsPort: 1793,
+    serverName: 'hsm01.example.net',
   });
   assert.deepEqual(inventory.appliances['hsm02.lab'], {});
 });
@@ -38,6 +47,17 @@ test('errors name the key path', () => {
   assert.match(refusal('{"appliances":{"hsm01":{"repeatHours":0}}}'), /appliances\.hsm01\.repeatHours/);
   assert.match(refusal('{"appliances":{"hsm01":{"repeatHours":1.5}}}'), /appliances\.hsm01\.repeatHours/);
   assert.match(refusal('{"appliances":{"hsm01":{"address":"10.0.0.5; rm -rf"}}}'), /appliances\.hsm01\.address/);
+  assert.match(
+    refusal('{"appliances":{"hsm01":{"ntlsPort":0}}}'),
+    /appliances\.hsm01\.ntlsPort: expected a whole number from 1 to 65535/,
+  );
+  assert.match(refusal('{"appliances":{"hsm01":{"ntlsPort":70000}}}'), /appliances\.hsm01\.ntlsPort/);
+  assert.match(
+    refusal('{"appliances":{"hsm01":{"serverName":"10.0.0.5"}}}'),
+    /appliances\.hsm01\.serverName: expected a DNS host name/,
+  );
+  assert.match(refusal('{"appliances":{"hsm01":{"serverName":"a b\\nc"}}}'), /appliances\.hsm01\.serverName/);
+  assert.match(refusal('{"appliances":{"hsm01":{"serverName":"-bad.example"}}}'), /appliances\.hsm01\.serverName/);
   // A host name would make the gateway refuse every batch carrying it: refused here, where it is written.
   assert.match(
     refusal('{"appliances":{"hsm04":{"address":"hsm04.example.net"}}}'),
