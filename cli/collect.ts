@@ -73,7 +73,7 @@ async function runCollect(config: CollectConfig, json: boolean, progressOn: bool
     progress?.setTotal(Object.keys(inventory.appliances).length);
     const summary = await collectFleet({
       inventory,
-      capture: new NtlsCapture(context),
+      capture: new NtlsCapture(context, config.clientCert !== undefined),
       destination,
       log,
       concurrency: config.concurrency,

@@ -49,8 +49,12 @@ export class DirDestination implements CertificateDestination {
     const folder = this.folder(appliance);
     const temp = path.join(folder, `.${CERTIFICATE_FILE}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
     try {
-      await fs.mkdir(folder, { recursive: true });
-      const handle = await fs.open(temp, 'wx', 0o644);
+      const handle = await fs.open(temp, 'wx', 0o644).catch(async (error: unknown) => {
+        // A new appliance: its folder is made on first write only, which saves a call on every other.
+        if (!isAbsent(error)) throw error;
+        await fs.mkdir(folder, { recursive: true });
+        return fs.open(temp, 'wx', 0o644);
+      });
       try {
         await handle.writeFile(bytes);
         await handle.datasync();

@@ -8,14 +8,17 @@
  * `secureConnect`, before the `certificate_required` alert. With a registered client certificate the
  * handshake simply completes. The appliance is not verified: reading its certificate is the point.
  *
- * Bounds, whatever the peer does: every byte the appliance sends passes through a counting stream
- * before TLS sees it, and more than {@link MAX_CAPTURE_BYTES} ends the attempt; more than
- * {@link MAX_CAPTURE_CERTIFICATES} certificates is refused; the caller's signal tears the connection
- * down at its deadline. Reasons are certmonitor's own words plus an error code, never the peer's bytes.
+ * Bounds, whatever the peer does: OpenSSL itself limits every handshake message (100 KiB for a
+ * certificate list, less for the others, a handful of warnings or empty records), so what it buffers is
+ * bounded; an appliance that sent more than {@link MAX_CAPTURE_BYTES} on the TCP socket by the time the
+ * attempt ends fails, as does one that sent more than {@link MAX_CAPTURE_CERTIFICATES} certificates; the
+ * caller's signal tears the connection down at its deadline. (A counting stream between TCP and TLS
+ * would stop earlier, at 64 KiB, but Node then runs TLS over a JavaScript stream, which cost about a
+ * third of the handshakes per second on loopback: docs/design.md, The collector.)
+ * Reasons are certmonitor's own words plus an error code, never the peer's bytes.
  */
 import type { X509Certificate } from 'node:crypto';
-import { type Socket, connect as tcpConnect } from 'node:net';
-import { Duplex } from 'node:stream';
+import { connect as tcpConnect } from 'node:net';
 import { createSecureContext, type SecureContext, type TLSSocket, connect as tlsConnect } from 'node:tls';
 import type { CaptureResult, CertificateCapture, NtlsTarget } from '../../app/ports.ts';
 
@@ -68,6 +71,7 @@ export function captureFailureReason(error: unknown): string {
     case undefined:
       return 'TLS handshake failed';
   }
+  if (code === 'ERR_SSL_EXCESSIVE_MESSAGE_SIZE') return `the appliance's handshake is too large (${code})`;
   if (/WRONG_VERSION_NUMBER|UNKNOWN_PROTOCOL|PACKET_LENGTH_TOO_LONG|RECORD_LENGTH_MISMATCH|HTTP_REQUEST/.test(code)) {
     return `not a TLS server (${code})`;
   }
@@ -99,41 +103,15 @@ function presented(socket: TLSSocket): CaptureResult | undefined {
   return { kind: 'captured', pem: new TextEncoder().encode(pems.join('')), certificates: pems.length };
 }
 
-/**
- * A stream between the TCP socket and TLS that counts what the appliance sends and reports when it
- * exceeds `limit`, before TLS buffers any of it.
- */
-function countingWire(raw: Socket, limit: number, overLimit: () => void): Duplex {
-  let received = 0;
-  const wire = new Duplex({
-    read() {},
-    write(chunk: Buffer, _encoding, callback) {
-      raw.write(chunk, (error) => callback(error ?? null));
-    },
-    final(callback) {
-      raw.end();
-      callback();
-    },
-    destroy(error, callback) {
-      raw.destroy();
-      callback(error);
-    },
-  });
-  raw.on('data', (chunk: Buffer) => {
-    received += chunk.length;
-    if (received > limit) overLimit();
-    else wire.push(chunk);
-  });
-  raw.on('end', () => wire.push(null));
-  raw.on('error', (error) => wire.destroy(error));
-  return wire;
-}
-
 /** {@link CertificateCapture} over Node's TLS client. */
 export class NtlsCapture implements CertificateCapture {
-  /** `context` from {@link createCaptureContext}, shared by every connection. */
+  /**
+   * `context` from {@link createCaptureContext}, shared by every connection; `registered` when it holds a
+   * client certificate the appliances know (the handshake then completes and is closed politely).
+   */
   constructor(
     private readonly context: SecureContext,
+    private readonly registered = false,
     private readonly maxBytes = MAX_CAPTURE_BYTES,
   ) {}
 
@@ -142,45 +120,50 @@ export class NtlsCapture implements CertificateCapture {
     return new Promise((resolve) => {
       let settled = false;
       const raw = tcpConnect({ host: target.address, port: target.port, noDelay: true });
-      const finish = (result: CaptureResult) => {
-        if (settled) return;
-        settled = true;
-        signal.removeEventListener('abort', onAbort);
-        if (result.kind === 'captured') {
-          // A polite close_notify; the socket is destroyed shortly whatever the appliance does.
-          socket.end();
-          setTimeout(() => socket.destroy(), 1_000).unref();
-        } else {
-          socket.destroy();
-        }
-        raw.destroy();
-        resolve(result);
-      };
-      const wire = countingWire(raw, this.maxBytes, () =>
-        finish({ kind: 'failed', reason: `the appliance sent more than ${this.maxBytes} bytes during the handshake` }),
-      );
       const socket = tlsConnect({
-        socket: wire,
+        socket: raw,
         secureContext: this.context,
         rejectUnauthorized: false,
         checkServerIdentity: () => undefined,
         ...(target.serverName ? { servername: target.serverName } : {}),
       });
+      const finish = (outcome: () => CaptureResult) => {
+        if (settled) return;
+        settled = true;
+        signal.removeEventListener('abort', onAbort);
+        // Whatever TLS made of them, more bytes than the bound fail the appliance.
+        const result: CaptureResult =
+          raw.bytesRead > this.maxBytes
+            ? { kind: 'failed', reason: `the appliance sent more than ${this.maxBytes} bytes during the handshake` }
+            : outcome();
+        if (this.registered && result.kind === 'captured') {
+          // A registered client's handshake completed: let our last flight and close_notify reach the
+          // appliance, so it logs an ordinary client connection; the socket goes soon whatever it does.
+          socket.end();
+          setTimeout(() => socket.destroy(), 1_000).unref();
+        } else {
+          // The appliance refuses the handshake anyway; lingering sockets would cost a large fleet.
+          socket.destroy();
+          raw.destroy();
+        }
+        resolve(result);
+      };
       const onAbort = () =>
-        finish(presented(socket) ?? { kind: 'failed', reason: 'no certificate before the deadline (timeout)' });
+        finish(() => presented(socket) ?? { kind: 'failed', reason: 'no certificate before the deadline (timeout)' });
       if (signal.aborted) return onAbort();
       signal.addEventListener('abort', onAbort, { once: true });
-      socket.on('secureConnect', () => finish(presented(socket) ?? { kind: 'failed', reason: 'no certificate' }));
+      socket.on('secureConnect', () => finish(() => presented(socket) ?? { kind: 'failed', reason: 'no certificate' }));
       // Under TLS 1.2 an appliance refusing our (absent) client certificate ends here, certificate in hand.
       socket.on('error', (error) =>
-        finish(presented(socket) ?? { kind: 'failed', reason: captureFailureReason(error) }),
+        finish(() => presented(socket) ?? { kind: 'failed', reason: captureFailureReason(error) }),
       );
       socket.on('close', () =>
         finish(
-          presented(socket) ?? {
-            kind: 'failed',
-            reason: 'connection closed before the appliance presented a certificate',
-          },
+          () =>
+            presented(socket) ?? {
+              kind: 'failed',
+              reason: 'connection closed before the appliance presented a certificate',
+            },
         ),
       );
     });

@@ -96,7 +96,7 @@ describe('NtlsCapture against openssl s_server requiring a client certificate', 
     const certificate = certs.selfSigned('hsm-registered', 'p256');
     const appliance = await startOpensslAppliance({ certificate, clientCaFile: clientCa.certFile });
     appliances.push(appliance);
-    const registered = new NtlsCapture(createCaptureContext({ cert: client.pem, key: certs.readKey(client) }));
+    const registered = new NtlsCapture(createCaptureContext({ cert: client.pem, key: certs.readKey(client) }), true);
     const result = await registered.capture(
       { address: '127.0.0.1', port: appliance.port },
       AbortSignal.timeout(TIMEOUT_MS),
@@ -167,15 +167,21 @@ describe('NtlsCapture against peers that misbehave: each ends within the deadlin
     assert.equal(await attempt(peer.port), `the appliance sent more than ${MAX_CAPTURE_CERTIFICATES} certificates`);
   });
 
-  it('a handshake over 64 KiB is cut off before TLS reads it', async () => {
-    // Eight certificates of about 9 KB each (a large comment extension): within the count, over the size.
+  it('a handshake over 64 KiB fails the appliance, also one over what OpenSSL itself accepts', async () => {
+    // Certificates of about 9 KB each (a large comment extension), within the count: 8 make about 75 KB
+    // (TLS reads them, the size check refuses), 15 about 140 KB (OpenSSL refuses the message itself).
     const big = Array.from(
-      { length: 8 },
+      { length: 15 },
       (_, i) => certs.selfSigned(`big${i}`, 'p256', { comment: 'x'.repeat(9_000) }).pem,
     );
-    const peer = await startChainPeer(leaf.pem, certs.readKey(leaf), big);
-    peers.push(peer);
-    assert.equal(await attempt(peer.port), 'the appliance sent more than 65536 bytes during the handshake');
+    for (const [count, reason] of [
+      [8, 'the appliance sent more than 65536 bytes during the handshake'],
+      [15, "the appliance's handshake is too large (ERR_SSL_EXCESSIVE_MESSAGE_SIZE)"],
+    ] as const) {
+      const peer = await startChainPeer(leaf.pem, certs.readKey(leaf), big.slice(0, count));
+      peers.push(peer);
+      assert.equal(await attempt(peer.port), reason);
+    }
   });
 
   it('a deadline already past settles at once', async () => {
