@@ -1,12 +1,9 @@
 /** What the adapter factories share: their dependencies, and how a location that cannot be used is refused. */
 
 import { ConfigError } from '../app/errors.ts';
-import type { LogSink } from '../app/ports.ts';
 
 /** What the factories may need besides the location. */
 export interface AdapterDeps {
-  /** Where adapters report skipped entries. */
-  readonly log?: LogSink;
   /** The environment for endpoint overrides (defaults to the process's). */
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Sockets per AWS client: at least the pipeline's concurrency. */

@@ -25,7 +25,7 @@ export async function createSource(
     const dir = spec.slice('dir:'.length);
     const info = await stat(dir).catch(() => undefined);
     if (!info?.isDirectory()) throw new ConfigError(`${setting}: directory not found`);
-    return new DirSource(dir, deps.log);
+    return new DirSource(dir);
   }
   if (spec.startsWith('s3://')) {
     const { parseS3Location } = await import('./s3/s3Location.ts');

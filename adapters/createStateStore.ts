@@ -6,13 +6,18 @@ import { type AdapterDeps, parseLocation } from './adapterDeps.ts';
 import { DirStateStore } from './dir/dirStateStore.ts';
 
 /**
- * The store for `dir:PATH` (created when absent) or `s3://bucket/prefix/`. Throws {@link ConfigError}
- * naming `CERTMONITOR_STATE` for a location that cannot be used.
+ * The store for `dir:PATH` (created when absent, unless `readOnly`: a what-if run creates nothing) or
+ * `s3://bucket/prefix/`. Throws {@link ConfigError} naming `CERTMONITOR_STATE` for a location that cannot
+ * be used.
  */
-export async function createStateStore(spec: string, deps: AdapterDeps = {}): Promise<StateStore> {
+export async function createStateStore(
+  spec: string,
+  deps: AdapterDeps & { readonly readOnly?: boolean } = {},
+): Promise<StateStore> {
   const setting = 'CERTMONITOR_STATE (--state)';
   if (spec.startsWith('dir:')) {
     const dir = spec.slice('dir:'.length);
+    if (deps.readOnly) return new DirStateStore(dir);
     try {
       await mkdir(dir, { recursive: true });
     } catch (error) {

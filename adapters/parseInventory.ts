@@ -1,7 +1,9 @@
 /**
- * Validation of the `fleet.json` inventory (README, Configuration), shared by every certificate source. Unknown keys are
- * refused, and every error names the key path, so an operator's typo (`treshholdDays`) fails loudly instead
- * of silently falling back to the defaults.
+ * Validation of the `fleet.json` inventory (README, Configuration), shared by every certificate source.
+ * One bad entry never costs the others (README, Failure handling): the file is validated entry by entry,
+ * and what is wrong comes back as `problems` beside what can be trusted, each naming the key path, the
+ * entry's position or, for text that is not JSON, the line and column. Unknown keys are problems too, so
+ * an operator's typo (`treshholdDays`) is reported instead of silently leaving the default in force.
  */
 // zod/mini: the same schemas, tree-shaken to what is used, so the Lambda's cold start does not pay for all of zod.
 import {
@@ -17,11 +19,12 @@ import {
   strictObject,
   string,
 } from 'zod/mini';
-import { InventoryError } from '../app/errors.ts';
-import type { Inventory } from '../app/ports.ts';
+import type { Inventory, InventoryEntry } from '../app/ports.ts';
 import { sanitizeLogValue } from '../core/catalogue.ts';
 import { isApplianceAddress, MAX_ADDRESS_LENGTH } from '../protocol/applianceAddress.ts';
 import { APPLIANCE_NAME, isApplianceName } from '../protocol/notification.ts';
+import { INVENTORY_FILE } from './fleetLayout.ts';
+import { locateJsonError, locateKeys } from './jsonPosition.ts';
 
 /** Label keys and values are small identifiers, never free text that could reach a log line. */
 const LABEL = /^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,127}$/;
@@ -41,32 +44,32 @@ function wholeNumber(min: number, max: number) {
 
 const label = (what: string) => string().check(regex(LABEL, { error: `expected a ${what}` }));
 
-const entrySchema = strictObject({
-  // An IP literal only, the same rule as the gateway's: the address goes into ssLogReference and is the
-  // SNMPv1 agent address, and a host name here would have the gateway refuse every batch it is in.
-  address: optional(
-    string({ error: 'expected an IPv4 or IPv6 address' }).check(
-      maxLength(MAX_ADDRESS_LENGTH, { error: 'expected an IPv4 or IPv6 address' }),
-      refine((address: string) => isApplianceAddress(address), { error: 'expected an IPv4 or IPv6 address' }),
-    ),
-  ),
-  labels: optional(record(label('label name'), label('label value'), { error: 'expected an object of labels' })),
-  thresholdDays: optional(wholeNumber(0, 36500)),
-  repeatHours: optional(wholeNumber(1, 8760)),
-  ntlsPort: optional(wholeNumber(1, 65535)),
-  serverName: optional(
-    string({ error: 'expected a DNS host name' }).check(regex(HOST_NAME, { error: 'expected a DNS host name' })),
-  ),
-});
-
-const inventorySchema = strictObject(
+const entrySchema = strictObject(
   {
-    appliances: record(string().check(regex(APPLIANCE_NAME)), entrySchema, {
-      error: 'expected an object of appliances',
-    }),
+    // An IP literal only, the same rule as the gateway's: the address goes into ssLogReference and is the
+    // SNMPv1 agent address, and a host name here would have the gateway refuse every batch it is in.
+    address: optional(
+      string({ error: 'expected an IPv4 or IPv6 address' }).check(
+        maxLength(MAX_ADDRESS_LENGTH, { error: 'expected an IPv4 or IPv6 address' }),
+        refine((address: string) => isApplianceAddress(address), { error: 'expected an IPv4 or IPv6 address' }),
+      ),
+    ),
+    labels: optional(record(label('label name'), label('label value'), { error: 'expected an object of labels' })),
+    thresholdDays: optional(wholeNumber(0, 36500)),
+    repeatHours: optional(wholeNumber(1, 8760)),
+    ntlsPort: optional(wholeNumber(1, 65535)),
+    serverName: optional(
+      string({ error: 'expected a DNS host name' }).check(regex(HOST_NAME, { error: 'expected a DNS host name' })),
+    ),
   },
-  { error: 'expected an object with "appliances"' },
+  { error: 'expected an object' },
 );
+
+/** Most problems listed; the rest are counted in a last one. */
+export const MAX_LISTED_PROBLEMS = 20;
+
+/** The keys `fleet.json` may have at its top level. */
+const TOP_LEVEL_KEYS = new Set(['appliances']);
 
 /** A path segment from the file, made safe to print: invalid appliance names are never echoed. */
 function describeSegment(segment: PropertyKey, index: number, path: readonly PropertyKey[]): string {
@@ -79,32 +82,92 @@ function describePath(path: readonly PropertyKey[]): string {
   return path.length === 0 ? '(top level)' : path.map((s, i) => describeSegment(s, i, path)).join('.');
 }
 
-function describeIssue(issue: core.$ZodIssue): string {
-  const where = describePath(issue.path);
-  switch (issue.code) {
-    case 'unrecognized_keys':
-      return `${where}: unknown key(s) ${issue.keys.map((k) => sanitizeLogValue(k, 64)).join(', ')}`;
-    case 'invalid_key':
-      return issue.path[0] === 'appliances'
-        ? `${where}: appliance names must match ${APPLIANCE_NAME.source}`
-        : `${where}: invalid key`;
-    default:
-      return `${where}: ${sanitizeLogValue(issue.message, 120)}`;
+function describeIssue(issue: core.$ZodIssue, prefix: readonly PropertyKey[]): string {
+  const where = describePath([...prefix, ...issue.path]);
+  if (issue.code === 'unrecognized_keys') {
+    return `${where}: unknown key(s) ${issue.keys.map((k) => sanitizeLogValue(k, 64)).join(', ')}`;
   }
+  return `${where}: ${sanitizeLogValue(issue.message, 120)}`;
 }
 
-/** Parses and validates the text of a `fleet.json`; throws {@link InventoryError} naming the bad key path. */
-export function parseInventory(text: string): Inventory {
+/** An inventory that contributes nothing, with the one reason why (e.g. too large, not a file). */
+export function unusableInventory(problem: string): Inventory {
+  return { appliances: {}, problems: [`${INVENTORY_FILE}: ${problem}`] };
+}
+
+/** At most {@link MAX_LISTED_PROBLEMS}, the last one counting the others, each naming the file. */
+function bounded(problems: readonly string[]): string[] {
+  const shown =
+    problems.length <= MAX_LISTED_PROBLEMS
+      ? [...problems]
+      : [
+          ...problems.slice(0, MAX_LISTED_PROBLEMS - 1),
+          `and ${problems.length - MAX_LISTED_PROBLEMS + 1} more problem(s)`,
+        ];
+  return shown.map((problem) => `${INVENTORY_FILE}: ${problem}`);
+}
+
+/** What is wrong at the top level (unknown keys); the appliances are validated one by one. */
+function topLevelProblems(data: Record<string, unknown>): string[] {
+  const unknown = Object.keys(data).filter((key) => !TOP_LEVEL_KEYS.has(key));
+  if (unknown.length === 0) return [];
+  return [`(top level): unknown key(s) ${unknown.map((k) => sanitizeLogValue(k, 64)).join(', ')}`];
+}
+
+/** Validates each appliance entry on its own: good ones are kept, bad values leave the name only. */
+async function parseEntries(
+  text: string,
+  appliances: Record<string, unknown>,
+): Promise<{ entries: Record<string, InventoryEntry>; problems: string[] }> {
+  const entries: Record<string, InventoryEntry> = {};
+  const problems: string[] = [];
+  const badNames = Object.keys(appliances).filter((name) => !isApplianceName(name));
+  // Names that cannot be printed are told by where they are in the file.
+  const positions = badNames.length > 0 ? await locateKeys(text, ['appliances'], badNames) : new Map();
+  for (const [name, value] of Object.entries(appliances)) {
+    if (!isApplianceName(name)) {
+      const where = positions.get(name);
+      problems.push(
+        `appliances.<invalid appliance name>${where ? ` at ${where}` : ''}: appliance names must match ${APPLIANCE_NAME.source}`,
+      );
+      continue;
+    }
+    const result = entrySchema.safeParse(value);
+    if (result.success) {
+      entries[name] = result.data;
+      continue;
+    }
+    // A bad value: the appliance stays in the fleet (a listed name is monitored anyway, an unlisted one is
+    // still reported missing) with the default settings and no address, rather than half its entry.
+    entries[name] = {};
+    problems.push(...result.error.issues.map((issue) => describeIssue(issue, ['appliances', name])));
+  }
+  return { entries, problems };
+}
+
+/**
+ * Parses the text of a `fleet.json` into what can be trusted and what is wrong with it; never throws.
+ * Each problem names the key path, the entry's position, or (for text that is not JSON) the line and
+ * column, and never repeats text from the file beyond sanitized key names.
+ */
+export async function parseInventory(text: string): Promise<Inventory> {
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (error) {
-    throw new InventoryError('fleet.json is not valid JSON', { cause: error, invalidContent: true });
+    return unusableInventory(`not valid JSON at ${await locateJsonError(text, error)}`);
   }
-  const result = inventorySchema.safeParse(data);
-  if (!result.success) {
-    const details = result.error.issues.slice(0, 5).map(describeIssue).join('; ');
-    throw new InventoryError(`fleet.json is not valid: ${details}`, { cause: result.error, invalidContent: true });
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    return unusableInventory('(top level): expected an object with "appliances"');
   }
-  return result.data;
+  const problems = topLevelProblems(data as Record<string, unknown>);
+  const appliances = (data as Record<string, unknown>).appliances;
+  if (typeof appliances !== 'object' || appliances === null || Array.isArray(appliances)) {
+    problems.push('appliances: expected an object of appliances');
+    return { appliances: {}, problems: bounded(problems) };
+  }
+  const parsed = await parseEntries(text, appliances as Record<string, unknown>);
+  problems.push(...parsed.problems);
+  if (problems.length === 0) return { appliances: parsed.entries };
+  return { appliances: parsed.entries, problems: bounded(problems) };
 }

@@ -3,8 +3,9 @@
  * size cap, UTF-8, JSON, then the shape check of `core/`. A record that fails any of them is reported as
  * `corrupt` with a short reason (never its content), so the run warns and treats it as first sight.
  */
-import type { LoadedState } from '../app/ports.ts';
+import type { LoadedInventoryReport, LoadedState } from '../app/ports.ts';
 import { applianceStateProblem } from '../core/applianceStateProblem.ts';
+import { type InventoryReport, inventoryReportOf } from '../core/inventoryReport.ts';
 import type { ApplianceState } from '../core/types.ts';
 
 /** A state record is a few hundred bytes; anything far larger is not one of ours. */
@@ -38,4 +39,28 @@ export function decodeStateRecord(
   const problem = applianceStateProblem(value);
   if (problem) return { corrupt: problem, version };
   return { state: value as ApplianceState, version };
+}
+
+/**
+ * The fleet-level record of the inventory problem last logged (README, Failure handling), beside the
+ * appliances' records: `_` cannot start an appliance name, so it never collides with one.
+ */
+export const INVENTORY_REPORT_RECORD = '_inventory.json';
+
+/** The stored inventory report; a record that is not one reads as "nothing reported" (and is replaced). */
+export function decodeInventoryReport(bytes: Uint8Array, version: string | undefined): LoadedInventoryReport {
+  let report: InventoryReport | undefined;
+  if (bytes.length <= MAX_STATE_BYTES) {
+    try {
+      report = inventoryReportOf(JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)));
+    } catch {
+      report = undefined;
+    }
+  }
+  return report ? { report, version } : { version };
+}
+
+/** The record's text: the report, or `{}` once nothing is reported any more. */
+export function encodeInventoryReport(report: InventoryReport | undefined): string {
+  return JSON.stringify(report ?? {});
 }

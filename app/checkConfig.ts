@@ -28,6 +28,8 @@ export interface GatewayConfig {
   readonly keyId: string;
   readonly secretFile?: string;
   readonly secretParam?: string;
+  /** PEM file of the CA(s) that issued an HTTPS gateway's certificate; trusted instead of the public CAs. */
+  readonly caFile?: string;
 }
 
 /** Command-line flags as commander hands them over (strings; absent when not given). */
@@ -40,6 +42,7 @@ export interface CheckFlags {
   readonly keyId?: string;
   readonly secretFile?: string;
   readonly concurrency?: string;
+  readonly caFile?: string;
 }
 
 interface Setting {
@@ -58,10 +61,30 @@ const SETTINGS = {
   secretParam: { variable: 'CERTMONITOR_GATEWAY_SECRET_PARAM' },
   secretFile: { variable: 'CERTMONITOR_GATEWAY_SECRET_FILE', flag: 'secretFile', flagName: '--secret-file' },
   concurrency: { variable: 'CERTMONITOR_CONCURRENCY', flag: 'concurrency', flagName: '--concurrency' },
+  caFile: { variable: 'CERTMONITOR_GATEWAY_CA_FILE', flag: 'caFile', flagName: '--ca-file' },
 } as const satisfies Record<string, Setting>;
 
 /** Every `CERTMONITOR_*` variable a check run understands. */
 export const CHECK_VARIABLES: readonly string[] = Object.values(SETTINGS).map((s) => s.variable);
+
+/**
+ * Variables only the Lambda reads (handlers/checkRuntime.ts): how a fleet is split across invocations.
+ * They are certmonitor's own, so `check` accepts them too (a Lambda's environment copied to a shell must
+ * not be refused) and says that it ignores them.
+ */
+export const SHARD_VARIABLES = {
+  shards: 'CERTMONITOR_SHARDS',
+  shardSize: 'CERTMONITOR_SHARD_SIZE',
+  queue: 'CERTMONITOR_SHARD_QUEUE',
+} as const;
+
+/** The Lambda-only variables, see {@link SHARD_VARIABLES}. */
+export const LAMBDA_ONLY_VARIABLES: readonly string[] = Object.values(SHARD_VARIABLES);
+
+/** The Lambda-only variables set (non-empty) in `env`: `check` tells the operator it ignores them. */
+export function lambdaOnlyVariablesSet(env: Readonly<Record<string, string | undefined>>): string[] {
+  return LAMBDA_ONLY_VARIABLES.filter((name) => env[name] !== undefined && env[name] !== '');
+}
 
 const MAX_DAYS = 36_500;
 const MAX_HOURS = 8_760;
@@ -106,16 +129,20 @@ export function parseCheckConfig(
 
 /**
  * Refuses a `CERTMONITOR_*` variable that no one handles (a misspelt one would silently be ignored). The
- * collector's variables are known, so the check and the collector can share one environment file.
+ * prefix is certmonitor's own (README, Environment variables): a variable an operator names for the
+ * gateway's secrets (`communityEnv`, …) must use another one, and the message says so. The collector's
+ * variables are known, so the check and the collector can share one environment file.
  */
 function refuseUnknownVariables(env: Readonly<Record<string, string | undefined>>, extra: readonly string[]): void {
-  const known = new Set([...CHECK_VARIABLES, ...COLLECT_VARIABLES, ...extra]);
+  const known = new Set([...CHECK_VARIABLES, ...LAMBDA_ONLY_VARIABLES, ...COLLECT_VARIABLES, ...extra]);
   const unknown = Object.keys(env)
     .filter((name) => name.startsWith('CERTMONITOR_') && !known.has(name))
     .sort();
   if (unknown.length > 0) {
     throw new ConfigError(
-      `unknown variable ${unknown.map((n) => sanitizeLogValue(n, 64)).join(', ')} (known: ${[...known].join(', ')})`,
+      `unknown variable ${unknown.map((n) => sanitizeLogValue(n, 64)).join(', ')} (known: ${[...known].join(', ')}); ` +
+        "CERTMONITOR_ names are reserved for certmonitor's own settings, so give a variable you name yourself " +
+        "(such as a gateway's communityEnv or authKeyEnv) another prefix",
     );
   }
 }
@@ -171,8 +198,9 @@ function gatewayConfig(read: SettingReader): GatewayConfig | undefined {
   const keyId = read.find(SETTINGS.keyId);
   const secretFile = read.find(SETTINGS.secretFile);
   const secretParam = read.find(SETTINGS.secretParam);
+  const caFile = read.find(SETTINGS.caFile);
   if (!url) {
-    const stray = keyId ?? secretFile ?? secretParam;
+    const stray = keyId ?? secretFile ?? secretParam ?? caFile;
     if (stray) {
       throw new ConfigError(`${stray.origin} is set but ${describe(SETTINGS.gateway)} is not: set the gateway URL too`);
     }
@@ -183,7 +211,15 @@ function gatewayConfig(read: SettingReader): GatewayConfig | undefined {
   if (!KEY_ID.test(keyId.value)) {
     throw new ConfigError(`${keyId.origin} must be 1-64 letters, digits, '.', '_' or '-', got ${shown(keyId.value)}`);
   }
-  return { url: url.value, keyId: keyId.value, ...secretLocation(secretFile, secretParam) };
+  if (caFile && new URL(url.value).protocol !== 'https:') {
+    throw new ConfigError(`${caFile.origin} is set but ${url.origin} is not an https:// URL`);
+  }
+  return {
+    url: url.value,
+    keyId: keyId.value,
+    ...secretLocation(secretFile, secretParam),
+    ...(caFile ? { caFile: caFile.value } : {}),
+  };
 }
 
 /** Exactly one place for the signing secret: a flag wins over the environment, two variables are refused. */

@@ -75,6 +75,8 @@ export interface CollectSummary {
   readonly unchanged: number;
   readonly failed: number;
   readonly skipped: number;
+  /** How many problems `fleet.json` has (the run went on with its valid entries). */
+  readonly inventoryProblems: number;
   readonly dryRun: boolean;
   readonly durationMs: number;
 }
@@ -135,7 +137,13 @@ function describeCapture(pem: Uint8Array, certificates: number): Partial<Collect
 /** Runs one collection over the inventory and resolves to its summary; never throws for one appliance. */
 export async function collectFleet(options: CollectOptions): Promise<CollectSummary> {
   const started = performance.now();
-  const run = new CollectRun(options);
+  // What is wrong with fleet.json is said at every run (the collector keeps no state to space the lines
+  // out, as the check does); the valid entries are collected all the same (README, Failure handling).
+  const problems = options.inventory.problems ?? [];
+  for (const reason of problems) {
+    options.log.write(logEntry('inventoryProblems', { reason }), { errorCode: 'CM_ERR_INVENTORY_INVALID' });
+  }
+  const run = new CollectRun(options, problems.length);
   const names = Object.keys(options.inventory.appliances).sort();
   async function* entries() {
     for (const name of names) yield name;
@@ -148,7 +156,10 @@ export async function collectFleet(options: CollectOptions): Promise<CollectSumm
 class CollectRun {
   private readonly counts = { changed: 0, unchanged: 0, failed: 0, skipped: 0 };
 
-  constructor(private readonly options: CollectOptions) {}
+  constructor(
+    private readonly options: CollectOptions,
+    private readonly inventoryProblems: number,
+  ) {}
 
   summary(durationMs: number): CollectSummary {
     const { changed, unchanged, failed, skipped } = this.counts;
@@ -160,6 +171,7 @@ class CollectRun {
       unchanged,
       failed,
       skipped,
+      inventoryProblems: this.inventoryProblems,
       dryRun: this.options.dryRun,
       durationMs,
     };

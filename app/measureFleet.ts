@@ -16,7 +16,7 @@
  */
 
 import type { SourceResult } from '../core/types.ts';
-import type { CertificateSource, Inventory, ListedAppliance } from './ports.ts';
+import type { CertificateSource, Inventory, ListedAppliance, SkippedKeys } from './ports.ts';
 
 /** The fleet fits one invocation: `source` replays the listing and inventory already read (use it once). */
 export interface FleetFits {
@@ -53,6 +53,11 @@ class ReplayedSource implements CertificateSource {
 
   fetch(appliance: string): Promise<SourceResult> {
     return this.inner.fetch(appliance);
+  }
+
+  /** What the listing that was replayed skipped. */
+  skippedKeys(): SkippedKeys {
+    return this.inner.skippedKeys?.() ?? { count: 0, examples: [] };
   }
 }
 

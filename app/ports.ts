@@ -3,6 +3,7 @@
  * implements each (directory, S3, SSM; directory or S3 state; HTTP gateway forwarder), as AWS
  * Powertools does with its providers. The pipeline itself stays runtime-neutral.
  */
+import type { InventoryReport } from '../core/inventoryReport.ts';
 import type { ApplianceState, LogEntry, SourceResult, Status } from '../core/types.ts';
 import type { Notification, TrapResult } from '../protocol/notification.ts';
 
@@ -18,9 +19,23 @@ export interface InventoryEntry {
   readonly serverName?: string;
 }
 
-/** The parsed `fleet.json` inventory. */
+/**
+ * The parsed `fleet.json` inventory: what can be trusted of it, and what could not (README, Failure
+ * handling). An entry with a bad value is kept by name only (default settings, no address); an entry
+ * whose name is not valid, or a file that is not JSON, contributes nothing.
+ */
 export interface Inventory {
   readonly appliances: Readonly<Record<string, InventoryEntry>>;
+  /** What is wrong with the file, each naming the key path, the entry or the JSON position; safe to log. */
+  readonly problems?: readonly string[];
+}
+
+/** Keys at a source that look like certificates but do not fit the fleet layout (README, Failure handling). */
+export interface SkippedKeys {
+  /** How many were seen by the last listing. */
+  readonly count: number;
+  /** The first few, relative to the location, sanitized and bounded. */
+  readonly examples: readonly string[];
 }
 
 /** A listed appliance, with the version of its certificate object when the listing reports one. */
@@ -34,7 +49,10 @@ export interface ListedAppliance {
 export interface CertificateSource {
   /** Human-readable location, safe to log (no credentials). */
   readonly description: string;
-  /** The inventory at the prefix, or undefined when there is none. Throws on a corrupt inventory. */
+  /**
+   * The inventory at the prefix, or undefined when there is none. A file that says something wrong is
+   * returned with its `problems`; one that cannot be read at all throws `InventoryError`.
+   */
   readInventory(): Promise<Inventory | undefined>;
   /**
    * Every appliance that has a certificate, discovered by listing (paginated to the end), streamed; each
@@ -44,6 +62,8 @@ export interface CertificateSource {
   list(): AsyncIterable<ListedAppliance>;
   /** The bytes of one appliance's `server.pem`; never throws (failures become `unavailable`). */
   fetch(appliance: string): Promise<SourceResult>;
+  /** What the last completed (or abandoned) listing skipped because it does not fit the layout. */
+  skippedKeys?(): SkippedKeys;
 }
 
 /** A loaded state record, with the version token needed for a conditional write. */
@@ -64,6 +84,20 @@ export interface StateStore {
    * Throws `StateConflictError` (`app/errors.ts`) when another run wrote first.
    */
   save(appliance: string, state: ApplianceState, expectedVersion: string | undefined): Promise<void>;
+  /**
+   * The fleet-level record of the inventory problem last logged (`_inventory.json`), with its version.
+   * A store without it has every run log the problem.
+   */
+  loadInventoryReport?(): Promise<LoadedInventoryReport>;
+  /** Writes the record conditionally, like `save` (undefined `report`: nothing is reported any more). */
+  saveInventoryReport?(report: InventoryReport | undefined, expectedVersion: string | undefined): Promise<void>;
+}
+
+/** The fleet-level inventory record as loaded: absent, empty or unreadable records have no `report`. */
+export interface LoadedInventoryReport {
+  readonly report?: InventoryReport;
+  /** Opaque version for the conditional write; undefined when no record exists. */
+  readonly version?: string;
 }
 
 /** The outcome of forwarding one notification. */

@@ -22,7 +22,7 @@
  * recorded and the next run sends one extra trap.
  */
 
-import { formatMessage } from '../core/catalogue.ts';
+import { formatMessage, type MessageKey } from '../core/catalogue.ts';
 import { cacheCertificate, certificateFromCache, usableCache } from '../core/certificateCache.ts';
 import { CertmonitorError, errorLabel } from '../core/errors.ts';
 import { evaluate, evaluateCertificateFile } from '../core/evaluate.ts';
@@ -52,6 +52,7 @@ import type {
   NotificationForwarder,
   StateStore,
 } from './ports.ts';
+import { reportInventory } from './reportInventory.ts';
 
 /** Default number of appliances processed at once (about what S3 sustains per client, see PITFALLS). */
 export const DEFAULT_CONCURRENCY = 32;
@@ -74,9 +75,17 @@ export interface RunCheckOptions {
   readonly shouldStop?: () => boolean;
   /** Largest gateway request and most requests in flight (defaults 1000 and 4). */
   readonly batch?: { readonly maxBatch?: number; readonly maxInFlight?: number };
+  /**
+   * A what-if run (README, What-if runs): evaluate and decide as usual, log each due notification as
+   * `notificationDue`, forward nothing and write no state. The forwarder, if given, is not used.
+   */
+  readonly dryRun?: boolean;
 }
 
-/** What one run did (docs/design.md, The scheduled Lambda), plus `errors` (appliances whose processing failed) and `stopped`. */
+/**
+ * What one run did (docs/design.md, The scheduled Lambda), plus `errors` (appliances whose processing
+ * failed), `stopped`, `inventoryProblems` and, in a what-if run, `wouldSend`.
+ */
 export interface RunSummary {
   readonly appliances: number;
   readonly byStatus: Record<Status, number>;
@@ -84,6 +93,10 @@ export interface RunSummary {
   readonly errors: number;
   /** True when `shouldStop` ended the run before every appliance was processed. */
   readonly stopped: boolean;
+  /** How many problems `fleet.json` has (the run went on without what is wrong). */
+  readonly inventoryProblems: number;
+  /** A what-if run only: the notifications that were due and not sent. */
+  readonly wouldSend?: number;
   readonly durationMs: number;
 }
 
@@ -137,27 +150,57 @@ function withCache(next: ApplianceState | undefined, cache: CachedCertificate | 
   return cache ? { ...rest, certificate: cache } : rest;
 }
 
-/** The outcome's action: each due kind, suffixed `-failed` when undelivered or `-skipped` without a gateway. */
-function describeAction(decision: Decision, delivered: ReadonlySet<string>, forwarded: boolean): string {
+/**
+ * The outcome's action: each due kind, suffixed `-failed` when undelivered, `-skipped` without a gateway,
+ * `-dry-run` in a what-if run.
+ */
+function describeAction(
+  decision: Decision,
+  delivered: ReadonlySet<string>,
+  mode: 'forward' | 'skip' | 'dry-run',
+): string {
   if (decision.notifications.length === 0) return 'none';
   return decision.notifications
     .map((n) => {
       const kind = actionKind(n.event);
-      if (!forwarded) return `${kind}-skipped`;
+      if (mode === 'skip') return `${kind}-skipped`;
+      if (mode === 'dry-run') return `${kind}-dry-run`;
       return delivered.has(n.id) ? kind : `${kind}-failed`;
     })
     .join('+');
 }
 
-/** Runs one check over the whole fleet and resolves to its summary. Throws only when the inventory or listing fails. */
+/** The line for one trap host's result: what happened in this run, told apart for duplicate answers. */
+function trapLineKey(event: string, ok: boolean, duplicate: boolean): MessageKey {
+  if (!ok) return 'trapFailed';
+  if (event === 'renewed') return duplicate ? 'trapClearedDuplicate' : 'trapCleared';
+  return duplicate ? 'trapDuplicate' : 'trapSent';
+}
+
+/** The one warning about certificates the listing skipped (README, Failure handling). */
+function reportSkipped(source: CertificateSource, log: LogSink): void {
+  const skipped = source.skippedKeys?.();
+  if (!skipped || skipped.count === 0) return;
+  const files = skipped.examples.join(', ') + (skipped.count > skipped.examples.length ? ', …' : '');
+  log.write(logEntry('layoutSkipped', { count: skipped.count, files }), { files: skipped.examples });
+}
+
+/**
+ * Runs one check over the whole fleet and resolves to its summary. Throws only when the inventory cannot
+ * be read or the listing fails; an inventory that says something wrong is reported and the run goes on
+ * with what can be trusted (README, Failure handling).
+ */
 export async function runCheck(options: RunCheckOptions): Promise<RunSummary> {
   const started = performance.now();
-  const inventory = await options.source.readInventory();
+  const { source, log, now, dryRun } = options;
+  const inventory = await source.readInventory();
+  const repeatHours = options.settings.repeatHours;
+  const inventoryProblems = await reportInventory(inventory, { state: options.state, log, now, repeatHours, dryRun });
   const run = new CheckRun(options, inventory);
   let stopped = false;
   try {
     ({ stopped } = await mapConcurrent(
-      applianceNames(inventory, options.source.list()),
+      applianceNames(inventory, source.list()),
       options.concurrency ?? DEFAULT_CONCURRENCY,
       (listed) => run.processAppliance(listed),
       options.shouldStop,
@@ -166,7 +209,8 @@ export async function runCheck(options: RunCheckOptions): Promise<RunSummary> {
     // Whatever happened, notifications already handed over are delivered and their state settled.
     await run.drain();
   }
-  return run.summary(stopped, Math.round(performance.now() - started));
+  reportSkipped(source, log);
+  return run.summary(stopped, inventoryProblems, Math.round(performance.now() - started));
 }
 
 /** One appliance between its decision and its settled state (kept while its notifications are in a batch). */
@@ -187,6 +231,7 @@ class CheckRun {
   private sent = 0;
   private failed = 0;
   private errors = 0;
+  private wouldSend = 0;
   private readonly batcher: NotificationBatcher | undefined;
 
   constructor(
@@ -194,13 +239,14 @@ class CheckRun {
     private readonly inventory: Inventory | undefined,
   ) {
     const { forwarder, log } = options;
-    this.batcher = forwarder
-      ? new NotificationBatcher(forwarder, {
-          ...options.batch,
-          onGatewayFailure: (reason) =>
-            log.write(logEntry('gatewayFailed', { gateway: forwarder.description, reason }), { event: 'gateway' }),
-        })
-      : undefined;
+    this.batcher =
+      forwarder && !options.dryRun
+        ? new NotificationBatcher(forwarder, {
+            ...options.batch,
+            onGatewayFailure: (reason) =>
+              log.write(logEntry('gatewayFailed', { gateway: forwarder.description, reason }), { event: 'gateway' }),
+          })
+        : undefined;
   }
 
   /** Checks one appliance: evaluate, decide, hand its notifications over. Never throws: failures are counted. */
@@ -226,9 +272,10 @@ class CheckRun {
   }
 
   /** The run's summary. */
-  summary(stopped: boolean, durationMs: number): RunSummary {
+  summary(stopped: boolean, inventoryProblems: number, durationMs: number): RunSummary {
     const { appliances, byStatus, sent, failed, errors } = this;
-    return { appliances, byStatus, notifications: { sent, failed }, errors, stopped, durationMs };
+    const base = { appliances, byStatus, notifications: { sent, failed }, errors, stopped, inventoryProblems };
+    return this.options.dryRun ? { ...base, wouldSend: this.wouldSend, durationMs } : { ...base, durationMs };
   }
 
   /**
@@ -288,6 +335,10 @@ class CheckRun {
   /** Hands the due notifications to the batcher (or settles at once when there are none or no gateway). */
   private async deliver(decided: Decided): Promise<void> {
     const notifications = decided.decision.notifications;
+    if (this.options.dryRun) {
+      this.dryRun(decided);
+      return;
+    }
     if (!this.batcher || notifications.length === 0) {
       await this.finish(decided, new Set());
       return;
@@ -298,6 +349,21 @@ class CheckRun {
       } catch (error) {
         this.fail(decided.input.appliance, error, decided.fields);
       }
+    });
+  }
+
+  /** A what-if run: says what is due, and neither forwards it nor saves the state. */
+  private dryRun(decided: Decided): void {
+    const { decision, input, context, fields } = decided;
+    for (const n of decision.notifications) {
+      this.wouldSend++;
+      this.options.log.write(logEntry('notificationDue', { event: n.event, id: n.id }, input.appliance), context);
+    }
+    this.options.onOutcome?.({
+      appliance: input.appliance,
+      ...fields,
+      action: describeAction(decision, new Set(), 'dry-run'),
+      notifications: decision.notifications.map((n) => ({ id: n.id, event: n.event })),
     });
   }
 
@@ -316,8 +382,10 @@ class CheckRun {
       } else {
         this.failed++;
       }
+      // A duplicate answer reports what the gateway recorded for this id, not a trap sent by this run.
+      const duplicate = result.duplicate === true;
       for (const trap of result.traps) {
-        const key = trap.ok ? (notification.event === 'renewed' ? 'trapCleared' : 'trapSent') : 'trapFailed';
+        const key = trapLineKey(notification.event, trap.ok, duplicate);
         this.options.log.write(logEntry(key, { host: trap.host }, input.appliance), context);
       }
     }
@@ -327,7 +395,7 @@ class CheckRun {
   /** Saves the settled state and reports the appliance's outcome. */
   private async finish(decided: Decided, delivered: ReadonlySet<string>): Promise<void> {
     await this.persist(decided, delivered);
-    const action = describeAction(decided.decision, delivered, this.batcher !== undefined);
+    const action = describeAction(decided.decision, delivered, this.batcher ? 'forward' : 'skip');
     this.options.onOutcome?.({ appliance: decided.input.appliance, ...decided.fields, action });
   }
 

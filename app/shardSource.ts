@@ -6,7 +6,9 @@
  */
 
 import type { SourceResult } from '../core/types.ts';
-import type { CertificateSource, Inventory, ListedAppliance } from './ports.ts';
+import type { CertificateSource, Inventory, ListedAppliance, SkippedKeys } from './ports.ts';
+
+const NONE_SKIPPED: SkippedKeys = { count: 0, examples: [] };
 
 /** FNV-1a (32-bit) of the name's UTF-16 code units: cheap, stable, well spread for short names. */
 export function shardOf(appliance: string, shards: number): number {
@@ -37,12 +39,17 @@ export class ShardSource implements CertificateSource {
     return shardOf(appliance, this.shards) === this.shard;
   }
 
-  /** The inventory restricted to this shard's appliances. */
+  /** The inventory restricted to this shard's appliances; its problems are the whole file's. */
   async readInventory(): Promise<Inventory | undefined> {
     const inventory = await this.inner.readInventory();
     if (!inventory) return undefined;
     const appliances = Object.fromEntries(Object.entries(inventory.appliances).filter(([name]) => this.mine(name)));
-    return { appliances };
+    return inventory.problems ? { appliances, problems: inventory.problems } : { appliances };
+  }
+
+  /** The listing's skipped keys, told by the first shard only: every shard lists the whole location. */
+  skippedKeys(): SkippedKeys {
+    return this.shard === 0 ? (this.inner.skippedKeys?.() ?? NONE_SKIPPED) : NONE_SKIPPED;
   }
 
   /** The listing, filtered to this shard while it streams. */

@@ -9,87 +9,34 @@
  * (state read, certificates unchanged since their ETag, nothing written). State lives on the same S3
  * server, as in the Lambda. */
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { GetObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
+import { build } from 'esbuild';
 import { createS3Client } from '../adapters/s3/s3Client.ts';
 import { DEFAULT_CONCURRENCY } from '../app/runCheck.ts';
 import { makeCertificatePem, makeDemoKeys } from '../examples/demoCertificate.ts';
+import { PRODUCT_OPTIONS } from '../scripts/build.mjs';
 import { putObjects, S3RVER_CREDENTIALS, startS3rver } from '../test/helpers/s3rver.ts';
+import { BUCKET, NOW, rawGetRate } from './fleetChild.ts';
 
 const APPLIANCES = Number(process.env.BENCH_APPLIANCES ?? 10_000);
-const BUCKET = 'fleet';
-const NOW = new Date('2026-11-24T12:00:00Z');
 const DAY = 86_400_000;
+/** The bundled measured side; inside the repository so its external packages resolve from node_modules. */
+const CHILD = fileURLToPath(new URL('./results/tmp/fleetChild.mjs', import.meta.url));
 
-/** The child side: one pipeline run, then its figures as one JSON line on stdout. */
-async function pipelineChild(): Promise<void> {
-  const { runCheck } = await import('../app/runCheck.ts');
-  const { createSource } = await import('../adapters/createSource.ts');
-  const { createStateStore } = await import('../adapters/createStateStore.ts');
-  const { DEFAULT_SETTINGS } = await import('../core/types.ts');
-  const source = await createSource(`s3://${BUCKET}/certs/`);
-  const store = await createStateStore(`s3://${BUCKET}/state/`);
-  let stateWrites = 0;
-  let certificateReads = 0;
-  const state: typeof store = {
-    description: store.description,
-    load: (appliance) => store.load(appliance),
-    save: (appliance, record, version) => {
-      stateWrites++;
-      return store.save(appliance, record, version);
-    },
-  };
-  const counted: typeof source = {
-    description: source.description,
-    readInventory: () => source.readInventory(),
-    list: () => source.list(),
-    fetch: (appliance) => {
-      certificateReads++;
-      return source.fetch(appliance);
-    },
-  };
-  const summary = await runCheck({
-    source: counted,
-    state,
-    log: { write() {} },
-    settings: DEFAULT_SETTINGS,
-    now: NOW,
+/** Bundles bench/fleetChild.ts with the product's options (measured as it ships, not through tsx). */
+async function bundleChild(): Promise<void> {
+  mkdirSync(fileURLToPath(new URL('./results/tmp/', import.meta.url)), { recursive: true });
+  await build({
+    ...PRODUCT_OPTIONS,
+    entryPoints: [fileURLToPath(new URL('./fleetChild.ts', import.meta.url))],
+    outfile: CHILD,
   });
-  const maxRssMb = process.resourceUsage().maxRSS / 1024;
-  process.stdout.write(`${JSON.stringify({ summary, maxRssMb, stateWrites, certificateReads })}\n`);
 }
 
-/** Lists the prefix and reads every object body with `concurrency` requests in flight; resolves to objects/s. */
-async function rawGetRate(client: S3Client, concurrency: number): Promise<number> {
-  const started = performance.now();
-  const keys: AsyncIterator<string> = (async function* () {
-    for await (const page of paginateListObjectsV2({ client }, { Bucket: BUCKET, Prefix: 'certs/' })) {
-      for (const object of page.Contents ?? []) if (object.Key) yield object.Key;
-    }
-  })();
-  let count = 0;
-  const worker = async () => {
-    for (let next = await keys.next(); !next.done; next = await keys.next()) {
-      const response = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: next.value }));
-      await response.Body?.transformToByteArray();
-      count++;
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  return count / ((performance.now() - started) / 1000);
-}
-
-/** The child side of the raw measurement: list and read every certificate object, as fast as allowed. */
-async function rawChild(): Promise<void> {
-  const client = createS3Client();
-  const perSecond = await rawGetRate(client, DEFAULT_CONCURRENCY);
-  process.stdout.write(`${JSON.stringify({ perSecond })}\n`);
-}
-
-/** Runs this file in a fresh child process in `mode` against the server; resolves to its last JSON line. */
+/** Runs the bundled child in a fresh process in `mode` against the server; resolves to its last JSON line. */
 function child<T>(endpoint: string, mode: '--pipeline' | '--raw', extraNodeArgs: readonly string[] = []): T {
-  const run = spawnSync(process.execPath, [...extraNodeArgs, '--import', 'tsx', fileURLToPath(import.meta.url), mode], {
+  const run = spawnSync(process.execPath, [...extraNodeArgs, CHILD, mode], {
     env: { ...process.env, ...S3RVER_CREDENTIALS, AWS_ENDPOINT_URL_S3: endpoint, AWS_REGION: 'us-east-1' },
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
@@ -121,6 +68,7 @@ function rawRun(endpoint: string): number {
 
 /** Benchmark entry point: figures for bench/results/fleet.json. */
 export async function run(): Promise<Record<string, number | string>> {
+  await bundleChild();
   const server = await startS3rver([BUCKET]);
   try {
     const client = createS3Client({ env: { AWS_ENDPOINT_URL_S3: server.endpoint, AWS_REGION: 'us-east-1' } });
@@ -171,6 +119,7 @@ export async function run(): Promise<Record<string, number | string>> {
       appliances: APPLIANCES,
       concurrency: DEFAULT_CONCURRENCY,
       stateBackend: 's3 (same server)',
+      code: 'bundled (esbuild, as shipped), plain node',
       seconds: Number(steady.seconds.toFixed(2)),
       rawGetPerSecond: Math.round(raw),
       rawGetPerSecondRuns: raws.map(Math.round).join(' '),
@@ -192,11 +141,7 @@ export async function run(): Promise<Record<string, number | string>> {
   }
 }
 
-if (process.argv.includes('--pipeline')) {
-  await pipelineChild();
-} else if (process.argv.includes('--raw')) {
-  await rawChild();
-} else if (import.meta.url === `file://${process.argv[1]}`) {
+if (import.meta.url === `file://${process.argv[1]}`) {
   const result = await run();
   writeFileSync(new URL('./results/fleet.json', import.meta.url), `${JSON.stringify(result, null, 2)}\n`);
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

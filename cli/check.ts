@@ -4,14 +4,15 @@
  * object, while the catalogue lines go to stderr so stdout stays machine-readable.
  * Objects come in completion order (the run is concurrent); each carries its `appliance`.
  * Exit status: 0 the run completed and every due notification was delivered, 1 some could not be (or an
- * appliance could not be processed, or the run could not finish: inventory unreadable, listing failed),
- * 2 configuration or usage error (including a `fleet.json` whose content is invalid).
+ * appliance could not be processed, `fleet.json` has problems, or the run could not finish: inventory
+ * unreadable, listing failed), 2 configuration or usage error. `--dry-run` (README, What-if runs) decides
+ * as usual, forwards nothing and writes no state.
  */
 import { createSource } from '../adapters/createSource.ts';
 import { createStateStore } from '../adapters/createStateStore.ts';
 import { createForwarder } from '../adapters/gateway/createForwarder.ts';
 import { ConsoleLogSink, type TextOutput } from '../adapters/log/consoleLogSink.ts';
-import { type CheckConfig, type CheckFlags, parseCheckConfig } from '../app/checkConfig.ts';
+import { type CheckConfig, type CheckFlags, lambdaOnlyVariablesSet, parseCheckConfig } from '../app/checkConfig.ts';
 import { ConfigError, InventoryError } from '../app/errors.ts';
 import { measureFleet } from '../app/measureFleet.ts';
 import type { ApplianceOutcome, LogSink } from '../app/ports.ts';
@@ -20,6 +21,7 @@ import { errorLabel } from '../core/errors.ts';
 import { logEntry } from '../core/logEntry.ts';
 import { STATUSES } from '../core/types.ts';
 import { EXIT_UNDELIVERED, parseNow } from './command.ts';
+import { keepYoungGenerationSmall } from './heapTuning.ts';
 import { ProgressBar, type ProgressStream, progressWanted } from './progressBar.ts';
 import { UsageError } from './usageError.ts';
 
@@ -29,6 +31,8 @@ export interface CheckCommandOptions extends CheckFlags {
   readonly json?: boolean;
   /** `--no-progress` sets false; the progress line is shown only on a terminal anyway. */
   readonly progress?: boolean;
+  /** Decide and print what is due; forward nothing, write no state. */
+  readonly dryRun?: boolean;
 }
 
 /** Where the command writes and what environment it reads (tests and the demo pass their own). */
@@ -45,26 +49,34 @@ export function formatSummary(summary: RunSummary): string {
   const statuses = STATUSES.map((s) => `${s} ${summary.byStatus[s]}`).join(', ');
   const extra = [
     summary.errors > 0 ? `; ${summary.errors} appliance(s) could not be processed` : '',
+    summary.inventoryProblems > 0 ? `; fleet.json has ${summary.inventoryProblems} problem(s)` : '',
     summary.stopped ? '; stopped before the end of the fleet' : '',
+    summary.wouldSend !== undefined
+      ? `; dry run: ${summary.wouldSend} notification(s) due and not sent, no state written`
+      : '',
   ].join('');
   return `${summary.appliances} appliance(s): ${statuses}; notifications sent ${summary.notifications.sent}, failed ${summary.notifications.failed}${extra}; ${summary.durationMs} ms`;
 }
 
-/** The exit status of a finished run (README, Command line). */
+/** The exit status of a finished run (README, Command line; README, Failure handling). */
 export function exitStatusOf(summary: RunSummary): number {
-  return summary.notifications.failed > 0 || summary.errors > 0 || summary.stopped ? EXIT_UNDELIVERED : 0;
+  const incomplete = summary.notifications.failed > 0 || summary.errors > 0 || summary.stopped;
+  return incomplete || summary.inventoryProblems > 0 ? EXIT_UNDELIVERED : 0;
+}
+
+/** What a run is asked to do besides its configuration. */
+export interface RunOptions {
+  readonly now: Date;
+  readonly json: boolean;
+  readonly progress?: boolean;
+  readonly dryRun?: boolean;
 }
 
 /** Runs a check with an already validated configuration and prints its results. */
-export async function runCheckCommand(
-  config: CheckConfig,
-  options: { readonly now: Date; readonly json: boolean; readonly progress?: boolean },
-  io: CheckIo,
-): Promise<number> {
-  const { now, json } = options;
+export async function runCheckCommand(config: CheckConfig, options: RunOptions, io: CheckIo): Promise<number> {
   const progress = options.progress ? new ProgressBar({ out: io.stderr as ProgressStream }) : undefined;
   try {
-    return await checkAndReport(config, now, json, progress, io);
+    return await checkAndReport(config, options, progress, io);
   } finally {
     progress?.finish();
   }
@@ -110,19 +122,20 @@ export async function countForProgress(
 /** The run itself: adapters, catalogue lines, outcomes counted on the progress line, summary. */
 async function checkAndReport(
   config: CheckConfig,
-  now: Date,
-  json: boolean,
+  options: RunOptions,
   progress: ProgressBar | undefined,
   io: CheckIo,
 ): Promise<number> {
+  const { now, json, dryRun } = options;
   const out = json ? io.stderr : io.stdout;
   // On the terminal the bar is on, catalogue lines go above it; redirected to a file they need no care.
   const lines = progress && (out as { isTTY?: boolean }).isTTY === true ? progress.above(out) : out;
   const log: LogSink = new ConsoleLogSink({ out: lines, time: () => now });
-  const deps = { log, env: io.env, maxSockets: Math.max(64, config.concurrency) };
+  const deps = { env: io.env, maxSockets: Math.max(64, config.concurrency) };
   const source = await createSource(config.source, deps);
-  const state = await createStateStore(config.state, deps);
-  const forwarder = config.gateway ? await createForwarder(config.gateway, deps) : undefined;
+  // A what-if run writes nothing, not even the state directory, and needs no signing secret.
+  const state = await createStateStore(config.state, { ...deps, readOnly: dryRun === true });
+  const forwarder = config.gateway && !dryRun ? await createForwarder(config.gateway, deps) : undefined;
   log.write(logEntry('started'));
   log.write(logEntry('configured', { D: config.settings.thresholdDays, H: config.settings.repeatHours }));
   // A count still running when the run ends is abandoned, so it cannot keep the process alive.
@@ -145,11 +158,10 @@ async function checkAndReport(
       now,
       concurrency: config.concurrency,
       onOutcome,
+      dryRun,
     });
   } catch (error) {
-    // An inventory that says something wrong is the operator's to fix (exit 2); one that could not be
-    // read, or a listing that failed, is a run that could not finish (exit 1).
-    if (error instanceof InventoryError && error.invalidContent) throw error;
+    // An inventory that could not be read, or a listing that failed, is a run that could not finish.
     const reason =
       error instanceof InventoryError
         ? error.message
@@ -167,6 +179,7 @@ async function checkAndReport(
 
 /** `certmonitor check` with commander's options: configuration errors become usage errors (exit 2). */
 export async function check(options: CheckCommandOptions, io: CheckIo): Promise<number> {
+  keepYoungGenerationSmall();
   try {
     const config = parseCheckConfig(io.env, options);
     const now = options.now !== undefined ? parseNow(options.now) : (io.clock ?? (() => new Date()))();
@@ -174,11 +187,19 @@ export async function check(options: CheckCommandOptions, io: CheckIo): Promise<
     const progress =
       options.progress !== false &&
       progressWanted({ isTTY: (io.stderr as { isTTY?: boolean }).isTTY, json, env: io.env });
-    return await runCheckCommand(config, { now, json, progress }, io);
+    noteIgnoredVariables(io);
+    return await runCheckCommand(config, { now, json, progress, dryRun: options.dryRun === true }, io);
   } catch (error) {
-    if (error instanceof ConfigError || (error instanceof InventoryError && error.invalidContent)) {
-      throw new UsageError(error.message, { cause: error });
-    }
+    if (error instanceof ConfigError) throw new UsageError(error.message, { cause: error });
     throw error;
   }
+}
+
+/** Says which Lambda-only variables are set and ignored here (README, Environment variables). */
+function noteIgnoredVariables(io: CheckIo): void {
+  const ignored = lambdaOnlyVariablesSet(io.env);
+  if (ignored.length === 0) return;
+  io.stderr.write(
+    `certmonitor: note: ${ignored.join(', ')} ${ignored.length === 1 ? 'is' : 'are'} read by the Lambda only; check runs the whole fleet in this process\n`,
+  );
 }

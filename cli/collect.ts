@@ -4,7 +4,8 @@
  * per appliance and a summary; with `--json`, stdout carries one object per appliance and, last,
  * `{"summary": …}`, while the lines go to stderr.
  * Exit status: 0 every appliance with an address was collected (and at least one was), 1 some could not
- * be (or nothing was collected, or the inventory could not be read), 2 configuration or usage error.
+ * be (or nothing was collected, `fleet.json` has problems, or it could not be read), 2 configuration or
+ * usage error.
  */
 import { createDestination } from '../adapters/createDestination.ts';
 import { ConsoleLogSink, type TextOutput } from '../adapters/log/consoleLogSink.ts';
@@ -33,13 +34,15 @@ const OUTCOMES = ['changed', 'unchanged', 'failed', 'skipped'] as const;
 /** One summary line: `12 appliance(s): collected 10 (changed 2, unchanged 8), failed 1, skipped 1; 834 ms`. */
 export function formatCollectSummary(summary: CollectSummary): string {
   const { appliances, collected, changed, unchanged, failed, skipped, durationMs } = summary;
+  const problems = summary.inventoryProblems > 0 ? `; fleet.json has ${summary.inventoryProblems} problem(s)` : '';
   const dryRun = summary.dryRun ? ' (dry run: nothing was published)' : '';
-  return `${appliances} appliance(s): collected ${collected} (changed ${changed}, unchanged ${unchanged}), failed ${failed}, skipped ${skipped}; ${durationMs} ms${dryRun}`;
+  return `${appliances} appliance(s): collected ${collected} (changed ${changed}, unchanged ${unchanged}), failed ${failed}, skipped ${skipped}${problems}; ${durationMs} ms${dryRun}`;
 }
 
-/** 0 when every appliance with an address was collected and at least one was; otherwise 1. */
+/** 0 when every appliance with an address was collected, at least one was and fleet.json is sound; otherwise 1. */
 export function collectExitStatus(summary: CollectSummary): number {
-  return summary.failed === 0 && summary.collected > 0 ? EXIT_OK : EXIT_UNDELIVERED;
+  const complete = summary.failed === 0 && summary.collected > 0 && summary.inventoryProblems === 0;
+  return complete ? EXIT_OK : EXIT_UNDELIVERED;
 }
 
 /** Reads the inventory; one that cannot be read is logged and ends the run with exit 1 (undefined). */
@@ -47,7 +50,7 @@ async function loadInventory(config: CollectConfig, io: CheckIo, log: LogSink): 
   try {
     return await readInventoryFrom(config.inventory, { env: io.env }, 'CERTMONITOR_COLLECT_INVENTORY (--inventory)');
   } catch (error) {
-    if (!(error instanceof InventoryError) || error.invalidContent) throw error;
+    if (!(error instanceof InventoryError)) throw error;
     log.write(logEntry('collectAborted', { reason: error.message }));
     return undefined;
   }
@@ -105,7 +108,7 @@ export async function collect(options: CollectCommandOptions, io: CheckIo): Prom
       progressWanted({ isTTY: (io.stderr as { isTTY?: boolean }).isTTY, json, env: io.env });
     return await runCollect(config, json, progress, io);
   } catch (error) {
-    if (error instanceof ConfigError || (error instanceof InventoryError && error.invalidContent)) {
+    if (error instanceof ConfigError) {
       throw new UsageError(error.message, { cause: error });
     }
     throw error;

@@ -1,36 +1,73 @@
-/** `certmonitor inspect FILE [--days D] [--now ISO] [--json]`: evaluate one certificate file (README, Command line). */
+/**
+ * `certmonitor inspect FILE|- [--days D] [--critical D] [--now ISO] [--json | --plugin]`: evaluate one
+ * certificate file, or standard input (README, Command line), and exit with the monitoring-plugin status.
+ */
+import { basename } from 'node:path';
 import { isAbsent, readFileCapped } from '../adapters/dir/dirFiles.ts';
 import { sanitizeLogValue } from '../core/catalogue.ts';
 import { evaluate } from '../core/evaluate.ts';
 import { evaluationFields } from '../core/evaluationFields.ts';
 import { formatOpensslDate } from '../core/opensslDate.ts';
 import { MAX_CERTIFICATE_FILE_BYTES } from '../core/readCertificateFile.ts';
-import { DEFAULT_SETTINGS, type Evaluation, type SourceResult, type Status } from '../core/types.ts';
+import { DEFAULT_SETTINGS, type Evaluation, type SourceResult } from '../core/types.ts';
 import { parseNow } from './command.ts';
+import { type PluginThresholds, pluginExitCode, pluginLine } from './pluginLine.ts';
 import { UsageError } from './usageError.ts';
 
-/** Monitoring-plugin exit statuses: OK, WARNING, CRITICAL, UNKNOWN. */
-const EXIT_BY_STATUS: Readonly<Record<Status, number>> = {
-  valid: 0,
-  expiring: 1,
-  expired: 2,
-  not_yet_valid: 2,
-  missing: 3,
-  invalid: 3,
-  unavailable: 3,
-};
+/** The flags of `inspect`, as commander hands them over. */
+export interface InspectOptions {
+  readonly days?: string;
+  readonly critical?: string;
+  readonly now?: string;
+  readonly json?: boolean;
+  readonly plugin?: boolean;
+}
+
+/** The file name that stands for standard input. */
+const STDIN = '-';
 
 /** Largest threshold accepted: a century is already more than any certificate lifetime worth alerting on. */
 const MAX_DAYS = 36_500;
 
-/** Parses `--days`: a whole number of days from 0 to 36500. */
-export function parseDays(value: string): number {
+/** Parses a threshold flag (`--days`, `--critical`): a whole number of days from 0 to 36500. */
+export function parseDays(value: string, flag = '--days'): number {
   if (!/^\d{1,6}$/.test(value) || Number(value) > MAX_DAYS) {
     throw new UsageError(
-      `--days must be a whole number of days from 0 to ${MAX_DAYS}, got '${sanitizeLogValue(value, 40)}'`,
+      `${flag} must be a whole number of days from 0 to ${MAX_DAYS}, got '${sanitizeLogValue(value, 40)}'`,
     );
   }
   return Number(value);
+}
+
+/** The thresholds of the run; `--critical` above `--days` would make WARNING unreachable, so it is refused. */
+function parseThresholds(options: InspectOptions): PluginThresholds {
+  const warningDays = options.days === undefined ? DEFAULT_SETTINGS.thresholdDays : parseDays(options.days);
+  if (options.critical === undefined) return { warningDays };
+  const criticalDays = parseDays(options.critical, '--critical');
+  if (criticalDays > warningDays) {
+    throw new UsageError(`--critical (${criticalDays}) must not exceed --days (${warningDays})`);
+  }
+  return { warningDays, criticalDays };
+}
+
+/** Reads standard input up to `limit` bytes; more is refused unread, like an oversized file. */
+async function readStdinCapped(limit: number): Promise<SourceResult | Evaluation> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  try {
+    for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
+      total += chunk.length;
+      if (total > limit) {
+        process.stdin.destroy();
+        return { status: 'invalid', error: 'input over 1 MiB' };
+      }
+      chunks.push(chunk);
+    }
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    return { kind: 'unavailable', reason: `cannot read standard input (${typeof code === 'string' ? code : 'error'})` };
+  }
+  return { kind: 'found', bytes: new Uint8Array(Buffer.concat(chunks)) };
 }
 
 /** Reads the file with the size cap, so an oversized or growing file is never read whole. */
@@ -76,11 +113,16 @@ function humanReport(evaluation: Evaluation): string {
 }
 
 /** Runs `inspect` and resolves to its exit status (0 valid, 1 expiring, 2 expired / not yet valid, 3 otherwise). */
-export async function inspect(file: string, options: { days?: string; now?: string; json?: boolean }): Promise<number> {
-  const days = options.days === undefined ? DEFAULT_SETTINGS.thresholdDays : parseDays(options.days);
+export async function inspect(file: string, options: InspectOptions): Promise<number> {
+  if (options.json && options.plugin) throw new UsageError('--json and --plugin cannot be used together');
+  const thresholds = parseThresholds(options);
   const now = options.now === undefined ? new Date() : parseNow(options.now);
-  const source = await readSource(file);
-  const evaluation = 'status' in source ? source : evaluate(source, days, now);
-  process.stdout.write(options.json ? `${JSON.stringify(evaluationFields(evaluation))}\n` : humanReport(evaluation));
-  return EXIT_BY_STATUS[evaluation.status];
+  const source = file === STDIN ? await readStdinCapped(MAX_CERTIFICATE_FILE_BYTES) : await readSource(file);
+  const evaluation = 'status' in source ? source : evaluate(source, thresholds.warningDays, now);
+  let output: string;
+  if (options.json) output = `${JSON.stringify(evaluationFields(evaluation))}\n`;
+  else if (options.plugin) output = pluginLine(evaluation, thresholds, file === STDIN ? 'stdin' : basename(file));
+  else output = humanReport(evaluation);
+  process.stdout.write(output);
+  return pluginExitCode(evaluation, thresholds);
 }

@@ -5,9 +5,12 @@
  */
 import { Command } from 'commander';
 import { DEFAULT_SETTINGS } from '../core/types.ts';
+// Inlined by esbuild (the manifest, about 2 KB): the installed command reports the version it was built as.
+import packageJson from '../package.json' with { type: 'json' };
 import type { CheckCommandOptions } from './check.ts';
 import type { CollectCommandOptions } from './collect.ts';
 import type { CommandRunner } from './command.ts';
+import type { InspectOptions } from './inspect.ts';
 
 /** Standard streams and environment of this process, as the subcommands take them. */
 function processIo() {
@@ -18,6 +21,7 @@ function processIo() {
 export function buildProgram(runner: CommandRunner): Command {
   const program = new Command('certmonitor')
     .description('NTLS certificate expiry monitor for fleets of Luna Network HSM appliances')
+    .version(packageJson.version, '-V, --version', 'print the version of certmonitor')
     .exitOverride()
     .showHelpAfterError()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
@@ -34,16 +38,22 @@ function defineInspect(program: Command, runner: CommandRunner): void {
   program
     .command('inspect')
     .description(
-      'evaluate one certificate file (PEM or DER) and exit 0 valid, 1 expiring, 2 expired, 3 missing/invalid',
+      'evaluate one certificate file (PEM or DER) as a monitoring plugin: exit 0 OK (valid), 1 WARNING (expiring), ' +
+        '2 CRITICAL (expired, not yet valid, within --critical), 3 UNKNOWN (missing, invalid, usage error)',
     )
-    .argument('<file>', 'certificate file: PEM (any number of certificates, keys or text around them) or DER')
+    .argument(
+      '<file>',
+      'certificate file: PEM (any number of certificates, keys or text around them) or DER; - reads standard input',
+    )
     .option(
       '--days <D>',
-      `threshold in days before notAfter that counts as expiring (default ${DEFAULT_SETTINGS.thresholdDays})`,
+      `WARNING threshold: days before notAfter that count as expiring (default ${DEFAULT_SETTINGS.thresholdDays})`,
     )
+    .option('--critical <D>', 'CRITICAL threshold: days before notAfter (at most --days; default: only once expired)')
     .option('--now <ISO>', 'evaluate as of this instant instead of the clock, e.g. 2026-11-24T12:00:00Z')
     .option('--json', 'print one JSON object')
-    .action((file: string, options: { days?: string; now?: string; json?: boolean }) =>
+    .option('--plugin', 'print one monitoring-plugin line: CERTMONITOR OK - … | days=N;WARN:;CRIT:;;')
+    .action((file: string, options: InspectOptions) =>
       runner(async () => (await import('./inspect.ts')).inspect(file, options)),
     );
 }
@@ -62,8 +72,16 @@ function defineCheck(program: Command, runner: CommandRunner): void {
     .option('--gateway <url>', 'SNMP gateway base URL; absent = evaluate and log only (CERTMONITOR_GATEWAY_URL)')
     .option('--key-id <id>', 'signing key id (CERTMONITOR_GATEWAY_KEY_ID)')
     .option('--secret-file <file>', 'file holding the signing secret (CERTMONITOR_GATEWAY_SECRET_FILE)')
+    .option(
+      '--ca-file <file>',
+      'PEM CA(s) that issued an HTTPS gateway certificate, trusted instead of the public CAs (CERTMONITOR_GATEWAY_CA_FILE)',
+    )
     .option('--concurrency <n>', 'appliances processed at once, default 32 (CERTMONITOR_CONCURRENCY)')
-    .option('--now <iso>', 'evaluate as of this instant, e.g. 2026-11-24T12:00:00Z')
+    .option(
+      '--now <iso>',
+      'evaluate as of this instant, e.g. 2026-11-24T12:00:00Z; the run records its deliveries as of it: use --dry-run for a what-if',
+    )
+    .option('--dry-run', 'evaluate and decide, print the notifications that are due; forward nothing, write no state')
     .option('--json', 'one JSON object per appliance on stdout, then {"summary": …}; log lines on stderr')
     .option('--no-progress', 'no progress line on stderr (it is shown only on a terminal, without --json, off CI)')
     .action((options: CheckCommandOptions) =>

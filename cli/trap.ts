@@ -1,6 +1,8 @@
 /**
  * `certmonitor trap test --config FILE`: sends one test notification (clearing flag 0, so no alarm
- * is left raised) to every configured trap host and prints the outcome per host.
+ * is left raised) to every configured trap host and prints the outcome per host. It opens SNMP sessions
+ * of its own, so it checks the configuration and the path to each receiver, not the sessions of a
+ * running gateway; its output says so (docs/gateway.md, Failure handling).
  */
 import { hostname } from 'node:os';
 import { formatSsLogReference } from '../core/ssLogReference.ts';
@@ -42,5 +44,8 @@ export async function runTrapTest(file: string): Promise<number> {
     process.stdout.write('no trap hosts configured\n');
     return 1;
   }
+  process.stdout.write(
+    'note: sent from new SNMP sessions of this command, not through a running gateway (see docs/gateway.md, Failure handling)\n',
+  );
   return failures === 0 ? 0 : 1;
 }

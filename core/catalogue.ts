@@ -48,6 +48,7 @@ export const CATALOGUE = {
   crashNoDump: { sev: 'crit', level: 'info', template: 'certmonitord CRASH AND BURN and unable to dump the stack!' },
 
   // --- states the original never logs, in the same style (listed in the README) ---
+  valid: { sev: 'info', level: 'info', template: 'NTLS certificate is valid until {notAfter}' },
   expired: { sev: 'err', level: 'error', template: 'NTLS certificate has expired on {notAfter}' },
   notYetValid: { sev: 'warn', level: 'warning', template: 'NTLS certificate is not yet valid until {notBefore}' },
   invalid: { sev: 'err', level: 'error', template: 'NTLS certificate is invalid: {reason}' },
@@ -83,7 +84,33 @@ export const CATALOGUE = {
     template: 'NTLS certificate expiry monitor state was changed by another run and was not updated: {reason}',
   },
   checkFailed: { sev: 'err', level: 'error', template: 'NTLS certificate check failed: {reason}' },
-  nameRejected: { sev: 'warn', level: 'warning', template: 'Skipped an appliance whose name is not valid: {reason}' },
+  trapDuplicate: {
+    sev: 'info',
+    level: 'info',
+    template:
+      'Duplicate NTLS certificate expiry notification: the SNMP gateway reports the trap to trap host {host} as sent',
+  },
+  trapClearedDuplicate: {
+    sev: 'info',
+    level: 'info',
+    template:
+      'Duplicate NTLS certificate expiry notification: the SNMP gateway reports the clearing trap to trap host {host} as sent',
+  },
+  notificationDue: {
+    sev: 'info',
+    level: 'info',
+    template: 'NTLS certificate expiry {event} notification is due and was not sent (dry run): {id}',
+  },
+  inventoryProblems: {
+    sev: 'err',
+    level: 'error',
+    template: 'NTLS certificate expiry monitor inventory is not valid and is used in part: {reason}',
+  },
+  layoutSkipped: {
+    sev: 'warn',
+    level: 'warning',
+    template: 'Skipped {count} certificate file(s) that do not fit the fleet layout APPLIANCE/server.pem: {files}',
+  },
 
   // --- the collector (`certmonitor collect`), one line per appliance per run, in the same style ---
   collectChanged: {

@@ -10,13 +10,15 @@ export interface StatusLogEntry {
 }
 
 /**
- * The catalogue line for an evaluation's status: valid and expiring say when the certificate "will be
- * expire" (the original daemon's line), expired / not yet valid / missing / invalid / unavailable their own.
+ * The catalogue line for an evaluation's status: expiring says when the certificate "will be expire" (the
+ * original daemon's line, which SIEM rules treat as the warning), valid says until when it is valid, and
+ * expired / not yet valid / missing / invalid / unavailable have their own.
  */
 export function statusLogEntry(evaluation: Evaluation): StatusLogEntry {
   const cert = evaluation.certificate;
   switch (evaluation.status) {
     case 'valid':
+      return { key: 'valid', params: { notAfter: cert ? formatOpensslDate(cert.notAfter) : '' } };
     case 'expiring':
       return { key: 'willExpire', params: { notAfter: cert ? formatOpensslDate(cert.notAfter) : '' } };
     case 'expired':

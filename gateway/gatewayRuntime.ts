@@ -1,6 +1,8 @@
 /**
  * Starts and stops the whole gateway: syslog sinks, journal, SNMP sessions, HTTP intake, lifecycle
  * lines. Stopping stops intake first, drains deliveries in flight, then closes sessions and sinks.
+ * Files the intake needs are read before `started` is logged; a start that fails after it logs
+ * `terminated`, so every `started` has its end (docs/gateway.md, Failure handling).
  */
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
@@ -9,7 +11,9 @@ import type { TrapHostConfig } from './config/trapHostConfig.ts';
 import { DeliveryJournal } from './delivery/deliveryJournal.ts';
 import { DeliveryService } from './delivery/deliveryService.ts';
 import { GatewayConfigError } from './gatewayErrors.ts';
+import { accessLogger } from './http/accessLog.ts';
 import { buildGatewayServer } from './http/gatewayServer.ts';
+import { type ListenTlsMaterial, loadListenTls } from './http/listenTls.ts';
 import { RequestAuthenticator } from './http/requestAuthenticator.ts';
 import { TokenBucketLimiter } from './http/tokenBucketLimiter.ts';
 import { SnmpTrapSender } from './snmp/snmpTrapSender.ts';
@@ -65,10 +69,14 @@ type Stderr = StartOptions['stderr'];
 export async function startGateway(config: GatewayConfig, options: StartOptions = {}): Promise<RunningGateway> {
   const pid = options.pid ?? process.pid;
   const stderr: Stderr = 'stderr' in options ? options.stderr : (line: string) => void process.stderr.write(line);
+  // Before anything is announced: a gateway that cannot serve HTTPS never logs `started`.
+  const tls = config.listen.tls ? loadListenTls(config.listen.tls) : undefined;
   const writer = new SyslogWriter(createSyslogSinks(config.syslog), config.hostname, pid, stderr ?? null);
   announceStart(writer, config.trapHosts, options.consoleMode === true, stderr);
   const journal = await openJournal(config, writer);
-  const sender = new SnmpTrapSender(config.trapHosts, config.snmp.notificationOid, config.maxInFlightTraps);
+  const sender = new SnmpTrapSender(config.trapHosts, config.snmp.notificationOid, config.maxInFlightTraps, (line) =>
+    stderr?.(`certmonitor gateway: ${line}\n`),
+  );
   const service = new DeliveryService({
     journal,
     sender,
@@ -77,7 +85,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     pid,
   });
   const parts: GatewayParts = { writer, journal, sender, service };
-  const app = await startIntake(config, parts, stderr);
+  const app = await startIntake(config, tls, parts, stderr);
   const addr = app.server.address() as AddressInfo;
   if (!config.listen.tls && !isLoopback(addr.address)) {
     // Signatures stop forgery, not eavesdropping: appliance names and addresses would travel in clear.
@@ -121,27 +129,33 @@ function announceStart(
   }
 }
 
-/** Opens (and compacts) the journal; when it cannot, closes the sinks and names `stateDir`. */
+/** Opens (and compacts) the journal; when it cannot, logs terminated, closes the sinks and names `stateDir`. */
 async function openJournal(config: GatewayConfig, writer: SyslogWriter): Promise<DeliveryJournal> {
   try {
     return DeliveryJournal.open(config.stateDir, config.retentionDays * ONE_DAY_MS, Date.now());
   } catch (error) {
+    writer.lifecycle('terminated');
     await writer.close();
     throw startError('stateDir', 'cannot be written', error);
   }
 }
 
 /**
- * Builds the HTTP intake and starts listening. When either fails, what was opened so far is closed and
- * the error names the key at fault: `listen.tls` (certificate or key unreadable) or `listen`.
+ * Builds the HTTP intake and starts listening. When either fails, what was opened so far is closed
+ * (after a terminated line) and the error names the key at fault: `listen.tls` or `listen`.
  */
-async function startIntake(config: GatewayConfig, parts: GatewayParts, stderr: Stderr): Promise<FastifyInstance> {
+async function startIntake(
+  config: GatewayConfig,
+  tls: ListenTlsMaterial | undefined,
+  parts: GatewayParts,
+  stderr: Stderr,
+): Promise<FastifyInstance> {
   let app: FastifyInstance;
   try {
-    app = buildIntake(config, parts, stderr);
+    app = buildIntake(config, tls, parts, stderr);
   } catch (error) {
     await closeParts(parts);
-    throw startError('listen.tls', 'certificate or key cannot be read', error);
+    throw startError(tls ? 'listen.tls' : 'listen', 'cannot be used', error);
   }
   app.addHook('onResponse', async () => {
     if (parts.journal.compactionDue) parts.journal.compact(Date.now());
@@ -157,7 +171,12 @@ async function startIntake(config: GatewayConfig, parts: GatewayParts, stderr: S
 }
 
 /** The fastify intake of `config`: its authenticator, rate limits and the hooks that report refusals. */
-function buildIntake(config: GatewayConfig, parts: GatewayParts, stderr: Stderr): FastifyInstance {
+function buildIntake(
+  config: GatewayConfig,
+  tls: ListenTlsMaterial | undefined,
+  parts: GatewayParts,
+  stderr: Stderr,
+): FastifyInstance {
   return buildGatewayServer({
     authenticator: new RequestAuthenticator(
       config.auth.keys,
@@ -168,8 +187,9 @@ function buildIntake(config: GatewayConfig, parts: GatewayParts, stderr: Stderr)
     perClient: new TokenBucketLimiter(config.rateLimit.perClient.perSecond, config.rateLimit.perClient.burst),
     perKey: new TokenBucketLimiter(config.rateLimit.perKey.perSecond, config.rateLimit.perKey.burst),
     bodyLimitBytes: config.listen.bodyLimitBytes,
-    ...(config.listen.tls ? { tls: config.listen.tls } : {}),
+    ...(tls ? { tls } : {}),
     onRejected: rejectionLogger(parts.writer),
+    onAccess: accessLogger(config.accessLog, stderr),
     onInternalError: (error) => {
       const e = error instanceof Error ? error : new Error(String(error));
       stderr?.(`certmonitor gateway: internal error: ${e.stack ?? e.message}\n`);
@@ -224,9 +244,10 @@ async function stopGateway(app: FastifyInstance, parts: GatewayParts, stopHousek
   await writer.close();
 }
 
-/** Closes what a start that failed half-way had opened. */
+/** Closes what a start that failed half-way had opened; its `started` line gets its `terminated`. */
 async function closeParts({ sender, journal, writer }: GatewayParts): Promise<void> {
   sender.close();
   journal.close();
+  writer.lifecycle('terminated');
   await writer.close();
 }

@@ -9,7 +9,7 @@ import { awsErrorReason } from '../adapters/aws/awsErrorReason.ts';
 import { createSource } from '../adapters/createSource.ts';
 import { createStateStore } from '../adapters/createStateStore.ts';
 import { signingSecret } from '../adapters/gateway/signingSecret.ts';
-import { type CheckConfig, parseCheckConfig } from '../app/checkConfig.ts';
+import { type CheckConfig, parseCheckConfig, SHARD_VARIABLES } from '../app/checkConfig.ts';
 import { ConfigError } from '../app/errors.ts';
 import type { CertificateSource, StateStore } from '../app/ports.ts';
 import { MAX_SHARDS } from './shardMessage.ts';
@@ -25,9 +25,9 @@ import { MAX_SHARDS } from './shardMessage.ts';
  * - `CERTMONITOR_SHARDS` (param `shards`): an explicit, fixed number of shards, queued without counting.
  *   Above 1 it overrides the shard size; 1 or absent leaves the decision to the shard size.
  */
-export const SHARDS_VARIABLE = 'CERTMONITOR_SHARDS';
-export const SHARD_SIZE_VARIABLE = 'CERTMONITOR_SHARD_SIZE';
-export const SHARD_QUEUE_VARIABLE = 'CERTMONITOR_SHARD_QUEUE';
+export const SHARDS_VARIABLE = SHARD_VARIABLES.shards;
+export const SHARD_SIZE_VARIABLE = SHARD_VARIABLES.shardSize;
+export const SHARD_QUEUE_VARIABLE = SHARD_VARIABLES.queue;
 
 /** Largest shard size accepted (far more than one invocation can check). */
 export const MAX_SHARD_SIZE = 1_000_000;
@@ -121,11 +121,7 @@ function parseSharding(env: Env): RuntimeSharding | undefined {
 
 /** Parses the environment and builds the adapters; throws ConfigError naming the variable at fault. */
 export async function createCheckRuntime(env: Env): Promise<CheckRuntime> {
-  const config = parseCheckConfig(
-    env,
-    {},
-    { extraVariables: [SHARDS_VARIABLE, SHARD_SIZE_VARIABLE, SHARD_QUEUE_VARIABLE] },
-  );
+  const config = parseCheckConfig(env);
   const sharding = parseSharding(env);
   const deps = { env, maxSockets: Math.max(DEFAULT_MAX_SOCKETS, config.concurrency) };
   const [source, state] = await Promise.all([createSource(config.source, deps), createStateStore(config.state, deps)]);
@@ -133,6 +129,13 @@ export async function createCheckRuntime(env: Env): Promise<CheckRuntime> {
   const gateway = config.gateway;
   if (!gateway) return base;
   // A secret file (invoke local) is read once here, so a bad file fails at start.
+  if (gateway.caFile !== undefined) {
+    // The HTTP client that takes a CA of its own would add about 200 KB to the bundle every cold start
+    // loads; the runtime reads NODE_EXTRA_CA_CERTS before the function starts, which serves the same end.
+    throw new ConfigError(
+      'CERTMONITOR_GATEWAY_CA_FILE is for certmonitor check; on Lambda trust a private CA with NODE_EXTRA_CA_CERTS (the extraCaCerts parameter)',
+    );
+  }
   const secret = await signingSecret(gateway, env);
   return { ...base, gateway: { url: gateway.url, keyId: gateway.keyId, secret } };
 }

@@ -1,7 +1,8 @@
 /**
  * One pipeline run inside an invocation, shared by `check` (whole fleet) and `checkShard` (one shard):
  * JSON log lines, one outcome line and a `DaysToExpiry` metric per appliance, a summary line and run
- * metrics, forwarding bounded by the invocation's remaining time.
+ * metrics, forwarding bounded by the invocation's remaining time. A run that did not do everything it had
+ * to fails the invocation after all that (README, Failure handling).
  */
 
 import { GatewayForwarder } from '../adapters/gateway/gatewayForwarder.ts';
@@ -12,6 +13,7 @@ import type { CertificateSource } from '../app/ports.ts';
 import { type RunSummary, runCheck } from '../app/runCheck.ts';
 import { logEntry } from '../core/logEntry.ts';
 import type { CheckRuntime } from './checkRuntime.ts';
+import { RunIncompleteError } from './errors.ts';
 
 /** Time kept free at the end of an invocation: no appliance is started inside it. */
 export const STOP_RESERVE_MS = 15_000;
@@ -38,7 +40,23 @@ export function isoSeconds(d: Date): string {
   return `${d.toISOString().slice(0, 19)}Z`;
 }
 
-/** Runs the pipeline once and reports it; resolves to the run summary. */
+/**
+ * What makes a finished run a failed invocation, in words, or undefined when it did everything. An
+ * inventory problem is not among them: a retry cannot fix the file (it has its own metric and alarm).
+ */
+export function incompleteReason(summary: RunSummary): string | undefined {
+  const reasons = [
+    summary.notifications.failed > 0 ? `${summary.notifications.failed} due notification(s) not delivered` : '',
+    summary.errors > 0 ? `${summary.errors} appliance(s) could not be processed` : '',
+    summary.stopped ? 'the run stopped before the end of the fleet' : '',
+  ].filter(Boolean);
+  return reasons.length > 0 ? reasons.join(', ') : undefined;
+}
+
+/**
+ * Runs the pipeline once and reports it; resolves to the run summary, or throws {@link RunIncompleteError}
+ * once everything is reported when the run did not do everything it had to.
+ */
 export async function runInvocation(input: InvocationInput): Promise<RunSummary> {
   const { runtime, now, endsAt, out } = input;
   const { config, gateway } = runtime;
@@ -82,7 +100,8 @@ export async function runInvocation(input: InvocationInput): Promise<RunSummary>
       );
     },
   });
-  metrics.recordRun(summary);
+  const incomplete = incompleteReason(summary);
+  metrics.recordRun({ ...summary, succeeded: incomplete === undefined });
   if (summary.stopped) {
     // Not a catalogue line: it is about the deployment, not an appliance.
     out.write(
@@ -90,5 +109,10 @@ export async function runInvocation(input: InvocationInput): Promise<RunSummary>
     );
   }
   out.write(`${JSON.stringify({ time, event: 'summary', ...input.label, ...summary })}\n`);
+  if (incomplete) {
+    throw new RunIncompleteError(
+      `${incomplete}; the state records only what was delivered, so a retry or the next run sends the rest`,
+    );
+  }
   return summary;
 }

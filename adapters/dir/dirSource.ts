@@ -1,60 +1,77 @@
 /**
  * Certificates in a local directory (`dir:PATH`, README, Configuration): `{PATH}/{appliance}/server.pem` per appliance and
- * an optional `{PATH}/fleet.json` inventory. Names are validated before they are used as paths or logged;
- * files are sized with fstat on the open handle before anything is read, and read with a 1 MiB cap.
+ * an optional `{PATH}/fleet.json` inventory. Names are validated before they are used as paths; entries
+ * that do not fit the layout but look like a misplaced certificate (`hsm01/server.crt`, `bad name/`,
+ * `hsm01.pem`) are collected for the run's one warning. Files are sized with fstat on the open handle
+ * before anything is read, and read with a 1 MiB cap.
  */
 import { type Dirent, promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { CertificateSource, Inventory, ListedAppliance, LogSink } from '../../app/ports.ts';
-import { logEntry } from '../../core/logEntry.ts';
+import type { CertificateSource, Inventory, ListedAppliance, SkippedKeys } from '../../app/ports.ts';
 import { MAX_CERTIFICATE_FILE_BYTES } from '../../core/readCertificateFile.ts';
 import type { SourceResult } from '../../core/types.ts';
 import { isApplianceName } from '../../protocol/notification.ts';
 import { CERTIFICATE_FILE, INVENTORY_FILE, oversizeBytes } from '../fleetLayout.ts';
+import { SkippedKeyCollector } from '../skippedKeys.ts';
 import { isAbsent, readFileCapped } from './dirFiles.ts';
 import { readInventoryFile } from './inventoryFile.ts';
 
 /** {@link CertificateSource} over a local directory. */
 export class DirSource implements CertificateSource {
   readonly description: string;
-  /** How many directory entries were skipped because their name is not a valid appliance name. */
-  skippedNames = 0;
+  private readonly skipped = new SkippedKeyCollector();
 
-  /** `root` is the fleet directory; invalid entry names are reported to `log` without echoing them. */
-  constructor(
-    private readonly root: string,
-    private readonly log?: LogSink,
-  ) {
+  /** `root` is the fleet directory. */
+  constructor(private readonly root: string) {
     this.description = `dir:${path.basename(path.resolve(root))}`;
   }
 
-  /** Reads `fleet.json`; absent means no inventory. Throws `InventoryError` when it is not valid. */
+  /**
+   * Reads `fleet.json`; absent means no inventory, wrong content comes back as problems, and a file that
+   * cannot be read throws `InventoryError`.
+   */
   readInventory(): Promise<Inventory | undefined> {
     return readInventoryFile(path.join(this.root, INVENTORY_FILE));
   }
 
   /** Streams the sub-directories holding a `server.pem`, one directory entry at a time (no versions). */
   async *list(): AsyncIterable<ListedAppliance> {
+    this.skipped.reset();
     const dir = await fs.opendir(this.root, { bufferSize: 256 });
     for await (const entry of dir) {
       if (entry.name.startsWith('.')) continue;
-      if (!(await this.isDirectory(entry))) continue;
-      if (!isApplianceName(entry.name)) {
-        this.skippedNames++;
-        // The name itself never reaches the log: only its length does.
-        this.log?.write(
-          logEntry('nameRejected', {
-            reason: `a directory entry of ${entry.name.length} character(s) in ${this.description} does not match the appliance name rule`,
-          }),
-        );
+      if (!(await this.isDirectory(entry))) {
+        if (entry.name !== INVENTORY_FILE) this.skipped.consider(entry.name);
         continue;
       }
-      try {
-        await fs.stat(path.join(this.root, entry.name, CERTIFICATE_FILE));
-      } catch {
+      if (isApplianceName(entry.name) && (await this.hasCertificate(entry.name))) {
+        yield { name: entry.name };
         continue;
       }
-      yield { name: entry.name };
+      await this.considerFolder(entry.name);
+    }
+  }
+
+  /** The misplaced certificates the last listing skipped. */
+  skippedKeys(): SkippedKeys {
+    return this.skipped.snapshot();
+  }
+
+  private async hasCertificate(name: string): Promise<boolean> {
+    return fs.stat(path.join(this.root, name, CERTIFICATE_FILE)).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  /** A folder that is not an appliance's: its `server.*` certificate files are misplaced ones. */
+  private async considerFolder(name: string): Promise<void> {
+    try {
+      for await (const file of await fs.opendir(path.join(this.root, name), { bufferSize: 256 })) {
+        this.skipped.consider(`${name}/${file.name}`);
+      }
+    } catch {
+      // A folder that cannot be read holds nothing this run can name.
     }
   }
 

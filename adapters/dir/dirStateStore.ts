@@ -12,11 +12,18 @@ import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { StateConflictError, StateStoreError } from '../../app/errors.ts';
-import type { LoadedState, StateStore } from '../../app/ports.ts';
+import type { LoadedInventoryReport, LoadedState, StateStore } from '../../app/ports.ts';
+import type { InventoryReport } from '../../core/inventoryReport.ts';
 import type { ApplianceState } from '../../core/types.ts';
 import { isApplianceName } from '../../protocol/notification.ts';
 import { oversizeBytes } from '../fleetLayout.ts';
-import { decodeStateRecord, MAX_STATE_BYTES } from '../stateRecord.ts';
+import {
+  decodeInventoryReport,
+  decodeStateRecord,
+  encodeInventoryReport,
+  INVENTORY_REPORT_RECORD,
+  MAX_STATE_BYTES,
+} from '../stateRecord.ts';
 import { fsErrorCode, readFileCapped } from './dirFiles.ts';
 
 /** A lock is held for one read and one rename; one this old belongs to a run that died. */
@@ -52,19 +59,35 @@ export class DirStateStore implements StateStore {
 
   /** Writes `state` if the record is still at `expectedVersion` (undefined: still absent). */
   async save(appliance: string, state: ApplianceState, expectedVersion: string | undefined): Promise<void> {
-    const file = this.file(appliance);
+    await this.write(this.file(appliance), appliance, JSON.stringify(state), expectedVersion);
+  }
+
+  /** The fleet-level inventory report (`_inventory.json`) and its version. */
+  async loadInventoryReport(): Promise<LoadedInventoryReport> {
+    const record = await this.read(path.join(this.root, INVENTORY_REPORT_RECORD));
+    return record ? decodeInventoryReport(record.bytes, record.version) : {};
+  }
+
+  /** Writes the inventory report if the record is still at `expectedVersion`. */
+  async saveInventoryReport(report: InventoryReport | undefined, expectedVersion: string | undefined): Promise<void> {
+    const file = path.join(this.root, INVENTORY_REPORT_RECORD);
+    await this.write(file, INVENTORY_REPORT_RECORD, encodeInventoryReport(report), expectedVersion);
+  }
+
+  /** Replaces `file` with `text` atomically if its version is still `expectedVersion`; `name` names it in errors. */
+  private async write(file: string, name: string, text: string, expectedVersion: string | undefined): Promise<void> {
     this.ready ??= fs.mkdir(this.root, { recursive: true });
     await this.ready;
     const lock = `${file}.lock`;
-    await this.acquire(lock, appliance);
+    await this.acquire(lock, name);
     try {
       const current = (await this.read(file))?.version;
-      if (current !== expectedVersion) throw new StateConflictError(appliance);
-      const temp = path.join(this.root, `.${appliance}.json.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+      if (current !== expectedVersion) throw new StateConflictError(name);
+      const temp = path.join(this.root, `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
       try {
         const handle = await fs.open(temp, 'wx', 0o600);
         try {
-          await handle.writeFile(`${JSON.stringify(state)}\n`);
+          await handle.writeFile(`${text}\n`);
           await handle.datasync();
         } finally {
           await handle.close();

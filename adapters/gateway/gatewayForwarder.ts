@@ -41,6 +41,8 @@ export interface GatewayForwarderOptions {
   readonly deadline?: number;
   /** Notifications per request, at most {@link MAX_NOTIFICATIONS_PER_REQUEST}. */
   readonly batchSize?: number;
+  /** The HTTP client; default the global fetch (a private CA's comes from gatewayCaFetch.ts). */
+  readonly fetch?: typeof fetch;
   /** Wall clock in ms (signing, deadline); injectable for tests. */
   readonly clock?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
@@ -206,7 +208,7 @@ export class GatewayForwarder implements NotificationForwarder {
   ): Promise<AttemptOutcome> {
     let response: Response;
     try {
-      response = await fetch(this.endpoint, {
+      response = await (this.options.fetch ?? fetch)(this.endpoint, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',

@@ -6,6 +6,9 @@
  * - `Appliances` per status (dimension `Status`, zeros included so alarms see data every run).
  * - `NotificationsSent`, `NotificationsFailed` (delivery failures), `RunDuration`, and `RunsStopped` (a run
  *   that ran out of time: the fleet needs more shards).
+ * - `InventoryProblems` (what is wrong with `fleet.json`) and `RunsSucceeded` (1 for a run that did
+ *   everything it had to, else 0): the alarms of serverless.yml watch these (README, Failure handling), the
+ *   dead-man alarm the absence of `RunsSucceeded`.
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { ApplianceOutcome } from '../../app/ports.ts';
@@ -21,6 +24,10 @@ export interface RunTotals {
   readonly durationMs: number;
   /** True when the run ran out of time before every appliance was checked. */
   readonly stopped?: boolean;
+  /** How many problems the inventory has. */
+  readonly inventoryProblems?: number;
+  /** True when the run did everything it had to (nothing undelivered, no appliance failed, not stopped). */
+  readonly succeeded?: boolean;
 }
 
 /** Records one run's metrics and writes them as EMF lines. */
@@ -56,6 +63,8 @@ export class EmfMetrics {
     this.metrics.addMetric('NotificationsFailed', MetricUnit.Count, totals.notifications.failed);
     this.metrics.addMetric('RunDuration', MetricUnit.Milliseconds, totals.durationMs);
     this.metrics.addMetric('RunsStopped', MetricUnit.Count, totals.stopped ? 1 : 0);
+    this.metrics.addMetric('InventoryProblems', MetricUnit.Count, totals.inventoryProblems ?? 0);
+    this.metrics.addMetric('RunsSucceeded', MetricUnit.Count, totals.succeeded ? 1 : 0);
     this.metrics.publishStoredMetrics();
   }
 }

@@ -6,21 +6,21 @@
  */
 import { GetObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
 import { InventoryError } from '../../app/errors.ts';
-import type { CertificateSource, Inventory, ListedAppliance } from '../../app/ports.ts';
+import type { CertificateSource, Inventory, ListedAppliance, SkippedKeys } from '../../app/ports.ts';
 import { MAX_CERTIFICATE_FILE_BYTES } from '../../core/readCertificateFile.ts';
 import type { SourceResult } from '../../core/types.ts';
 import { isApplianceName } from '../../protocol/notification.ts';
 import { awsErrorReason } from '../aws/awsErrorReason.ts';
 import { CERTIFICATE_FILE, INVENTORY_FILE, MAX_INVENTORY_BYTES, oversizeBytes } from '../fleetLayout.ts';
-import { parseInventory } from '../parseInventory.ts';
+import { parseInventory, unusableInventory } from '../parseInventory.ts';
+import { SkippedKeyCollector } from '../skippedKeys.ts';
 import { isS3NotFound, readBodyCapped } from './s3Client.ts';
 import type { S3Location } from './s3Location.ts';
 
 /** {@link CertificateSource} over an S3 prefix. */
 export class S3Source implements CertificateSource {
   readonly description: string;
-  /** How many listed keys looked like certificates but had an invalid appliance name (they are skipped). */
-  skippedNames = 0;
+  private readonly skipped = new SkippedKeyCollector();
 
   constructor(
     private readonly client: S3Client,
@@ -29,8 +29,12 @@ export class S3Source implements CertificateSource {
     this.description = `s3://${location.bucket}/${location.prefix}`;
   }
 
-  /** Reads `fleet.json` at the prefix; absent means no inventory. */
+  /**
+   * Reads `fleet.json` at the prefix; absent means no inventory, content that is wrong comes back as
+   * problems, and a read that fails throws {@link InventoryError}.
+   */
   async readInventory(): Promise<Inventory | undefined> {
+    const tooLarge = () => unusableInventory(`larger than ${MAX_INVENTORY_BYTES} bytes`);
     let bytes: Uint8Array;
     try {
       const answer = await this.client.send(
@@ -39,44 +43,43 @@ export class S3Source implements CertificateSource {
       if (!answer.Body) return undefined;
       if ((answer.ContentLength ?? 0) > MAX_INVENTORY_BYTES) {
         (answer.Body as { destroy?: () => void }).destroy?.();
-        throw new InventoryError(`${INVENTORY_FILE} is larger than ${MAX_INVENTORY_BYTES} bytes`, {
-          invalidContent: true,
-        });
+        return tooLarge();
       }
       bytes = await readBodyCapped(answer.Body as AsyncIterable<Uint8Array>, MAX_INVENTORY_BYTES);
-      if (bytes.length > MAX_INVENTORY_BYTES) {
-        throw new InventoryError(`${INVENTORY_FILE} is larger than ${MAX_INVENTORY_BYTES} bytes`, {
-          invalidContent: true,
-        });
-      }
     } catch (error) {
       if (isS3NotFound(error)) return undefined;
-      if (error instanceof InventoryError) throw error;
       throw new InventoryError(`${INVENTORY_FILE} could not be read: ${awsErrorReason(error)}`, { cause: error });
     }
+    if (bytes.length > MAX_INVENTORY_BYTES) return tooLarge();
     return parseInventory(new TextDecoder().decode(bytes));
   }
 
   /**
    * Streams every page of the listing, each appliance with its certificate object's ETag (which changes
-   * whenever its bytes do); keys that are not `{name}/server.pem` are ignored.
+   * whenever its bytes do). Keys that are not `{name}/server.pem` are not part of the fleet; those that
+   * look like a misplaced certificate are collected for {@link S3Source.skippedKeys}.
    */
   async *list(): AsyncIterable<ListedAppliance> {
     const { bucket, prefix } = this.location;
     const suffix = `/${CERTIFICATE_FILE}`;
+    this.skipped.reset();
     for await (const page of paginateListObjectsV2({ client: this.client }, { Bucket: bucket, Prefix: prefix })) {
       for (const object of page.Contents ?? []) {
-        const key = object.Key;
-        if (!key?.endsWith(suffix)) continue;
-        const name = key.slice(prefix.length, key.length - suffix.length);
-        if (name.includes('/')) continue;
-        if (!isApplianceName(name)) {
-          this.skippedNames++;
+        const rest = object.Key?.slice(prefix.length);
+        if (rest === undefined || rest === INVENTORY_FILE) continue;
+        const name = rest.endsWith(suffix) ? rest.slice(0, rest.length - suffix.length) : undefined;
+        if (name === undefined || name.includes('/') || !isApplianceName(name)) {
+          this.skipped.consider(rest);
           continue;
         }
         yield object.ETag ? { name, version: object.ETag } : { name };
       }
     }
+  }
+
+  /** The misplaced certificates the last listing skipped. */
+  skippedKeys(): SkippedKeys {
+    return this.skipped.snapshot();
   }
 
   /** GetObject with a 1 MiB cap; absent → missing; anything else after retries → unavailable. */

@@ -6,11 +6,18 @@
  */
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { StateConflictError, StateStoreError } from '../../app/errors.ts';
-import type { LoadedState, StateStore } from '../../app/ports.ts';
+import type { LoadedInventoryReport, LoadedState, StateStore } from '../../app/ports.ts';
+import type { InventoryReport } from '../../core/inventoryReport.ts';
 import type { ApplianceState } from '../../core/types.ts';
 import { isApplianceName } from '../../protocol/notification.ts';
 import { awsErrorReason, errorNameOf, httpStatusOf } from '../aws/awsErrorReason.ts';
-import { decodeStateRecord, MAX_STATE_BYTES } from '../stateRecord.ts';
+import {
+  decodeInventoryReport,
+  decodeStateRecord,
+  encodeInventoryReport,
+  INVENTORY_REPORT_RECORD,
+  MAX_STATE_BYTES,
+} from '../stateRecord.ts';
 import { isS3NotFound, readBodyCapped } from './s3Client.ts';
 import type { S3Location } from './s3Location.ts';
 
@@ -54,10 +61,40 @@ export class S3StateStore implements StateStore {
 
   /** Conditional write: `If-Match` the loaded ETag, or `If-None-Match: *` when no record existed. */
   async save(appliance: string, state: ApplianceState, expectedVersion: string | undefined): Promise<void> {
+    await this.put(this.key(appliance), appliance, JSON.stringify(state), expectedVersion);
+  }
+
+  /** The fleet-level inventory report (`{prefix}_inventory.json`) and its ETag. */
+  async loadInventoryReport(): Promise<LoadedInventoryReport> {
+    try {
+      const answer = await this.client.send(
+        new GetObjectCommand({ Bucket: this.location.bucket, Key: this.inventoryReportKey() }),
+      );
+      const body = answer.Body as AsyncIterable<Uint8Array> | undefined;
+      const bytes = body ? await readBodyCapped(body, MAX_STATE_BYTES) : new Uint8Array(0);
+      return decodeInventoryReport(bytes, answer.ETag);
+    } catch (error) {
+      if (isS3NotFound(error)) return {};
+      throw new StateStoreError(`state could not be read: ${awsErrorReason(error)}`, { cause: error });
+    }
+  }
+
+  /** Writes the inventory report conditionally, like {@link S3StateStore.save}. */
+  async saveInventoryReport(report: InventoryReport | undefined, expectedVersion: string | undefined): Promise<void> {
+    const key = this.inventoryReportKey();
+    await this.put(key, INVENTORY_REPORT_RECORD, encodeInventoryReport(report), expectedVersion);
+  }
+
+  private inventoryReportKey(): string {
+    return `${this.location.prefix}${INVENTORY_REPORT_RECORD}`;
+  }
+
+  /** PutObject `If-Match` the version, or `If-None-Match: *` without one; a lost race is a {@link StateConflictError}. */
+  private async put(key: string, name: string, body: string, expectedVersion: string | undefined): Promise<void> {
     const command = new PutObjectCommand({
       Bucket: this.location.bucket,
-      Key: this.key(appliance),
-      Body: JSON.stringify(state),
+      Key: key,
+      Body: body,
       ContentType: 'application/json',
       ...(expectedVersion === undefined ? { IfNoneMatch: '*' } : { IfMatch: expectedVersion }),
     });
@@ -65,9 +102,9 @@ export class S3StateStore implements StateStore {
       await this.client.send(command);
     } catch (error) {
       const status = httpStatusOf(error);
-      const name = errorNameOf(error);
-      if (status === 412 || status === 409 || name === 'PreconditionFailed' || name === 'ConditionalRequestConflict') {
-        throw new StateConflictError(appliance, { cause: error });
+      const code = errorNameOf(error);
+      if (status === 412 || status === 409 || code === 'PreconditionFailed' || code === 'ConditionalRequestConflict') {
+        throw new StateConflictError(name, { cause: error });
       }
       throw new StateStoreError(`state could not be written: ${awsErrorReason(error)}`, { cause: error });
     }

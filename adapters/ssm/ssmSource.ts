@@ -6,19 +6,20 @@
  */
 import { GetParameterCommand, type Parameter, paginateGetParametersByPath, type SSMClient } from '@aws-sdk/client-ssm';
 import { InventoryError } from '../../app/errors.ts';
-import type { CertificateSource, Inventory, ListedAppliance } from '../../app/ports.ts';
+import type { CertificateSource, Inventory, ListedAppliance, SkippedKeys } from '../../app/ports.ts';
 import { MAX_CERTIFICATE_FILE_BYTES } from '../../core/readCertificateFile.ts';
 import type { SourceResult } from '../../core/types.ts';
 import { isApplianceName } from '../../protocol/notification.ts';
 import { awsErrorReason } from '../aws/awsErrorReason.ts';
 import { CERTIFICATE_FILE, INVENTORY_FILE, oversizeBytes } from '../fleetLayout.ts';
 import { parseInventory } from '../parseInventory.ts';
+import { SkippedKeyCollector } from '../skippedKeys.ts';
 import { isParameterNotFound } from './ssmClient.ts';
 
 /** {@link CertificateSource} over an SSM parameter path. */
 export class SsmSource implements CertificateSource {
   readonly description: string;
-  skippedNames = 0;
+  private readonly skipped = new SkippedKeyCollector();
   /** Values seen while listing, dropped once fetched so nothing is held longer than needed. */
   private readonly listed = new Map<string, string>();
 
@@ -29,7 +30,7 @@ export class SsmSource implements CertificateSource {
     this.description = `ssm:${path}`;
   }
 
-  /** Reads the `fleet.json` parameter at the prefix; absent means no inventory. */
+  /** Reads the `fleet.json` parameter at the prefix; absent means no inventory, wrong content comes back as problems. */
   async readInventory(): Promise<Inventory | undefined> {
     let value: string | undefined;
     try {
@@ -49,6 +50,7 @@ export class SsmSource implements CertificateSource {
     // Values kept from an earlier listing (a warm Lambda, a shard that fetched only its own names) must
     // never answer for this run: a parameter deleted since would read as present instead of missing.
     this.listed.clear();
+    this.skipped.reset();
     const root = this.path === '/' ? '/' : this.path.slice(0, -1);
     const suffix = `/${CERTIFICATE_FILE}`;
     const pages = paginateGetParametersByPath(
@@ -65,16 +67,23 @@ export class SsmSource implements CertificateSource {
     }
   }
 
+  /** The appliance a parameter is the certificate of; others are not part of the fleet (misplaced ones are collected). */
   private applianceOf(parameter: Parameter, suffix: string): string | undefined {
     const full = parameter.Name;
-    if (!full?.startsWith(this.path) || !full.endsWith(suffix)) return undefined;
-    const name = full.slice(this.path.length, full.length - suffix.length);
-    if (name.includes('/')) return undefined;
-    if (!isApplianceName(name)) {
-      this.skippedNames++;
+    if (!full?.startsWith(this.path)) return undefined;
+    const rest = full.slice(this.path.length);
+    if (rest === INVENTORY_FILE) return undefined;
+    const name = rest.endsWith(suffix) ? rest.slice(0, rest.length - suffix.length) : undefined;
+    if (name === undefined || name.includes('/') || !isApplianceName(name)) {
+      this.skipped.consider(rest);
       return undefined;
     }
     return name;
+  }
+
+  /** The misplaced certificates the last listing skipped. */
+  skippedKeys(): SkippedKeys {
+    return this.skipped.snapshot();
   }
 
   /** The listed value when there is one, else GetParameter; absent → missing, failures → unavailable. */

@@ -7,6 +7,8 @@
 import { hostname as osHostname } from 'node:os';
 import { resolve } from 'node:path';
 import { GatewayConfigError } from '../gatewayErrors.ts';
+import type { AccessLogLevel } from '../http/accessLog.ts';
+import { resolveConfigPath } from './configPath.ts';
 import { parseConfigDocument, type RawGatewayConfig, type RawTrapHost } from './gatewayConfigSchema.ts';
 import { readSecretEnv, readSecretFile } from './secretSources.ts';
 import { buildTrapHost, type TrapHostConfig } from './trapHostConfig.ts';
@@ -50,6 +52,8 @@ export interface GatewayConfig {
   readonly retentionDays: number;
   readonly hostname: string;
   readonly maxInFlightTraps: number;
+  /** Which requests get an access line on stderr. */
+  readonly accessLog: AccessLogLevel;
 }
 
 /** Signing keys by id, each secret read from its file or variable. */
@@ -67,7 +71,7 @@ function buildAuthKeys(
     }
     const secret =
       k.secretFile !== undefined
-        ? readSecretFile(resolve(baseDir, k.secretFile), `${path}.secretFile`)
+        ? readSecretFile(resolveConfigPath(k.secretFile, baseDir, env, `${path}.secretFile`), `${path}.secretFile`)
         : readSecretEnv(k.secretEnv!, `${path}.secretEnv`, env);
     keys.set(k.id, secret);
   });
@@ -85,10 +89,26 @@ function buildTrapHosts(entries: readonly RawTrapHost[], baseDir: string, env: N
   return trapHosts;
 }
 
-function resolveSinkPaths(sink: RawGatewayConfig['syslog'][number], baseDir: string): SyslogSinkConfig {
+function resolveSinkPaths(
+  sink: RawGatewayConfig['syslog'][number],
+  index: number,
+  baseDir: string,
+  env: NodeJS.ProcessEnv,
+): SyslogSinkConfig {
   return sink.transport === 'file'
     ? { transport: 'file', file: resolve(baseDir, sink.file) }
-    : { ...sink, ...(sink.ca ? { ca: resolve(baseDir, sink.ca) } : {}) };
+    : { ...sink, ...(sink.ca ? { ca: resolveConfigPath(sink.ca, baseDir, env, `syslog[${index}].ca`) } : {}) };
+}
+
+/** The intake's TLS certificate and key files; either may be a systemd credential. */
+function resolveTls(tls: RawGatewayConfig['listen']['tls'], baseDir: string, env: NodeJS.ProcessEnv) {
+  if (!tls) return {};
+  return {
+    tls: {
+      cert: resolveConfigPath(tls.cert, baseDir, env, 'listen.tls.cert'),
+      key: resolveConfigPath(tls.key, baseDir, env, 'listen.tls.key'),
+    },
+  };
 }
 
 /** Validates an already-parsed YAML document. `baseDir` resolves relative paths; `env` supplies `*Env` secrets. */
@@ -96,16 +116,14 @@ export function buildGatewayConfig(doc: unknown, baseDir: string, env: NodeJS.Pr
   const raw = parseConfigDocument(doc);
   const keys = buildAuthKeys(raw.auth.keys, baseDir, env);
   const trapHosts = buildTrapHosts(raw.trapHosts, baseDir, env);
-  const syslog = raw.syslog.map((s) => resolveSinkPaths(s, baseDir));
+  const syslog = raw.syslog.map((s, i) => resolveSinkPaths(s, i, baseDir, env));
   const stateDir = resolve(baseDir, raw.stateDir);
   return {
     listen: {
       host: raw.listen.host,
       port: raw.listen.port,
       bodyLimitBytes: raw.listen.bodyLimitBytes,
-      ...(raw.listen.tls
-        ? { tls: { cert: resolve(baseDir, raw.listen.tls.cert), key: resolve(baseDir, raw.listen.tls.key) } }
-        : {}),
+      ...resolveTls(raw.listen.tls, baseDir, env),
     },
     auth: {
       keys,
@@ -121,5 +139,6 @@ export function buildGatewayConfig(doc: unknown, baseDir: string, env: NodeJS.Pr
     retentionDays: raw.retentionDays,
     hostname: raw.hostname ?? osHostname(),
     maxInFlightTraps: raw.maxInFlightTraps,
+    accessLog: raw.accessLog,
   };
 }

@@ -8,6 +8,7 @@ import { formatKeyPath } from '../../core/keyPath.ts';
 import { MAX_REQUEST_BODY_BYTES } from '../../protocol/notification.ts';
 import { DEFAULT_TIMESTAMP_TOLERANCE_SECONDS } from '../../protocol/signature.ts';
 import { GatewayConfigError } from '../gatewayErrors.ts';
+import { ACCESS_LOG_LEVELS } from '../http/accessLog.ts';
 
 /** The default notification OID (`ntlsAttentionNotify`, docs/design.md, SNMP notification). */
 export const DEFAULT_NOTIFICATION_OID = '1.3.6.1.4.1.23629.1.5.2.2.6';
@@ -124,6 +125,7 @@ const configSchema = z.strictObject({
     .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/)
     .optional(),
   maxInFlightTraps: positiveInt.max(10_000).default(256),
+  accessLog: z.enum(ACCESS_LOG_LEVELS).default('requests'),
 });
 
 /** The file as the schema returns it: checked, defaults applied, secrets and relative paths not yet resolved. */

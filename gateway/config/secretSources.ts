@@ -1,12 +1,12 @@
 /**
  * Secrets in the gateway's configuration: given literally, by environment variable (`…Env`) or by file
- * (`…File`), trimmed as the signing rules of the wire protocol expect (docs/design.md, Wire protocol).
+ * (`…File`: a path or a systemd `credential:NAME`), trimmed as the signing rules of the wire protocol expect (docs/design.md, Wire protocol).
  * An error names the key and, for a file, the system's error code: never the secret or the file's text.
  */
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { secretFromText } from '../../protocol/signature.ts';
 import { GatewayConfigError } from '../gatewayErrors.ts';
+import { resolveConfigPath } from './configPath.ts';
 
 /** Reads a secret file (already resolved to a path); refuses an unreadable or empty one naming `keyPath`. */
 export function readSecretFile(file: string, keyPath: string): string {
@@ -43,6 +43,9 @@ export function resolveSecret(
   const given = [literal, envName, file].filter((v) => v !== undefined).length;
   if (given > 1) throw new GatewayConfigError(`${path}.${key}: give only one of ${key}, ${key}Env, ${key}File`);
   if (envName !== undefined) return readSecretEnv(envName, `${path}.${key}Env`, env);
-  if (file !== undefined) return readSecretFile(resolve(baseDir, file), `${path}.${key}File`);
+  if (file !== undefined) {
+    const keyPath = `${path}.${key}File`;
+    return readSecretFile(resolveConfigPath(file, baseDir, env, keyPath), keyPath);
+  }
   return literal;
 }

@@ -3,7 +3,6 @@
  * for the HMAC, 1 MiB limit, JSON only) and `GET /healthz`. Errors answer `{"error":{"code","message"}}`
  * with fixed texts; nothing from the request or the configuration's secrets is ever echoed.
  */
-import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { NOTIFICATIONS_PATH } from '../../protocol/notification.ts';
 import type { DeliveryService } from '../delivery/deliveryService.ts';
@@ -18,6 +17,8 @@ import {
   UnavailableError,
   UnsupportedMediaTypeError,
 } from '../gatewayErrors.ts';
+import type { AccessEntry } from './accessLog.ts';
+import type { ListenTlsMaterial } from './listenTls.ts';
 import { parseNotificationBatch } from './notificationBatchSchema.ts';
 import type { RequestAuthenticator } from './requestAuthenticator.ts';
 import type { TokenBucketLimiter } from './tokenBucketLimiter.ts';
@@ -29,9 +30,12 @@ export interface GatewayServerDeps {
   readonly perClient: TokenBucketLimiter;
   readonly perKey: TokenBucketLimiter;
   readonly bodyLimitBytes: number;
-  readonly tls?: { readonly cert: string; readonly key: string };
+  /** PEM certificate and key, already read and checked (listenTls.ts): HTTPS only. */
+  readonly tls?: ListenTlsMaterial;
   /** Called for each refused request (peer address and error code only). */
   readonly onRejected?: (peer: string, code: string) => void;
+  /** Called once per answered request, for the access log (docs/gateway.md, Access log). */
+  readonly onAccess?: (entry: AccessEntry) => void;
   /** Called with unexpected errors (for stderr); never sent to the client. */
   readonly onInternalError?: (error: unknown) => void;
   readonly clock?: () => number;
@@ -49,16 +53,21 @@ function toGatewayError(error: FastifyError | Error): GatewayError {
   return new InternalGatewayError({ cause: error });
 }
 
+/** What a request established for its access line: the authenticated key id, the counts, the refusal code. */
+type AccessFacts = Pick<AccessEntry, 'keyId' | 'code' | 'notifications' | 'duplicates'>;
+
 /** Builds (does not start) the fastify instance. */
 export function buildGatewayServer(deps: GatewayServerDeps): FastifyInstance {
   const clock = deps.clock ?? Date.now;
+  const facts = new WeakMap<object, AccessFacts>();
+  const note = (request: object, more: AccessFacts) => facts.set(request, { ...facts.get(request), ...more });
   const app = Fastify({
     logger: false,
     bodyLimit: deps.bodyLimitBytes,
     requestTimeout: 120_000,
     connectionTimeout: 130_000,
     return503OnClosing: true,
-    ...(deps.tls ? { https: { cert: readFileSync(deps.tls.cert), key: readFileSync(deps.tls.key) } } : {}),
+    ...(deps.tls ? { https: { cert: deps.tls.cert, key: deps.tls.key } } : {}),
   }) as unknown as FastifyInstance;
 
   app.removeAllContentTypeParsers();
@@ -80,12 +89,29 @@ export function buildGatewayServer(deps: GatewayServerDeps): FastifyInstance {
     const raw = request.body;
     if (typeof raw !== 'string') throw new UnsupportedMediaTypeError();
     deps.authenticator.verify(request.headers, raw, clock(), (keyId) => {
+      // Known from here on: the key id is one of the configured ones and the signature checked out.
+      note(request, { keyId });
       if (!deps.perKey.take(keyId, clock())) throw new RateLimitedError();
     });
     const batch = parseNotificationBatch(raw);
     const results = await deps.service.handleBatch(batch);
+    note(request, { notifications: results.length, duplicates: results.filter((r) => r.duplicate).length });
     return { results };
   });
+
+  if (deps.onAccess) {
+    const onAccess = deps.onAccess;
+    app.addHook('onResponse', async (request, reply) => {
+      onAccess({
+        peer: request.ip,
+        method: request.method,
+        url: request.url,
+        status: reply.statusCode,
+        durationMs: reply.elapsedTime,
+        ...facts.get(request),
+      });
+    });
+  }
 
   app.setNotFoundHandler(async () => {
     throw new NotFoundError();
@@ -93,6 +119,7 @@ export function buildGatewayServer(deps: GatewayServerDeps): FastifyInstance {
 
   app.setErrorHandler(async (error, request, reply) => {
     const gw = toGatewayError(error as FastifyError);
+    note(request, { code: gw.code });
     if (gw instanceof InternalGatewayError) deps.onInternalError?.(error);
     else if (!(gw instanceof UnavailableError) && !(gw instanceof NotFoundError))
       deps.onRejected?.(request.ip, gw.code);

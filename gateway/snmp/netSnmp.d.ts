@@ -44,6 +44,12 @@ declare module 'net-snmp' {
   export const SecurityLevel: { noAuthNoPriv: number; authNoPriv: number; authPriv: number };
   export const AuthProtocols: Record<string, string>;
   export const PrivProtocols: Record<string, string>;
+  /** The `code` of a ResponseInvalidError (both name → number and number → name). */
+  export const ResponseInvalidCode: {
+    readonly ENotInTimeWindow: number;
+    readonly EAuthFailure: number;
+    readonly [name: string]: number | string;
+  };
   const snmp: {
     createSession: typeof createSession;
     createV3Session: typeof createV3Session;
@@ -54,6 +60,7 @@ declare module 'net-snmp' {
     SecurityLevel: typeof SecurityLevel;
     AuthProtocols: typeof AuthProtocols;
     PrivProtocols: typeof PrivProtocols;
+    ResponseInvalidCode: typeof ResponseInvalidCode;
   };
   export default snmp;
 }

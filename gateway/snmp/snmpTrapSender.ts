@@ -2,7 +2,9 @@
  * Sends the Luna-profile notification (docs/design.md, SNMP notification) to configured trap hosts with
  * net-snmp: one session per host, reused and closed on shutdown; per-host pacing (a burst of UDP traps
  * would overflow the receiver's socket buffer) and a cap on requests in flight. Informs are retried with
- * backoff by net-snmp.
+ * backoff by net-snmp. A v3 inform refused because the session's notion of the receiver's engine is stale
+ * (the receiver came back as another engine, or with a lower engineBoots or engineTime) is sent once more
+ * on a fresh session, which discovers the engine again (docs/gateway.md, Failure handling).
  */
 import { isIPv4 } from 'node:net';
 import snmp, { type Session, type SessionOptions } from 'net-snmp';
@@ -26,9 +28,41 @@ export interface TrapMessage {
   readonly agentAddr?: string;
 }
 
+/** What net-snmp's USM reports when the receiver's engine is not the one a session knows. */
+const STALE_ENGINE_REPORTS = new Set(['Not In Time Window', 'Unknown Engine ID']);
+
+/**
+ * True when a v3 request failed because the session's notion of the authoritative engine is stale:
+ * net-snmp refuses a report that does not advance its notion as "outside the time window" (it never
+ * forgets the engineBoots and engineTime it learned, even when the engine ID changes), or passes on a
+ * usmStatsNotInTimeWindows / usmStatsUnknownEngineIDs report it could not act on.
+ */
+export function isStaleEngineError(error: Error): boolean {
+  if (error.name !== 'ResponseInvalidError') return false;
+  const code = (error as Error & { code?: number }).code;
+  if (code === snmp.ResponseInvalidCode.ENotInTimeWindow) return true;
+  return code === snmp.ResponseInvalidCode.EAuthFailure && STALE_ENGINE_REPORTS.has(error.message);
+}
+
+/** A session and how many sends use it; a retired session closes once its last send settles. */
+interface SessionSlot {
+  readonly session: Session;
+  active: number;
+  retired: boolean;
+}
+
+/** One send's outcome, whether it failed on a stale engine notion, and whether it retired the session. */
+interface Attempt {
+  readonly outcome: SendOutcome;
+  readonly staleEngine: boolean;
+  readonly retired: boolean;
+}
+
 /** One trap host: its session, its pacing and its cap on sends in flight. */
 class HostChannel {
-  private session: Session | undefined;
+  private slot: SessionSlot | undefined;
+  /** Retired sessions that still have sends in flight. */
+  private readonly draining = new Set<SessionSlot>();
   private inFlight = 0;
   private readonly waiting: Array<() => void> = [];
   private nextSlotMs = 0;
@@ -37,10 +71,24 @@ class HostChannel {
     readonly host: TrapHostConfig,
     private readonly notificationOid: string,
     private readonly maxInFlight: number,
+    private readonly notice: ((line: string) => void) | undefined,
   ) {}
 
-  private getSession(): Session {
-    if (this.session) return this.session;
+  private getSlot(): SessionSlot {
+    if (this.slot) return this.slot;
+    const session = this.createSession();
+    const slot: SessionSlot = { session, active: 0, retired: false };
+    // A socket error must not crash the process; drop the session so the next send opens a fresh one.
+    session.on('error', () => this.closeSlot(slot));
+    session.on('close', () => {
+      if (this.slot === slot) this.slot = undefined;
+      this.draining.delete(slot);
+    });
+    this.slot = slot;
+    return slot;
+  }
+
+  private createSession(): Session {
     const h = this.host;
     const transport = h.host.includes(':') ? 'udp6' : 'udp4';
     const base: SessionOptions = {
@@ -52,10 +100,9 @@ class HostChannel {
       backoff: h.backoff,
       transport,
     };
-    let session: Session;
     if (h.version === '3') {
       const u = h.user!;
-      session = snmp.createV3Session(
+      return snmp.createV3Session(
         h.host,
         {
           name: u.name,
@@ -65,29 +112,35 @@ class HostChannel {
         },
         { ...base, version: snmp.Version3, ...(h.engineId ? { engineID: h.engineId } : {}) },
       );
-    } else {
-      session = snmp.createSession(h.host, h.community!, {
-        ...base,
-        version: h.version === '1' ? snmp.Version1 : snmp.Version2c,
-      });
     }
-    // A socket error must not crash the process; drop the session so the next send opens a fresh one.
-    session.on('error', () => this.reset());
-    session.on('close', () => {
-      if (this.session === session) this.session = undefined;
+    return snmp.createSession(h.host, h.community!, {
+      ...base,
+      version: h.version === '1' ? snmp.Version1 : snmp.Version2c,
     });
-    this.session = session;
-    return session;
   }
 
-  private reset(): void {
-    const s = this.session;
-    this.session = undefined;
+  /** Closes a session now (its pending informs fail). */
+  private closeSlot(slot: SessionSlot): void {
+    if (this.slot === slot) this.slot = undefined;
+    this.draining.delete(slot);
     try {
-      s?.close();
+      slot.session.close();
     } catch {
       // already closed
     }
+  }
+
+  /**
+   * Stops handing out a session; it closes when the sends still using it have settled. False when it
+   * was already retired (by another send that failed the same way).
+   */
+  private retire(slot: SessionSlot): boolean {
+    if (this.slot === slot) this.slot = undefined;
+    if (slot.retired) return false;
+    slot.retired = true;
+    if (slot.active === 0) this.closeSlot(slot);
+    else this.draining.add(slot);
+    return true;
   }
 
   private async acquire(): Promise<void> {
@@ -113,29 +166,63 @@ class HostChannel {
   async send(message: TrapMessage): Promise<SendOutcome> {
     await this.acquire();
     try {
-      return await new Promise<SendOutcome>((resolve) => {
-        const varbinds = [{ oid: SS_LOG_REFERENCE_OID, type: snmp.ObjectType.OctetString, value: message.reference }];
-        const done = (error: Error | null) =>
-          resolve(error ? { ok: false, error: sanitizeLogValue(error.message, 120) } : { ok: true });
-        try {
-          const session = this.getSession();
-          if (this.host.type === 'inform') {
-            session.inform(this.notificationOid, varbinds, {}, (e) => done(e));
-          } else {
-            const agentAddr = message.agentAddr && isIPv4(message.agentAddr) ? message.agentAddr : '0.0.0.0';
-            session.trap(this.notificationOid, varbinds, { agentAddr }, (e) => done(e));
-          }
-        } catch (error) {
-          done(error instanceof Error ? error : new Error('send failed'));
-        }
-      });
+      const first = await this.attempt(message);
+      if (!first.staleEngine) return first.outcome;
+      // The receiver is not the engine this session knows: discover it again on a fresh session, once.
+      // It discarded the refused inform (RFC 3414 section 3.2), so sending it again cannot duplicate it.
+      // Sends in flight on the same session fail alike; only the one that retired it says so.
+      if (first.retired) {
+        this.notice?.(`trap host ${this.host.label}: SNMPv3 engine re-discovered (${first.outcome.error})`);
+      }
+      const second = await this.attempt(message);
+      if (second.outcome.ok) return second.outcome;
+      return { ok: false, error: `${second.outcome.error} (after re-discovery)` };
     } finally {
       this.release();
     }
   }
 
+  /** One send on the current session; a stale engine notion retires that session. */
+  private attempt(message: TrapMessage): Promise<Attempt> {
+    return new Promise<Attempt>((resolve) => {
+      const varbinds = [{ oid: SS_LOG_REFERENCE_OID, type: snmp.ObjectType.OctetString, value: message.reference }];
+      let slot: SessionSlot | undefined;
+      let settled = false;
+      const done = (error: Error | null) => {
+        if (settled) return;
+        settled = true;
+        const staleEngine =
+          error !== null && this.host.version === '3' && this.host.type === 'inform' && isStaleEngineError(error);
+        let retired = false;
+        if (slot) {
+          slot.active--;
+          if (staleEngine) retired = this.retire(slot);
+          else if (slot.retired && slot.active === 0) this.closeSlot(slot);
+        }
+        resolve({
+          outcome: error ? { ok: false, error: sanitizeLogValue(error.message, 100) } : { ok: true },
+          staleEngine,
+          retired,
+        });
+      };
+      try {
+        slot = this.getSlot();
+        slot.active++;
+        if (this.host.type === 'inform') {
+          slot.session.inform(this.notificationOid, varbinds, {}, (e) => done(e));
+        } else {
+          const agentAddr = message.agentAddr && isIPv4(message.agentAddr) ? message.agentAddr : '0.0.0.0';
+          slot.session.trap(this.notificationOid, varbinds, { agentAddr }, (e) => done(e));
+        }
+      } catch (error) {
+        done(error instanceof Error ? error : new Error('send failed'));
+      }
+    });
+  }
+
   close(): void {
-    this.reset();
+    for (const slot of [...this.draining]) this.closeSlot(slot);
+    if (this.slot) this.closeSlot(this.slot);
   }
 }
 
@@ -143,9 +230,17 @@ class HostChannel {
 export class SnmpTrapSender {
   private readonly channels = new Map<string, HostChannel>();
 
-  constructor(hosts: readonly TrapHostConfig[], notificationOid: string, maxInFlightPerHost = 256) {
+  /** `notice` receives a line when a host's session had to be replaced (never secrets). */
+  constructor(
+    hosts: readonly TrapHostConfig[],
+    notificationOid: string,
+    maxInFlightPerHost = 256,
+    notice?: (line: string) => void,
+  ) {
     for (const h of hosts) {
-      if (h.problem === undefined) this.channels.set(h.label, new HostChannel(h, notificationOid, maxInFlightPerHost));
+      if (h.problem === undefined) {
+        this.channels.set(h.label, new HostChannel(h, notificationOid, maxInFlightPerHost, notice));
+      }
     }
   }
 

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseInventory } from '../../adapters/parseInventory.ts';
-import { InventoryError } from '../../app/errors.ts';
+import { MAX_LISTED_PROBLEMS, parseInventory } from '../../adapters/parseInventory.ts';
 
-test('a valid inventory parses with every documented field', () => {
-  const inventory = parseInventory(
+test('a valid inventory parses with every documented field and no problems', async () => {
+  const inventory = await parseInventory(
     JSON.stringify({
       appliances: {
         hsm01: {
@@ -29,56 +28,102 @@ test('a valid inventory parses with every documented field', () => {
     serverName: 'hsm01.example.net',
   });
   assert.deepEqual(inventory.appliances['hsm02.lab'], {});
+  assert.equal(inventory.problems, undefined);
 });
 
-function refusal(text: string): string {
-  try {
-    parseInventory(text);
-  } catch (error) {
-    assert.ok(error instanceof InventoryError);
-    assert.equal(error.invalidContent, true, 'a content error is a configuration error');
-    return error.message;
+/** The problems of an inventory text, which must have some. */
+async function problems(text: string): Promise<string[]> {
+  const inventory = await parseInventory(text);
+  assert.ok(inventory.problems && inventory.problems.length > 0, 'expected problems');
+  for (const problem of inventory.problems) {
+    assert.match(problem, /^fleet\.json: /);
+    assert.ok(!/[\u0000-\u001f]/.test(problem), 'no control characters');
   }
-  assert.fail('parseInventory accepted an invalid inventory');
+  return [...inventory.problems];
 }
 
-test('errors name the key path', () => {
-  assert.match(refusal('{"appliances":{"hsm01":{"thresholdDays":"45"}}}'), /appliances\.hsm01\.thresholdDays/);
-  assert.match(refusal('{"appliances":{"hsm01":{"repeatHours":0}}}'), /appliances\.hsm01\.repeatHours/);
-  assert.match(refusal('{"appliances":{"hsm01":{"repeatHours":1.5}}}'), /appliances\.hsm01\.repeatHours/);
-  assert.match(refusal('{"appliances":{"hsm01":{"address":"10.0.0.5; rm -rf"}}}'), /appliances\.hsm01\.address/);
+test('problems name the key path, and the bad entry stays in the fleet by name only', async () => {
+  const inventory = await parseInventory(
+    '{"appliances":{"hsm01":{"thresholdDays":"45","address":"10.0.0.5"},"hsm02":{"address":"10.0.0.6"}}}',
+  );
+  assert.deepEqual(inventory.problems, [
+    'fleet.json: appliances.hsm01.thresholdDays: expected a whole number from 0 to 36500',
+  ]);
+  // hsm01 keeps nothing of its entry (not even its address): default settings, still in the fleet.
+  assert.deepEqual(inventory.appliances, { hsm01: {}, hsm02: { address: '10.0.0.6' } });
   assert.match(
-    refusal('{"appliances":{"hsm01":{"ntlsPort":0}}}'),
+    (await problems('{"appliances":{"hsm01":{"repeatHours":0}}}'))[0] ?? '',
+    /appliances\.hsm01\.repeatHours/,
+  );
+  assert.match(
+    (await problems('{"appliances":{"hsm01":{"repeatHours":1.5}}}'))[0] ?? '',
+    /appliances\.hsm01\.repeatHours/,
+  );
+  assert.match(
+    (await problems('{"appliances":{"hsm04":{"address":"hsm04.example.net"}}}'))[0] ?? '',
+    /appliances\.hsm04\.address: expected an IPv4 or IPv6 address/,
+  );
+  assert.match((await problems('{"appliances":{"hsm05":7}}'))[0] ?? '', /appliances\.hsm05: expected an object/);
+});
+
+test("the collector's fields: an NTLS port and an SNI host name, nothing else", async () => {
+  const first = async (text: string) => (await problems(text))[0] ?? '';
+  assert.match(
+    await first('{"appliances":{"hsm01":{"ntlsPort":0}}}'),
     /appliances\.hsm01\.ntlsPort: expected a whole number from 1 to 65535/,
   );
-  assert.match(refusal('{"appliances":{"hsm01":{"ntlsPort":70000}}}'), /appliances\.hsm01\.ntlsPort/);
+  assert.match(await first('{"appliances":{"hsm01":{"ntlsPort":70000}}}'), /appliances\.hsm01\.ntlsPort/);
   assert.match(
-    refusal('{"appliances":{"hsm01":{"serverName":"10.0.0.5"}}}'),
+    await first('{"appliances":{"hsm01":{"serverName":"10.0.0.5"}}}'),
     /appliances\.hsm01\.serverName: expected a DNS host name/,
   );
-  assert.match(refusal('{"appliances":{"hsm01":{"serverName":"a b\\nc"}}}'), /appliances\.hsm01\.serverName/);
-  assert.match(refusal('{"appliances":{"hsm01":{"serverName":"-bad.example"}}}'), /appliances\.hsm01\.serverName/);
-  // A host name would make the gateway refuse every batch carrying it: refused here, where it is written.
-  assert.match(
-    refusal('{"appliances":{"hsm04":{"address":"hsm04.example.net"}}}'),
-    /appliances\.hsm04\.address.*IPv4 or IPv6/,
-  );
-  assert.match(refusal('{"appliances":[]}'), /appliances/);
-  assert.match(refusal('[]'), /top level/);
-  assert.match(refusal('{not json'), /not valid JSON/);
+  assert.match(await first('{"appliances":{"hsm01":{"serverName":"a b\\nc"}}}'), /appliances\.hsm01\.serverName/);
+  assert.match(await first('{"appliances":{"hsm01":{"serverName":"-bad.example"}}}'), /appliances\.hsm01\.serverName/);
 });
 
-test('unknown keys are refused and named', () => {
-  assert.match(refusal('{"appliances":{},"defaults":{}}'), /unknown key\(s\) defaults/);
-  assert.match(
-    refusal('{"appliances":{"hsm01":{"treshholdDays":45}}}'),
-    /appliances\.hsm01: unknown key\(s\) treshholdDays/,
+test('a file that is not JSON is named by line and column, never quoted', async () => {
+  const text = '{\n  "appliances": {\n    "hsm01": { "address": "10.0.0.5", },\n    "secret-looking": x\n  }\n}';
+  const [problem] = await problems(text);
+  // The trailing comma at line 3: JSON.parse's own message has no position for some errors and quotes
+  // the text for others; neither reaches the problem.
+  assert.equal(problem, 'fleet.json: not valid JSON at line 3, column 39: property name expected');
+  assert.deepEqual((await parseInventory(text)).appliances, {});
+  assert.equal(
+    (await problems('{"appliances": x}'))[0],
+    'fleet.json: not valid JSON at line 1, column 16: unexpected character',
   );
+  assert.equal((await problems(''))[0], 'fleet.json: not valid JSON at line 1, column 1: value expected');
+  assert.equal(
+    (await problems('{"appliances": {}}\n// note'))[0],
+    'fleet.json: not valid JSON at line 2, column 1: comments are not JSON',
+  );
+  assert.ok(!(await problems('{"appliances": {"evil\u0007": 1')).join('').includes('evil'));
 });
 
-test('an invalid appliance name is refused without being echoed', () => {
-  const message = refusal(JSON.stringify({ appliances: { 'evil\nname': {} } }));
-  assert.match(message, /appliances\.<invalid appliance name>/);
-  assert.ok(!message.includes('evil'));
-  assert.ok(!/[\u0000-\u001f]/.test(message));
+test('an invalid appliance name is told by its position, never echoed, and costs only its own entry', async () => {
+  const text = '{"appliances": {\n  "hsm01": {},\n  "evil\\nname": {"address": "10.0.0.9"},\n  "hsm02": {}\n}}';
+  const inventory = await parseInventory(text);
+  assert.deepEqual(inventory.problems, [
+    'fleet.json: appliances.<invalid appliance name> at line 3, column 3: appliance names must match ^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$',
+  ]);
+  assert.deepEqual(Object.keys(inventory.appliances), ['hsm01', 'hsm02']);
+  assert.ok(!inventory.problems?.join('').includes('evil'));
+});
+
+test('unknown keys are problems, and at the top level they do not cost the appliances', async () => {
+  const inventory = await parseInventory('{"appliances":{"hsm01":{}},"defaults":{}}');
+  assert.deepEqual(inventory.problems, ['fleet.json: (top level): unknown key(s) defaults']);
+  assert.deepEqual(inventory.appliances, { hsm01: {} });
+  assert.deepEqual(await problems('{"appliances":{"hsm01":{"treshholdDays":45}}}'), [
+    'fleet.json: appliances.hsm01: unknown key(s) treshholdDays',
+  ]);
+  assert.deepEqual(await problems('[]'), ['fleet.json: (top level): expected an object with "appliances"']);
+  assert.deepEqual(await problems('{"appliances":[]}'), ['fleet.json: appliances: expected an object of appliances']);
+});
+
+test('a file with many problems lists a bounded number and counts the rest', async () => {
+  const appliances = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`hsm${i}`, { repeatHours: 0 }]));
+  const list = await problems(JSON.stringify({ appliances }));
+  assert.equal(list.length, MAX_LISTED_PROBLEMS);
+  assert.equal(list.at(-1), `fleet.json: and ${50 - MAX_LISTED_PROBLEMS + 1} more problem(s)`);
 });

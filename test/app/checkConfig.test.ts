@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CHECK_VARIABLES, parseCheckConfig } from '../../app/checkConfig.ts';
+import {
+  CHECK_VARIABLES,
+  LAMBDA_ONLY_VARIABLES,
+  lambdaOnlyVariablesSet,
+  parseCheckConfig,
+} from '../../app/checkConfig.ts';
 import { ConfigError } from '../../app/errors.ts';
 
 const BASE = { CERTMONITOR_SOURCE: 'dir:fleet', CERTMONITOR_STATE: 'dir:state' };
@@ -78,6 +83,23 @@ test('unknown CERTMONITOR_* variables are refused by name; callers may declare t
   assert.ok(CHECK_VARIABLES.includes('CERTMONITOR_GATEWAY_SECRET_PARAM'));
 });
 
+test('one rule for CERTMONITOR_*: every variable of certmonitor is known, a foreign one is told the rule', () => {
+  // The Lambda-only shard variables are certmonitor's own: accepted everywhere, read by the Lambda only.
+  const lambdaEnv = { ...BASE, CERTMONITOR_SHARD_SIZE: '2000', CERTMONITOR_SHARDS: '1', CERTMONITOR_SHARD_QUEUE: 'q' };
+  assert.doesNotThrow(() => parseCheckConfig(lambdaEnv));
+  assert.deepEqual(LAMBDA_ONLY_VARIABLES, ['CERTMONITOR_SHARDS', 'CERTMONITOR_SHARD_SIZE', 'CERTMONITOR_SHARD_QUEUE']);
+  assert.deepEqual(lambdaOnlyVariablesSet({ ...lambdaEnv, CERTMONITOR_SHARDS: '' }), [
+    'CERTMONITOR_SHARD_SIZE',
+    'CERTMONITOR_SHARD_QUEUE',
+  ]);
+  // A variable an operator named for the gateway (the old example's communityEnv) is refused with the rule.
+  assert.match(
+    refusal({ ...BASE, CERTMONITOR_COMMUNITY: 'public' }),
+    /^unknown variable CERTMONITOR_COMMUNITY \(known: .*CERTMONITOR_SHARD_SIZE.*\); CERTMONITOR_ names are reserved for certmonitor's own settings, so give a variable you name yourself \(such as a gateway's communityEnv or authKeyEnv\) another prefix$/,
+  );
+  assert.ok(!refusal({ ...BASE, CERTMONITOR_COMMUNITY: 'public' }).includes('public'), 'never the value');
+});
+
 test('gateway: URL, key id and exactly one secret location', () => {
   const gw = { CERTMONITOR_GATEWAY_URL: 'https://gw.example:8443', CERTMONITOR_GATEWAY_KEY_ID: 'lambda' };
   assert.deepEqual(
@@ -121,5 +143,26 @@ test('gateway: URL, key id and exactly one secret location', () => {
   assert.match(
     refusal({ ...BASE, ...gw, CERTMONITOR_GATEWAY_SECRET_PARAM: 'secret' }),
     /must be an SSM parameter name/,
+  );
+});
+
+test('gateway CA file: a flag or variable, only with an https:// gateway', () => {
+  const gateway = {
+    ...BASE,
+    CERTMONITOR_GATEWAY_URL: 'https://gw.example:8443',
+    CERTMONITOR_GATEWAY_KEY_ID: 'lambda',
+    CERTMONITOR_GATEWAY_SECRET_FILE: './gw.secret',
+  };
+  assert.equal(parseCheckConfig({ ...gateway, CERTMONITOR_GATEWAY_CA_FILE: './ca.pem' }).gateway?.caFile, './ca.pem');
+  assert.equal(parseCheckConfig(gateway, { caFile: './other.pem' }).gateway?.caFile, './other.pem');
+  assert.equal(parseCheckConfig(gateway).gateway?.caFile, undefined);
+  assert.ok(CHECK_VARIABLES.includes('CERTMONITOR_GATEWAY_CA_FILE'));
+  assert.equal(
+    refusal({ ...BASE, CERTMONITOR_GATEWAY_CA_FILE: './ca.pem' }),
+    'CERTMONITOR_GATEWAY_CA_FILE is set but CERTMONITOR_GATEWAY_URL (--gateway) is not: set the gateway URL too',
+  );
+  assert.equal(
+    refusal({ ...gateway, CERTMONITOR_GATEWAY_URL: 'http://gw.example:8443' }, { caFile: './ca.pem' }),
+    '--ca-file is set but CERTMONITOR_GATEWAY_URL is not an https:// URL',
   );
 });

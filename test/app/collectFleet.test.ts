@@ -234,7 +234,17 @@ describe('collectFleet', () => {
     for (const name of Object.keys(results)) assert.equal(log.of(name).length, 1, `one line for ${name}`);
     assert.deepEqual(
       { ...summary, durationMs: 0 },
-      { appliances: 6, collected: 1, changed: 1, unchanged: 0, failed: 4, skipped: 1, dryRun: false, durationMs: 0 },
+      {
+        appliances: 6,
+        collected: 1,
+        changed: 1,
+        unchanged: 0,
+        failed: 4,
+        skipped: 1,
+        inventoryProblems: 0,
+        dryRun: false,
+        durationMs: 0,
+      },
     );
   });
 
@@ -280,6 +290,27 @@ describe('collectFleet', () => {
     assert.equal(results.twin?.result, 'unchanged');
     assert.equal(results.other?.result, 'failed');
     assert.equal(results.other?.reason, 'other changed');
+  });
+
+  test("fleet.json's problems are logged and counted, and its valid entries collected all the same", async () => {
+    const inventory: Inventory = {
+      appliances: { good: { address: '10.0.0.5', ntlsPort: 1 }, bad: {} },
+      problems: ['fleet.json: appliances.bad.ntlsPort: expected a whole number from 1 to 65535'],
+    };
+    const { summary, results, log } = await run({
+      inventory,
+      capture: new MemoryCapture(new Map([[1, pem('good')]])),
+      destination: new MemoryDestination(),
+    });
+    assert.equal(results.good?.result, 'changed');
+    assert.equal(results.bad?.result, 'skipped');
+    assert.equal(summary.inventoryProblems, 1);
+    assert.deepEqual(
+      log.entries.filter((e) => e.key === 'inventoryProblems').map((e) => e.text),
+      [
+        'NTLS certificate expiry monitor inventory is not valid and is used in part: fleet.json: appliances.bad.ntlsPort: expected a whole number from 1 to 65535',
+      ],
+    );
   });
 
   test('runs at most `concurrency` appliances at once', async () => {

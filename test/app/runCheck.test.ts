@@ -7,12 +7,15 @@ import type {
   DeliveryResult,
   Inventory,
   ListedAppliance,
+  LoadedInventoryReport,
   LoadedState,
   LogSink,
   NotificationForwarder,
+  SkippedKeys,
   StateStore,
 } from '../../app/ports.ts';
 import { type RunCheckOptions, runCheck } from '../../app/runCheck.ts';
+import type { InventoryReport } from '../../core/inventoryReport.ts';
 import type { ApplianceState, LogEntry, SourceResult } from '../../core/types.ts';
 import { type DemoKeys, makeCertificatePem, makeDemoKeys } from '../../examples/demoCertificate.ts';
 import type { Notification } from '../../protocol/notification.ts';
@@ -42,6 +45,7 @@ type Entry = Uint8Array | 'unavailable' | 'throw';
 
 class MemorySource implements CertificateSource {
   readonly description = 'memory';
+  skippedKeys?: () => SkippedKeys;
   fetches = 0;
   inFlight = 0;
   maxInFlight = 0;
@@ -72,7 +76,22 @@ class MemorySource implements CertificateSource {
 class MemoryStateStore implements StateStore {
   readonly description = 'memory';
   readonly records = new Map<string, { state: ApplianceState; version: number }>();
+  inventoryRecord: { report: InventoryReport | undefined; version: number } | undefined;
   saves = 0;
+  async loadInventoryReport(): Promise<LoadedInventoryReport> {
+    const record = this.inventoryRecord;
+    if (!record) return {};
+    return record.report
+      ? { report: record.report, version: String(record.version) }
+      : { version: String(record.version) };
+  }
+  async saveInventoryReport(report: InventoryReport | undefined, expected: string | undefined): Promise<void> {
+    const current = this.inventoryRecord;
+    if ((current === undefined ? undefined : String(current.version)) !== expected)
+      throw new StateConflictError('_inventory');
+    this.saves++;
+    this.inventoryRecord = { report, version: (current?.version ?? 0) + 1 };
+  }
   failLoad = new Set<string>();
   /** Called just before a save compares versions: lets a test play another run writing first. */
   beforeSave?: (appliance: string) => void;
@@ -409,7 +428,7 @@ describe('runCheck', () => {
       },
     };
     const { log } = await run({ source: new MemorySource(files), state });
-    assert.deepEqual(log.lines('hsm-x'), ['stateReset', 'willExpire']);
+    assert.deepEqual(log.lines('hsm-x'), ['stateReset', 'valid']);
     assert.equal(saved.length, 1);
   });
 });
@@ -449,7 +468,144 @@ describe('runCheck delivery results', () => {
     assert.deepEqual(second.summary.notifications, { sent: 1, failed: 0 });
     assert.equal(ids[0], ids[1]);
     assert.equal(state.records.get('hsm-x')?.state.alertActive, true);
+    // The duplicate answer is told as one: this run sent no trap of its own.
+    assert.deepEqual(second.log.lines('hsm-x'), ['willExpire', 'trapDuplicate']);
+    assert.equal(
+      second.log.entries.find((e) => e.key === 'trapDuplicate')?.text,
+      'Duplicate NTLS certificate expiry notification: the SNMP gateway reports the trap to trap host a:162 as sent',
+    );
   });
+
+  test('a duplicate clearing notification is told as a duplicate, not as a clearing trap sent', async () => {
+    const old = pem('hsm-r', 5);
+    const renewed = pem('hsm-r', 300);
+    const state = new MemoryStateStore();
+    const forwarder = new FakeForwarder();
+    await run({ source: new MemorySource(new Map([['hsm-r', old]])), state, forwarder });
+    const alerted = structuredClone(state.records.get('hsm-r'));
+    const renewal = () =>
+      run({ source: new MemorySource(new Map([['hsm-r', renewed]])), state, forwarder }, new Date(T0.getTime() + HOUR));
+    const first = await renewal();
+    const traps = (lines: string[]) => lines.filter((key) => key.startsWith('trap'));
+    assert.deepEqual(traps(first.log.lines('hsm-r')), ['trapCleared']);
+    // The run's answer was lost before its state was saved: the next run sends the same clearing id again.
+    if (alerted) state.records.set('hsm-r', alerted);
+    const again = await renewal();
+    assert.deepEqual(traps(again.log.lines('hsm-r')), ['trapClearedDuplicate']);
+  });
+});
+
+describe('runCheck --dry-run (what-if)', () => {
+  const files = () =>
+    new Map<string, Entry>([
+      ['hsm-expiring', pem('hsm-expiring', 10)],
+      ['hsm-valid', pem('hsm-valid', 200)],
+    ]);
+
+  test('decides and says what is due, forwards nothing, writes no state; a real run later still alerts', async () => {
+    const state = new MemoryStateStore();
+    const forwarder = new FakeForwarder();
+    const ahead = new Date(T0.getTime() + 3 * DAY);
+    const whatIf = await run({ source: new MemorySource(files()), state, forwarder, dryRun: true }, ahead);
+    assert.equal(forwarder.requests.length, 0);
+    assert.equal(state.saves, 0);
+    assert.equal(state.records.size, 0);
+    assert.deepEqual(whatIf.summary.notifications, { sent: 0, failed: 0 });
+    assert.equal(whatIf.summary.wouldSend, 1);
+    const outcome = whatIf.byName.get('hsm-expiring');
+    assert.equal(outcome?.action, 'trap-dry-run');
+    assert.deepEqual(outcome?.notifications, [
+      {
+        id: `hsm-expiring:${String(outcome?.fingerprintSha256).replaceAll(':', '').slice(0, 8)}:expiring:2026-11-27T12:00`,
+        event: 'expiring',
+      },
+    ]);
+    assert.equal(whatIf.byName.get('hsm-valid')?.action, 'none');
+    assert.deepEqual(whatIf.log.lines('hsm-expiring'), ['willExpire', 'notificationDue']);
+    assert.match(
+      whatIf.log.entries.find((e) => e.key === 'notificationDue')?.text ?? '',
+      /^NTLS certificate expiry expiring notification is due and was not sent \(dry run\): hsm-expiring:[0-9A-F]{8}:expiring:/,
+    );
+
+    const real = await run({ source: new MemorySource(files()), state, forwarder });
+    assert.deepEqual(real.summary.notifications, { sent: 1, failed: 0 });
+    assert.equal(real.summary.wouldSend, undefined);
+  });
+});
+
+describe('runCheck with an inventory that has problems', () => {
+  const problem = 'fleet.json: appliances.hsm-b.address: expected an IPv4 or IPv6 address';
+  const source = (problems: readonly string[]) =>
+    new MemorySource(new Map([['hsm-a', pem('hsm-a', 200)]]), {
+      appliances: { 'hsm-a': { address: '10.0.0.1' }, 'hsm-b': {} },
+      problems,
+    });
+  const at = (hours: number) => new Date(T0.getTime() + hours * HOUR);
+
+  test('the run goes on with what can be trusted; the problem is counted every run and logged once per H', async () => {
+    const state = new MemoryStateStore();
+    const first = await run({ source: source([problem]), state });
+    assert.equal(first.summary.inventoryProblems, 1);
+    assert.equal(first.summary.appliances, 2, 'the listing and the valid entries are checked');
+    assert.equal(first.byName.get('hsm-b')?.status, 'missing');
+    assert.deepEqual(
+      first.log.entries.filter((e) => e.key === 'inventoryProblems').map((e) => e.text),
+      [`NTLS certificate expiry monitor inventory is not valid and is used in part: ${problem}`],
+    );
+    const quiet = await run({ source: source([problem]), state }, at(1));
+    assert.equal(quiet.summary.inventoryProblems, 1);
+    assert.equal(quiet.log.lines().filter((k) => k === 'inventoryProblems').length, 0);
+    const changed = await run({ source: source([problem, 'fleet.json: (top level): unknown key(s) x']), state }, at(2));
+    assert.equal(changed.log.lines().filter((k) => k === 'inventoryProblems').length, 2, 'a change is logged at once');
+    const repeated = await run(
+      { source: source([problem, 'fleet.json: (top level): unknown key(s) x']), state },
+      at(26),
+    );
+    assert.equal(repeated.log.lines().filter((k) => k === 'inventoryProblems').length, 2, 'again after H');
+    const fixed = await run({ source: source([]), state }, at(27));
+    assert.equal(fixed.summary.inventoryProblems, 0);
+    assert.equal(state.inventoryRecord?.report, undefined, 'the record is emptied once the file is right');
+    const back = await run({ source: source([problem]), state }, at(28));
+    assert.equal(back.log.lines().filter((k) => k === 'inventoryProblems').length, 1, 'a problem that comes back');
+  });
+
+  test('a what-if run always logs the problem and records nothing', async () => {
+    const state = new MemoryStateStore();
+    for (const hours of [0, 1]) {
+      const whatIf = await run({ source: source([problem]), state, dryRun: true }, at(hours));
+      assert.equal(whatIf.log.lines().filter((k) => k === 'inventoryProblems').length, 1);
+    }
+    assert.equal(state.inventoryRecord, undefined);
+  });
+
+  test('another run that recorded the report first logs it; a record that cannot be read still logs', async () => {
+    const raced = new MemoryStateStore();
+    raced.saveInventoryReport = async () => {
+      throw new StateConflictError('_inventory');
+    };
+    const quiet = await run({ source: source([problem]), state: raced });
+    assert.equal(quiet.log.lines().filter((k) => k === 'inventoryProblems').length, 0);
+    const broken = new MemoryStateStore();
+    broken.loadInventoryReport = async () => {
+      throw new Error('disk on fire');
+    };
+    const loud = await run({ source: source([problem]), state: broken });
+    assert.equal(loud.log.lines().filter((k) => k === 'inventoryProblems').length, 1);
+  });
+});
+
+test('certificates the listing skipped are named in one warning per run', async () => {
+  const source = new MemorySource(new Map([['hsm-a', pem('hsm-a', 200)]]));
+  source.skippedKeys = () => ({ count: 12, examples: ['hsm01/server.crt', 'hsm 02/server.pem'] });
+  const { log } = await run({ source, state: new MemoryStateStore() });
+  const warnings = log.entries.filter((e) => e.key === 'layoutSkipped');
+  assert.equal(warnings.length, 1);
+  assert.equal(
+    warnings[0]?.text,
+    'Skipped 12 certificate file(s) that do not fit the fleet layout APPLIANCE/server.pem: hsm01/server.crt, hsm 02/server.pem, …',
+  );
+  const clean = await run({ source: new MemorySource(new Map()), state: new MemoryStateStore() });
+  assert.equal(clean.log.lines().length, 0);
 });
 
 /** A source whose listing carries versions, as S3's ETags do: the version changes with the bytes. */

@@ -47,7 +47,7 @@ async function checkAt(hoursAfter: number, recorder: Recorder) {
   recorder.lines.length = 0;
   const outcomes = new Map<string, ApplianceOutcome>();
   const summary = await runCheck({
-    source: new DirSource(path.join(root, 'fleet'), recorder),
+    source: new DirSource(path.join(root, 'fleet')),
     state: new DirStateStore(path.join(root, 'state')),
     forwarder: recorder,
     log: recorder,

@@ -36,6 +36,8 @@ function cli(args: readonly string[], env: Record<string, string> = {}): Promise
 class StubGateway {
   readonly requests: Notification[][] = [];
   trapsOk = true;
+  /** Answer every notification as one the gateway had already handled. */
+  duplicates = false;
   private server: Server | undefined;
   url = '';
 
@@ -56,7 +58,7 @@ class StubGateway {
         this.requests.push(notifications);
         const results = notifications.map((n) => ({
           id: n.id,
-          duplicate: false,
+          duplicate: this.duplicates,
           traps: n.event === 'missing' || n.event === 'invalid' ? [] : [{ host: '127.0.0.1:16200', ok: this.trapsOk }],
           syslog: 'ok',
         }));
@@ -309,13 +311,164 @@ describe('certmonitor check', () => {
     }
   });
 
-  test('an invalid fleet.json is a configuration error naming the key path', async () => {
+  test('a fleet.json with a bad entry: the run goes on with the rest, says so, and exits 1', async () => {
     const bad = path.join(root, 'fleet-bad');
     await makeDemoFleet(bad, new Date(NOW));
-    await writeFile(path.join(bad, 'fleet.json'), '{"appliances":{"hsm-fra-01":{"treshold":5}}}');
-    const run = await cli(['check', '--source', `dir:${bad}`, '--state', `dir:${path.join(root, 'state-inv')}`]);
-    assert.equal(run.code, 2);
-    assert.match(run.stderr, /fleet\.json is not valid: appliances\.hsm-fra-01: unknown key\(s\) treshold/);
+    const inventory = JSON.parse(await readFile(path.join(bad, 'fleet.json'), 'utf8'));
+    inventory.appliances['hsm-fra-01'].treshold = 5;
+    inventory.appliances['hsm-fra-02'].address = '10.10.0.300';
+    await writeFile(path.join(bad, 'fleet.json'), JSON.stringify(inventory, null, 2));
+    const run = await cli([
+      'check',
+      '--source',
+      `dir:${bad}`,
+      '--state',
+      `dir:${path.join(root, 'state-inv')}`,
+      '--now',
+      NOW,
+    ]);
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(
+      run.stdout,
+      /- error : 0 : NTLS certificate expiry monitor inventory is not valid and is used in part: fleet\.json: appliances\.hsm-fra-01: unknown key\(s\) treshold$/m,
+    );
+    assert.match(run.stdout, /appliances\.hsm-fra-02\.address: expected an IPv4 or IPv6 address$/m);
+    // Every certificate is still evaluated: the listing and the entries that are right.
+    assert.match(
+      run.stdout,
+      /^7 appliance\(s\): valid 2, expiring 2, expired 1, .*missing 1.*; fleet\.json has 2 problem\(s\); \d+ ms$/m,
+    );
+    assert.match(run.stdout, /hsm-fra-02 info : 0 : NTLS certificate will be expire on/);
+    // Logged once per H: an hour later the run still exits 1 but does not repeat the lines.
+    const later = await cli([
+      'check',
+      '--source',
+      `dir:${bad}`,
+      '--state',
+      `dir:${path.join(root, 'state-inv')}`,
+      '--now',
+      '2026-11-24T13:00:00Z',
+    ]);
+    assert.equal(later.code, 1);
+    assert.doesNotMatch(later.stdout, /inventory is not valid/);
+    assert.match(later.stdout, /fleet\.json has 2 problem\(s\)/);
+  });
+
+  test('a fleet.json that is not JSON: the listing is checked, the problem names line and column', async () => {
+    const broken = path.join(root, 'fleet-broken');
+    await makeDemoFleet(broken, new Date(NOW));
+    await writeFile(
+      path.join(broken, 'fleet.json'),
+      '{\n  "appliances": {\n    "hsm-fra-01": {"address": "10.10.0.11"},\n  }\n}\n',
+    );
+    const run = await cli([
+      'check',
+      '--source',
+      `dir:${broken}`,
+      '--state',
+      `dir:${path.join(root, 'state-broken')}`,
+      '--now',
+      NOW,
+    ]);
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(
+      run.stdout,
+      /inventory is not valid and is used in part: fleet\.json: not valid JSON at line 4, column 3: property name expected$/m,
+    );
+    // The inventory-only appliance is unknown now; the six listed ones are checked.
+    assert.match(run.stdout, /^6 appliance\(s\): /m);
+  });
+
+  test('certificates that do not fit the layout are named in one warning', async () => {
+    const odd = path.join(root, 'fleet-odd');
+    await makeDemoFleet(odd, new Date(NOW));
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(path.join(odd, 'hsm-new'));
+    await writeFile(path.join(odd, 'hsm-new', 'server.crt'), 'x');
+    await mkdir(path.join(odd, 'hsm new 2'));
+    await writeFile(path.join(odd, 'hsm new 2', 'server.pem'), 'x');
+    const run = await cli([
+      'check',
+      '--source',
+      `dir:${odd}`,
+      '--state',
+      `dir:${path.join(root, 'state-odd')}`,
+      '--now',
+      NOW,
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    const warnings = run.stdout.split('\n').filter((line) => line.includes('do not fit the fleet layout'));
+    assert.equal(warnings.length, 1);
+    assert.match(
+      warnings[0] ?? '',
+      /^2026-11-24T12:00:00Z - warning : 0 : Skipped 2 certificate file\(s\) that do not fit the fleet layout APPLIANCE\/server\.pem: /,
+    );
+    assert.match(warnings[0] ?? '', /hsm-new\/server\.crt/);
+    assert.match(warnings[0] ?? '', /hsm new 2\/server\.pem/);
+  });
+
+  test('--dry-run: says what is due, forwards nothing, writes no state; a real run afterwards still alerts', async () => {
+    const state = path.join(root, 'state-whatif');
+    gateway.requests.length = 0;
+    const ahead = '2026-11-27T12:00:00Z';
+    const whatIf = await cli([...gatewayArgs(state, ahead), '--dry-run', '--json']);
+    assert.equal(whatIf.code, 0, whatIf.stderr);
+    assert.equal(gateway.requests.length, 0, 'nothing forwarded');
+    const { access } = await import('node:fs/promises');
+    await assert.rejects(access(state), 'not even the state directory is created');
+    const objects = whatIf.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const summary = objects.pop()?.summary as Record<string, unknown>;
+    assert.equal(summary.wouldSend, 5);
+    const expiring = objects.find((o) => o.appliance === 'hsm-fra-02');
+    assert.equal(expiring?.action, 'trap-dry-run');
+    const due = (expiring?.notifications ?? []) as { id: string }[];
+    assert.match(String(due[0]?.id), /^hsm-fra-02:[0-9A-F]{8}:expiring:/);
+    assert.match(
+      whatIf.stderr,
+      /hsm-fra-02 info : 0 : NTLS certificate expiry expiring notification is due and was not sent \(dry run\): hsm-fra-02:/,
+    );
+
+    const real = await cli(gatewayArgs(state, NOW));
+    assert.equal(real.code, 0, real.stderr);
+    assert.equal(gateway.requests.flat().length, 5, 'the what-if run left no trace in the state');
+  });
+
+  test('a duplicate answer is told as a duplicate, never as a trap sent by this run', async () => {
+    gateway.requests.length = 0;
+    gateway.duplicates = true;
+    try {
+      const run = await cli(gatewayArgs(path.join(root, 'state-dup'), NOW));
+      assert.equal(run.code, 0, run.stderr);
+      assert.doesNotMatch(run.stdout, /trap sent to trap host/);
+      assert.match(
+        run.stdout,
+        /hsm-fra-02 info : 0 : Duplicate NTLS certificate expiry notification: the SNMP gateway reports the trap to trap host 127\.0\.0\.1:16200 as sent$/m,
+      );
+    } finally {
+      gateway.duplicates = false;
+    }
+  });
+
+  test('variables: the Lambda-only ones are accepted with a note; a foreign CERTMONITOR_ one is refused with the rule', async () => {
+    const ok = ['check', '--source', `dir:${fleet}`, '--state', `dir:${path.join(root, 'state-vars')}`, '--now', NOW];
+    const lambda = await cli(ok, {
+      CERTMONITOR_SHARD_SIZE: '2000',
+      CERTMONITOR_SHARD_QUEUE: 'certmonitor-dev-check-shards',
+    });
+    assert.equal(lambda.code, 0, lambda.stderr);
+    assert.match(
+      lambda.stderr,
+      /^certmonitor: note: CERTMONITOR_SHARD_SIZE, CERTMONITOR_SHARD_QUEUE are read by the Lambda only; check runs the whole fleet in this process$/m,
+    );
+    const foreign = await cli(ok, { CERTMONITOR_COMMUNITY: 'public' });
+    assert.equal(foreign.code, 2);
+    assert.match(
+      foreign.stderr,
+      /unknown variable CERTMONITOR_COMMUNITY .*give a variable you name yourself \(such as a gateway's communityEnv or authKeyEnv\) another prefix/,
+    );
   });
 
   test('an inventory that cannot be read is a failed run (exit 1), not a configuration error', async () => {

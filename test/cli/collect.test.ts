@@ -170,7 +170,17 @@ describe('certmonitor collect', () => {
     assert.equal(results['hsm-unknown']?.result, 'skipped');
     assert.deepEqual(
       { ...summary, durationMs: 0 },
-      { appliances: 8, collected: 2, changed: 2, unchanged: 0, failed: 5, skipped: 1, dryRun: false, durationMs: 0 },
+      {
+        appliances: 8,
+        collected: 2,
+        changed: 2,
+        unchanged: 0,
+        failed: 5,
+        skipped: 1,
+        inventoryProblems: 0,
+        dryRun: false,
+        durationMs: 0,
+      },
     );
     // One catalogue line per appliance, on stderr with --json.
     const lines = run.stderr.split('\n').filter((l) => / (info|warning|error) : 0 : /.test(l));
@@ -299,11 +309,28 @@ describe('certmonitor collect', () => {
       assert.equal(run.code, 2, `${args.join(' ')}: ${run.stderr}`);
       assert.match(run.stderr, message);
     }
+  });
+
+  it("fleet.json's problems are reported, its valid entries collected, and the run exits 1", async () => {
     const bad = join(dir, 'bad.json');
-    writeFileSync(bad, '{"appliances": {"hsm01": {"ntlsPort": 99999}}}');
+    const rsaPort = appliances[0]!.port;
+    writeFileSync(
+      bad,
+      JSON.stringify({
+        appliances: { hsm01: { ntlsPort: 99999 }, 'hsm-rsa': { address: '127.0.0.1', ntlsPort: rsaPort } },
+      }),
+    );
     const run = await cli(['collect', '--inventory', bad, '--to', `dir:${fleet()}`]);
-    assert.equal(run.code, 2);
-    assert.match(run.stderr, /appliances\.hsm01\.ntlsPort: expected a whole number from 1 to 65535/);
+    assert.equal(run.code, 1);
+    assert.match(
+      run.stdout,
+      / - error : 0 : NTLS certificate expiry monitor inventory is not valid and is used in part: fleet\.json: appliances\.hsm01\.ntlsPort: expected a whole number from 1 to 65535\n/,
+    );
+    assert.match(run.stdout, / hsm-rsa info : 0 : NTLS certificate collected from 127\.0\.0\.1:\d+ is unchanged\n/);
+    assert.match(
+      run.stdout,
+      /collected 1 \(changed 0, unchanged 1\), failed 0, skipped 1; fleet\.json has 1 problem\(s\); \d+ ms\n$/,
+    );
   });
 
   it('an inventory where no appliance has an address collects nothing and exits 1', async () => {

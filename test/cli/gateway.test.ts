@@ -213,4 +213,35 @@ describe('certmonitor gateway (child process)', () => {
     assert.equal(s.status, 2);
     assert.match(s.stderr, /stateDir: cannot be written \(ENOTDIR\)/);
   });
+  it('a start that fails reads as one in its lines: none for an unusable TLS file, terminated after started', async () => {
+    const file = join(dir, 'fail.yaml');
+    writeFileSync(
+      file,
+      'listen: { port: 0, tls: { cert: ./no-such.crt, key: ./no-such.key } }\n' +
+        'auth: { keys: [ { id: a, secretFile: ./gateway.secret } ] }\nstateDir: ./fail-state\n',
+    );
+    const r = spawnSync(process.execPath, [BIN, 'gateway', '--config', file], { encoding: 'utf8', timeout: 30_000 });
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /listen\.tls\.cert: file cannot be read \(ENOENT\)/);
+    assert.doesNotMatch(r.stderr, /monitor started/);
+    const busy = createServer();
+    await new Promise<void>((res) => busy.listen(0, '127.0.0.1', () => res()));
+    const port = (busy.address() as { port: number }).port;
+    writeFileSync(
+      file,
+      `listen: { port: ${port} }\nauth: { keys: [ { id: a, secretFile: ./gateway.secret } ] }\nstateDir: ./fail-state\n`,
+    );
+    const b = spawnSync(process.execPath, [BIN, 'gateway', '--config', file], { encoding: 'utf8', timeout: 30_000 });
+    busy.close();
+    assert.equal(b.status, 2);
+    const lifecycle = b.stderr
+      .split('\n')
+      .filter((l) => l.includes('certmonitord['))
+      .map((l) => l.replace(/^.*: info : 0 : /, ''));
+    assert.deepEqual(lifecycle, [
+      'NTLS certificate expiry monitor started',
+      'NTLS certificate expiry monitor terminated',
+    ]);
+    assert.match(b.stderr, /listen: cannot listen on 127\.0\.0\.1:\d+ \(EADDRINUSE\)/);
+  });
 });

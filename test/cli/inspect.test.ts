@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -12,13 +12,22 @@ const FIXTURES = join(ROOT, 'test/fixtures/certs');
 const dir = mkdtempSync(join(tmpdir(), 'certmonitor-inspect-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Runs `certmonitor inspect ARGS` as a child process. */
-function inspect(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+/** Runs `certmonitor inspect ARGS` as a child process, `input` on its standard input. */
+function inspectWith(
+  input: string | Buffer | undefined,
+  ...args: string[]
+): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync(process.execPath, [join(ROOT, 'bin/certmonitor.js'), 'inspect', ...args], {
     encoding: 'utf8',
     cwd: ROOT,
+    ...(input === undefined ? {} : { input }),
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Runs `certmonitor inspect ARGS` as a child process. */
+function inspect(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  return inspectWith(undefined, ...args);
 }
 
 function json(...args: string[]): { status: number | null; out: Record<string, unknown> } {
@@ -43,7 +52,7 @@ describe('certmonitor inspect', () => {
     assert.equal(out.issuer, 'O=Acme, CN=hsm-p384');
     assert.equal(out.serialNumber, '1001');
     assert.equal(out.keyType, 'EC P-256');
-    assert.equal(out.message, 'NTLS certificate will be expire on Nov 27 09:30:00 2026 GMT');
+    assert.equal(out.message, 'NTLS certificate is valid until Nov 27 09:30:00 2026 GMT');
     assert.equal(out.error, undefined);
   });
 
@@ -109,20 +118,130 @@ describe('certmonitor inspect', () => {
     );
   });
 
-  it('usage errors exit 2 and name the bad value', () => {
+  it('usage errors exit 3 (UNKNOWN, as the plugin guidelines ask) and name the bad value', () => {
     for (const [args, pattern] of [
       [['--days', 'ten'], /--days .*'ten'/],
       [['--days', '-1'], /--days/],
+      [['--critical', 'soon'], /--critical .*'soon'/],
+      [['--critical', '31'], /--critical \(31\) must not exceed --days \(30\)/],
+      [['--json', '--plugin'], /--json and --plugin cannot be used together/],
       [['--now', 'yesterday'], /--now .*'yesterday'/],
       [['--now', '2026-11-24T12:00:00'], /--now .*'2026-11-24T12:00:00'/],
       [['--now', '2026-02-30T00:00:00Z'], /--now/],
+      [['--bogus'], /unknown option '--bogus'/],
     ] as const) {
       const result = inspect(LEAF, ...args);
-      assert.equal(result.status, 2, args.join(' '));
+      assert.equal(result.status, 3, args.join(' '));
       assert.match(result.stderr, pattern);
-      assert.equal(result.stdout, '');
+      // With --plugin the UNKNOWN line is printed too (below).
+      assert.equal(
+        result.stdout,
+        (args as readonly string[]).includes('--plugin')
+          ? `CERTMONITOR UNKNOWN - --json and --plugin cannot be used together\n`
+          : '',
+      );
     }
-    assert.equal(inspect().status, 2);
+    assert.equal(inspect().status, 3);
+  });
+
+  it('other subcommands keep exit 2 for usage errors', () => {
+    const result = spawnSync(process.execPath, [join(ROOT, 'bin/certmonitor.js'), 'check', '--bogus'], {
+      encoding: 'utf8',
+    });
+    assert.equal(result.status, 2);
+  });
+
+  it('reads the certificate from standard input with -', () => {
+    const pem = readFileSync(LEAF);
+    const { status, stdout } = inspectWith(pem, '-', '--now', '2026-06-01T00:00:00Z', '--json');
+    assert.equal(status, 0);
+    assert.equal(JSON.parse(stdout).subject, 'C=US, O=Acme, CN=hsm01');
+    const der = inspectWith(readFileSync(join(FIXTURES, 'leaf.der')), '-', '--now', '2026-06-01T00:00:00Z', '--json');
+    assert.equal(JSON.parse(der.stdout).status, 'valid');
+    const empty = inspectWith('', '-', '--json');
+    assert.equal(empty.status, 3);
+    assert.equal(JSON.parse(empty.stdout).status, 'invalid');
+    const big = inspectWith(Buffer.alloc(1024 * 1024 + 1, 0x41), '-', '--json');
+    assert.equal(big.status, 3);
+    assert.equal(JSON.parse(big.stdout).error, 'input over 1 MiB');
+  });
+});
+
+describe('certmonitor inspect --plugin (monitoring-plugin line)', () => {
+  it('OK: one line with the days left, the date and performance data with the thresholds as ranges', () => {
+    const result = inspect(LEAF, '--plugin', '--now', '2025-11-28T09:30:00Z', '--critical', '7');
+    assert.equal(result.status, 0);
+    assert.equal(
+      result.stdout,
+      'CERTMONITOR OK - hsm01 certificate expires in 364 days (Nov 27 09:30:00 2026 GMT) | days=364;30:;7:;;\n',
+    );
+  });
+
+  it('WARNING within --days, CRITICAL within --critical, both by the notAfter - now <= D days rule', () => {
+    const warning = inspect(LEAF, '--plugin', '--now', '2026-11-17T09:30:00Z', '--critical', '7');
+    assert.equal(warning.status, 1);
+    assert.equal(
+      warning.stdout,
+      'CERTMONITOR WARNING - hsm01 certificate expires in 10 days (Nov 27 09:30:00 2026 GMT) | days=10;30:;7:;;\n',
+    );
+    assert.equal(inspect(LEAF, '--plugin', '--now', '2026-11-20T09:29:59Z', '--critical', '7').status, 1);
+    const critical = inspect(LEAF, '--plugin', '--now', '2026-11-20T09:30:00Z', '--critical', '7');
+    assert.equal(critical.status, 2);
+    assert.match(critical.stdout, /^CERTMONITOR CRITICAL - hsm01 certificate expires in 7 days /);
+    // --critical changes the exit status only; the JSON status stays the evaluation's.
+    const json = inspect(LEAF, '--json', '--now', '2026-11-20T09:30:00Z', '--critical', '7');
+    assert.equal(json.status, 2);
+    assert.equal(JSON.parse(json.stdout).status, 'expiring');
+    // Without --critical an expiring certificate stays WARNING up to notAfter.
+    const last = inspect(LEAF, '--plugin', '--now', '2026-11-27T09:30:00Z');
+    assert.equal(last.status, 1);
+    assert.match(last.stdout, /\| days=0;30:;;;\n$/);
+  });
+
+  it('CRITICAL when expired or not yet valid; UNKNOWN for a missing or invalid file, without performance data', () => {
+    const expired = inspect(LEAF, '--plugin', '--now', '2026-12-07T09:30:00Z');
+    assert.equal(expired.status, 2);
+    assert.equal(
+      expired.stdout,
+      'CERTMONITOR CRITICAL - hsm01 certificate expired 10 days ago (Nov 27 09:30:00 2026 GMT) | days=-10;30:;;;\n',
+    );
+    const early = inspect(LEAF, '--plugin', '--now', '2025-11-01T00:00:00Z');
+    assert.equal(early.status, 2);
+    assert.match(
+      early.stdout,
+      /^CERTMONITOR CRITICAL - hsm01 certificate is not valid before Nov 27 09:30:00 2025 GMT \|/,
+    );
+    const missing = inspect(join(dir, 'absent.pem'), '--plugin');
+    assert.equal(missing.status, 3);
+    assert.equal(missing.stdout, 'CERTMONITOR UNKNOWN - absent.pem: certificate file is missing\n');
+    const csr = inspect(join(FIXTURES, 'csr-only.pem'), '--plugin');
+    assert.equal(csr.status, 3);
+    assert.equal(
+      csr.stdout,
+      'CERTMONITOR UNKNOWN - csr-only.pem: certificate is invalid: no certificate found (certificate request only)\n',
+    );
+    assert.equal(
+      inspectWith('', '-', '--plugin').stdout,
+      'CERTMONITOR UNKNOWN - stdin: certificate is invalid: empty input\n',
+    );
+  });
+
+  it('a usage error prints the UNKNOWN line on stdout, where the agent reads it', () => {
+    const result = inspect(LEAF, '--plugin', '--days', 'ten');
+    assert.equal(result.status, 3);
+    assert.equal(
+      result.stdout,
+      "CERTMONITOR UNKNOWN - --days must be a whole number of days from 0 to 36500, got 'ten'\n",
+    );
+  });
+});
+
+describe('certmonitor --version', () => {
+  it('prints the version of the package', () => {
+    const result = spawnSync(process.execPath, [join(ROOT, 'bin/certmonitor.js'), '--version'], { encoding: 'utf8' });
+    const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    assert.equal(result.status, 0);
+    assert.equal(result.stdout, `${version}\n`);
   });
 });
 

@@ -44,6 +44,17 @@ describe('certmonitor trap test', () => {
     assert.ok(lines.every((l) => /"\[gw-test:0\.0\.0\.0 \/ lunalogs \/ .+ \/ certmonitord\[\d+\] \/ 0\]"$/.test(l)));
   });
 
+  it('says that it sends from sessions of its own, not through the running gateway', () => {
+    const r = run(
+      `  - { name: inf, host: 127.0.0.1, port: ${nms.port}, version: 2c, community: public, type: inform }`,
+    );
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(
+      r.stdout,
+      /\nnote: sent from new SNMP sessions of this command, not through a running gateway \(see docs\/gateway\.md, Failure handling\)\n$/,
+    );
+  });
+
   it('exits 1 and says which host failed', () => {
     const r = run(
       `  - { name: ok, host: 127.0.0.1, port: ${nms.port}, version: 2c, community: public, type: inform }\n` +

@@ -200,19 +200,19 @@ const scenarios: Scenario[] = [
         at: '2026-11-11T06:00:00Z',
         observed: B,
         events: ['renewed'],
-        logs: ['newCertificate', 'willExpire'],
+        logs: ['newCertificate', 'valid'],
         ids: ['hsm01:AAAAAAAA:renewed:2026-11-11T06:00'],
         action: 'clear',
       },
-      { at: '2026-11-12T06:00:00Z', observed: B, events: [], logs: ['willExpire'] },
+      { at: '2026-11-12T06:00:00Z', observed: B, events: [], logs: ['valid'] },
     ],
   },
   {
     name: 'renewal without an active alert: only the new-certificate line',
     steps: [
       { at: '2026-10-01T00:00:00Z', observed: A, events: [] },
-      { at: '2026-10-02T00:00:00Z', observed: B, events: [], logs: ['newCertificate', 'willExpire'] },
-      { at: '2026-10-03T00:00:00Z', observed: B, events: [], logs: ['willExpire'] },
+      { at: '2026-10-02T00:00:00Z', observed: B, events: [], logs: ['newCertificate', 'valid'] },
+      { at: '2026-10-03T00:00:00Z', observed: B, events: [], logs: ['valid'] },
     ],
   },
   {
@@ -260,7 +260,7 @@ const scenarios: Scenario[] = [
     steps: [
       { at: '2026-11-10T12:00:00Z', observed: A, events: ['expiring'] },
       { at: '2026-11-10T13:00:00Z', observed: 'missing', events: ['missing'] },
-      { at: '2026-11-10T14:00:00Z', observed: B, events: ['renewed'], logs: ['newCertificate', 'willExpire'] },
+      { at: '2026-11-10T14:00:00Z', observed: B, events: ['renewed'], logs: ['newCertificate', 'valid'] },
     ],
   },
   {
@@ -283,7 +283,7 @@ const scenarios: Scenario[] = [
         ids: ['hsm01:FFFFFFFF:not_yet_valid:2026-11-10T12:00'],
       },
       { at: '2026-11-11T11:00:00Z', observed: FUTURE, events: [] },
-      { at: '2027-02-01T00:00:00Z', observed: FUTURE, events: [], logs: ['willExpire'] },
+      { at: '2027-02-01T00:00:00Z', observed: FUTURE, events: [], logs: ['valid'] },
     ],
   },
   {
@@ -348,14 +348,14 @@ const scenarios: Scenario[] = [
         at: '2026-11-11T06:00:00Z',
         observed: B,
         events: ['renewed'],
-        logs: ['newCertificate', 'willExpire'],
+        logs: ['newCertificate', 'valid'],
         deliver: false,
       },
       {
         at: '2026-11-11T09:00:00Z',
         observed: B,
         events: ['renewed'],
-        logs: ['willExpire'],
+        logs: ['valid'],
         ids: ['hsm01:AAAAAAAA:renewed:2026-11-11T06:00'],
       },
       { at: '2026-11-11T10:00:00Z', observed: B, events: [] },
@@ -461,7 +461,7 @@ describe('alert policy details', () => {
       [
         'NTLS certificate will be expire on Dec  1 00:00:00 2026 GMT',
         'New NTLS certificate detected and the expiry date of this new certificate is Dec  1 00:00:00 2027 GMT',
-        'NTLS certificate will be expire on Dec  1 00:00:00 2027 GMT',
+        'NTLS certificate is valid until Dec  1 00:00:00 2027 GMT',
         'NTLS certificate is missing',
       ],
     );

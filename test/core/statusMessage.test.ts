@@ -17,12 +17,20 @@ const text = (e: Evaluation): string => {
 };
 
 describe('statusLogEntry', () => {
-  it('valid and expiring say when the certificate will be expire (the original line)', () => {
-    assert.deepEqual(statusLogEntry(at('2026-12-01T00:00:00Z')), {
+  it('expiring says when the certificate will be expire (the original line)', () => {
+    assert.deepEqual(statusLogEntry(at('2027-07-01T00:00:00Z')), {
       key: 'willExpire',
       params: { notAfter: 'Jul  6 05:04:03 2027 GMT' },
     });
     assert.equal(text(at('2027-07-01T00:00:00Z')), 'NTLS certificate will be expire on Jul  6 05:04:03 2027 GMT');
+  });
+
+  it('valid does not read like a warning: it says until when the certificate is valid', () => {
+    assert.deepEqual(statusLogEntry(at('2026-12-01T00:00:00Z')), {
+      key: 'valid',
+      params: { notAfter: 'Jul  6 05:04:03 2027 GMT' },
+    });
+    assert.equal(text(at('2026-12-01T00:00:00Z')), 'NTLS certificate is valid until Jul  6 05:04:03 2027 GMT');
   });
 
   it('expired, not yet valid, missing, invalid and unavailable have their own lines', () => {

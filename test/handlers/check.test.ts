@@ -4,7 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { createS3Client } from '../../adapters/s3/s3Client.ts';
 import type { RunSummary } from '../../app/runCheck.ts';
 import { createHandler } from '../../handlers/check.ts';
@@ -31,6 +31,8 @@ describe('handlers/check invoked directly against s3rver, an SSM stand-in and an
   let gateway: http.Server;
   let gatewayUrl: string;
   const received: { notification: Notification; signed: boolean }[] = [];
+  /** False: every trap host fails (the gateway answers, but nothing is delivered). */
+  let trapsOk = true;
 
   before(async () => {
     Object.assign(process.env, S3RVER_CREDENTIALS, { POWERTOOLS_METRICS_DISABLED: 'true' });
@@ -58,7 +60,7 @@ describe('handlers/check invoked directly against s3rver, an SSM stand-in and an
             results: notifications.map((n) => ({
               id: n.id,
               duplicate: false,
-              traps: [{ host: 'nms', ok: true }],
+              traps: [trapsOk ? { host: 'nms', ok: true } : { host: 'nms', ok: false, error: 'timeout' }],
               syslog: 'ok',
             })),
           }),
@@ -143,13 +145,67 @@ describe('handlers/check invoked directly against s3rver, an SSM stand-in and an
     assert.equal(lines.filter((l) => l.includes('"key":"started"')).length, 1);
   });
 
-  it('stops starting appliances when the invocation is about to time out, and says so', async () => {
+  it('stops starting appliances when the invocation is about to time out, says so, and fails the invocation', async () => {
     const lines: string[] = [];
     const handler = createHandler({ env: env(), out: { write: (text: string) => lines.push(text) } });
-    const summary = (await handler(EVENT, { getRemainingTimeInMillis: () => 1_000 })) as RunSummary;
+    await assert.rejects(handler(EVENT, { getRemainingTimeInMillis: () => 1_000 }), {
+      name: 'RunIncompleteError',
+      code: 'CM_ERR_RUN_INCOMPLETE',
+    });
+    const summary = JSON.parse(lines.find((l) => l.includes('"event":"summary"')) ?? '{}');
     assert.equal(summary.stopped, true);
     assert.equal(summary.appliances, 0);
     assert.ok(lines.some((l) => l.includes('"event":"stopped"')));
+  });
+
+  it('a run that delivered nothing is a failed invocation, after saving what it could; the retry delivers', async () => {
+    const event = { ...EVENT, time: '2026-11-30T12:00:00Z' };
+    const records = (lines: string[]) =>
+      lines
+        .flatMap((l) => l.split('\n'))
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines: string[] = [];
+    const handler = createHandler({ env: env(), out: { write: (text: string) => lines.push(text) } });
+    trapsOk = false;
+    const before = received.length;
+    try {
+      await assert.rejects(handler(event, context), (error: unknown) => {
+        assert.ok(error instanceof Error);
+        assert.equal(error.name, 'RunIncompleteError');
+        assert.match(
+          error.message,
+          /^\d+ due notification\(s\) not delivered; the state records only what was delivered/,
+        );
+        return true;
+      });
+    } finally {
+      trapsOk = true;
+    }
+    const failedIds = received
+      .slice(before)
+      .map((r) => r.notification.id)
+      .sort();
+    assert.ok(failedIds.length > 0);
+    // The summary is written before the invocation fails, and says what failed.
+    const summary = records(lines).find((r) => r.event === 'summary') as RunSummary | undefined;
+    assert.equal(summary?.notifications.failed, failedIds.length);
+    assert.equal(summary?.notifications.sent, 0);
+    assert.ok(records(lines).some((r) => r.key === 'trapFailed' && r.appliance === 'hsm01'));
+    // The state stays correct: nothing undelivered is recorded as sent, so the retry sends the same ids.
+    const state = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'state/hsm01.json' }));
+    const record = JSON.parse((await state.Body?.transformToString()) ?? '{}');
+    assert.notEqual(record.lastAlertAt, '2026-11-30T12:00:00.000Z');
+    const retried = received.length;
+    const retry = (await handler(event, context)) as RunSummary;
+    assert.equal(retry.notifications.failed, 0);
+    assert.deepEqual(
+      received
+        .slice(retried)
+        .map((r) => r.notification.id)
+        .sort(),
+      failedIds,
+    );
   });
 
   it('fails with a message naming the variable when the configuration is wrong, and retries it next time', async () => {
@@ -159,5 +215,14 @@ describe('handlers/check invoked directly against s3rver, an SSM stand-in and an
     await assert.rejects(handler({ time: 'yesterday' }, context), /event\.time/);
     const missing = createHandler({ env: { ...env(), CERTMONITOR_SOURCE: '' }, out: { write: () => true } });
     await assert.rejects(missing(EVENT, context), /CERTMONITOR_SOURCE/);
+    // A private CA on Lambda is NODE_EXTRA_CA_CERTS: the CLI's CA file is refused, saying so.
+    const caFile = createHandler({
+      env: { ...env(), CERTMONITOR_GATEWAY_URL: 'https://gw.example:8443', CERTMONITOR_GATEWAY_CA_FILE: '/ca.pem' },
+      out: { write: () => true },
+    });
+    await assert.rejects(
+      caFile(EVENT, context),
+      /CERTMONITOR_GATEWAY_CA_FILE is for certmonitor check; on Lambda .*NODE_EXTRA_CA_CERTS/,
+    );
   });
 });

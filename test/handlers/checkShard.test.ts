@@ -125,6 +125,28 @@ describe('a fleet split across invocations through SQS', () => {
     assert.equal(state.KeyCount, names.length + 1);
   });
 
+  it('a shard run that did not do everything is a batch item failure, after its summary', async () => {
+    const lines: string[] = [];
+    const shardHandler = createShardHandler({ env: env(), out: { write: (t: string) => lines.push(t) } });
+    const body = JSON.stringify({ time: '2026-11-24T12:00:00.000Z', shard: 1, shards: 3 });
+    // Too little time left: the run stops before its first appliance.
+    const answer = await shardHandler(
+      { Records: [{ messageId: 'short', body }] as never },
+      {
+        getRemainingTimeInMillis: () => 1_000,
+      },
+    );
+    assert.deepEqual(answer.batchItemFailures, [{ itemIdentifier: 'short' }]);
+    const parsed = lines
+      .flatMap((l) => l.split('\n'))
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.equal(parsed.find((r) => r.event === 'summary')?.stopped, true);
+    const failed = parsed.find((r) => r.event === 'shardFailed');
+    assert.equal(failed?.reason, 'RunIncompleteError');
+    assert.equal(failed?.errorCode, 'CM_ERR_RUN_INCOMPLETE');
+  });
+
   it('reports a malformed message as a batch item failure without echoing it', async () => {
     const lines: string[] = [];
     const shardHandler = createShardHandler({ env: env(), out: { write: (t: string) => lines.push(t) } });

@@ -17,6 +17,75 @@ const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const MiB = 1024 * 1024;
 
+const DUMMY_CREDENTIALS = { AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x', AWS_REGION: 'us-east-1' };
+
+// biome-ignore lint/suspicious/noExplicitAny: a CloudFormation template is read as plain JSON.
+type Template = { Conditions: Record<string, unknown>; Resources: Record<string, any>; Outputs: Record<string, any> };
+type Statement = { Action: string | string[]; Resource: unknown; [key: string]: unknown };
+
+/**
+ * Evaluates the template's conditions as CloudFormation would (Fn::Equals on the literal strings the
+ * parameters resolved to, Fn::Not, Fn::Or, Fn::And, Condition).
+ */
+function evaluateConditions(template: Template): Record<string, boolean> {
+  const done: Record<string, boolean> = {};
+  const value = (node: unknown): boolean => {
+    const [[fn, arg]] = Object.entries(node as Record<string, unknown>) as [[string, unknown]];
+    if (fn === 'Condition') return condition(arg as string);
+    const args = arg as unknown[];
+    if (fn === 'Fn::Equals') return JSON.stringify(args[0]) === JSON.stringify(args[1]);
+    if (fn === 'Fn::Not') return !value(args[0]);
+    if (fn === 'Fn::Or') return args.some(value);
+    if (fn === 'Fn::And') return args.every(value);
+    throw new Error(`unexpected condition function ${fn}`);
+  };
+  const condition = (name: string): boolean => {
+    done[name] ??= value(template.Conditions[name]);
+    return done[name];
+  };
+  for (const name of Object.keys(template.Conditions)) condition(name);
+  return done;
+}
+
+/** The role's statements with every Fn::If resolved by `conditions` (AWS::NoValue dropped). */
+function roleStatements(template: Template, conditions: Record<string, boolean>): Statement[] {
+  const statements: unknown[] = template.Resources.CheckRole.Properties.Policies[0].PolicyDocument.Statement;
+  return statements.flatMap((s) => {
+    const ifs = (s as { 'Fn::If'?: [string, unknown, unknown] })['Fn::If'];
+    const chosen = ifs ? (conditions[ifs[0]] ? ifs[1] : ifs[2]) : s;
+    return (chosen as { Ref?: string }).Ref === 'AWS::NoValue' ? [] : [chosen as Statement];
+  });
+}
+
+/** Evaluates the intrinsic functions the template's conditions and alarm actions use (params are resolved). */
+function resolveIntrinsics(template: Template, value: unknown): unknown {
+  if (Array.isArray(value)) return value.map((v) => resolveIntrinsics(template, v));
+  if (typeof value !== 'object' || value === null) return value;
+  const node = value as Record<string, unknown>;
+  const condition = (name: unknown) => resolveIntrinsics(template, template.Conditions[String(name)]) === true;
+  if ('Fn::Equals' in node) {
+    const [a, b] = resolveIntrinsics(template, node['Fn::Equals']) as unknown[];
+    return a === b;
+  }
+  if ('Fn::Not' in node) return !(resolveIntrinsics(template, (node['Fn::Not'] as unknown[])[0]) === true);
+  if ('Condition' in node && Object.keys(node).length === 1) return condition(node.Condition);
+  if ('Fn::If' in node) {
+    const [name, yes, no] = node['Fn::If'] as unknown[];
+    return resolveIntrinsics(template, condition(name) ? yes : no);
+  }
+  return value;
+}
+
+/** `{ 'Fn::Sub': text }` with each `{Name}` standing for the pseudo parameter `${AWS::Name}`. */
+function sub(text: string): { 'Fn::Sub': string } {
+  return { 'Fn::Sub': text.replace(/\{(\w+)\}/g, (_, name: string) => `\${AWS::${name}}`) };
+}
+
+/** The statement granting `action`, if any. */
+function statementFor(statements: readonly Statement[], action: string): Statement | undefined {
+  return statements.find((s) => [s.Action].flat().includes(action));
+}
+
 /** The child's environment: nothing of ours leaks in (unknown CERTMONITOR_* variables are refused). */
 function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
@@ -39,6 +108,9 @@ describe('serverless.yml with osls, offline', () => {
     await putObjects(client, 'certmonitor-fleet', [
       ['certs/hsm01/server.pem', await readFile(join(ROOT, 'test', 'fixtures', 'certs', 'leaf.pem'))],
       ['certs/hsm02/server.pem', 'not a certificate'],
+      // Not JSON (a trailing comma): the bundled handler finds its position and checks the listing anyway.
+      ['certs/fleet.json', '{"appliances": {"hsm01": {"address": "10.0.0.5"},}}'],
+      ['certs/hsm03/server.crt', 'a certificate under the wrong name'],
     ]);
     client.destroy();
   });
@@ -48,17 +120,31 @@ describe('serverless.yml with osls, offline', () => {
     await rm(out, { recursive: true, force: true });
   });
 
+  /** Packages with `params` (`name=value`) into out/NAME (once per name) and returns the CloudFormation template. */
+  const templates = new Map<string, Promise<Template>>();
+  function templateOf(name: string, ...params: string[]): Promise<Template> {
+    let template = templates.get(name);
+    if (!template) {
+      template = (async () => {
+        const dir = join(out, name);
+        await run('npx', ['serverless', 'package', '--package', dir, ...params.map((p) => `--param=${p}`)], {
+          cwd: ROOT,
+          env: cleanEnv(DUMMY_CREDENTIALS),
+          timeout: 180_000,
+        });
+        return JSON.parse(await readFile(join(dir, 'cloudformation-template-update-stack.json'), 'utf8')) as Template;
+      })();
+      templates.set(name, template);
+    }
+    return template;
+  }
+
   it('packages check and checkShard into zips of at most 1 MiB each', async () => {
-    await run('npx', ['serverless', 'package', '--package', out], {
-      cwd: ROOT,
-      env: cleanEnv({ AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x', AWS_REGION: 'us-east-1' }),
-      timeout: 180_000,
-    });
+    const template = await templateOf('default');
     for (const name of ['check.zip', 'checkShard.zip']) {
-      const zip = await stat(join(out, name));
+      const zip = await stat(join(out, 'default', name));
       assert.ok(zip.size > 0 && zip.size <= MiB, `${name} is ${zip.size} bytes`);
     }
-    const template = JSON.parse(await readFile(join(out, 'cloudformation-template-update-stack.json'), 'utf8'));
     const fn = template.Resources.CheckLambdaFunction.Properties;
     // Both functions reach the gateway, so both get the optional VPC settings.
     for (const name of ['CheckLambdaFunction', 'CheckShardLambdaFunction']) {
@@ -75,6 +161,201 @@ describe('serverless.yml with osls, offline', () => {
     assert.deepEqual(template.Resources.CheckLambdaEvConf.Properties.DestinationConfig.OnFailure.Destination, {
       'Fn::GetAtt': ['CheckDeadLetterQueue', 'Arn'],
     });
+  });
+
+  it('derives the role from source and state: S3 statements on, SSM off, by default', async () => {
+    const template = await templateOf('default');
+    const conditions = evaluateConditions(template);
+    assert.equal(conditions.UseS3Source, true);
+    assert.equal(conditions.UseSsmSource, false);
+    const statements = roleStatements(template, conditions);
+    assert.deepEqual(statementFor(statements, 's3:ListBucket'), {
+      Effect: 'Allow',
+      Action: 's3:ListBucket',
+      Resource: sub('arn:{Partition}:s3:::certmonitor-fleet'),
+      Condition: { StringLike: { 's3:prefix': ['certs/', 'certs/*'] } },
+    });
+    assert.deepEqual(
+      statements.filter((s) => JSON.stringify(s.Action).includes('s3:GetObject')).map((s) => s.Resource),
+      [sub('arn:{Partition}:s3:::certmonitor-fleet/certs/*'), sub('arn:{Partition}:s3:::certmonitor-fleet/state/*')],
+    );
+    assert.equal(statementFor(statements, 'ssm:GetParametersByPath'), undefined);
+    for (const name of [
+      'S3GatewayEndpoint',
+      'SsmInterfaceEndpoint',
+      'SqsInterfaceEndpoint',
+      'VpcEndpointSecurityGroup',
+    ]) {
+      assert.equal(conditions[template.Resources[name].Condition], false, `${name} is not created`);
+    }
+  });
+
+  it('an SSM source in a VPC: SSM statements on, S3 source statements off, endpoints created', async () => {
+    const template = await templateOf(
+      'ssm-vpc',
+      'source=ssm:/certmonitor/prod/',
+      'state=s3://other-state/runs/',
+      'subnetIds=subnet-a,subnet-b',
+      'securityGroupIds=sg-1,sg-2',
+      'vpcId=vpc-1',
+      'vpcEndpoints=s3,ssm,sqs',
+      'routeTableIds=rtb-1,rtb-2',
+    );
+    const conditions = evaluateConditions(template);
+    assert.equal(conditions.UseS3Source, false);
+    assert.equal(conditions.UseSsmSource, true);
+    const statements = roleStatements(template, conditions);
+    assert.equal(statementFor(statements, 's3:ListBucket'), undefined);
+    assert.deepEqual(statementFor(statements, 'ssm:GetParametersByPath')?.Resource, [
+      sub('arn:{Partition}:ssm:{Region}:{AccountId}:parameter/certmonitor/prod'),
+      sub('arn:{Partition}:ssm:{Region}:{AccountId}:parameter/certmonitor/prod/*'),
+    ]);
+    assert.deepEqual(
+      statementFor(statements, 's3:PutObject')?.Resource,
+      sub('arn:{Partition}:s3:::other-state/runs/*'),
+    );
+    assert.equal(
+      template.Resources.CheckLambdaFunction.Properties.Environment.Variables.CERTMONITOR_SOURCE,
+      'ssm:/certmonitor/prod/',
+    );
+    // The endpoints, in the function's VPC and subnets.
+    const s3 = template.Resources.S3GatewayEndpoint;
+    assert.equal(conditions[s3.Condition], true);
+    assert.deepEqual(s3.Properties.RouteTableIds, { 'Fn::Split': [',', 'rtb-1,rtb-2'] });
+    assert.equal(s3.Properties.VpcEndpointType, 'Gateway');
+    for (const [name, service] of [
+      ['SsmInterfaceEndpoint', 'ssm'],
+      ['SqsInterfaceEndpoint', 'sqs'],
+    ] as const) {
+      const endpoint = template.Resources[name];
+      assert.equal(conditions[endpoint.Condition], true, name);
+      assert.deepEqual(endpoint.Properties.ServiceName, sub(`com.amazonaws.{Region}.${service}`));
+      assert.equal(endpoint.Properties.VpcId, 'vpc-1');
+      assert.deepEqual(endpoint.Properties.SubnetIds, { 'Fn::Split': [',', 'subnet-a,subnet-b'] });
+      assert.equal(endpoint.Properties.PrivateDnsEnabled, true);
+    }
+    const group = template.Resources.VpcEndpointSecurityGroup;
+    assert.equal(conditions[group.Condition], true);
+    assert.deepEqual(group.Properties.SecurityGroupIngress, [
+      {
+        IpProtocol: 'tcp',
+        FromPort: 443,
+        ToPort: 443,
+        SourceSecurityGroupId: { 'Fn::Select': [0, { 'Fn::Split': [',', 'sg-1,sg-2'] }] },
+      },
+    ]);
+  });
+
+  it('alarms on undelivered notifications, on fleet.json problems, and when no run succeeded for two periods', async () => {
+    const template = await templateOf('default');
+    const alarm = (name: string) => template.Resources[name]?.Properties ?? {};
+    const service = [{ Name: 'service', Value: 'certmonitor' }];
+    assert.deepEqual(
+      {
+        ...alarm('NotificationsFailedAlarm'),
+        AlarmName: undefined,
+        AlarmDescription: undefined,
+        AlarmActions: undefined,
+        OKActions: undefined,
+      },
+      {
+        AlarmName: undefined,
+        AlarmDescription: undefined,
+        Namespace: 'Certmonitor',
+        MetricName: 'NotificationsFailed',
+        Dimensions: service,
+        Statistic: 'Sum',
+        Period: 3600,
+        EvaluationPeriods: 1,
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: undefined,
+        OKActions: undefined,
+      },
+    );
+    const inventory = alarm('InventoryProblemsAlarm');
+    assert.equal(inventory.MetricName, 'InventoryProblems');
+    assert.equal(inventory.ComparisonOperator, 'GreaterThanThreshold');
+    assert.equal(inventory.Threshold, 0);
+    // The dead man's switch: RunsSucceeded below 1 in two schedule periods (rate(1 hour)); no data breaches.
+    const deadMan = alarm('CheckDeadManAlarm');
+    assert.equal(deadMan.MetricName, 'RunsSucceeded');
+    assert.deepEqual(deadMan.Dimensions, service);
+    assert.equal(deadMan.Statistic, 'Sum');
+    assert.equal(deadMan.ComparisonOperator, 'LessThanThreshold');
+    assert.equal(deadMan.Threshold, 1);
+    assert.equal(Number(deadMan.Period) * Number(deadMan.EvaluationPeriods), 2 * 3600);
+    assert.equal(deadMan.DatapointsToAlarm, deadMan.EvaluationPeriods);
+    assert.equal(deadMan.TreatMissingData, 'breaching');
+  });
+
+  it('every alarm notifies an SNS topic created by default, which is an output to subscribe to', async () => {
+    const template = await templateOf('default');
+    assert.equal(template.Resources.AlarmTopic?.Type, 'AWS::SNS::Topic');
+    assert.equal(
+      resolveIntrinsics(template, template.Conditions[template.Resources.AlarmTopic?.Condition ?? '']),
+      true,
+    );
+    const alarms = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm') as Array<
+      [string, { Properties: Record<string, unknown> }]
+    >;
+    assert.deepEqual(alarms.map(([name]) => name).sort(), [
+      'CheckDeadManAlarm',
+      'CheckErrorsAlarm',
+      'CheckFailuresAlarm',
+      'InventoryProblemsAlarm',
+      'NotificationsFailedAlarm',
+    ]);
+    for (const [name, alarm] of alarms) {
+      assert.deepEqual(resolveIntrinsics(template, alarm.Properties.AlarmActions), [{ Ref: 'AlarmTopic' }], name);
+      assert.deepEqual(resolveIntrinsics(template, alarm.Properties.OKActions), [{ Ref: 'AlarmTopic' }], name);
+    }
+    assert.deepEqual(resolveIntrinsics(template, template.Outputs.AlarmTopicArn?.Value), { Ref: 'AlarmTopic' });
+    // No e-mail subscription unless alarmEmail is given.
+    const subscription = template.Resources.AlarmEmailSubscription;
+    assert.equal(resolveIntrinsics(template, template.Conditions[subscription?.Condition ?? '']), false);
+  });
+
+  it('with alarmTopicArn and alarmEmail: no topic is created, the alarms notify the given one, the address is subscribed', async () => {
+    const topic = 'arn:aws:sns:us-east-1:123456789012:ops-pager';
+    const given = await templateOf('existing-topic', `alarmTopicArn=${topic}`, 'alarmEmail=ops@example.com');
+    assert.equal(resolveIntrinsics(given, given.Conditions[given.Resources.AlarmTopic?.Condition ?? '']), false);
+    for (const [name, alarm] of Object.entries(given.Resources).filter(
+      ([, r]) => r.Type === 'AWS::CloudWatch::Alarm',
+    )) {
+      assert.deepEqual(resolveIntrinsics(given, alarm.Properties.AlarmActions), [topic], name);
+    }
+    const subscription = given.Resources.AlarmEmailSubscription;
+    assert.equal(resolveIntrinsics(given, given.Conditions[subscription?.Condition ?? '']), true);
+    assert.equal(resolveIntrinsics(given, subscription?.Properties.TopicArn), topic);
+    assert.equal(subscription?.Properties.Endpoint, 'ops@example.com');
+  });
+
+  // The other refusals are unit-tested (test/deploy/deployParams.test.ts); these prove the framework stops on them.
+  it('refuses parameters that disagree, at package time, naming the parameter', async () => {
+    for (const [params, message] of [
+      [
+        ['source=dir:./fleet'],
+        "--param source: the Lambda reads certificates from s3://bucket/prefix/ or ssm:/path/, got 'dir:./fleet'",
+      ],
+      [['certBucket=my-fleet'], '--param certBucket: is derived from source and state now; remove it'],
+    ] as const) {
+      const failed = await run(
+        'npx',
+        ['serverless', 'package', '--package', join(out, 'refused'), ...params.map((p) => `--param=${p}`)],
+        {
+          cwd: ROOT,
+          env: cleanEnv(DUMMY_CREDENTIALS),
+          timeout: 180_000,
+        },
+      ).then(
+        () => undefined,
+        (error: { code?: number; stdout: string; stderr: string }) => error,
+      );
+      assert.ok(failed, `${params.join(' ')} must be refused`);
+      assert.ok(`${failed.stdout}${failed.stderr}`.includes(message), `${params.join(' ')}: ${failed.stderr}`);
+    }
   });
 
   it('invokes the bundled handler locally with examples/event.json against s3rver', async () => {
@@ -103,5 +384,18 @@ describe('serverless.yml with osls, offline', () => {
     const emf = records.find((r) => '_aws' in r && 'DaysToExpiry' in r);
     assert.equal(emf?.Appliance, 'hsm01');
     assert.equal(emf?.DaysToExpiry, 2);
+    // fleet.json is not JSON: reported with its position, counted in the metric; the run still succeeded.
+    const problem = records.find((r) => r.key === 'inventoryProblems');
+    assert.equal(
+      problem?.text,
+      'NTLS certificate expiry monitor inventory is not valid and is used in part: fleet.json: not valid JSON at line 1, column 50: property name expected',
+    );
+    assert.equal(problem?.errorCode, 'CM_ERR_INVENTORY_INVALID');
+    assert.equal(summary?.inventoryProblems, 1);
+    const totals = records.find((r) => '_aws' in r && 'RunsSucceeded' in r);
+    assert.equal(totals?.InventoryProblems, 1);
+    assert.equal(totals?.RunsSucceeded, 1);
+    const skipped = records.find((r) => r.key === 'layoutSkipped');
+    assert.deepEqual(skipped?.files, ['hsm03/server.crt']);
   });
 });

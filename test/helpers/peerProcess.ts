@@ -21,13 +21,19 @@ export interface PeerProcess {
   stderr(): string;
   /** Polls `ready` until true; throws (with the peer's stderr) if it exits or takes over `timeoutMs`. */
   waitUntilReady(ready: () => boolean, timeoutMs?: number): Promise<void>;
-  /** Stops the process (SIGTERM, awaiting its exit) and removes `dir`. */
-  stop(): Promise<void>;
+  /** Stops the process (SIGTERM, awaiting its exit) and removes `dir` unless `keepDir` (to start it again). */
+  stop(options?: { readonly keepDir?: boolean }): Promise<void>;
 }
 
 /** Starts `bin` with `args` in the foreground; `dir` is the peer's own temp directory, removed on stop. */
-export function startPeer(name: string, bin: string, args: readonly string[], dir: string): PeerProcess {
-  const child = spawn(bin, [...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+export function startPeer(
+  name: string,
+  bin: string,
+  args: readonly string[],
+  dir: string,
+  env?: NodeJS.ProcessEnv,
+): PeerProcess {
+  const child = spawn(bin, [...args], { stdio: ['ignore', 'ignore', 'pipe'], ...(env ? { env } : {}) });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
     stderr += d.toString();
@@ -43,13 +49,13 @@ export function startPeer(name: string, bin: string, args: readonly string[], di
         await new Promise((r) => setTimeout(r, 25));
       }
     },
-    async stop() {
+    async stop(options = {}) {
       if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGTERM');
         await exited;
       }
-      rmSync(dir, { recursive: true, force: true });
+      if (!options.keepDir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

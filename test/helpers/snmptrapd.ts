@@ -2,8 +2,13 @@
  * Starts Debian's real `snmptrapd` on a free loopback UDP port with its own configuration and
  * persistent directory, logging one line per notification to a file the test reads.
  * Line format: `VERSION|ENTERPRISE/TRAPOID|varbinds…` with each varbind as `OID~VALUE` (numeric OIDs).
+ *
+ * Its SNMP engine (the authoritative one for informs) is by default new at every start (`-C`: no
+ * persistent file is read, so a random engine ID and engineBoots 1). With `persistentEngine` it reads
+ * its persistent directory as a packaged snmptrapd reads /var/lib/snmp: the engine ID stays and
+ * engineBoots counts starts.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freeUdpPort } from './freePort.ts';
@@ -27,6 +32,11 @@ export interface SnmptrapdOptions {
    * bursts of unacknowledged traps while snmptrapd is short of CPU.
    */
   readonly recvBufferBytes?: number;
+  /**
+   * Keep the engine across restarts: `engineId` (hex) and the engineBoots count before the first start
+   * (that start runs with one more, as after that many restarts).
+   */
+  readonly persistentEngine?: { readonly engineId: string; readonly engineBoots: number };
 }
 
 export interface RunningSnmptrapd {
@@ -35,6 +45,12 @@ export interface RunningSnmptrapd {
   lines(): string[];
   /** Resolves with the lines once at least `n` arrived; rejects after `timeoutMs`. */
   waitFor(n: number, timeoutMs?: number): Promise<string[]>;
+  /**
+   * Stops it and starts it again on the same port with the same configuration; lines received so far
+   * stay. `forgetEngine` first removes what a `persistentEngine` kept (a reinstalled receiver: a new
+   * engine ID and engineBoots 1).
+   */
+  restart(options?: { readonly forgetEngine?: boolean }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -51,10 +67,11 @@ export async function startSnmptrapd(options: SnmptrapdOptions = {}): Promise<Ru
   const port = await freeUdpPort();
   const log = join(dir, 'traps.log');
   const conf = join(dir, 'snmptrapd.conf');
+  const persist = join(dir, 'persist');
   const community = options.community ?? 'public';
   const lines = [
     '[snmp] mibs :',
-    `[snmp] persistentDir ${join(dir, 'persist')}`,
+    `[snmp] persistentDir ${persist}`,
     ...(options.recvBufferBytes ? [`[snmp] serverRecvBuf ${options.recvBufferBytes}`] : []),
     'doNotRetainNotificationLogs yes',
     `format print1 ${FORMAT_V1}`,
@@ -70,17 +87,50 @@ export async function startSnmptrapd(options: SnmptrapdOptions = {}): Promise<Ru
   }
   writeFileSync(conf, `${lines.join('\n')}\n`);
   writeFileSync(log, '');
-  const peer = startPeer('snmptrapd', bin, ['-f', '-C', '-c', conf, '-On', '-Lf', log, `udp:127.0.0.1:${port}`], dir);
+  const engine = options.persistentEngine;
+  mkdirSync(persist);
+  // What snmptrapd itself writes there at shutdown: it reuses the engine ID and counts one more boot.
+  if (engine) {
+    writeFileSync(
+      join(persist, 'snmptrapd.conf'),
+      `engineBoots ${engine.engineBoots}\noldEngineID 0x${engine.engineId}\n`,
+    );
+  }
+  const listen = `udp:127.0.0.1:${port}`;
+  // A persistent engine is read from the persistent directory, which `-C` would skip: the search path
+  // is then limited to this directory and the persistent one instead.
+  // -A: append to the log, so a restart keeps the lines received before it.
+  const args = engine
+    ? ['-f', '-A', '-On', '-Lf', log, listen]
+    : ['-f', '-C', '-c', conf, '-A', '-On', '-Lf', log, listen];
+  const env = engine
+    ? { PATH: process.env.PATH, SNMPCONFPATH: `${dir}:${persist}`, SNMP_PERSISTENT_DIR: persist }
+    : undefined;
   const read = (): string[] =>
     readFileSync(log, 'utf8')
       .split('\n')
       .filter((l) => l.startsWith('V1|') || l.startsWith('V2|'));
-  // Ready once it logs its start banner.
-  await peer.waitUntilReady(() => readFileSync(log, 'utf8').includes('NET-SNMP version'));
+  const banners = () => readFileSync(log, 'utf8').split('NET-SNMP version').length - 1;
+  const launch = async () => {
+    const before = banners();
+    const started = startPeer('snmptrapd', bin, args, dir, env);
+    // Ready once it logs its start banner.
+    await started.waitUntilReady(() => banners() > before);
+    return started;
+  };
+  let peer = await launch();
   return {
     port,
     lines: read,
     waitFor: (n, timeoutMs = 15_000) => waitForLines(read, n, timeoutMs, 'snmptrapd notifications'),
+    async restart(restartOptions = {}) {
+      await peer.stop({ keepDir: true });
+      if (restartOptions.forgetEngine) {
+        rmSync(persist, { recursive: true, force: true });
+        mkdirSync(persist);
+      }
+      peer = await launch();
+    },
     stop: () => peer.stop(),
   };
 }

@@ -5,10 +5,8 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { DirSource } from '../../../adapters/dir/dirSource.ts';
 import { InventoryError } from '../../../app/errors.ts';
-import type { LogSink } from '../../../app/ports.ts';
 import { evaluate } from '../../../core/evaluate.ts';
 import { MAX_CERTIFICATE_FILE_BYTES } from '../../../core/readCertificateFile.ts';
-import type { LogEntry } from '../../../core/types.ts';
 import { makeCertificatePem, makeDemoKeys } from '../../../examples/demoCertificate.ts';
 
 let root: string;
@@ -36,24 +34,26 @@ after(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-class Collect implements LogSink {
-  readonly entries: LogEntry[] = [];
-  write(entry: LogEntry) {
-    this.entries.push(entry);
-  }
-}
-
-test('lists sub-directories holding a server.pem; invalid names are skipped with a warning that does not echo them', async () => {
-  const log = new Collect();
-  const source = new DirSource(root, log);
+test('lists sub-directories holding a server.pem; misplaced certificates are collected, sanitized', async () => {
+  await mkdir(path.join(root, 'hsm-crt'));
+  await writeFile(path.join(root, 'hsm-crt', 'server.crt'), certPem);
+  await writeFile(path.join(root, 'hsm01', 'chain.pem'), certPem);
+  await writeFile(path.join(root, 'hsm09.pem'), certPem);
+  const source = new DirSource(root);
   const names: string[] = [];
   for await (const { name } of source.list()) names.push(name);
   assert.deepEqual(names.sort(), ['hsm-big', 'hsm-dir', 'hsm01', 'hsm02.lab']);
-  assert.equal(source.skippedNames, 1);
-  assert.equal(log.entries.length, 1);
-  assert.equal(log.entries[0]?.key, 'nameRejected');
-  assert.ok(!log.entries[0]?.text.includes('bad'));
-  assert.ok(!/[\u0000-\u001f]/.test(log.entries[0]?.text ?? ''));
+  const skipped = source.skippedKeys();
+  // A chain file beside a server.pem, notes.txt and hidden entries are not certificates that lost their place.
+  assert.equal(skipped.count, 3);
+  assert.deepEqual([...skipped.examples].sort(), ['bad name [31m/server.pem', 'hsm-crt/server.crt', 'hsm09.pem']);
+  assert.ok(skipped.examples.every((key) => !/[\u0000-\u001f]/.test(key)));
+  // Each listing starts afresh.
+  for await (const _ of source.list());
+  assert.equal(source.skippedKeys().count, 3);
+  await rm(path.join(root, 'hsm-crt'), { recursive: true });
+  await rm(path.join(root, 'hsm09.pem'));
+  await rm(path.join(root, 'hsm01', 'chain.pem'));
 });
 
 test('fetch: found, missing, oversize refused unread, a directory is not a certificate', async () => {
@@ -87,15 +87,25 @@ test('a file that cannot be read is unavailable, never missing', async () => {
   assert.equal(evaluate(result, 30, new Date()).status, 'unavailable');
 });
 
-test('inventory: absent, valid, invalid', async () => {
+test('inventory: absent, valid, with problems (the valid entries kept), unreadable', async () => {
   const source = new DirSource(root);
   assert.equal(await source.readInventory(), undefined);
   await writeFile(path.join(root, 'fleet.json'), '{"appliances":{"hsm01":{"address":"10.0.0.5"}}}');
   assert.deepEqual(await source.readInventory(), { appliances: { hsm01: { address: '10.0.0.5' } } });
-  await writeFile(path.join(root, 'fleet.json'), '{"appliances":{"hsm01":{"adress":"10.0.0.5"}}}');
+  await writeFile(path.join(root, 'fleet.json'), '{"appliances":{"hsm01":{"adress":"10.0.0.5"},"hsm02":{}}}');
+  assert.deepEqual(await source.readInventory(), {
+    appliances: { hsm01: {}, hsm02: {} },
+    problems: ['fleet.json: appliances.hsm01: unknown key(s) adress'],
+  });
+  await rm(path.join(root, 'fleet.json'));
+  await mkdir(path.join(root, 'fleet.json'));
+  assert.deepEqual((await source.readInventory())?.problems, ['fleet.json: not a regular file']);
+  await rm(path.join(root, 'fleet.json'), { recursive: true });
+  const { symlink } = await import('node:fs/promises');
+  await symlink('fleet.json', path.join(root, 'fleet.json'));
   await assert.rejects(source.readInventory(), (error: unknown) => {
     assert.ok(error instanceof InventoryError);
-    assert.match(error.message, /appliances\.hsm01: unknown key\(s\) adress/);
+    assert.equal(error.code, 'CM_ERR_INVENTORY_UNREADABLE');
     return true;
   });
   await rm(path.join(root, 'fleet.json'));

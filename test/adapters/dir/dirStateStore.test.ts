@@ -38,6 +38,24 @@ test('absent, create, read back, update with the version read', async () => {
   assert.deepEqual((await readdir(path.join(root, 'a'))).sort(), ['hsm01.json'], 'no temp or lock file left');
 });
 
+test('the fleet-level inventory report lives in _inventory.json, written conditionally', async () => {
+  const dir = path.join(root, 'inventory');
+  const store = new DirStateStore(dir);
+  assert.deepEqual(await store.loadInventoryReport(), {});
+  const report = { problem: 'fleet.json: not valid JSON at line 1, column 2: property name expected', reportedAt: 'x' };
+  await store.saveInventoryReport(report, undefined);
+  const loaded = await store.loadInventoryReport();
+  assert.deepEqual(loaded.report, report);
+  await assert.rejects(store.saveInventoryReport(undefined, undefined), StateConflictError);
+  await store.saveInventoryReport(undefined, loaded.version);
+  assert.equal((await store.loadInventoryReport()).report, undefined);
+  assert.deepEqual(await readdir(dir), ['_inventory.json']);
+  await writeFile(path.join(dir, '_inventory.json'), 'not json');
+  const garbled = await store.loadInventoryReport();
+  assert.equal(garbled.report, undefined, 'an unreadable record reads as nothing reported');
+  assert.ok(garbled.version);
+});
+
 test('two writers from the same version: the second gets StateConflictError and the first update stays', async () => {
   const dir = path.join(root, 'b');
   const first = new DirStateStore(dir);

@@ -39,6 +39,8 @@ describe('EmfMetrics', () => {
         notifications: { sent: 1, failed: 2 },
         durationMs: 1234,
         stopped: true,
+        inventoryProblems: 3,
+        succeeded: false,
       });
     });
     const days = blobs.filter((b) => 'DaysToExpiry' in b);
@@ -57,5 +59,14 @@ describe('EmfMetrics', () => {
     assert.equal(totals?.NotificationsSent, 1);
     assert.equal(totals?.RunDuration, 1234);
     assert.equal(totals?.RunsStopped, 1);
+    assert.equal(totals?.InventoryProblems, 3);
+    assert.equal(totals?.RunsSucceeded, 0);
+    // The alarms of serverless.yml select these by the service dimension.
+    assert.equal(totals?.service, 'certmonitor');
+    const ok = captureStdout(() =>
+      metrics.recordRun({ byStatus: {}, notifications: { sent: 0, failed: 0 }, durationMs: 1, succeeded: true }),
+    ).find((b) => 'RunsSucceeded' in b);
+    assert.equal(ok?.RunsSucceeded, 1);
+    assert.equal(ok?.InventoryProblems, 0);
   });
 });

@@ -36,6 +36,8 @@ describe('S3Source against s3rver', () => {
       ['prod/bad name!/server.pem', 'x'],
       ['prod/hsm0001/notes.txt', 'not a certificate'],
       ['prod/nested/deeper/server.pem', 'x'],
+      ['prod/hsm0002/server.crt', 'x'],
+      ['prod/hsm0003/chain.pem', 'a chain beside a server.pem is not misplaced'],
       ['prod/big01/server.pem', new Uint8Array(1024 * 1024 + 1)],
       ['other/hsm9999/server.pem', 'outside the prefix'],
       ['broken/fleet.json', '{"appliances": {"hsm01": {"adress": "x"}}}'],
@@ -49,14 +51,17 @@ describe('S3Source against s3rver', () => {
     await s3?.stop();
   });
 
-  it('lists every appliance across more than two pages, skipping other keys and invalid names', async () => {
+  it('lists every appliance across more than two pages, collecting misplaced certificates', async () => {
     const proxy = await startFaultProxy(s3.endpoint, () => undefined);
     proxies.push(proxy);
     const source = new S3Source(clientFor(proxy.endpoint), { bucket: BUCKET, prefix: 'prod/' });
     const listed: string[] = [];
     for await (const { name } of source.list()) listed.push(name);
     assert.deepEqual(listed.sort(), [...names, 'big01'].sort());
-    assert.equal(source.skippedNames, 1);
+    assert.deepEqual(source.skippedKeys(), {
+      count: 3,
+      examples: ['bad name!/server.pem', 'hsm0002/server.crt', 'nested/deeper/server.pem'],
+    });
     const listRequests = proxy.seen.filter((line) => line.includes('list-type=2'));
     assert.ok(listRequests.length >= 3, `expected at least 3 pages, saw ${listRequests.length}`);
   });
@@ -80,12 +85,21 @@ describe('S3Source against s3rver', () => {
     assert.equal(await new S3Source(client, { bucket: BUCKET, prefix: 'other/' }).readInventory(), undefined);
   });
 
-  it('refuses a corrupt fleet.json with an error naming the key', async () => {
+  it('reads a fleet.json with a bad entry as problems naming the key, keeping the entry by name', async () => {
     const source = new S3Source(client, { bucket: BUCKET, prefix: 'broken/' });
+    assert.deepEqual(await source.readInventory(), {
+      appliances: { hsm01: {} },
+      problems: ['fleet.json: appliances.hsm01: unknown key(s) adress'],
+    });
+  });
+
+  it('fails to read fleet.json loudly when S3 refuses it (the run fails, it is not run without it)', async () => {
+    const proxy = await startFaultProxy(s3.endpoint, () => ({ status: 403, code: 'AccessDenied' }));
+    proxies.push(proxy);
+    const source = new S3Source(clientFor(proxy.endpoint), { bucket: BUCKET, prefix: 'prod/' });
     await assert.rejects(source.readInventory(), (error: unknown) => {
       assert.ok(error instanceof InventoryError);
-      assert.match(error.message, /adress/);
-      assert.equal(error.invalidContent, true);
+      assert.equal(error.code, 'CM_ERR_INVENTORY_UNREADABLE');
       return true;
     });
   });

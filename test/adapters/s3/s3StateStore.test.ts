@@ -51,6 +51,24 @@ describe('S3StateStore against s3rver', () => {
     assert.notEqual(reloaded.version, loaded.version);
   });
 
+  it('keeps the fleet-level inventory report in {prefix}_inventory.json beside the appliances', async () => {
+    assert.deepEqual(await store.loadInventoryReport(), {});
+    const report = {
+      problem: 'fleet.json: appliances.hsm01.address: expected an IPv4 or IPv6 address',
+      reportedAt: 'x',
+    };
+    await store.saveInventoryReport(report, undefined);
+    const loaded = await store.loadInventoryReport();
+    assert.deepEqual(loaded.report, report);
+    assert.ok(loaded.version);
+    await store.saveInventoryReport(undefined, loaded.version);
+    const cleared = await store.loadInventoryReport();
+    assert.equal(cleared.report, undefined);
+    assert.ok(cleared.version, 'an emptied record still has a version to write over');
+    const object = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'state/_inventory.json' }));
+    assert.equal(await object.Body?.transformToString(), '{}');
+  });
+
   it('reports corrupt or foreign records as corrupt, with the version needed to overwrite them', async () => {
     const broken = await store.load('broken');
     assert.equal(broken.corrupt, 'not valid JSON');
@@ -81,6 +99,17 @@ describe('S3StateStore conditional writes (mocked: s3rver ignores If-Match / If-
     assert.equal(inputs[1]?.IfMatch, '"e1"');
     assert.equal(inputs[1]?.IfNoneMatch, undefined);
     assert.equal(inputs[1]?.Key, 'state/hsm01.json');
+  });
+
+  it('writes the inventory report conditionally too', async () => {
+    mock.reset();
+    mock.on(PutObjectCommand).rejectsOnce(serviceError('PreconditionFailed', 412)).resolves({});
+    await assert.rejects(store.saveInventoryReport({ problem: 'p', reportedAt: 'x' }, '"e1"'), StateConflictError);
+    await store.saveInventoryReport({ problem: 'p', reportedAt: 'x' }, undefined);
+    const inputs = mock.commandCalls(PutObjectCommand).map((call) => call.args[0].input);
+    assert.equal(inputs[0]?.IfMatch, '"e1"');
+    assert.equal(inputs[1]?.IfNoneMatch, '*');
+    assert.equal(inputs[1]?.Key, 'state/_inventory.json');
   });
 
   it('turns 412 PreconditionFailed and 409 ConditionalRequestConflict into StateConflictError', async () => {

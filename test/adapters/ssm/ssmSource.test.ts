@@ -5,7 +5,6 @@ import { SsmLocationError } from '../../../adapters/errors.ts';
 import { createSsmClient } from '../../../adapters/ssm/ssmClient.ts';
 import { parseSsmLocation } from '../../../adapters/ssm/ssmLocation.ts';
 import { SsmSource } from '../../../adapters/ssm/ssmSource.ts';
-import { InventoryError } from '../../../app/errors.ts';
 import { type SsmStandIn, startSsmStandIn } from '../../helpers/ssmStandIn.ts';
 
 const COUNT = 35;
@@ -24,6 +23,7 @@ describe('SsmSource against an SSM JSON-protocol stand-in', () => {
       ['/certmonitor/prod/fleet.json', JSON.stringify({ appliances: { hsm00: { address: '10.0.0.5' }, ghost: {} } })],
       ['/certmonitor/prod/bad name/server.pem', 'x'],
       ['/certmonitor/prod/hsm01/notes', 'x'],
+      ['/certmonitor/prod/site/hsm77/server.pem', 'nested one level too deep'],
       ['/certmonitor/prodx/hsm99/server.pem', 'sibling path, not ours'],
       ['/certmonitor/broken/fleet.json', '{"appliances": []}'],
     ]);
@@ -65,8 +65,8 @@ describe('SsmSource against an SSM JSON-protocol stand-in', () => {
     const listed: string[] = [];
     for await (const { name } of source.list()) listed.push(name);
     assert.deepEqual(listed.sort(), names);
-    assert.equal(source.skippedNames, 1);
-    // 35 certificates + fleet.json + 2 others under the path = 39 parameters: 4 pages.
+    assert.deepEqual(source.skippedKeys(), { count: 2, examples: ['bad name/server.pem', 'site/hsm77/server.pem'] });
+    // 35 certificates + fleet.json + 3 others under the path = 39 parameters: 4 pages.
     assert.equal(ssm.calls.filter((c) => c === 'GetParametersByPath').length, 4);
     assert.equal(text(await source.fetch('hsm07')), 'pem of hsm07');
     assert.equal(ssm.calls.filter((c) => c.startsWith('GetParameter ')).length, 0);
@@ -83,7 +83,10 @@ describe('SsmSource against an SSM JSON-protocol stand-in', () => {
     assert.deepEqual((await source.readInventory())?.appliances.hsm00, { address: '10.0.0.5' });
     assert.deepEqual(await source.fetch('ghost'), { kind: 'missing' });
     assert.equal(await new SsmSource(client, '/certmonitor/none/').readInventory(), undefined);
-    await assert.rejects(new SsmSource(client, '/certmonitor/broken/').readInventory(), InventoryError);
+    assert.deepEqual(await new SsmSource(client, '/certmonitor/broken/').readInventory(), {
+      appliances: {},
+      problems: ['fleet.json: appliances: expected an object of appliances'],
+    });
   });
 
   it('retries throttling and succeeds; persistent throttling is unavailable, not missing', async () => {

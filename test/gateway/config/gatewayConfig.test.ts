@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -42,7 +42,7 @@ describe('gateway configuration', () => {
     assert.equal(c.retentionDays, 7);
   });
 
-  it('parses the SPEC example hosts and sinks', () => {
+  it('parses the documented example hosts and sinks', () => {
     const c = buildGatewayConfig(
       {
         ...minimal(),
@@ -168,18 +168,42 @@ describe('gateway configuration', () => {
     assert.equal(loadGatewayConfig(good).listen.port, 0);
   });
 
-  it('accepts the shipped example configuration (secrets pointed at test files)', () => {
-    const file = fileURLToPath(new URL('../../../infra/gateway.example.yaml', import.meta.url));
-    const doc = parseYaml(readFileSync(file, 'utf8')) as {
-      auth: { keys: Array<{ secretFile: string }> };
-      trapHosts: Array<Record<string, unknown>>;
-    };
-    doc.auth.keys[0]!.secretFile = './gateway.secret';
-    for (const h of doc.trapHosts) {
-      if (h.authKeyFile) h.authKeyFile = './auth.key';
-      if (h.privKeyFile) h.privKeyFile = './auth.key';
+  it('gives the line and column of a YAML syntax error and the kind of error, never the text', () => {
+    const cases: Array<[string, string]> = [
+      ['listen: { port: 0 }\nlisten: { port: 1 }\n', 'at line 2, column 1 (DUPLICATE_KEY)'],
+      ['auth:\n  keys:\n    - id: a\n   secretFile: supersecret\n', 'at line 4, column 1 (BAD_INDENT)'],
+      ['listen:\n\tport: 8443 # supersecret\n', 'at line 2, column 1 (TAB_AS_INDENT)'],
+      ['auth: { keys: [ { id: a, secretFile: "supersecret\n', 'at line 2, column 1 (MISSING_CHAR)'],
+    ];
+    for (const [text, where] of cases) {
+      const file = join(dir, 'pos.yaml');
+      writeFileSync(file, text);
+      assert.throws(
+        () => loadGatewayConfig(file),
+        (e: unknown) =>
+          e instanceof GatewayConfigError && e.message === `configuration file is not valid YAML ${where}`,
+        JSON.stringify(text),
+      );
     }
-    const c = buildGatewayConfig(doc, dir, { CERTMONITOR_COMMUNITY: 'public' });
+  });
+
+  it('accepts the shipped example configuration (its secrets are systemd credentials)', () => {
+    const file = fileURLToPath(new URL('../../../infra/gateway.example.yaml', import.meta.url));
+    const doc = parseYaml(readFileSync(file, 'utf8'));
+    const credentials = join(dir, 'credentials');
+    mkdirSync(credentials, { recursive: true });
+    for (const name of ['gateway.secret', 'snmp-community', 'snmp-auth.key', 'snmp-priv.key', 'gateway-tls.key']) {
+      writeFileSync(join(credentials, name), 'a-passphrase');
+    }
+    // Variables an example names are the operator's own: none may use certmonitor's reserved prefix.
+    const names = [...readFileSync(file, 'utf8').matchAll(/(?:community|authKey|privKey|secret)Env: (\S+)/g)].map(
+      (m) => m[1],
+    );
+    assert.ok(
+      names.every((n) => !n?.startsWith('CERTMONITOR_')),
+      `reserved prefix in ${names}`,
+    );
+    const c = buildGatewayConfig(doc, dir, { CREDENTIALS_DIRECTORY: credentials });
     assert.deepEqual(
       c.trapHosts.map((h) => [h.label, h.version, h.type, h.problem]),
       [

@@ -165,3 +165,179 @@ describe('SnmpTrapSender against snmptrapd', () => {
     s.close();
   });
 });
+
+/**
+ * Long-lived sessions against a receiver that restarts. For informs the receiver is the authoritative
+ * engine and a session caches its engine ID, engineBoots and engineTime; for traps the gateway is.
+ */
+describe('SnmpTrapSender when the receiver or the gateway restarts', () => {
+  const RECEIVER_ENGINE = '80001f88801122334455667788';
+  let r: RunningSnmptrapd;
+  before(async () => {
+    // As after four earlier starts: a session learns engineBoots 5.
+    r = await startSnmptrapd({
+      v3Users: [
+        {
+          name: 'informuser',
+          authProtocol: 'SHA-256',
+          authKey: 'authpass123',
+          privProtocol: 'AES',
+          privKey: 'privpass456',
+        },
+        {
+          name: 'trapuser',
+          authProtocol: 'SHA-256',
+          authKey: 'authpass123',
+          privProtocol: 'AES',
+          privKey: 'privpass123',
+          engineId: ENGINE,
+        },
+      ],
+      persistentEngine: { engineId: RECEIVER_ENGINE, engineBoots: 4 },
+    });
+  });
+  after(() => r.stop());
+
+  const informHost = (extra: Partial<TrapHostConfig> = {}): TrapHostConfig => ({
+    label: 'rcv',
+    host: '127.0.0.1',
+    port: r.port,
+    version: '3',
+    type: 'inform',
+    user: {
+      name: 'informuser',
+      level: 'authPriv',
+      authProtocol: 'sha256',
+      authKey: 'authpass123',
+      privProtocol: 'aes',
+      privKey: 'privpass456',
+    },
+    ...common,
+    ...extra,
+  });
+  /** How many notifications ending with `tag` the receiver logged (waiting up to 5 s for the first). */
+  const countAt = async (tag: string): Promise<number> => {
+    const count = () => r.lines().filter((l) => l.includes(`${tag}"`)).length;
+    const until = Date.now() + 5000;
+    while (count() === 0 && Date.now() < until) await new Promise((res) => setTimeout(res, 25));
+    return count();
+  };
+
+  it('follows a v3 inform receiver that restarted keeping its engine (engineBoots + 1)', async () => {
+    const s = new SnmpTrapSender([informHost()], OID);
+    try {
+      assert.deepEqual(await s.send('rcv', { reference: ref('kept-1') }), { ok: true });
+      await r.restart();
+      assert.deepEqual(await s.send('rcv', { reference: ref('kept-2') }), { ok: true });
+    } finally {
+      s.close();
+    }
+    assert.equal(await countAt('kept-1'), 1);
+    assert.equal(await countAt('kept-2'), 1);
+  });
+
+  it('re-discovers a v3 inform receiver that came back as a new engine, within the same send', async () => {
+    const notices: string[] = [];
+    const s = new SnmpTrapSender([informHost()], OID, 256, (line) => notices.push(line));
+    try {
+      assert.deepEqual(await s.send('rcv', { reference: ref('new-1') }), { ok: true });
+      // Reinstalled, or its persistent state lost: a new engine ID and engineBoots 1, below the boots the
+      // session learned (as is an engineTime more than 150 s behind the session's notion, after a restart
+      // of a receiver that keeps no state). Without re-discovery every later inform fails "outside the
+      // time window" until the gateway restarts.
+      await r.restart({ forgetEngine: true });
+      assert.deepEqual(await s.send('rcv', { reference: ref('new-2') }), { ok: true });
+      assert.deepEqual(await s.send('rcv', { reference: ref('new-3') }), { ok: true });
+    } finally {
+      s.close();
+    }
+    for (const tag of ['new-1', 'new-2', 'new-3']) assert.equal(await countAt(tag), 1, `${tag} must arrive once`);
+    assert.equal(notices.length, 1, notices.join('\n'));
+    assert.match(notices[0]!, /^trap host rcv: SNMPv3 engine re-discovered \(.*time window.*\)$/);
+  });
+
+  it('re-discovers once for a burst of informs in flight when the receiver came back as a new engine', async () => {
+    const notices: string[] = [];
+    const s = new SnmpTrapSender([informHost()], OID, 256, (line) => notices.push(line));
+    const tags = Array.from({ length: 20 }, (_, i) => `burst-${i}`);
+    try {
+      assert.deepEqual(await s.send('rcv', { reference: ref('burst-first') }), { ok: true });
+      // The session learns engineBoots 2 of the receiver (whatever engine the tests before left), then
+      // the receiver loses its state: a new engine with engineBoots 1.
+      await r.restart();
+      assert.deepEqual(await s.send('rcv', { reference: ref('burst-second') }), { ok: true });
+      await r.restart({ forgetEngine: true });
+      const results = await Promise.all(tags.map((tag) => s.send('rcv', { reference: ref(tag) })));
+      assert.deepEqual(results, Array(20).fill({ ok: true }));
+    } finally {
+      s.close();
+    }
+    for (const tag of tags) assert.equal(await countAt(tag), 1, `${tag} must arrive once`);
+    assert.equal(notices.length, 1, notices.join('\n'));
+  });
+
+  it('v3 traps reach the receiver after a gateway restart and after a receiver restart', async () => {
+    const trapHost: TrapHostConfig = {
+      label: 'rcvtrap',
+      host: '127.0.0.1',
+      port: r.port,
+      version: '3',
+      type: 'trap',
+      engineId: ENGINE,
+      user: {
+        name: 'trapuser',
+        level: 'authPriv',
+        authProtocol: 'sha256',
+        authKey: 'authpass123',
+        privProtocol: 'aes',
+        privKey: 'privpass123',
+      },
+      ...common,
+    };
+    // The gateway is the authoritative engine here; net-snmp sends engineBoots 0 / engineTime 0 in every
+    // trap, which a receiver accepts again after the gateway restarts (a fresh session, the same engine ID).
+    const first = new SnmpTrapSender([trapHost], OID);
+    assert.deepEqual(await first.send('rcvtrap', { reference: ref('gwtrap-1') }), { ok: true });
+    assert.equal(await countAt('gwtrap-1'), 1);
+    first.close();
+    const second = new SnmpTrapSender([trapHost], OID);
+    try {
+      assert.deepEqual(await second.send('rcvtrap', { reference: ref('gwtrap-2') }), { ok: true });
+      assert.equal(await countAt('gwtrap-2'), 1);
+      await r.restart({ forgetEngine: true });
+      assert.deepEqual(await second.send('rcvtrap', { reference: ref('gwtrap-3') }), { ok: true });
+      assert.equal(await countAt('gwtrap-3'), 1);
+    } finally {
+      second.close();
+    }
+  });
+
+  it('re-discovers at most once per send and reports the final error', async () => {
+    // A receiver whose engineBoots latched at its maximum answers every authenticated message "not in
+    // time window" (RFC 3414 section 2.2.2), so a fresh session fails the same way.
+    const latched = await startSnmptrapd({
+      v3Users: [
+        {
+          name: 'informuser',
+          authProtocol: 'SHA-256',
+          authKey: 'authpass123',
+          privProtocol: 'AES',
+          privKey: 'privpass456',
+        },
+      ],
+      persistentEngine: { engineId: RECEIVER_ENGINE, engineBoots: 2147483646 },
+    });
+    const notices: string[] = [];
+    const s = new SnmpTrapSender([informHost({ port: latched.port, retries: 0 })], OID, 256, (l) => notices.push(l));
+    try {
+      const out = await s.send('rcv', { reference: ref('latched') });
+      assert.equal(out.ok, false);
+      assert.match(out.error ?? '', /time window.*\(after re-discovery\)$/);
+      assert.equal(notices.length, 1);
+      assert.equal(latched.lines().length, 0);
+    } finally {
+      s.close();
+      await latched.stop();
+    }
+  });
+});

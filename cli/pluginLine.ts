@@ -1,0 +1,106 @@
+/**
+ * `inspect --plugin`: the one line a monitoring agent (Nagios, Icinga, Zabbix, Sensu) shows, in the
+ * monitoring-plugin format `CERTMONITOR STATE - text | days=N;WARN:;CRIT:;;` (README, inspect as a
+ * monitoring plugin), and the plugin exit status that goes with it.
+ */
+import { sanitizeLogValue } from '../core/catalogue.ts';
+import { formatOpensslDate } from '../core/opensslDate.ts';
+import type { Evaluation, Status } from '../core/types.ts';
+
+/** Monitoring-plugin states by exit status. */
+const STATE_NAMES = ['OK', 'WARNING', 'CRITICAL', 'UNKNOWN'] as const;
+
+/** Plugin exit statuses by certificate status: OK, WARNING, CRITICAL, UNKNOWN. */
+const EXIT_BY_STATUS: Readonly<Record<Status, number>> = {
+  valid: 0,
+  expiring: 1,
+  expired: 2,
+  not_yet_valid: 2,
+  missing: 3,
+  invalid: 3,
+  unavailable: 3,
+};
+
+/** Exit status for a usage error of `inspect`: UNKNOWN, as the plugin guidelines ask. */
+export const EXIT_PLUGIN_UNKNOWN = 3;
+
+/** The thresholds of one `inspect` run, in days. */
+export interface PluginThresholds {
+  /** `--days`: WARNING from this many days before notAfter. */
+  readonly warningDays: number;
+  /** `--critical`: CRITICAL from this many days before notAfter; absent = only once expired. */
+  readonly criticalDays?: number;
+}
+
+/**
+ * The exit status: 0 valid, 1 expiring, 2 expired / not yet valid, 3 missing / invalid. With a critical
+ * threshold an expiring certificate within it is 2 as well, by the same rule as the warning threshold
+ * (notAfter − now ≤ D days).
+ */
+export function pluginExitCode(evaluation: Evaluation, thresholds: PluginThresholds): number {
+  const { criticalDays } = thresholds;
+  if (
+    evaluation.status === 'expiring' &&
+    criticalDays !== undefined &&
+    evaluation.secondsRemaining !== undefined &&
+    evaluation.secondsRemaining <= criticalDays * 86_400
+  ) {
+    return 2;
+  }
+  return EXIT_BY_STATUS[evaluation.status];
+}
+
+/** The certificate's subject CN, else `fallback`, bounded and without control characters. */
+function labelOf(evaluation: Evaluation, fallback: string): string {
+  const subject = evaluation.certificate?.subject ?? '';
+  const cn = /(?:^|, )CN=((?:\\.|[^,\\])+)/.exec(subject)?.[1];
+  return sanitizeLogValue(cn ?? fallback, 64);
+}
+
+/** `N day(s)` for a whole number of days. */
+function days(n: number): string {
+  return `${n} day${n === 1 ? '' : 's'}`;
+}
+
+/** What the line says about the certificate. */
+function describe(evaluation: Evaluation, label: string): string {
+  const cert = evaluation.certificate;
+  const remaining = evaluation.daysRemaining ?? 0;
+  switch (evaluation.status) {
+    case 'valid':
+    case 'expiring':
+      return `${label} certificate expires in ${days(remaining)} (${formatOpensslDate(cert!.notAfter)})`;
+    case 'expired': {
+      const ago = Math.floor(-(evaluation.secondsRemaining ?? 0) / 86_400);
+      const when = ago === 0 ? 'less than a day' : days(ago);
+      return `${label} certificate expired ${when} ago (${formatOpensslDate(cert!.notAfter)})`;
+    }
+    case 'not_yet_valid':
+      return `${label} certificate is not valid before ${formatOpensslDate(cert!.notBefore)}`;
+    case 'missing':
+      return `${label}: certificate file is missing`;
+    case 'invalid':
+      return `${label}: certificate is invalid: ${evaluation.error ?? 'unreadable'}`;
+    case 'unavailable':
+      return `${label}: certificate could not be read: ${evaluation.error ?? 'unavailable'}`;
+  }
+}
+
+/**
+ * The plugin's line, ending in a newline. Performance data (`days`, the whole days remaining, with the
+ * thresholds as ranges: `30:` alerts below 30) is given whenever a certificate was read.
+ * `fallbackLabel` names the certificate when its subject has no CN (the file name, or `stdin`).
+ */
+export function pluginLine(evaluation: Evaluation, thresholds: PluginThresholds, fallbackLabel: string): string {
+  const state = STATE_NAMES[pluginExitCode(evaluation, thresholds)];
+  // A '|' would start the performance data early: names and reasons come from the certificate.
+  const text = describe(evaluation, labelOf(evaluation, fallbackLabel)).replaceAll('|', '/');
+  if (evaluation.daysRemaining === undefined) return `CERTMONITOR ${state} - ${text}\n`;
+  const critical = thresholds.criticalDays === undefined ? '' : `${thresholds.criticalDays}:`;
+  return `CERTMONITOR ${state} - ${text} | days=${evaluation.daysRemaining};${thresholds.warningDays}:;${critical};;\n`;
+}
+
+/** The line for a usage error: UNKNOWN with the message (which names the bad value). */
+export function pluginUsageLine(message: string): string {
+  return `CERTMONITOR UNKNOWN - ${sanitizeLogValue(message, 300).replaceAll('|', '/')}\n`;
+}
