@@ -162,6 +162,8 @@ export interface ApplianceOptions {
   readonly port?: number;
   /** CA file whose certificates' holders are "registered" clients (their handshake completes). */
   readonly clientCaFile?: string;
+  /** A second certificate, presented to clients that send this SNI host name. */
+  readonly sni?: { readonly serverName: string; readonly certificate: IssuedCertificate };
 }
 
 /** A running `openssl s_server` that requires a client certificate. */
@@ -191,6 +193,16 @@ export async function startOpensslAppliance(options: ApplianceOptions): Promise<
     ...(options.chainFile ? ['-cert_chain', options.chainFile] : []),
     ...(options.tls ? [options.tls === '1.2' ? '-tls1_2' : '-tls1_3'] : []),
     ...(options.clientCaFile ? ['-CAfile', options.clientCaFile] : []),
+    ...(options.sni
+      ? [
+          '-servername',
+          options.sni.serverName,
+          '-cert2',
+          options.sni.certificate.certFile,
+          '-key2',
+          options.sni.certificate.keyFile,
+        ]
+      : []),
   ];
   const child: ChildProcess = spawn(openssl, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';

@@ -90,6 +90,24 @@ describe('NtlsCapture against openssl s_server requiring a client certificate', 
     });
   }
 
+  it("sends the inventory's serverName as SNI, and none without it", async () => {
+    const plain = certs.selfSigned('hsm-default', 'p256');
+    const named = certs.selfSigned('hsm-by-name', 'p256');
+    const appliance = await startOpensslAppliance({
+      certificate: plain,
+      sni: { serverName: 'hsm01.example.net', certificate: named },
+    });
+    appliances.push(appliance);
+    const target = { address: '127.0.0.1', port: appliance.port };
+    const withName = await capture.capture(
+      { ...target, serverName: 'hsm01.example.net' },
+      AbortSignal.timeout(TIMEOUT_MS),
+    );
+    assert.deepEqual(ders(withName), [named.der]);
+    const without = await capture.capture(target, AbortSignal.timeout(TIMEOUT_MS));
+    assert.deepEqual(ders(without), [plain.der]);
+  });
+
   it('completes the handshake with a registered client certificate', async () => {
     const clientCa = certs.ca('clientca');
     const client = certs.issued('collector', clientCa);
