@@ -11,11 +11,15 @@ import { type AdapterDeps, parseLocation } from './adapterDeps.ts';
 import { DirSource } from './dir/dirSource.ts';
 
 /**
- * The source for `dir:PATH` (which must be an existing directory), `s3://bucket/prefix/` or `ssm:/prefix/`.
- * Throws {@link ConfigError} naming `CERTMONITOR_SOURCE` for a location that cannot be used.
+ * The source for `dir:PATH` (which must be an existing directory), `s3://bucket/prefix/`, `ssm:/prefix/`
+ * or `tls:FLEET.json` (an existing inventory file; the appliances are read live). Throws
+ * {@link ConfigError} naming `setting` for a location that cannot be used.
  */
-export async function createSource(spec: string, deps: AdapterDeps = {}): Promise<CertificateSource> {
-  const setting = 'CERTMONITOR_SOURCE (--source)';
+export async function createSource(
+  spec: string,
+  deps: AdapterDeps = {},
+  setting = 'CERTMONITOR_SOURCE (--source)',
+): Promise<CertificateSource> {
   const clientOptions = { env: deps.env, maxSockets: deps.maxSockets };
   if (spec.startsWith('dir:')) {
     const dir = spec.slice('dir:'.length);
@@ -41,5 +45,15 @@ export async function createSource(spec: string, deps: AdapterDeps = {}): Promis
     ]);
     return new SsmSource(createSsmClient(clientOptions), path);
   }
-  throw new ConfigError(`${setting} must be dir:PATH, s3://bucket/prefix/ or ssm:/prefix/`);
+  if (spec.startsWith('tls:')) {
+    const file = spec.slice('tls:'.length);
+    const info = await stat(file).catch(() => undefined);
+    if (!info?.isFile()) throw new ConfigError(`${setting}: the tls: inventory file was not found`);
+    const [{ NtlsCapture, createCaptureContext }, { TlsSource }] = await Promise.all([
+      import('./tls/ntlsCapture.ts'),
+      import('./tls/tlsSource.ts'),
+    ]);
+    return new TlsSource(file, new NtlsCapture(createCaptureContext()));
+  }
+  throw new ConfigError(`${setting} must be dir:PATH, s3://bucket/prefix/, ssm:/prefix/ or tls:FLEET.json`);
 }

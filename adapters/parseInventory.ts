@@ -29,6 +29,13 @@ import { locateJsonError, locateKeys } from './jsonPosition.ts';
 /** Label keys and values are small identifiers, never free text that could reach a log line. */
 const LABEL = /^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,127}$/;
 
+/**
+ * An SNI host name: letters, digits and hyphens in dot-separated labels (RFC 1123), not an IP literal
+ * (TLS forbids one in SNI). The name is sent to the appliance and may appear in lines, so nothing else.
+ */
+const HOST_NAME =
+  /^(?=.{1,253}$)(?!\d+(\.\d+){3}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+
 /** A whole number within [min, max], with a message that says so. */
 function wholeNumber(min: number, max: number) {
   const message = `expected a whole number from ${min} to ${max}`;
@@ -50,6 +57,10 @@ const entrySchema = strictObject(
     labels: optional(record(label('label name'), label('label value'), { error: 'expected an object of labels' })),
     thresholdDays: optional(wholeNumber(0, 36500)),
     repeatHours: optional(wholeNumber(1, 8760)),
+    ntlsPort: optional(wholeNumber(1, 65535)),
+    serverName: optional(
+      string({ error: 'expected a DNS host name' }).check(regex(HOST_NAME, { error: 'expected a DNS host name' })),
+    ),
   },
   { error: 'expected an object' },
 );

@@ -6,11 +6,12 @@
  */
 import { sanitizeLogValue } from '../core/catalogue.ts';
 import { DEFAULT_SETTINGS, type Settings } from '../core/types.ts';
+import { COLLECT_VARIABLES } from './collectConfig.ts';
 import { ConfigError } from './errors.ts';
 
 /** The validated configuration of a check run. */
 export interface CheckConfig {
-  /** `dir:PATH`, `s3://bucket/prefix/` or `ssm:/prefix/`. */
+  /** `dir:PATH`, `s3://bucket/prefix/`, `ssm:/prefix/` or `tls:FLEET.json` (read live from the appliances). */
   readonly source: string;
   /** `dir:PATH` or `s3://bucket/prefix/`. */
   readonly state: string;
@@ -114,8 +115,8 @@ export function parseCheckConfig(
 ): CheckConfig {
   refuseUnknownVariables(env, options.extraVariables ?? []);
   const read = new SettingReader(env, flags);
-  const sourceFound = read.required(SETTINGS.source, 'dir:PATH, s3://bucket/prefix/ or ssm:/prefix/');
-  const source = checkLocation(sourceFound, ['dir:', 's3://', 'ssm:']);
+  const sourceFound = read.required(SETTINGS.source, 'dir:PATH, s3://bucket/prefix/, ssm:/prefix/ or tls:FLEET.json');
+  const source = checkLocation(sourceFound, ['dir:', 's3://', 'ssm:', 'tls:']);
   const state = checkLocation(read.required(SETTINGS.state, 'dir:PATH or s3://bucket/prefix/'), ['dir:', 's3://']);
   const settings: Settings = {
     thresholdDays: read.integer(SETTINGS.days, DEFAULT_SETTINGS.thresholdDays, 0, MAX_DAYS, 'days'),
@@ -129,10 +130,11 @@ export function parseCheckConfig(
 /**
  * Refuses a `CERTMONITOR_*` variable that no one handles (a misspelt one would silently be ignored). The
  * prefix is certmonitor's own (README, Environment variables): a variable an operator names for the
- * gateway's secrets (`communityEnv`, …) must use another one, and the message says so.
+ * gateway's secrets (`communityEnv`, …) must use another one, and the message says so. The collector's
+ * variables are known, so the check and the collector can share one environment file.
  */
 function refuseUnknownVariables(env: Readonly<Record<string, string | undefined>>, extra: readonly string[]): void {
-  const known = new Set([...CHECK_VARIABLES, ...LAMBDA_ONLY_VARIABLES, ...extra]);
+  const known = new Set([...CHECK_VARIABLES, ...LAMBDA_ONLY_VARIABLES, ...COLLECT_VARIABLES, ...extra]);
   const unknown = Object.keys(env)
     .filter((name) => name.startsWith('CERTMONITOR_') && !known.has(name))
     .sort();
@@ -241,13 +243,21 @@ function secretLocation(
   return { secretParam: secretParam.value };
 }
 
+/** How messages spell each location scheme. */
+const LOCATION_FORMS: Readonly<Record<string, string>> = {
+  'dir:': 'dir:PATH',
+  's3://': 's3://bucket/prefix/',
+  'ssm:': 'ssm:/prefix/',
+  'tls:': 'tls:FLEET.json',
+};
+
 /** Checks a location's scheme (the adapters check the rest when they are created). */
 function checkLocation(found: Found, schemes: readonly string[]): string {
   const value = found.value;
   const scheme = schemes.find((s) => value.startsWith(s));
   if (!scheme || value.length === scheme.length || /[\u0000-\u001f]/.test(value)) {
     throw new ConfigError(
-      `${found.origin} must be ${schemes.map((s) => (s === 'dir:' ? 'dir:PATH' : s === 's3://' ? 's3://bucket/prefix/' : 'ssm:/prefix/')).join(', ')}, got '${sanitizeLogValue(value, 60)}'`,
+      `${found.origin} must be ${schemes.map((s) => LOCATION_FORMS[s] ?? s).join(', ')}, got '${sanitizeLogValue(value, 60)}'`,
     );
   }
   return value;

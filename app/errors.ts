@@ -43,3 +43,12 @@ export class StateConflictError extends CertmonitorError {
  * which step failed and is safe to log. The run's checks and notifications are not affected.
  */
 export class ReportError extends errorClass('ReportError', 'CM_ERR_REPORT') {}
+
+/** A collector destination could not be read or written; the message is safe to log. */
+export class DestinationError extends errorClass('DestinationError', 'CM_ERR_DESTINATION') {}
+
+/** Raised by a destination's `write` when what is stored changed after it was read (another collector wrote). */
+export class DestinationConflictError extends errorClass('DestinationConflictError', 'CM_ERR_DESTINATION_CONFLICT') {}
+
+/** One appliance's time ran out during a step of the collector (the message names the step). */
+export class DeadlineError extends errorClass('DeadlineError', 'CM_ERR_DEADLINE') {}

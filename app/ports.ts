@@ -13,6 +13,10 @@ export interface InventoryEntry {
   readonly labels?: Readonly<Record<string, string>>;
   readonly thresholdDays?: number;
   readonly repeatHours?: number;
+  /** The appliance's NTLS port for the collector and `tls:` sources (default 1792). */
+  readonly ntlsPort?: number;
+  /** The host name sent as SNI in the NTLS handshake; none by default. */
+  readonly serverName?: string;
 }
 
 /**
@@ -144,4 +148,58 @@ export interface ApplianceOutcome {
   readonly status: Status;
   readonly action: string;
   readonly [field: string]: unknown;
+}
+
+/** Where an appliance's NTLS service listens (README, Collecting certificates). */
+export interface NtlsTarget {
+  /** An IP literal from the inventory. */
+  readonly address: string;
+  readonly port: number;
+  /** SNI host name, when the inventory sets one. */
+  readonly serverName?: string;
+}
+
+/** What one NTLS handshake yielded: the certificates the appliance presented, or why there are none. */
+export type CaptureResult =
+  | {
+      readonly kind: 'captured';
+      /** PEM, the appliance's own certificate first, then the chain it sent, in the order sent. */
+      readonly pem: Uint8Array;
+      readonly certificates: number;
+    }
+  /** `reason` is written by certmonitor (never the peer's bytes) and safe to log. */
+  | { readonly kind: 'failed'; readonly reason: string };
+
+/** Reads the certificate an appliance presents in its NTLS handshake. */
+export interface CertificateCapture {
+  /**
+   * Never throws. Once `signal` aborts, the connection is torn down and the promise settles at once
+   * (with the certificate when the appliance had already presented it).
+   */
+  capture(target: NtlsTarget, signal: AbortSignal): Promise<CaptureResult>;
+}
+
+/** What a destination holds for one appliance before the collector writes. */
+export interface StoredCertificate {
+  /** The stored bytes; undefined when nothing is stored. Over the read limit: a placeholder one byte too long. */
+  readonly bytes?: Uint8Array;
+  /**
+   * Opaque to the collector, handed back to `write`: what the destination needs to replace exactly what
+   * was read (an S3 ETag for a conditional write, an SSM parameter's type and tier).
+   */
+  readonly token?: string;
+}
+
+/** Where the collector publishes certificates: a directory, an S3 prefix or an SSM path, in the fleet layout. */
+export interface CertificateDestination {
+  /** Human-readable location, safe to log. */
+  readonly description: string;
+  /** The certificate stored for `appliance`. Throws `DestinationError` (`app/errors.ts`) when it cannot be read. */
+  read(appliance: string, signal: AbortSignal): Promise<StoredCertificate>;
+  /**
+   * Replaces what `read` returned with `bytes`, atomically: a reader sees the old or the new certificate,
+   * never a part. Throws `DestinationConflictError` when the stored certificate changed since it was read,
+   * `DestinationError` for anything else; nothing stored is deleted or truncated either way.
+   */
+  write(appliance: string, bytes: Uint8Array, current: StoredCertificate, signal: AbortSignal): Promise<void>;
 }

@@ -8,6 +8,7 @@ import { DEFAULT_SETTINGS } from '../core/types.ts';
 // Inlined by esbuild (the manifest, about 2 KB): the installed command reports the version it was built as.
 import packageJson from '../package.json' with { type: 'json' };
 import type { CheckCommandOptions } from './check.ts';
+import type { CollectCommandOptions } from './collect.ts';
 import type { CommandRunner } from './command.ts';
 import type { InspectOptions } from './inspect.ts';
 import type { ReportCommandOptions } from './report.ts';
@@ -28,6 +29,7 @@ export function buildProgram(runner: CommandRunner): Command {
   defineInspect(program, runner);
   defineCheck(program, runner);
   defineReport(program, runner);
+  defineCollect(program, runner);
   defineGateway(program, runner);
   defineTrap(program, runner);
   defineDemo(program, runner);
@@ -62,7 +64,10 @@ function defineCheck(program: Command, runner: CommandRunner): void {
   program
     .command('check')
     .description('one scheduled run over a fleet: evaluate every certificate, forward due notifications, record state')
-    .option('--source <spec>', 'certificates: dir:PATH, s3://bucket/prefix/ or ssm:/prefix/ (CERTMONITOR_SOURCE)')
+    .option(
+      '--source <spec>',
+      'certificates: dir:PATH, s3://bucket/prefix/, ssm:/prefix/, or tls:FLEET.json to read them live from the appliances (CERTMONITOR_SOURCE)',
+    )
     .option('--state <spec>', 'state: dir:PATH or s3://bucket/prefix/ (CERTMONITOR_STATE)')
     .option('--days <D>', 'threshold in days, default 30 (CERTMONITOR_THRESHOLD_DAYS)')
     .option('--hours <H>', 'repeat interval in hours, default 24 (CERTMONITOR_REPEAT_HOURS)')
@@ -107,6 +112,35 @@ function defineReport(program: Command, runner: CommandRunner): void {
     .option('--concurrency <n>', 'state records read at once, default 32')
     .action((options: ReportCommandOptions) =>
       runner(async () => (await import('./report.ts')).report(options, processIo())),
+    );
+}
+
+function defineCollect(program: Command, runner: CommandRunner): void {
+  program
+    .command('collect')
+    .description(
+      "read each appliance's NTLS certificate over TLS (port 1792) and publish the ones that changed where the check reads them",
+    )
+    .option(
+      '--inventory <location>',
+      'a fleet.json file, or dir:PATH, s3://bucket/prefix/ or ssm:/prefix/ holding one (CERTMONITOR_COLLECT_INVENTORY)',
+    )
+    .option(
+      '--to <location>',
+      'where to publish: dir:PATH, s3://bucket/prefix/ or ssm:/prefix/ (CERTMONITOR_COLLECT_TO)',
+    )
+    .option('--concurrency <n>', 'appliances collected at once, default 32')
+    .option('--timeout-ms <ms>', 'the most one appliance may take, whatever it does, default 5000')
+    .option(
+      '--client-cert <file>',
+      'a client certificate (PEM) registered on the appliances, so the handshake completes',
+    )
+    .option('--client-key <file>', 'its private key (PEM, unencrypted)')
+    .option('--dry-run', 'read and compare, publish nothing')
+    .option('--json', 'one JSON object per appliance on stdout, then {"summary": …}; log lines on stderr')
+    .option('--no-progress', 'no progress line on stderr (it is shown only on a terminal, without --json, off CI)')
+    .action((options: CollectCommandOptions) =>
+      runner(async () => (await import('./collect.ts')).collect(options, processIo())),
     );
 }
 

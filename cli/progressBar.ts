@@ -1,5 +1,5 @@
 /**
- * Progress of a long `certmonitor check` on a terminal: one status line on stderr with the appliances done
+ * Progress of a long `certmonitor check` or `collect` on a terminal: one status line on stderr with the appliances done
  * (and a bar when the total is known), per-status counts of what needs attention, the rate and the elapsed
  * time. It redraws from a timer (at most ten times a second, however fast appliances complete); on a
  * terminal shared with the catalogue lines it is erased before each line and put back after it, so log
@@ -23,13 +23,18 @@ export interface ProgressBarOptions {
   readonly intervalMs?: number;
   /** Starts a repeating timer and returns its cancel function (default an unref'd `setInterval`). */
   readonly every?: (fn: () => void, ms: number) => () => void;
+  /** The outcomes counted on the line (default the check's statuses an operator acts on). */
+  readonly shown?: readonly string[];
+  /** Outcomes shown only once they occur (default `unavailable`). */
+  readonly shownWhenSeen?: readonly string[];
 }
 
 /** Erase the whole current line and return to its start. */
 const CLEAR = '\r\x1b[2K';
 const BAR_WIDTH = 20;
-/** Counted and shown: the statuses an operator acts on. */
+/** Counted and shown by default: the statuses an operator acts on. */
 const SHOWN: readonly Status[] = ['expiring', 'expired', 'invalid', 'missing'];
+const SHOWN_WHEN_SEEN: readonly Status[] = ['unavailable'];
 
 /** True when a progress line belongs on this stream: a terminal, not `--json`, not CI, not a dumb terminal. */
 export function progressWanted(options: {
@@ -63,7 +68,7 @@ export class ProgressBar {
   private readonly clock: () => number;
   private readonly intervalMs: number;
   private readonly started: number;
-  private readonly counts = new Map<Status, number>();
+  private readonly counts = new Map<string, number>();
   private done = 0;
   private total: number | undefined;
   private visible = false;
@@ -88,8 +93,8 @@ export class ProgressBar {
     this.cancel = every(() => this.refresh(), this.intervalMs);
   }
 
-  /** Counts one finished appliance; drawing waits for the timer. */
-  tick(status: Status): void {
+  /** Counts one finished appliance with its status (check) or outcome (collect); drawing waits for the timer. */
+  tick(status: string): void {
     this.done++;
     this.counts.set(status, (this.counts.get(status) ?? 0) + 1);
   }
@@ -115,9 +120,11 @@ export class ProgressBar {
       parts.push(`${grouped(this.done)} appliances`);
     }
     parts.push(`${rate < 10 ? rate.toFixed(1) : grouped(rate)}/s`, formatElapsed(elapsedMs));
-    const statuses = SHOWN.map((s) => `${s} ${grouped(this.counts.get(s) ?? 0)}`);
-    const unavailable = this.counts.get('unavailable') ?? 0;
-    if (unavailable > 0) statuses.push(`unavailable ${grouped(unavailable)}`);
+    const statuses = (this.options.shown ?? SHOWN).map((s) => `${s} ${grouped(this.counts.get(s) ?? 0)}`);
+    for (const label of this.options.shownWhenSeen ?? SHOWN_WHEN_SEEN) {
+      const count = this.counts.get(label) ?? 0;
+      if (count > 0) statuses.push(`${label} ${grouped(count)}`);
+    }
     return `${parts.join('  ')}  |  ${statuses.join(', ')}`;
   }
 

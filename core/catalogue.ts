@@ -111,6 +111,27 @@ export const CATALOGUE = {
     level: 'warning',
     template: 'Skipped {count} certificate file(s) that do not fit the fleet layout APPLIANCE/server.pem: {files}',
   },
+
+  // --- the collector (`certmonitor collect`), one line per appliance per run, in the same style ---
+  collectChanged: {
+    sev: 'info',
+    level: 'info',
+    template: 'NTLS certificate collected from {peer} has changed and was published to {destination}',
+  },
+  collectUnchanged: { sev: 'info', level: 'info', template: 'NTLS certificate collected from {peer} is unchanged' },
+  collectDryRun: {
+    sev: 'info',
+    level: 'info',
+    template: 'NTLS certificate collected from {peer} has changed and was not published (dry run)',
+  },
+  collectFailed: { sev: 'err', level: 'error', template: 'Failed to collect NTLS certificate from {peer}: {reason}' },
+  publishFailed: {
+    sev: 'err',
+    level: 'error',
+    template: 'Failed to publish NTLS certificate collected from {peer} to {destination}: {reason}',
+  },
+  collectSkipped: { sev: 'warn', level: 'warning', template: 'Skipped collecting NTLS certificate: {reason}' },
+  collectAborted: { sev: 'err', level: 'error', template: 'NTLS certificate collection failed: {reason}' },
 } as const satisfies Record<string, CatalogueEntry>;
 
 /** Names of every catalogue message. */

@@ -7,15 +7,14 @@
  */
 import { type Dirent, promises as fs } from 'node:fs';
 import path from 'node:path';
-import { InventoryError } from '../../app/errors.ts';
 import type { CertificateSource, Inventory, ListedAppliance, SkippedKeys } from '../../app/ports.ts';
 import { MAX_CERTIFICATE_FILE_BYTES } from '../../core/readCertificateFile.ts';
 import type { SourceResult } from '../../core/types.ts';
 import { isApplianceName } from '../../protocol/notification.ts';
-import { CERTIFICATE_FILE, INVENTORY_FILE, MAX_INVENTORY_BYTES, oversizeBytes } from '../fleetLayout.ts';
-import { parseInventory, unusableInventory } from '../parseInventory.ts';
+import { CERTIFICATE_FILE, INVENTORY_FILE, oversizeBytes } from '../fleetLayout.ts';
 import { SkippedKeyCollector } from '../skippedKeys.ts';
 import { isAbsent, readFileCapped } from './dirFiles.ts';
+import { readInventoryFile } from './inventoryFile.ts';
 
 /** {@link CertificateSource} over a local directory. */
 export class DirSource implements CertificateSource {
@@ -29,21 +28,10 @@ export class DirSource implements CertificateSource {
 
   /**
    * Reads `fleet.json`; absent means no inventory, wrong content comes back as problems, and a file that
-   * cannot be read throws {@link InventoryError}.
+   * cannot be read throws `InventoryError`.
    */
-  async readInventory(): Promise<Inventory | undefined> {
-    const read = await readFileCapped(path.join(this.root, INVENTORY_FILE), MAX_INVENTORY_BYTES);
-    switch (read.kind) {
-      case 'failed':
-        if (isAbsent(read.error)) return undefined;
-        throw new InventoryError(`${INVENTORY_FILE} could not be read (${read.code})`, { cause: read.error });
-      case 'tooLarge':
-        return unusableInventory(`larger than ${MAX_INVENTORY_BYTES} bytes`);
-      case 'notFile':
-        return unusableInventory('not a regular file');
-      case 'read':
-        return parseInventory(new TextDecoder().decode(read.bytes));
-    }
+  readInventory(): Promise<Inventory | undefined> {
+    return readInventoryFile(path.join(this.root, INVENTORY_FILE));
   }
 
   /** Streams the sub-directories holding a `server.pem`, one directory entry at a time (no versions). */

@@ -6,7 +6,14 @@ test('a valid inventory parses with every documented field and no problems', asy
   const inventory = await parseInventory(
     JSON.stringify({
       appliances: {
-        hsm01: { address: '10.0.0.5', labels: { site: 'fra' }, thresholdDays: 45, repeatHours: 6 },
+        hsm01: {
+          address: '10.0.0.5',
+          labels: { site: 'fra' },
+          thresholdDays: 45,
+          repeatHours: 6,
+          ntlsPort: 1793,
+          serverName: 'hsm01.example.net',
+        },
         'hsm02.lab': {},
         hsm03: { address: 'fe80::1' },
       },
@@ -17,6 +24,8 @@ test('a valid inventory parses with every documented field and no problems', asy
     labels: { site: 'fra' },
     thresholdDays: 45,
     repeatHours: 6,
+    ntlsPort: 1793,
+    serverName: 'hsm01.example.net',
   });
   assert.deepEqual(inventory.appliances['hsm02.lab'], {});
   assert.equal(inventory.problems, undefined);
@@ -55,6 +64,21 @@ test('problems name the key path, and the bad entry stays in the fleet by name o
     /appliances\.hsm04\.address: expected an IPv4 or IPv6 address/,
   );
   assert.match((await problems('{"appliances":{"hsm05":7}}'))[0] ?? '', /appliances\.hsm05: expected an object/);
+});
+
+test("the collector's fields: an NTLS port and an SNI host name, nothing else", async () => {
+  const first = async (text: string) => (await problems(text))[0] ?? '';
+  assert.match(
+    await first('{"appliances":{"hsm01":{"ntlsPort":0}}}'),
+    /appliances\.hsm01\.ntlsPort: expected a whole number from 1 to 65535/,
+  );
+  assert.match(await first('{"appliances":{"hsm01":{"ntlsPort":70000}}}'), /appliances\.hsm01\.ntlsPort/);
+  assert.match(
+    await first('{"appliances":{"hsm01":{"serverName":"10.0.0.5"}}}'),
+    /appliances\.hsm01\.serverName: expected a DNS host name/,
+  );
+  assert.match(await first('{"appliances":{"hsm01":{"serverName":"a b\\nc"}}}'), /appliances\.hsm01\.serverName/);
+  assert.match(await first('{"appliances":{"hsm01":{"serverName":"-bad.example"}}}'), /appliances\.hsm01\.serverName/);
 });
 
 test('a file that is not JSON is named by line and column, never quoted', async () => {

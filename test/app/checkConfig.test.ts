@@ -56,7 +56,15 @@ test('locations: required, and only the schemes each setting supports', () => {
   assert.match(refusal({ CERTMONITOR_SOURCE: 'dir:x' }), /CERTMONITOR_STATE \(--state\) is required/);
   assert.match(
     refusal(BASE, { source: 'ftp://x' }),
-    /^--source must be dir:PATH, s3:\/\/bucket\/prefix\/, ssm:\/prefix\/, got 'ftp:\/\/x'$/,
+    /^--source must be dir:PATH, s3:\/\/bucket\/prefix\/, ssm:\/prefix\/, tls:FLEET.json, got 'ftp:\/\/x'$/,
+  );
+  assert.equal(
+    parseCheckConfig(BASE, { source: 'tls:/etc/certmonitor/fleet.json' }).source,
+    'tls:/etc/certmonitor/fleet.json',
+  );
+  assert.match(
+    refusal(BASE, { state: 'tls:/etc/fleet.json' }),
+    /^--state must be dir:PATH, s3:\/\/bucket\/prefix\/, got/,
   );
   assert.match(refusal(BASE, { state: 'ssm:/state/' }), /^--state must be dir:PATH, s3:\/\/bucket\/prefix\//);
   assert.match(refusal(BASE, { source: 'dir:' }), /--source must be/);
@@ -70,6 +78,8 @@ test('unknown CERTMONITOR_* variables are refused by name; callers may declare t
     parseCheckConfig({ ...BASE, CERTMONITOR_QUEUE_URL: 'x' }, {}, { extraVariables: ['CERTMONITOR_QUEUE_URL'] }),
   );
   assert.doesNotThrow(() => parseCheckConfig({ ...BASE, OTHER_VARIABLE: 'x' }));
+  // One environment file may serve the check and the collector.
+  assert.doesNotThrow(() => parseCheckConfig({ ...BASE, CERTMONITOR_COLLECT_TO: 's3://fleet/certs/' }));
   assert.ok(CHECK_VARIABLES.includes('CERTMONITOR_GATEWAY_SECRET_PARAM'));
 });
 

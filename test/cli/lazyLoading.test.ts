@@ -65,6 +65,18 @@ describe('the built CLI loads only what a subcommand needs', () => {
     assert.deepEqual(heavyIn(modules), []);
   });
 
+  it('collect into a directory loads no AWS SDK, fastify or net-snmp (an all-on-prem host needs none)', () => {
+    const inventory = join(dir, 'fleet.json');
+    // A closed loopback port: the appliance refuses at once.
+    writeFileSync(inventory, JSON.stringify({ appliances: { hsm01: { address: '127.0.0.1', ntlsPort: 9 } } }));
+    const { status, modules } = run(
+      ['collect', '--inventory', inventory, '--to', `dir:${join(dir, 'fleet')}`],
+      'collect',
+    );
+    assert.equal(status, 1, 'the refused appliance makes the run exit 1');
+    assert.deepEqual(heavyIn(modules), []);
+  });
+
   it('a check against S3 does load the AWS SDK (the recording sees lazy loads)', () => {
     const { modules } = run(
       ['check', '--source', 's3://certmonitor-lazy-test/certs/', '--state', `dir:${join(dir, 'state')}`, '--json'],

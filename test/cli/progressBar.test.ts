@@ -5,7 +5,7 @@ import { formatElapsed, ProgressBar, progressWanted } from '../../cli/progressBa
 const CLEAR = '\r\x1b[2K';
 
 /** A bar on a string buffer, driven by a fake clock and a timer the test fires by hand. */
-function fakeBar(options: { columns?: number } = {}) {
+function fakeBar(options: { columns?: number; shown?: readonly string[]; shownWhenSeen?: readonly string[] } = {}) {
   let now = 1_000;
   let fire: (() => void) | undefined;
   let cancelled = false;
@@ -19,6 +19,8 @@ function fakeBar(options: { columns?: number } = {}) {
   };
   const bar = new ProgressBar({
     out,
+    ...(options.shown ? { shown: options.shown } : {}),
+    ...(options.shownWhenSeen ? { shownWhenSeen: options.shownWhenSeen } : {}),
     clock: () => now,
     every: (fn, ms) => {
       assert.equal(ms, 100);
@@ -104,6 +106,21 @@ describe('ProgressBar', () => {
     assert.equal(
       t.out.text,
       `${CLEAR}[#####---------------]  25%  101/400 appliances  10/s  0:10  |  expiring 0, expired 0, invalid 0, missing 0, unavailable 1`,
+    );
+  });
+
+  it("counts the collector's outcomes when told which to show", () => {
+    const t = fakeBar({ shown: ['changed', 'unchanged', 'failed', 'skipped'], shownWhenSeen: [] });
+    t.bar.setTotal(200);
+    for (let i = 0; i < 97; i++) t.bar.tick('unchanged');
+    t.bar.tick('changed');
+    t.bar.tick('failed');
+    t.bar.tick('failed');
+    t.advance(1_000);
+    t.fire();
+    assert.equal(
+      t.out.text,
+      `${CLEAR}[##########----------]  50%  100/200 appliances  100/s  0:01  |  changed 1, unchanged 97, failed 2, skipped 0`,
     );
   });
 

@@ -1,0 +1,26 @@
+/** Reading a `fleet.json` inventory from a local file, for the directory source, `tls:` sources and the collector. */
+import { InventoryError } from '../../app/errors.ts';
+import type { Inventory } from '../../app/ports.ts';
+import { INVENTORY_FILE, MAX_INVENTORY_BYTES } from '../fleetLayout.ts';
+import { parseInventory, unusableInventory } from '../parseInventory.ts';
+import { isAbsent, readFileCapped } from './dirFiles.ts';
+
+/**
+ * The inventory in `file`, or undefined when there is no such file. What the file says wrong comes back
+ * as the inventory's `problems` (README, Failure handling); a file that cannot be read throws
+ * {@link InventoryError}.
+ */
+export async function readInventoryFile(file: string): Promise<Inventory | undefined> {
+  const read = await readFileCapped(file, MAX_INVENTORY_BYTES);
+  switch (read.kind) {
+    case 'failed':
+      if (isAbsent(read.error)) return undefined;
+      throw new InventoryError(`${INVENTORY_FILE} could not be read (${read.code})`, { cause: read.error });
+    case 'tooLarge':
+      return unusableInventory(`larger than ${MAX_INVENTORY_BYTES} bytes`);
+    case 'notFile':
+      return unusableInventory('not a regular file');
+    case 'read':
+      return parseInventory(new TextDecoder().decode(read.bytes));
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * The collector's SSM destination (`ssm:/prefix/`, README, Collecting certificates): it writes parameter
+ * `{prefix}{appliance}/server.pem`, the layout the SSM source reads. SSM has no conditional write, so a
+ * write is `PutParameter` with `Overwrite`, sent only when the value differs from what was read; a
+ * parameter is replaced whole or not at all.
+ *
+ * Reads use `GetParametersByPath` on the appliance's path (not `GetParameter`), so the collector's role
+ * needs only `ssm:GetParametersByPath` and `ssm:PutParameter`. A parameter keeps its type (`String`, or
+ * `SecureString` if an operator chose it); new ones are `String` (a certificate is public). The Advanced
+ * tier (8 KB, a charge per parameter) is asked for only when the value exceeds the standard tier's 4 KB,
+ * or when the stored value did (SSM never moves a parameter back to the standard tier).
+ */
+import { PutParameterCommand, paginateGetParametersByPath, type SSMClient } from '@aws-sdk/client-ssm';
+import { DestinationError } from '../../app/errors.ts';
+import type { CertificateDestination, StoredCertificate } from '../../app/ports.ts';
+import { isApplianceName } from '../../protocol/notification.ts';
+import { awsErrorReason } from '../aws/awsErrorReason.ts';
+import { CERTIFICATE_FILE } from '../fleetLayout.ts';
+
+/** Largest value of a standard-tier parameter. */
+export const STANDARD_TIER_BYTES = 4096;
+/** Largest value of an advanced-tier parameter. */
+export const ADVANCED_TIER_BYTES = 8192;
+
+const PARAMETER_TYPES = new Set(['String', 'SecureString']);
+
+/** {@link CertificateDestination} over an SSM parameter path. */
+export class SsmDestination implements CertificateDestination {
+  readonly description: string;
+
+  /** `path` starts and ends with `/` (as `parseSsmLocation` returns it). */
+  constructor(
+    private readonly client: SSMClient,
+    private readonly path: string,
+  ) {
+    this.description = `ssm:${path}`;
+  }
+
+  private name(appliance: string): string {
+    if (!isApplianceName(appliance)) throw new DestinationError('invalid appliance name');
+    return `${this.path}${appliance}/${CERTIFICATE_FILE}`;
+  }
+
+  /** The stored value and its type (the token), from `GetParametersByPath` on the appliance's path. */
+  async read(appliance: string, signal: AbortSignal): Promise<StoredCertificate> {
+    const name = this.name(appliance);
+    try {
+      const pages = paginateGetParametersByPath(
+        { client: this.client, pageSize: 10 },
+        { Path: `${this.path}${appliance}`, Recursive: false, WithDecryption: true, MaxResults: 10 },
+        { abortSignal: signal },
+      );
+      for await (const page of pages) {
+        const found = page.Parameters?.find((p) => p.Name === name);
+        if (found?.Value === undefined) continue;
+        const type = found.Type && PARAMETER_TYPES.has(found.Type) ? { token: found.Type } : {};
+        return { bytes: new TextEncoder().encode(found.Value), ...type };
+      }
+      return {};
+    } catch (error) {
+      throw new DestinationError(`${CERTIFICATE_FILE} could not be read: ${awsErrorReason(error)}`, { cause: error });
+    }
+  }
+
+  /** `PutParameter` with `Overwrite`, keeping the parameter's type, Advanced only when the size needs it. */
+  async write(appliance: string, bytes: Uint8Array, current: StoredCertificate, signal: AbortSignal): Promise<void> {
+    const name = this.name(appliance);
+    if (bytes.length > ADVANCED_TIER_BYTES) {
+      throw new DestinationError(
+        `a certificate chain of ${bytes.length} bytes does not fit an SSM parameter (at most ${ADVANCED_TIER_BYTES})`,
+      );
+    }
+    const advanced = bytes.length > STANDARD_TIER_BYTES || (current.bytes?.length ?? 0) > STANDARD_TIER_BYTES;
+    try {
+      await this.client.send(
+        new PutParameterCommand({
+          Name: name,
+          Value: new TextDecoder().decode(bytes),
+          Type: (current.token as 'String' | 'SecureString' | undefined) ?? 'String',
+          Overwrite: true,
+          ...(advanced ? { Tier: 'Advanced' as const } : {}),
+        }),
+        { abortSignal: signal },
+      );
+    } catch (error) {
+      throw new DestinationError(`${CERTIFICATE_FILE} could not be written: ${awsErrorReason(error)}`, {
+        cause: error,
+      });
+    }
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * `certmonitor collect` (README, Collecting certificates): reads each appliance's NTLS certificate over
+ * TLS and publishes the ones that changed to the fleet source the check reads. Prints one catalogue line
+ * per appliance and a summary; with `--json`, stdout carries one object per appliance and, last,
+ * `{"summary": …}`, while the lines go to stderr.
+ * Exit status: 0 every appliance with an address was collected (and at least one was), 1 some could not
+ * be (or nothing was collected, `fleet.json` has problems, or it could not be read), 2 configuration or
+ * usage error.
+ */
+import { createDestination } from '../adapters/createDestination.ts';
+import { ConsoleLogSink, type TextOutput } from '../adapters/log/consoleLogSink.ts';
+import { readInventoryFrom } from '../adapters/readInventoryFrom.ts';
+import { captureContextFor } from '../adapters/tls/clientIdentity.ts';
+import { NtlsCapture } from '../adapters/tls/ntlsCapture.ts';
+import { type CollectConfig, type CollectFlags, parseCollectConfig } from '../app/collectConfig.ts';
+import { type CollectResult, type CollectSummary, collectFleet } from '../app/collectFleet.ts';
+import { ConfigError, InventoryError } from '../app/errors.ts';
+import type { Inventory, LogSink } from '../app/ports.ts';
+import { logEntry } from '../core/logEntry.ts';
+import type { CheckIo } from './check.ts';
+import { EXIT_OK, EXIT_UNDELIVERED } from './command.ts';
+import { ProgressBar, type ProgressStream, progressWanted } from './progressBar.ts';
+import { UsageError } from './usageError.ts';
+
+/** Flags of `certmonitor collect` as commander parses them. */
+export interface CollectCommandOptions extends CollectFlags {
+  readonly json?: boolean;
+  /** `--no-progress` sets false; the progress line is shown only on a terminal anyway. */
+  readonly progress?: boolean;
+}
+
+const OUTCOMES = ['changed', 'unchanged', 'failed', 'skipped'] as const;
+
+/** One summary line: `12 appliance(s): collected 10 (changed 2, unchanged 8), failed 1, skipped 1; 834 ms`. */
+export function formatCollectSummary(summary: CollectSummary): string {
+  const { appliances, collected, changed, unchanged, failed, skipped, durationMs } = summary;
+  const problems = summary.inventoryProblems > 0 ? `; fleet.json has ${summary.inventoryProblems} problem(s)` : '';
+  const dryRun = summary.dryRun ? ' (dry run: nothing was published)' : '';
+  return `${appliances} appliance(s): collected ${collected} (changed ${changed}, unchanged ${unchanged}), failed ${failed}, skipped ${skipped}${problems}; ${durationMs} ms${dryRun}`;
+}
+
+/** 0 when every appliance with an address was collected, at least one was and fleet.json is sound; otherwise 1. */
+export function collectExitStatus(summary: CollectSummary): number {
+  const complete = summary.failed === 0 && summary.collected > 0 && summary.inventoryProblems === 0;
+  return complete ? EXIT_OK : EXIT_UNDELIVERED;
+}
+
+/** Reads the inventory; one that cannot be read is logged and ends the run with exit 1 (undefined). */
+async function loadInventory(config: CollectConfig, io: CheckIo, log: LogSink): Promise<Inventory | undefined> {
+  try {
+    return await readInventoryFrom(config.inventory, { env: io.env }, 'CERTMONITOR_COLLECT_INVENTORY (--inventory)');
+  } catch (error) {
+    if (!(error instanceof InventoryError)) throw error;
+    log.write(logEntry('collectAborted', { reason: error.message }));
+    return undefined;
+  }
+}
+
+/** The run itself, with a validated configuration. */
+async function runCollect(config: CollectConfig, json: boolean, progressOn: boolean, io: CheckIo): Promise<number> {
+  const out = json ? io.stderr : io.stdout;
+  const clock = io.clock ?? (() => new Date());
+  const progress = progressOn
+    ? new ProgressBar({ out: io.stderr as ProgressStream, shown: OUTCOMES, shownWhenSeen: [] })
+    : undefined;
+  try {
+    const lines: TextOutput = progress && (out as { isTTY?: boolean }).isTTY === true ? progress.above(out) : out;
+    const log = new ConsoleLogSink({ out: lines, time: clock });
+    const context = await captureContextFor(config.clientCert, config.clientKey);
+    const destination = await createDestination(config.to, {
+      env: io.env,
+      maxSockets: Math.max(64, config.concurrency),
+    });
+    const inventory = await loadInventory(config, io, log);
+    if (!inventory) return EXIT_UNDELIVERED;
+    progress?.setTotal(Object.keys(inventory.appliances).length);
+    const summary = await collectFleet({
+      inventory,
+      capture: new NtlsCapture(context, config.clientCert !== undefined),
+      destination,
+      log,
+      concurrency: config.concurrency,
+      timeoutMs: config.timeoutMs,
+      dryRun: config.dryRun,
+      onResult: (result: CollectResult) => {
+        progress?.tick(result.result);
+        if (json) io.stdout.write(`${JSON.stringify(result)}\n`);
+      },
+    });
+    progress?.finish();
+    if (summary.collected === 0 && summary.failed === 0) {
+      log.write(logEntry('collectAborted', { reason: 'no appliance in the inventory has an address' }));
+    }
+    io.stdout.write(json ? `${JSON.stringify({ summary })}\n` : `${formatCollectSummary(summary)}\n`);
+    return collectExitStatus(summary);
+  } finally {
+    progress?.finish();
+  }
+}
+
+/** `certmonitor collect` with commander's options: configuration errors become usage errors (exit 2). */
+export async function collect(options: CollectCommandOptions, io: CheckIo): Promise<number> {
+  try {
+    const config = parseCollectConfig(io.env, options);
+    const json = options.json === true;
+    const progress =
+      options.progress !== false &&
+      progressWanted({ isTTY: (io.stderr as { isTTY?: boolean }).isTTY, json, env: io.env });
+    return await runCollect(config, json, progress, io);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      throw new UsageError(error.message, { cause: error });
+    }
+    throw error;
+  }
+}
