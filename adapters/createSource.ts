@@ -1,13 +1,8 @@
-/**
- * Builds the certificate source named by a `CERTMONITOR_SOURCE` location (README, Configuration).
- *
- * The AWS adapters are imported only when a location needs them: loading the SDK costs about a second,
- * which a `dir:` run (and every CLI start) should not pay.
- */
+/** Builds the certificate source named by a `CERTMONITOR_SOURCE` location (README, Configuration). */
 import { stat } from 'node:fs/promises';
 import { ConfigError } from '../app/errors.ts';
 import type { CertificateSource } from '../app/ports.ts';
-import { type AdapterDeps, parseLocation } from './adapterDeps.ts';
+import { type AdapterDeps, awsAdapter, S3_BACKEND, SSM_BACKEND } from './adapterDeps.ts';
 import { DirSource } from './dir/dirSource.ts';
 
 /**
@@ -20,7 +15,6 @@ export async function createSource(
   deps: AdapterDeps = {},
   setting = 'CERTMONITOR_SOURCE (--source)',
 ): Promise<CertificateSource> {
-  const clientOptions = { env: deps.env, maxSockets: deps.maxSockets };
   if (spec.startsWith('dir:')) {
     const dir = spec.slice('dir:'.length);
     const info = await stat(dir).catch(() => undefined);
@@ -28,22 +22,12 @@ export async function createSource(
     return new DirSource(dir);
   }
   if (spec.startsWith('s3://')) {
-    const { parseS3Location } = await import('./s3/s3Location.ts');
-    const location = parseLocation(spec, setting, parseS3Location);
-    const [{ createS3Client }, { S3Source }] = await Promise.all([
-      import('./s3/s3Client.ts'),
-      import('./s3/s3Source.ts'),
-    ]);
-    return new S3Source(createS3Client(clientOptions), location);
+    const adapter = async () => (await import('./s3/s3Source.ts')).S3Source;
+    return awsAdapter(spec, setting, deps, S3_BACKEND, adapter);
   }
   if (spec.startsWith('ssm:')) {
-    const { parseSsmLocation } = await import('./ssm/ssmLocation.ts');
-    const path = parseLocation(spec, setting, parseSsmLocation);
-    const [{ createSsmClient }, { SsmSource }] = await Promise.all([
-      import('./ssm/ssmClient.ts'),
-      import('./ssm/ssmSource.ts'),
-    ]);
-    return new SsmSource(createSsmClient(clientOptions), path);
+    const adapter = async () => (await import('./ssm/ssmSource.ts')).SsmSource;
+    return awsAdapter(spec, setting, deps, SSM_BACKEND, adapter);
   }
   if (spec.startsWith('tls:')) {
     const file = spec.slice('tls:'.length);

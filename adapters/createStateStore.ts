@@ -1,8 +1,7 @@
 /** Builds the state store named by a `CERTMONITOR_STATE` location (README, Configuration). */
-import { mkdir } from 'node:fs/promises';
 import { ConfigError } from '../app/errors.ts';
 import type { ReportStore, StateStore } from '../app/ports.ts';
-import { type AdapterDeps, parseLocation } from './adapterDeps.ts';
+import { type AdapterDeps, awsAdapter, ensureDirectory, S3_BACKEND } from './adapterDeps.ts';
 import { DirStateStore } from './dir/dirStateStore.ts';
 
 /** A state location: the per-appliance records and the fleet report's folder. */
@@ -20,23 +19,12 @@ export async function createStateStore(
   const setting = 'CERTMONITOR_STATE (--state)';
   if (spec.startsWith('dir:')) {
     const dir = spec.slice('dir:'.length);
-    if (deps.readOnly) return new DirStateStore(dir);
-    try {
-      await mkdir(dir, { recursive: true });
-    } catch (error) {
-      throw new ConfigError(`${setting}: the directory cannot be created`, { cause: error });
-    }
+    if (!deps.readOnly) await ensureDirectory(dir, setting);
     return new DirStateStore(dir);
   }
   if (spec.startsWith('s3://')) {
-    const { parseS3Location } = await import('./s3/s3Location.ts');
-    const location = parseLocation(spec, setting, parseS3Location);
-    // Loaded on demand: the AWS SDK costs about a second to import.
-    const [{ createS3Client }, { S3StateStore }] = await Promise.all([
-      import('./s3/s3Client.ts'),
-      import('./s3/s3StateStore.ts'),
-    ]);
-    return new S3StateStore(createS3Client({ env: deps.env, maxSockets: deps.maxSockets }), location);
+    const adapter = async () => (await import('./s3/s3StateStore.ts')).S3StateStore;
+    return awsAdapter(spec, setting, deps, S3_BACKEND, adapter);
   }
   throw new ConfigError(`${setting} must be dir:PATH or s3://bucket/prefix/`);
 }

@@ -5,8 +5,10 @@
  * never dropped), with "now" and the threshold window marked. Appliances with no certificate date
  * (missing, invalid, unreadable) get a column of their own at the left. Pure.
  */
+
 import type { FleetEntry, FleetStatus } from './fleetReport.ts';
 import { escapeHtml } from './html.ts';
+import { monthName } from './monthNames.ts';
 
 const WIDTH = 1200;
 const GUTTER_RIGHT = 84;
@@ -18,8 +20,6 @@ const R = 3.5;
 const MIN_PLOT = 70;
 const MAX_PLOT = 220;
 const DAY = 86_400_000;
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
 /** The time span the axis shows: past and future are clamped so one outlier cannot squash everything. */
 export function timelineDomain(time: number, thresholdDays: number, dates: readonly number[]): [number, number] {
   // A loop, not Math.min(...dates): a spread of a large fleet's dates would overflow the call stack.
@@ -65,7 +65,7 @@ function axis(lo: number, hi: number, x: (t: number) => number, baseline: number
   const parts = [`<line class="axis" x1="${X0}" y1="${baseline}" x2="${X1}" y2="${baseline}"/>`];
   for (const t of monthTicks(lo, hi)) {
     const d = new Date(t);
-    const label = `${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+    const label = `${monthName(d)} ${d.getUTCFullYear()}`;
     parts.push(
       `<line class="tick" x1="${fmt(x(t))}" y1="${baseline}" x2="${fmt(x(t))}" y2="${baseline + 5}"/>`,
       `<text class="tick-label" x="${fmt(x(t))}" y="${baseline + 18}">${label}</text>`,

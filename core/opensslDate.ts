@@ -1,6 +1,5 @@
 /** Date formats operators already know from OpenSSL and from the appliance's lunalogs view. */
-
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const;
+import { monthName } from './monthNames.ts';
 
 function two(n: number): string {
   return n < 10 ? `0${n}` : String(n);
@@ -17,10 +16,10 @@ function clock(d: Date): string {
 
 /** OpenSSL's `%b %e %H:%M:%S %Y GMT` in UTC: `Jul 26 16:32:48 2023 GMT`, `Jul  6 05:04:03 2027 GMT`. */
 export function formatOpensslDate(d: Date): string {
-  return `${MONTHS[d.getUTCMonth()]} ${spaceDay(d.getUTCDate())} ${clock(d)} ${d.getUTCFullYear()} GMT`;
+  return `${monthName(d)} ${spaceDay(d.getUTCDate())} ${clock(d)} ${d.getUTCFullYear()} GMT`;
 }
 
 /** The lunalogs timestamp `%Y %b %e %H:%M:%S` in UTC: `2012 Feb 29 12:05:01`, `2027 Jul  6 05:04:03`. */
 export function formatLunaTimestamp(d: Date): string {
-  return `${d.getUTCFullYear()} ${MONTHS[d.getUTCMonth()]} ${spaceDay(d.getUTCDate())} ${clock(d)}`;
+  return `${d.getUTCFullYear()} ${monthName(d)} ${spaceDay(d.getUTCDate())} ${clock(d)}`;
 }

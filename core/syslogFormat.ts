@@ -2,7 +2,9 @@
  * Syslog line formats the gateway writes (docs/design.md, Syslog): RFC 3164 (the default on the network), RFC 5424 (an
  * option) and the appliance's "lunalogs" file view. Pure: the clock, host name and PID are parameters.
  */
+
 import type { Level, Severity } from './catalogue.ts';
+import { monthName } from './monthNames.ts';
 import { formatLunaTimestamp } from './opensslDate.ts';
 
 /** Syslog facility local5 (21), as the appliance's certmonitord uses. */
@@ -12,8 +14,6 @@ export const FACILITY_LOCAL5 = 21;
 export const SYSLOG_TAG = 'certmonitord';
 
 const SEVERITY_CODE: Readonly<Record<Severity, number>> = { crit: 2, err: 3, warn: 4, info: 6 };
-
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const;
 
 /** Everything one syslog line carries. */
 export interface SyslogRecord {
@@ -53,7 +53,7 @@ function two(n: number): string {
 /** RFC 3164 `Mmm dd hh:mm:ss` in UTC, the day padded with a space (`Feb  5`). */
 export function rfc3164Timestamp(d: Date): string {
   const day = d.getUTCDate();
-  return `${MONTHS[d.getUTCMonth()]} ${day < 10 ? ` ${day}` : day} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}`;
+  return `${monthName(d)} ${day < 10 ? ` ${day}` : day} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}`;
 }
 
 /** `<PRI>Mmm dd hh:mm:ss HOSTNAME certmonitord[PID]: {level} : 0 : {text}` (no trailing newline). */

@@ -7,7 +7,7 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { ConfigError } from '../../app/errors.ts';
-import { readFileCapped } from '../dir/dirFiles.ts';
+import { readSettingFile } from './settingFile.ts';
 
 /** A CA bundle is a few certificates; anything far larger is a wrong path. */
 const MAX_CA_FILE_BYTES = 1024 * 1024;
@@ -15,16 +15,7 @@ const SETTING = 'CERTMONITOR_GATEWAY_CA_FILE (--ca-file)';
 
 /** Reads the CA bundle; refuses an unreadable file or one without a PEM certificate, naming the setting. */
 async function readCaFile(file: string): Promise<string> {
-  const read = await readFileCapped(file, MAX_CA_FILE_BYTES);
-  switch (read.kind) {
-    case 'failed':
-      throw new ConfigError(`${SETTING}: the file cannot be read (${read.code})`, { cause: read.error });
-    case 'notFile':
-      throw new ConfigError(`${SETTING}: the file cannot be read (not a regular file)`);
-    case 'tooLarge':
-      throw new ConfigError(`${SETTING}: the file is too large to be a CA bundle`);
-  }
-  const pem = new TextDecoder().decode(read.bytes);
+  const pem = await readSettingFile(file, SETTING, MAX_CA_FILE_BYTES, 'a CA bundle');
   const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
   if (blocks.length === 0) throw new ConfigError(`${SETTING}: the file holds no PEM certificate`);
   for (const block of blocks) {

@@ -5,7 +5,7 @@
 import type { GatewayConfig } from '../../app/checkConfig.ts';
 import { ConfigError } from '../../app/errors.ts';
 import { secretFromText } from '../../protocol/signature.ts';
-import { readFileCapped } from '../dir/dirFiles.ts';
+import { readSettingFile } from './settingFile.ts';
 
 /** A secret file is a line of text; anything far larger is a wrong path. */
 const MAX_SECRET_BYTES = 64 * 1024;
@@ -15,16 +15,7 @@ export async function readSecretFile(
   file: string,
   setting = 'CERTMONITOR_GATEWAY_SECRET_FILE (--secret-file)',
 ): Promise<string> {
-  const read = await readFileCapped(file, MAX_SECRET_BYTES);
-  switch (read.kind) {
-    case 'failed':
-      throw new ConfigError(`${setting}: the file cannot be read (${read.code})`, { cause: read.error });
-    case 'notFile':
-      throw new ConfigError(`${setting}: the file cannot be read (not a regular file)`);
-    case 'tooLarge':
-      throw new ConfigError(`${setting}: the file is too large to be a secret`);
-  }
-  const secret = secretFromText(new TextDecoder().decode(read.bytes));
+  const secret = secretFromText(await readSettingFile(file, setting, MAX_SECRET_BYTES, 'a secret'));
   if (secret === '') throw new ConfigError(`${setting}: the file is empty`);
   return secret;
 }

@@ -12,13 +12,7 @@ import type { ApplianceState } from '../../core/types.ts';
 import { isApplianceName } from '../../protocol/notification.ts';
 import { awsErrorReason, errorNameOf, httpStatusOf } from '../aws/awsErrorReason.ts';
 import { MAX_REPORT_FILE_BYTES, REPORT_FOLDER, recordAppliance, reportFileName } from '../reportLayout.ts';
-import {
-  decodeInventoryReport,
-  decodeStateRecord,
-  encodeInventoryReport,
-  INVENTORY_REPORT_RECORD,
-  MAX_STATE_BYTES,
-} from '../stateRecord.ts';
+import * as records from '../stateRecord.ts';
 import { isS3NotFound, readBodyCapped } from './s3Client.ts';
 import type { S3Location } from './s3Location.ts';
 
@@ -111,13 +105,13 @@ export class S3StateStore implements StateStore, ReportStore {
       );
       etag = answer.ETag;
       if (!answer.Body) return { version: etag, corrupt: 'empty record' };
-      bytes = await readBodyCapped(answer.Body as AsyncIterable<Uint8Array>, MAX_STATE_BYTES);
+      bytes = await readBodyCapped(answer.Body as AsyncIterable<Uint8Array>, records.MAX_STATE_BYTES);
     } catch (error) {
       if (isS3NotFound(error)) return {};
       if (error instanceof StateStoreError) throw error;
       throw new StateStoreError(`state could not be read: ${awsErrorReason(error)}`, { cause: error });
     }
-    return decodeStateRecord(bytes, etag, WORDING);
+    return records.decodeStateRecord(bytes, etag, WORDING);
   }
 
   /** Conditional write: `If-Match` the loaded ETag, or `If-None-Match: *` when no record existed. */
@@ -132,8 +126,8 @@ export class S3StateStore implements StateStore, ReportStore {
         new GetObjectCommand({ Bucket: this.location.bucket, Key: this.inventoryReportKey() }),
       );
       const body = answer.Body as AsyncIterable<Uint8Array> | undefined;
-      const bytes = body ? await readBodyCapped(body, MAX_STATE_BYTES) : new Uint8Array(0);
-      return decodeInventoryReport(bytes, answer.ETag);
+      const bytes = body ? await readBodyCapped(body, records.MAX_STATE_BYTES) : new Uint8Array(0);
+      return records.decodeInventoryReport(bytes, answer.ETag);
     } catch (error) {
       if (isS3NotFound(error)) return {};
       throw new StateStoreError(`state could not be read: ${awsErrorReason(error)}`, { cause: error });
@@ -143,11 +137,11 @@ export class S3StateStore implements StateStore, ReportStore {
   /** Writes the inventory report conditionally, like {@link S3StateStore.save}. */
   async saveInventoryReport(report: InventoryReport | undefined, expectedVersion: string | undefined): Promise<void> {
     const key = this.inventoryReportKey();
-    await this.put(key, INVENTORY_REPORT_RECORD, encodeInventoryReport(report), expectedVersion);
+    await this.put(key, records.INVENTORY_REPORT_RECORD, records.encodeInventoryReport(report), expectedVersion);
   }
 
   private inventoryReportKey(): string {
-    return `${this.location.prefix}${INVENTORY_REPORT_RECORD}`;
+    return `${this.location.prefix}${records.INVENTORY_REPORT_RECORD}`;
   }
 
   /** PutObject `If-Match` the version, or `If-None-Match: *` without one; a lost race is a {@link StateConflictError}. */
