@@ -4,7 +4,7 @@
  * object, while the catalogue lines go to stderr so stdout stays machine-readable.
  * Objects come in completion order (the run is concurrent); each carries its `appliance`.
  * Exit status: 0 the run completed and every due notification was delivered, 1 some could not be (or an
- * appliance could not be processed, `fleet.json` has problems, or the run could not finish: inventory
+ * appliance could not be processed or its certificate read, `fleet.json` has problems, or the run could not finish: inventory
  * unreadable, listing failed), 2 configuration or usage error. `--dry-run` (README, What-if runs) decides
  * as usual, forwards nothing and writes no state.
  */
@@ -63,7 +63,9 @@ export function formatSummary(summary: RunSummary): string {
 
 /** The exit status of a finished run (README, Command line; README, Failure handling). */
 export function exitStatusOf(summary: RunSummary): number {
-  const incomplete = summary.notifications.failed > 0 || summary.errors > 0 || summary.stopped;
+  // An appliance whose certificate could not be read is not monitored this run: that is not success.
+  const incomplete =
+    summary.notifications.failed > 0 || summary.errors > 0 || summary.stopped || summary.byStatus.unavailable > 0;
   return incomplete || summary.inventoryProblems > 0 ? EXIT_UNDELIVERED : 0;
 }
 

@@ -49,6 +49,9 @@ export function incompleteReason(summary: RunSummary): string | undefined {
   const reasons = [
     summary.notifications.failed > 0 ? `${summary.notifications.failed} due notification(s) not delivered` : '',
     summary.errors > 0 ? `${summary.errors} appliance(s) could not be processed` : '',
+    summary.byStatus.unavailable > 0
+      ? `${summary.byStatus.unavailable} certificate(s) could not be read from the source`
+      : '',
     summary.stopped ? 'the run stopped before the end of the fleet' : '',
   ].filter(Boolean);
   return reasons.length > 0 ? reasons.join(', ') : undefined;

@@ -490,6 +490,19 @@ describe('certmonitor check', () => {
     );
   });
 
+  test('a certificate that cannot be read is unmonitored, so the run exits 1 and the summary counts it', async () => {
+    const unreadable = path.join(root, 'fleet-unreadable');
+    await makeDemoFleet(unreadable, new Date(NOW));
+    const pem = path.join(unreadable, 'hsm-fra-01', 'server.pem');
+    await rm(pem);
+    const { symlink } = await import('node:fs/promises');
+    await symlink('server.pem', pem); // a loop: reading fails with ELOOP, so the source answers "unavailable"
+    const run = await cli(['check', '--source', `dir:${unreadable}`, '--state', `dir:${path.join(root, 'state-unr')}`]);
+    assert.equal(run.code, 1, run.stdout);
+    assert.match(run.stdout, /hsm-fra-01 error : 0 : NTLS certificate could not be read: file could not be read \(ELOOP\)$/m);
+    assert.match(run.stdout, /unavailable 1; notifications sent 0, failed 0; \d+ ms$/m);
+  });
+
   test('an inventory that cannot be read is a failed run (exit 1), not a configuration error', async () => {
     const { symlink } = await import('node:fs/promises');
     const loop = path.join(root, 'fleet-loop');

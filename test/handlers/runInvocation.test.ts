@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { RunSummary } from '../../app/runCheck.ts';
+import { incompleteReason } from '../../handlers/runInvocation.ts';
+
+const complete: RunSummary = {
+  appliances: 3,
+  byStatus: { valid: 3, expiring: 0, expired: 0, not_yet_valid: 0, invalid: 0, missing: 0, unavailable: 0 },
+  notifications: { sent: 0, failed: 0 },
+  errors: 0,
+  stopped: false,
+  inventoryProblems: 0,
+  durationMs: 5,
+};
+
+describe('incompleteReason', () => {
+  test('a run that did everything is complete, inventory problems included (a retry cannot fix the file)', () => {
+    assert.equal(incompleteReason(complete), undefined);
+    assert.equal(incompleteReason({ ...complete, inventoryProblems: 2 }), undefined);
+  });
+
+  test('a certificate the source could not read fails the invocation, so it is retried and alarmed', () => {
+    const summary = { ...complete, byStatus: { ...complete.byStatus, valid: 1, unavailable: 2 } };
+    assert.equal(incompleteReason(summary), '2 certificate(s) could not be read from the source');
+  });
+
+  test('every shortfall is named, in one sentence', () => {
+    const summary = { ...complete, notifications: { sent: 1, failed: 2 }, errors: 1, stopped: true };
+    assert.equal(
+      incompleteReason(summary),
+      '2 due notification(s) not delivered, 1 appliance(s) could not be processed, the run stopped before the end of the fleet',
+    );
+  });
+});
