@@ -499,7 +499,10 @@ describe('certmonitor check', () => {
     await symlink('server.pem', pem); // a loop: reading fails with ELOOP, so the source answers "unavailable"
     const run = await cli(['check', '--source', `dir:${unreadable}`, '--state', `dir:${path.join(root, 'state-unr')}`]);
     assert.equal(run.code, 1, run.stdout);
-    assert.match(run.stdout, /hsm-fra-01 error : 0 : NTLS certificate could not be read: file could not be read \(ELOOP\)$/m);
+    assert.match(
+      run.stdout,
+      /hsm-fra-01 error : 0 : NTLS certificate could not be read: file could not be read \(ELOOP\)$/m,
+    );
     assert.match(run.stdout, /unavailable 1; notifications sent 0, failed 0; \d+ ms$/m);
   });
 
