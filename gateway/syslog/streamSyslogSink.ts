@@ -1,5 +1,5 @@
 /**
- * Syslog over TCP or TLS with octet-counting (RFC 6587 §3.4.1) or newline framing, delivered at least once
+ * Syslog over TCP or TLS with octet-counting (RFC 6587, section 3.4.1) or newline framing, delivered at least once
  * (docs/gateway.md, Syslog delivery). Plain TCP syslog has no acknowledgements, so a line written to a
  * connection is kept (the replay window) until the collector's TCP has acknowledged it and the connection
  * then stayed open for `replayMs`; when the connection is lost, the kept lines are written again on the
