@@ -85,7 +85,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     ...(metrics ? { observer: metrics } : {}),
   });
   metrics?.trapHosts(sender.hostLabels);
-  metrics?.watch({ journalRecords: () => journal.size, syslogDropped: () => writer.droppedTotals() });
+  metrics?.watch({ journalRecords: () => journal.size, syslog: () => writer.sinkStats() });
   const service = new DeliveryService({
     journal,
     sender,

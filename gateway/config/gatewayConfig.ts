@@ -25,7 +25,7 @@ export type SyslogSinkConfig =
       readonly rejectUnauthorized: boolean;
       readonly bufferLines: number;
     }
-  | { readonly transport: 'file'; readonly file: string };
+  | { readonly transport: 'file'; readonly file: string; readonly bufferLines: number };
 
 /** The whole gateway configuration, validated, with defaults and secrets resolved. */
 export interface GatewayConfig {
@@ -101,7 +101,7 @@ function resolveSinkPaths(
   env: NodeJS.ProcessEnv,
 ): SyslogSinkConfig {
   return sink.transport === 'file'
-    ? { transport: 'file', file: resolve(baseDir, sink.file) }
+    ? { transport: 'file', file: resolve(baseDir, sink.file), bufferLines: sink.bufferLines }
     : { ...sink, ...(sink.ca ? { ca: resolveConfigPath(sink.ca, baseDir, env, `syslog[${index}].ca`) } : {}) };
 }
 

@@ -77,7 +77,11 @@ const syslogSinkSchema = z.preprocess(
     networkSink('udp'),
     networkSink('tcp'),
     networkSink('tls'),
-    z.strictObject({ transport: z.literal('file'), file: nonEmpty }),
+    z.strictObject({
+      transport: z.literal('file'),
+      file: nonEmpty,
+      bufferLines: positiveInt.max(1_000_000).default(10_000),
+    }),
   ]),
 );
 

@@ -1,7 +1,7 @@
 /**
  * The gateway's own health in the Prometheus text format (docs/gateway.md, Metrics), served at
  * `GET /metrics`: notifications by result, requests refused by error code, traps by host and result,
- * inform retries, syslog lines dropped by sink, journal records, request durations, and prom-client's
+ * inform retries, each syslog sink's queue, lost lines and reconnections, journal records, request durations, and prom-client's
  * process metrics (`process_*`, `nodejs_*`). Every gateway has a registry of its own (several may run in
  * one process, in tests and the demo). Labels carry only configuration names (trap host labels, sink
  * names), error codes and HTTP routes: never a secret, never text from a request.
@@ -14,12 +14,25 @@ export const GATEWAY_METRICS_PREFIX = 'certmonitor_gateway_';
 /** What one notification came to: sent everywhere, answered from the journal, or not reached by some host. */
 export type NotificationOutcome = 'delivered' | 'duplicate' | 'failed';
 
+/** One syslog sink's figures at scrape time (docs/gateway.md, Syslog delivery). */
+export interface SyslogSinkFigures {
+  readonly sink: string;
+  /** Lines not yet written (collector away, file failing). */
+  readonly waiting: number;
+  /** Lines written and kept for replay until known delivered. */
+  readonly unconfirmed: number;
+  /** Lines lost since start. */
+  readonly dropped: number;
+  /** Connections established again (for a file: recoveries after a failed write). */
+  readonly reconnects: number;
+}
+
 /** Where the gauges read their values at scrape time. */
 export interface GatewayGaugeSources {
   /** Records the journal holds (ids in the retention window). */
   readonly journalRecords: () => number;
-  /** Lines dropped so far per syslog sink name, every sink present (as the `syslogDropped` lines report them). */
-  readonly syslogDropped: () => ReadonlyMap<string, number>;
+  /** Every syslog sink's figures. */
+  readonly syslog: () => readonly SyslogSinkFigures[];
 }
 
 /** prom-client's process metrics that break the naming rules promtool checks (a gauge ending in `_total`). */
@@ -90,7 +103,7 @@ export class GatewayMetrics {
     }
   }
 
-  /** Adds the gauges read at scrape time: the journal's records and each syslog sink's dropped lines. */
+  /** Adds the gauges read at scrape time: the journal's records and each syslog sink's figures. */
   watch(sources: GatewayGaugeSources): void {
     const registers = [this.registry];
     new Gauge({
@@ -101,16 +114,27 @@ export class GatewayMetrics {
         this.set(sources.journalRecords());
       },
     });
-    new Counter({
-      name: `${GATEWAY_METRICS_PREFIX}syslog_dropped_total`,
-      help: 'Syslog lines dropped, by sink (counted with the syslogDropped lines, every minute and at shutdown)',
-      labelNames: ['sink'],
+    new Gauge({
+      name: `${GATEWAY_METRICS_PREFIX}syslog_queue_lines`,
+      help: 'Syslog lines a sink holds, by state: waiting (not yet written) or unconfirmed (written, kept for replay); together at most bufferLines',
+      labelNames: ['sink', 'state'],
       registers,
       collect() {
         this.reset();
-        for (const [sink, count] of sources.syslogDropped()) this.inc({ sink }, count);
+        for (const s of sources.syslog()) {
+          this.set({ sink: s.sink, state: 'waiting' }, s.waiting);
+          this.set({ sink: s.sink, state: 'unconfirmed' }, s.unconfirmed);
+        }
       },
     });
+    syslogCounter(registers, 'syslog_dropped_total', 'Syslog lines lost, by sink', sources, (s) => s.dropped);
+    syslogCounter(
+      registers,
+      'syslog_reconnects_total',
+      'Syslog connections established again after one was lost, by sink (a file: recoveries after a failed write)',
+      sources,
+      (s) => s.reconnects,
+    );
   }
 
   notification(outcome: NotificationOutcome): void {
@@ -138,4 +162,24 @@ export class GatewayMetrics {
   async render(): Promise<{ body: string; contentType: string }> {
     return { body: await this.registry.metrics(), contentType: this.registry.contentType };
   }
+}
+
+/** A counter per syslog sink, read from the sinks' own running totals at scrape time. */
+function syslogCounter(
+  registers: Registry[],
+  suffix: string,
+  help: string,
+  sources: GatewayGaugeSources,
+  value: (s: SyslogSinkFigures) => number,
+): void {
+  new Counter({
+    name: `${GATEWAY_METRICS_PREFIX}${suffix}`,
+    help,
+    labelNames: ['sink'],
+    registers,
+    collect() {
+      this.reset();
+      for (const s of sources.syslog()) this.inc({ sink: s.sink }, value(s));
+    },
+  });
 }

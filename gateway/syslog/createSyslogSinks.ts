@@ -20,7 +20,7 @@ export function createSyslogSinks(configs: readonly SyslogSinkConfig[]): SyslogS
 }
 
 function createSink(c: SyslogSinkConfig): SyslogSink {
-  if (c.transport === 'file') return new FileSyslogSink(c.file);
+  if (c.transport === 'file') return new FileSyslogSink(c.file, c.bufferLines);
   if (c.transport === 'udp') return new UdpSyslogSink(c.host, c.port, c.format);
   return new StreamSyslogSink({
     host: c.host,

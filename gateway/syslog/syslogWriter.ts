@@ -1,17 +1,15 @@
 /**
  * Writes catalogue lines to every syslog sink (and lifecycle lines to stderr as well). HOSTNAME is the
  * appliance for appliance lines and the gateway's own name for lifecycle lines (docs/design.md, Syslog).
- * Losses are counted per sink and reported with the `syslogDropped` line.
+ * Losses are counted per sink and reported with the `syslogDropped` line (docs/gateway.md, Syslog delivery).
  */
 import { CATALOGUE, formatMessage, type MessageKey } from '../../core/catalogue.ts';
 import { formatLunalogsLine, type SyslogRecord } from '../../core/syslogFormat.ts';
 import { FileSyslogSink } from './fileSyslogSink.ts';
-import type { SyslogSink } from './syslogSink.ts';
+import type { SyslogSink, SyslogSinkStats } from './syslogSink.ts';
 
 /** Renders catalogue lines once per record and hands them to every sink. */
 export class SyslogWriter {
-  private readonly dropTotals = new Map<string, number>();
-
   constructor(
     private readonly sinks: readonly SyslogSink[],
     private readonly gatewayHost: string,
@@ -19,7 +17,14 @@ export class SyslogWriter {
     /** Where lifecycle lines are echoed; null for nowhere. */
     private readonly stderr: ((line: string) => void) | null = (line) => void process.stderr.write(line),
     private readonly clock: () => Date = () => new Date(),
-  ) {}
+  ) {
+    // Sinks that know when they work again tell their own destination what they lost, at the gap.
+    for (const s of sinks) s.announceDropsWith?.((count) => this.dropRecord(s, count));
+  }
+
+  private dropRecord(sink: SyslogSink, count: number): SyslogRecord {
+    return this.record('syslogDropped', { count, sink: sink.name }, this.gatewayHost);
+  }
 
   private record(key: MessageKey, params: Readonly<Record<string, string | number>>, host: string): SyslogRecord {
     const entry = CATALOGUE[key];
@@ -48,22 +53,26 @@ export class SyslogWriter {
     this.stderr?.(`${formatLunalogsLine(rec)}\n`);
   }
 
-  /** Emits `syslogDropped` for each sink that lost lines since the last report; returns the total. */
+  /**
+   * Emits `syslogDropped` for each sink that lost lines since the last report (stderr and every sink, but
+   * not to a sink that announces its own losses: it does so itself, once it works again); returns the total.
+   */
   reportDrops(): number {
     let total = 0;
     for (const s of this.sinks) {
       const n = s.takeDropped();
       if (n === 0) continue;
       total += n;
-      this.dropTotals.set(s.name, (this.dropTotals.get(s.name) ?? 0) + n);
-      this.lifecycle('syslogDropped', { count: n, sink: s.name });
+      const rec = this.dropRecord(s, n);
+      for (const other of this.sinks) if (other !== s || !other.announceDropsWith) other.write(rec);
+      this.stderr?.(`${formatLunalogsLine(rec)}\n`);
     }
     return total;
   }
 
-  /** Lines dropped so far by each sink (zero for those that dropped none), as reported by {@link reportDrops}. */
-  droppedTotals(): Map<string, number> {
-    return new Map(this.sinks.map((s) => [s.name, this.dropTotals.get(s.name) ?? 0]));
+  /** Each sink's figures (queue, drops, reconnects), by sink name, for the metrics. */
+  sinkStats(): Array<SyslogSinkStats & { readonly sink: string }> {
+    return this.sinks.map((s) => ({ sink: s.name, ...s.stats() }));
   }
 
   /** Reopens file sinks (after log rotation). */
@@ -71,8 +80,15 @@ export class SyslogWriter {
     for (const s of this.sinks) if (s instanceof FileSyslogSink) s.reopen();
   }
 
-  /** Flushes and closes every sink. */
+  /**
+   * Flushes and closes every sink. Lines a sink still held when it closed can reach no destination any
+   * more: their count goes to stderr only.
+   */
   async close(): Promise<void> {
     await Promise.all(this.sinks.map((s) => s.close()));
+    for (const s of this.sinks) {
+      const n = s.takeDropped();
+      if (n > 0) this.stderr?.(`${formatLunalogsLine(this.dropRecord(s, n))}\n`);
+    }
   }
 }

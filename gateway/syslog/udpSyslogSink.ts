@@ -2,13 +2,14 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import { formatRfc3164, formatRfc5424, type SyslogRecord } from '../../core/syslogFormat.ts';
-import type { SyslogSink } from './syslogSink.ts';
+import { DropAccount } from './dropAccount.ts';
+import type { SyslogSink, SyslogSinkStats } from './syslogSink.ts';
 
-/** One UDP socket per destination; a send error is counted as a dropped line. */
+/** One UDP socket per destination; a send error is counted as a dropped line (UDP knows no more). */
 export class UdpSyslogSink implements SyslogSink {
   readonly name: string;
   private readonly socket: Socket;
-  private dropped = 0;
+  private readonly drops = new DropAccount();
   private pending = 0;
   private closed = false;
 
@@ -19,9 +20,7 @@ export class UdpSyslogSink implements SyslogSink {
   ) {
     this.name = `udp ${host}:${port}`;
     this.socket = createSocket(isIPv6(host) ? 'udp6' : 'udp4');
-    this.socket.on('error', () => {
-      this.dropped++;
-    });
+    this.socket.on('error', () => this.drops.lost());
     this.socket.unref();
   }
 
@@ -31,15 +30,17 @@ export class UdpSyslogSink implements SyslogSink {
     this.pending++;
     this.socket.send(line, this.port, this.host, (error) => {
       this.pending--;
-      if (error) this.dropped++;
+      if (error) this.drops.lost();
     });
     return true;
   }
 
+  stats(): SyslogSinkStats {
+    return { waiting: this.pending, unconfirmed: 0, dropped: this.drops.total, reconnects: 0 };
+  }
+
   takeDropped(): number {
-    const n = this.dropped;
-    this.dropped = 0;
-    return n;
+    return this.drops.take();
   }
 
   async close(): Promise<void> {

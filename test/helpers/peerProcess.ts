@@ -21,8 +21,11 @@ export interface PeerProcess {
   stderr(): string;
   /** Polls `ready` until true; throws (with the peer's stderr) if it exits or takes over `timeoutMs`. */
   waitUntilReady(ready: () => boolean, timeoutMs?: number): Promise<void>;
-  /** Stops the process (SIGTERM, awaiting its exit) and removes `dir` unless `keepDir` (to start it again). */
-  stop(options?: { readonly keepDir?: boolean }): Promise<void>;
+  /**
+   * Stops the process (SIGTERM unless `signal` says otherwise, awaiting its exit) and removes `dir` unless
+   * `keepDir` (to start it again).
+   */
+  stop(options?: { readonly keepDir?: boolean; readonly signal?: NodeJS.Signals }): Promise<void>;
 }
 
 /** Starts `bin` with `args` in the foreground; `dir` is the peer's own temp directory, removed on stop. */
@@ -52,7 +55,7 @@ export function startPeer(
     async stop(options = {}) {
       if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
+        child.kill(options.signal ?? 'SIGTERM');
         await exited;
       }
       if (!options.keepDir) rmSync(dir, { recursive: true, force: true });

@@ -2,13 +2,14 @@
  * Starts Debian's real `rsyslogd` in the foreground with only imudp/imtcp inputs on free loopback
  * ports (no imuxsock/imklog, so it runs beside the system's own), writing every message it receives
  * to a file as `facility|severity|hostname|tag|rawmsg` (rawmsg: the message as received, unframed).
+ * It can be stopped and started again on the same ports, appending to the same file (a collector restart).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freeTcpPort, freeUdpPort } from './freePort.ts';
-import { requireBinary, startPeer, waitForLines } from './peerProcess.ts';
+import { type PeerProcess, requireBinary, startPeer, waitForLines } from './peerProcess.ts';
 
 export interface RsyslogOptions {
   readonly udp?: boolean;
@@ -22,6 +23,15 @@ export interface RunningRsyslog {
   lines(): string[];
   /** Resolves with the lines once at least `n` arrived; rejects after `timeoutMs`. */
   waitFor(n: number, timeoutMs?: number): Promise<string[]>;
+  /** Sends `signal` to the daemon (e.g. SIGSTOP: it stops reading, as a hung collector). */
+  signal(signal: NodeJS.Signals): void;
+  /** Stops the daemon (SIGTERM, or `signal`) but keeps its ports, configuration and file for {@link start}. */
+  halt(signal?: NodeJS.Signals): Promise<void>;
+  /** Starts the daemon again after {@link halt}, on the same ports, appending to the same file. */
+  start(): Promise<void>;
+  /** {@link halt} then {@link start}: a collector restart. */
+  restart(): Promise<void>;
+  /** Stops the daemon and removes its files. */
   stop(): Promise<void>;
 }
 
@@ -47,10 +57,16 @@ export async function startRsyslog(options: RsyslogOptions = { udp: true, tcp: t
   writeFileSync(out, '');
   const check = spawnSync(bin, ['-N1', '-f', conf], { encoding: 'utf8' });
   if (check.status !== 0) throw new Error(`rsyslog configuration refused: ${check.stderr}`);
-  const peer = startPeer('rsyslogd', bin, ['-n', '-f', conf, '-i', join(dir, 'rsyslogd.pid')], dir);
-  // Ready once the pid file exists (it follows start-up), plus a moment for the inputs to bind.
-  await peer.waitUntilReady(() => existsSync(join(dir, 'rsyslogd.pid')));
-  await new Promise((r) => setTimeout(r, 200));
+  const pidFile = join(dir, 'rsyslogd.pid');
+  const launch = async (): Promise<PeerProcess> => {
+    rmSync(pidFile, { force: true });
+    const p = startPeer('rsyslogd', bin, ['-n', '-f', conf, '-i', pidFile], dir);
+    // Ready once the pid file exists (it follows start-up), plus a moment for the inputs to bind.
+    await p.waitUntilReady(() => existsSync(pidFile));
+    await new Promise((r) => setTimeout(r, 200));
+    return p;
+  };
+  let peer = await launch();
   const read = () =>
     readFileSync(out, 'utf8')
       .split('\n')
@@ -60,6 +76,15 @@ export async function startRsyslog(options: RsyslogOptions = { udp: true, tcp: t
     ...(tcpPort ? { tcpPort } : {}),
     lines: read,
     waitFor: (n, timeoutMs = 10_000) => waitForLines(read, n, timeoutMs, 'rsyslogd messages'),
+    signal: (signal) => void peer.child.kill(signal),
+    halt: (signal) => peer.stop({ keepDir: true, ...(signal ? { signal } : {}) }),
+    start: async () => {
+      peer = await launch();
+    },
+    restart: async () => {
+      await peer.stop({ keepDir: true });
+      peer = await launch();
+    },
     stop: () => peer.stop(),
   };
 }

@@ -79,7 +79,7 @@ describe('gateway configuration', () => {
       privKey: 'privpassphrase',
     });
     assert.equal(v3.problem, undefined);
-    assert.deepEqual(c.syslog[1], { transport: 'file', file: join(dir, 'lunalogs') });
+    assert.deepEqual(c.syslog[1], { transport: 'file', file: join(dir, 'lunalogs'), bufferLines: 10_000 });
     assert.equal(c.syslog[0]!.transport === 'udp' && c.syslog[0]!.format, 'rfc3164');
   });
 

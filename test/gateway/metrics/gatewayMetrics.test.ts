@@ -114,14 +114,12 @@ describe('gateway metrics', () => {
   });
 
   it('counts deliveries, duplicates, refusals, request durations and dropped syslog lines', async () => {
-    const first = await postNotifications(healthy.url, [notification('m1')], key);
+    const signedAt = Math.floor(Date.now() / 1000);
+    const first = await postNotifications(healthy.url, [notification('m1')], { ...key, timestamp: signedAt });
     assert.equal(first.status, 200);
     await trapd.waitFor(1);
-    // The same id again, signed a second earlier so it is no replay: answered from the journal.
-    const again = await postNotifications(healthy.url, [notification('m1')], {
-      ...key,
-      timestamp: Math.floor(Date.now() / 1000) - 1,
-    });
+    // The same id again, signed a second before the first so it is no replay: answered from the journal.
+    const again = await postNotifications(healthy.url, [notification('m1')], { ...key, timestamp: signedAt - 1 });
     assert.equal((again.body as { results: Array<{ duplicate: boolean }> }).results[0]?.duplicate, true);
     const body = JSON.stringify({ notifications: [notification('m2')] });
     const forged = await rawRequest(healthy.url, {
@@ -131,7 +129,6 @@ describe('gateway metrics', () => {
     assert.equal(forged.status, 401);
     const wrongType = await rawRequest(healthy.url, { body, headers: { 'content-type': 'text/plain' } });
     assert.equal(wrongType.status, 415);
-    healthy.writer.reportDrops();
 
     const text = await scrape(healthy.metricsUrl!);
     assertPromtoolAccepts(text, 'a scrape after traffic');
@@ -150,9 +147,17 @@ describe('gateway metrics', () => {
       sampleValue(text, 'certmonitor_gateway_request_duration_seconds_count{route="/v1/notifications",code="401"}'),
       1,
     );
+    // Counted as they happen, before any syslogDropped report.
     const tcp = text.split('\n').find((l) => l.startsWith('certmonitor_gateway_syslog_dropped_total{sink="tcp '));
     assert.ok(tcp && Number(tcp.split(' ').at(-1)) > 0, `lines dropped by the TCP sink are counted: ${tcp}`);
     assert.equal(sampleValue(text, 'certmonitor_gateway_syslog_dropped_total{sink="file lunalogs"}'), 0);
+    const tcpSink = tcp.slice(tcp.indexOf('sink="') + 6, tcp.indexOf('"}'));
+    // The TCP collector is away: its one buffered line waits (bufferLines 1), nothing was re-established.
+    assert.equal(sampleValue(text, `certmonitor_gateway_syslog_queue_lines{sink="${tcpSink}",state="waiting"}`), 1);
+    assert.equal(sampleValue(text, `certmonitor_gateway_syslog_queue_lines{sink="${tcpSink}",state="unconfirmed"}`), 0);
+    assert.equal(sampleValue(text, `certmonitor_gateway_syslog_reconnects_total{sink="${tcpSink}"}`), 0);
+    assert.equal(sampleValue(text, 'certmonitor_gateway_syslog_queue_lines{sink="file lunalogs",state="waiting"}'), 0);
+    assert.equal(sampleValue(text, 'certmonitor_gateway_syslog_reconnects_total{sink="file lunalogs"}'), 0);
   });
 
   it('counts failed notifications and inform retries, on metrics.listen when it is set', async () => {

@@ -76,7 +76,13 @@ describe('SyslogWriter', () => {
 
   it('writes the lunalogs file line, severity words and all', async () => {
     const file = join(dir, 'lunalogs');
-    const w = new SyslogWriter(createSyslogSinks([{ transport: 'file', file }]), 'gw-host', 1234, null, clock);
+    const w = new SyslogWriter(
+      createSyslogSinks([{ transport: 'file', file, bufferLines: 10 }]),
+      'gw-host',
+      1234,
+      null,
+      clock,
+    );
     w.lifecycle('started');
     w.appliance('hsm02', 'missing');
     w.appliance('hsm02', 'trapFailed', { host: '10.1.1.1' });
