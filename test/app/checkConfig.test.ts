@@ -198,7 +198,7 @@ test('standby gateways: a comma-separated list, primary first, each URL checked 
     withPassword,
     "--gateway entry 2 of 2 'https://…@gw2' must not carry credentials; use the key id and secret settings",
   );
-  assert.ok(!withPassword.includes('hunter2'));
+  assert.ok(!withPassword.includes('hunter2'), 'the password is never shown');
   assert.equal(
     refusal(BASE, { ...flags, gateway: 'https://gw1,https://gw2/?x=1' }),
     "--gateway entry 2 of 2 'https://gw2/?x=1' must not carry a query or fragment",

@@ -205,6 +205,7 @@ describe('standby gateways: check → primary or standby gateway → snmptrapd',
       assert.equal(proxy.requests - before, 5, 'every attempt at the primary before the standby');
       assert.ok(
         run.lines.some((l) => l.includes(`${proxy.url} to SNMP gateway ${standby.url}: gateway answered HTTP 500`)),
+        run.lines.join('\n'),
       );
     } finally {
       proxy.mode = 'pass';
@@ -221,6 +222,7 @@ describe('standby gateways: check → primary or standby gateway → snmptrapd',
     assert.deepEqual(run.summary.deliveredBy, { [standby.url]: 1 });
     assert.ok(
       run.lines.some((l) => l.includes(`${limited.url} to SNMP gateway ${standby.url}: gateway answered HTTP 429`)),
+      run.lines.join('\n'),
     );
     assert.equal(await trapsFor('hsm-429', 1), 1);
   });
@@ -259,6 +261,7 @@ describe('standby gateways: check → primary or standby gateway → snmptrapd',
       run.lines.some((l) =>
         l.includes(`SNMP gateway ${stranger.url}: gateway answered HTTP 401 (GW_ERR_AUTH_UNKNOWN_KEY)`),
       ),
+      run.lines.join('\n'),
     );
     assert.equal(await trapsFor('hsm-401', 0), 0);
     // With the primary fixed (here: the gateways in the other order), the next run delivers it once.

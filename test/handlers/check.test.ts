@@ -264,7 +264,7 @@ describe('handlers/check invoked directly against s3rver, an SSM stand-in and an
     const before = received.length;
     const summary = (await handler(EVENT, context)) as RunSummary;
     const delivered = received.length - before;
-    assert.ok(delivered > 0);
+    assert.ok(delivered > 0, 'the standby received the notifications');
     assert.equal(summary.notifications.sent, delivered);
     assert.equal(summary.notifications.failed, 0);
     assert.deepEqual(summary.deliveredBy, { [gatewayUrl]: delivered });
