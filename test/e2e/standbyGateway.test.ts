@@ -44,6 +44,8 @@ interface RunResult {
 }
 
 interface GatewayOptions {
+  /** The gateway process's pid as its lines and traps show it (two hosts run two processes). */
+  readonly pid: number;
   readonly keyId?: string;
   readonly rateLimit?: { perClient: { perSecond: number; burst: number } };
 }
@@ -60,7 +62,7 @@ describe('standby gateways: check → primary or standby gateway → snmptrapd',
   let standby: RunningGateway;
 
   /** A real gateway on `port`, with its own journal directory, trapping to snmptrapd. */
-  const startOne = async (name: string, port: number, options: GatewayOptions = {}) => {
+  const startOne = async (name: string, port: number, options: GatewayOptions) => {
     const config = buildGatewayConfig(
       {
         listen: { host: '127.0.0.1', port },
@@ -84,7 +86,7 @@ describe('standby gateways: check → primary or standby gateway → snmptrapd',
       dir,
       {},
     );
-    const gateway = await startGateway(config, { stderr: undefined });
+    const gateway = await startGateway(config, { stderr: undefined, pid: options.pid });
     await gateway.resumed;
     running.push(gateway);
     return gateway;
@@ -159,8 +161,8 @@ describe('standby gateways: check → primary or standby gateway → snmptrapd',
     secretFile = join(dir, 'gateway.secret');
     writeFileSync(secretFile, `${randomBytes(32).toString('hex')}\n`);
     primaryPort = await freeTcpPort();
-    primary = await startOne('primary', primaryPort);
-    standby = await startOne('standby', 0);
+    primary = await startOne('primary', primaryPort, { pid: 1111 });
+    standby = await startOne('standby', 0, { pid: 2222 });
     proxy = await startFaultProxy(() => primaryPort);
   });
 
@@ -191,7 +193,7 @@ describe('standby gateways: check → primary or standby gateway → snmptrapd',
       line,
     );
     assert.equal(await trapsFor('hsm-down', 1), 1);
-    primary = await startOne('primary', primaryPort);
+    primary = await startOne('primary', primaryPort, { pid: 1111 });
   });
 
   it('the primary answers 500 after its retries: the standby delivers, one trap', async () => {
@@ -214,7 +216,10 @@ describe('standby gateways: check → primary or standby gateway → snmptrapd',
   });
 
   it('a real gateway answers 429 (its rate limit): the standby delivers, one trap', async () => {
-    const limited = await startOne('limited', 0, { rateLimit: { perClient: { perSecond: 0.0001, burst: 1 } } });
+    const limited = await startOne('limited', 0, {
+      pid: 3333,
+      rateLimit: { perClient: { perSecond: 0.0001, burst: 1 } },
+    });
     // Spend its only token: every later request from this address is refused with 429 until it refills.
     await rawRequest(limited.url, { body: '{}', headers: { 'content-type': 'application/json' } });
     const run = await check('hsm-429', [limited.url, standby.url]);
@@ -239,19 +244,29 @@ describe('standby gateways: check → primary or standby gateway → snmptrapd',
       proxy.mode = 'pass';
     }
     // The primary journalled and trapped once (its retries were answered from its journal as duplicates);
-    // the standby, with a journal of its own, trapped again. At least once across a failover: the receiver
-    // sees the same ssLogReference from both, here twice.
+    // the standby, with a journal of its own, trapped again. At least once across a failover: one or two
+    // traps for one decision, never none (here two, since the primary trapped before its answer was lost).
     const traps = await trapsFor('hsm-lost', 2);
     assert.ok(traps >= 1 && traps <= 2, `traps at the receiver: ${traps}`);
+    // What the NMS sees: the same ssLogReference (appliance, address, time, flag) from both gateways, each
+    // with its own process id in `certmonitord[pid]`.
     const texts = trapd
       .lines()
       .filter((l) => l.includes('"[hsm-lost:'))
-      .map((l) => /"(\[hsm-lost:[^"]+\])"/.exec(l)?.[1]);
-    assert.equal(new Set(texts).size, 1, 'both carry the same ssLogReference');
+      .map((l) => /"(\[hsm-lost:[^"]+\])"/.exec(l)?.[1] ?? '');
+    assert.deepEqual(
+      new Set(texts.map((t) => t.replace(/certmonitord\[\d+\]/, 'certmonitord[PID]'))).size,
+      1,
+      texts.join(),
+    );
+    assert.deepEqual(
+      texts.map((t) => /certmonitord\[(\d+)\]/.exec(t)?.[1]).sort(),
+      traps === 2 ? ['1111', '2222'] : ['2222'],
+    );
   });
 
   it('a gateway that refuses the key (401) is not failed over: exit 1, no trap, and the next run retries', async () => {
-    const stranger = await startOne('stranger', 0, { keyId: 'someone-else' });
+    const stranger = await startOne('stranger', 0, { pid: 4444, keyId: 'someone-else' });
     const run = await check('hsm-401', [stranger.url, standby.url]);
     assert.equal(run.exitCode, 1);
     assert.equal(run.outcomes['hsm-401'], 'trap-failed');
