@@ -111,7 +111,7 @@ export interface RunSummary {
   readonly wouldSend?: number;
   /**
    * With a gateway (README, Standby gateways): how many notifications each gateway delivered, by its name,
-   * and how many requests went on to a standby because a gateway did not accept them.
+   * and how many failovers there were (a request handed on to the next gateway because one did not accept it).
    */
   readonly deliveredBy?: Readonly<Record<string, number>>;
   readonly failovers?: number;

@@ -215,8 +215,8 @@ export class GatewayForwarder implements NotificationForwarder {
 
   /**
    * Sends one chunk to the preferred gateway, then to the others in list order while each fails in a way
-   * another gateway may not (and time is left); resolves to the results of the gateway that answered, or
-   * to failures naming the last one tried.
+   * that is its own (no answer, 5xx, 429) and time is left; resolves to the results of the gateway that
+   * answered, or to failures naming the last one tried.
    */
   private async deliverChunk(
     chunk: readonly Notification[],
@@ -225,8 +225,8 @@ export class GatewayForwarder implements NotificationForwarder {
   ): Promise<DeliveryResult[]> {
     const body = JSON.stringify({ notifications: chunk });
     const deadline = this.options.deadline ?? Number.POSITIVE_INFINITY;
-    const start = this.preferred;
-    const order = [start, ...this.gateways.keys()].filter((index, at, all) => all.indexOf(index) === at);
+    // The preferred gateway first, then the others in list order.
+    const order = [this.preferred, ...this.gateways.keys()].filter((index, at, all) => all.indexOf(index) === at);
     for (const [position, index] of order.entries()) {
       const gateway = this.gateways[index] as Gateway;
       const outcome = await this.sendChunk(gateway, chunk, body, signing);

@@ -7,8 +7,8 @@
  * - `NotificationsSent`, `NotificationsFailed` (delivery failures), `RunDuration`, `RunsStopped` (a run
  *   that ran out of time: the fleet needs more shards) and `ReportsFailed` (the fleet report could not be
  *   written).
- * - `GatewayFailovers`: requests a gateway did not accept that went on to a standby (README, Standby
- *   gateways); the notifications were still delivered, but a gateway needs looking at.
+ * - `GatewayFailovers`: requests a gateway did not accept, handed on to the next one (README, Standby
+ *   gateways): a gateway needs looking at even when the next one delivered.
  * - `InventoryProblems` (what is wrong with `fleet.json`) and `RunsSucceeded` (1 for a run that did
  *   everything it had to, else 0): the alarms of serverless.yml watch these (README, Failure handling), the
  *   dead-man alarm the absence of `RunsSucceeded`.
@@ -33,7 +33,7 @@ export interface RunTotals {
   readonly inventoryProblems?: number;
   /** True when the run did everything it had to (nothing undelivered, no appliance failed, not stopped). */
   readonly succeeded?: boolean;
-  /** Requests that went on to a standby gateway. */
+  /** Requests handed on from a gateway that did not accept them to the next one. */
   readonly failovers?: number;
 }
 

@@ -836,7 +836,7 @@ describe("runCheck: each appliance's view (the fleet report's data)", () => {
 });
 
 describe('runCheck with standby gateways (README, Standby gateways)', () => {
-  test('the summary says which gateway delivered and how many requests failed over; failovers are logged', async () => {
+  test('the summary says which gateway delivered and how many failovers there were; each is logged', async () => {
     const fleet = new Map<string, Entry>([
       ['hsm-a', pem('hsm-a', 5)],
       ['hsm-b', pem('hsm-b', 6)],

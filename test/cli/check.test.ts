@@ -303,7 +303,7 @@ describe('certmonitor check', () => {
     assert.match(
       run.stdout,
       new RegExp(
-        `notifications sent 5, failed 0; delivered by gateway ${gateway.url.replace(/\./g, '\\.')} \\(5\\); 1 request\\(s\\) failed over to a standby gateway; \\d+ ms$`,
+        `notifications sent 5, failed 0; delivered by gateway ${gateway.url.replace(/\./g, '\\.')} \\(5\\); 1 gateway failover\\(s\\); \\d+ ms$`,
         'm',
       ),
     );
