@@ -8,6 +8,7 @@ import { sanitizeLogValue } from '../core/catalogue.ts';
 import { DEFAULT_SETTINGS, type Settings } from '../core/types.ts';
 import { COLLECT_VARIABLES } from './collectConfig.ts';
 import { ConfigError } from './errors.ts';
+import { gatewayLabel } from './gatewayLabel.ts';
 
 /** The validated configuration of a check run. */
 export interface CheckConfig {
@@ -24,7 +25,10 @@ export interface CheckConfig {
 
 /** Where and how to reach the SNMP gateway; exactly one secret location is set. */
 export interface GatewayConfig {
+  /** The primary gateway's base URL. */
   readonly url: string;
+  /** Standby gateways' base URLs, in the order they are tried (README, Standby gateways); absent when none. */
+  readonly standbys?: readonly string[];
   readonly keyId: string;
   readonly secretFile?: string;
   readonly secretParam?: string;
@@ -91,6 +95,8 @@ const MAX_HOURS = 8_760;
 const MAX_CONCURRENCY = 256;
 const KEY_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const SSM_PARAMETER = /^\/[A-Za-z0-9_.\-/]{1,1010}$/;
+/** Most gateway URLs one setting may list (the primary and its standbys). */
+const MAX_GATEWAYS = 8;
 
 /** A value and where it came from, so an error can name exactly what the operator wrote. */
 interface Found {
@@ -206,16 +212,20 @@ function gatewayConfig(read: SettingReader): GatewayConfig | undefined {
     }
     return undefined;
   }
-  checkGatewayUrl(url);
+  const urls = gatewayUrls(url);
   if (!keyId) throw new ConfigError(`${describe(SETTINGS.keyId)} is required with a gateway`);
   if (!KEY_ID.test(keyId.value)) {
     throw new ConfigError(`${keyId.origin} must be 1-64 letters, digits, '.', '_' or '-', got ${shown(keyId.value)}`);
   }
-  if (caFile && new URL(url.value).protocol !== 'https:') {
-    throw new ConfigError(`${caFile.origin} is set but ${url.origin} is not an https:// URL`);
+  const plain = urls.find((u) => new URL(u).protocol !== 'https:');
+  if (caFile && plain !== undefined) {
+    const which = urls.length > 1 ? ` (${gatewayLabel(plain)})` : '';
+    throw new ConfigError(`${caFile.origin} is set but ${url.origin}${which} is not an https:// URL`);
   }
+  const [primary = url.value, ...standbys] = urls;
   return {
-    url: url.value,
+    url: primary,
+    ...(standbys.length > 0 ? { standbys } : {}),
     keyId: keyId.value,
     ...secretLocation(secretFile, secretParam),
     ...(caFile ? { caFile: caFile.value } : {}),
@@ -263,19 +273,55 @@ function checkLocation(found: Found, schemes: readonly string[]): string {
   return value;
 }
 
+/**
+ * The gateway URLs, primary first (README, Standby gateways): one URL, or several separated by commas,
+ * each checked on its own and named in the message by its place in the list; a gateway listed twice is
+ * refused (it would be tried twice for nothing).
+ */
+function gatewayUrls(found: Found): string[] {
+  const entries = found.value.split(',').map((entry) => entry.trim());
+  if (entries.length === 1) {
+    checkGatewayUrl(found.value, found.origin);
+    return [found.value];
+  }
+  if (entries.length > MAX_GATEWAYS) {
+    throw new ConfigError(`${found.origin} lists ${entries.length} gateway URLs; at most ${MAX_GATEWAYS}`);
+  }
+  const seen = new Map<string, number>();
+  for (const [index, entry] of entries.entries()) {
+    const place = `${found.origin} entry ${index + 1} of ${entries.length}`;
+    if (entry === '') throw new ConfigError(`${place} is empty: separate gateway URLs with single commas`);
+    const label = gatewayLabel(checkGatewayUrl(entry, `${place} ${shownUrl(entry)}`));
+    const first = seen.get(label);
+    if (first !== undefined) {
+      throw new ConfigError(
+        `${found.origin} lists ${label} twice (entries ${first} and ${index + 1}): list each gateway once`,
+      );
+    }
+    seen.set(label, index + 1);
+  }
+  return entries;
+}
+
+/** A URL as a message shows it: quoted and bounded, with anything that looks like credentials masked. */
+function shownUrl(value: string): string {
+  return shown(value.replace(/\/\/[^/]*@/, '//…@'));
+}
+
 /** http(s) only, and no credentials in the URL (they would end up in logs and process listings). */
-function checkGatewayUrl(found: Found): void {
+function checkGatewayUrl(value: string, name: string): URL {
   let url: URL;
   try {
-    url = new URL(found.value);
+    url = new URL(value);
   } catch (error) {
-    throw new ConfigError(`${found.origin} is not a URL`, { cause: error });
+    throw new ConfigError(`${name} is not a URL`, { cause: error });
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ConfigError(`${found.origin} must be an http:// or https:// URL`);
+    throw new ConfigError(`${name} must be an http:// or https:// URL`);
   }
   if (url.username || url.password) {
-    throw new ConfigError(`${found.origin} must not carry credentials; use the key id and secret settings`);
+    throw new ConfigError(`${name} must not carry credentials; use the key id and secret settings`);
   }
-  if (url.search || url.hash) throw new ConfigError(`${found.origin} must not carry a query or fragment`);
+  if (url.search || url.hash) throw new ConfigError(`${name} must not carry a query or fragment`);
+  return url;
 }

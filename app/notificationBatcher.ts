@@ -5,13 +5,27 @@
  * gateway one appliance at a time and never holds more than a few batches of pending work.
  */
 import { MAX_NOTIFICATIONS_PER_REQUEST, type Notification } from '../protocol/notification.ts';
-import type { DeliveryResult, NotificationForwarder } from './ports.ts';
+import type { DeliveryResult, GatewayFailover, NotificationForwarder } from './ports.ts';
 
 /** Called with the results of one appliance's notifications, in the order they were added. */
 export type BatchCompletion = (results: readonly DeliveryResult[]) => Promise<void>;
 
-/** Called once per request whose notifications all failed for the same gateway-level reason. */
-export type BatchFailure = (reason: string, count: number) => void;
+/**
+ * Called once per request and gateway-level reason its notifications failed for, with the gateway the
+ * results name (the last one tried) when they name one.
+ */
+export type BatchFailure = (reason: string, count: number, gateway?: string) => void;
+
+/** Options of {@link NotificationBatcher}. */
+export interface BatcherOptions {
+  readonly maxBatch?: number;
+  readonly maxInFlight?: number;
+  readonly onGatewayFailure?: BatchFailure;
+  /** Hears of each request that goes on to a standby gateway (README, Standby gateways), when it does. */
+  readonly onFailover?: (failover: GatewayFailover) => void;
+  /** Called once per request and gateway with how many of its notifications that gateway delivered. */
+  readonly onDelivered?: (gateway: string, count: number) => void;
+}
 
 interface Pending {
   readonly notifications: readonly Notification[];
@@ -26,7 +40,7 @@ export class NotificationBatcher {
 
   constructor(
     private readonly forwarder: NotificationForwarder,
-    private readonly options: { maxBatch?: number; maxInFlight?: number; onGatewayFailure?: BatchFailure } = {},
+    private readonly options: BatcherOptions = {},
   ) {}
 
   private get maxBatch(): number {
@@ -69,22 +83,17 @@ export class NotificationBatcher {
     const notifications = batch.flatMap((p) => p.notifications);
     let results: readonly DeliveryResult[];
     try {
-      results = await this.forwarder.forward(notifications);
+      results = await this.forwarder.forward(notifications, this.options.onFailover);
     } catch {
       // The port says forwarders never throw; one that does must still not lose the run's bookkeeping.
       results = notifications.map((n) => ({ id: n.id, delivered: false, traps: [], error: 'forwarder failed' }));
     }
     const byId = new Map(results.map((r) => [r.id, r]));
-    const gatewayErrors = new Map<string, number>();
-    const outcomes = notifications.map((n): DeliveryResult => {
-      const result = byId.get(n.id) ?? { id: n.id, delivered: false, traps: [], error: 'no result from the gateway' };
-      if (!result.delivered && result.traps.length === 0) {
-        const reason = result.error ?? 'not delivered';
-        gatewayErrors.set(reason, (gatewayErrors.get(reason) ?? 0) + 1);
-      }
-      return result;
-    });
-    for (const [reason, count] of gatewayErrors) this.options.onGatewayFailure?.(reason, count);
+    const outcomes = notifications.map(
+      (n): DeliveryResult =>
+        byId.get(n.id) ?? { id: n.id, delivered: false, traps: [], error: 'no result from the gateway' },
+    );
+    this.report(outcomes);
     let offset = 0;
     await Promise.all(
       batch.map((p) => {
@@ -93,5 +102,25 @@ export class NotificationBatcher {
         return p.complete(slice);
       }),
     );
+  }
+
+  /** Tells the listeners about one request: its gateway-level failures, and what each gateway delivered. */
+  private report(outcomes: readonly DeliveryResult[]): void {
+    const failures = new Map<string, { reason: string; gateway?: string; count: number }>();
+    const delivered = new Map<string, number>();
+    for (const result of outcomes) {
+      // Counted as the run counts a delivery: accepted, and every trap host reached.
+      if (result.delivered && result.traps.every((t) => t.ok) && result.gateway !== undefined) {
+        delivered.set(result.gateway, (delivered.get(result.gateway) ?? 0) + 1);
+      }
+      if (result.delivered || result.traps.length > 0) continue;
+      const reason = result.error ?? 'not delivered';
+      const key = `${result.gateway ?? ''} ${reason}`;
+      const entry = failures.get(key) ?? { reason, ...(result.gateway ? { gateway: result.gateway } : {}), count: 0 };
+      entry.count++;
+      failures.set(key, entry);
+    }
+    for (const f of failures.values()) this.options.onGatewayFailure?.(f.reason, f.count, f.gateway);
+    for (const [gateway, count] of delivered) this.options.onDelivered?.(gateway, count);
   }
 }

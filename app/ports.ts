@@ -129,12 +129,29 @@ export interface DeliveryResult {
   readonly syslog?: 'ok' | 'failed';
   /** Why it was not delivered (gateway unreachable, HTTP status, …), safe to log. */
   readonly error?: string;
+  /**
+   * The gateway this result comes from, named by its URL's origin and path (README, Standby gateways): the
+   * one that answered for it, or, when no gateway accepted it, the last one tried.
+   */
+  readonly gateway?: string;
+}
+
+/** A request one gateway did not accept, going on to the next one in the list (README, Standby gateways). */
+export interface GatewayFailover {
+  /** The gateway that did not accept it, and the one tried next (names as in {@link DeliveryResult.gateway}). */
+  readonly from: string;
+  readonly to: string;
+  /** Why `from` did not accept it, safe to log. */
+  readonly reason: string;
+  /** Notifications in the request. */
+  readonly count: number;
 }
 
 /** Sends notifications to the gateway. Never throws: failures are per-notification results. */
 export interface NotificationForwarder {
   readonly description: string;
-  forward(batch: readonly Notification[]): Promise<DeliveryResult[]>;
+  /** `onFailover` hears of each request that goes on to a standby gateway, when it does. */
+  forward(batch: readonly Notification[], onFailover?: (failover: GatewayFailover) => void): Promise<DeliveryResult[]>;
 }
 
 /** Where the pipeline writes catalogue lines (console, structured JSON, …). */

@@ -109,6 +109,12 @@ export interface RunSummary {
   readonly inventoryProblems: number;
   /** A what-if run only: the notifications that were due and not sent. */
   readonly wouldSend?: number;
+  /**
+   * With a gateway (README, Standby gateways): how many notifications each gateway delivered, by its name,
+   * and how many failovers there were (a request handed on to the next gateway because one did not accept it).
+   */
+  readonly deliveredBy?: Readonly<Record<string, number>>;
+  readonly failovers?: number;
   readonly durationMs: number;
 }
 
@@ -253,6 +259,8 @@ class CheckRun {
   private failed = 0;
   private errors = 0;
   private wouldSend = 0;
+  private readonly deliveredBy = new Map<string, number>();
+  private failovers = 0;
   private readonly batcher: NotificationBatcher | undefined;
 
   constructor(
@@ -264,8 +272,16 @@ class CheckRun {
       forwarder && !options.dryRun
         ? new NotificationBatcher(forwarder, {
             ...options.batch,
-            onGatewayFailure: (reason) =>
-              log.write(logEntry('gatewayFailed', { gateway: forwarder.description, reason }), { event: 'gateway' }),
+            onGatewayFailure: (reason, _count, gateway) =>
+              log.write(logEntry('gatewayFailed', { gateway: gateway ?? forwarder.description, reason }), {
+                event: 'gateway',
+              }),
+            onFailover: ({ from, to, reason, count }) => {
+              this.failovers++;
+              log.write(logEntry('gatewayFailover', { count, gateway: from, next: to, reason }), { event: 'gateway' });
+            },
+            onDelivered: (gateway, count) =>
+              this.deliveredBy.set(gateway, (this.deliveredBy.get(gateway) ?? 0) + count),
           })
         : undefined;
   }
@@ -298,7 +314,11 @@ class CheckRun {
   summary(stopped: boolean, inventoryProblems: number, durationMs: number): RunSummary {
     const { appliances, byStatus, sent, failed, errors } = this;
     const base = { appliances, byStatus, notifications: { sent, failed }, errors, stopped, inventoryProblems };
-    return this.options.dryRun ? { ...base, wouldSend: this.wouldSend, durationMs } : { ...base, durationMs };
+    if (this.options.dryRun) return { ...base, wouldSend: this.wouldSend, durationMs };
+    const gateways = this.batcher
+      ? { deliveredBy: Object.fromEntries(this.deliveredBy), failovers: this.failovers }
+      : {};
+    return { ...base, ...gateways, durationMs };
   }
 
   /**

@@ -47,10 +47,16 @@ export interface CheckIo {
   readonly clock?: () => Date;
 }
 
-/** One human summary line: `7 appliance(s): valid 2, expiring 2, …; notifications sent 3, failed 0; 41 ms`. */
+/**
+ * One human summary line: `7 appliance(s): valid 2, expiring 2, …; notifications sent 3, failed 0;
+ * delivered by gateway https://gw2.example:8443 (3); 1 gateway failover(s); 41 ms`.
+ */
 export function formatSummary(summary: RunSummary): string {
   const statuses = STATUSES.map((s) => `${s} ${summary.byStatus[s]}`).join(', ');
+  const deliveredBy = Object.entries(summary.deliveredBy ?? {}).map(([gateway, n]) => `${gateway} (${n})`);
   const extra = [
+    deliveredBy.length > 0 ? `; delivered by gateway ${deliveredBy.join(', ')}` : '',
+    summary.failovers ? `; ${summary.failovers} gateway failover(s)` : '',
     summary.errors > 0 ? `; ${summary.errors} appliance(s) could not be processed` : '',
     summary.inventoryProblems > 0 ? `; fleet.json has ${summary.inventoryProblems} problem(s)` : '',
     summary.stopped ? '; stopped before the end of the fleet' : '',

@@ -71,7 +71,10 @@ function defineCheck(program: Command, runner: CommandRunner): void {
     .option('--state <spec>', 'state: dir:PATH or s3://bucket/prefix/ (CERTMONITOR_STATE)')
     .option('--days <D>', 'threshold in days, default 30 (CERTMONITOR_THRESHOLD_DAYS)')
     .option('--hours <H>', 'repeat interval in hours, default 24 (CERTMONITOR_REPEAT_HOURS)')
-    .option('--gateway <url>', 'SNMP gateway base URL; absent = evaluate and log only (CERTMONITOR_GATEWAY_URL)')
+    .option(
+      '--gateway <urls>',
+      'SNMP gateway base URL, or several separated by commas: primary, then standbys; absent = evaluate and log only (CERTMONITOR_GATEWAY_URL)',
+    )
     .option('--key-id <id>', 'signing key id (CERTMONITOR_GATEWAY_KEY_ID)')
     .option('--secret-file <file>', 'file holding the signing secret (CERTMONITOR_GATEWAY_SECRET_FILE)')
     .option(

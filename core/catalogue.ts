@@ -68,6 +68,12 @@ export const CATALOGUE = {
     level: 'error',
     template: 'Failed to deliver NTLS certificate expiry notification to SNMP gateway {gateway}: {reason}',
   },
+  gatewayFailover: {
+    sev: 'warn',
+    level: 'warning',
+    template:
+      'Failed over {count} NTLS certificate expiry notification(s) from SNMP gateway {gateway} to SNMP gateway {next}: {reason}',
+  },
   requestRejected: {
     sev: 'warn',
     level: 'warning',

@@ -98,11 +98,33 @@ function checkGateway(p) {
     if (stray) throw new DeployParamError(stray, 'is set but gatewayUrl is not: set the gateway URL too');
     return;
   }
-  if (!/^https?:\/\/[^\s]+$/.test(url)) throw new DeployParamError('gatewayUrl', 'must be an http:// or https:// URL');
+  checkGatewayUrls(url);
   if (keyId === '') throw new DeployParamError('gatewayKeyId', 'is required with gatewayUrl');
   if (secret === '') throw new DeployParamError('gatewaySecretParam', 'is required with gatewayUrl');
   if (!SSM_PARAMETER.test(secret)) {
     throw new DeployParamError('gatewaySecretParam', `must be an SSM parameter name starting with /, got '${secret}'`);
+  }
+}
+
+/**
+ * `gatewayUrl` may list standby gateways after the primary, separated by commas (README, Standby
+ * gateways): each entry is checked on its own and named when it is wrong, and none may appear twice.
+ */
+function checkGatewayUrls(value) {
+  const entries = value.split(',').map((s) => s.trim());
+  const seen = new Set();
+  for (const [index, entry] of entries.entries()) {
+    const place = entries.length > 1 ? `entry ${index + 1} of ${entries.length} ` : '';
+    if (!/^https?:\/\/[^\s@?#]+$/.test(entry)) {
+      const shown = entry.replace(/\/\/[^/]*@/, '//…@');
+      throw new DeployParamError(
+        'gatewayUrl',
+        `${place}must be an http:// or https:// URL without credentials or query, got '${shown}'`,
+      );
+    }
+    const key = entry.toLowerCase().replace(/\/+$/, '');
+    if (seen.has(key)) throw new DeployParamError('gatewayUrl', `lists ${entry} twice: list each gateway once`);
+    seen.add(key);
   }
 }
 

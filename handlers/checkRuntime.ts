@@ -32,9 +32,10 @@ export const SHARD_QUEUE_VARIABLE = SHARD_VARIABLES.queue;
 /** Largest shard size accepted (far more than one invocation can check). */
 export const MAX_SHARD_SIZE = 1_000_000;
 
-/** The gateway's address and a cached way to get the signing secret. */
+/** The gateway's address (and its standbys') and a cached way to get the signing secret. */
 export interface RuntimeGateway {
   readonly url: string;
+  readonly standbys?: readonly string[];
   readonly keyId: string;
   readonly secret: () => Promise<string>;
 }
@@ -138,7 +139,8 @@ export async function createCheckRuntime(env: Env): Promise<CheckRuntime> {
     );
   }
   const secret = await signingSecret(gateway, env);
-  return { ...base, gateway: { url: gateway.url, keyId: gateway.keyId, secret } };
+  const standbys = gateway.standbys ? { standbys: gateway.standbys } : {};
+  return { ...base, gateway: { url: gateway.url, ...standbys, keyId: gateway.keyId, secret } };
 }
 
 /** A lazily created runtime shared by the invocations of one execution environment; a failed start is retried. */

@@ -70,14 +70,8 @@ export async function runInvocation(input: InvocationInput): Promise<RunSummary>
     log.write(logEntry('started'));
     log.write(logEntry('configured', { D: config.settings.thresholdDays, H: config.settings.repeatHours }));
   }
-  const forwarder = gateway
-    ? new GatewayForwarder({
-        url: gateway.url,
-        keyId: gateway.keyId,
-        secret: gateway.secret,
-        deadline: endsAt - FORWARD_RESERVE_MS,
-      })
-    : undefined;
+  // The primary, its standbys, the key id and the secret, bounded by the invocation's time.
+  const forwarder = gateway ? new GatewayForwarder({ ...gateway, deadline: endsAt - FORWARD_RESERVE_MS }) : undefined;
   const metrics = new EmfMetrics();
   const views = new Map<string, ApplianceView>();
   const summary = await runCheck({

@@ -20,6 +20,7 @@ export async function createForwarder(
   return new GatewayForwarder({
     ...deps.forwarder,
     url: gateway.url,
+    ...(gateway.standbys ? { standbys: gateway.standbys } : {}),
     keyId: gateway.keyId,
     secret,
     ...(fetch ? { fetch } : {}),

@@ -4,8 +4,15 @@
  * exponential backoff and full jitter on network errors, 5xx and 429, and bounded by a per-attempt timeout
  * and an overall deadline, so a Lambda invocation finishes inside its own timeout. Retrying is safe because
  * every notification carries a deterministic id the gateway deduplicates.
+ *
+ * Standby gateways (README, Standby gateways): a request the gateway did not accept after its retries
+ * (network error, timeout, 5xx, 429, an unreadable answer) goes to the next gateway of the list; any other
+ * answer (400, 401, 413, …) would be the same at every gateway and is final. Once a standby delivered a
+ * request, later requests of the same forwarder (one run) start at that standby, so a dead primary's
+ * timeouts are paid once per run rather than once per request; the next run starts at the primary again.
  */
-import type { DeliveryResult, NotificationForwarder } from '../../app/ports.ts';
+import { gatewayLabel } from '../../app/gatewayLabel.ts';
+import type { DeliveryResult, GatewayFailover, NotificationForwarder } from '../../app/ports.ts';
 import { errorCodeOf, parseResults } from '../../protocol/answer.ts';
 import {
   MAX_NOTIFICATIONS_PER_REQUEST,
@@ -23,12 +30,14 @@ const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
 
 /** Options of {@link GatewayForwarder}. */
 export interface GatewayForwarderOptions {
-  /** Base URL of the gateway (`https://gw.example:8443`); `/v1/notifications` is appended. */
+  /** Base URL of the (primary) gateway (`https://gw.example:8443`); `/v1/notifications` is appended. */
   readonly url: string;
+  /** Base URLs of standby gateways, in the order they are tried after the primary. */
+  readonly standbys?: readonly string[];
   readonly keyId: string;
   /** The signing secret, or a function returning it (e.g. from SSM, cached). */
   readonly secret: string | (() => Promise<string>);
-  /** Attempts per batch, first included (default 5). */
+  /** Attempts per request and gateway, first included (default 5). */
   readonly maxAttempts?: number;
   /** First backoff ceiling in ms (default 200); doubles per attempt up to {@link maxDelayMs}. */
   readonly baseDelayMs?: number;
@@ -54,6 +63,26 @@ interface AttemptOutcome {
   readonly error: string;
   readonly retry: boolean;
   readonly retryAfterMs?: number;
+}
+
+/**
+ * What one gateway made of one request after its retries: its answer mapped onto the request, or why it
+ * did not accept it and whether another gateway may (`failover`: the failure was one a retry could cure).
+ */
+type GatewayOutcome =
+  | { readonly results: DeliveryResult[] }
+  | { readonly results?: undefined; readonly error: string; readonly failover: boolean };
+
+/** One configured gateway: its name in results and lines, and the URL requests go to. */
+interface Gateway {
+  readonly label: string;
+  readonly endpoint: string;
+}
+
+/** The timestamp last signed for one request: every attempt, at any gateway, signs a strictly later one. */
+interface Signing {
+  readonly secret: string;
+  lastTimestamp: number;
 }
 
 const CODE = /^[A-Za-z0-9_.-]{1,40}$/;
@@ -102,12 +131,12 @@ function networkReason(error: unknown): string {
   return typeof code === 'string' && CODE.test(code) ? `gateway unreachable (${code})` : 'gateway unreachable';
 }
 
-function failAll(chunk: readonly Notification[], error: string): DeliveryResult[] {
-  return chunk.map((n) => ({ id: n.id, delivered: false, traps: [], error }));
+function failAll(chunk: readonly Notification[], error: string, gateway?: string): DeliveryResult[] {
+  return chunk.map((n) => ({ id: n.id, delivered: false, traps: [], error, ...(gateway ? { gateway } : {}) }));
 }
 
-/** Maps a 200 answer onto the chunk; undefined when the answer is not the protocol's shape. */
-function mapAnswer(chunk: readonly Notification[], answer: unknown): DeliveryResult[] | undefined {
+/** Maps a 200 answer of `gateway` onto the chunk; undefined when the answer is not the protocol's shape. */
+function mapAnswer(chunk: readonly Notification[], answer: unknown, gateway: string): DeliveryResult[] | undefined {
   const results = parseResults(answer);
   if (!results) return undefined;
   const byId = new Map<string, DeliveryResult>();
@@ -117,35 +146,52 @@ function mapAnswer(chunk: readonly Notification[], answer: unknown): DeliveryRes
       ...result,
       delivered,
       ...(delivered ? {} : { error: 'gateway could not reach every trap host' }),
+      gateway,
     });
   }
   return chunk.map(
-    (n) => byId.get(n.id) ?? { id: n.id, delivered: false, traps: [], error: 'gateway returned no result for it' },
+    (n) =>
+      byId.get(n.id) ?? { id: n.id, delivered: false, traps: [], error: 'gateway returned no result for it', gateway },
   );
+}
+
+/** A gateway's name and the endpoint requests are posted to. */
+function gatewayAt(base: string): Gateway {
+  const url = new URL(base);
+  // Never log credentials that might sit in the URL.
+  url.username = '';
+  url.password = '';
+  const endpoint = new URL(NOTIFICATIONS_PATH.slice(1), url.href.endsWith('/') ? url.href : `${url.href}/`).href;
+  return { label: gatewayLabel(url), endpoint };
 }
 
 /** {@link NotificationForwarder} to the HTTP(S) gateway. */
 export class GatewayForwarder implements NotificationForwarder {
+  /** The gateways' names, primary first. */
   readonly description: string;
-  private readonly endpoint: string;
+  private readonly gateways: readonly Gateway[];
+  /** Where each request starts: the primary, or the standby that delivered after the last failover. */
+  private preferred = 0;
   private readonly clock: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
 
   constructor(private readonly options: GatewayForwarderOptions) {
-    const url = new URL(options.url);
-    // Never log credentials that might sit in the URL.
-    url.username = '';
-    url.password = '';
-    this.description = url.origin;
-    this.endpoint = new URL(NOTIFICATIONS_PATH.slice(1), url.href.endsWith('/') ? url.href : `${url.href}/`).href;
+    this.gateways = [options.url, ...(options.standbys ?? [])].map(gatewayAt);
+    this.description = this.gateways.map((g) => g.label).join(', ');
     this.clock = options.clock ?? Date.now;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.random = options.random ?? Math.random;
   }
 
-  /** Sends the batch in chunks of at most 1000; every notification gets a result; never throws. */
-  async forward(batch: readonly Notification[]): Promise<DeliveryResult[]> {
+  /**
+   * Sends the batch in chunks of at most 1000, each to the first gateway that accepts it; every
+   * notification gets a result; never throws.
+   */
+  async forward(
+    batch: readonly Notification[],
+    onFailover?: (failover: GatewayFailover) => void,
+  ): Promise<DeliveryResult[]> {
     if (batch.length === 0) return [];
     let secret: string;
     try {
@@ -157,7 +203,9 @@ export class GatewayForwarder implements NotificationForwarder {
     const perRequest = Math.min(this.options.batchSize ?? MAX_NOTIFICATIONS_PER_REQUEST, MAX_NOTIFICATIONS_PER_REQUEST);
     for (const chunk of splitBatch(batch, perRequest)) {
       try {
-        results.push(...(await this.sendChunk(chunk, secret)));
+        results.push(
+          ...(await this.deliverChunk(chunk, { secret, lastTimestamp: Number.NEGATIVE_INFINITY }, onFailover)),
+        );
       } catch {
         results.push(...failAll(chunk, 'gateway delivery failed'));
       }
@@ -165,28 +213,57 @@ export class GatewayForwarder implements NotificationForwarder {
     return results;
   }
 
-  private async sendChunk(chunk: readonly Notification[], secret: string): Promise<DeliveryResult[]> {
+  /**
+   * Sends one chunk to the preferred gateway, then to the others in list order while each fails in a way
+   * that is its own (no answer, 5xx, 429) and time is left; resolves to the results of the gateway that
+   * answered, or to failures naming the last one tried.
+   */
+  private async deliverChunk(
+    chunk: readonly Notification[],
+    signing: Signing,
+    onFailover: ((failover: GatewayFailover) => void) | undefined,
+  ): Promise<DeliveryResult[]> {
     const body = JSON.stringify({ notifications: chunk });
+    const deadline = this.options.deadline ?? Number.POSITIVE_INFINITY;
+    // The preferred gateway first, then the others in list order.
+    const order = [this.preferred, ...this.gateways.keys()].filter((index, at, all) => all.indexOf(index) === at);
+    for (const [position, index] of order.entries()) {
+      const gateway = this.gateways[index] as Gateway;
+      const outcome = await this.sendChunk(gateway, chunk, body, signing);
+      if (outcome.results) {
+        if (position > 0) this.preferred = index;
+        return outcome.results;
+      }
+      const next = this.gateways[order[position + 1] ?? -1];
+      if (!outcome.failover || next === undefined || this.clock() >= deadline) {
+        return failAll(chunk, outcome.error, gateway.label);
+      }
+      onFailover?.({ from: gateway.label, to: next.label, reason: outcome.error, count: chunk.length });
+    }
+    return failAll(chunk, 'gateway delivery not attempted');
+  }
+
+  /** One gateway's attempts at one chunk, with backoff between them. */
+  private async sendChunk(
+    gateway: Gateway,
+    chunk: readonly Notification[],
+    body: string,
+    signing: Signing,
+  ): Promise<GatewayOutcome> {
     const maxAttempts = Math.max(1, this.options.maxAttempts ?? 5);
     const deadline = this.options.deadline ?? Number.POSITIVE_INFINITY;
-    let lastError = 'gateway delivery not attempted before the deadline';
-    let lastTimestamp = Number.NEGATIVE_INFINITY;
+    let last: GatewayOutcome = { error: 'gateway delivery not attempted before the deadline', failover: false };
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       const remaining = deadline - this.clock();
       if (remaining <= 0) break;
       // The gateway refuses an exact replay of a signature it has seen, and the same body signed in the
       // same second is exactly that: each attempt of a chunk gets a strictly later timestamp.
-      const timestamp = Math.max(Math.floor(this.clock() / 1000), lastTimestamp + 1);
-      lastTimestamp = timestamp;
-      const outcome = await this.attempt(
-        chunk,
-        body,
-        secret,
-        timestamp,
-        Math.min(this.options.attemptTimeoutMs ?? 10_000, remaining),
-      );
-      if (outcome.results) return outcome.results;
-      lastError = outcome.error;
+      const timestamp = Math.max(Math.floor(this.clock() / 1000), signing.lastTimestamp + 1);
+      signing.lastTimestamp = timestamp;
+      const timeoutMs = Math.min(this.options.attemptTimeoutMs ?? 10_000, remaining);
+      const outcome = await this.attempt(gateway, chunk, body, signing.secret, timestamp, timeoutMs);
+      if (outcome.results) return { results: outcome.results };
+      last = { error: outcome.error, failover: outcome.retry };
       if (!outcome.retry || attempt === maxAttempts) break;
       const ceiling = Math.min(
         this.options.maxDelayMs ?? 5_000,
@@ -196,10 +273,11 @@ export class GatewayForwarder implements NotificationForwarder {
       if (this.clock() + delay >= deadline) break;
       await this.sleep(delay);
     }
-    return failAll(chunk, lastError);
+    return last;
   }
 
   private async attempt(
+    gateway: Gateway,
     chunk: readonly Notification[],
     body: string,
     secret: string,
@@ -208,7 +286,7 @@ export class GatewayForwarder implements NotificationForwarder {
   ): Promise<AttemptOutcome> {
     let response: Response;
     try {
-      response = await (this.options.fetch ?? fetch)(this.endpoint, {
+      response = await (this.options.fetch ?? fetch)(gateway.endpoint, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
@@ -237,7 +315,7 @@ export class GatewayForwarder implements NotificationForwarder {
       } catch {
         return { error: 'gateway answered with an unreadable body', retry: true };
       }
-      const results = mapAnswer(chunk, parsed);
+      const results = mapAnswer(chunk, parsed, gateway.label);
       return results
         ? { results, error: '', retry: false }
         : { error: 'gateway answered with an unexpected body', retry: true };

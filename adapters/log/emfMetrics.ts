@@ -7,6 +7,8 @@
  * - `NotificationsSent`, `NotificationsFailed` (delivery failures), `RunDuration`, `RunsStopped` (a run
  *   that ran out of time: the fleet needs more shards) and `ReportsFailed` (the fleet report could not be
  *   written).
+ * - `GatewayFailovers`: requests a gateway did not accept, handed on to the next one (README, Standby
+ *   gateways): a gateway needs looking at even when the next one delivered.
  * - `InventoryProblems` (what is wrong with `fleet.json`) and `RunsSucceeded` (1 for a run that did
  *   everything it had to, else 0): the alarms of serverless.yml watch these (README, Failure handling), the
  *   dead-man alarm the absence of `RunsSucceeded`.
@@ -31,6 +33,8 @@ export interface RunTotals {
   readonly inventoryProblems?: number;
   /** True when the run did everything it had to (nothing undelivered, no appliance failed, not stopped). */
   readonly succeeded?: boolean;
+  /** Requests handed on from a gateway that did not accept them to the next one. */
+  readonly failovers?: number;
 }
 
 /** Records one run's metrics and writes them as EMF lines. */
@@ -64,6 +68,7 @@ export class EmfMetrics {
     }
     this.metrics.addMetric('NotificationsSent', MetricUnit.Count, totals.notifications.sent);
     this.metrics.addMetric('NotificationsFailed', MetricUnit.Count, totals.notifications.failed);
+    this.metrics.addMetric('GatewayFailovers', MetricUnit.Count, totals.failovers ?? 0);
     this.metrics.addMetric('RunDuration', MetricUnit.Milliseconds, totals.durationMs);
     this.metrics.addMetric('RunsStopped', MetricUnit.Count, totals.stopped ? 1 : 0);
     this.metrics.addMetric('ReportsFailed', MetricUnit.Count, totals.reportFailed ? 1 : 0);

@@ -166,3 +166,60 @@ test('gateway CA file: a flag or variable, only with an https:// gateway', () =>
     '--ca-file is set but CERTMONITOR_GATEWAY_URL is not an https:// URL',
   );
 });
+
+test('standby gateways: a comma-separated list, primary first, each URL checked on its own', () => {
+  const flags = { keyId: 'k', secretFile: 'f' };
+  assert.deepEqual(
+    parseCheckConfig({
+      ...BASE,
+      CERTMONITOR_GATEWAY_URL: 'https://gw1.example:8443, https://gw2.example:8443/,http://10.0.0.9:8080',
+      CERTMONITOR_GATEWAY_KEY_ID: 'lambda',
+      CERTMONITOR_GATEWAY_SECRET_PARAM: '/certmonitor/secret',
+    }).gateway,
+    {
+      url: 'https://gw1.example:8443',
+      standbys: ['https://gw2.example:8443/', 'http://10.0.0.9:8080'],
+      keyId: 'lambda',
+      secretParam: '/certmonitor/secret',
+    },
+  );
+  assert.equal(parseCheckConfig(BASE, { ...flags, gateway: 'http://a:1' }).gateway?.standbys, undefined);
+  // The URL at fault is named by its place and shown (credentials masked).
+  assert.equal(
+    refusal(BASE, { ...flags, gateway: 'https://gw1.example,gw:8443' }),
+    "--gateway entry 2 of 2 'gw:8443' must be an http:// or https:// URL",
+  );
+  assert.equal(
+    refusal({ ...BASE, CERTMONITOR_GATEWAY_URL: 'not a url,https://gw2' }, flags),
+    "CERTMONITOR_GATEWAY_URL entry 1 of 2 'not a url' is not a URL",
+  );
+  const withPassword = refusal(BASE, { ...flags, gateway: 'https://gw1,https://user:hunter2@gw2' });
+  assert.equal(
+    withPassword,
+    "--gateway entry 2 of 2 'https://…@gw2' must not carry credentials; use the key id and secret settings",
+  );
+  assert.ok(!withPassword.includes('hunter2'), 'the password is never shown');
+  assert.equal(
+    refusal(BASE, { ...flags, gateway: 'https://gw1,https://gw2/?x=1' }),
+    "--gateway entry 2 of 2 'https://gw2/?x=1' must not carry a query or fragment",
+  );
+  assert.equal(
+    refusal(BASE, { ...flags, gateway: 'https://gw1,,https://gw2' }),
+    '--gateway entry 2 of 3 is empty: separate gateway URLs with single commas',
+  );
+  assert.match(refusal(BASE, { ...flags, gateway: 'https://gw1,' }), /^--gateway entry 2 of 2 is empty/);
+  // The same gateway twice, however it is spelt, would only be tried twice for nothing.
+  assert.equal(
+    refusal(BASE, { ...flags, gateway: 'http://GW1:80/, http://gw1' }),
+    '--gateway lists http://gw1 twice (entries 1 and 2): list each gateway once',
+  );
+  assert.match(
+    refusal(BASE, { ...flags, gateway: Array.from({ length: 9 }, (_, i) => `https://gw${i}`).join(',') }),
+    /^--gateway lists 9 gateway URLs; at most 8$/,
+  );
+  // A CA file is for https gateways: a plain http standby is named.
+  assert.equal(
+    refusal(BASE, { ...flags, caFile: 'ca.pem', gateway: 'https://gw1,http://gw2:8080' }),
+    '--ca-file is set but --gateway (http://gw2:8080) is not an https:// URL',
+  );
+});

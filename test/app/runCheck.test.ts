@@ -834,3 +834,84 @@ describe("runCheck: each appliance's view (the fleet report's data)", () => {
     assert.equal(stored?.view?.status, 'unavailable');
   });
 });
+
+describe('runCheck with standby gateways (README, Standby gateways)', () => {
+  test('the summary says which gateway delivered and how many failovers there were; each is logged', async () => {
+    const fleet = new Map<string, Entry>([
+      ['hsm-a', pem('hsm-a', 5)],
+      ['hsm-b', pem('hsm-b', 6)],
+      ['hsm-c', pem('hsm-c', 7)],
+    ]);
+    // The primary does not accept the first request; the standby delivers all but hsm-c, which no gateway accepts.
+    const forwarder: NotificationForwarder = {
+      description: 'https://gw1.example, https://gw2.example',
+      forward: async (batch, onFailover) => {
+        onFailover?.({
+          from: 'https://gw1.example',
+          to: 'https://gw2.example',
+          reason: 'gateway unreachable',
+          count: 3,
+        });
+        return batch.map((n) =>
+          n.appliance === 'hsm-c'
+            ? {
+                id: n.id,
+                delivered: false,
+                traps: [],
+                error: 'gateway answered HTTP 503',
+                gateway: 'https://gw2.example',
+              }
+            : { id: n.id, delivered: true, traps: [{ host: 'nms', ok: true }], gateway: 'https://gw2.example' },
+        );
+      },
+    };
+    const { summary, log, byName } = await run({
+      source: new MemorySource(fleet),
+      state: new MemoryStateStore(),
+      forwarder,
+    });
+    assert.deepEqual(summary.notifications, { sent: 2, failed: 1 });
+    assert.deepEqual(summary.deliveredBy, { 'https://gw2.example': 2 });
+    assert.equal(summary.failovers, 1);
+    assert.equal(byName.get('hsm-a')?.action, 'trap');
+    assert.equal(byName.get('hsm-c')?.action, 'trap-failed');
+    const gatewayLines = log.entries.filter((e) => e.key.startsWith('gateway'));
+    assert.deepEqual(
+      gatewayLines.map((e) => [e.key, e.text, e.level]),
+      [
+        [
+          'gatewayFailover',
+          'Failed over 3 NTLS certificate expiry notification(s) from SNMP gateway https://gw1.example to SNMP gateway https://gw2.example: gateway unreachable',
+          'warning',
+        ],
+        // The final failure names the gateway tried last, not the whole list.
+        [
+          'gatewayFailed',
+          'Failed to deliver NTLS certificate expiry notification to SNMP gateway https://gw2.example: gateway answered HTTP 503',
+          'error',
+        ],
+      ],
+    );
+  });
+
+  test('without a forwarder, and in a what-if run, the summary has no gateway counts', async () => {
+    const fleet = new Map<string, Entry>([['hsm-a', pem('hsm-a', 5)]]);
+    const plain = await run({ source: new MemorySource(fleet), state: new MemoryStateStore() });
+    assert.equal(plain.summary.deliveredBy, undefined);
+    assert.equal(plain.summary.failovers, undefined);
+    const whatIf = await run({
+      source: new MemorySource(fleet),
+      state: new MemoryStateStore(),
+      forwarder: new FakeForwarder(),
+      dryRun: true,
+    });
+    assert.equal(whatIf.summary.deliveredBy, undefined);
+    const steady = await run({
+      source: new MemorySource(fleet),
+      state: new MemoryStateStore(),
+      forwarder: new FakeForwarder(),
+    });
+    assert.deepEqual(steady.summary.deliveredBy, {}, 'the fake forwarder names no gateway');
+    assert.equal(steady.summary.failovers, 0);
+  });
+});

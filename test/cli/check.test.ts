@@ -277,6 +277,45 @@ describe('certmonitor check', () => {
     assert.match(run.stdout, /notifications sent 0, failed 5/);
   });
 
+  test('a standby gateway: the primary is unreachable, the standby delivers, exit 0; the summary names it', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const primary = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
+    await new Promise((resolve) => closed.close(resolve));
+    const env = {
+      CERTMONITOR_SOURCE: `dir:${fleet}`,
+      CERTMONITOR_STATE: `dir:${path.join(root, 'state-standby')}`,
+      CERTMONITOR_GATEWAY_URL: `${primary}, ${gateway.url}`,
+      CERTMONITOR_GATEWAY_KEY_ID: 'cli',
+      CERTMONITOR_GATEWAY_SECRET_FILE: secretFile,
+    };
+    const run = await cli(['check', '--now', NOW], env);
+    assert.equal(run.code, 0, run.stderr);
+    const failover = run.stdout.split('\n').filter((l) => l.includes('Failed over'));
+    assert.equal(failover.length, 1);
+    const line = failover[0] ?? '';
+    assert.ok(
+      line.endsWith(
+        `- warning : 0 : Failed over 5 NTLS certificate expiry notification(s) from SNMP gateway ${primary} to SNMP gateway ${gateway.url}: gateway unreachable (ECONNREFUSED)`,
+      ),
+      line,
+    );
+    assert.match(
+      run.stdout,
+      new RegExp(
+        `notifications sent 5, failed 0; delivered by gateway ${gateway.url.replace(/\./g, '\\.')} \\(5\\); 1 gateway failover\\(s\\); \\d+ ms$`,
+        'm',
+      ),
+    );
+    const json = await cli(
+      ['check', '--now', NOW, '--json', '--state', `dir:${path.join(root, 'state-standby-json')}`],
+      env,
+    );
+    const summary = JSON.parse(json.stdout.trim().split('\n').at(-1) ?? '{}').summary;
+    assert.deepEqual(summary.deliveredBy, { [gateway.url]: 5 });
+    assert.equal(summary.failovers, 1);
+  });
+
   test('configuration and usage errors exit 2 and name the flag or variable and the value', async () => {
     const ok = ['--source', `dir:${fleet}`, '--state', `dir:${path.join(root, 'state-bad')}`];
     // Each kind once through the real process; every rule of the parser is unit-tested in test/app/checkConfig.test.ts.

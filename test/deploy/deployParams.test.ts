@@ -104,6 +104,32 @@ describe('deploy parameters derived from source and state', () => {
     refused({ ...BASE, gatewayKeyId: 'lambda' }, /--param gatewayKeyId: is set but gatewayUrl is not/);
   });
 
+  it('gatewayUrl may list standby gateways after the primary, each checked on its own', () => {
+    const gateway = { gatewayKeyId: 'lambda', gatewaySecretParam: '/cm/secret' };
+    assert.doesNotThrow(() =>
+      deriveDeployParams({ ...BASE, ...gateway, gatewayUrl: 'https://gw1.example:8443,https://gw2.example:8443' }),
+    );
+    refused(
+      { ...BASE, ...gateway, gatewayUrl: 'https://gw1.example,gw2:8443' },
+      /--param gatewayUrl: entry 2 of 2 must be an http:\/\/ or https:\/\/ URL without credentials or query, got 'gw2:8443'/,
+    );
+    refused({ ...BASE, ...gateway, gatewayUrl: 'https://gw1.example,' }, /--param gatewayUrl: entry 2 of 2 must be/);
+    const credentials = (() => {
+      try {
+        deriveDeployParams({ ...BASE, ...gateway, gatewayUrl: 'https://gw1,https://u:hunter2@gw2' });
+      } catch (error) {
+        return String(error);
+      }
+      return '';
+    })();
+    assert.match(credentials, /entry 2 of 2 must be .* got 'https:\/\/…@gw2'/);
+    assert.ok(!credentials.includes('hunter2'), 'the password is never shown');
+    refused(
+      { ...BASE, ...gateway, gatewayUrl: 'https://gw1.example, https://gw1.example/' },
+      /--param gatewayUrl: lists https:\/\/gw1.example\/ twice: list each gateway once/,
+    );
+  });
+
   it('VPC settings go together and name the endpoints to create', () => {
     const vpc = { subnetIds: 'subnet-a,subnet-b', securityGroupIds: 'sg-1', vpcId: 'vpc-1' };
     assert.equal(deriveDeployParams({ ...BASE, ...vpc }).vpcEndpointSsm, 'false');

@@ -10,14 +10,13 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type DemoKeys, makeCertificatePem, makeDemoKeys } from '../../examples/demoCertificate.ts';
 import { buildGatewayConfig } from '../../gateway/config/gatewayConfig.ts';
 import { type RunningGateway, startGateway } from '../../gateway/gatewayRuntime.ts';
+import { type FaultProxy, startFaultProxy } from '../helpers/faultProxy.ts';
 import { freeTcpPort } from '../helpers/freePort.ts';
 import { type RunningSnmptrapd, startSnmptrapd } from '../helpers/snmptrapd.ts';
 
@@ -26,53 +25,6 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const T0 = Date.parse('2026-11-24T12:00:00Z');
 const at = (hours: number) => new Date(T0 + hours * HOUR).toISOString();
-
-type ProxyMode = 'pass' | 'fail500' | 'dropAnswer';
-
-/** A loopback HTTP proxy in front of the gateway that can fail in the ways a network does. */
-async function startFaultProxy(target: () => number) {
-  let mode: ProxyMode = 'pass';
-  let requests = 0;
-  const server = http.createServer((request, response) => {
-    requests++;
-    const chunks: Buffer[] = [];
-    request.on('data', (c: Buffer) => chunks.push(c));
-    request.on('end', () => {
-      if (mode === 'fail500') {
-        response.writeHead(500, { 'content-type': 'application/json' });
-        response.end('{"error":{"code":"GW_ERR_INTERNAL","message":"injected failure"}}');
-        return;
-      }
-      const upstream = http.request(
-        { host: '127.0.0.1', port: target(), method: request.method, path: request.url, headers: request.headers },
-        (answer) => {
-          const body: Buffer[] = [];
-          answer.on('data', (c: Buffer) => body.push(c));
-          answer.on('end', () => {
-            // The gateway has acted and answered; in this mode its answer never reaches the check.
-            if (mode === 'dropAnswer') return void request.socket.destroy();
-            response.writeHead(answer.statusCode ?? 502, answer.headers);
-            response.end(Buffer.concat(body));
-          });
-        },
-      );
-      // Gateway down: the check sees its connection reset.
-      upstream.on('error', () => request.socket.destroy());
-      upstream.end(Buffer.concat(chunks));
-    });
-  });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    set mode(next: ProxyMode) {
-      mode = next;
-    },
-    get requests() {
-      return requests;
-    },
-    close: () => new Promise<void>((done) => server.close(() => done())),
-  };
-}
 
 interface RunResult {
   readonly exitCode: number;
@@ -86,7 +38,7 @@ describe('check → gateway → snmptrapd across runs, with faults', () => {
   let trapd: RunningSnmptrapd;
   let gateway: RunningGateway | undefined;
   let gatewayPort: number;
-  let proxy: Awaited<ReturnType<typeof startFaultProxy>>;
+  let proxy: FaultProxy;
   let secretFile: string;
 
   const fleet = () => join(dir, 'fleet');

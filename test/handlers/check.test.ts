@@ -245,4 +245,42 @@ describe('handlers/check invoked directly against s3rver, an SSM stand-in and an
       /CERTMONITOR_GATEWAY_CA_FILE is for certmonitor check; on Lambda .*NODE_EXTRA_CA_CERTS/,
     );
   });
+
+  it('delivers through a standby gateway when the primary is down, and its summary says so', async () => {
+    // A loopback port nothing listens on: the primary is down.
+    const closed = http.createServer();
+    await new Promise<void>((done) => closed.listen(0, '127.0.0.1', done));
+    const primary = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
+    await new Promise<void>((done) => closed.close(() => done()));
+    const lines: string[] = [];
+    const handler = createHandler({
+      env: {
+        ...env(),
+        CERTMONITOR_GATEWAY_URL: `${primary},${gatewayUrl}`,
+        CERTMONITOR_STATE: `s3://${BUCKET}/standby/`,
+      },
+      out: { write: (text: string) => lines.push(text) },
+    });
+    const before = received.length;
+    const summary = (await handler(EVENT, context)) as RunSummary;
+    const delivered = received.length - before;
+    assert.ok(delivered > 0, 'the standby received the notifications');
+    assert.equal(summary.notifications.sent, delivered);
+    assert.equal(summary.notifications.failed, 0);
+    assert.deepEqual(summary.deliveredBy, { [gatewayUrl]: delivered });
+    assert.equal(summary.failovers, 1);
+    const records = lines
+      .flatMap((l) => l.split('\n'))
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.deepEqual(
+      records.filter((r) => r.key === 'gatewayFailover').map((r) => r.text),
+      [
+        `Failed over ${delivered} NTLS certificate expiry notification(s) from SNMP gateway ${primary} to SNMP gateway ${gatewayUrl}: gateway unreachable (ECONNREFUSED)`,
+      ],
+    );
+    const line = records.find((r) => r.event === 'summary');
+    assert.deepEqual(line?.deliveredBy, { [gatewayUrl]: delivered });
+    assert.equal(line?.failovers, 1);
+  });
 });

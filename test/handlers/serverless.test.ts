@@ -193,6 +193,7 @@ describe('serverless.yml with osls, offline', () => {
       'Appliances',
       'NotificationsSent',
       'NotificationsFailed',
+      'GatewayFailovers',
       'RunDuration',
       'RunsSucceeded',
       'RunsStopped',

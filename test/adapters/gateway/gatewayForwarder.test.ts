@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import {
   GatewayForwarder,
   type GatewayForwarderOptions,
   parseRetryAfter,
   splitBatch,
 } from '../../../adapters/gateway/gatewayForwarder.ts';
+import type { GatewayFailover } from '../../../app/ports.ts';
 import type { Notification } from '../../../protocol/notification.ts';
 import {
   HEADER_KEY_ID,
@@ -283,5 +284,267 @@ describe('gatewayForwarder helpers', () => {
     assert.equal(parseRetryAfter('Thu, 01 Jan 1970 00:00:05 GMT', 0, 10_000), 5000);
     assert.equal(parseRetryAfter('600', 0, 10_000), 10_000);
     assert.equal(parseRetryAfter('soon', 0, 10_000), undefined);
+  });
+});
+
+/** A loopback stand-in for one gateway: answers each request with the next behaviour, else 200 with one trap. */
+async function startStub(name: string) {
+  const requests: string[][] = [];
+  const behaviours: Array<(res: http.ServerResponse) => void> = [];
+  let always: ((res: http.ServerResponse) => void) | undefined;
+  const server = http.createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (c: Buffer) => chunks.push(c));
+    request.on('end', () => {
+      const ids = (
+        JSON.parse(Buffer.concat(chunks).toString('utf8')) as { notifications: Notification[] }
+      ).notifications.map((n) => n.id);
+      requests.push(ids);
+      const behaviour = behaviours.shift() ?? always;
+      if (behaviour) return behaviour(response);
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(
+        JSON.stringify({
+          results: ids.map((id) => ({ id, duplicate: false, traps: [{ host: name, ok: true }], syslog: 'ok' })),
+        }),
+      );
+    });
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    requests,
+    /** Answers every request this way from now on. */
+    set always(behaviour: ((res: http.ServerResponse) => void) | undefined) {
+      always = behaviour;
+    },
+    close: () =>
+      new Promise<void>((done) => {
+        server.closeAllConnections();
+        server.close(() => done());
+      }),
+  };
+}
+
+type Stub = Awaited<ReturnType<typeof startStub>>;
+
+const answer =
+  (status: number, code: string) =>
+  (res: http.ServerResponse): void => {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ error: { code, message: `echo ${SECRET}` } }));
+  };
+
+/** A loopback URL nothing listens on (connection refused). */
+async function closedUrl(): Promise<string> {
+  const closed = http.createServer();
+  await new Promise<void>((done) => closed.listen(0, '127.0.0.1', done));
+  const port = (closed.address() as AddressInfo).port;
+  await new Promise<void>((done) => closed.close(() => done()));
+  return `http://127.0.0.1:${port}`;
+}
+
+describe('GatewayForwarder with standby gateways (README, Standby gateways)', () => {
+  let primary: Stub;
+  let standby: Stub;
+  let third: Stub;
+  let failovers: GatewayFailover[];
+
+  beforeEach(async () => {
+    [primary, standby, third] = await Promise.all([startStub('p'), startStub('s'), startStub('t')]);
+    failovers = [];
+  });
+  afterEach(async () => {
+    await Promise.all([primary.close(), standby.close(), third.close()]);
+  });
+
+  let wall = 1_790_000_000_000;
+  const forwarder = (extra: Partial<GatewayForwarderOptions> = {}) =>
+    new GatewayForwarder({
+      url: primary.url,
+      standbys: [standby.url],
+      keyId: 'lambda',
+      secret: SECRET,
+      maxAttempts: 3,
+      clock: () => (wall += 1000),
+      sleep: async () => {},
+      random: () => 0.5,
+      ...extra,
+    });
+  const onFailover = (f: GatewayFailover) => void failovers.push(f);
+
+  it('names the gateway that delivered, and stays at the primary while it accepts', async () => {
+    const results = await forwarder().forward([notification(1), notification(2)], onFailover);
+    assert.deepEqual(
+      results.map((r) => [r.delivered, r.gateway]),
+      [
+        [true, primary.url],
+        [true, primary.url],
+      ],
+    );
+    assert.equal(standby.requests.length, 0);
+    assert.deepEqual(failovers, []);
+  });
+
+  it('fails over when the primary refuses connections', async () => {
+    const refused = await closedUrl();
+    const results = await forwarder({ url: refused }).forward([notification(1), notification(2)], onFailover);
+    assert.deepEqual(
+      results.map((r) => [r.delivered, r.gateway, r.traps[0]?.host]),
+      [
+        [true, standby.url, 's'],
+        [true, standby.url, 's'],
+      ],
+    );
+    assert.deepEqual(failovers, [
+      { from: refused, to: standby.url, reason: 'gateway unreachable (ECONNREFUSED)', count: 2 },
+    ]);
+  });
+
+  it('fails over when the primary does not answer in time (after its own attempts)', async () => {
+    primary.always = () => {};
+    const results = await forwarder({ clock: Date.now, attemptTimeoutMs: 100, maxAttempts: 2 }).forward(
+      [notification(1)],
+      onFailover,
+    );
+    assert.equal(primary.requests.length, 2);
+    assert.equal(results[0]?.delivered, true);
+    assert.equal(results[0]?.gateway, standby.url);
+    assert.deepEqual(failovers, [
+      { from: primary.url, to: standby.url, reason: 'gateway did not answer in time', count: 1 },
+    ]);
+  });
+
+  for (const [status, code] of [
+    [500, 'GW_ERR_INTERNAL'],
+    [503, 'GW_ERR_UNAVAILABLE'],
+    [429, 'GW_ERR_RATE_LIMITED'],
+  ] as const) {
+    it(`fails over on ${status} once the primary's retries are spent`, async () => {
+      primary.always = answer(status, code);
+      const results = await forwarder().forward([notification(1)], onFailover);
+      assert.equal(primary.requests.length, 3, 'every attempt at the primary first');
+      assert.equal(standby.requests.length, 1);
+      assert.equal(results[0]?.delivered, true);
+      assert.equal(results[0]?.gateway, standby.url);
+      assert.deepEqual(failovers, [
+        { from: primary.url, to: standby.url, reason: `gateway answered HTTP ${status} (${code})`, count: 1 },
+      ]);
+    });
+  }
+
+  for (const [status, code] of [
+    [400, 'GW_ERR_VALIDATION'],
+    [401, 'GW_ERR_AUTH_UNKNOWN_KEY'],
+    [413, 'GW_ERR_TOO_LARGE'],
+  ] as const) {
+    it(`does not fail over on ${status}: every gateway would answer the same`, async () => {
+      primary.always = answer(status, code);
+      const results = await forwarder().forward([notification(1)], onFailover);
+      assert.equal(primary.requests.length, 1);
+      assert.equal(standby.requests.length, 0);
+      assert.deepEqual(failovers, []);
+      assert.deepEqual(results, [
+        {
+          id: notification(1).id,
+          delivered: false,
+          traps: [],
+          error: `gateway answered HTTP ${status} (${code})`,
+          gateway: primary.url,
+        },
+      ]);
+    });
+  }
+
+  it('after a failover, later requests of the run start at the standby; a new run starts at the primary', async () => {
+    primary.always = answer(503, 'GW_ERR_UNAVAILABLE');
+    const run = forwarder({ batchSize: 1 });
+    const results = await run.forward([notification(1), notification(2), notification(3)], onFailover);
+    assert.deepEqual(
+      results.map((r) => [r.delivered, r.gateway]),
+      [
+        [true, standby.url],
+        [true, standby.url],
+        [true, standby.url],
+      ],
+    );
+    assert.equal(primary.requests.length, 3, "only the first request paid for the primary's attempts");
+    assert.deepEqual(
+      standby.requests.map((ids) => ids.length),
+      [1, 1, 1],
+    );
+    assert.equal(failovers.length, 1);
+    primary.always = undefined;
+    const next = await forwarder({ batchSize: 1 }).forward([notification(4)], onFailover);
+    assert.equal(next[0]?.gateway, primary.url);
+  });
+
+  it('a preferred standby that fails goes back through the list in order: primary, then the others', async () => {
+    const run = forwarder({ standbys: [standby.url, third.url] });
+    primary.always = answer(503, 'GW_ERR_UNAVAILABLE');
+    await run.forward([notification(1)], onFailover);
+    standby.always = answer(502, 'bad_gateway');
+    const [result] = await run.forward([notification(2)], onFailover);
+    assert.equal(result?.gateway, third.url);
+    assert.deepEqual(
+      failovers.map((f) => `${f.from} -> ${f.to}`),
+      [`${primary.url} -> ${standby.url}`, `${standby.url} -> ${primary.url}`, `${primary.url} -> ${third.url}`],
+    );
+  });
+
+  it('when no gateway accepts, the results name the last one tried and its reason', async () => {
+    primary.always = answer(500, 'GW_ERR_INTERNAL');
+    standby.always = answer(429, 'GW_ERR_RATE_LIMITED');
+    const [result] = await forwarder().forward([notification(1)], onFailover);
+    assert.equal(result?.delivered, false);
+    assert.equal(result?.gateway, standby.url);
+    assert.equal(result?.error, 'gateway answered HTTP 429 (GW_ERR_RATE_LIMITED)');
+    assert.equal(failovers.length, 1);
+  });
+
+  it('each attempt at any gateway is signed with a later timestamp than the last', async () => {
+    primary.always = answer(503, 'GW_ERR_UNAVAILABLE');
+    const frozen = 1_790_000_000_000;
+    const seen: string[] = [];
+    const recording: typeof fetch = async (input, init) => {
+      const headers = (init?.headers ?? {}) as Record<string, string>;
+      seen.push(String(headers[HEADER_TIMESTAMP]));
+      return fetch(input, init);
+    };
+    const [result] = await forwarder({ clock: () => frozen, fetch: recording }).forward([notification(1)]);
+    assert.equal(result?.delivered, true);
+    assert.equal(seen.length, 4);
+    assert.equal(new Set(seen).size, 4);
+  });
+
+  it('does not fail over once the deadline has passed', async () => {
+    primary.always = answer(503, 'GW_ERR_UNAVAILABLE');
+    let now = 1_000;
+    // The primary's answer comes back after the deadline.
+    const late: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      now = 3_000;
+      return response;
+    };
+    const [result] = await forwarder({ clock: () => now, fetch: late, deadline: 2_000 }).forward(
+      [notification(1)],
+      onFailover,
+    );
+    assert.equal(result?.delivered, false);
+    assert.equal(result?.gateway, primary.url);
+    assert.equal(primary.requests.length, 1);
+    assert.equal(standby.requests.length, 0);
+    assert.deepEqual(failovers, []);
+  });
+
+  it('names a gateway by origin and path, without credentials', () => {
+    const named = new GatewayForwarder({
+      url: 'https://user:pw@gw.example:8443/',
+      standbys: ['https://proxy.example/gw2/'],
+      keyId: 'k',
+      secret: SECRET,
+    });
+    assert.equal(named.description, 'https://gw.example:8443, https://proxy.example/gw2');
   });
 });

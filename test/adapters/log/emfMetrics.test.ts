@@ -41,6 +41,7 @@ describe('EmfMetrics', () => {
         stopped: true,
         inventoryProblems: 3,
         succeeded: false,
+        failovers: 2,
       });
     });
     const days = blobs.filter((b) => 'DaysToExpiry' in b);
@@ -61,6 +62,7 @@ describe('EmfMetrics', () => {
     assert.equal(totals?.RunsStopped, 1);
     assert.equal(totals?.InventoryProblems, 3);
     assert.equal(totals?.RunsSucceeded, 0);
+    assert.equal(totals?.GatewayFailovers, 2, 'requests that went on to a standby gateway');
     // The alarms of serverless.yml select these by the service dimension.
     assert.equal(totals?.service, 'certmonitor');
     const ok = captureStdout(() =>
@@ -68,5 +70,6 @@ describe('EmfMetrics', () => {
     ).find((b) => 'RunsSucceeded' in b);
     assert.equal(ok?.RunsSucceeded, 1);
     assert.equal(ok?.InventoryProblems, 0);
+    assert.equal(ok?.GatewayFailovers, 0);
   });
 });
