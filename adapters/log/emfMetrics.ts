@@ -7,7 +7,8 @@
  * - `NotificationsSent`, `NotificationsFailed` (delivery failures), `RunDuration`, `RunsStopped` (a run
  *   that ran out of time: the fleet needs more shards) and `ReportsFailed` (the fleet report could not be
  *   written).
- * - `InventoryProblems` (what is wrong with `fleet.json`) and `RunsSucceeded` (1 for a run that did
+ * - `InventoryProblems` (what is wrong with `fleet.json`), `TrapHostsFailing` (trap hosts that failed in the
+ *   run and have failed for at least H) and `RunsSucceeded` (1 for a run that did
  *   everything it had to, else 0): the alarms of serverless.yml watch these (README, Failure handling), the
  *   dead-man alarm the absence of `RunsSucceeded`.
  */
@@ -29,6 +30,8 @@ export interface RunTotals {
   readonly reportFailed?: boolean;
   /** How many problems the inventory has. */
   readonly inventoryProblems?: number;
+  /** `failing`: trap hosts that failed in the run and have failed for at least H. */
+  readonly trapHosts?: { readonly failing: number };
   /** True when the run did everything it had to (nothing undelivered, no appliance failed, not stopped). */
   readonly succeeded?: boolean;
 }
@@ -68,6 +71,7 @@ export class EmfMetrics {
     this.metrics.addMetric('RunsStopped', MetricUnit.Count, totals.stopped ? 1 : 0);
     this.metrics.addMetric('ReportsFailed', MetricUnit.Count, totals.reportFailed ? 1 : 0);
     this.metrics.addMetric('InventoryProblems', MetricUnit.Count, totals.inventoryProblems ?? 0);
+    this.metrics.addMetric('TrapHostsFailing', MetricUnit.Count, totals.trapHosts?.failing ?? 0);
     this.metrics.addMetric('RunsSucceeded', MetricUnit.Count, totals.succeeded ? 1 : 0);
     this.metrics.publishStoredMetrics();
   }

@@ -40,6 +40,7 @@ describe('EmfMetrics', () => {
         durationMs: 1234,
         stopped: true,
         inventoryProblems: 3,
+        trapHosts: { failing: 2 },
         succeeded: false,
       });
     });
@@ -60,6 +61,7 @@ describe('EmfMetrics', () => {
     assert.equal(totals?.RunDuration, 1234);
     assert.equal(totals?.RunsStopped, 1);
     assert.equal(totals?.InventoryProblems, 3);
+    assert.equal(totals?.TrapHostsFailing, 2);
     assert.equal(totals?.RunsSucceeded, 0);
     // The alarms of serverless.yml select these by the service dimension.
     assert.equal(totals?.service, 'certmonitor');
@@ -68,5 +70,6 @@ describe('EmfMetrics', () => {
     ).find((b) => 'RunsSucceeded' in b);
     assert.equal(ok?.RunsSucceeded, 1);
     assert.equal(ok?.InventoryProblems, 0);
+    assert.equal(ok?.TrapHostsFailing, 0);
   });
 });
