@@ -280,13 +280,9 @@ export async function runCheck(options: RunCheckOptions): Promise<RunSummary> {
     await run.drain();
   }
   reportSkipped(source, log);
-  const trapHostsFailing = await reportTrapHosts(run.trapHostEvidence(), {
-    state: options.state,
-    log,
-    now,
-    repeatHours,
-  });
-  return run.summary({ stopped, inventoryProblems, trapHostsFailing }, Math.round(performance.now() - started));
+  const failing = await reportTrapHosts(run.trapHostEvidence(), { state: options.state, log, now, repeatHours });
+  const summary = run.summary(stopped, inventoryProblems, Math.round(performance.now() - started));
+  return { ...summary, trapHosts: run.trapHostCounts(failing) };
 }
 
 /** One appliance between its decision and its settled state (kept while its notifications are in a batch). */
@@ -355,23 +351,16 @@ class CheckRun {
     await this.batcher?.drain();
   }
 
-  /** The run's summary. */
-  summary(
-    run: { readonly stopped: boolean; readonly inventoryProblems: number; readonly trapHostsFailing: number },
-    durationMs: number,
-  ): RunSummary {
-    const { appliances, byStatus, sent, failed, errors, partial, retried, owed } = this;
-    const { stopped, inventoryProblems } = run;
-    const base = {
-      appliances,
-      byStatus,
-      notifications: { sent, failed },
-      trapHosts: { partial, retried, owed, failing: run.trapHostsFailing },
-      errors,
-      stopped,
-      inventoryProblems,
-    };
+  /** The run's summary, but for its trap host counts ({@link trapHostCounts}). */
+  summary(stopped: boolean, inventoryProblems: number, durationMs: number): Omit<RunSummary, 'trapHosts'> {
+    const { appliances, byStatus, sent, failed, errors } = this;
+    const base = { appliances, byStatus, notifications: { sent, failed }, errors, stopped, inventoryProblems };
     return this.options.dryRun ? { ...base, wouldSend: this.wouldSend, durationMs } : { ...base, durationMs };
+  }
+
+  /** The summary's trap host counts, with how many hosts have failed for at least H (app/reportTrapHosts.ts). */
+  trapHostCounts(failing: number): TrapHostCounts {
+    return { partial: this.partial, retried: this.retried, owed: this.owed, failing };
   }
 
   /** What this run's answers said of each trap host, for the fleet-level record (app/reportTrapHosts.ts). */

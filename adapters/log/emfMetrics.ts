@@ -7,10 +7,11 @@
  * - `NotificationsSent`, `NotificationsFailed` (delivery failures), `RunDuration`, `RunsStopped` (a run
  *   that ran out of time: the fleet needs more shards) and `ReportsFailed` (the fleet report could not be
  *   written).
- * - `InventoryProblems` (what is wrong with `fleet.json`), `TrapHostsFailing` (trap hosts that failed in the
- *   run and have failed for at least H) and `RunsSucceeded` (1 for a run that did
+ * - `InventoryProblems` (what is wrong with `fleet.json`) and `RunsSucceeded` (1 for a run that did
  *   everything it had to, else 0): the alarms of serverless.yml watch these (README, Failure handling), the
  *   dead-man alarm the absence of `RunsSucceeded`.
+ * - `TrapHostsFailing`: trap hosts that failed in the run and have failed for at least H (README, Failure
+ *   handling); the other hosts got the notifications, so the run succeeded, but this host needs fixing.
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { ApplianceOutcome } from '../../app/ports.ts';
