@@ -492,7 +492,8 @@ class CheckRun {
   /**
    * One line per trap host in a result, and what it says of the host for the fleet-level record. For an
    * owed delivery sent again (`owedTo` set) only the hosts that were owed it: the gateway sent nothing to
-   * the others, and what it recorded for them is old news.
+   * the others, and what it recorded for them is old news. Host labels come from the gateway's answer:
+   * they are reduced to safe characters ({@link trapHostLabel}) before they are logged or kept.
    */
   private logTraps(
     decided: Decided,
@@ -507,7 +508,7 @@ class CheckRun {
       const host = trapHostLabel(trap.host);
       if (owedTo && !owedTo.has(host)) continue;
       const key = trapLineKey(notification.event, trap.ok, duplicate);
-      this.options.log.write(logEntry(key, { host: trap.host }, decided.input.appliance), decided.context);
+      this.options.log.write(logEntry(key, { host }, decided.input.appliance), decided.context);
       const seen = trap.ok ? this.hostsOk : this.hostsFailed;
       if (seen.size < MAX_TRACKED_TRAP_HOSTS) seen.add(host);
     }
