@@ -3,9 +3,10 @@
  * size cap, UTF-8, JSON, then the shape check of `core/`. A record that fails any of them is reported as
  * `corrupt` with a short reason (never its content), so the run warns and treats it as first sight.
  */
-import type { LoadedInventoryReport, LoadedState } from '../app/ports.ts';
+import type { LoadedInventoryReport, LoadedState, LoadedTrapHostReport } from '../app/ports.ts';
 import { applianceStateProblem } from '../core/applianceStateProblem.ts';
 import { type InventoryReport, inventoryReportOf } from '../core/inventoryReport.ts';
+import { type TrapHostReport, trapHostReportOf } from '../core/trapHostReport.ts';
 import type { ApplianceState } from '../core/types.ts';
 
 /** A state record is a few hundred bytes; anything far larger is not one of ours. */
@@ -63,4 +64,28 @@ export function decodeInventoryReport(bytes: Uint8Array, version: string | undef
 /** The record's text: the report, or `{}` once nothing is reported any more. */
 export function encodeInventoryReport(report: InventoryReport | undefined): string {
   return JSON.stringify(report ?? {});
+}
+
+/**
+ * The fleet-level record of failing trap hosts (README, Failure handling), beside the appliances' records
+ * like {@link INVENTORY_REPORT_RECORD}.
+ */
+export const TRAP_HOST_REPORT_RECORD = '_trapHosts.json';
+
+/** The stored trap host record; one that is not a record reads as "no host failing" (and is replaced). */
+export function decodeTrapHostReport(bytes: Uint8Array, version: string | undefined): LoadedTrapHostReport {
+  let value: unknown;
+  if (bytes.length <= MAX_STATE_BYTES) {
+    try {
+      value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    } catch {
+      value = undefined;
+    }
+  }
+  return { report: trapHostReportOf(value), version };
+}
+
+/** The record's text. */
+export function encodeTrapHostReport(report: TrapHostReport): string {
+  return JSON.stringify(trapHostReportOf(report));
 }

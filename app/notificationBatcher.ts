@@ -110,7 +110,8 @@ export class NotificationBatcher {
     const delivered = new Map<string, number>();
     for (const result of outcomes) {
       // Counted as the run counts a delivery: accepted, and every trap host reached.
-      if (result.delivered && result.traps.every((t) => t.ok) && result.gateway !== undefined) {
+      // Delivered as the run counts it: accepted, and acknowledged by at least one trap host when it traps.
+      if ((result.delivered || result.traps.some((t) => t.ok)) && result.gateway !== undefined) {
         delivered.set(result.gateway, (delivered.get(result.gateway) ?? 0) + 1);
       }
       if (result.delivered || result.traps.length > 0) continue;

@@ -4,6 +4,7 @@
  * Powertools does with its providers. The pipeline itself stays runtime-neutral.
  */
 import type { InventoryReport } from '../core/inventoryReport.ts';
+import type { TrapHostReport } from '../core/trapHostReport.ts';
 import type { ApplianceState, LogEntry, SourceResult, Status } from '../core/types.ts';
 import type { Notification, TrapResult } from '../protocol/notification.ts';
 
@@ -85,8 +86,9 @@ export interface StateStore {
    */
   save(appliance: string, state: ApplianceState, expectedVersion: string | undefined): Promise<void>;
   /**
-   * The name of every appliance that has a record, streamed (paginated to the end); `_report/`, `_inventory.json` and
-   * anything that is not a record of a valid appliance name are skipped. Used to rebuild the fleet report.
+   * The name of every appliance that has a record, streamed (paginated to the end); `_report/`, `_inventory.json`,
+   * `_trapHosts.json` and anything that is not a record of a valid appliance name are skipped. Used to
+   * rebuild the fleet report.
    */
   list(): AsyncIterable<string>;
   /**
@@ -96,6 +98,20 @@ export interface StateStore {
   loadInventoryReport?(): Promise<LoadedInventoryReport>;
   /** Writes the record conditionally, like `save` (undefined `report`: nothing is reported any more). */
   saveInventoryReport?(report: InventoryReport | undefined, expectedVersion: string | undefined): Promise<void>;
+  /**
+   * The fleet-level record of failing trap hosts (`_trapHosts.json`), with its version. A store without it
+   * never reports a trap host failing for longer than H (each failure still has its `trapFailed` line).
+   */
+  loadTrapHostReport?(): Promise<LoadedTrapHostReport>;
+  /** Writes the record conditionally, like `save`. */
+  saveTrapHostReport?(report: TrapHostReport, expectedVersion: string | undefined): Promise<void>;
+}
+
+/** The fleet-level trap host record as loaded: absent or unreadable records read as empty. */
+export interface LoadedTrapHostReport {
+  readonly report: TrapHostReport;
+  /** Opaque version for the conditional write; undefined when no record exists. */
+  readonly version?: string;
 }
 
 /** The fleet-level inventory record as loaded: absent, empty or unreadable records have no `report`. */

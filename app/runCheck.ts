@@ -33,7 +33,17 @@ import { CertmonitorError, errorLabel } from '../core/errors.ts';
 import { evaluate, evaluateCertificateFile } from '../core/evaluate.ts';
 import { type EvaluationFields, evaluationFields } from '../core/evaluationFields.ts';
 import { logEntry } from '../core/logEntry.ts';
-import { actionKind, type Decision, decide, type PolicyInput, sameState, settle } from '../core/policy.ts';
+import { trapHostLabel } from '../core/owedDelivery.ts';
+import {
+  actionKind,
+  type Decision,
+  type DeliveryOutcome,
+  decide,
+  type PolicyInput,
+  sameState,
+  settle,
+} from '../core/policy.ts';
+import { MAX_TRACKED_TRAP_HOSTS, type TrapHostEvidence } from '../core/trapHostReport.ts';
 import {
   type ApplianceState,
   type ApplianceView,
@@ -44,6 +54,7 @@ import {
   STATUSES,
   type Status,
 } from '../core/types.ts';
+import type { Notification } from '../protocol/notification.ts';
 import { StateConflictError } from './errors.ts';
 import { mapConcurrent } from './mapConcurrent.ts';
 import { NotificationBatcher } from './notificationBatcher.ts';
@@ -59,6 +70,7 @@ import type {
   StateStore,
 } from './ports.ts';
 import { reportInventory } from './reportInventory.ts';
+import { reportTrapHosts } from './reportTrapHosts.ts';
 
 /** Default number of appliances processed at once (about what S3 sustains per client, see PITFALLS). */
 export const DEFAULT_CONCURRENCY = 32;
@@ -96,12 +108,18 @@ export interface RunCheckOptions {
 
 /**
  * What one run did (docs/design.md, The scheduled Lambda), plus `errors` (appliances whose processing
- * failed), `stopped`, `inventoryProblems` and, in a what-if run, `wouldSend`.
+ * failed), `stopped`, `inventoryProblems`, `trapHosts` and, in a what-if run, `wouldSend`.
  */
 export interface RunSummary {
   readonly appliances: number;
   readonly byStatus: Record<Status, number>;
+  /**
+   * Due notifications `sent` (at least one trap host acknowledged, or none was needed) and `failed` (the
+   * gateway did not take them, or no trap host acknowledged): a failed one is due again next run.
+   */
   readonly notifications: { readonly sent: number; readonly failed: number };
+  /** How the trap hosts fared (docs/design.md, Alert policy): see {@link TrapHostCounts}. */
+  readonly trapHosts: TrapHostCounts;
   readonly errors: number;
   /** True when `shouldStop` ended the run before every appliance was processed. */
   readonly stopped: boolean;
@@ -116,6 +134,18 @@ export interface RunSummary {
   readonly deliveredBy?: Readonly<Record<string, number>>;
   readonly failovers?: number;
   readonly durationMs: number;
+}
+
+/** What a run saw of trap hosts that did not all acknowledge (README, Failure handling). */
+export interface TrapHostCounts {
+  /** Notifications of this run sent (counted in `sent`) that some trap hosts did not acknowledge: now owed to them. */
+  readonly partial: number;
+  /** Owed deliveries of earlier runs sent again that every trap host now has. */
+  readonly retried: number;
+  /** Owed deliveries of earlier runs sent again that some trap host still lacks (or that the gateway did not take). */
+  readonly owed: number;
+  /** Trap hosts that failed in this run and have failed for at least H (each reported once per H). */
+  readonly failing: number;
 }
 
 /**
@@ -178,23 +208,42 @@ function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]
 }
 
 /**
- * The outcome's action: each due kind, suffixed `-failed` when undelivered, `-skipped` without a gateway,
- * `-dry-run` in a what-if run.
+ * The outcome's action: each due kind, suffixed `-partial` when some trap hosts did not acknowledge it
+ * (they are owed it), `-failed` when undelivered, `-skipped` without a gateway, `-dry-run` in a what-if
+ * run; then each owed delivery sent again, `{kind}-retried` once every host has it, else `{kind}-owed`.
  */
 function describeAction(
   decision: Decision,
-  delivered: ReadonlySet<string>,
+  outcomes: ReadonlyMap<string, DeliveryOutcome>,
   mode: 'forward' | 'skip' | 'dry-run',
 ): string {
-  if (decision.notifications.length === 0) return 'none';
-  return decision.notifications
-    .map((n) => {
-      const kind = actionKind(n.event);
-      if (mode === 'skip') return `${kind}-skipped`;
-      if (mode === 'dry-run') return `${kind}-dry-run`;
-      return delivered.has(n.id) ? kind : `${kind}-failed`;
-    })
-    .join('+');
+  const due = decision.notifications.map((n) => {
+    const kind = actionKind(n.event);
+    if (mode === 'skip') return `${kind}-skipped`;
+    if (mode === 'dry-run') return `${kind}-dry-run`;
+    const outcome = outcomes.get(n.id);
+    if (!outcome) return `${kind}-failed`;
+    return outcome.failedHosts.length > 0 ? `${kind}-partial` : kind;
+  });
+  const retried = decision.retries.map((n) => {
+    const kind = actionKind(n.event);
+    if (mode === 'dry-run') return `${kind}-retry-dry-run`;
+    return outcomes.get(n.id)?.failedHosts.length === 0 ? `${kind}-retried` : `${kind}-owed`;
+  });
+  const parts = [...due, ...retried];
+  return parts.length === 0 ? 'none' : parts.join('+');
+}
+
+/**
+ * What a result means for the policy (docs/design.md, Delivery guarantees): undefined when the gateway did
+ * not take the notification or no trap host acknowledged it, else the trap hosts that failed.
+ */
+function outcomeOf(result: DeliveryResult): DeliveryOutcome | undefined {
+  // A forwarder's own failure carries no trap results; the gateway's answer lists every host it tried.
+  if (!result.delivered && result.traps.length === 0) return undefined;
+  const failedHosts = result.traps.filter((t) => !t.ok).map((t) => t.host);
+  if (result.traps.length > 0 && failedHosts.length === result.traps.length) return undefined;
+  return { failedHosts };
 }
 
 /** The line for one trap host's result: what happened in this run, told apart for duplicate answers. */
@@ -237,7 +286,9 @@ export async function runCheck(options: RunCheckOptions): Promise<RunSummary> {
     await run.drain();
   }
   reportSkipped(source, log);
-  return run.summary(stopped, inventoryProblems, Math.round(performance.now() - started));
+  const failing = await reportTrapHosts(run.trapHostEvidence(), { state: options.state, log, now, repeatHours });
+  const summary = run.summary(stopped, inventoryProblems, Math.round(performance.now() - started));
+  return { ...summary, trapHosts: run.trapHostCounts(failing) };
 }
 
 /** One appliance between its decision and its settled state (kept while its notifications are in a batch). */
@@ -257,6 +308,12 @@ class CheckRun {
   private appliances = 0;
   private sent = 0;
   private failed = 0;
+  private partial = 0;
+  private retried = 0;
+  private owed = 0;
+  /** Trap host labels that failed, and that acknowledged, in this run's answers (bounded). */
+  private readonly hostsFailed = new Set<string>();
+  private readonly hostsOk = new Set<string>();
   private errors = 0;
   private wouldSend = 0;
   private readonly deliveredBy = new Map<string, number>();
@@ -310,8 +367,8 @@ class CheckRun {
     await this.batcher?.drain();
   }
 
-  /** The run's summary. */
-  summary(stopped: boolean, inventoryProblems: number, durationMs: number): RunSummary {
+  /** The run's summary, but for its trap host counts ({@link trapHostCounts}). */
+  summary(stopped: boolean, inventoryProblems: number, durationMs: number): Omit<RunSummary, 'trapHosts'> {
     const { appliances, byStatus, sent, failed, errors } = this;
     const base = { appliances, byStatus, notifications: { sent, failed }, errors, stopped, inventoryProblems };
     if (this.options.dryRun) return { ...base, wouldSend: this.wouldSend, durationMs };
@@ -319,6 +376,16 @@ class CheckRun {
       ? { deliveredBy: Object.fromEntries(this.deliveredBy), failovers: this.failovers }
       : {};
     return { ...base, ...gateways, durationMs };
+  }
+
+  /** The summary's trap host counts, with how many hosts have failed for at least H (app/reportTrapHosts.ts). */
+  trapHostCounts(failing: number): TrapHostCounts {
+    return { partial: this.partial, retried: this.retried, owed: this.owed, failing };
+  }
+
+  /** What this run's answers said of each trap host, for the fleet-level record (app/reportTrapHosts.ts). */
+  trapHostEvidence(): TrapHostEvidence {
+    return { failed: this.hostsFailed, ok: this.hostsOk };
   }
 
   /**
@@ -375,15 +442,18 @@ class CheckRun {
     return { evaluation, cache };
   }
 
-  /** Hands the due notifications to the batcher (or settles at once when there are none or no gateway). */
+  /**
+   * Hands the due notifications and the owed retries to the batcher (or settles at once when there are
+   * none or no gateway).
+   */
   private async deliver(decided: Decided): Promise<void> {
-    const notifications = decided.decision.notifications;
+    const notifications = [...decided.decision.notifications, ...decided.decision.retries];
     if (this.options.dryRun) {
       this.dryRun(decided);
       return;
     }
     if (!this.batcher || notifications.length === 0) {
-      await this.finish(decided, new Set());
+      await this.finish(decided, new Map());
       return;
     }
     await this.batcher.add(notifications, async (results) => {
@@ -398,45 +468,74 @@ class CheckRun {
   /** A what-if run: says what is due, and neither forwards it nor saves the state. */
   private dryRun(decided: Decided): void {
     const { decision, input, context, fields } = decided;
-    for (const n of decision.notifications) {
+    const due = [...decision.notifications, ...decision.retries];
+    for (const n of due) {
       this.wouldSend++;
       this.options.log.write(logEntry('notificationDue', { event: n.event, id: n.id }, input.appliance), context);
     }
     this.options.onOutcome?.({
       appliance: input.appliance,
       ...fields,
-      action: describeAction(decision, new Set(), 'dry-run'),
-      notifications: decision.notifications.map((n) => ({ id: n.id, event: n.event })),
+      action: describeAction(decision, new Map(), 'dry-run'),
+      notifications: due.map((n) => ({ id: n.id, event: n.event })),
     });
   }
 
-  /** Counts and logs the batch's results for one appliance; resolves to the ids that were delivered. */
-  private delivered(decided: Decided, results: readonly DeliveryResult[]): Set<string> {
-    const { decision, input, context } = decided;
-    const delivered = new Set<string>();
+  /**
+   * Counts and logs the batch's results for one appliance; resolves to the notifications that reached at
+   * least one trap host (or needed none), with the hosts that failed.
+   */
+  private delivered(decided: Decided, results: readonly DeliveryResult[]): Map<string, DeliveryOutcome> {
+    const { decision } = decided;
+    const sent = [...decision.notifications, ...decision.retries];
+    const outcomes = new Map<string, DeliveryOutcome>();
     for (const [index, result] of results.entries()) {
-      const notification = decision.notifications[index];
+      const notification = sent[index];
       if (!notification) continue;
-      // A trap host that reported failure means not delivered, even on a duplicate answer: the
-      // gateway retries the hosts that failed when the same id comes again, so the next run resends it.
-      if (result.delivered && result.traps.every((t) => t.ok)) {
-        delivered.add(notification.id);
-        this.sent++;
+      const outcome = outcomeOf(result);
+      if (outcome) outcomes.set(notification.id, outcome);
+      if (index < decision.notifications.length) {
+        if (!outcome) this.failed++;
+        else this.sent++;
+        if (outcome && outcome.failedHosts.length > 0) this.partial++;
+        this.logTraps(decided, notification, result, undefined);
       } else {
-        this.failed++;
-      }
-      // A duplicate answer reports what the gateway recorded for this id, not a trap sent by this run.
-      const duplicate = result.duplicate === true;
-      for (const trap of result.traps) {
-        const key = trapLineKey(notification.event, trap.ok, duplicate);
-        this.options.log.write(logEntry(key, { host: trap.host }, input.appliance), context);
+        if (outcome?.failedHosts.length === 0) this.retried++;
+        else this.owed++;
+        const owedTo = decision.base?.owed?.find((o) => o.notification.id === notification.id)?.hosts ?? [];
+        this.logTraps(decided, notification, result, new Set(owedTo));
       }
     }
-    return delivered;
+    return outcomes;
+  }
+
+  /**
+   * One line per trap host in a result, and what it says of the host for the fleet-level record. For an
+   * owed delivery sent again (`owedTo` set) only the hosts that were owed it: the gateway sent nothing to
+   * the others, and what it recorded for them is old news. Host labels come from the gateway's answer:
+   * they are reduced to safe characters ({@link trapHostLabel}) before they are logged or kept.
+   */
+  private logTraps(
+    decided: Decided,
+    notification: Notification,
+    result: DeliveryResult,
+    owedTo: ReadonlySet<string> | undefined,
+  ): void {
+    // A duplicate answer reports what the gateway recorded for this id, not a trap sent by this run; an
+    // owed host that acknowledges now was sent to now.
+    const duplicate = result.duplicate === true && owedTo === undefined;
+    for (const trap of result.traps) {
+      const host = trapHostLabel(trap.host);
+      if (owedTo && !owedTo.has(host)) continue;
+      const key = trapLineKey(notification.event, trap.ok, duplicate);
+      this.options.log.write(logEntry(key, { host }, decided.input.appliance), decided.context);
+      const seen = trap.ok ? this.hostsOk : this.hostsFailed;
+      if (seen.size < MAX_TRACKED_TRAP_HOSTS) seen.add(host);
+    }
   }
 
   /** Saves the settled state and reports the appliance's outcome and view. */
-  private async finish(decided: Decided, delivered: ReadonlySet<string>): Promise<void> {
+  private async finish(decided: Decided, delivered: ReadonlyMap<string, DeliveryOutcome>): Promise<void> {
     const view = await this.persist(decided, delivered);
     const action = describeAction(decided.decision, delivered, this.batcher ? 'forward' : 'skip');
     const appliance = decided.input.appliance;
@@ -445,7 +544,11 @@ class CheckRun {
   }
 
   /** The appliance's view after this run, over the record `previous` it is saved onto. */
-  private viewOf(decided: Decided, delivered: ReadonlySet<string>, previous: ApplianceState | undefined) {
+  private viewOf(
+    decided: Decided,
+    delivered: ReadonlyMap<string, DeliveryOutcome>,
+    previous: ApplianceState | undefined,
+  ) {
     const { input, decision, fields } = decided;
     const events = decision.notifications.filter((n) => delivered.has(n.id)).map((n) => n.event);
     const labels = this.inventory?.appliances[input.appliance]?.labels;
@@ -458,7 +561,7 @@ class CheckRun {
   }
 
   /** Saves the settled state, re-deciding once against a fresh record on a lost race; resolves to the view. */
-  private async persist(decided: Decided, delivered: ReadonlySet<string>): Promise<ApplianceView> {
+  private async persist(decided: Decided, delivered: ReadonlyMap<string, DeliveryOutcome>): Promise<ApplianceView> {
     const { input, loaded, decision, cache } = decided;
     const appliance = input.appliance;
     const view = this.viewOf(decided, delivered, loaded.state);

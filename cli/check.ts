@@ -6,7 +6,9 @@
  * Exit status: 0 the run completed and every due notification was delivered, 1 some could not be (or an
  * appliance could not be processed or its certificate read, `fleet.json` has problems, or the run could not finish: inventory
  * unreadable, listing failed), 2 configuration or usage error. `--dry-run` (README, What-if runs) decides
- * as usual, forwards nothing and writes no state.
+ * as usual, forwards nothing and writes no state. A notification some trap hosts acknowledged counts as
+ * delivered (the others are owed it); a trap host that has failed for at least H makes the status 1
+ * (README, Design decisions).
  */
 import { createSource } from '../adapters/createSource.ts';
 import { createStateStore } from '../adapters/createStateStore.ts';
@@ -59,6 +61,7 @@ export function formatSummary(summary: RunSummary): string {
     summary.failovers ? `; ${summary.failovers} gateway failover(s)` : '',
     summary.errors > 0 ? `; ${summary.errors} appliance(s) could not be processed` : '',
     summary.inventoryProblems > 0 ? `; fleet.json has ${summary.inventoryProblems} problem(s)` : '',
+    trapHostsLine(summary.trapHosts),
     summary.stopped ? '; stopped before the end of the fleet' : '',
     summary.wouldSend !== undefined
       ? `; dry run: ${summary.wouldSend} notification(s) due and not sent, no state written`
@@ -67,12 +70,23 @@ export function formatSummary(summary: RunSummary): string {
   return `${summary.appliances} appliance(s): ${statuses}; notifications sent ${summary.notifications.sent}, failed ${summary.notifications.failed}${extra}; ${summary.durationMs} ms`;
 }
 
+/** The summary's words for trap hosts that did not all acknowledge; empty when every one did. */
+function trapHostsLine(counts: RunSummary['trapHosts']): string {
+  const parts = [
+    counts.partial > 0 ? `${counts.partial} sent to some trap hosts only (owed to the others)` : '',
+    counts.retried > 0 ? `${counts.retried} owed delivery(ies) completed` : '',
+    counts.owed > 0 ? `${counts.owed} owed delivery(ies) still missing a trap host` : '',
+    counts.failing > 0 ? `${counts.failing} trap host(s) failing for H hours or more` : '',
+  ].filter(Boolean);
+  return parts.length > 0 ? `; ${parts.join(', ')}` : '';
+}
+
 /** The exit status of a finished run (README, Command line; README, Failure handling). */
 export function exitStatusOf(summary: RunSummary): number {
   // An appliance whose certificate could not be read is not monitored this run: that is not success.
   const incomplete =
     summary.notifications.failed > 0 || summary.errors > 0 || summary.stopped || summary.byStatus.unavailable > 0;
-  return incomplete || summary.inventoryProblems > 0 ? EXIT_UNDELIVERED : 0;
+  return incomplete || summary.inventoryProblems > 0 || summary.trapHosts.failing > 0 ? EXIT_UNDELIVERED : 0;
 }
 
 /** How one run prints and what it writes besides state. */

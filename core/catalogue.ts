@@ -112,6 +112,22 @@ export const CATALOGUE = {
     level: 'error',
     template: 'NTLS certificate expiry monitor inventory is not valid and is used in part: {reason}',
   },
+  trapGivenUp: {
+    sev: 'err',
+    level: 'error',
+    template:
+      'Gave up sending NTLS certificate expiry SNMP trap to trap host {host} after {days} day(s) of failures: {id}',
+  },
+  trapHostFailing: {
+    sev: 'err',
+    level: 'error',
+    template: 'SNMP trap host {host} has failed to receive NTLS certificate expiry traps since {since}',
+  },
+  trapHostRecovered: {
+    sev: 'info',
+    level: 'info',
+    template: 'SNMP trap host {host} receives NTLS certificate expiry traps again',
+  },
   layoutSkipped: {
     sev: 'warn',
     level: 'warning',

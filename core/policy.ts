@@ -18,13 +18,28 @@
  *   `pendingClear` until delivered, so a failed clear is retried on later runs like any trap.
  * - A `valid` certificate whose alert is still active (possible only if D was lowered) keeps it: the alert
  *   is cleared by the next renewal, as on the appliance.
+ * - Trap hosts are independent: a notification that at least one trap host acknowledged is delivered and
+ *   moves the policy on; the hosts that did not are owed it (`owed`, core/owedDelivery.ts), and every later
+ *   run sends it again under its id (the gateway reaches only the hosts that lack it) until each has it,
+ *   a newer notification of its kind replaces it, or it is given up for age. Owed retries never hold back
+ *   what is due for the healthy hosts.
  */
 
 import type { Notification, NotificationEvent } from '../protocol/notification.ts';
+import { type ActionKind, actionKind } from './actionKind.ts';
 import { usableView } from './applianceView.ts';
 import { logEntry } from './logEntry.ts';
 import { notificationId } from './notificationId.ts';
 import { formatOpensslDate } from './opensslDate.ts';
+import {
+  canonicalHosts,
+  carryOwed,
+  type OwedDelivery,
+  owedAgeDays,
+  owedKind,
+  trapHostLabel,
+  usableOwed,
+} from './owedDelivery.ts';
 import { statusLogEntry } from './statusMessage.ts';
 import type { ApplianceState, Certificate, Evaluation, LogEntry, Settings } from './types.ts';
 
@@ -52,6 +67,11 @@ export interface Decision {
   readonly logs: readonly LogEntry[];
   /** Notifications due now (clearing first); empty when nothing is due. */
   readonly notifications: readonly Notification[];
+  /**
+   * Owed deliveries sent again this run, each exactly as first sent (docs/design.md, Alert policy): the
+   * gateway reaches only the trap hosts that lack them. Not part of {@link action}.
+   */
+  readonly retries: readonly Notification[];
   /** `none`, or the kinds due joined by `+`: `clear`, `trap`, `report`. */
   readonly action: string;
   /** The next state if none of the notifications is delivered; undefined when there is nothing to store. */
@@ -62,12 +82,7 @@ export interface Decision {
 
 type MutableState = { -readonly [K in keyof ApplianceState]: ApplianceState[K] };
 
-/** What kind of action a notification event is, for {@link Decision.action} and outcome reports. */
-export function actionKind(event: NotificationEvent): 'trap' | 'clear' | 'report' {
-  if (event === 'expiring' || event === 'expired') return 'trap';
-  if (event === 'renewed') return 'clear';
-  return 'report';
-}
+export { actionKind } from './actionKind.ts';
 
 function problemEvent(status: Evaluation['status']): NotificationEvent | undefined {
   return status === 'missing' || status === 'invalid' || status === 'not_yet_valid' ? status : undefined;
@@ -83,7 +98,10 @@ export function decide(input: PolicyInput): Decision {
   const statusLine = statusLogEntry(evaluation);
   if (evaluation.status === 'unavailable') {
     logs.push(logEntry(statusLine.key, statusLine.params, appliance));
-    return { logs, notifications: [], action: 'none', base: previous, observedAt };
+    // The source says nothing new, so the state is kept; what is owed to trap hosts is still retried.
+    const owed = carryOwedDeliveries(input, previous?.fingerprint, [], logs);
+    const base = previous?.owed === undefined ? previous : normalizeState({ ...previous, owed });
+    return { logs, notifications: [], retries: owed.map((o) => o.notification), action: 'none', base, observedAt };
   }
 
   const cert = evaluation.certificate;
@@ -113,14 +131,37 @@ export function decide(input: PolicyInput): Decision {
     }
   }
 
+  next.owed = carryOwedDeliveries(input, next.fingerprint, notifications, logs);
   const kinds = [...new Set(notifications.map((n) => actionKind(n.event)))];
   return {
     logs,
     notifications,
+    retries: next.owed.map((o) => o.notification),
     action: kinds.length === 0 ? 'none' : kinds.join('+'),
     base: normalizeState(next),
     observedAt,
   };
+}
+
+/**
+ * The owed deliveries this run retries (core/owedDelivery.ts): the stored ones not superseded by what is
+ * due now, not for a replaced certificate, and not too old; one `trapGivenUp` line per host of each given up.
+ */
+function carryOwedDeliveries(
+  input: PolicyInput,
+  fingerprint: string | undefined,
+  due: readonly Notification[],
+  logs: LogEntry[],
+): OwedDelivery[] {
+  const { appliance, now, previous } = input;
+  const dueKinds = new Set<ActionKind>(due.map((n) => actionKind(n.event)));
+  const { kept, givenUp } = carryOwed(previous?.owed, { appliance, now, dueKinds, fingerprint });
+  for (const owed of givenUp) {
+    const days = owedAgeDays(owed, now);
+    for (const host of owed.hosts)
+      logs.push(logEntry('trapGivenUp', { host, days, id: owed.notification.id }, appliance));
+  }
+  return [...kept];
 }
 
 /** True when `cert` replaces a certificate seen before (a first sight is not a renewal). */
@@ -240,16 +281,36 @@ function problemReport(
   };
 }
 
+/** How a notification fared at the gateway, for {@link settle}: it reached at least one trap host (or needed none). */
+export interface DeliveryOutcome {
+  /** The trap hosts that did not acknowledge it, as the gateway names them; empty when none failed. */
+  readonly failedHosts: readonly string[];
+}
+
 /**
  * The state to store after forwarding: {@link Decision.base} plus the effect of each delivered
- * notification. An undelivered one leaves its part as if it had not been sent, so the next run retries
- * it with the same id. Pure.
+ * notification. `delivered` holds the ids that reached at least one trap host (or needed none): such a
+ * notification moves the policy on, and the hosts it failed are owed it. An id that is absent (the gateway
+ * did not take it, or every host failed) leaves its part as if it had not been sent, so the next run
+ * retries it with the same id. A retried owed delivery is dropped once every host has it; otherwise it
+ * keeps the hosts still lacking it. Pure.
  */
-export function settle(decision: Decision, delivered: ReadonlySet<string>): ApplianceState | undefined {
+export function settle(
+  decision: Decision,
+  delivered: ReadonlyMap<string, DeliveryOutcome>,
+): ApplianceState | undefined {
   if (!decision.base) return undefined;
   const next: MutableState = { ...decision.base };
+  const owed = new Map(usableOwed(decision.base.owed).map((o) => [owedKind(o), o]));
+  for (const [kind, entry] of owed) {
+    const outcome = delivered.get(entry.notification.id);
+    if (!outcome) continue;
+    if (outcome.failedHosts.length === 0) owed.delete(kind);
+    else owed.set(kind, { ...entry, hosts: hostLabels(outcome) });
+  }
   for (const n of decision.notifications) {
-    if (!delivered.has(n.id)) continue;
+    const outcome = delivered.get(n.id);
+    if (!outcome) continue;
     const kind = actionKind(n.event);
     if (kind === 'trap') {
       next.alertActive = true;
@@ -259,8 +320,18 @@ export function settle(decision: Decision, delivered: ReadonlySet<string>): Appl
     } else {
       next.lastProblem = { event: n.event, at: decision.observedAt };
     }
+    // The newest of a kind is what a host that was down needs: it replaces an older debt of that kind.
+    if (outcome.failedHosts.length > 0) {
+      owed.set(kind, { notification: n, hosts: hostLabels(outcome), since: decision.observedAt });
+    }
   }
+  next.owed = [...owed.values()];
   return normalizeState(next);
+}
+
+/** The failed hosts of an outcome as stored: safe labels, deduplicated, sorted, bounded. */
+function hostLabels(outcome: DeliveryOutcome): string[] {
+  return canonicalHosts(outcome.failedHosts.map(trapHostLabel));
 }
 
 /** Drops undefined fields and fixes the key order, so equal states serialize identically. */
@@ -275,6 +346,9 @@ export function normalizeState(state: ApplianceState): ApplianceState {
   }
   if (state.problem !== undefined) out.problem = { event: state.problem.event, since: state.problem.since };
   if (state.lastProblem !== undefined) out.lastProblem = { event: state.lastProblem.event, at: state.lastProblem.at };
+  // Owed deliveries come from untrusted JSON too: malformed entries are dropped, the rest made canonical.
+  const owed = usableOwed(state.owed);
+  if (owed.length > 0) out.owed = owed;
   // A stored record is untrusted JSON: only an object can be a cache entry (anything else is dropped here,
   // and a malformed object is ignored where it is used), so a bad cache never costs the alert fields.
   if (typeof state.certificate === 'object' && state.certificate !== null) {

@@ -4,6 +4,7 @@
  */
 import type { NotificationEvent } from '../protocol/notification.ts';
 import type { Level, MessageKey, Severity } from './catalogue.ts';
+import type { OwedDelivery } from './owedDelivery.ts';
 
 /** Status of one appliance's certificate (docs/design.md, Certificate evaluation). */
 export type Status = 'valid' | 'expiring' | 'expired' | 'not_yet_valid' | 'missing' | 'invalid' | 'unavailable';
@@ -126,6 +127,13 @@ export interface ApplianceState {
    * (kept until one is delivered) and the evaluation instant the renewal was detected.
    */
   readonly pendingClear?: { readonly fingerprint: string; readonly detectedAt: string };
+  /**
+   * Notifications delivered to some trap hosts and still owed to others (docs/design.md, Alert policy):
+   * each as sent, with the hosts that lack it and since when; at most one per kind. Every run sends them
+   * again, and the gateway then reaches only the hosts that lack them. Like the cache, a malformed entry
+   * is ignored (`usableOwed`): it never makes the rest of the state unreadable.
+   */
+  readonly owed?: readonly OwedDelivery[];
   /**
    * The certificate last read and its source version, so an unchanged object need not be fetched. A
    * malformed entry only disables the cache for one run: it never makes the rest of the state unreadable.

@@ -12,8 +12,15 @@ import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { StateConflictError, StateStoreError } from '../../app/errors.ts';
-import type { LoadedInventoryReport, LoadedState, ReportStore, StateStore } from '../../app/ports.ts';
+import type {
+  LoadedInventoryReport,
+  LoadedState,
+  LoadedTrapHostReport,
+  ReportStore,
+  StateStore,
+} from '../../app/ports.ts';
 import type { InventoryReport } from '../../core/inventoryReport.ts';
+import type { TrapHostReport } from '../../core/trapHostReport.ts';
 import type { ApplianceState } from '../../core/types.ts';
 import { isApplianceName } from '../../protocol/notification.ts';
 import { oversizeBytes } from '../fleetLayout.ts';
@@ -21,9 +28,12 @@ import { REPORT_FOLDER, recordAppliance } from '../reportLayout.ts';
 import {
   decodeInventoryReport,
   decodeStateRecord,
+  decodeTrapHostReport,
   encodeInventoryReport,
+  encodeTrapHostReport,
   INVENTORY_REPORT_RECORD,
   MAX_STATE_BYTES,
+  TRAP_HOST_REPORT_RECORD,
 } from '../stateRecord.ts';
 import { fsErrorCode, isAbsent, readFileCapped } from './dirFiles.ts';
 import { DirReportFolder } from './dirReportFolder.ts';
@@ -83,6 +93,18 @@ export class DirStateStore implements StateStore, ReportStore {
   async saveInventoryReport(report: InventoryReport | undefined, expectedVersion: string | undefined): Promise<void> {
     const file = path.join(this.root, INVENTORY_REPORT_RECORD);
     await this.write(file, INVENTORY_REPORT_RECORD, encodeInventoryReport(report), expectedVersion);
+  }
+
+  /** The fleet-level record of failing trap hosts (`_trapHosts.json`) and its version. */
+  async loadTrapHostReport(): Promise<LoadedTrapHostReport> {
+    const record = await this.read(path.join(this.root, TRAP_HOST_REPORT_RECORD));
+    return record ? decodeTrapHostReport(record.bytes, record.version) : { report: { hosts: {} } };
+  }
+
+  /** Writes the trap host record if it is still at `expectedVersion`. */
+  async saveTrapHostReport(report: TrapHostReport, expectedVersion: string | undefined): Promise<void> {
+    const file = path.join(this.root, TRAP_HOST_REPORT_RECORD);
+    await this.write(file, TRAP_HOST_REPORT_RECORD, encodeTrapHostReport(report), expectedVersion);
   }
 
   /** Replaces `file` with `text` atomically if its version is still `expectedVersion`; `name` names it in errors. */

@@ -12,6 +12,8 @@
  * - `InventoryProblems` (what is wrong with `fleet.json`) and `RunsSucceeded` (1 for a run that did
  *   everything it had to, else 0): the alarms of serverless.yml watch these (README, Failure handling), the
  *   dead-man alarm the absence of `RunsSucceeded`.
+ * - `TrapHostsFailing`: trap hosts that failed in the run and have failed for at least H (README, Failure
+ *   handling); the other hosts got the notifications, so the run succeeded, but this host needs fixing.
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { ApplianceOutcome } from '../../app/ports.ts';
@@ -31,6 +33,8 @@ export interface RunTotals {
   readonly reportFailed?: boolean;
   /** How many problems the inventory has. */
   readonly inventoryProblems?: number;
+  /** `failing`: trap hosts that failed in the run and have failed for at least H. */
+  readonly trapHosts?: { readonly failing: number };
   /** True when the run did everything it had to (nothing undelivered, no appliance failed, not stopped). */
   readonly succeeded?: boolean;
   /** Requests handed on from a gateway that did not accept them to the next one. */
@@ -73,6 +77,7 @@ export class EmfMetrics {
     this.metrics.addMetric('RunsStopped', MetricUnit.Count, totals.stopped ? 1 : 0);
     this.metrics.addMetric('ReportsFailed', MetricUnit.Count, totals.reportFailed ? 1 : 0);
     this.metrics.addMetric('InventoryProblems', MetricUnit.Count, totals.inventoryProblems ?? 0);
+    this.metrics.addMetric('TrapHostsFailing', MetricUnit.Count, totals.trapHosts?.failing ?? 0);
     this.metrics.addMetric('RunsSucceeded', MetricUnit.Count, totals.succeeded ? 1 : 0);
     this.metrics.publishStoredMetrics();
   }

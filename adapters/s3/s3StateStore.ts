@@ -6,8 +6,15 @@
  */
 import { GetObjectCommand, PutObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
 import { StateConflictError, StateStoreError } from '../../app/errors.ts';
-import type { LoadedInventoryReport, LoadedState, ReportStore, StateStore } from '../../app/ports.ts';
+import type {
+  LoadedInventoryReport,
+  LoadedState,
+  LoadedTrapHostReport,
+  ReportStore,
+  StateStore,
+} from '../../app/ports.ts';
 import type { InventoryReport } from '../../core/inventoryReport.ts';
+import type { TrapHostReport } from '../../core/trapHostReport.ts';
 import type { ApplianceState } from '../../core/types.ts';
 import { isApplianceName } from '../../protocol/notification.ts';
 import { awsErrorReason, errorNameOf, httpStatusOf } from '../aws/awsErrorReason.ts';
@@ -121,27 +128,45 @@ export class S3StateStore implements StateStore, ReportStore {
 
   /** The fleet-level inventory report (`{prefix}_inventory.json`) and its ETag. */
   async loadInventoryReport(): Promise<LoadedInventoryReport> {
-    try {
-      const answer = await this.client.send(
-        new GetObjectCommand({ Bucket: this.location.bucket, Key: this.inventoryReportKey() }),
-      );
-      const body = answer.Body as AsyncIterable<Uint8Array> | undefined;
-      const bytes = body ? await readBodyCapped(body, records.MAX_STATE_BYTES) : new Uint8Array(0);
-      return records.decodeInventoryReport(bytes, answer.ETag);
-    } catch (error) {
-      if (isS3NotFound(error)) return {};
-      throw new StateStoreError(`state could not be read: ${awsErrorReason(error)}`, { cause: error });
-    }
+    const record = await this.getFleetRecord(records.INVENTORY_REPORT_RECORD);
+    return record ? records.decodeInventoryReport(record.bytes, record.etag) : {};
   }
 
   /** Writes the inventory report conditionally, like {@link S3StateStore.save}. */
   async saveInventoryReport(report: InventoryReport | undefined, expectedVersion: string | undefined): Promise<void> {
-    const key = this.inventoryReportKey();
+    const key = this.fleetRecordKey(records.INVENTORY_REPORT_RECORD);
     await this.put(key, records.INVENTORY_REPORT_RECORD, records.encodeInventoryReport(report), expectedVersion);
   }
 
-  private inventoryReportKey(): string {
-    return `${this.location.prefix}${records.INVENTORY_REPORT_RECORD}`;
+  /** The fleet-level record of failing trap hosts (`{prefix}_trapHosts.json`) and its ETag. */
+  async loadTrapHostReport(): Promise<LoadedTrapHostReport> {
+    const record = await this.getFleetRecord(records.TRAP_HOST_REPORT_RECORD);
+    return record ? records.decodeTrapHostReport(record.bytes, record.etag) : { report: { hosts: {} } };
+  }
+
+  /** Writes the trap host record conditionally, like {@link S3StateStore.save}. */
+  async saveTrapHostReport(report: TrapHostReport, expectedVersion: string | undefined): Promise<void> {
+    const key = this.fleetRecordKey(records.TRAP_HOST_REPORT_RECORD);
+    await this.put(key, records.TRAP_HOST_REPORT_RECORD, records.encodeTrapHostReport(report), expectedVersion);
+  }
+
+  private fleetRecordKey(name: string): string {
+    return `${this.location.prefix}${name}`;
+  }
+
+  /** A fleet-level record's bytes (capped) and ETag, or undefined when there is none. */
+  private async getFleetRecord(name: string): Promise<{ bytes: Uint8Array; etag?: string } | undefined> {
+    try {
+      const answer = await this.client.send(
+        new GetObjectCommand({ Bucket: this.location.bucket, Key: this.fleetRecordKey(name) }),
+      );
+      const body = answer.Body as AsyncIterable<Uint8Array> | undefined;
+      const bytes = body ? await readBodyCapped(body, records.MAX_STATE_BYTES) : new Uint8Array(0);
+      return answer.ETag === undefined ? { bytes } : { bytes, etag: answer.ETag };
+    } catch (error) {
+      if (isS3NotFound(error)) return undefined;
+      throw new StateStoreError(`state could not be read: ${awsErrorReason(error)}`, { cause: error });
+    }
   }
 
   /** PutObject `If-Match` the version, or `If-None-Match: *` without one; a lost race is a {@link StateConflictError}. */

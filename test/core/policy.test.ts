@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { type Decision, decide, sameState, settle } from '../../core/policy.ts';
+import { actionKind, type Decision, decide, sameState, settle } from '../../core/policy.ts';
 import type { ApplianceState, Certificate, Evaluation, Settings } from '../../core/types.ts';
 import type { Notification } from '../../protocol/notification.ts';
 
@@ -51,6 +51,11 @@ function evaluation(observed: Observed, now: Date, days: number): Evaluation {
     secondsRemaining,
     daysRemaining: Math.floor(secondsRemaining / 86400),
   };
+}
+
+/** Outcomes for {@link settle}: every notification given reached every trap host. */
+function toEveryHost(notifications: readonly Notification[]) {
+  return new Map(notifications.map((n) => [n.id, { failedHosts: [] }]));
 }
 
 interface Step {
@@ -113,8 +118,7 @@ function play(initial: ApplianceState | undefined, steps: readonly Step[]) {
       assert.equal(n.address, '10.0.0.5');
       assert.equal(n.observedAt, now.toISOString());
     }
-    const delivered = new Set(step.deliver === false ? [] : decision.notifications.map((n) => n.id));
-    state = settle(decision, delivered);
+    state = settle(decision, toEveryHost(step.deliver === false ? [] : decision.notifications));
     decisions.push(decision);
     states.push(state);
   }
@@ -410,7 +414,7 @@ describe('alert policy details', () => {
       now: new Date('2026-11-12T00:00:00Z'),
     });
     assert.equal(decision.base, state);
-    assert.deepEqual(settle(decision, new Set()), state);
+    assert.deepEqual(settle(decision, new Map()), state);
     assert.equal(decision.logs[0]?.text, 'NTLS certificate could not be read: timeout');
   });
 
@@ -581,7 +585,7 @@ describe('alert policy properties (random histories)', () => {
           // A different certificate resets the repeat clock of the others (they may come back as new).
           const cert = typeof observed === 'string' ? undefined : observed;
           if (cert) for (const fp of [...lastTrapAt.keys()]) if (fp !== cert.fingerprintSha256) lastTrapAt.delete(fp);
-          state = settle(decision, new Set(delivered.map((n) => n.id)));
+          state = settle(decision, toEveryHost(delivered));
           previous = { observed, failed: step.deliver ? [] : [...decision.notifications] };
         }
       }),
@@ -603,4 +607,243 @@ test('a notification about a certificate carries its notBefore (the gateway writ
   const report = decision.notifications.find((n) => n.event === 'not_yet_valid');
   assert.equal(report?.notBefore, '2027-01-01T00:00:00.000Z');
   assert.equal(report?.notAfter, '2027-12-01T00:00:00.000Z');
+});
+
+describe('trap hosts are independent (owed deliveries)', () => {
+  const HOUR = 3_600_000;
+  const T = Date.parse('2026-11-20T00:00:00Z');
+  const when = (hours: number) => new Date(T + hours * HOUR);
+  const step = (previous: ApplianceState | undefined, observed: Observed, hours: number, settings = DEFAULTS) => {
+    const now = when(hours);
+    const evaluated = observed === 'missing' ? evaluation('missing', now, 30) : evaluation(observed, now, 30);
+    return decide({ appliance: 'hsm01', address: '10.0.0.5', previous, evaluation: evaluated, settings, now });
+  };
+  /** Outcomes: each notification given reached some hosts and failed `failed`. */
+  const partly = (notifications: readonly Notification[], failed: readonly string[]) =>
+    new Map(notifications.map((n) => [n.id, { failedHosts: failed }]));
+
+  test('a notification some hosts acknowledged is delivered; the others are owed it, exactly as sent', () => {
+    const first = step(undefined, A, 0);
+    const raise = first.notifications[0]!;
+    const state = settle(first, partly(first.notifications, ['nms3', 'nms3']));
+    assert.equal(state?.alertActive, true);
+    assert.equal(state?.lastAlertAt, when(0).toISOString());
+    assert.deepEqual(state?.owed, [{ notification: raise, hosts: ['nms3'], since: when(0).toISOString() }]);
+    // Every host failed: not delivered, nothing owed, the state as if it had not been sent.
+    const none = settle(first, new Map());
+    assert.equal(none?.alertActive, false);
+    assert.equal(none?.owed, undefined);
+  });
+
+  test('later runs resend the owed notification under its id, alongside what is due, until every host has it', () => {
+    const first = step(undefined, A, 0);
+    const raise = first.notifications[0]!;
+    let state = settle(first, partly(first.notifications, ['nms3']));
+    const hourLater = step(state, A, 1);
+    assert.deepEqual(hourLater.notifications, [], 'the healthy hosts are not sent anything before H');
+    assert.deepEqual(hourLater.retries, [raise]);
+    assert.equal(hourLater.action, 'none');
+    // Still failing: kept with the hosts that still lack it, and its first instant.
+    state = settle(hourLater, partly(hourLater.retries, ['nms3']));
+    assert.deepEqual(state?.owed, [{ notification: raise, hosts: ['nms3'], since: when(0).toISOString() }]);
+    // Not answered at all (gateway down): kept as it was.
+    assert.ok(sameState(settle(hourLater, new Map()), state));
+    // Every host has it now: the debt is gone, nothing else changed.
+    const paid = settle(hourLater, partly(hourLater.retries, []));
+    assert.equal(paid?.owed, undefined);
+    assert.equal(paid?.lastAlertAt, when(0).toISOString());
+  });
+
+  test('owed retries never delay the repeat: at H the new repeat goes out and replaces the owed one', () => {
+    const first = step(undefined, A, 0);
+    let state = settle(first, partly(first.notifications, ['nms3']));
+    const repeat = step(state, A, 24);
+    assert.deepEqual(
+      repeat.notifications.map((n) => n.event),
+      ['expiring'],
+    );
+    assert.notEqual(repeat.notifications[0]?.id, first.notifications[0]?.id);
+    assert.deepEqual(repeat.retries, [], 'a host that was down gets the latest repeat, not a backlog');
+    state = settle(repeat, partly(repeat.notifications, ['nms3']));
+    assert.deepEqual(
+      state?.owed?.map((o) => o.notification.id),
+      [repeat.notifications[0]?.id],
+    );
+    assert.equal(state?.owed?.[0]?.since, when(24).toISOString());
+    assert.equal(state?.lastAlertAt, when(24).toISOString());
+    // The repeat reaching nobody leaves no owed raise behind either: it is itself due again, to every host.
+    const lost = settle(repeat, new Map());
+    assert.equal(lost?.owed, undefined);
+    assert.equal(lost?.lastAlertAt, when(0).toISOString());
+  });
+
+  test('a renewal drops the owed raise of the replaced certificate; the clear goes out at once', () => {
+    const first = step(undefined, A, 0);
+    let state = settle(first, partly(first.notifications, ['nms3']));
+    const renewal = step(state, B, 2);
+    assert.deepEqual(
+      renewal.notifications.map((n) => n.event),
+      ['renewed'],
+    );
+    assert.deepEqual(renewal.retries, []);
+    assert.equal(renewal.base?.owed, undefined);
+    // The clear itself reaches only some hosts: it is owed to the others, and pendingClear is done.
+    state = settle(renewal, partly(renewal.notifications, ['nms3']));
+    assert.equal(state?.pendingClear, undefined);
+    assert.deepEqual(
+      state?.owed?.map((o) => o.notification.event),
+      ['renewed'],
+    );
+    assert.deepEqual(step(state, B, 3).retries, [renewal.notifications[0]]);
+  });
+
+  test('at most one owed delivery per kind; each kind settles on its own', () => {
+    const first = step(undefined, A, 0);
+    const withRaise = settle(first, partly(first.notifications, ['nms3']));
+    const missing = step(withRaise, 'missing', 1);
+    assert.deepEqual(
+      missing.notifications.map((n) => n.event),
+      ['missing'],
+    );
+    assert.equal(missing.retries.length, 1, 'the owed raise (same certificate) is still retried');
+    const both = settle(missing, new Map([[missing.notifications[0]!.id, { failedHosts: ['nms2'] }]]));
+    assert.deepEqual(
+      both?.owed?.map((o) => [o.notification.event, o.hosts]),
+      [
+        ['expiring', ['nms3']],
+        ['missing', ['nms2']],
+      ],
+    );
+    assert.deepEqual(both?.lastProblem, { event: 'missing', at: when(1).toISOString() });
+  });
+
+  test('an owed delivery older than 6 days is given up and logged per host', () => {
+    // H of 10 days, so no repeat supersedes it first.
+    const slow = { thresholdDays: 30, repeatHours: 240 };
+    const first = step(undefined, A, 0, slow);
+    const state = settle(first, partly(first.notifications, ['nms2', 'nms3']));
+    assert.equal(step(state, A, 144, slow).retries.length, 1, 'exactly 6 days old: still retried');
+    const late = step(state, A, 145, slow);
+    assert.deepEqual(late.retries, []);
+    assert.equal(late.base?.owed, undefined);
+    const given = late.logs.filter((l) => l.key === 'trapGivenUp');
+    assert.deepEqual(
+      given.map((l) => l.text),
+      ['nms2', 'nms3'].map(
+        (host) =>
+          `Gave up sending NTLS certificate expiry SNMP trap to trap host ${host} after 6 day(s) of failures: ${first.notifications[0]?.id}`,
+      ),
+    );
+    assert.ok(given.every((l) => l.appliance === 'hsm01' && l.sev === 'err'));
+  });
+
+  test('while the source is unavailable the owed delivery is still retried and the rest is kept', () => {
+    const first = step(undefined, A, 0);
+    const state = settle(first, partly(first.notifications, ['nms3']));
+    const outage = step(state, 'unavailable', 1);
+    assert.deepEqual(outage.retries, [first.notifications[0]]);
+    assert.ok(sameState(outage.base, state));
+    const paid = settle(outage, partly(outage.retries, []));
+    assert.equal(paid?.owed, undefined);
+    assert.equal(paid?.fingerprint, state?.fingerprint);
+  });
+
+  test('canonical: settling twice gives the same record, and key order does not matter', () => {
+    const first = step(undefined, A, 0);
+    const state = settle(first, partly(first.notifications, ['nms3', 'nms1']));
+    const reordered = JSON.parse(JSON.stringify(state), (_key, value) =>
+      value && typeof value === 'object' && !Array.isArray(value)
+        ? Object.fromEntries(Object.entries(value).reverse())
+        : value,
+    ) as ApplianceState;
+    assert.ok(sameState(state, reordered));
+    assert.equal(
+      JSON.stringify(settle({ ...first, base: reordered, notifications: [] }, new Map())),
+      JSON.stringify(state),
+    );
+    assert.deepEqual(state?.owed?.[0]?.hosts, ['nms1', 'nms3']);
+  });
+});
+
+describe('trap hosts are independent (random histories against a journal per id and host)', () => {
+  const observations: Observed[] = [A, B, C, 'missing', 'invalid', 'unavailable'];
+  const HOSTS = ['nms1', 'nms2', 'nms3'] as const;
+  const history = fc.record({
+    repeatHours: fc.constantFrom(1, 6, 24),
+    steps: fc.array(
+      fc.record({
+        gapMinutes: fc.oneof(fc.integer({ min: 1, max: 90 }), fc.integer({ min: 60, max: 3000 })),
+        observed: fc.integer({ min: 0, max: observations.length - 1 }),
+        // nms1 is always up; nms2 and nms3 come and go.
+        up2: fc.boolean(),
+        up3: fc.boolean(),
+      }),
+      { minLength: 1, maxLength: 50 },
+    ),
+  });
+  type Steps = ReturnType<typeof history.generate>['value']['steps'];
+
+  /**
+   * Plays a history through decide → a gateway stand-in that remembers per id which hosts have it and sends
+   * only to the others → settle. Returns what each host received, in order, and checks the owed deliveries.
+   */
+  function playAgainstJournal(repeatHours: number, steps: Steps, everyHostUp: boolean) {
+    const settings = { thresholdDays: 30, repeatHours };
+    const journal = new Map<string, Set<string>>();
+    const firstSent = new Map<string, Notification>();
+    const received: Record<string, string[]> = { nms1: [], nms2: [], nms3: [] };
+    let state: ApplianceState | undefined;
+    let now = Date.parse('2026-10-20T00:00:00Z');
+    for (const step of steps) {
+      now += step.gapMinutes * 60_000;
+      const at = new Date(now);
+      const observed = observations[step.observed]!;
+      const evaluated = evaluation(observed, at, 30);
+      const decision = decide({
+        appliance: 'hsm01',
+        address: '0.0.0.0',
+        previous: state,
+        evaluation: evaluated,
+        settings,
+        now: at,
+      });
+      const up = new Set(everyHostUp ? HOSTS : ['nms1', ...(step.up2 ? ['nms2'] : []), ...(step.up3 ? ['nms3'] : [])]);
+      const outcomes = new Map<string, { failedHosts: string[] }>();
+      for (const n of [...decision.notifications, ...decision.retries]) {
+        const previous = firstSent.get(n.id);
+        if (previous) assert.deepEqual(n, previous, 'a retry carries the same id and content');
+        else firstSent.set(n.id, n);
+        const has = journal.get(n.id) ?? new Set<string>();
+        journal.set(n.id, has);
+        for (const host of HOSTS) {
+          if (has.has(host) || !up.has(host)) continue;
+          has.add(host);
+          received[host]!.push(n.id);
+        }
+        outcomes.set(n.id, { failedHosts: HOSTS.filter((h) => !has.has(h)) });
+      }
+      state = settle(decision, outcomes);
+      const owed = state?.owed ?? [];
+      assert.equal(new Set(owed.map((o) => actionKind(o.notification.event))).size, owed.length, 'one per kind');
+      for (const o of owed)
+        assert.deepEqual(
+          o.hosts,
+          HOSTS.filter((h) => !journal.get(o.notification.id)?.has(h)),
+        );
+      if (up.size === HOSTS.length) assert.deepEqual(owed, [], 'every host up: nothing stays owed');
+    }
+    return received;
+  }
+
+  test('the healthy host gets exactly what it would with every host up; none gets an id twice', () => {
+    fc.assert(
+      fc.property(history, ({ repeatHours, steps }) => {
+        const flaky = playAgainstJournal(repeatHours, steps, false);
+        const healthy = playAgainstJournal(repeatHours, steps, true);
+        assert.deepEqual(flaky.nms1, healthy.nms1, 'owed retries never delay or add to the healthy host');
+        for (const ids of Object.values(flaky)) assert.equal(new Set(ids).size, ids.length);
+      }),
+      { numRuns: 500 },
+    );
+  });
 });

@@ -7,6 +7,7 @@ const complete: RunSummary = {
   appliances: 3,
   byStatus: { valid: 3, expiring: 0, expired: 0, not_yet_valid: 0, invalid: 0, missing: 0, unavailable: 0 },
   notifications: { sent: 0, failed: 0 },
+  trapHosts: { partial: 0, retried: 0, owed: 0, failing: 0 },
   errors: 0,
   stopped: false,
   inventoryProblems: 0,
@@ -17,6 +18,11 @@ describe('incompleteReason', () => {
   test('a run that did everything is complete, inventory problems included (a retry cannot fix the file)', () => {
     assert.equal(incompleteReason(complete), undefined);
     assert.equal(incompleteReason({ ...complete, inventoryProblems: 2 }), undefined);
+  });
+
+  test('a trap host failing while others acknowledge does not fail the invocation (its alarm pages instead)', () => {
+    const trapHosts = { partial: 2, retried: 0, owed: 3, failing: 1 };
+    assert.equal(incompleteReason({ ...complete, notifications: { sent: 2, failed: 0 }, trapHosts }), undefined);
   });
 
   test('a certificate the source could not read fails the invocation, so it is retried and alarmed', () => {

@@ -199,6 +199,7 @@ describe('serverless.yml with osls, offline', () => {
       'RunsStopped',
       'ReportsFailed',
       'InventoryProblems',
+      'TrapHostsFailing',
     ]) {
       assert.ok(widgets.includes(metric), `the dashboard shows ${metric}`);
     }
@@ -350,6 +351,12 @@ describe('serverless.yml with osls, offline', () => {
     assert.equal(inventory.MetricName, 'InventoryProblems');
     assert.equal(inventory.ComparisonOperator, 'GreaterThanThreshold');
     assert.equal(inventory.Threshold, 0);
+    // A trap host failing for H or more: the invocation succeeds, so this alarm is its page.
+    const trapHosts = alarm('TrapHostsFailingAlarm');
+    assert.equal(trapHosts.MetricName, 'TrapHostsFailing');
+    assert.deepEqual(trapHosts.Dimensions, service);
+    assert.equal(trapHosts.ComparisonOperator, 'GreaterThanThreshold');
+    assert.equal(trapHosts.Threshold, 0);
     // The dead man's switch: RunsSucceeded below 1 in two schedule periods (rate(1 hour)); no data breaches.
     const deadMan = alarm('CheckDeadManAlarm');
     assert.equal(deadMan.MetricName, 'RunsSucceeded');
@@ -380,6 +387,7 @@ describe('serverless.yml with osls, offline', () => {
       'InventoryProblemsAlarm',
       'NotificationsFailedAlarm',
       'ReportsFailedAlarm',
+      'TrapHostsFailingAlarm',
     ]);
     for (const [name, alarm] of alarms) {
       assert.deepEqual(resolveIntrinsics(template, alarm.Properties.AlarmActions), [{ Ref: 'AlarmTopic' }], name);

@@ -26,6 +26,8 @@ export interface SnmptrapdV3User {
 
 export interface SnmptrapdOptions {
   readonly community?: string;
+  /** Listen on this loopback UDP port (one a test kept closed until now); default a free one. */
+  readonly port?: number;
   readonly v3Users?: readonly SnmptrapdV3User[];
   /**
    * UDP receive buffer (`[snmp] serverRecvBuf`, capped by the kernel's rmem_max): a larger one absorbs
@@ -64,7 +66,7 @@ const FORMAT_V2 = 'V2|%s|%u|%V~~%v\\n';
 export async function startSnmptrapd(options: SnmptrapdOptions = {}): Promise<RunningSnmptrapd> {
   const bin = requireBinary('snmptrapd', 'snmptrapd');
   const dir = mkdtempSync(join(tmpdir(), 'certmonitor-snmptrapd-'));
-  const port = await freeUdpPort();
+  const port = options.port ?? (await freeUdpPort());
   const log = join(dir, 'traps.log');
   const conf = join(dir, 'snmptrapd.conf');
   const persist = join(dir, 'persist');

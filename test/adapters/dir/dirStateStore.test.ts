@@ -56,6 +56,28 @@ test('the fleet-level inventory report lives in _inventory.json, written conditi
   assert.ok(garbled.version);
 });
 
+test('the fleet-level trap host record lives in _trapHosts.json, written conditionally, skipped by the listing', async () => {
+  const dir = path.join(root, 'traphosts');
+  const store = new DirStateStore(dir);
+  assert.deepEqual(await store.loadTrapHostReport(), { report: { hosts: {} } });
+  const at = '2026-11-24T12:00:00.000Z';
+  const report = { hosts: { 'nms-b:1162': { failingSince: at, lastFailedAt: at } } };
+  await store.saveTrapHostReport(report, undefined);
+  const loaded = await store.loadTrapHostReport();
+  assert.deepEqual(loaded.report, report);
+  await assert.rejects(store.saveTrapHostReport({ hosts: {} }, undefined), StateConflictError);
+  await store.saveTrapHostReport({ hosts: {} }, loaded.version);
+  assert.deepEqual((await store.loadTrapHostReport()).report, { hosts: {} });
+  await store.save('hsm01', S1, undefined);
+  const names: string[] = [];
+  for await (const name of store.list()) names.push(name);
+  assert.deepEqual(names, ['hsm01']);
+  await writeFile(path.join(dir, '_trapHosts.json'), '{"hosts": {"ok": {"failingSince": "yesterday"}}}');
+  const garbled = await store.loadTrapHostReport();
+  assert.deepEqual(garbled.report, { hosts: {} }, 'a malformed entry reads as no host failing');
+  assert.ok(garbled.version, 'with the version needed to replace it');
+});
+
 test('two writers from the same version: the second gets StateConflictError and the first update stays', async () => {
   const dir = path.join(root, 'b');
   const first = new DirStateStore(dir);

@@ -38,6 +38,7 @@ describe('EmfMetrics', () => {
         byStatus: { valid: 3, expiring: 1, missing: 1 },
         notifications: { sent: 1, failed: 2 },
         durationMs: 1234,
+        trapHosts: { failing: 2 },
         stopped: true,
         inventoryProblems: 3,
         succeeded: false,
@@ -59,6 +60,7 @@ describe('EmfMetrics', () => {
     assert.equal(totals?.NotificationsFailed, 2);
     assert.equal(totals?.NotificationsSent, 1);
     assert.equal(totals?.RunDuration, 1234);
+    assert.equal(totals?.TrapHostsFailing, 2, 'trap hosts failing for H or more');
     assert.equal(totals?.RunsStopped, 1);
     assert.equal(totals?.InventoryProblems, 3);
     assert.equal(totals?.RunsSucceeded, 0);
@@ -68,6 +70,7 @@ describe('EmfMetrics', () => {
     const ok = captureStdout(() =>
       metrics.recordRun({ byStatus: {}, notifications: { sent: 0, failed: 0 }, durationMs: 1, succeeded: true }),
     ).find((b) => 'RunsSucceeded' in b);
+    assert.equal(ok?.TrapHostsFailing, 0);
     assert.equal(ok?.RunsSucceeded, 1);
     assert.equal(ok?.InventoryProblems, 0);
     assert.equal(ok?.GatewayFailovers, 0);

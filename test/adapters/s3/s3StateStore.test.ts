@@ -69,6 +69,19 @@ describe('S3StateStore against s3rver', () => {
     assert.equal(await object.Body?.transformToString(), '{}');
   });
 
+  it('keeps the fleet-level trap host record in {prefix}_trapHosts.json, written conditionally', async () => {
+    assert.deepEqual(await store.loadTrapHostReport(), { report: { hosts: {} } });
+    const at = '2026-11-24T12:00:00.000Z';
+    const report = { hosts: { nms1: { failingSince: at, lastFailedAt: at, reportedAt: at } } };
+    await store.saveTrapHostReport(report, undefined);
+    const loaded = await store.loadTrapHostReport();
+    assert.deepEqual(loaded.report, report);
+    assert.ok(loaded.version);
+    await store.saveTrapHostReport({ hosts: {} }, loaded.version);
+    const object = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'state/_trapHosts.json' }));
+    assert.equal(await object.Body?.transformToString(), '{"hosts":{}}');
+  });
+
   it('reports corrupt or foreign records as corrupt, with the version needed to overwrite them', async () => {
     const broken = await store.load('broken');
     assert.equal(broken.corrupt, 'not valid JSON');
@@ -130,6 +143,17 @@ describe('S3StateStore conditional writes (mocked: s3rver ignores If-Match / If-
     assert.equal(inputs[0]?.IfMatch, '"e1"');
     assert.equal(inputs[1]?.IfNoneMatch, '*');
     assert.equal(inputs[1]?.Key, 'state/_inventory.json');
+  });
+
+  it('writes the trap host record conditionally too', async () => {
+    mock.reset();
+    mock.on(PutObjectCommand).rejectsOnce(serviceError('PreconditionFailed', 412)).resolves({});
+    await assert.rejects(store.saveTrapHostReport({ hosts: {} }, '"e1"'), StateConflictError);
+    await store.saveTrapHostReport({ hosts: {} }, undefined);
+    const inputs = mock.commandCalls(PutObjectCommand).map((call) => call.args[0].input);
+    assert.equal(inputs[0]?.IfMatch, '"e1"');
+    assert.equal(inputs[1]?.IfNoneMatch, '*');
+    assert.equal(inputs[1]?.Key, 'state/_trapHosts.json');
   });
 
   it('turns 412 PreconditionFailed and 409 ConditionalRequestConflict into StateConflictError', async () => {
