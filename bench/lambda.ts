@@ -2,7 +2,8 @@
  * Lambda benchmark: the deployment package as `serverless package` builds it (osls + serverless-esbuild,
  * offline, dummy credentials): the zip sizes of `check` and `checkShard`, and the cold-start cost of the
  * bundled handler, compared side by side in the same run with loading the unbundled TypeScript handler
- * through tsx (what running the sources directly would cost).
+ * through tsx (what running the sources directly would cost) and with the same handler bundled as one
+ * CommonJS file (`…Cjs…` figures: the package before it was split into ES module chunks).
  *
  * Cold start here = a fresh `node` process loading the handler module, measured inside the child with
  * performance.now() around the import (`coldInitMs`), and the whole process from spawn to exit
@@ -16,8 +17,10 @@
  * invokes the handler twice against a local S3-compatible server (s3rver) holding a small fleet and its
  * state (a steady run: nothing changed since the last one). `firstInvokeMs` includes loading the chunks a
  * run needs (the S3 client, the source, the state store, the report) and creating the client;
- * `warmInvokeMs` is the same run again in the same process. The runs are interleaved so that noise on the
- * shared machine hits both sides alike, and medians are reported.
+ * `warmInvokeMs` is the same run again in the same process. Each span is also measured as the process's
+ * CPU time (`coldInitCpuMs`, `firstInvokeCpuMs`, `warmInvokeCpuMs`: every thread, user and system), which
+ * other processes on the shared machine move far less than wall time. The runs are interleaved so that
+ * noise hits both sides alike, and medians are reported.
  */
 import { execFile, spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
@@ -25,6 +28,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { type BuildOptions, build } from 'esbuild';
+import { parse as parseYaml } from 'yaml';
 import { createS3Client } from '../adapters/s3/s3Client.ts';
 import { putObjects, S3RVER_CREDENTIALS, type S3rverHandle, startS3rver } from '../test/helpers/s3rver.ts';
 import { readZip, unpackZip, type ZipEntry } from '../test/helpers/zipReader.ts';
@@ -69,17 +74,20 @@ import { writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 const [url, invoke] = process.argv.slice(2);
+const cpuMs = () => { const { user, system } = process.cpuUsage(); return (user + system) / 1000; };
+const cpuBefore = cpuMs();
 const started = performance.now();
 const mod = url.endsWith('.cjs') ? createRequire(import.meta.url)(fileURLToPath(url)) : await import(url);
-const initMs = performance.now() - started;
+const figures = { initMs: performance.now() - started, initCpuMs: cpuMs() - cpuBefore };
 if (typeof mod.handler !== 'function') throw new Error('no handler export');
-const figures = { initMs };
 if (invoke === 'invoke') {
   const context = { getRemainingTimeInMillis: () => 300_000 };
-  for (const name of ['firstInvokeMs', 'warmInvokeMs']) {
+  for (const name of ['first', 'warm']) {
+    const cpuBegun = cpuMs();
     const begun = performance.now();
     const summary = await mod.handler({ time: new Date().toISOString() }, context);
-    figures[name] = performance.now() - begun;
+    figures[name + 'InvokeMs'] = performance.now() - begun;
+    figures[name + 'InvokeCpuMs'] = cpuMs() - cpuBegun;
     if (!(summary?.appliances > 0)) throw new Error('the run checked no appliance: ' + JSON.stringify(summary));
   }
 }
@@ -89,9 +97,13 @@ writeSync(3, JSON.stringify(figures));
 /** Figures of one child process (milliseconds). */
 interface ChildFigures {
   readonly initMs: number;
+  /** CPU time of the whole process (every thread) over the same span: hardly moved by other processes. */
+  readonly initCpuMs: number;
   readonly processMs: number;
   readonly firstInvokeMs?: number;
+  readonly firstInvokeCpuMs?: number;
   readonly warmInvokeMs?: number;
+  readonly warmInvokeCpuMs?: number;
 }
 
 /**
@@ -189,6 +201,31 @@ async function packageFunctions(out: string) {
   };
 }
 
+/**
+ * The comparison build: the same handler as one CommonJS file, with serverless.yml's esbuild settings
+ * otherwise (the package's build before it was split). Lambda's runtime requires a `.cjs` handler.
+ */
+async function buildCommonJs(dir: string): Promise<string> {
+  const yml = parseYaml(await readFile(join(ROOT, 'serverless.yml'), 'utf8')) as {
+    custom: { esbuild: Record<string, unknown> };
+  };
+  const { bundle, minify, keepNames, sourcemap, target, platform, mainFields } = yml.custom.esbuild;
+  const outfile = join(dir, 'handlers', 'check.cjs');
+  await build({
+    ...({ bundle, minify, keepNames, sourcemap, target, platform, mainFields } as BuildOptions),
+    entryPoints: [join(ROOT, 'handlers', 'check.ts')],
+    format: 'cjs',
+    outfile,
+    logLevel: 'warning',
+  });
+  return outfile;
+}
+
+/** The median of one figure over the runs (NaN when a run did not measure it). */
+function medianOf(runs: readonly ChildFigures[], key: keyof ChildFigures): number {
+  return round1(median(runs.map((r) => r[key] ?? Number.NaN)));
+}
+
 /** Benchmark entry point: figures for bench/results/lambda.json. */
 export async function run(): Promise<Record<string, number | string>> {
   const work = await mkdtemp(join(tmpdir(), 'certmonitor-bench-lambda-'));
@@ -200,31 +237,36 @@ export async function run(): Promise<Record<string, number | string>> {
     await unpackZip(entries, unpacked);
     const bundle = entries.find((e) => /^handlers\/check\.c?js$/.test(e.name));
     if (!bundle) throw new Error(`no bundled handler in check.zip (entries: ${entries.map((e) => e.name).join(', ')})`);
-    const bundled = join(unpacked, bundle.name);
-    const source = join(ROOT, 'handlers', 'check.ts');
     const script = join(work, 'child.mjs');
     await writeFile(script, CHILD_SCRIPT);
-    const init = staticClosure(entries, bundle.name);
-
-    // One unmeasured round first: the file cache and tsx's transform cache are warm for both sides alike,
-    // and the fleet's state exists, so every measured invocation is a steady run.
-    coldRun(script, bundled, []);
-    coldRun(script, source, ['--import', 'tsx']);
-    coldRun(script, bundled, [], s3);
-    const b: ChildFigures[] = [];
-    const t: ChildFigures[] = [];
-    const invoked: ChildFigures[] = [];
+    const sides = {
+      bundled: { file: join(unpacked, bundle.name), args: [] as string[] },
+      cjs: { file: await buildCommonJs(join(work, 'cjs')), args: [] as string[] },
+      tsx: { file: join(ROOT, 'handlers', 'check.ts'), args: ['--import', 'tsx'] },
+    };
+    const runs = { bundled: [] as ChildFigures[], cjs: [] as ChildFigures[], tsx: [] as ChildFigures[] };
+    const invoked = { bundled: [] as ChildFigures[], cjs: [] as ChildFigures[] };
     const empty: number[] = [];
-    for (let i = 0; i < RUNS; i++) {
-      b.push(coldRun(script, bundled, []));
-      t.push(coldRun(script, source, ['--import', 'tsx']));
-      empty.push(emptyProcess());
-      invoked.push(coldRun(script, bundled, [], s3));
+    // One unmeasured round first (i = -1): the file cache and tsx's transform cache are warm for every side
+    // alike, and the fleet's state exists, so every measured invocation is a steady run.
+    for (let i = -1; i < RUNS; i++) {
+      const round = {
+        bundled: coldRun(script, sides.bundled.file, sides.bundled.args),
+        cjs: coldRun(script, sides.cjs.file, sides.cjs.args),
+        tsx: coldRun(script, sides.tsx.file, sides.tsx.args),
+        empty: emptyProcess(),
+        bundledInvoked: coldRun(script, sides.bundled.file, [], s3),
+        cjsInvoked: coldRun(script, sides.cjs.file, [], s3),
+      };
+      if (i < 0) continue;
+      runs.bundled.push(round.bundled);
+      runs.cjs.push(round.cjs);
+      runs.tsx.push(round.tsx);
+      empty.push(round.empty);
+      invoked.bundled.push(round.bundledInvoked);
+      invoked.cjs.push(round.cjsInvoked);
     }
-    const coldInitMs = median(b.map((r) => r.initMs));
-    const coldInitTsxMs = median(t.map((r) => r.initMs));
-    const coldProcessMs = median(b.map((r) => r.processMs));
-    const coldProcessTsxMs = median(t.map((r) => r.processMs));
+    const init = staticClosure(entries, bundle.name);
     return {
       zipBytes,
       shardZipBytes,
@@ -233,23 +275,53 @@ export async function run(): Promise<Record<string, number | string>> {
       initFiles: init.files,
       zipEntries: entries.length,
       packageSeconds: round1(packageSeconds),
-      runs: RUNS,
-      coldInitMs: round1(coldInitMs),
-      coldProcessMs: round1(coldProcessMs),
-      coldInitTsxMs: round1(coldInitTsxMs),
-      coldProcessTsxMs: round1(coldProcessTsxMs),
-      nodeProcessMs: round1(median(empty)),
-      initSpeedup: Number((coldInitTsxMs / coldInitMs).toFixed(2)),
-      processSpeedup: Number((coldProcessTsxMs / coldProcessMs).toFixed(2)),
-      fleetAppliances: FLEET_APPLIANCES,
-      firstInvokeMs: round1(median(invoked.map((r) => r.firstInvokeMs ?? Number.NaN))),
-      warmInvokeMs: round1(median(invoked.map((r) => r.warmInvokeMs ?? Number.NaN))),
-      invokeInitMs: round1(median(invoked.map((r) => r.initMs))),
+      ...figures(runs, invoked, empty),
     };
   } finally {
     await s3.stop();
     await rm(work, { recursive: true, force: true });
   }
+}
+
+/** The timing figures of the measured runs: medians, and the ratios between the sides. */
+function figures(
+  runs: Record<'bundled' | 'cjs' | 'tsx', ChildFigures[]>,
+  invoked: Record<'bundled' | 'cjs', ChildFigures[]>,
+  empty: number[],
+): Record<string, number> {
+  const coldInitMs = medianOf(runs.bundled, 'initMs');
+  const coldProcessMs = medianOf(runs.bundled, 'processMs');
+  const coldInitTsxMs = medianOf(runs.tsx, 'initMs');
+  const coldProcessTsxMs = medianOf(runs.tsx, 'processMs');
+  const coldInitCjsMs = medianOf(runs.cjs, 'initMs');
+  const coldInitCpuMs = medianOf(runs.bundled, 'initCpuMs');
+  const coldInitCjsCpuMs = medianOf(runs.cjs, 'initCpuMs');
+  const firstInvokeCpuMs = medianOf(invoked.bundled, 'firstInvokeCpuMs');
+  const firstInvokeCjsCpuMs = medianOf(invoked.cjs, 'firstInvokeCpuMs');
+  const ratio = (a: number, b: number) => Number((a / b).toFixed(2));
+  return {
+    runs: RUNS,
+    coldInitMs,
+    coldProcessMs,
+    coldInitTsxMs,
+    coldProcessTsxMs,
+    nodeProcessMs: round1(median(empty)),
+    initSpeedup: ratio(coldInitTsxMs, coldInitMs),
+    processSpeedup: ratio(coldProcessTsxMs, coldProcessMs),
+    coldInitCjsMs,
+    initVsCjs: ratio(coldInitCjsMs, coldInitMs),
+    fleetAppliances: FLEET_APPLIANCES,
+    firstInvokeMs: medianOf(invoked.bundled, 'firstInvokeMs'),
+    warmInvokeMs: medianOf(invoked.bundled, 'warmInvokeMs'),
+    firstInvokeCjsMs: medianOf(invoked.cjs, 'firstInvokeMs'),
+    coldInitCpuMs,
+    firstInvokeCpuMs,
+    warmInvokeCpuMs: medianOf(invoked.bundled, 'warmInvokeCpuMs'),
+    coldInitCjsCpuMs,
+    firstInvokeCjsCpuMs,
+    initCpuVsCjs: ratio(coldInitCjsCpuMs, coldInitCpuMs),
+    coldPathCpuVsCjs: ratio(coldInitCjsCpuMs + firstInvokeCjsCpuMs, coldInitCpuMs + firstInvokeCpuMs),
+  };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
