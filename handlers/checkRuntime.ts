@@ -132,8 +132,8 @@ export async function createCheckRuntime(env: Env): Promise<CheckRuntime> {
   if (!gateway) return base;
   // A secret file (invoke local) is read once here, so a bad file fails at start.
   if (gateway.caFile !== undefined) {
-    // The HTTP client that takes a CA of its own would add about 200 KB to the bundle every cold start
-    // loads; the runtime reads NODE_EXTRA_CA_CERTS before the function starts, which serves the same end.
+    // The HTTP client that takes a CA of its own would add about 200 KB to the function's zip; the runtime
+    // reads NODE_EXTRA_CA_CERTS before the function starts, which serves the same end.
     throw new ConfigError(
       'CERTMONITOR_GATEWAY_CA_FILE is for certmonitor check; on Lambda trust a private CA with NODE_EXTRA_CA_CERTS (the extraCaCerts parameter)',
     );

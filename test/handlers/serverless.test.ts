@@ -5,17 +5,21 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { createS3Client } from '../../adapters/s3/s3Client.ts';
 import { putObjects, S3RVER_CREDENTIALS, type S3rverHandle, startS3rver } from '../helpers/s3rver.ts';
+import { readZip, unpackZip } from '../helpers/zipReader.ts';
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const MiB = 1024 * 1024;
+/** A chunk an earlier `invoke local` could have left in serverless-esbuild's build folder. */
+const STALE_CHUNK = join(ROOT, '.esbuild', '.build', 'handlers', 'chunks', 'chunk-STALE0000.js');
 
 const DUMMY_CREDENTIALS = { AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x', AWS_REGION: 'us-east-1' };
 
@@ -131,9 +135,12 @@ describe('serverless.yml with osls, offline', () => {
       ['certs/hsm03/server.crt', 'a certificate under the wrong name'],
     ]);
     client.destroy();
+    await mkdir(dirname(STALE_CHUNK), { recursive: true });
+    await writeFile(STALE_CHUNK, 'export {};\n');
   });
 
   after(async () => {
+    await rm(STALE_CHUNK, { force: true });
     await s3?.stop();
     await rm(out, { recursive: true, force: true });
   });
@@ -209,6 +216,50 @@ describe('serverless.yml with osls, offline', () => {
     assert.match(
       alarm.Metrics[0].Expression,
       /^SELECT MIN\(DaysToExpiry\) FROM SCHEMA\("Certmonitor", Appliance, service\)$/,
+    );
+  });
+
+  it('ships the handler as split ES modules: init loads no AWS SDK client, and nothing stale is zipped', async () => {
+    await templateOf('default');
+    const entries = readZip(await readFile(join(out, 'default', 'check.zip')));
+    const names = entries.map((e) => e.name);
+    assert.ok(names.includes('handlers/check.js'), names.join(' '));
+    assert.ok(!names.includes('handlers/checkShard.js'), 'the other function is not in this zip');
+    const folder = entries.find((e) => e.name === 'handlers/package.json');
+    assert.deepEqual(JSON.parse(String(folder?.data)), { type: 'module' }, 'the runtime imports check.js as ESM');
+    assert.ok(!names.some((name) => name.endsWith('chunk-STALE0000.js')), 'a chunk of an earlier build is left out');
+
+    // Loaded as Lambda's runtime loads it (import() from an ES module file), recording each module resolved.
+    const dir = join(out, 'check-unpacked');
+    await unpackZip(entries, dir);
+    const record = join(out, 'check-imports.txt');
+    const script = join(out, 'load-check.mjs');
+    await writeFile(
+      script,
+      "const mod = await import(process.argv[2]); if (typeof mod.handler !== 'function') process.exit(3);\n",
+    );
+    await run(
+      process.execPath,
+      [
+        '--import',
+        join(ROOT, 'test', 'helpers', 'recordImports.mjs'),
+        script,
+        pathToFileURL(join(dir, 'handlers', 'check.js')).href,
+      ],
+      { cwd: dir, env: cleanEnv({ ...DUMMY_CREDENTIALS, RECORD_IMPORTS_FILE: record }), timeout: 60_000 },
+    );
+    const loaded = (await readFile(record, 'utf8'))
+      .split('\n')
+      .filter((url) => url.startsWith(pathToFileURL(dir).href))
+      .map((url) => relative(dir, new URL(url).pathname));
+    assert.ok(loaded.includes('handlers/check.js') && loaded.some((name) => name.startsWith('handlers/chunks/')));
+    // The SDK clients are in the zip, in chunks that init does not load (a run imports what it uses).
+    const clients = entries.filter((e) => /"(S3Client|SSMClient|SQSClient)"/.test(e.data.toString('latin1')));
+    assert.ok(clients.length >= 3, 'the S3, SSM and SQS clients are in the zip');
+    assert.deepEqual(
+      loaded.filter((name) => clients.some((e) => e.name === name)),
+      [],
+      `init loads ${loaded.length} of ${names.length} files, none of them an AWS SDK client`,
     );
   });
 
