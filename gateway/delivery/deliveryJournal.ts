@@ -89,9 +89,9 @@ export class DeliveryJournal {
       return;
     }
     if (r.t === 'a') {
-      if (!this.live.has(r.id) && this.index.find(digestOf(r.id)) < 0) {
-        this.live.set(r.id, { id: r.id, acceptedAt: r.at, notification: r.n, hosts: new Map(), done: false });
-      }
+      // `stored` rather than the index alone: an id whose digest another id holds is still new.
+      if (this.live.has(r.id) || this.stored(r.id)) return;
+      this.live.set(r.id, { id: r.id, acceptedAt: r.at, notification: r.n, hosts: new Map(), done: false });
       return;
     }
     const e = this.open(r.id);

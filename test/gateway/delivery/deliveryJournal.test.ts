@@ -161,6 +161,12 @@ describe('DeliveryJournal on disk: complete records and the compact index', () =
     const text = readFileSync(join(dir, FILE), 'utf8');
     writeFileSync(join(dir, FILE), text.replace('"id":"id0003"', '"id":"id0004"'));
     assert.equal(k.get('id0003'), undefined);
+    // Taken as new again (as after a digest collision): accepted, then answered from its own record.
+    k.accept([note('id0003')], 0);
+    assert.equal(k.get('id0003')?.done, false);
+    k.recordHost('id0003', 'nms1', { ok: true });
+    k.complete('id0003', 'ok');
+    assert.deepEqual(k.get('id0003')?.hosts.get('nms1'), { ok: true });
     k.close();
   });
 
