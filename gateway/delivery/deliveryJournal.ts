@@ -55,7 +55,7 @@ export class DeliveryJournal {
     try {
       forEachJournalLine(this.fd, (line, offset) => {
         const r = parseJournalRecord(line.toString('utf8'));
-        if (r) this.apply(r, offset, line.length);
+        if (r) this.apply(r, offset, line.length, false);
       });
       this.end = fstatSync(this.fd).size;
     } catch (error) {
@@ -81,11 +81,13 @@ export class DeliveryJournal {
     return this.index.size === 0 ? 0 : this.index.byteLength / this.index.size;
   }
 
-  private apply(r: JournalRecord, offset: number, length: number): void {
+  /** Applies one record at `offset`; `cache` keeps a complete one as a recent result (not while loading). */
+  private apply(r: JournalRecord, offset: number, length: number, cache = true): void {
     if (r.t === 'c') {
       this.index.set(digestOf(r.id), secondsOf(r.at), offset, length);
       this.live.delete(r.id);
-      this.remember(entryOfComplete(r));
+      if (cache) this.remember(entryOfComplete(r));
+      else this.cache.delete(r.id);
       return;
     }
     if (r.t === 'a') {
