@@ -18,7 +18,8 @@ function runOne(name: string): Record<string, unknown> {
   process.stderr.write(`bench: ${name} …\n`);
   const child = spawnSync(process.execPath, ['--import', 'tsx', `${here}${name}.ts`], {
     stdio: ['ignore', 'inherit', 'inherit'],
-    timeout: 6 * 60_000,
+    // Generous: on a shared machine seeding 10,000 objects alone has taken a minute.
+    timeout: 20 * 60_000,
   });
   if (child.status !== 0) {
     throw new Error(`benchmark ${name} failed (exit ${child.status ?? child.signal})`);
