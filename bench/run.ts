@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
-const BENCHES = ['cli', 'parse', 'fleet', 'gateway', 'lambda', 'report', 'collect'] as const;
+const BENCHES = ['cli', 'parse', 'fleet', 'gateway', 'lambda', 'report', 'collect', 'journal'] as const;
 const here = fileURLToPath(new URL('.', import.meta.url));
 const only = process.argv.slice(2).filter((a) => (BENCHES as readonly string[]).includes(a));
 
