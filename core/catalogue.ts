@@ -79,6 +79,11 @@ export const CATALOGUE = {
     level: 'warning',
     template: 'Rejected NTLS certificate expiry notification request from {peer}: {reason}',
   },
+  journalCompactionFailed: {
+    sev: 'err',
+    level: 'error',
+    template: 'Failed to compact the NTLS certificate expiry notification journal: {reason}',
+  },
   syslogDropped: {
     sev: 'warn',
     level: 'warning',

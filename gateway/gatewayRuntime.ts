@@ -253,11 +253,32 @@ function rejectionLogger(writer: SyslogWriter): (peer: string, code: string) => 
   };
 }
 
+/**
+ * One scheduled compaction. A failure (a full disk, a removed directory) must not end the process: the
+ * journal it leaves is still complete, only larger, so the gateway keeps serving and says so once per
+ * attempt with the error's code, never its message (which could carry a path).
+ */
+export function compactOrReport(
+  journal: Pick<DeliveryJournal, 'compact'>,
+  writer: Pick<SyslogWriter, 'lifecycle'>,
+  nowMs: number,
+): boolean {
+  try {
+    journal.compact(nowMs);
+    return true;
+  } catch (error) {
+    const code = (error as { code?: unknown })?.code;
+    const reason = typeof code === 'string' && /^[A-Z0-9_]{1,40}$/.test(code) ? code : 'unexpected error';
+    writer.lifecycle('journalCompactionFailed', { reason });
+    return false;
+  }
+}
+
 /** Reports dropped syslog lines every minute and compacts the journal every hour; returns the stop. */
 function startHousekeeping(writer: SyslogWriter, journal: DeliveryJournal): () => void {
   const dropTimer = setInterval(() => writer.reportDrops(), 60_000);
   dropTimer.unref();
-  const compactTimer = setInterval(() => journal.compact(Date.now()), 3_600_000);
+  const compactTimer = setInterval(() => compactOrReport(journal, writer, Date.now()), 3_600_000);
   compactTimer.unref();
   return () => {
     clearInterval(dropTimer);
