@@ -1,0 +1,110 @@
+/**
+ * What the receivers saw, counted per appliance (each fresh id of the soak has an appliance of its own):
+ * traps per trap host from snmptrapd's lines, syslog lines from rsyslog's file.
+ */
+
+/** Traps one receiver logged, against the ids that should have reached it. */
+export interface TrapTally {
+  readonly expected: number;
+  readonly exactlyOnce: number;
+  readonly lost: number;
+  readonly doubled: number;
+  /** Extra copies beyond the first, summed over the doubled ids. */
+  readonly extraCopies: number;
+  /** Traps for appliances that must get none (refused requests, ids the journal remembered). */
+  readonly unexpected: number;
+  readonly lines: number;
+}
+
+/** Syslog lines rsyslog wrote, against the lines the fresh ids should have produced. */
+export interface SyslogTally {
+  /** Event line plus one `trap sent` line per trap host, per fresh id. */
+  readonly expected: number;
+  readonly distinctSeen: number;
+  readonly missing: number;
+  /** Copies beyond the first of expected lines (at-least-once delivery after a reconnect). */
+  readonly duplicates: number;
+  readonly trapFailedLines: number;
+  /** Lines about the gateway itself (started, requestRejected, syslogDropped, …). */
+  readonly gatewayLines: number;
+  readonly lines: number;
+}
+
+/** The appliance a snmptrapd line's ssLogReference names (`[appliance:address / lunalogs / …]`). */
+export function trapAppliance(line: string): string | undefined {
+  return /\[([A-Za-z0-9][A-Za-z0-9._-]*):[^ \]]* \/ lunalogs \//.exec(line)?.[1];
+}
+
+/** Counts one receiver's traps per appliance against `expected` (appliance names). */
+export function tallyTraps(lines: readonly string[], expected: ReadonlySet<string>): TrapTally {
+  const seen = new Map<string, number>();
+  let unexpected = 0;
+  for (const line of lines) {
+    const appliance = trapAppliance(line);
+    if (appliance === undefined || !expected.has(appliance)) {
+      unexpected++;
+      continue;
+    }
+    seen.set(appliance, (seen.get(appliance) ?? 0) + 1);
+  }
+  let exactlyOnce = 0;
+  let doubled = 0;
+  let extraCopies = 0;
+  for (const count of seen.values()) {
+    if (count === 1) exactlyOnce++;
+    else {
+      doubled++;
+      extraCopies += count - 1;
+    }
+  }
+  return {
+    expected: expected.size,
+    exactlyOnce,
+    lost: expected.size - seen.size,
+    doubled,
+    extraCopies,
+    unexpected,
+    lines: lines.length,
+  };
+}
+
+/** The kind of one rsyslog line (`facility|severity|hostname|tag|rawmsg`) as a key, or undefined. */
+function syslogKey(line: string, hosts: readonly string[]): { key: string; failed: boolean } | undefined {
+  const [, , hostname, , ...rest] = line.split('|');
+  const raw = rest.join('|');
+  if (raw.includes('will be expire on')) return { key: `${hostname}|event`, failed: false };
+  for (const host of hosts) {
+    if (raw.endsWith(`trap sent to trap host ${host}`)) return { key: `${hostname}|sent:${host}`, failed: false };
+  }
+  if (raw.includes('Failed to send NTLS certificate expiry SNMP trap')) return { key: '', failed: true };
+  return undefined;
+}
+
+/** Counts rsyslog's lines against the lines every fresh appliance should have produced. */
+export function tallySyslog(
+  lines: readonly string[],
+  appliances: ReadonlySet<string>,
+  hosts: readonly string[],
+): SyslogTally {
+  const seen = new Map<string, number>();
+  let trapFailedLines = 0;
+  let gatewayLines = 0;
+  for (const line of lines) {
+    const k = syslogKey(line, hosts);
+    if (k?.failed) trapFailedLines++;
+    else if (k && appliances.has(k.key.slice(0, k.key.indexOf('|')))) seen.set(k.key, (seen.get(k.key) ?? 0) + 1);
+    else gatewayLines++;
+  }
+  const expected = appliances.size * (1 + hosts.length);
+  let duplicates = 0;
+  for (const count of seen.values()) duplicates += count - 1;
+  return {
+    expected,
+    distinctSeen: seen.size,
+    missing: expected - seen.size,
+    duplicates,
+    trapFailedLines,
+    gatewayLines,
+    lines: lines.length,
+  };
+}
