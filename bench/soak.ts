@@ -52,6 +52,8 @@ interface LoadPhase {
   readonly gatewayExitDuringRun: string | undefined;
   readonly startedAt: string;
   readonly loadSeconds: number;
+  /** performance.now() at the start of the load. */
+  readonly t0: number;
 }
 
 /** Waits until `count()` has not changed for `quietMs` (the receivers logged what was coming), at most `maxMs`. */
@@ -117,7 +119,17 @@ async function runLoad(
   await settle(total, 3000, 30_000);
   const t = (performance.now() - t0) / 1000;
   const final = await takeSample(t, gw.pid, gw.metricsUrl, gw.stateDir, load.takeInterval());
-  return { samples, final, disruptions, load, unacknowledgedAfterDrain, gatewayExitDuringRun, startedAt, loadSeconds };
+  return {
+    samples,
+    final,
+    disruptions,
+    load,
+    unacknowledgedAfterDrain,
+    gatewayExitDuringRun,
+    startedAt,
+    loadSeconds,
+    t0,
+  };
 }
 
 /** Sums the counts of the gateway's `syslogDropped` lines on its stderr (every minute and at shutdown). */
@@ -125,6 +137,24 @@ function droppedFromStderr(stderr: string): number {
   let n = 0;
   for (const m of stderr.matchAll(/Dropped (\d+) syslog message/g)) n += Number(m[1]);
   return n;
+}
+
+/**
+ * Appliances whose id first failed in an answer that came as the flapping receiver stopped or started:
+ * from half a second before to its inform timeouts plus a second after (the times recorded are when the
+ * stop or start completed). The receiver may have logged such an inform without its acknowledgement
+ * reaching the gateway.
+ */
+function appliancesFailedAtRestart(phase: LoadPhase): Set<string> {
+  const edges = phase.disruptions.flaps.flatMap((w) => (w.up === undefined ? [w.down] : [w.down, w.up]));
+  const atRestart = new Set<string>();
+  for (const [id, at] of phase.load.firstFailureAt) {
+    const t = (at - phase.t0) / 1000;
+    if (edges.some((edge) => t >= edge - 0.5 && t <= edge + SETTLE_SECONDS + 1)) {
+      atRestart.add(phase.load.sent.get(id)?.appliance ?? id);
+    }
+  }
+  return atRestart;
 }
 
 /** What the targets are judged on: the series, the receivers' logs, the journal before and after the restart. */
@@ -137,6 +167,7 @@ function gatherEvidence(
   seedExpiresAtSeconds: number,
 ): SoakEvidence {
   const appliances = new Set([...phase.load.sent.values()].map((n) => n.appliance));
+  const failedAtRestart = appliancesFailedAtRestart(phase);
   return {
     samples: phase.samples,
     final: { ...phase.final, syslogDropped: Math.max(phase.final.syslogDropped, droppedFromStderr(stderr)) },
@@ -148,8 +179,8 @@ function gatherEvidence(
     restart,
     idsSent: phase.load.sent.size,
     traps: {
-      [STEADY_HOST]: tallyTraps(peers.steady.lines(), appliances),
-      [FLAPPING_HOST]: tallyTraps(peers.flapping.lines(), appliances),
+      [STEADY_HOST]: tallyTraps(peers.steady.lines(), appliances, failedAtRestart),
+      [FLAPPING_HOST]: tallyTraps(peers.flapping.lines(), appliances, failedAtRestart),
     },
     unacknowledgedAfterDrain: phase.unacknowledgedAfterDrain,
     forgotten: phase.load.forgotten,
@@ -177,6 +208,7 @@ function report(o: SoakOptions, phase: LoadPhase, evidence: SoakEvidence, stopSt
       flaps: phase.disruptions.flaps,
       rsyslogRestarts: phase.disruptions.rsyslogRestarts,
       gatewayStopStatus: stopStatus,
+      t0: phase.t0,
     },
     evidence,
   );

@@ -11,6 +11,14 @@ export interface TrapTally {
   readonly doubled: number;
   /** Extra copies beyond the first, summed over the doubled ids. */
   readonly extraCopies: number;
+  /**
+   * Doubled ids whose first failure was answered just after the receiver stopped or started: an inform
+   * it logged whose acknowledgement did not reach the gateway in time, so the id was sent again (informs
+   * are at least once, docs/gateway.md, Delivery guarantees). Every other double is a defect.
+   */
+  readonly doubledAtReceiverRestart: number;
+  /** The first 20 doubled appliances and their copies, to look into. */
+  readonly doubledExamples: ReadonlyArray<{ readonly appliance: string; readonly copies: number }>;
   /** Traps for appliances that must get none (refused requests, ids the journal remembered). */
   readonly unexpected: number;
   readonly lines: number;
@@ -35,8 +43,15 @@ export function trapAppliance(line: string): string | undefined {
   return /\[([A-Za-z0-9][A-Za-z0-9._-]*):[^ \]]* \/ lunalogs \//.exec(line)?.[1];
 }
 
-/** Counts one receiver's traps per appliance against `expected` (appliance names). */
-export function tallyTraps(lines: readonly string[], expected: ReadonlySet<string>): TrapTally {
+/**
+ * Counts one receiver's traps per appliance against `expected` (appliance names); `failedAtRestart`
+ * names the appliances whose first failure was answered just after the receiver stopped or started.
+ */
+export function tallyTraps(
+  lines: readonly string[],
+  expected: ReadonlySet<string>,
+  failedAtRestart: ReadonlySet<string> = new Set(),
+): TrapTally {
   const seen = new Map<string, number>();
   let unexpected = 0;
   for (const line of lines) {
@@ -50,11 +65,15 @@ export function tallyTraps(lines: readonly string[], expected: ReadonlySet<strin
   let exactlyOnce = 0;
   let doubled = 0;
   let extraCopies = 0;
-  for (const count of seen.values()) {
+  let doubledAtReceiverRestart = 0;
+  const doubledExamples: Array<{ appliance: string; copies: number }> = [];
+  for (const [appliance, count] of seen) {
     if (count === 1) exactlyOnce++;
     else {
       doubled++;
       extraCopies += count - 1;
+      if (failedAtRestart.has(appliance)) doubledAtReceiverRestart++;
+      if (doubledExamples.length < 20) doubledExamples.push({ appliance, copies: count });
     }
   }
   return {
@@ -63,6 +82,8 @@ export function tallyTraps(lines: readonly string[], expected: ReadonlySet<strin
     lost: expected.size - seen.size,
     doubled,
     extraCopies,
+    doubledAtReceiverRestart,
+    doubledExamples,
     unexpected,
     lines: lines.length,
   };

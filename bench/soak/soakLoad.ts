@@ -73,6 +73,11 @@ export class SoakLoad {
   forgotten = 0;
   /** Results in which some trap host failed (each is retried). */
   failedResults = 0;
+  /**
+   * When (performance.now()) an answer first reported a failed trap host for an id: tells a trap doubled
+   * because a receiver stopped or started in the middle of an inform exchange from any other double.
+   */
+  readonly firstFailureAt = new Map<string, number>();
   skippedAtCap = 0;
   private readonly answeredFresh = new Set<string>();
   private readonly answered: Notification[] = [];
@@ -246,6 +251,7 @@ export class SoakLoad {
         this.unacknowledged.delete(n.id);
       } else {
         this.failedResults++;
+        if (!this.firstFailureAt.has(n.id)) this.firstFailureAt.set(n.id, performance.now());
         this.unacknowledged.set(n.id, n);
       }
     }

@@ -20,6 +20,8 @@ export interface RunFacts {
   readonly flaps: readonly DownWindow[];
   readonly rsyslogRestarts: readonly number[];
   readonly gatewayStopStatus: number | null;
+  /** performance.now() at the start of the load. */
+  readonly t0: number;
 }
 
 /** One request kind's figures. */
@@ -53,6 +55,20 @@ function cpuPerMinute(samples: readonly SoakSample[]): number {
   if (samples.length < 2) return 0;
   const [first, last] = [samples[0]!, samples.at(-1)!];
   return round(((last.cpuSeconds - first.cpuSeconds) / (last.t - first.t)) * 60, 2);
+}
+
+/** Each doubled trap's appliance and copies, with when its id first failed (seconds into the run). */
+function doubledDetail(run: RunFacts, e: SoakEvidence) {
+  const idOf = new Map([...run.load.sent.values()].map((n) => [n.appliance, n.id]));
+  return Object.fromEntries(
+    Object.entries(e.traps).map(([host, t]) => [
+      host,
+      t.doubledExamples.map(({ appliance, copies }) => {
+        const at = run.load.firstFailureAt.get(idOf.get(appliance) ?? '');
+        return { appliance, copies, firstFailureAt: at === undefined ? null : round((at - run.t0) / 1000, 2) };
+      }),
+    ]),
+  );
 }
 
 /** The run's set-up as the results record it. */
@@ -111,7 +127,9 @@ export function summarise(o: SoakOptions, run: RunFacts, e: SoakEvidence) {
       syslogDroppedReported: e.final.syslogDropped,
       unacknowledgedAfterDrain: e.unacknowledgedAfterDrain,
       failedResults: run.load.failedResults,
+      informRetries: e.final.informRetries,
       answeredAsNewTwice: e.forgotten,
+      doubled: doubledDetail(run, e),
       skippedAtInFlightCap: run.load.skippedAtCap,
     },
     targets,

@@ -24,6 +24,8 @@ export interface SoakSample {
   readonly p99Ms: number;
   readonly syslogDropped: number;
   readonly trapsFailed: number;
+  /** Informs net-snmp sent again inside a send after a timeout (a receiver may log both copies). */
+  readonly informRetries: number;
 }
 
 const MB = 1024 * 1024;
@@ -89,5 +91,6 @@ export async function takeSample(
     p99Ms: round(percentile(sorted, 99), 1),
     syslogDropped: metricValue(metrics, 'certmonitor_gateway_syslog_dropped_total'),
     trapsFailed: labelledValue(metrics, 'certmonitor_gateway_traps_total', 'result="failed"'),
+    informRetries: metricValue(metrics, 'certmonitor_gateway_inform_retries_total'),
   };
 }
