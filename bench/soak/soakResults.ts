@@ -142,7 +142,7 @@ export type SoakSummary = ReturnType<typeof summarise>;
 
 /** The figures bench/README.md shows next to the targets. */
 export function readmeFigures(s: SoakSummary): Array<[string, string | number]> {
-  const rates = Object.values(s.run.rates).map((r) => `${r.perSecond} × 1–${r.maxBatch}`);
+  const rates = Object.values(s.run.rates).map((r) => `${r.perSecond} × ${r.maxBatch > 1 ? `1–${r.maxBatch}` : '1'}`);
   const { slopes, journal, receivers } = s;
   return [
     ['requests per second × notifications each (fresh, duplicate, bad signature, oversize)', rates.join(', ')],
