@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Notification } from '../protocol/notification.ts';
 import { SEED_PREFIX, seedJournal } from './soak/journalSeed.ts';
-import { tallySyslog, tallyTraps } from './soak/receiverCheck.ts';
+import { idsInformsMayDouble, type RequestSpan, tallySyslog, tallyTraps } from './soak/receiverCheck.ts';
 import { type RestartCheck, restartCheck } from './soak/restartCheck.ts';
 import {
   buildDist,
@@ -139,22 +139,17 @@ function droppedFromStderr(stderr: string): number {
   return n;
 }
 
-/**
- * Appliances whose id first failed in an answer that came as the flapping receiver stopped or started:
- * from half a second before to its inform timeouts plus a second after (the times recorded are when the
- * stop or start completed). The receiver may have logged such an inform without its acknowledgement
- * reaching the gateway.
- */
-function appliancesFailedAtRestart(phase: LoadPhase): Set<string> {
-  const edges = phase.disruptions.flaps.flatMap((w) => (w.up === undefined ? [w.down] : [w.down, w.up]));
-  const atRestart = new Set<string>();
-  for (const [id, at] of phase.load.firstFailureAt) {
-    const t = (at - phase.t0) / 1000;
-    if (edges.some((edge) => t >= edge - 0.5 && t <= edge + SETTLE_SECONDS + 1)) {
-      atRestart.add(phase.load.sent.get(id)?.appliance ?? id);
-    }
-  }
-  return atRestart;
+/** The load's requests in seconds since the start of the run. */
+function requestSpans(phase: LoadPhase): RequestSpan[] {
+  const seconds = (at: number) => (at - phase.t0) / 1000;
+  return phase.load.requestLog.map((r) => ({ start: seconds(r.start), end: seconds(r.end), ids: r.ids }));
+}
+
+/** Appliances whose id an inform receiver may rightly have logged twice. */
+function appliancesInformsMayDouble(phase: LoadPhase): Set<string> {
+  const timeout = FLAPPING_INFORM.timeoutMs / 1000;
+  const ids = idsInformsMayDouble(requestSpans(phase), phase.load.everFailed, timeout);
+  return new Set([...ids].map((id) => phase.load.sent.get(id)?.appliance ?? id));
 }
 
 /** What the targets are judged on: the series, the receivers' logs, the journal before and after the restart. */
@@ -167,7 +162,7 @@ function gatherEvidence(
   seedExpiresAtSeconds: number,
 ): SoakEvidence {
   const appliances = new Set([...phase.load.sent.values()].map((n) => n.appliance));
-  const failedAtRestart = appliancesFailedAtRestart(phase);
+  const mayDouble = appliancesInformsMayDouble(phase);
   return {
     samples: phase.samples,
     final: { ...phase.final, syslogDropped: Math.max(phase.final.syslogDropped, droppedFromStderr(stderr)) },
@@ -179,8 +174,8 @@ function gatherEvidence(
     restart,
     idsSent: phase.load.sent.size,
     traps: {
-      [STEADY_HOST]: tallyTraps(peers.steady.lines(), appliances, failedAtRestart),
-      [FLAPPING_HOST]: tallyTraps(peers.flapping.lines(), appliances, failedAtRestart),
+      [STEADY_HOST]: tallyTraps(peers.steady.lines(), appliances, mayDouble),
+      [FLAPPING_HOST]: tallyTraps(peers.flapping.lines(), appliances, mayDouble),
     },
     unacknowledgedAfterDrain: phase.unacknowledgedAfterDrain,
     forgotten: phase.load.forgotten,

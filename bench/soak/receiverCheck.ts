@@ -11,12 +11,8 @@ export interface TrapTally {
   readonly doubled: number;
   /** Extra copies beyond the first, summed over the doubled ids. */
   readonly extraCopies: number;
-  /**
-   * Doubled ids whose first failure was answered just after the receiver stopped or started: an inform
-   * it logged whose acknowledgement did not reach the gateway in time, so the id was sent again (informs
-   * are at least once, docs/gateway.md, Delivery guarantees). Every other double is a defect.
-   */
-  readonly doubledAtReceiverRestart: number;
+  /** Doubled ids the inform protocol may double (see {@link idsInformsMayDouble}); any other is a defect. */
+  readonly doubledByInformRetry: number;
   /** The first 20 doubled appliances and their copies, to look into. */
   readonly doubledExamples: ReadonlyArray<{ readonly appliance: string; readonly copies: number }>;
   /** Traps for appliances that must get none (refused requests, ids the journal remembered). */
@@ -44,13 +40,13 @@ export function trapAppliance(line: string): string | undefined {
 }
 
 /**
- * Counts one receiver's traps per appliance against `expected` (appliance names); `failedAtRestart`
- * names the appliances whose first failure was answered just after the receiver stopped or started.
+ * Counts one receiver's traps per appliance against `expected` (appliance names); `mayDouble`
+ * names the appliances whose id an inform receiver may rightly log twice.
  */
 export function tallyTraps(
   lines: readonly string[],
   expected: ReadonlySet<string>,
-  failedAtRestart: ReadonlySet<string> = new Set(),
+  mayDouble: ReadonlySet<string> = new Set(),
 ): TrapTally {
   const seen = new Map<string, number>();
   let unexpected = 0;
@@ -65,14 +61,14 @@ export function tallyTraps(
   let exactlyOnce = 0;
   let doubled = 0;
   let extraCopies = 0;
-  let doubledAtReceiverRestart = 0;
+  let doubledByInformRetry = 0;
   const doubledExamples: Array<{ appliance: string; copies: number }> = [];
   for (const [appliance, count] of seen) {
     if (count === 1) exactlyOnce++;
     else {
       doubled++;
       extraCopies += count - 1;
-      if (failedAtRestart.has(appliance)) doubledAtReceiverRestart++;
+      if (mayDouble.has(appliance)) doubledByInformRetry++;
       if (doubledExamples.length < 20) doubledExamples.push({ appliance, copies: count });
     }
   }
@@ -82,7 +78,7 @@ export function tallyTraps(
     lost: expected.size - seen.size,
     doubled,
     extraCopies,
-    doubledAtReceiverRestart,
+    doubledByInformRetry,
     doubledExamples,
     unexpected,
     lines: lines.length,
@@ -128,4 +124,28 @@ export function tallySyslog(
     gatewayLines,
     lines: lines.length,
   };
+}
+
+/** A notification request as the load logged it: when it was sent and answered (seconds) and its ids. */
+export interface RequestSpan {
+  readonly start: number;
+  readonly end: number;
+  readonly ids: readonly string[];
+}
+
+/**
+ * The ids an inform receiver may rightly have logged twice (informs are at least once, docs/gateway.md,
+ * Delivery guarantees): those the gateway once answered as failed for some host (the receiver may have
+ * logged an inform whose acknowledgement never came back in time, and the id was sent again), and those
+ * in a request that took at least the inform timeout (the SNMP session may have sent the inform again
+ * while the receiver was slow to answer; it logs both copies).
+ */
+export function idsInformsMayDouble(
+  requests: readonly RequestSpan[],
+  failed: ReadonlySet<string>,
+  timeoutSeconds: number,
+): Set<string> {
+  const ids = new Set(failed);
+  for (const r of requests) if (r.end - r.start >= timeoutSeconds) for (const id of r.ids) ids.add(id);
+  return ids;
 }

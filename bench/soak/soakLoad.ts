@@ -73,11 +73,14 @@ export class SoakLoad {
   forgotten = 0;
   /** Results in which some trap host failed (each is retried). */
   failedResults = 0;
+  /** Ids some answer reported as failed for a trap host. */
+  readonly everFailed = new Set<string>();
   /**
-   * When (performance.now()) an answer first reported a failed trap host for an id: tells a trap doubled
-   * because a receiver stopped or started in the middle of an inform exchange from any other double.
+   * Every notification request (fresh, duplicate, retry): when it was sent and answered (performance.now())
+   * and its ids. With {@link everFailed} it tells a trap an inform receiver may rightly log twice from a
+   * defect.
    */
-  readonly firstFailureAt = new Map<string, number>();
+  readonly requestLog: Array<{ readonly start: number; end: number; readonly ids: readonly string[] }> = [];
   skippedAtCap = 0;
   private readonly answeredFresh = new Set<string>();
   private readonly answered: Notification[] = [];
@@ -207,6 +210,8 @@ export class SoakLoad {
     if (tracked) for (const n of batch) this.outstanding.add(n.id);
     this.inFlight++;
     const t0 = performance.now();
+    const logged = tracked ? { start: t0, end: Number.POSITIVE_INFINITY, ids: batch.map((n) => n.id) } : undefined;
+    if (logged) this.requestLog.push(logged);
     const p = rawRequest(this.o.url, { body, headers })
       .then(
         (r) => {
@@ -224,6 +229,7 @@ export class SoakLoad {
         },
       )
       .finally(() => {
+        if (logged) logged.end = performance.now();
         this.inFlight--;
         if (tracked) for (const n of batch) this.outstanding.delete(n.id);
         this.running.delete(p);
@@ -251,7 +257,7 @@ export class SoakLoad {
         this.unacknowledged.delete(n.id);
       } else {
         this.failedResults++;
-        if (!this.firstFailureAt.has(n.id)) this.firstFailureAt.set(n.id, performance.now());
+        this.everFailed.add(n.id);
         this.unacknowledged.set(n.id, n);
       }
     }

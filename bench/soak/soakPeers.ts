@@ -15,9 +15,15 @@ export interface SoakPeers {
   stop(): Promise<void>;
 }
 
-/** When the flapping host was down (seconds since the run started; `up` absent while it still is). */
+/**
+ * When the flapping host was down, in seconds since the run started: its stop began at `down` and was
+ * complete at `stopped`; its start began at `starting` and it was receiving again at `up` (absent while
+ * it still is down).
+ */
 export interface DownWindow {
   readonly down: number;
+  stopped?: number;
+  starting?: number;
   up?: number;
 }
 
@@ -68,6 +74,7 @@ export function startDisruptions(peers: SoakPeers, o: SoakOptions, t0: number): 
       const window: DownWindow = { down: since() };
       flaps.push(window);
       await peers.flapping.down();
+      window.stopped = since();
       // Stopped while going down: come straight back up.
       if (!stopped) {
         await new Promise<void>((resolve) => {
@@ -79,6 +86,7 @@ export function startDisruptions(peers: SoakPeers, o: SoakOptions, t0: number): 
         });
       }
       wake = undefined;
+      window.starting = since();
       await peers.flapping.up();
       window.up = since();
     });

@@ -57,16 +57,29 @@ function cpuPerMinute(samples: readonly SoakSample[]): number {
   return round(((last.cpuSeconds - first.cpuSeconds) / (last.t - first.t)) * 60, 2);
 }
 
-/** Each doubled trap's appliance and copies, with when its id first failed (seconds into the run). */
+/** Each doubled trap's appliance and copies, with the requests (seconds into the run) that carried its id. */
 function doubledDetail(run: RunFacts, e: SoakEvidence) {
   const idOf = new Map([...run.load.sent.values()].map((n) => [n.appliance, n.id]));
+  const doubledIds = new Set(
+    Object.values(e.traps).flatMap((t) => t.doubledExamples.map((d) => idOf.get(d.appliance) ?? '')),
+  );
+  const carried = new Map<string, Array<[number, number]>>();
+  for (const r of run.load.requestLog) {
+    for (const id of r.ids) {
+      if (!doubledIds.has(id)) continue;
+      const spans = carried.get(id) ?? [];
+      spans.push([round((r.start - run.t0) / 1000, 2), round((r.end - run.t0) / 1000, 2)]);
+      carried.set(id, spans);
+    }
+  }
   return Object.fromEntries(
     Object.entries(e.traps).map(([host, t]) => [
       host,
-      t.doubledExamples.map(({ appliance, copies }) => {
-        const at = run.load.firstFailureAt.get(idOf.get(appliance) ?? '');
-        return { appliance, copies, firstFailureAt: at === undefined ? null : round((at - run.t0) / 1000, 2) };
-      }),
+      t.doubledExamples.map(({ appliance, copies }) => ({
+        appliance,
+        copies,
+        requests: carried.get(idOf.get(appliance) ?? '') ?? [],
+      })),
     ]),
   );
 }
@@ -90,7 +103,12 @@ function runSetup(o: SoakOptions, run: RunFacts, e: SoakEvidence) {
     retentionDays: RETENTION_DAYS,
     seededIds: o.seedIds,
     seedExpiresAtSeconds: round(e.seedExpiresAtSeconds, 1),
-    flaps: run.flaps.map((w) => ({ down: round(w.down, 1), up: w.up === undefined ? undefined : round(w.up, 1) })),
+    flaps: run.flaps.map((w) => ({
+      down: round(w.down, 2),
+      stopped: w.stopped === undefined ? undefined : round(w.stopped, 2),
+      starting: w.starting === undefined ? undefined : round(w.starting, 2),
+      up: w.up === undefined ? undefined : round(w.up, 2),
+    })),
     rsyslogRestarts: run.rsyslogRestarts.map((t) => round(t, 1)),
   };
 }
@@ -125,6 +143,8 @@ export function summarise(o: SoakOptions, run: RunFacts, e: SoakEvidence) {
       traps: e.traps,
       syslog: e.syslog,
       syslogDroppedReported: e.final.syslogDropped,
+      syslogReconnects: e.final.syslogReconnects,
+      syslogQueuedMax: Math.max(0, ...e.samples.map((x) => x.syslogQueued)),
       unacknowledgedAfterDrain: e.unacknowledgedAfterDrain,
       failedResults: run.load.failedResults,
       informRetries: e.final.informRetries,

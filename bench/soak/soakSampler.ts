@@ -14,6 +14,9 @@ export interface SoakSample {
   readonly t: number;
   readonly rssMb: number;
   readonly heapUsedMb: number;
+  /** V8 heap reserved (used plus free space it keeps) and memory held outside it (Buffers), for a growing RSS. */
+  readonly heapTotalMb: number;
+  readonly externalMb: number;
   readonly fds: number;
   readonly journalBytes: number;
   readonly journalRecords: number;
@@ -22,7 +25,10 @@ export interface SoakSample {
   readonly requests: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
+  /** Syslog lines lost, connections made again, lines held (waiting or kept for replay), all sinks. */
   readonly syslogDropped: number;
+  readonly syslogReconnects: number;
+  readonly syslogQueued: number;
   readonly trapsFailed: number;
   /** Informs net-snmp sent again inside a send after a timeout (a receiver may log both copies). */
   readonly informRetries: number;
@@ -82,6 +88,8 @@ export async function takeSample(
     t: round(t, 1),
     rssMb: round(procRssBytes(pid) / MB),
     heapUsedMb: round(metricValue(metrics, 'nodejs_heap_size_used_bytes') / MB),
+    heapTotalMb: round(metricValue(metrics, 'nodejs_heap_size_total_bytes') / MB),
+    externalMb: round(metricValue(metrics, 'nodejs_external_memory_bytes') / MB),
     fds: readdirSync(`/proc/${pid}/fd`).length,
     journalBytes: directoryBytes(stateDir),
     journalRecords: metricValue(metrics, 'certmonitor_gateway_journal_records'),
@@ -90,6 +98,8 @@ export async function takeSample(
     p50Ms: round(percentile(sorted, 50), 1),
     p99Ms: round(percentile(sorted, 99), 1),
     syslogDropped: metricValue(metrics, 'certmonitor_gateway_syslog_dropped_total'),
+    syslogReconnects: metricValue(metrics, 'certmonitor_gateway_syslog_reconnects_total'),
+    syslogQueued: metricValue(metrics, 'certmonitor_gateway_syslog_queue_lines'),
     trapsFailed: labelledValue(metrics, 'certmonitor_gateway_traps_total', 'result="failed"'),
     informRetries: metricValue(metrics, 'certmonitor_gateway_inform_retries_total'),
   };

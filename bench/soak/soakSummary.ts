@@ -21,6 +21,8 @@ export interface TargetResult {
 export interface SoakSlopes {
   readonly rssMbPer10Min: number;
   readonly heapMbPer10Min: number;
+  readonly heapTotalMbPer10Min: number;
+  readonly externalMbPer10Min: number;
   readonly fdsPer10Min: number;
   readonly journalBytesPerHour: number;
   readonly journalRecordsPerHour: number;
@@ -94,6 +96,8 @@ export function fitSlopes(e: SoakEvidence): SoakSlopes {
   return {
     rssMbPer10Min: round(per10Min(slope((s) => s.rssMb)), 3),
     heapMbPer10Min: round(per10Min(heapSlope), 3),
+    heapTotalMbPer10Min: round(per10Min(slope((s) => s.heapTotalMb)), 3),
+    externalMbPer10Min: round(per10Min(slope((s) => s.externalMb)), 3),
     fdsPer10Min: round(per10Min(slope((s) => s.fds)), 3),
     journalBytesPerHour: Math.round(slope((s) => s.journalBytes) * 3600),
     journalRecordsPerHour: Math.round(recordsSlope * 3600),
@@ -189,15 +193,15 @@ function receiverTarget(e: SoakEvidence): TargetResult {
   const parts = Object.entries(e.traps).map(
     ([host, t]) =>
       `${host}: ${t.exactlyOnce}/${t.expected} once, lost ${t.lost}, doubled ${t.doubled} ` +
-      `(${t.doubledAtReceiverRestart} of them an inform logged as the receiver stopped or started), unexpected ${t.unexpected}`,
+      `(${t.doubledByInformRetry} of them an inform sent again after a failure or a timeout), unexpected ${t.unexpected}`,
   );
   const clean = Object.values(e.traps).every(
-    (t) => t.lost === 0 && t.doubled === t.doubledAtReceiverRestart && t.unexpected === 0,
+    (t) => t.lost === 0 && t.doubled === t.doubledByInformRetry && t.unexpected === 0,
   );
   return {
     name: '0 lost or doubled',
     target:
-      'every fresh id trapped exactly once per trap host (the flapping one too, after retries; an inform it logged as it stopped or started may come twice); none unacknowledged',
+      'every fresh id trapped exactly once per trap host (the flapping one too, after retries; an inform sent again after a reported failure or a timeout may come twice); none unacknowledged',
     value: `${parts.join('; ')}; unacknowledged ${e.unacknowledgedAfterDrain}; answered as new twice ${e.forgotten}`,
     pass: clean && e.unacknowledgedAfterDrain === 0 && e.forgotten === 0,
   };
