@@ -53,6 +53,13 @@ export interface RunningSnmptrapd {
    * engine ID and engineBoots 1).
    */
   restart(options?: { readonly forgetEngine?: boolean }): Promise<void>;
+  /**
+   * Stops it and leaves it stopped (a receiver that is down: informs to its port go unanswered) until
+   * `up()` starts it again on the same port; lines received so far stay.
+   */
+  down(): Promise<void>;
+  /** Starts it again after `down()` (nothing when it is running). */
+  up(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -121,6 +128,7 @@ export async function startSnmptrapd(options: SnmptrapdOptions = {}): Promise<Ru
     return started;
   };
   let peer = await launch();
+  let isDown = false;
   return {
     port,
     lines: read,
@@ -132,6 +140,15 @@ export async function startSnmptrapd(options: SnmptrapdOptions = {}): Promise<Ru
         mkdirSync(persist);
       }
       peer = await launch();
+    },
+    async down() {
+      isDown = true;
+      await peer.stop({ keepDir: true });
+    },
+    async up() {
+      if (!isDown) return;
+      peer = await launch();
+      isDown = false;
     },
     stop: () => peer.stop(),
   };
