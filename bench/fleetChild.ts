@@ -10,7 +10,7 @@ import { createStateStore } from '../adapters/createStateStore.ts';
 import { createS3Client } from '../adapters/s3/s3Client.ts';
 import type { StateStore } from '../app/ports.ts';
 import { DEFAULT_CONCURRENCY, runCheck } from '../app/runCheck.ts';
-import { keepYoungGenerationSmall } from '../cli/heapTuning.ts';
+import { tuneHeapForFleetRun } from '../cli/heapTuning.ts';
 import { DEFAULT_SETTINGS } from '../core/types.ts';
 
 /** The bucket bench/fleet.ts seeds. */
@@ -82,6 +82,6 @@ async function rawChild(): Promise<void> {
 
 // The same memory tuning as `certmonitor check`, so the figures are those of the command.
 if (process.argv.includes('--pipeline')) {
-  keepYoungGenerationSmall();
+  tuneHeapForFleetRun();
   await pipelineChild();
 } else if (process.argv.includes('--raw')) await rawChild();

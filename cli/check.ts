@@ -24,7 +24,7 @@ import { logEntry } from '../core/logEntry.ts';
 import { type ApplianceView, STATUSES } from '../core/types.ts';
 import { writeCheckOutputs } from './checkOutputs.ts';
 import { EXIT_UNDELIVERED, parseNow } from './command.ts';
-import { keepYoungGenerationSmall } from './heapTuning.ts';
+import { tuneHeapForFleetRun } from './heapTuning.ts';
 import { ProgressBar, type ProgressStream, progressWanted } from './progressBar.ts';
 import { UsageError } from './usageError.ts';
 
@@ -223,7 +223,7 @@ async function checkAndReport(
 
 /** `certmonitor check` with commander's options: configuration errors become usage errors (exit 2). */
 export async function check(options: CheckCommandOptions, io: CheckIo): Promise<number> {
-  keepYoungGenerationSmall();
+  tuneHeapForFleetRun();
   try {
     const config = parseCheckConfig(io.env, options);
     const now = options.now !== undefined ? parseNow(options.now) : (io.clock ?? (() => new Date()))();
