@@ -28,7 +28,9 @@ function words(name: string): string {
   return name.replace(/_/g, ' ');
 }
 
-const NONE = '<span class="none">–</span>';
+// An entity, not the character itself: one character above U+00FF would make V8 hold the whole page as a
+// two-byte string, twice its size (docs/design.md, Fleet report).
+const NONE = '<span class="none">&ndash;</span>';
 
 /** Table rows in days-remaining order (appliances without a date first: they need a look most). */
 function rowOrder(entries: readonly FleetEntry[]): number[] {

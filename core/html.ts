@@ -11,12 +11,15 @@ const ENTITIES: Readonly<Record<string, string>> = {
 /**
  * `text` as HTML text or as a double-quoted attribute value: the five markup characters become entities,
  * and control characters (which a subject may carry escaped, but a stored record may carry raw) become
- * U+FFFD, so nothing in it can open an element, close an attribute or break a line of the page.
+ * U+FFFD, so nothing in it can open an element, close an attribute or break a line of the page. Every
+ * character above U+00FF is written as a numeric entity: the browser shows the same text, and the page
+ * stays a one-byte string in V8, half the memory of a 10,000-appliance page built with one such name.
  */
 export function escapeHtml(text: string): string {
   return text
     .replace(/[&<>"']/g, (c) => ENTITIES[c] as string)
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029]/g, '\ufffd');
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029]/g, '&#xFFFD;')
+    .replace(/[^\u0000-\u00ff]/gu, (c) => `&#x${(c.codePointAt(0) as number).toString(16).toUpperCase()};`);
 }
 
 const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
