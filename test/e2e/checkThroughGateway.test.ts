@@ -7,7 +7,6 @@
  * gateway down, the gateway's answer lost after it trapped — no alert lost and none doubled.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,11 +15,11 @@ import { after, before, describe, it } from 'node:test';
 import { type DemoKeys, makeCertificatePem, makeDemoKeys } from '../../examples/demoCertificate.ts';
 import { buildGatewayConfig } from '../../gateway/config/gatewayConfig.ts';
 import { type RunningGateway, startGateway } from '../../gateway/gatewayRuntime.ts';
+import { runCheckCli } from '../helpers/checkCli.ts';
 import { type FaultProxy, startFaultProxy } from '../helpers/faultProxy.ts';
 import { freeTcpPort } from '../helpers/freePort.ts';
 import { type RunningSnmptrapd, startSnmptrapd } from '../helpers/snmptrapd.ts';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const T0 = Date.parse('2026-11-24T12:00:00Z');
@@ -78,42 +77,13 @@ describe('check → gateway → snmptrapd across runs, with faults', () => {
   };
 
   /** One scheduled run through the real CLI, as of `now`. */
-  const check = (now: string) =>
-    new Promise<RunResult>((resolve, reject) => {
-      const env: NodeJS.ProcessEnv = {};
-      for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('CERTMONITOR_')) env[k] = v;
-      const args = [
-        'bin/certmonitor.js',
-        'check',
-        '--source',
-        `dir:${fleet()}`,
-        '--state',
-        `dir:${join(dir, 'state')}`,
-        '--gateway',
-        proxy.url,
-        '--key-id',
-        'lambda',
-        '--secret-file',
-        secretFile,
-        '--now',
-        now,
-        '--json',
-      ];
-      execFile(process.execPath, args, { cwd: ROOT, env, timeout: 60_000 }, (error, stdout) => {
-        const exitCode = error ? ((error as { code?: number }).code ?? -1) : 0;
-        if (typeof exitCode !== 'number' || exitCode > 1) return reject(error ?? new Error('check failed'));
-        const objects = stdout
-          .split('\n')
-          .filter((l) => l.startsWith('{'))
-          .map((l) => JSON.parse(l) as Record<string, unknown>);
-        const summaryLine = objects.find((o) => 'summary' in o) as { summary: RunResult['summary'] };
-        const outcomes = Object.fromEntries(
-          objects
-            .filter((o) => typeof o.appliance === 'string')
-            .map((o) => [o.appliance as string, { status: o.status as string, action: o.action as string }]),
-        );
-        resolve({ exitCode, outcomes, summary: summaryLine.summary });
-      });
+  const check = (now: string): Promise<RunResult> =>
+    runCheckCli<RunResult['summary']>({
+      fleet: fleet(),
+      state: join(dir, 'state'),
+      gateways: [proxy.url],
+      secretFile,
+      now,
     });
 
   /** What snmptrapd logged per appliance, as the ssLogReference flags in arrival order. */

@@ -12,7 +12,6 @@
  * - a gateway that refuses the key (401) → not tried elsewhere: exit 1, no trap, the next run retries.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,12 +20,12 @@ import { after, before, describe, it } from 'node:test';
 import { type DemoKeys, makeCertificatePem, makeDemoKeys } from '../../examples/demoCertificate.ts';
 import { buildGatewayConfig } from '../../gateway/config/gatewayConfig.ts';
 import { type RunningGateway, startGateway } from '../../gateway/gatewayRuntime.ts';
+import { runCheckCli } from '../helpers/checkCli.ts';
 import { type FaultProxy, startFaultProxy } from '../helpers/faultProxy.ts';
 import { freeTcpPort } from '../helpers/freePort.ts';
 import { rawRequest } from '../helpers/gatewayClient.ts';
 import { type RunningSnmptrapd, startSnmptrapd } from '../helpers/snmptrapd.ts';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 const DAY = 86_400_000;
 const NOW = '2026-11-24T12:00:00Z';
 const T0 = Date.parse(NOW);
@@ -109,41 +108,18 @@ describe('standby gateways: check → primary or standby gateway → snmptrapd',
   };
 
   /** One scheduled run through the real CLI over `appliance`'s fleet and state, to `gateways`. */
-  const check = (appliance: string, gateways: readonly string[]) =>
-    new Promise<RunResult>((resolve, reject) => {
-      const env: NodeJS.ProcessEnv = {};
-      for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('CERTMONITOR_')) env[k] = v;
-      const args = [
-        'bin/certmonitor.js',
-        'check',
-        '--source',
-        `dir:${fleetOf(appliance)}`,
-        '--state',
-        `dir:${join(dir, `state-${appliance}`)}`,
-        '--gateway',
-        gateways.join(','),
-        '--key-id',
-        'lambda',
-        '--secret-file',
-        secretFile,
-        '--now',
-        NOW,
-        '--json',
-      ];
-      execFile(process.execPath, args, { cwd: ROOT, env, timeout: 120_000 }, (error, stdout, stderr) => {
-        const exitCode = error ? ((error as { code?: number }).code ?? -1) : 0;
-        if (typeof exitCode !== 'number' || exitCode > 1) return reject(error ?? new Error('check failed'));
-        const objects = stdout
-          .split('\n')
-          .filter((l) => l.startsWith('{'))
-          .map((l) => JSON.parse(l) as Record<string, unknown>);
-        const summary = (objects.find((o) => 'summary' in o) as { summary: RunResult['summary'] }).summary;
-        const outcomes = Object.fromEntries(
-          objects.filter((o) => typeof o.appliance === 'string').map((o) => [o.appliance, o.action as string]),
-        );
-        resolve({ exitCode, lines: stderr.split('\n').filter(Boolean), outcomes, summary });
-      });
+  const check = async (appliance: string, gateways: readonly string[]): Promise<RunResult> => {
+    const run = await runCheckCli<RunResult['summary']>({
+      fleet: fleetOf(appliance),
+      state: join(dir, `state-${appliance}`),
+      gateways,
+      secretFile,
+      now: NOW,
+      timeoutMs: 120_000,
     });
+    const outcomes = Object.fromEntries(Object.entries(run.outcomes).map(([name, o]) => [name, o.action]));
+    return { exitCode: run.exitCode, lines: run.stderr.split('\n').filter(Boolean), outcomes, summary: run.summary };
+  };
 
   /** Traps snmptrapd logged for `appliance`, after letting any late (doubled) one arrive. */
   const trapsFor = async (appliance: string, atLeast: number) => {
