@@ -16,6 +16,7 @@ import { createForwarder } from '../adapters/gateway/createForwarder.ts';
 import { ConsoleLogSink, type TextOutput } from '../adapters/log/consoleLogSink.ts';
 import { type CheckConfig, type CheckFlags, lambdaOnlyVariablesSet, parseCheckConfig } from '../app/checkConfig.ts';
 import { ConfigError, InventoryError } from '../app/errors.ts';
+import { incompleteReason } from '../app/incompleteReason.ts';
 import { measureFleet } from '../app/measureFleet.ts';
 import type { ApplianceOutcome, LogSink } from '../app/ports.ts';
 import { type RunSummary, runCheck } from '../app/runCheck.ts';
@@ -83,9 +84,8 @@ function trapHostsLine(counts: RunSummary['trapHosts']): string {
 
 /** The exit status of a finished run (README, Command line; README, Failure handling). */
 export function exitStatusOf(summary: RunSummary): number {
-  // An appliance whose certificate could not be read is not monitored this run: that is not success.
-  const incomplete =
-    summary.notifications.failed > 0 || summary.errors > 0 || summary.stopped || summary.byStatus.unavailable > 0;
+  // Beyond what a retry could fix, a supervisor is told of what someone must fix: the inventory, a trap host.
+  const incomplete = incompleteReason(summary) !== undefined;
   return incomplete || summary.inventoryProblems > 0 || summary.trapHosts.failing > 0 ? EXIT_UNDELIVERED : 0;
 }
 

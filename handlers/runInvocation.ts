@@ -11,6 +11,7 @@ import { GatewayForwarder } from '../adapters/gateway/gatewayForwarder.ts';
 import type { TextOutput } from '../adapters/log/consoleLogSink.ts';
 import { ConsoleLogSink } from '../adapters/log/consoleLogSink.ts';
 import { EmfMetrics } from '../adapters/log/emfMetrics.ts';
+import { incompleteReason } from '../app/incompleteReason.ts';
 import type { CertificateSource } from '../app/ports.ts';
 import { type RunSummary, runCheck } from '../app/runCheck.ts';
 import { logEntry } from '../core/logEntry.ts';
@@ -39,22 +40,6 @@ export interface InvocationInput {
   readonly label?: Readonly<Record<string, unknown>>;
   /** The shard this run checks, when the fleet is split (its report is then a part of the run's). */
   readonly shard?: { readonly shard: number; readonly shards: number };
-}
-
-/**
- * What makes a finished run a failed invocation, in words, or undefined when it did everything. An
- * inventory problem is not among them: a retry cannot fix the file (it has its own metric and alarm).
- */
-export function incompleteReason(summary: RunSummary): string | undefined {
-  const reasons = [
-    summary.notifications.failed > 0 ? `${summary.notifications.failed} due notification(s) not delivered` : '',
-    summary.errors > 0 ? `${summary.errors} appliance(s) could not be processed` : '',
-    summary.byStatus.unavailable > 0
-      ? `${summary.byStatus.unavailable} certificate(s) could not be read from the source`
-      : '',
-    summary.stopped ? 'the run stopped before the end of the fleet' : '',
-  ].filter(Boolean);
-  return reasons.length > 0 ? reasons.join(', ') : undefined;
 }
 
 /**
