@@ -26,7 +26,7 @@ export const EXTERNAL = [
 ];
 
 /**
- * The esbuild options of the product: ES modules for Node 20, heavy packages external, names kept. The
+ * The esbuild options of the product: ES modules for Node 22 and later, heavy packages external, names kept. The
  * benchmarks bundle their own entry points with the same options, so they measure what ships.
  */
 export const PRODUCT_OPTIONS = {
@@ -34,7 +34,7 @@ export const PRODUCT_OPTIONS = {
   bundle: true,
   format: 'esm',
   platform: 'node',
-  target: 'node20',
+  target: 'node22',
   external: EXTERNAL,
   // jsonc-parser's "main" is a UMD build whose require() calls a bundler cannot follow; its ES module build
   // bundles (serverless-esbuild reaches the same file through mainFields: [module, main]).

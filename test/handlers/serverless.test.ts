@@ -176,7 +176,7 @@ describe('serverless.yml with osls, offline', () => {
     for (const name of ['CheckLambdaFunction', 'CheckShardLambdaFunction']) {
       assert.equal(template.Resources[name].Properties.VpcConfig?.['Fn::If']?.[0], 'UseVpc', `${name} VpcConfig`);
     }
-    assert.equal(fn.Runtime, 'nodejs22.x');
+    assert.equal(fn.Runtime, 'nodejs24.x');
     assert.equal(fn.ReservedConcurrentExecutions, 1);
     assert.ok(template.Resources.CheckEventsRuleSchedule1.Properties.ScheduleExpression === 'rate(1 hour)');
     assert.ok(template.Resources.CheckErrorsAlarm);
