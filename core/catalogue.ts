@@ -3,6 +3,11 @@
  * including the original daemon's grammar slip "will be expire".
  */
 
+import { sanitizeLogValue } from '../protocol/logValue.ts';
+
+// Re-exported: every layer that writes log lines reaches the sanitiser through the catalogue.
+export { MAX_PARAM_LENGTH, sanitizeLogValue } from '../protocol/logValue.ts';
+
 /** Syslog severity words used in the lunalogs file view and for PRI computation. */
 export type Severity = 'crit' | 'err' | 'warn' | 'info';
 
@@ -163,18 +168,6 @@ export const CATALOGUE = {
 
 /** Names of every catalogue message. */
 export type MessageKey = keyof typeof CATALOGUE;
-
-/** Largest length of one substituted value; longer values are cut and marked with an ellipsis. */
-export const MAX_PARAM_LENGTH = 200;
-
-/**
- * Makes a value safe to place inside a log line: control characters (CR, LF, NUL, ESC, …) and
- * Unicode line separators become spaces, and the result is bounded. This is what stops log injection.
- */
-export function sanitizeLogValue(value: unknown, max = MAX_PARAM_LENGTH): string {
-  const text = String(value).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ');
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}
 
 /** Renders a catalogue message; every parameter passes through {@link sanitizeLogValue}. */
 export function formatMessage(key: MessageKey, params: Readonly<Record<string, string | number>> = {}): string {

@@ -4,7 +4,7 @@
  * errors are bounded and stripped of control characters, and of an error answer only the code is kept
  * (its message could echo input).
  */
-import { sanitizeLogValue } from '../core/catalogue.ts';
+import { sanitizeLogValue } from './logValue.ts';
 import type { NotificationResult, TrapResult } from './notification.ts';
 
 /** What an error code looks like (`GW_ERR_AUTH_REPLAY`). */

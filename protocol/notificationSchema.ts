@@ -4,9 +4,9 @@
  * does not know are ignored (a newer sender may add some); the batch itself is strict.
  */
 import { z } from 'zod';
-import { formatKeyPath } from '../core/keyPath.ts';
 import { isApplianceAddress, MAX_ADDRESS_LENGTH } from './applianceAddress.ts';
 import { parseIsoInstant } from './isoInstant.ts';
+import { formatKeyPath } from './keyPath.ts';
 import {
   APPLIANCE_NAME,
   FINGERPRINT_SHA256,

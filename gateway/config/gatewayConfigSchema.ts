@@ -4,7 +4,7 @@
  * relative paths are resolved afterwards, by the code that builds the configuration.
  */
 import { z } from 'zod';
-import { formatKeyPath } from '../../core/keyPath.ts';
+import { formatKeyPath } from '../../protocol/keyPath.ts';
 import { MAX_REQUEST_BODY_BYTES } from '../../protocol/notification.ts';
 import { DEFAULT_TIMESTAMP_TOLERANCE_SECONDS } from '../../protocol/signature.ts';
 import { GatewayConfigError } from '../gatewayErrors.ts';
