@@ -97,7 +97,30 @@ export function pluginLine(evaluation: Evaluation, thresholds: PluginThresholds,
   const text = describe(evaluation, labelOf(evaluation, fallbackLabel)).replaceAll('|', '/');
   if (evaluation.daysRemaining === undefined) return `CERTMONITOR ${state} - ${text}\n`;
   const critical = thresholds.criticalDays === undefined ? '' : `${thresholds.criticalDays}:`;
-  return `CERTMONITOR ${state} - ${text} | days=${evaluation.daysRemaining};${thresholds.warningDays}:;${critical};;\n`;
+  const perfdata = `days=${perfDays(evaluation)};${thresholds.warningDays}:;${critical};;${notYetValidPerfdata(evaluation)}`;
+  return `CERTMONITOR ${state} - ${text} | ${perfdata}\n`;
+}
+
+/**
+ * Whole days remaining, counted as the text counts them: an expired certificate's days are the days since
+ * it expired, negated, so "expired 705 days ago" goes with `days=-705` (the floor would say -706).
+ */
+function perfDays(evaluation: Evaluation): number {
+  const seconds = evaluation.secondsRemaining ?? 0;
+  if (evaluation.status === 'expired') return -Math.floor(-seconds / 86_400);
+  return evaluation.daysRemaining ?? 0;
+}
+
+/**
+ * A certificate that is not valid yet is CRITICAL whatever its days remaining: `days_until_valid` with the
+ * critical range `0` (anything above zero alerts) lets a graphing agent see the same state as the line.
+ */
+function notYetValidPerfdata(evaluation: Evaluation): string {
+  if (evaluation.status !== 'not_yet_valid' || evaluation.certificate === undefined) return '';
+  const { notBefore, notAfter } = evaluation.certificate;
+  // The evaluation instant, as the evaluation saw it: notAfter less the seconds remaining.
+  const now = notAfter.getTime() - (evaluation.secondsRemaining ?? 0) * 1000;
+  return ` days_until_valid=${Math.ceil((notBefore.getTime() - now) / 86_400_000)};;0;;`;
 }
 
 /** The line for a usage error: UNKNOWN with the message (which names the bad value). */

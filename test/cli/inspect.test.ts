@@ -205,12 +205,17 @@ describe('certmonitor inspect --plugin (monitoring-plugin line)', () => {
       expired.stdout,
       'CERTMONITOR CRITICAL - hsm01 certificate expired 10 days ago (Nov 27 09:30:00 2026 GMT) | days=-10;30:;;;\n',
     );
+    // Part of a day past a whole number: the text and the performance data count the same days.
+    const later = inspect(LEAF, '--plugin', '--now', '2026-12-07T21:30:00Z');
+    assert.match(later.stdout, /expired 10 days ago .* \| days=-10;30:;;;\n$/);
     const early = inspect(LEAF, '--plugin', '--now', '2025-11-01T00:00:00Z');
     assert.equal(early.status, 2);
     assert.match(
       early.stdout,
       /^CERTMONITOR CRITICAL - hsm01 certificate is not valid before Nov 27 09:30:00 2025 GMT \|/,
     );
+    // Its performance data reads CRITICAL too: days until valid, against the range `0`.
+    assert.match(early.stdout, / days_until_valid=27;;0;;\n$/);
     const missing = inspect(join(dir, 'absent.pem'), '--plugin');
     assert.equal(missing.status, 3);
     assert.equal(missing.stdout, 'CERTMONITOR UNKNOWN - absent.pem: certificate file is missing\n');
