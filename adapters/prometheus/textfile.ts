@@ -5,10 +5,14 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { sanitizeLogValue } from '../../core/catalogue.ts';
 import { fsErrorCode } from '../dir/dirFiles.ts';
 import { MetricsTextfileError } from '../errors.ts';
 
-/** Replaces `file` with `text` in one rename; throws {@link MetricsTextfileError} naming the error code. */
+/**
+ * Replaces `file` with `text` in one rename; throws {@link MetricsTextfileError} naming the file (as the
+ * operator gave it) and the error code.
+ */
 export async function writeTextfile(file: string, text: string): Promise<void> {
   const temp = path.join(
     path.dirname(file),
@@ -24,8 +28,11 @@ export async function writeTextfile(file: string, text: string): Promise<void> {
     await fs.rename(temp, file);
   } catch (error) {
     await fs.rm(temp, { force: true }).catch(() => undefined);
-    throw new MetricsTextfileError(`the metrics textfile could not be written (${fsErrorCode(error)})`, {
-      cause: error,
-    });
+    throw new MetricsTextfileError(
+      `the metrics textfile ${sanitizeLogValue(file)} could not be written (${fsErrorCode(error)})`,
+      {
+        cause: error,
+      },
+    );
   }
 }

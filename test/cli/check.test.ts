@@ -655,7 +655,11 @@ describe('certmonitor check', () => {
       run.stderr,
       /^certmonitor: dir:state-blocked\/_report\/fleet-status\.json could not be written: report file could not be written \((ENOTDIR|EEXIST)\)$/m,
     );
-    assert.match(run.stderr, /^certmonitor: the metrics textfile could not be written \(ENOENT\)$/m);
+    const missing = path.join(root, 'no-such-folder', 'certmonitor.prom');
+    assert.ok(
+      run.stderr.includes(`certmonitor: the metrics textfile ${missing} could not be written (ENOENT)\n`),
+      'the error names the file it could not write',
+    );
     assert.match(run.stdout, /^7 appliance\(s\):/m, 'the run itself completed');
   });
 });
