@@ -36,9 +36,12 @@ export interface DemoOptions {
   readonly reportDir?: string;
 }
 
-/** The folder the demo leaves its fleet report in: one fixed place, replaced by each demo. */
-export function defaultReportDir(): string {
-  return path.join(os.tmpdir(), 'certmonitor-report');
+/**
+ * A new folder for the demo's fleet report, one per demo: two demos at once (two users, two terminals)
+ * never overwrite or delete each other's report. The demo prints where it is.
+ */
+export function defaultReportDir(): Promise<string> {
+  return mkdtemp(path.join(os.tmpdir(), 'certmonitor-report-'));
 }
 
 /** The demo's temporary directories. */
@@ -314,7 +317,7 @@ export async function demo(io: CheckIo, options: DemoOptions = {}): Promise<numb
       if (peers) await showReceived(peers, io.stdout, printer.bold);
     }
     if (peers) await shutdownStep(printer, peers);
-    await reportStep(printer, workspace, options.reportDir ?? defaultReportDir());
+    await reportStep(printer, workspace, options.reportDir ?? (await defaultReportDir()));
     printer.say('');
     printer.say(
       'Try it on your own fleet: certmonitor check --source dir:FLEET --state dir:STATE [--json] [--now ISO]',

@@ -170,7 +170,10 @@ function defineDemo(program: Command, runner: CommandRunner): void {
     .description('the whole job on one machine: example fleet, gateway, SNMP receiver, syslog (ends by itself)')
     .option('--now <iso>', 'evaluate as of this instant, e.g. 2026-11-24T12:00:00Z (default: the clock)')
     .option('--keep', 'keep the temporary directory and print its path')
-    .option('--report-dir <dir>', 'where to leave the fleet report (default: certmonitor-report in the temp folder)')
+    .option(
+      '--report-dir <dir>',
+      'where to leave the fleet report (default: a new certmonitor-report-* folder in the temp folder)',
+    )
     .action((flags: { now?: string; keep?: boolean; reportDir?: string }) =>
       runner(async () => (await import('./demo.ts')).runDemo(flags, processIo())),
     );

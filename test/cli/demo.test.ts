@@ -115,3 +115,16 @@ test('certmonitor demo: gateway, SNMP receiver and syslog in-process; alerts, qu
   const after = (await readdir(os.tmpdir())).filter((n) => n.startsWith('certmonitor-demo-') && !before.has(n));
   assert.deepEqual(after, [], 'temporary directories removed');
 });
+
+test("each demo leaves its report in a folder of its own: two demos never overwrite or delete each other's", async () => {
+  const { defaultReportDir } = await import('../../cli/demo.ts');
+  const [first, second] = await Promise.all([defaultReportDir(), defaultReportDir()]);
+  try {
+    assert.notEqual(first, second);
+    assert.match(path.basename(first), /^certmonitor-report-/);
+    assert.deepEqual(await readdir(first), [], 'a new, empty folder');
+  } finally {
+    await rm(first, { recursive: true, force: true });
+    await rm(second, { recursive: true, force: true });
+  }
+});
