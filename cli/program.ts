@@ -18,6 +18,31 @@ function processIo() {
   return { stdout: process.stdout, stderr: process.stderr, env: process.env };
 }
 
+/** What `check --help` says of its exit status (docs/reference.md, Exit statuses). */
+export const CHECK_EXIT_HELP = `
+Exit status:
+  0  every appliance evaluated and every due notification delivered (or no gateway configured)
+  1  something needs attention: a notification not delivered, a trap host failing for H hours or more,
+     an inventory problem, the fleet could not be listed, the report or metrics textfile not written
+  2  configuration or usage error (the certificates' statuses are in the output, not the exit status)
+`;
+
+/** What `collect --help` says of its exit status. */
+export const COLLECT_EXIT_HELP = `
+Exit status:
+  0  every appliance collected (changed or unchanged)
+  1  some appliance could not be collected, or the inventory could not be read
+  2  configuration or usage error
+`;
+
+/** What `report --help` says of its exit status. */
+export const REPORT_EXIT_HELP = `
+Exit status:
+  0  the report was written
+  1  some state record could not be read, or the report could not be written
+  2  configuration or usage error
+`;
+
 /** Builds the command tree; each action reports its exit status through `runner`. */
 export function buildProgram(runner: CommandRunner): Command {
   const program = new Command('certmonitor')
@@ -96,6 +121,7 @@ function defineCheck(program: Command, runner: CommandRunner): void {
       "write the run's certificate metrics to FILE for node_exporter's textfile collector (x509_cert_* names)",
     )
     .option('--no-progress', 'no progress line on stderr (it is shown only on a terminal, without --json, off CI)')
+    .addHelpText('after', CHECK_EXIT_HELP)
     .action((options: CheckCommandOptions) =>
       runner(async () => (await import('./check.ts')).check(options, processIo())),
     );
@@ -113,6 +139,7 @@ function defineReport(program: Command, runner: CommandRunner): void {
       `threshold for records written before reports existed (default ${DEFAULT_SETTINGS.thresholdDays})`,
     )
     .option('--concurrency <n>', 'state records read at once, default 32')
+    .addHelpText('after', REPORT_EXIT_HELP)
     .action((options: ReportCommandOptions) =>
       runner(async () => (await import('./report.ts')).report(options, processIo())),
     );
@@ -142,6 +169,7 @@ function defineCollect(program: Command, runner: CommandRunner): void {
     .option('--dry-run', 'read and compare, publish nothing')
     .option('--json', 'one JSON object per appliance on stdout, then {"summary": …}; log lines on stderr')
     .option('--no-progress', 'no progress line on stderr (it is shown only on a terminal, without --json, off CI)')
+    .addHelpText('after', COLLECT_EXIT_HELP)
     .action((options: CollectCommandOptions) =>
       runner(async () => (await import('./collect.ts')).collect(options, processIo())),
     );
