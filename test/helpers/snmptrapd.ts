@@ -39,6 +39,8 @@ export interface SnmptrapdOptions {
    * (that start runs with one more, as after that many restarts).
    */
   readonly persistentEngine?: { readonly engineId: string; readonly engineBoots: number };
+  /** Configuration lines added as they are (a shipped example's users and communities). */
+  readonly extraConfig?: string;
 }
 
 export interface RunningSnmptrapd {
@@ -94,6 +96,7 @@ export async function startSnmptrapd(options: SnmptrapdOptions = {}): Promise<Ru
     lines.push(`createUser ${u.engineId ? `-e 0x${u.engineId} ` : ''}${u.name}${auth}${priv}`);
     lines.push(`authUser log ${u.name} ${u.privProtocol ? 'priv' : u.authProtocol ? 'auth' : 'noauth'}`);
   }
+  if (options.extraConfig !== undefined) lines.push(options.extraConfig);
   writeFileSync(conf, `${lines.join('\n')}\n`);
   writeFileSync(log, '');
   const engine = options.persistentEngine;
