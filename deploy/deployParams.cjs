@@ -38,6 +38,8 @@ const READ = [
 /** The value a parameter takes when it is not used (osls refuses an empty --param value). */
 const NONE = 'none';
 
+const { ExtraCaCertsError, packageExtraCaCerts } = require('./extraCaCerts.cjs');
+
 /** A parameter that cannot be used; the framework prints the message as it is. */
 class DeployParamError extends Error {
   constructor(param, message) {
@@ -245,6 +247,15 @@ class DeployParams {
     this.hooks = {
       initialize: () => {
         if (failure) throw new ServerlessError(failure.message, 'CERTMONITOR_DEPLOY_PARAM');
+      },
+      // Before serverless-esbuild bundles and zips (its hooks are on createDeploymentArtifacts).
+      'package:initialize': () => {
+        try {
+          packageExtraCaCerts(serverless);
+        } catch (error) {
+          if (error instanceof ExtraCaCertsError) throw new ServerlessError(error.message, 'CERTMONITOR_DEPLOY_PARAM');
+          throw error;
+        }
       },
     };
     this.configurationVariablesSources = {

@@ -477,6 +477,25 @@ describe('serverless.yml with osls, offline', () => {
   });
 
   // The other refusals are unit-tested (test/deploy/deployParams.test.ts); these prove the framework stops on them.
+  it('packages extraCaCerts in each zip at the path NODE_EXTRA_CA_CERTS names', async () => {
+    const bundle = 'test/fixtures/certs/leaf.pem';
+    const template = await templateOf('ca', `extraCaCerts=${bundle}`);
+    for (const [name, fn] of [
+      ['check.zip', 'CheckLambdaFunction'],
+      ['checkShard.zip', 'CheckShardLambdaFunction'],
+    ] as const) {
+      const path = template.Resources[fn].Properties.Environment.Variables.NODE_EXTRA_CA_CERTS;
+      assert.equal(path, bundle);
+      // Node reads it relative to the working directory: the task root, where the zip is unpacked.
+      const entries = readZip(await readFile(join(out, 'ca', name)));
+      const shipped = entries.find((e) => e.name === path);
+      assert.ok(shipped, `${name} holds ${path}: ${entries.map((e) => e.name).join(' ')}`);
+      assert.deepEqual(Buffer.from(shipped.data), await readFile(join(ROOT, bundle)));
+    }
+    const plain = readZip(await readFile(join(out, 'default', 'check.zip'))).map((e) => e.name);
+    assert.ok(!plain.some((n) => n.endsWith('.pem')), 'without extraCaCerts no bundle is shipped');
+  });
+
   it('refuses parameters that disagree, at package time, naming the parameter', async () => {
     for (const [params, message] of [
       [
@@ -484,6 +503,8 @@ describe('serverless.yml with osls, offline', () => {
         "--param source: the Lambda reads certificates from s3://bucket/prefix/ or ssm:/path/, got 'dir:./fleet'",
       ],
       [['certBucket=my-fleet'], '--param certBucket: is derived from source and state now; remove it'],
+      // A bundle that would be packaged as nothing: every run would distrust the gateway.
+      [['extraCaCerts=certs/no-such-ca.pem'], "--param extraCaCerts: 'certs/no-such-ca.pem' cannot be read (ENOENT)"],
     ] as const) {
       const failed = await run(
         'npx',
