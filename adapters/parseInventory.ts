@@ -26,8 +26,16 @@ import { APPLIANCE_NAME, isApplianceName } from '../protocol/notification.ts';
 import { INVENTORY_FILE } from './fleetLayout.ts';
 import { locateJsonError, locateKeys } from './jsonPosition.ts';
 
-/** Label keys and values are small identifiers, never free text that could reach a log line. */
-const LABEL = /^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,127}$/;
+/** Label names are small identifiers: they name columns and filters. */
+const LABEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,127}$/;
+
+/**
+ * Label values are an operator's free text (a site "Frankfurt DC 2", an owner "PKI Ops <pki-ops@…>", a
+ * runbook note): any printable Unicode, up to 256 characters (what a stored view keeps). Control, format
+ * (bidirectional overrides), surrogate, private-use and unassigned characters and line separators are
+ * refused: a value is shown as text everywhere (docs/reference.md, Inventory) and must look like what it is.
+ */
+const LABEL_VALUE = /^[^\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}]{1,256}$/u;
 
 /**
  * An SNI host name: letters, digits and hyphens in dot-separated labels (RFC 1123), not an IP literal
@@ -42,7 +50,12 @@ function wholeNumber(min: number, max: number) {
   return int({ error: message }).check(minimum(min, { error: message }), maximum(max, { error: message }));
 }
 
-const label = (what: string) => string().check(regex(LABEL, { error: `expected a ${what}` }));
+const labelName = string().check(
+  regex(LABEL_NAME, { error: 'expected a label name (letters, digits and . _ : / @ + -, at most 128)' }),
+);
+const labelValue = string().check(
+  regex(LABEL_VALUE, { error: 'expected a label value (1 to 256 printable characters)' }),
+);
 
 const entrySchema = strictObject(
   {
@@ -54,7 +67,7 @@ const entrySchema = strictObject(
         refine((address: string) => isApplianceAddress(address), { error: 'expected an IPv4 or IPv6 address' }),
       ),
     ),
-    labels: optional(record(label('label name'), label('label value'), { error: 'expected an object of labels' })),
+    labels: optional(record(labelName, labelValue, { error: 'expected an object of labels' })),
     thresholdDays: optional(wholeNumber(0, 36500)),
     repeatHours: optional(wholeNumber(1, 8760)),
     ntlsPort: optional(wholeNumber(1, 65535)),

@@ -127,3 +127,35 @@ test('a file with many problems lists a bounded number and counts the rest', asy
   assert.equal(list.length, MAX_LISTED_PROBLEMS);
   assert.equal(list.at(-1), `fleet.json: and ${50 - MAX_LISTED_PROBLEMS + 1} more problem(s)`);
 });
+
+test("label values are an operator's free text: any printable Unicode up to 256 characters", async () => {
+  const labels = {
+    site: 'Frankfurt DC 2',
+    owner: 'PKI Ops <pki-ops@example.net>',
+    note: 'Rack 4 — renew via runbook #12 (Zürich → 東京)',
+    longest: 'x'.repeat(256),
+  };
+  const inventory = await parseInventory(JSON.stringify({ appliances: { hsm01: { labels } } }));
+  assert.equal(inventory.problems, undefined);
+  assert.deepEqual(inventory.appliances.hsm01?.labels, labels);
+});
+
+test('label values that would not show as what they are are refused, naming the key path', async () => {
+  for (const [value, why] of [
+    ['line one\nline two', 'a line break'],
+    ['tab\there', 'a control character'],
+    ['abc\u202Efed', 'a bidirectional override'],
+    ['next\u2028line', 'a line separator'],
+    ['', 'nothing'],
+    ['x'.repeat(257), 'more than 256 characters'],
+  ]) {
+    const found = await problems(JSON.stringify({ appliances: { hsm01: { labels: { site: value } } } }));
+    assert.deepEqual(
+      found,
+      ['fleet.json: appliances.hsm01.labels.site: expected a label value (1 to 256 printable characters)'],
+      why,
+    );
+  }
+  const badName = await problems(JSON.stringify({ appliances: { hsm01: { labels: { 'data center': 'x' } } } }));
+  assert.match(badName[0] ?? '', /^fleet\.json: appliances\.hsm01\.labels\.data center: expected /, 'names stay identifiers');
+});
