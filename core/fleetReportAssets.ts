@@ -34,6 +34,7 @@ svg{display:block;width:100%;height:auto;background:#fff;border:1px solid #ddd;b
 .gutter{fill:#f2f2f2}
 .now{stroke:#1d1d1f;stroke-width:1.5;stroke-dasharray:4 3}.now-label{font-size:11px;text-anchor:end;fill:#1d1d1f}
 .m{cursor:pointer;stroke:#fff;stroke-width:.6}.m:hover{stroke:#000;stroke-width:1.5}
+.beyond-label{font-size:11px;fill:#555}
 .tools{display:flex;gap:12px;align-items:center;margin:8px 0}
 #filter{font:inherit;padding:4px 8px;min-width:18em}
 .pager button{font:inherit;padding:2px 10px}.pager span{display:inline-block;min-width:9em;text-align:center}
@@ -52,6 +53,7 @@ td.num{text-align:right;font-variant-numeric:tabular-nums}
 tr.hit{outline:2px solid #1565c0}
 .none{color:#999}
 ${COLOURS.map(([s, c]) => `.s-${s}{color:${c}}circle.s-${s}{fill:${c}}.badge.s-${s}{background:${c};color:#fff}`).join('\n')}
+${COLOURS.map(([s, c]) => `circle.beyond.s-${s}{fill:#fff;stroke:${c};stroke-width:1.6}`).join('')}
 `;
 
 /**
@@ -99,8 +101,9 @@ export const REPORT_SCRIPT = `
   }
   function key(row, column) {
     if (column === 'days') {
+      // As the rows start (fleetReportPage.ts, rowOrder): no date or not valid yet needs a look most.
       var days = row.getAttribute('data-days');
-      return days === '' ? -Infinity : Number(days);
+      return days === '' || row.getAttribute('data-status') === 'not_yet_valid' ? -Infinity : Number(days);
     }
     if (column === 'status') return rank[row.getAttribute('data-status')];
     return row.getAttribute('data-name');

@@ -32,9 +32,13 @@ function words(name: string): string {
 // two-byte string, twice its size (docs/design.md, Fleet report).
 const NONE = '<span class="none">&ndash;</span>';
 
-/** Table rows in days-remaining order (appliances without a date first: they need a look most). */
+/**
+ * Table rows in days-remaining order. Appliances without a date, and certificates not valid yet (whose
+ * days remaining are many, yet every client refuses them), come first: they need a look most.
+ */
 function rowOrder(entries: readonly FleetEntry[]): number[] {
-  const days = (e: FleetEntry) => (e.daysRemaining === null ? Number.NEGATIVE_INFINITY : e.daysRemaining);
+  const days = (e: FleetEntry) =>
+    e.daysRemaining === null || e.status === 'not_yet_valid' ? Number.NEGATIVE_INFINITY : e.daysRemaining;
   return entries
     .map((_, i) => i)
     .sort((a, b) => {

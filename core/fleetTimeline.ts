@@ -3,7 +3,8 @@
  * a time axis as one mark coloured by status, stacked as a dot plot so that hundreds of appliances stay
  * readable (marks in the same column pile up instead of hiding each other; a tall pile is compressed,
  * never dropped), with "now" and the threshold window marked. Appliances with no certificate date
- * (missing, invalid, unreadable) get a column of their own at the left. Pure.
+ * (missing, invalid, unreadable) get a column of their own at the left; a date outside the axis's range is
+ * drawn hollow at that end and counted there. Pure.
  */
 
 import type { FleetEntry, FleetStatus } from './fleetReport.ts';
@@ -74,14 +75,19 @@ function axis(lo: number, hi: number, x: (t: number) => number, baseline: number
   return parts.join('');
 }
 
-function markTitle(entry: FleetEntry): string {
+function markTitle(entry: FleetEntry, beyond: Beyond | undefined): string {
   const when = entry.notAfter ? `notAfter ${day(Date.parse(entry.notAfter))} (${entry.daysRemaining} days)` : 'no date';
-  return escapeHtml(`${entry.appliance}: ${entry.status.replace(/_/g, ' ')}, ${when}`);
+  const where = beyond === undefined ? '' : `, ${beyond} the timeline's range`;
+  return escapeHtml(`${entry.appliance}: ${entry.status.replace(/_/g, ' ')}, ${when}${where}`);
 }
 
-function mark(entry: FleetEntry, row: string, cx: number, cy: number): string {
-  return `<circle class="m s-${entry.status}" cx="${fmt(cx)}" cy="${fmt(cy)}" r="${R}" data-row="${row}"><title>${markTitle(entry)}</title></circle>`;
+function mark(m: Placed, cy: number): string {
+  const beyond = m.beyond === undefined ? '' : ` beyond ${m.beyond}`;
+  return `<circle class="m s-${m.entry.status}${beyond}" cx="${fmt(m.cx)}" cy="${fmt(cy)}" r="${R}" data-row="${m.row}"><title>${markTitle(m.entry, m.beyond)}</title></circle>`;
 }
+
+/** Which end of the axis a date outside its range is shown at. */
+type Beyond = 'before' | 'after';
 
 /** A mark placed in a pile: its column's x and its height in the pile. */
 interface Placed {
@@ -89,10 +95,34 @@ interface Placed {
   readonly row: string;
   readonly cx: number;
   readonly k: number;
+  /** Set for a date outside the axis: the mark stands at that end, drawn hollow, and is counted there. */
+  readonly beyond?: Beyond;
+}
+
+/**
+ * How many marks stand beyond each end of the axis, said at that end: a ten-year certificate is as far
+ * right as the axis goes, and the page must not suggest it expires on the axis's last day.
+ */
+function beyondLabels(marks: readonly Placed[], baseline: number): string {
+  let before = 0;
+  let after = 0;
+  for (const m of marks) {
+    if (m.beyond === 'before') before++;
+    else if (m.beyond === 'after') after++;
+  }
+  const y = baseline + 32;
+  return [
+    before > 0 ? `<text class="beyond-label" x="${X0}" y="${y}" text-anchor="start">&lt; ${before} earlier</text>` : '',
+    after > 0 ? `<text class="beyond-label" x="${X1}" y="${y}" text-anchor="end">${after} later &gt;</text>` : '',
+  ].join('');
 }
 
 /** Dated marks binned by column of one mark's width, each column piled upwards in notAfter order. */
-function pileDated(dated: ReadonlyArray<[FleetEntry, string]>, x: (t: number) => number): Placed[] {
+function pileDated(
+  dated: ReadonlyArray<[FleetEntry, string]>,
+  [lo, hi]: readonly [number, number],
+  x: (t: number) => number,
+): Placed[] {
   const bins = new Map<number, number>();
   return dated
     .map(([entry, row]) => ({ entry, row, t: Date.parse(entry.notAfter as string) }))
@@ -101,7 +131,8 @@ function pileDated(dated: ReadonlyArray<[FleetEntry, string]>, x: (t: number) =>
       const bin = Math.round((Math.min(X1, Math.max(X0, x(t))) - X0) / (2 * R));
       const k = bins.get(bin) ?? 0;
       bins.set(bin, k + 1);
-      return { entry, row, cx: Math.min(X1, X0 + bin * 2 * R), k };
+      const beyond: Beyond | undefined = t < lo ? 'before' : t > hi ? 'after' : undefined;
+      return { entry, row, cx: Math.min(X1, X0 + bin * 2 * R), k, ...(beyond ? { beyond } : {}) };
     });
 }
 
@@ -132,12 +163,12 @@ export function renderTimeline(status: FleetStatus, rowIds: readonly string[]): 
     dated.map(([e]) => Date.parse(e.notAfter as string)),
   );
   const x = (t: number) => X0 + ((t - lo) / (hi - lo)) * (X1 - X0);
-  const marks = [...pileUndated(undated), ...pileDated(dated, x)];
+  const marks = [...pileUndated(undated), ...pileDated(dated, [lo, hi], x)];
   let tallest = 0;
   for (const m of marks) tallest = Math.max(tallest, m.k + 1);
   const plot = Math.min(MAX_PLOT, Math.max(MIN_PLOT, tallest * (2 * R + 1) + 8));
   const baseline = TOP + plot;
-  const height = baseline + 38;
+  const height = baseline + 40;
   const step = tallest <= 1 ? 0 : Math.min(2 * R + 1, (plot - 2 * R - 4) / (tallest - 1));
   const now = Math.min(X1, Math.max(X0, x(time)));
   const windowEnd = Math.min(X1, Math.max(X0, x(time + status.thresholdDays * DAY)));
@@ -151,7 +182,8 @@ export function renderTimeline(status: FleetStatus, rowIds: readonly string[]): 
     axis(lo, hi, x, baseline),
     `<line class="now" x1="${fmt(now)}" y1="${TOP - 22}" x2="${fmt(now)}" y2="${baseline}"/>`,
     `<text class="now-label" x="${fmt(now - 4)}" y="${TOP - 12}">now ${day(time)}</text>`,
-    ...marks.map((m) => mark(m.entry, m.row, m.cx, baseline - R - 2 - m.k * step)),
+    ...marks.map((m) => mark(m, baseline - R - 2 - m.k * step)),
+    beyondLabels(marks, baseline),
     '</svg>',
   ].join('');
 }

@@ -56,6 +56,46 @@ describe('the fleet report page', () => {
     assert.deepEqual(order, ['hsm02', 'hsm01', 'hsm03']);
   });
 
+  test('a certificate not valid yet is listed with those that need a look, before every valid one', () => {
+    const view = (notBefore: string, notAfter: string): ApplianceView => ({
+      status: Date.parse(notBefore) > NOW.getTime() ? 'not_yet_valid' : 'valid',
+      thresholdDays: 30,
+      notBefore,
+      notAfter,
+    });
+    const html = renderFleetReportHtml(
+      buildFleetStatus(NOW, 30, [
+        fleetEntry('valid-soon', view('2025-01-01T00:00:00.000Z', '2027-01-30T00:00:00.000Z'), NOW),
+        fleetEntry('future', view('2026-12-24T00:00:00.000Z', '2027-12-24T00:00:00.000Z'), NOW),
+        fleetEntry('gone', { status: 'missing', thresholdDays: 30 }, NOW),
+      ]),
+    );
+    const order = [...html.matchAll(/<tr id="r\d+" data-name="([^"]+)"/g)].map((m) => m[1]);
+    assert.deepEqual(order, ['future', 'gone', 'valid-soon']);
+  });
+
+  test('a date outside the timeline is drawn hollow at that end and counted there, never as a date on the axis', () => {
+    const view = (notAfter: string): ApplianceView => ({ status: 'valid', thresholdDays: 30, notAfter });
+    const html = renderFleetReportHtml(
+      buildFleetStatus(NOW, 30, [
+        // A ten-year NTLS certificate: far beyond the three years the axis shows.
+        fleetEntry('ten-years', view('2036-11-24T12:00:00.000Z'), NOW),
+        fleetEntry('nine-years', view('2035-11-24T12:00:00.000Z'), NOW),
+        fleetEntry('soon', view('2027-01-10T00:00:00.000Z'), NOW),
+        fleetEntry('long-gone', { ...view('2024-01-01T00:00:00.000Z'), status: 'expired' }, NOW),
+      ]),
+    );
+    assert.equal(html.match(/<circle class="m s-valid beyond after"/g)?.length, 2);
+    assert.equal(html.match(/<circle class="m s-expired beyond before"/g)?.length, 1);
+    assert.equal(html.match(/<circle class="m s-valid" /g)?.length, 1, 'a date within the range is a plain mark');
+    assert.match(html, />2 later &gt;<\/text>/);
+    assert.match(html, />&lt; 1 earlier<\/text>/);
+    assert.match(
+      html,
+      /<title>ten-years: valid, notAfter 2036-11-24 \(\d+ days\), after the timeline&#39;s range<\/title>/,
+    );
+  });
+
   test('makes no request: no URL, and a CSP that allows only its own style and script, by hash', () => {
     const html = page();
     assert.doesNotMatch(html, /<[^>]*\b(src|href|xlink:href)=/, 'no element loads anything');
