@@ -151,15 +151,15 @@ function parseS3OrSsm(source: string): unknown {
   return source.startsWith('ssm:') ? parseSsmLocation(source) : parseS3Location(source);
 }
 
-describe('README, Deploying to AWS', () => {
+describe('docs/aws.md, Deploying to AWS', () => {
   it('documents every parameter of serverless.yml in its table', () => {
     const root = new URL('../../', import.meta.url);
     const params = Object.keys(
       (parseYaml(readFileSync(new URL('serverless.yml', root), 'utf8')) as { params: { default: object } }).params
         .default,
     );
-    const readme = readFileSync(new URL('README.md', root), 'utf8');
-    const section = readme.slice(readme.indexOf('## Deploying to AWS'), readme.indexOf('### In a VPC'));
+    const page = readFileSync(new URL('docs/aws.md', root), 'utf8');
+    const section = page.slice(page.indexOf('## Deploying to AWS'), page.indexOf('## The bundle'));
     const documented = section
       .split('\n')
       .filter((line) => line.startsWith('| `'))

@@ -1,5 +1,5 @@
 /**
- * The README's `invoke local` walkthrough (README, Trying the Lambda on your machine), run as it stands:
+ * The `invoke local` walkthrough (docs/aws.md, Trying the Lambda on your machine), run as it stands:
  * the three shell blocks marked `<!-- invoke-local: … -->` start s3rver and a local gateway, seed a fleet
  * and invoke the bundled handler with an event whose `time` is now. Only the two ports (to free ones) and
  * the working folder (to one of this run) are changed. The run must reach the gateway: one notification
@@ -19,12 +19,12 @@ const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const FOLDER = `var/readme-invoke-local-${process.pid}`;
 
-/** The shell block that follows `<!-- invoke-local: NAME -->` in the README. */
-function block(readme: string, name: string): string {
-  const marker = readme.indexOf(`<!-- invoke-local: ${name} -->`);
-  assert.ok(marker >= 0, `README has no invoke-local block ${name}`);
-  const match = /```sh\n([\s\S]*?)```/.exec(readme.slice(marker));
-  assert.ok(match?.[1], `README block ${name} is not a sh code block`);
+/** The shell block that follows `<!-- invoke-local: NAME -->` in the page. */
+function block(page: string, name: string): string {
+  const marker = page.indexOf(`<!-- invoke-local: ${name} -->`);
+  assert.ok(marker >= 0, `docs/aws.md has no invoke-local block ${name}`);
+  const match = /```sh\n([\s\S]*?)```/.exec(page.slice(marker));
+  assert.ok(match?.[1], `docs/aws.md block ${name} is not a sh code block`);
   return match[1];
 }
 
@@ -82,7 +82,7 @@ async function stop(peer: ReturnType<typeof background> | undefined): Promise<vo
   await exited;
 }
 
-describe('README: invoke local end to end', () => {
+describe('docs/aws.md: invoke local end to end', () => {
   let s3: ReturnType<typeof background> | undefined;
   let gateway: ReturnType<typeof background> | undefined;
   after(async () => {
@@ -96,17 +96,17 @@ describe('README: invoke local end to end', () => {
     requireBinary('curl', 'curl');
     requireBinary('openssl', 'openssl');
     const [s3Port, gatewayPort] = [await freeTcpPort(), await freeTcpPort()];
-    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const page = readFileSync(join(ROOT, 'docs', 'aws.md'), 'utf8');
     const adapt = (script: string) =>
       script.replaceAll('var/local', FOLDER).replaceAll('4568', String(s3Port)).replaceAll('8443', String(gatewayPort));
 
-    s3 = background(adapt(block(readme, 's3')));
-    gateway = background(adapt(block(readme, 'gateway')));
+    s3 = background(adapt(block(page, 's3')));
+    gateway = background(adapt(block(page, 'gateway')));
     await listening(s3Port, s3, 's3rver');
     await listening(gatewayPort, gateway, 'the gateway');
 
     const started = Date.now();
-    const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', adapt(block(readme, 'run'))], {
+    const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', adapt(block(page, 'run'))], {
       cwd: ROOT,
       env: shellEnv(),
       timeout: 240_000,
