@@ -1,5 +1,5 @@
 /**
- * Builds the collector's destination named by a `CERTMONITOR_COLLECT_TO` location (README, Collecting
+ * Builds the collector's destination named by a `CERTMONITOR_COLLECT_TO` location (docs/collector.md, Collecting
  * certificates). The AWS adapters are imported only when a location needs them.
  */
 import { ConfigError } from '../app/errors.ts';

@@ -1,4 +1,4 @@
-/** Builds the certificate source named by a `CERTMONITOR_SOURCE` location (README, Configuration). */
+/** Builds the certificate source named by a `CERTMONITOR_SOURCE` location (docs/reference.md, Configuration). */
 import { stat } from 'node:fs/promises';
 import { ConfigError } from '../app/errors.ts';
 import type { CertificateSource } from '../app/ports.ts';

@@ -1,4 +1,4 @@
-/** Builds the state store named by a `CERTMONITOR_STATE` location (README, Configuration). */
+/** Builds the state store named by a `CERTMONITOR_STATE` location (docs/reference.md, Configuration). */
 import { ConfigError } from '../app/errors.ts';
 import type { ReportStore, StateStore } from '../app/ports.ts';
 import { type AdapterDeps, awsAdapter, ensureDirectory, S3_BACKEND } from './adapterDeps.ts';

@@ -1,5 +1,5 @@
 /**
- * The errors the adapters raise of their own (README, Error codes; the model is in `core/errors.ts`).
+ * The errors the adapters raise of their own (docs/reference.md, Error codes; the model is in `core/errors.ts`).
  * Errors the pipeline must recognise (configuration, inventory, state) are the ports' own, in `app/errors.ts`.
  */
 import { errorClass } from '../core/errors.ts';

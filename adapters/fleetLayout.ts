@@ -1,5 +1,5 @@
 /**
- * What a fleet location holds, the same for every backend (README, Configuration): `{prefix}{appliance}/server.pem`
+ * What a fleet location holds, the same for every backend (docs/reference.md, Configuration): `{prefix}{appliance}/server.pem`
  * per appliance and an optional `{prefix}fleet.json` inventory, each with a size limit.
  *
  * Certificate bodies over 1 MiB are rejected unread (docs/design.md, Certificate evaluation). The core

@@ -1,6 +1,6 @@
 /**
  * Where a JSON text goes wrong, told as a line and column and a few words, never with the text itself
- * (README, Failure handling). JSON.parse's own message is no help: depending on the error it has no
+ * (docs/monitoring.md, Failure handling). JSON.parse's own message is no help: depending on the error it has no
  * position, and V8 quotes the text ("Unexpected token 'x', "…" is not valid JSON"). jsonc-parser
  * (VS Code's JSON scanner) reports every error with its offset. It is loaded only on this error path, so
  * a run whose inventory parses never loads it.

@@ -1,6 +1,6 @@
 /**
- * Validation of the `fleet.json` inventory (README, Configuration), shared by every certificate source.
- * One bad entry never costs the others (README, Failure handling): the file is validated entry by entry,
+ * Validation of the `fleet.json` inventory (docs/reference.md, Configuration), shared by every certificate source.
+ * One bad entry never costs the others (docs/monitoring.md, Failure handling): the file is validated entry by entry,
  * and what is wrong comes back as `problems` beside what can be trusted, each naming the key path, the
  * entry's position or, for text that is not JSON, the line and column. Unknown keys are problems too, so
  * an operator's typo (`treshholdDays`) is reported instead of silently leaving the default in force.
@@ -33,7 +33,7 @@ const LABEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,127}$/;
  * Label values are an operator's free text (a site "Frankfurt DC 2", an owner "PKI Ops <pki-ops@…>", a
  * runbook note): any printable Unicode, up to 256 characters (what a stored view keeps). Control, format
  * (bidirectional overrides), surrogate, private-use and unassigned characters and line separators are
- * refused: a value is shown as text everywhere (docs/reference.md, Inventory) and must look like what it is.
+ * refused: a value is shown as text everywhere (docs/reference.md, Fleet layout) and must look like what it is.
  */
 const LABEL_VALUE = /^[^\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}]{1,256}$/u;
 

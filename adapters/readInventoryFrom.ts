@@ -1,5 +1,5 @@
 /**
- * The collector's inventory (README, Collecting certificates): a `fleet.json` file, or the `fleet.json`
+ * The collector's inventory (docs/collector.md, Collecting certificates): a `fleet.json` file, or the `fleet.json`
  * of a fleet location (`dir:`, `s3://`, `ssm:`) read as the check reads it.
  */
 import { ConfigError } from '../app/errors.ts';

@@ -1,5 +1,5 @@
 /**
- * Where the fleet report lives in a state location (README, Fleet report), the same for every state
+ * Where the fleet report lives in a state location (docs/monitoring.md, Fleet report), the same for every state
  * store: `{state}_report/fleet-status.json`, `{state}_report/index.html`, and the parts a sharded run is
  * assembled from under `{state}_report/parts/`. An appliance name cannot start with `_`, so the folder
  * never meets a record, and listing the records skips it.

@@ -1,7 +1,7 @@
 /**
  * Keys at a source that look like certificates but do not fit the fleet layout (`…/server.crt`, a name
- * with a space, a nested folder): a listing skips them, and the run names them in one warning (README,
- * Failure handling) instead of letting them vanish. Only the first few are kept, sanitized and bounded:
+ * with a space, a nested folder): a listing skips them, and the run names them in one warning (docs/monitoring.md, Failure
+ * handling) instead of letting them vanish. Only the first few are kept, sanitized and bounded:
  * they are names an operator chose, shown so they can be found, never written verbatim.
  */
 import type { SkippedKeys } from '../app/ports.ts';

@@ -43,7 +43,7 @@ export function decodeStateRecord(
 }
 
 /**
- * The fleet-level record of the inventory problem last logged (README, Failure handling), beside the
+ * The fleet-level record of the inventory problem last logged (docs/monitoring.md, Failure handling), beside the
  * appliances' records: `_` cannot start an appliance name, so it never collides with one.
  */
 export const INVENTORY_REPORT_RECORD = '_inventory.json';
@@ -67,7 +67,7 @@ export function encodeInventoryReport(report: InventoryReport | undefined): stri
 }
 
 /**
- * The fleet-level record of failing trap hosts (README, Failure handling), beside the appliances' records
+ * The fleet-level record of failing trap hosts (docs/monitoring.md, Failure handling), beside the appliances' records
  * like {@link INVENTORY_REPORT_RECORD}.
  */
 export const TRAP_HOST_REPORT_RECORD = '_trapHosts.json';

@@ -1,5 +1,5 @@
 /**
- * Configuration of a check run (README, Configuration), parsed once from the environment and command-line flags into a
+ * Configuration of a check run (docs/reference.md, Configuration), parsed once from the environment and command-line flags into a
  * validated object shared by `certmonitor check` and the Lambda handler. A flag wins over its variable.
  * Unknown `CERTMONITOR_*` variables are refused (a misspelt `CERTMONITOR_TRESHOLD_DAYS` must not silently
  * leave the default in force), and every error names the variable or flag it is about.
@@ -27,7 +27,7 @@ export interface CheckConfig {
 export interface GatewayConfig {
   /** The primary gateway's base URL. */
   readonly url: string;
-  /** Standby gateways' base URLs, in the order they are tried (README, Standby gateways); absent when none. */
+  /** Standby gateways' base URLs, in the order they are tried (docs/gateway.md, Standby gateways); absent when none. */
   readonly standbys?: readonly string[];
   readonly keyId: string;
   readonly secretFile?: string;
@@ -135,7 +135,7 @@ export function parseCheckConfig(
 
 /**
  * Refuses a `CERTMONITOR_*` variable that no one handles (a misspelt one would silently be ignored). The
- * prefix is certmonitor's own (README, Environment variables): a variable an operator names for the
+ * prefix is certmonitor's own (docs/reference.md, Environment variables): a variable an operator names for the
  * gateway's secrets (`communityEnv`, …) must use another one, and the message says so. The collector's
  * variables are known, so the check and the collector can share one environment file.
  */
@@ -274,7 +274,7 @@ function checkLocation(found: Found, schemes: readonly string[]): string {
 }
 
 /**
- * The gateway URLs, primary first (README, Standby gateways): one URL, or several separated by commas,
+ * The gateway URLs, primary first (docs/gateway.md, Standby gateways): one URL, or several separated by commas,
  * each checked on its own and named in the message by its place in the list; a gateway listed twice is
  * refused (it would be tried twice for nothing).
  */

@@ -1,5 +1,5 @@
 /**
- * Configuration of a collector run (README, Collecting certificates), parsed once from the environment
+ * Configuration of a collector run (docs/collector.md, Collecting certificates), parsed once from the environment
  * and the command-line flags; a flag wins over its variable. Every error names the variable or flag.
  * Unknown `CERTMONITOR_COLLECT_*` variables are refused (a misspelt one must not leave a default in
  * force); the check's own variables are left alone, so one environment file can serve both timers.

@@ -138,7 +138,7 @@ function describeCapture(pem: Uint8Array, certificates: number): Partial<Collect
 export async function collectFleet(options: CollectOptions): Promise<CollectSummary> {
   const started = performance.now();
   // What is wrong with fleet.json is said at every run (the collector keeps no state to space the lines
-  // out, as the check does); the valid entries are collected all the same (README, Failure handling).
+  // out, as the check does); the valid entries are collected all the same (docs/monitoring.md, Failure handling).
   const problems = options.inventory.problems ?? [];
   for (const reason of problems) {
     options.log.write(logEntry('inventoryProblems', { reason }), { errorCode: 'CM_ERR_INVENTORY_INVALID' });

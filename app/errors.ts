@@ -1,5 +1,5 @@
 /**
- * The errors of the check pipeline and its ports (README, Error codes; the model is in `core/errors.ts`).
+ * The errors of the check pipeline and its ports (docs/reference.md, Error codes; the model is in `core/errors.ts`).
  * Adapters raise them through the ports; the pipeline and the entry points recognise them by class.
  */
 import { CertmonitorError, errorClass } from '../core/errors.ts';
@@ -39,7 +39,7 @@ export class StateConflictError extends CertmonitorError {
 }
 
 /**
- * The fleet report (README, Fleet report) could not be written, read back or assembled; the message says
+ * The fleet report (docs/monitoring.md, Fleet report) could not be written, read back or assembled; the message says
  * which step failed and is safe to log. The run's checks and notifications are not affected.
  */
 export class ReportError extends errorClass('ReportError', 'CM_ERR_REPORT') {}

@@ -1,5 +1,5 @@
 /**
- * Writes the fleet report (README, Fleet report) to a state location's `_report/` folder: the data as
+ * Writes the fleet report (docs/monitoring.md, Fleet report) to a state location's `_report/` folder: the data as
  * `fleet-status.json`, then the page as `index.html`, two writes per report whatever the fleet's size.
  * The page's renderer is loaded only here, so a Lambda start does not pay for it.
  */

@@ -1,5 +1,5 @@
 /**
- * How a gateway is named in results, summaries and log lines (README, Standby gateways): its URL's origin
+ * How a gateway is named in results, summaries and log lines (docs/gateway.md, Standby gateways): its URL's origin
  * and path, never credentials, a query or a fragment. Two configured gateways never share a name (the
  * configuration refuses a URL listed twice), so the name tells which one delivered.
  */

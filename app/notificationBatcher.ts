@@ -21,7 +21,7 @@ export interface BatcherOptions {
   readonly maxBatch?: number;
   readonly maxInFlight?: number;
   readonly onGatewayFailure?: BatchFailure;
-  /** Hears of each request that goes on to a standby gateway (README, Standby gateways), when it does. */
+  /** Hears of each request that goes on to a standby gateway (docs/gateway.md, Standby gateways), when it does. */
   readonly onFailover?: (failover: GatewayFailover) => void;
   /** Called once per request and gateway with how many of its notifications that gateway delivered. */
   readonly onDelivered?: (gateway: string, count: number) => void;

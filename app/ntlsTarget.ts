@@ -1,4 +1,4 @@
-/** Where an inventory entry's NTLS service listens (README, Collecting certificates), shared by the collector and `tls:` sources. */
+/** Where an inventory entry's NTLS service listens (docs/collector.md, Collecting certificates), shared by the collector and `tls:` sources. */
 import type { InventoryEntry, NtlsTarget } from './ports.ts';
 
 /** The NTLS port of a Luna Network HSM, used when the inventory names none. */

@@ -8,7 +8,7 @@ import type { TrapHostReport } from '../core/trapHostReport.ts';
 import type { ApplianceState, LogEntry, SourceResult, Status } from '../core/types.ts';
 import type { Notification, TrapResult } from '../protocol/notification.ts';
 
-/** One appliance's entry in the `fleet.json` inventory (README, Configuration). */
+/** One appliance's entry in the `fleet.json` inventory (docs/reference.md, Configuration). */
 export interface InventoryEntry {
   readonly address?: string;
   readonly labels?: Readonly<Record<string, string>>;
@@ -21,7 +21,7 @@ export interface InventoryEntry {
 }
 
 /**
- * The parsed `fleet.json` inventory: what can be trusted of it, and what could not (README, Failure
+ * The parsed `fleet.json` inventory: what can be trusted of it, and what could not (docs/monitoring.md, Failure
  * handling). An entry with a bad value is kept by name only (default settings, no address); an entry
  * whose name is not valid, or a file that is not JSON, contributes nothing.
  */
@@ -31,7 +31,7 @@ export interface Inventory {
   readonly problems?: readonly string[];
 }
 
-/** Keys at a source that look like certificates but do not fit the fleet layout (README, Failure handling). */
+/** Keys at a source that look like certificates but do not fit the fleet layout (docs/monitoring.md, Failure handling). */
 export interface SkippedKeys {
   /** How many were seen by the last listing. */
   readonly count: number;
@@ -122,7 +122,7 @@ export interface LoadedInventoryReport {
 }
 
 /**
- * The fleet report's files under the state location's `_report/` folder (README, Fleet report): the
+ * The fleet report's files under the state location's `_report/` folder (docs/monitoring.md, Fleet report): the
  * report itself and the parts a sharded run assembles it from. Names are plain file names or
  * `parts/NAME` (letters, digits, `.`, `-`, `_`); the stores refuse anything else.
  */
@@ -146,13 +146,13 @@ export interface DeliveryResult {
   /** Why it was not delivered (gateway unreachable, HTTP status, …), safe to log. */
   readonly error?: string;
   /**
-   * The gateway this result comes from, named by its URL's origin and path (README, Standby gateways): the
+   * The gateway this result comes from, named by its URL's origin and path (docs/gateway.md, Standby gateways): the
    * one that answered for it, or, when no gateway accepted it, the last one tried.
    */
   readonly gateway?: string;
 }
 
-/** A request one gateway did not accept, going on to the next one in the list (README, Standby gateways). */
+/** A request one gateway did not accept, going on to the next one in the list (docs/gateway.md, Standby gateways). */
 export interface GatewayFailover {
   /** The gateway that did not accept it, and the one tried next (names as in {@link DeliveryResult.gateway}). */
   readonly from: string;
@@ -183,7 +183,7 @@ export interface ApplianceOutcome {
   readonly [field: string]: unknown;
 }
 
-/** Where an appliance's NTLS service listens (README, Collecting certificates). */
+/** Where an appliance's NTLS service listens (docs/collector.md, Collecting certificates). */
 export interface NtlsTarget {
   /** An IP literal from the inventory. */
   readonly address: string;

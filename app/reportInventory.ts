@@ -1,5 +1,5 @@
 /**
- * Reports what is wrong with the `fleet.json` inventory (README, Failure handling). The run goes on with
+ * Reports what is wrong with the `fleet.json` inventory (docs/monitoring.md, Failure handling). The run goes on with
  * what can be trusted; the problems are counted every run (the CLI exits 1, the Lambda emits
  * `InventoryProblems`), and their lines (`inventoryProblems`, one per problem) are written at most once per
  * H hours, at once when the problems change. What was last written lives in the state's fleet-level
@@ -23,7 +23,7 @@ export interface InventoryReportOptions {
   readonly dryRun?: boolean;
 }
 
-/** The code structured lines carry (README, Error codes). */
+/** The code structured lines carry (docs/reference.md, Error codes). */
 const ERROR_CODE = 'CM_ERR_INVENTORY_INVALID';
 
 /** Writes the inventory's problem lines when they are due; resolves to how many problems there are. */

@@ -1,5 +1,5 @@
 /**
- * Reports trap hosts that keep failing (README, Failure handling): after a run, what the gateway answered
+ * Reports trap hosts that keep failing (docs/monitoring.md, Failure handling): after a run, what the gateway answered
  * about each trap host is merged into the state's fleet-level record (`_trapHosts.json`), and a host that
  * has failed for at least H is logged once per H (`trapHostFailing`), a reported host that acknowledges
  * again once (`trapHostRecovered`). The record is written conditionally; a run that loses the race (another

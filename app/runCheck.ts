@@ -100,7 +100,7 @@ export interface RunCheckOptions {
   /** Largest gateway request and most requests in flight (defaults 1000 and 4). */
   readonly batch?: { readonly maxBatch?: number; readonly maxInFlight?: number };
   /**
-   * A what-if run (README, What-if runs): evaluate and decide as usual, log each due notification as
+   * A what-if run (docs/reference.md, What-if runs): evaluate and decide as usual, log each due notification as
    * `notificationDue`, forward nothing and write no state. The forwarder, if given, is not used.
    */
   readonly dryRun?: boolean;
@@ -128,7 +128,7 @@ export interface RunSummary {
   /** A what-if run only: the notifications that were due and not sent. */
   readonly wouldSend?: number;
   /**
-   * With a gateway (README, Standby gateways): how many notifications each gateway delivered, by its name,
+   * With a gateway (docs/gateway.md, Standby gateways): how many notifications each gateway delivered, by its name,
    * and how many failovers there were (a request handed on to the next gateway because one did not accept it).
    */
   readonly deliveredBy?: Readonly<Record<string, number>>;
@@ -136,7 +136,7 @@ export interface RunSummary {
   readonly durationMs: number;
 }
 
-/** What a run saw of trap hosts that did not all acknowledge (README, Failure handling). */
+/** What a run saw of trap hosts that did not all acknowledge (docs/monitoring.md, Failure handling). */
 export interface TrapHostCounts {
   /** Notifications of this run sent (counted in `sent`) that some trap hosts did not acknowledge: now owed to them. */
   readonly partial: number;
@@ -253,7 +253,7 @@ function trapLineKey(event: string, ok: boolean, duplicate: boolean): MessageKey
   return duplicate ? 'trapDuplicate' : 'trapSent';
 }
 
-/** The one warning about certificates the listing skipped (README, Failure handling). */
+/** The one warning about certificates the listing skipped (docs/monitoring.md, Failure handling). */
 function reportSkipped(source: CertificateSource, log: LogSink): void {
   const skipped = source.skippedKeys?.();
   if (!skipped || skipped.count === 0) return;
@@ -264,7 +264,7 @@ function reportSkipped(source: CertificateSource, log: LogSink): void {
 /**
  * Runs one check over the whole fleet and resolves to its summary. Throws only when the inventory cannot
  * be read or the listing fails; an inventory that says something wrong is reported and the run goes on
- * with what can be trusted (README, Failure handling).
+ * with what can be trusted (docs/monitoring.md, Failure handling).
  */
 export async function runCheck(options: RunCheckOptions): Promise<RunSummary> {
   const started = performance.now();
@@ -601,7 +601,7 @@ class CheckRun {
   ): void {
     this.errors++;
     const reason = errorReason(error);
-    // Structured lines also carry our own errors' stable code (README, Error codes).
+    // Structured lines also carry our own errors' stable code (docs/reference.md, Error codes).
     const base = fields ? contextOf(fields) : undefined;
     const context = error instanceof CertmonitorError ? { ...base, errorCode: error.code } : base;
     this.options.log.write(logEntry('checkFailed', { reason }, appliance), context);

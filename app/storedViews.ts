@@ -1,5 +1,5 @@
 /**
- * The fleet report rebuilt from a state location alone (`certmonitor report`; README, Fleet report): every
+ * The fleet report rebuilt from a state location alone (`certmonitor report`; docs/monitoring.md, Fleet report): every
  * appliance's record is listed and read (no certificate is read), and each gives its view as of the
  * report's instant. Records are read with bounded concurrency, streamed from the listing.
  */

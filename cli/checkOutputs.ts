@@ -1,5 +1,5 @@
 /**
- * What `certmonitor check` leaves behind besides state (README, Fleet report; README, Prometheus): the
+ * What `certmonitor check` leaves behind besides state (docs/monitoring.md, Fleet report; docs/monitoring.md, Prometheus): the
  * fleet report in the state location's `_report/` folder, and with `--metrics-textfile` the run's
  * certificates for node_exporter's textfile collector. Both are built from the run's own views (no
  * second read of the state). A failure is reported on stderr and makes the exit status 1.

@@ -1,5 +1,5 @@
 /**
- * `certmonitor collect` (README, Collecting certificates): reads each appliance's NTLS certificate over
+ * `certmonitor collect` (docs/collector.md, Collecting certificates): reads each appliance's NTLS certificate over
  * TLS and publishes the ones that changed to the fleet source the check reads. Prints one catalogue line
  * per appliance and a summary; with `--json`, stdout carries one object per appliance and, last,
  * `{"summary": …}`, while the lines go to stderr.

@@ -1,5 +1,5 @@
 /**
- * Memory tuning for the long runs (`check` over a fleet; README, Design decisions, Memory of a fleet run).
+ * Memory tuning for the long runs (`check` over a fleet; docs/decisions.md, Memory of a fleet run).
  * A run streams the fleet and keeps under 20 MB live whatever its size (about 14 MB of it is loaded code),
  * but it allocates fast: every S3 request builds its middleware chain, signs, parses, and lives for the
  * request's round trip, so with 32 requests in flight much of it outlives the young generation and dies in

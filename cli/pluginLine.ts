@@ -1,7 +1,7 @@
 /**
  * `inspect --plugin`: the one line a monitoring agent (Nagios, Icinga, Zabbix, Sensu) shows, in the
- * monitoring-plugin format `CERTMONITOR STATE - text | days=N;WARN:;CRIT:;;` (README, inspect as a
- * monitoring plugin), and the plugin exit status that goes with it.
+ * monitoring-plugin format `CERTMONITOR STATE - text | days=N;WARN:;CRIT:;;` (docs/monitoring.md, `inspect` as a monitoring
+ * plugin), and the plugin exit status that goes with it.
  */
 import { sanitizeLogValue } from '../core/catalogue.ts';
 import { formatOpensslDate } from '../core/opensslDate.ts';

@@ -18,7 +18,7 @@ function processIo() {
   return { stdout: process.stdout, stderr: process.stderr, env: process.env };
 }
 
-/** What `check --help` says of its exit status (docs/reference.md, Exit statuses). */
+/** What `check --help` says of its exit status (README, Command line). */
 export const CHECK_EXIT_HELP = `
 Exit status:
   0  every appliance evaluated and every due notification delivered (or no gateway configured)

@@ -1,5 +1,5 @@
 /**
- * `certmonitor report` (README, Fleet report): rebuilds `fleet-status.json` and `index.html` from a state
+ * `certmonitor report` (docs/monitoring.md, Fleet report): rebuilds `fleet-status.json` and `index.html` from a state
  * location alone (no certificate is read), as of `--now` or the clock, into the location's `_report/`
  * folder or into `--out DIR`. Exit status: 0 written, 1 written but some records could not be read (each
  * named on stderr) or the report could not be written, 2 usage error.

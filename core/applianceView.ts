@@ -1,5 +1,5 @@
 /**
- * The fleet report's view of one appliance (README, Fleet report; docs/design.md, Fleet report), built by
+ * The fleet report's view of one appliance (docs/monitoring.md, Fleet report; docs/design.md, Fleet report), built by
  * the run from its evaluation and kept in the appliance's state record, so `certmonitor report` can rebuild
  * the report from the state alone. It holds only fields that change when the appliance changes (status,
  * certificate, labels, last notification), never the run's instant, so a steady run writes nothing.

@@ -1,5 +1,5 @@
 /**
- * The log message catalogue (README, Message catalogue). Texts are byte-exact: operators' SIEM rules match them,
+ * The log message catalogue (docs/reference.md, Message catalogue). Texts are byte-exact: operators' SIEM rules match them,
  * including the original daemon's grammar slip "will be expire".
  */
 
@@ -22,7 +22,7 @@ export interface CatalogueEntry {
 }
 
 export const CATALOGUE = {
-  // --- the original certmonitord's lines (README, Message catalogue, byte-exact) ---
+  // --- the original certmonitord's lines (docs/reference.md, Message catalogue, byte-exact) ---
   started: { sev: 'info', level: 'info', template: 'NTLS certificate expiry monitor started' },
   configured: {
     sev: 'info',

@@ -1,7 +1,7 @@
 /**
  * The error model of the check side (core, app, adapters, handlers; the gateway has its own `GW_ERR_…`
  * codes). Every error certmonitor raises itself is a {@link CertmonitorError}: a stable `code`
- * (`CM_ERR_…`, listed in README, Error codes), a message written by certmonitor and safe to log (never
+ * (`CM_ERR_…`, listed in docs/reference.md, Error codes), a message written by certmonitor and safe to log (never
  * text taken from a file, a request or a response) and, when it wraps another error, that `cause`. Each
  * layer declares its errors in one module (`core/errors.ts`, `app/errors.ts`, `adapters/errors.ts`,
  * `handlers/errors.ts`); code recognises them by class or code, never by their name.

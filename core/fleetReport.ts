@@ -1,5 +1,5 @@
 /**
- * The fleet report's data, `fleet-status.json` (README, Fleet report): one entry per appliance with its
+ * The fleet report's data, `fleet-status.json` (docs/monitoring.md, Fleet report): one entry per appliance with its
  * status, certificate, days remaining as of the report's instant, labels and last notification, and the
  * counts by status. Built from the views a run produced, from shard parts, or from the state records
  * (`certmonitor report`). Pure.

@@ -1,5 +1,5 @@
 /**
- * The fleet report page's own style sheet and script, inlined into the page (README, Fleet report): the
+ * The fleet report page's own style sheet and script, inlined into the page (docs/monitoring.md, Fleet report): the
  * page makes no request of its own, and its Content-Security-Policy allows exactly these two by hash.
  * The script sorts the table (a click on a column header), filters it, pages through it and, on a click
  * on a timeline mark, scrolls to that appliance's row. It reads only the page's own elements and never

@@ -1,5 +1,5 @@
 /**
- * The fleet report page, `index.html` (README, Fleet report): one self-contained file (inline style,
+ * The fleet report page, `index.html` (docs/monitoring.md, Fleet report): one self-contained file (inline style,
  * SVG and script; no font, image or script from elsewhere) that works from `file://` and from a presigned
  * S3 URL. It shows the counts by status, the expiry timeline and a table of every appliance sortable by
  * days remaining. Every name, label and DN is escaped text; the Content-Security-Policy forbids any

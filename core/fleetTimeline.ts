@@ -1,5 +1,5 @@
 /**
- * The fleet report's expiry timeline as inline SVG (README, Fleet report): every appliance's notAfter on
+ * The fleet report's expiry timeline as inline SVG (docs/monitoring.md, Fleet report): every appliance's notAfter on
  * a time axis as one mark coloured by status, stacked as a dot plot so that hundreds of appliances stay
  * readable (marks in the same column pile up instead of hiding each other; a tall pile is compressed,
  * never dropped), with "now" and the threshold window marked. Appliances with no certificate date

@@ -1,5 +1,5 @@
 /**
- * When a problem of the `fleet.json` inventory is logged (README, Failure handling): like an appliance's
+ * When a problem of the `fleet.json` inventory is logged (docs/monitoring.md, Failure handling): like an appliance's
  * problem, at most once per H hours, and at once when the problem changes. What was last logged is kept in
  * one fleet-level record beside the appliances' (`_inventory.json`: `_` cannot start an appliance name).
  * Pure, like the rest of `core/`.

@@ -1,4 +1,4 @@
-/** Maps an evaluation to the catalogue message that describes it (README, Message catalogue). */
+/** Maps an evaluation to the catalogue message that describes it (docs/reference.md, Message catalogue). */
 import type { MessageKey } from './catalogue.ts';
 import { formatOpensslDate } from './opensslDate.ts';
 import type { Evaluation } from './types.ts';

@@ -1,5 +1,5 @@
 /**
- * Which trap hosts are failing, across runs (README, Failure handling; docs/design.md, State): a host that
+ * Which trap hosts are failing, across runs (docs/monitoring.md, Failure handling; docs/design.md, State): a host that
  * has failed for longer than H is reported once per H (`trapHostFailing`), and a host that was reported and
  * then acknowledges a notification again is told as recovered (`trapHostRecovered`). What is known lives in
  * one fleet-level record beside the appliances' (`_trapHosts.json`: `_` cannot start an appliance name),

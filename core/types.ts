@@ -140,7 +140,7 @@ export interface ApplianceState {
    */
   readonly certificate?: CachedCertificate;
   /**
-   * What the fleet report shows of this appliance (README, Fleet report), as of the run that last changed
+   * What the fleet report shows of this appliance (docs/monitoring.md, Fleet report), as of the run that last changed
    * it. Only slowly changing fields (no evaluation instant, no days remaining), so a steady run writes
    * nothing. Like the cache, a malformed entry is ignored where it is used (`usableView`).
    */

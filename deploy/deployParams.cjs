@@ -1,6 +1,6 @@
 'use strict';
 /**
- * The `${certmonitor:NAME}` variables of serverless.yml (README, Deploying to AWS): everything the IAM role,
+ * The `${certmonitor:NAME}` variables of serverless.yml (docs/aws.md, Deploying to AWS): everything the IAM role,
  * the conditions and the VPC endpoints need is derived from the parameters an operator sets once, so the
  * role can never disagree with the locations the function reads. `source` (s3://bucket/prefix/ or
  * ssm:/path/) and `state` (s3://bucket/prefix/) give the bucket, prefix and SSM path of every IAM
@@ -109,7 +109,7 @@ function checkGateway(p) {
 }
 
 /**
- * `gatewayUrl` may list standby gateways after the primary, separated by commas (README, Standby
+ * `gatewayUrl` may list standby gateways after the primary, separated by commas (docs/gateway.md, Standby
  * gateways): each entry is checked on its own and named when it is wrong, and none may appear twice.
  */
 function checkGatewayUrls(value) {
@@ -211,10 +211,13 @@ function checkSwitches(p) {
 function deriveDeployParams(params, cliParams = []) {
   for (const name of cliParams) {
     if (name === 'schedulePeriodSeconds') {
-      throw new DeployParamError(name, 'is derived from scheduleRate; remove it (README, Deploying to AWS)');
+      throw new DeployParamError(name, 'is derived from scheduleRate; remove it (docs/aws.md, Deploying to AWS)');
     }
     if (DERIVED.includes(name)) {
-      throw new DeployParamError(name, 'is derived from source and state now; remove it (README, Deploying to AWS)');
+      throw new DeployParamError(
+        name,
+        'is derived from source and state now; remove it (docs/aws.md, Deploying to AWS)',
+      );
     }
   }
   if (!params.source) throw new DeployParamError('source', 'is required: s3://bucket/prefix/ or ssm:/path/');

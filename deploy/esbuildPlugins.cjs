@@ -1,8 +1,8 @@
 'use strict';
 /**
  * The esbuild plugins of the Lambda bundle (serverless.yml, `custom.esbuild.plugins`; serverless-esbuild
- * loads this file with `require`). The bundle is ES modules split into chunks (README, Deploying to AWS,
- * The bundle), written as `.js` files; `moduleFolder` puts a `package.json` of `{"type":"module"}` beside
+ * loads this file with `require`). The bundle is ES modules split into chunks (docs/aws.md, The
+ * bundle), written as `.js` files; `moduleFolder` puts a `package.json` of `{"type":"module"}` beside
  * them. With it, Lambda's Node.js runtime imports `handlers/check.js` as an ES module, and so does
  * `serverless invoke local` (osls falls back to import() for an ES module; it never looks for a `.mjs`
  * handler), so both load the same files the same way.

@@ -1,6 +1,6 @@
 'use strict';
 /**
- * `--param extraCaCerts=FILE` (docs/aws.md, Deploying): the CA bundle that issued an HTTPS gateway's
+ * `--param extraCaCerts=FILE` (docs/aws.md, Deploying to AWS): the CA bundle that issued an HTTPS gateway's
  * certificate. The function's environment names it in `NODE_EXTRA_CA_CERTS`, which Node reads at start,
  * relative to the working directory: the task root on Lambda, the service folder under `invoke local`. So
  * the file must ship in each zip at that same relative path, and it is checked at package time: a missing

@@ -3,7 +3,7 @@
  * Empties serverless-esbuild's build folder before each command that bundles (`package`, and `deploy`
  * through it, `deploy function`, `invoke local`). serverless-esbuild zips every file it finds in that folder
  * and empties it only at the end of `package`; the Lambda bundle is split into chunks whose names carry a
- * content hash (README, Deploying to AWS, The bundle), so chunks left behind by an earlier `invoke local` or
+ * content hash (docs/aws.md, The bundle), so chunks left behind by an earlier `invoke local` or
  * an interrupted run would otherwise ship in the zip beside the current ones. Plain CommonJS: the framework
  * loads it with `require`.
  */

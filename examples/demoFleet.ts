@@ -1,5 +1,5 @@
 /**
- * A small demonstration fleet in a directory (`dir:` layout, README, Configuration), relative to an evaluation instant:
+ * A small demonstration fleet in a directory (`dir:` layout, docs/reference.md, Configuration), relative to an evaluation instant:
  * one appliance per status worth seeing, an inventory with addresses and a per-appliance threshold, and
  * one appliance discovered by listing only. Used by `certmonitor demo`, the tests and the benchmarks.
  */

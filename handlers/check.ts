@@ -1,6 +1,6 @@
 /**
  * The scheduled Lambda `check` (docs/design.md, The scheduled Lambda): a thin entry point. Configuration is read from the environment
- * once per cold start (README, Configuration variables, through the shared parser, so messages name the variable); the
+ * once per cold start (docs/reference.md, Configuration, through the shared parser, so messages name the variable); the
  * AWS clients and the secret cache live across warm invocations. Each invocation evaluates as of the
  * event's `time` and either runs the pipeline over the whole fleet and returns its summary, or, when the
  * fleet is split, queues one SQS message per shard for `checkShard`: past `CERTMONITOR_SHARD_SIZE`

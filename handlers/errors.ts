@@ -1,5 +1,5 @@
 /**
- * The errors of the Lambda entry points (README, Error codes; the model is in `core/errors.ts`). Thrown
+ * The errors of the Lambda entry points (docs/reference.md, Error codes; the model is in `core/errors.ts`). Thrown
  * out of a handler, the error's name is what Lambda reports as `errorType`.
  */
 import { errorClass } from '../core/errors.ts';

@@ -2,7 +2,7 @@
  * One pipeline run inside an invocation, shared by `check` (whole fleet) and `checkShard` (one shard):
  * JSON log lines, one outcome line and a `DaysToExpiry` metric per appliance, the fleet report (or the
  * shard's part of it), a summary line and run metrics, forwarding bounded by the invocation's remaining time.
- * A run that did not do everything it had to fails the invocation after all that (README, Failure handling);
+ * A run that did not do everything it had to fails the invocation after all that (docs/monitoring.md, Failure handling);
  * a report that could not be written does not (the checks and notifications are done), it has its own
  * metric and alarm.
  */

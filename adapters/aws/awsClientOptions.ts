@@ -1,6 +1,6 @@
 /**
  * Settings every AWS SDK v3 client of the adapters shares. Endpoints follow the SDK's own
- * `AWS_ENDPOINT_URL_S3` / `AWS_ENDPOINT_URL_SSM` variables (README, Configuration); this module only adds
+ * `AWS_ENDPOINT_URL_S3` / `AWS_ENDPOINT_URL_SSM` variables (docs/reference.md, Configuration); this module only adds
  * what the SDK cannot infer: a region when an endpoint is overridden, standard retries, and a socket pool
  * sized for the pipeline's concurrency. The clients themselves are built in `s3/` and `ssm/`.
  */

@@ -1,5 +1,5 @@
 /**
- * A folder of fleet report files on the local disk (README, Fleet report): a state directory's `_report/`,
+ * A folder of fleet report files on the local disk (docs/monitoring.md, Fleet report): a state directory's `_report/`,
  * or `certmonitor report --out DIR`. Each file is written atomically (temporary file, fsync, rename) and
  * readable by others: the report holds no secret, and an operator opens it in a browser.
  */

@@ -1,5 +1,5 @@
 /**
- * Certificates in a local directory (`dir:PATH`, README, Configuration): `{PATH}/{appliance}/server.pem` per appliance and
+ * Certificates in a local directory (`dir:PATH`, docs/reference.md, Configuration): `{PATH}/{appliance}/server.pem` per appliance and
  * an optional `{PATH}/fleet.json` inventory. Names are validated before they are used as paths; entries
  * that do not fit the layout but look like a misplaced certificate (`hsm01/server.crt`, `bad name/`,
  * `hsm01.pem`) are collected for the run's one warning. Files are sized with fstat on the open handle

@@ -7,7 +7,7 @@ import { isAbsent, readFileCapped } from './dirFiles.ts';
 
 /**
  * The inventory in `file`, or undefined when there is no such file. What the file says wrong comes back
- * as the inventory's `problems` (README, Failure handling); a file that cannot be read throws
+ * as the inventory's `problems` (docs/monitoring.md, Failure handling); a file that cannot be read throws
  * {@link InventoryError}.
  */
 export async function readInventoryFile(file: string): Promise<Inventory | undefined> {

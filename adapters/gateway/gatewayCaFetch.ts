@@ -1,5 +1,5 @@
 /**
- * HTTPS to a gateway whose certificate a private CA issued (README, Configuration of a check:
+ * HTTPS to a gateway whose certificate a private CA issued (docs/reference.md, Configuration:
  * `CERTMONITOR_GATEWAY_CA_FILE` / `--ca-file`). Node's global fetch takes no CA of its own, only the
  * process-wide NODE_EXTRA_CA_CERTS; this fetch trusts the given CA(s) for the gateway connection alone,
  * instead of the public ones. It is undici's: the library Node's own fetch is built on, so timeouts,

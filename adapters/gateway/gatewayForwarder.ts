@@ -5,7 +5,7 @@
  * and an overall deadline, so a Lambda invocation finishes inside its own timeout. Retrying is safe because
  * every notification carries a deterministic id the gateway deduplicates.
  *
- * Standby gateways (README, Standby gateways): a request the gateway did not accept after its retries
+ * Standby gateways (docs/gateway.md, Standby gateways): a request the gateway did not accept after its retries
  * (network error, timeout, 5xx, 429, an unreadable answer) goes to the next gateway of the list; any other
  * answer (400, 401, 413, …) would be the same at every gateway and is final. Once a standby delivered a
  * request, later requests of the same forwarder (one run) start at that standby, so a dead primary's

@@ -7,12 +7,12 @@
  * - `NotificationsSent`, `NotificationsFailed` (delivery failures), `RunDuration`, `RunsStopped` (a run
  *   that ran out of time: the fleet needs more shards) and `ReportsFailed` (the fleet report could not be
  *   written).
- * - `GatewayFailovers`: requests a gateway did not accept, handed on to the next one (README, Standby
+ * - `GatewayFailovers`: requests a gateway did not accept, handed on to the next one (docs/gateway.md, Standby
  *   gateways): a gateway needs looking at even when the next one delivered.
  * - `InventoryProblems` (what is wrong with `fleet.json`) and `RunsSucceeded` (1 for a run that did
- *   everything it had to, else 0): the alarms of serverless.yml watch these (README, Failure handling), the
+ *   everything it had to, else 0): the alarms of serverless.yml watch these (docs/monitoring.md, Failure handling), the
  *   dead-man alarm the absence of `RunsSucceeded`.
- * - `TrapHostsFailing`: trap hosts that failed in the run and have failed for at least H (README, Failure
+ * - `TrapHostsFailing`: trap hosts that failed in the run and have failed for at least H (docs/monitoring.md, Failure
  *   handling); the other hosts got the notifications, so the run succeeded, but this host needs fixing.
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';

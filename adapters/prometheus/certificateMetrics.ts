@@ -1,5 +1,5 @@
 /**
- * A run's certificates in the Prometheus text format, for node_exporter's textfile collector (README,
+ * A run's certificates in the Prometheus text format, for node_exporter's textfile collector (docs/monitoring.md,
  * Prometheus): the metric names, labels and help texts of x509-certificate-exporter, so alert rules and
  * dashboards written for it work unchanged (`x509_cert_not_after`, `x509_cert_not_before`,
  * `x509_cert_expired`, `x509_read_errors`; `serial_number` in decimal and `subject_CN` as it fills them),

@@ -1,5 +1,5 @@
 import { S3LocationError } from '../errors.ts';
-/** Parsing of `s3://bucket/prefix/` locations (README, Configuration). */
+/** Parsing of `s3://bucket/prefix/` locations (docs/reference.md, Configuration). */
 
 /** A bucket and a key prefix that is empty or ends with `/`. */
 export interface S3Location {

@@ -1,5 +1,5 @@
 /**
- * Certificates in S3 (`s3://bucket/prefix/`, README, Configuration): `{prefix}{appliance}/server.pem` per appliance and an
+ * Certificates in S3 (`s3://bucket/prefix/`, docs/reference.md, Configuration): `{prefix}{appliance}/server.pem` per appliance and an
  * optional `{prefix}fleet.json` inventory. Listing is streamed page by page to the end; each object is read
  * with a 1 MiB cap. The SDK's standard retry mode handles throttling and 5xx; what still fails becomes
  * `unavailable` with a short reason, never `missing`.

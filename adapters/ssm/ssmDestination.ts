@@ -1,5 +1,5 @@
 /**
- * The collector's SSM destination (`ssm:/prefix/`, README, Collecting certificates): it writes parameter
+ * The collector's SSM destination (`ssm:/prefix/`, docs/collector.md, Collecting certificates): it writes parameter
  * `{prefix}{appliance}/server.pem`, the layout the SSM source reads. SSM has no conditional write, so a
  * write is `PutParameter` with `Overwrite`, sent only when the value differs from what was read; a
  * parameter is replaced whole or not at all.

@@ -1,5 +1,5 @@
 import { SsmLocationError } from '../errors.ts';
-/** Parsing of `ssm:/prefix/` locations (README, Configuration). */
+/** Parsing of `ssm:/prefix/` locations (docs/reference.md, Configuration). */
 
 /** Parses `ssm:/prefix/` into a parameter path that starts and ends with `/`. */
 export function parseSsmLocation(url: string): string {

@@ -1,5 +1,5 @@
 /**
- * Certificates in SSM Parameter Store (`ssm:/prefix/`, README, Configuration): parameter `{prefix}{appliance}/server.pem`
+ * Certificates in SSM Parameter Store (`ssm:/prefix/`, docs/reference.md, Configuration): parameter `{prefix}{appliance}/server.pem`
  * per appliance and an optional `{prefix}fleet.json`. The listing (GetParametersByPath, 10 per page, paginated
  * to the end) already carries every value, so they are kept until fetched once and then dropped; SSM fleets
  * are small (a standard parameter holds 4 KB, an advanced one 8 KB), so this costs at most a few MB.

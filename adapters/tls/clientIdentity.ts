@@ -1,5 +1,5 @@
 /**
- * The collector's optional client certificate (README, Collecting certificates): a certificate and key
+ * The collector's optional client certificate (docs/collector.md, Collecting certificates): a certificate and key
  * registered on the appliances, so the NTLS handshake completes instead of being refused (and the
  * appliances log an ordinary client connection, not a failed handshake).
  */

@@ -1,5 +1,5 @@
 /**
- * Reads the certificate an appliance presents in its NTLS handshake (README, Collecting certificates;
+ * Reads the certificate an appliance presents in its NTLS handshake (docs/collector.md, Collecting certificates;
  * docs/design.md, The collector).
  *
  * NTLS is two-way TLS: the appliance asks for a client certificate and aborts the handshake when none

@@ -1,5 +1,5 @@
 /**
- * Certificates read live from the appliances (`tls:FLEET.json`, README, Collecting certificates): the
+ * Certificates read live from the appliances (`tls:FLEET.json`, docs/collector.md, Collecting certificates): the
  * fleet is the inventory file's appliances, and each one's certificate is what it presents in its NTLS
  * handshake at `address:ntlsPort`, captured as the collector does. An appliance that cannot be read
  * (no address, refused, timed out, not TLS) is `unavailable`, never `missing`: an unreachable appliance

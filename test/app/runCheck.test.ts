@@ -835,7 +835,7 @@ describe("runCheck: each appliance's view (the fleet report's data)", () => {
   });
 });
 
-describe('runCheck with standby gateways (README, Standby gateways)', () => {
+describe('runCheck with standby gateways (docs/gateway.md, Standby gateways)', () => {
   test('the summary says which gateway delivered and how many failovers there were; each is logged', async () => {
     const fleet = new Map<string, Entry>([
       ['hsm-a', pem('hsm-a', 5)],

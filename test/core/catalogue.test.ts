@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CATALOGUE, formatMessage, sanitizeLogValue } from '../../core/catalogue.ts';
 
-test('original daemon texts are byte-exact (README, Message catalogue)', () => {
+test('original daemon texts are byte-exact (docs/reference.md, Message catalogue)', () => {
   assert.equal(
     formatMessage('willExpire', { notAfter: 'Jul  6 05:04:03 2027 GMT' }),
     'NTLS certificate will be expire on Jul  6 05:04:03 2027 GMT',

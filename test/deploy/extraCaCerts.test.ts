@@ -1,5 +1,5 @@
 /**
- * The CA bundle an HTTPS gateway needs, shipped with the Lambda (docs/aws.md, Deploying): checked at
+ * The CA bundle an HTTPS gateway needs, shipped with the Lambda (docs/aws.md, Deploying to AWS): checked at
  * package time so that a bundle that would be packaged as nothing is refused, naming the parameter.
  */
 import assert from 'node:assert/strict';

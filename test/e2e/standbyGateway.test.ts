@@ -1,5 +1,5 @@
 /**
- * Standby gateways end to end (README, Standby gateways): `certmonitor check` (the real CLI, a child
+ * Standby gateways end to end (docs/gateway.md, Standby gateways): `certmonitor check` (the real CLI, a child
  * process per run) with `--gateway PRIMARY,STANDBY` → real gateways on loopback, each with its own
  * journal → Debian's snmptrapd behind all of them (v2c informs, so every notification a gateway sends is
  * acknowledged and logged exactly once). Counted at the receiver, per appliance (each case has its own,

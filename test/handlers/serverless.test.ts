@@ -188,7 +188,7 @@ describe('serverless.yml with osls, offline', () => {
       'Fn::GetAtt': ['CheckDeadLetterQueue', 'Arn'],
     });
 
-    // The fleet view (README, CloudWatch): a dashboard of the EMF metrics and the expiry alarm, on by default.
+    // The fleet view (docs/aws.md, CloudWatch): a dashboard of the EMF metrics and the expiry alarm, on by default.
     assert.deepEqual(created(template, 'AWS::CloudWatch::Dashboard'), ['FleetDashboard']);
     assert.ok(created(template, 'AWS::CloudWatch::Alarm').includes('CertificateExpiryAlarm'));
     const body = JSON.parse(

@@ -345,7 +345,7 @@ async function closedUrl(): Promise<string> {
   return `http://127.0.0.1:${port}`;
 }
 
-describe('GatewayForwarder with standby gateways (README, Standby gateways)', () => {
+describe('GatewayForwarder with standby gateways (docs/gateway.md, Standby gateways)', () => {
   let primary: Stub;
   let standby: Stub;
   let third: Stub;
