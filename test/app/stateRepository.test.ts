@@ -14,6 +14,10 @@ import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/
 import { dirStateLocation, type StateLocation, s3StateLocation } from '../../adapters/createStateStore.ts';
 import { createS3Client } from '../../adapters/s3/s3Client.ts';
 import { S3RecordStore } from '../../adapters/s3/s3RecordStore.ts';
+import { StateConflictError, StateStoreError } from '../../app/errors.ts';
+import { ReportFolder } from '../../app/reportFolder.ts';
+import { StateRepository } from '../../app/stateRepository.ts';
+import { MemoryRecordStore } from '../helpers/memoryRecordStore.ts';
 import { S3RVER_CREDENTIALS, type S3rverHandle, startS3rver } from '../helpers/s3rver.ts';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/state/', import.meta.url));
@@ -144,5 +148,58 @@ describe('the same state through the S3 records (s3rver)', () => {
     const record = await client.send(new GetObjectCommand({ Bucket: 'fixture', Key: 'state/hsm-ams-01.json' }));
     assert.equal(`${await record.Body?.transformToString()}\n`, await fixtureText('hsm-ams-01.json'));
     await assertReadsFixture(state);
+  });
+});
+
+describe('the repository over any record store (in memory: a backend in one small file)', () => {
+  const format = { newline: false, wording: { tooLarge: 'too large', notJson: 'not JSON' } };
+  const S = { version: 1, alertActive: false } as const;
+
+  test('keys, content types and the record format are the repository’s', async () => {
+    const records = new MemoryRecordStore();
+    const state = new StateRepository(records, format);
+    await state.save('hsm01', S, undefined);
+    await state.saveTrapHostReport({ hosts: {} }, undefined);
+    await state.writeReportFile('parts/2-0.time', 'x', 'text/plain; charset=utf-8');
+    assert.deepEqual([...records.records.keys()], ['hsm01.json', '_trapHosts.json', '_report/parts/2-0.time']);
+    assert.equal(records.records.get('hsm01.json')?.contentType, 'application/json');
+    assert.equal(new TextDecoder().decode(records.records.get('hsm01.json')?.bytes), JSON.stringify(S));
+    const lines = new MemoryRecordStore();
+    await new StateRepository(lines, { ...format, newline: true }).save('hsm01', S, undefined);
+    assert.equal(new TextDecoder().decode(lines.records.get('hsm01.json')?.bytes), `${JSON.stringify(S)}\n`);
+    assert.deepEqual(await listed(state), ['hsm01']);
+    assert.equal(state.reportDescription, 'memory:_report/');
+    assert.equal(state.reportPath('index.html'), undefined, 'no local file outside a directory');
+  });
+
+  test('a lost race names the appliance or the fleet record; a failure names what could not be done', async () => {
+    const records = new MemoryRecordStore();
+    const state = new StateRepository(records, format);
+    await state.save('hsm01', S, undefined);
+    await assert.rejects(state.save('hsm01', S, undefined), (error: unknown) => {
+      assert.ok(error instanceof StateConflictError);
+      assert.equal(error.appliance, 'hsm01');
+      return true;
+    });
+    await assert.rejects(state.saveInventoryReport(undefined, 'v0'), { appliance: '_inventory.json' });
+    records.read = async () => {
+      throw new StateStoreError('could not be read (EIO)');
+    };
+    await assert.rejects(state.load('hsm01'), { message: 'state could not be read (EIO)' });
+    await assert.rejects(state.readReportFile('index.html'), { message: 'report file could not be read (EIO)' });
+  });
+
+  test('names that are not an appliance’s or a report file’s never reach the store', async () => {
+    const records = new MemoryRecordStore();
+    const state = new StateRepository(records, format);
+    await assert.rejects(state.load('../x'), { message: 'invalid appliance name' });
+    await assert.rejects(state.writeReportFile('../x', '', 'text/plain'), { message: 'invalid report file name' });
+    assert.equal(records.records.size, 0);
+  });
+
+  test('a report folder of its own keeps its files at the top of its store', async () => {
+    const records = new MemoryRecordStore();
+    await new ReportFolder(records, '', 'out/').writeReportFile('index.html', '<p>', 'text/html');
+    assert.deepEqual([...records.records.keys()], ['index.html']);
   });
 });

@@ -4,8 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { dirStateLocation } from '../../../adapters/createStateStore.ts';
-import { STALE_LOCK_MS } from '../../../adapters/dir/dirRecordStore.ts';
+import { DirRecordStore, STALE_LOCK_MS } from '../../../adapters/dir/dirRecordStore.ts';
 import { StateConflictError, StateStoreError } from '../../../app/errors.ts';
+import type { RecordStore } from '../../../app/ports.ts';
 import type { ApplianceState } from '../../../core/types.ts';
 
 let root: string;
@@ -170,4 +171,27 @@ test('lists the records only (no report folder, inventory record, temporary or l
   assert.equal(store.reportPath('index.html'), path.resolve(dir, '_report', 'index.html'));
   assert.deepEqual((await readdir(path.join(dir, '_report'))).sort(), ['index.html', 'parts']);
   await assert.rejects(store.writeReportFile('../../escape.html', 'x', 'text/html'), StateStoreError);
+});
+
+test('the record store itself: each write changes the version, even of the same bytes; a folder lists its files', async () => {
+  const records: RecordStore = new DirRecordStore(path.join(root, 'records'));
+  const bytes = new TextEncoder().encode('{}');
+  await records.writeIf('_report/parts/a.json', bytes, undefined, 'application/json');
+  const first = await records.read('_report/parts/a.json', 10);
+  await records.writeIf('_report/parts/a.json', bytes, first?.version, 'application/json');
+  const second = await records.read('_report/parts/a.json', 10);
+  assert.deepEqual(second?.bytes, bytes);
+  assert.notEqual(second?.version, first?.version);
+  await assert.rejects(
+    records.writeIf('_report/parts/a.json', bytes, first?.version, 'application/json'),
+    StateConflictError,
+  );
+  const big = await records.read('_report/parts/a.json', 1);
+  assert.equal(big?.bytes.length, 2, 'too large: a placeholder one byte over the limit');
+  assert.equal(big?.version, second?.version);
+  const keys: string[] = [];
+  for await (const key of records.list('_report/parts/')) keys.push(key);
+  assert.deepEqual(keys, ['_report/parts/a.json']);
+  await assert.rejects(records.read('../x', 10), StateStoreError);
+  await assert.rejects(records.read('.hidden', 10), StateStoreError);
 });
