@@ -1,7 +1,8 @@
 /**
  * The narrow interfaces between the check pipeline and the outside world. One adapter per backend
- * implements each (directory, S3, SSM; directory or S3 state; HTTP gateway forwarder), as AWS
- * Powertools does with its providers. The pipeline itself stays runtime-neutral.
+ * implements each (directory, S3, SSM sources; directory or S3 records; HTTP gateway forwarder), as AWS
+ * Powertools does with its providers; the state a run keeps is read and written through one repository
+ * over the records (`app/stateRepository.ts`). The pipeline itself stays runtime-neutral.
  */
 import type { InventoryReport } from '../core/inventoryReport.ts';
 import type { TrapHostReport } from '../core/trapHostReport.ts';

@@ -1,6 +1,6 @@
 /**
  * What every directory adapter shares: file-system error codes and the one capped file reader (used by
- * the directory source and state store, the gateway secret file and `certmonitor inspect`).
+ * the directory source and record store, the gateway secret file and `certmonitor inspect`).
  */
 import { promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
@@ -54,7 +54,8 @@ export async function readFileCapped(file: string, limit: number): Promise<Cappe
     if (!info.isFile()) return { kind: 'notFile', ...stampOf(info) };
     if (info.size > limit) return { kind: 'tooLarge', ...stampOf(info) };
     const bytes = await readUpTo(handle, Math.min(info.size, limit) + 1, limit + 1);
-    if (bytes.length <= limit) return { kind: 'read', bytes, ...stampOf(await handle.stat()) };
+    // A file changed in place while read keeps the stamp taken before: a conditional write then conflicts.
+    if (bytes.length <= limit) return { kind: 'read', bytes, ...stampOf(info) };
     return { kind: 'tooLarge', ...stampOf(await handle.stat()) };
   } catch (error) {
     return { kind: 'failed', stage: 'read', code: fsErrorCode(error), error };

@@ -110,6 +110,15 @@ describe('state in S3 records against s3rver', () => {
     assert.equal(page.ContentType, 'text/html; charset=utf-8');
     await assert.rejects(store.writeReportFile('../escape', 'x', 'text/plain'), StateStoreError);
   });
+
+  it('the record store itself lists the keys directly in a folder, relative to the prefix', async () => {
+    const records = new S3RecordStore(client, { bucket: BUCKET, prefix: 'state/' });
+    const keys: string[] = [];
+    for await (const key of records.list('_report/parts/')) keys.push(key);
+    assert.deepEqual(keys, ['_report/parts/2-0.time']);
+    assert.equal(records.describe('_report/'), 's3://fleet-state/state/_report/');
+    await assert.rejects(records.read('../x', 10), StateStoreError);
+  });
 });
 
 describe('state in S3 records: conditional writes (mocked: s3rver ignores If-Match / If-None-Match)', () => {
@@ -155,6 +164,17 @@ describe('state in S3 records: conditional writes (mocked: s3rver ignores If-Mat
     assert.equal(inputs[0]?.IfMatch, '"e1"');
     assert.equal(inputs[1]?.IfNoneMatch, '*');
     assert.equal(inputs[1]?.Key, 'state/_trapHosts.json');
+  });
+
+  it('publishes report files unconditionally, with their type and no-cache', async () => {
+    mock.reset();
+    mock.on(PutObjectCommand).resolves({});
+    await store.writeReportFile('index.html', '<p>', 'text/html; charset=utf-8');
+    const input = mock.commandCalls(PutObjectCommand)[0]?.args[0].input;
+    assert.equal(input?.Key, 'state/_report/index.html');
+    assert.equal(input?.ContentType, 'text/html; charset=utf-8');
+    assert.equal(input?.CacheControl, 'no-cache');
+    assert.equal(input?.IfMatch ?? input?.IfNoneMatch, undefined);
   });
 
   it('turns 412 PreconditionFailed and 409 ConditionalRequestConflict into StateConflictError', async () => {
