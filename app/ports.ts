@@ -1,7 +1,8 @@
 /**
  * The narrow interfaces between the check pipeline and the outside world. One adapter per backend
- * implements each (directory, S3, SSM; directory or S3 state; HTTP gateway forwarder), as AWS
- * Powertools does with its providers. The pipeline itself stays runtime-neutral.
+ * implements each (directory, S3, SSM sources; directory or S3 records; HTTP gateway forwarder), as AWS
+ * Powertools does with its providers; the state a run keeps is read and written through one repository
+ * over the records (`app/stateRepository.ts`). The pipeline itself stays runtime-neutral.
  */
 import type { InventoryReport } from '../core/inventoryReport.ts';
 import type { TrapHostReport } from '../core/trapHostReport.ts';
@@ -65,6 +66,43 @@ export interface CertificateSource {
   fetch(appliance: string): Promise<SourceResult>;
   /** What the last completed (or abandoned) listing skipped because it does not fit the layout. */
   skippedKeys?(): SkippedKeys;
+}
+
+/** One stored record: its bytes and the version a conditional write names to replace exactly these bytes. */
+export interface VersionedRecord {
+  /** The record's bytes; longer than the read's `limit` (and then not its content) when it is too large. */
+  readonly bytes: Uint8Array;
+  /** Opaque (an ETag for S3); changes whenever the bytes change. */
+  readonly version: string | undefined;
+}
+
+/**
+ * Where a run keeps its records (docs/design.md, State): a directory or an S3 prefix, holding keys such as
+ * `hsm01.json` or `_report/parts/2-0.json` (`/`-separated segments of letters, digits, `.`, `-`, `_`, none
+ * starting with `.`). What the keys mean and how their bytes decode is the state repository's
+ * (`app/stateRepository.ts`); a backend stores bytes. Failures throw `StateStoreError`
+ * (`app/errors.ts`) worded as what happened to the record ("could not be read (EACCES)"), for the
+ * repository to name the record.
+ */
+export interface RecordStore {
+  /** Human-readable location, safe to log (no credentials). */
+  readonly description: string;
+  /** How `key` is named to an operator (`dir:state/_report/`, `s3://bucket/prefix/_report/`). */
+  describe(key: string): string;
+  /** The record and its version, or undefined when there is none; at most `limit` bytes are read. */
+  read(key: string, limit: number): Promise<VersionedRecord | undefined>;
+  /**
+   * Replaces the record whole if it is still at `expectedVersion` (undefined: only if absent); a reader
+   * sees the old or the new bytes, never a part. Throws `StateConflictError` (`app/errors.ts`) when another
+   * writer came first.
+   */
+  writeIf(key: string, bytes: Uint8Array, expectedVersion: string | undefined, contentType: string): Promise<void>;
+  /** Replaces the record whole whatever it holds, readable by anyone who may read the location (a report page). */
+  publish(key: string, bytes: Uint8Array, contentType: string): Promise<void>;
+  /** The keys directly in `folder` (`''` or ending with `/`), streamed, paginated to the end; none when it is absent. */
+  list(folder: string): AsyncIterable<string>;
+  /** The local file of `key`, for the messages that tell an operator what to open; only a directory has one. */
+  localPath?(key: string): string;
 }
 
 /** A loaded state record, with the version token needed for a conditional write. */

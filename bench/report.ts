@@ -60,25 +60,24 @@ function fleetViews(): Array<[string, ApplianceView]> {
 /** Child: builds and writes the report of the views (as a run does); prints its figures. */
 async function childFromViews(out: string): Promise<void> {
   const { fleetStatusOf, writeFleetReport } = await import('../app/fleetReportWriter.ts');
-  const { DirReportFolder } = await import('../adapters/dir/dirReportFolder.ts');
+  const { dirReportFolder } = await import('../adapters/createStateStore.ts');
   const views = fleetViews();
   const baseRssMb = process.memoryUsage().rss / 2 ** 20;
   const started = performance.now();
-  await writeFleetReport(new DirReportFolder(out), fleetStatusOf(NOW, 30, views));
+  await writeFleetReport(dirReportFolder(out), fleetStatusOf(NOW, 30, views));
   report(started, out, baseRssMb);
 }
 
 /** Child: rebuilds the report from the state records on disk (as `certmonitor report` does). */
 async function childFromState(state: string, out: string): Promise<void> {
   const { fleetStatusOf, writeFleetReport } = await import('../app/fleetReportWriter.ts');
-  const { DirReportFolder } = await import('../adapters/dir/dirReportFolder.ts');
-  const { DirStateStore } = await import('../adapters/dir/dirStateStore.ts');
+  const { dirReportFolder, dirStateLocation } = await import('../adapters/createStateStore.ts');
   const { storedViews } = await import('../app/storedViews.ts');
   const baseRssMb = process.memoryUsage().rss / 2 ** 20;
   const started = performance.now();
-  const { views, unreadable } = await storedViews(new DirStateStore(state), NOW, 30, 32);
+  const { views, unreadable } = await storedViews(dirStateLocation(state), NOW, 30, 32);
   if (unreadable.length > 0 || views.size !== APPLIANCES) throw new Error('state records not all read');
-  await writeFleetReport(new DirReportFolder(out), fleetStatusOf(NOW, 30, views));
+  await writeFleetReport(dirReportFolder(out), fleetStatusOf(NOW, 30, views));
   report(started, out, baseRssMb);
 }
 

@@ -4,9 +4,7 @@
  * folder or into `--out DIR`. Exit status: 0 written, 1 written but some records could not be read (each
  * named on stderr) or the report could not be written, 2 usage error.
  */
-import { createStateStore } from '../adapters/createStateStore.ts';
-import { DirReportFolder } from '../adapters/dir/dirReportFolder.ts';
-import { DirStateStore } from '../adapters/dir/dirStateStore.ts';
+import { createStateStore, dirReportFolder, type StateLocation } from '../adapters/createStateStore.ts';
 import { ConfigError } from '../app/errors.ts';
 import { fleetStatusOf, REPORT_HTML, writeFleetReport } from '../app/fleetReportWriter.ts';
 import type { ReportStore } from '../app/ports.ts';
@@ -38,14 +36,9 @@ function wholeNumber(value: string | undefined, fallback: number, max: number, f
 }
 
 /** Where the report goes: `--out DIR` (a folder of its own), else the state location's `_report/`. */
-function destination(out: string | undefined, state: ReportStore): { store: ReportStore; page: string } {
-  if (out !== undefined) {
-    const folder = new DirReportFolder(out);
-    return { store: folder, page: folder.reportPath(REPORT_HTML) };
-  }
-  const page =
-    state instanceof DirStateStore ? state.reportPath(REPORT_HTML) : `${state.reportDescription}${REPORT_HTML}`;
-  return { store: state, page };
+function destination(out: string | undefined, state: StateLocation): { store: ReportStore; page: string } {
+  const store = out !== undefined ? dirReportFolder(out) : state;
+  return { store, page: store.reportPath(REPORT_HTML) ?? `${store.reportDescription}${REPORT_HTML}` };
 }
 
 /** `certmonitor report`; resolves to the exit status. */
@@ -55,7 +48,7 @@ export async function report(options: ReportCommandOptions, io: CheckIo): Promis
   const now = options.now !== undefined ? parseNow(options.now) : (io.clock ?? (() => new Date()))();
   const days = wholeNumber(options.days, DEFAULT_SETTINGS.thresholdDays, 36_500, '--days');
   const concurrency = Math.max(1, wholeNumber(options.concurrency, DEFAULT_CONCURRENCY, 256, '--concurrency'));
-  let state: Awaited<ReturnType<typeof createStateStore>>;
+  let state: StateLocation;
   try {
     state = await createStateStore(spec, { env: io.env, maxSockets: Math.max(64, concurrency) });
   } catch (error) {

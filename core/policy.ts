@@ -27,8 +27,8 @@
 
 import type { Notification, NotificationEvent } from '../protocol/notification.ts';
 import { type ActionKind, actionKind } from './actionKind.ts';
-import { usableView } from './applianceView.ts';
 import { logEntry } from './logEntry.ts';
+import { normalizeState } from './normalizeState.ts';
 import { notificationId } from './notificationId.ts';
 import { formatOpensslDate } from './opensslDate.ts';
 import {
@@ -332,43 +332,6 @@ export function settle(
 /** The failed hosts of an outcome as stored: safe labels, deduplicated, sorted, bounded. */
 function hostLabels(outcome: DeliveryOutcome): string[] {
   return canonicalHosts(outcome.failedHosts.map(trapHostLabel));
-}
-
-/** Drops undefined fields and fixes the key order, so equal states serialize identically. */
-export function normalizeState(state: ApplianceState): ApplianceState {
-  const out: MutableState = { version: 1, alertActive: state.alertActive };
-  if (state.fingerprint !== undefined) out.fingerprint = state.fingerprint;
-  if (state.fingerprintSince !== undefined) out.fingerprintSince = state.fingerprintSince;
-  if (state.notAfter !== undefined) out.notAfter = state.notAfter;
-  if (state.lastAlertAt !== undefined) out.lastAlertAt = state.lastAlertAt;
-  if (state.pendingClear !== undefined) {
-    out.pendingClear = { fingerprint: state.pendingClear.fingerprint, detectedAt: state.pendingClear.detectedAt };
-  }
-  if (state.problem !== undefined) out.problem = { event: state.problem.event, since: state.problem.since };
-  if (state.lastProblem !== undefined) out.lastProblem = { event: state.lastProblem.event, at: state.lastProblem.at };
-  // Owed deliveries come from untrusted JSON too: malformed entries are dropped, the rest made canonical.
-  const owed = usableOwed(state.owed);
-  if (owed.length > 0) out.owed = owed;
-  // A stored record is untrusted JSON: only an object can be a cache entry (anything else is dropped here,
-  // and a malformed object is ignored where it is used), so a bad cache never costs the alert fields.
-  if (typeof state.certificate === 'object' && state.certificate !== null) {
-    const c = state.certificate;
-    out.certificate = {
-      format: c.format,
-      sourceVersion: c.sourceVersion,
-      notBefore: c.notBefore,
-      notAfter: c.notAfter,
-      subject: c.subject,
-      issuer: c.issuer,
-      serialNumber: c.serialNumber,
-      keyType: c.keyType,
-      fingerprintSha256: c.fingerprintSha256,
-    };
-  }
-  // The report's view: kept in canonical form, dropped when malformed (a fresh one replaces it on the run).
-  const view = usableView(state.view);
-  if (view !== undefined) out.view = view;
-  return out;
 }
 
 /** True when two states are the same record (so an unchanged state is not written again). */

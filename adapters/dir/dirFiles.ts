@@ -1,6 +1,6 @@
 /**
  * What every directory adapter shares: file-system error codes and the one capped file reader (used by
- * the directory source and state store, the gateway secret file and `certmonitor inspect`).
+ * the directory source and record store, the gateway secret file and `certmonitor inspect`).
  */
 import { promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
@@ -17,13 +17,23 @@ export function isAbsent(error: unknown): boolean {
   return code === 'ENOENT' || code === 'ENOTDIR';
 }
 
+/**
+ * What tells one version of a file from another without reading it: a file replaced by a rename has a
+ * new inode, one written in place a new modification time.
+ */
+export interface FileStamp {
+  readonly ino: number;
+  readonly size: number;
+  readonly mtimeMs: number;
+}
+
 /** What {@link readFileCapped} found. */
 export type CappedFile =
-  | { readonly kind: 'read'; readonly bytes: Uint8Array }
-  /** Over the limit, so not read; its size and time still tell one version of it from another. */
-  | { readonly kind: 'tooLarge'; readonly size: number; readonly mtimeMs: number }
+  | ({ readonly kind: 'read'; readonly bytes: Uint8Array } & FileStamp)
+  /** Over the limit, so not read; its stamp still tells one version of it from another. */
+  | ({ readonly kind: 'tooLarge' } & FileStamp)
   /** A directory, device or pipe: nothing is read from it. */
-  | { readonly kind: 'notFile' }
+  | ({ readonly kind: 'notFile' } & FileStamp)
   /** The file could not be opened (`open`: absent, no permission, …) or not be read (`read`). */
   | { readonly kind: 'failed'; readonly stage: 'open' | 'read'; readonly code: string; readonly error: unknown };
 
@@ -41,17 +51,21 @@ export async function readFileCapped(file: string, limit: number): Promise<Cappe
   }
   try {
     const info = await handle.stat();
-    if (!info.isFile()) return { kind: 'notFile' };
-    if (info.size > limit) return { kind: 'tooLarge', size: info.size, mtimeMs: info.mtimeMs };
+    if (!info.isFile()) return { kind: 'notFile', ...stampOf(info) };
+    if (info.size > limit) return { kind: 'tooLarge', ...stampOf(info) };
     const bytes = await readUpTo(handle, Math.min(info.size, limit) + 1, limit + 1);
-    if (bytes.length <= limit) return { kind: 'read', bytes };
-    const grown = await handle.stat();
-    return { kind: 'tooLarge', size: grown.size, mtimeMs: grown.mtimeMs };
+    // A file changed in place while read keeps the stamp taken before: a conditional write then conflicts.
+    if (bytes.length <= limit) return { kind: 'read', bytes, ...stampOf(info) };
+    return { kind: 'tooLarge', ...stampOf(await handle.stat()) };
   } catch (error) {
     return { kind: 'failed', stage: 'read', code: fsErrorCode(error), error };
   } finally {
     await handle.close();
   }
+}
+
+function stampOf(info: FileStamp): FileStamp {
+  return { ino: info.ino, size: info.size, mtimeMs: info.mtimeMs };
 }
 
 /**

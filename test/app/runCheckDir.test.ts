@@ -3,8 +3,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { dirStateLocation } from '../../adapters/createStateStore.ts';
 import { DirSource } from '../../adapters/dir/dirSource.ts';
-import { DirStateStore } from '../../adapters/dir/dirStateStore.ts';
 import type { ApplianceOutcome, DeliveryResult, LogSink, NotificationForwarder } from '../../app/ports.ts';
 import { runCheck } from '../../app/runCheck.ts';
 import type { LogEntry } from '../../core/types.ts';
@@ -48,7 +48,7 @@ async function checkAt(hoursAfter: number, recorder: Recorder) {
   const outcomes = new Map<string, ApplianceOutcome>();
   const summary = await runCheck({
     source: new DirSource(path.join(root, 'fleet')),
-    state: new DirStateStore(path.join(root, 'state')),
+    state: dirStateLocation(path.join(root, 'state')),
     forwarder: recorder,
     log: recorder,
     settings: { thresholdDays: 30, repeatHours: 24 },

@@ -8,8 +8,8 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { dirStateLocation } from '../../adapters/createStateStore.ts';
 import { DirSource } from '../../adapters/dir/dirSource.ts';
-import { DirStateStore } from '../../adapters/dir/dirStateStore.ts';
 import type { ApplianceOutcome, DeliveryResult, LogSink, NotificationForwarder } from '../../app/ports.ts';
 import { runCheck } from '../../app/runCheck.ts';
 import type { ApplianceState, LogEntry } from '../../core/types.ts';
@@ -88,7 +88,7 @@ describe('runCheck with one failing trap host among three', () => {
     const before = gateway.requests.length;
     const summary = await runCheck({
       source: new DirSource(path.join(dir, 'fleet')),
-      state: new DirStateStore(path.join(dir, 'state')),
+      state: dirStateLocation(path.join(dir, 'state')),
       forwarder: gateway,
       log,
       settings: { thresholdDays: 30, repeatHours: 24 },

@@ -8,7 +8,7 @@ import {
   certificateFromCache,
   usableCache,
 } from '../../core/certificateCache.ts';
-import { normalizeState } from '../../core/policy.ts';
+import { normalizeState } from '../../core/normalizeState.ts';
 import type { CachedCertificate, Certificate } from '../../core/types.ts';
 
 const certificate: Certificate = {

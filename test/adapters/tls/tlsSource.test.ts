@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createSource } from '../../../adapters/createSource.ts';
-import { DirStateStore } from '../../../adapters/dir/dirStateStore.ts';
+import { dirStateLocation } from '../../../adapters/createStateStore.ts';
 import { createCaptureContext, NtlsCapture } from '../../../adapters/tls/ntlsCapture.ts';
 import { TlsSource } from '../../../adapters/tls/tlsSource.ts';
 import { ConfigError } from '../../../app/errors.ts';
@@ -83,7 +83,7 @@ describe('TlsSource against openssl s_server appliances', () => {
     const outcomes: ApplianceOutcome[] = [];
     const summary = await runCheck({
       source,
-      state: new DirStateStore(join(dir, 'state')),
+      state: dirStateLocation(join(dir, 'state')),
       log: { write() {} },
       settings: { thresholdDays: 30, repeatHours: 24 },
       now: new Date(),

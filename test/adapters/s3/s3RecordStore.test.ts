@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { GetObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
+import { type StateLocation, s3StateLocation } from '../../../adapters/createStateStore.ts';
 import { createS3Client } from '../../../adapters/s3/s3Client.ts';
-import { S3StateStore } from '../../../adapters/s3/s3StateStore.ts';
+import { S3RecordStore } from '../../../adapters/s3/s3RecordStore.ts';
 import { StateConflictError, StateStoreError } from '../../../app/errors.ts';
 import type { ApplianceState } from '../../../core/types.ts';
 import { putObjects, S3RVER_CREDENTIALS, type S3rverHandle, startS3rver } from '../../helpers/s3rver.ts';
@@ -17,16 +18,16 @@ const state: ApplianceState = {
   lastAlertAt: '2026-11-24T12:00:00.000Z',
 };
 
-describe('S3StateStore against s3rver', () => {
+describe('state in S3 records against s3rver', () => {
   let s3: S3rverHandle;
   let client: S3Client;
-  let store: S3StateStore;
+  let store: StateLocation;
 
   before(async () => {
     Object.assign(process.env, S3RVER_CREDENTIALS);
     s3 = await startS3rver([BUCKET]);
     client = createS3Client({ env: { AWS_ENDPOINT_URL_S3: s3.endpoint } });
-    store = new S3StateStore(client, { bucket: BUCKET, prefix: 'state/' });
+    store = s3StateLocation(new S3RecordStore(client, { bucket: BUCKET, prefix: 'state/' }));
     await putObjects(client, BUCKET, [
       ['state/broken.json', '{"version": 1, "alertAct'],
       ['state/odd.json', '{"version": 7, "alertActive": false}'],
@@ -109,13 +110,22 @@ describe('S3StateStore against s3rver', () => {
     assert.equal(page.ContentType, 'text/html; charset=utf-8');
     await assert.rejects(store.writeReportFile('../escape', 'x', 'text/plain'), StateStoreError);
   });
+
+  it('the record store itself lists the keys directly in a folder, relative to the prefix', async () => {
+    const records = new S3RecordStore(client, { bucket: BUCKET, prefix: 'state/' });
+    const keys: string[] = [];
+    for await (const key of records.list('_report/parts/')) keys.push(key);
+    assert.deepEqual(keys, ['_report/parts/2-0.time']);
+    assert.equal(records.describe('_report/'), 's3://fleet-state/state/_report/');
+    await assert.rejects(records.read('../x', 10), StateStoreError);
+  });
 });
 
-describe('S3StateStore conditional writes (mocked: s3rver ignores If-Match / If-None-Match)', () => {
+describe('state in S3 records: conditional writes (mocked: s3rver ignores If-Match / If-None-Match)', () => {
   const client = new S3Client({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
   // Mock this instance only: mocking the class would also replace the s3rver suite's client.
   const mock = mockClient(client);
-  const store = new S3StateStore(client, { bucket: BUCKET, prefix: 'state/' });
+  const store = s3StateLocation(new S3RecordStore(client, { bucket: BUCKET, prefix: 'state/' }));
   after(() => mock.restore());
 
   const serviceError = (name: string, status: number) =>
@@ -154,6 +164,17 @@ describe('S3StateStore conditional writes (mocked: s3rver ignores If-Match / If-
     assert.equal(inputs[0]?.IfMatch, '"e1"');
     assert.equal(inputs[1]?.IfNoneMatch, '*');
     assert.equal(inputs[1]?.Key, 'state/_trapHosts.json');
+  });
+
+  it('publishes report files unconditionally, with their type and no-cache', async () => {
+    mock.reset();
+    mock.on(PutObjectCommand).resolves({});
+    await store.writeReportFile('index.html', '<p>', 'text/html; charset=utf-8');
+    const input = mock.commandCalls(PutObjectCommand)[0]?.args[0].input;
+    assert.equal(input?.Key, 'state/_report/index.html');
+    assert.equal(input?.ContentType, 'text/html; charset=utf-8');
+    assert.equal(input?.CacheControl, 'no-cache');
+    assert.equal(input?.IfMatch ?? input?.IfNoneMatch, undefined);
   });
 
   it('turns 412 PreconditionFailed and 409 ConditionalRequestConflict into StateConflictError', async () => {

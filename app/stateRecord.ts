@@ -1,13 +1,16 @@
 /**
- * Decoding of a stored appliance state record, shared by every state store (docs/design.md, State):
- * size cap, UTF-8, JSON, then the shape check of `core/`. A record that fails any of them is reported as
- * `corrupt` with a short reason (never its content), so the run warns and treats it as first sight.
+ * Decoding of the records a run keeps, for the state repository (docs/design.md, State): size cap, UTF-8,
+ * JSON, then the shape check. A state record that fails any of them is reported as `corrupt` with a short
+ * reason (never its content), so the run warns and treats it as first sight; one that passes is handed on
+ * in canonical form, its untrusted optional parts (owed deliveries, certificate cache, view) kept only
+ * where well-formed, so the policy only ever sees validated state.
  */
-import type { LoadedInventoryReport, LoadedState, LoadedTrapHostReport } from '../app/ports.ts';
 import { applianceStateProblem } from '../core/applianceStateProblem.ts';
 import { type InventoryReport, inventoryReportOf } from '../core/inventoryReport.ts';
+import { normalizeState } from '../core/normalizeState.ts';
 import { type TrapHostReport, trapHostReportOf } from '../core/trapHostReport.ts';
 import type { ApplianceState } from '../core/types.ts';
+import type { LoadedInventoryReport, LoadedState, LoadedTrapHostReport } from './ports.ts';
 
 /** A state record is a few hundred bytes; anything far larger is not one of ours. */
 export const MAX_STATE_BYTES = 64 * 1024;
@@ -39,7 +42,7 @@ export function decodeStateRecord(
   }
   const problem = applianceStateProblem(value);
   if (problem) return { corrupt: problem, version };
-  return { state: value as ApplianceState, version };
+  return { state: normalizeState(value as ApplianceState), version };
 }
 
 /**

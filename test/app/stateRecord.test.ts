@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { decodeStateRecord, decodeTrapHostReport, encodeTrapHostReport } from '../../adapters/stateRecord.ts';
-import { normalizeState } from '../../core/policy.ts';
+import { decodeStateRecord, decodeTrapHostReport, encodeTrapHostReport } from '../../app/stateRecord.ts';
+import { normalizeState } from '../../core/normalizeState.ts';
 import type { ApplianceState } from '../../core/types.ts';
 
 const WORDING = { tooLarge: 'too large', notJson: 'not JSON' };

@@ -3,8 +3,10 @@ import { mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promi
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { DirStateStore, STALE_LOCK_MS } from '../../../adapters/dir/dirStateStore.ts';
+import { dirStateLocation } from '../../../adapters/createStateStore.ts';
+import { DirRecordStore, STALE_LOCK_MS } from '../../../adapters/dir/dirRecordStore.ts';
 import { StateConflictError, StateStoreError } from '../../../app/errors.ts';
+import type { RecordStore } from '../../../app/ports.ts';
 import type { ApplianceState } from '../../../core/types.ts';
 
 let root: string;
@@ -24,7 +26,7 @@ const S1: ApplianceState = {
 const S2: ApplianceState = { ...S1, alertActive: true, lastAlertAt: '2026-12-01T00:00:00.000Z' };
 
 test('absent, create, read back, update with the version read', async () => {
-  const store = new DirStateStore(path.join(root, 'a'));
+  const store = dirStateLocation(path.join(root, 'a'));
   assert.deepEqual(await store.load('hsm01'), {});
   await store.save('hsm01', S1, undefined);
   const loaded = await store.load('hsm01');
@@ -40,7 +42,7 @@ test('absent, create, read back, update with the version read', async () => {
 
 test('the fleet-level inventory report lives in _inventory.json, written conditionally', async () => {
   const dir = path.join(root, 'inventory');
-  const store = new DirStateStore(dir);
+  const store = dirStateLocation(dir);
   assert.deepEqual(await store.loadInventoryReport(), {});
   const report = { problem: 'fleet.json: not valid JSON at line 1, column 2: property name expected', reportedAt: 'x' };
   await store.saveInventoryReport(report, undefined);
@@ -58,7 +60,7 @@ test('the fleet-level inventory report lives in _inventory.json, written conditi
 
 test('the fleet-level trap host record lives in _trapHosts.json, written conditionally, skipped by the listing', async () => {
   const dir = path.join(root, 'traphosts');
-  const store = new DirStateStore(dir);
+  const store = dirStateLocation(dir);
   assert.deepEqual(await store.loadTrapHostReport(), { report: { hosts: {} } });
   const at = '2026-11-24T12:00:00.000Z';
   const report = { hosts: { 'nms-b:1162': { failingSince: at, lastFailedAt: at } } };
@@ -80,8 +82,8 @@ test('the fleet-level trap host record lives in _trapHosts.json, written conditi
 
 test('two writers from the same version: the second gets StateConflictError and the first update stays', async () => {
   const dir = path.join(root, 'b');
-  const first = new DirStateStore(dir);
-  const second = new DirStateStore(dir);
+  const first = dirStateLocation(dir);
+  const second = dirStateLocation(dir);
   await first.save('hsm01', S1, undefined);
   const seenByFirst = await first.load('hsm01');
   const seenBySecond = await second.load('hsm01');
@@ -94,7 +96,7 @@ test('two writers from the same version: the second gets StateConflictError and 
 
 test('many concurrent writers from one version: exactly one wins', async () => {
   const dir = path.join(root, 'c');
-  const stores = Array.from({ length: 12 }, () => new DirStateStore(dir));
+  const stores = Array.from({ length: 12 }, () => dirStateLocation(dir));
   await stores[0]!.save('hsm01', S1, undefined);
   const { version } = await stores[0]!.load('hsm01');
   const results = await Promise.allSettled(
@@ -108,7 +110,7 @@ test('many concurrent writers from one version: exactly one wins', async () => {
 
 test('a corrupt record is reported with a version, and can be replaced conditionally', async () => {
   const dir = path.join(root, 'd');
-  const store = new DirStateStore(dir);
+  const store = dirStateLocation(dir);
   await store.save('hsm01', S1, undefined);
   await writeFile(path.join(dir, 'hsm01.json'), '{"version":1,"alertAct');
   const loaded = await store.load('hsm01');
@@ -127,7 +129,7 @@ test('a corrupt record is reported with a version, and can be replaced condition
 
 test('a live lock is a conflict; a stale one left by a crashed run is taken over', async () => {
   const dir = path.join(root, 'e');
-  const store = new DirStateStore(dir);
+  const store = dirStateLocation(dir);
   await store.save('hsm01', S1, undefined);
   const { version } = await store.load('hsm01');
   const lock = path.join(dir, 'hsm01.json.lock');
@@ -140,16 +142,16 @@ test('a live lock is a conflict; a stale one left by a crashed run is taken over
 });
 
 test('appliance names are validated before use as a path', async () => {
-  const store = new DirStateStore(path.join(root, 'f'));
+  const store = dirStateLocation(path.join(root, 'f'));
   await assert.rejects(store.load('../escape'), StateStoreError);
   await assert.rejects(store.save('a/b', S1, undefined), StateStoreError);
 });
 
 test('lists the records only (no report folder, inventory record, temporary or lock file), and keeps report files', async () => {
   const dir = path.join(root, 'listing');
-  const store = new DirStateStore(dir);
+  const store = dirStateLocation(dir);
   const none: string[] = [];
-  for await (const name of new DirStateStore(path.join(root, 'absent')).list()) none.push(name);
+  for await (const name of dirStateLocation(path.join(root, 'absent')).list()) none.push(name);
   assert.deepEqual(none, []);
   await store.save('hsm01', S1, undefined);
   await store.save('hsm.02', S1, undefined);
@@ -169,4 +171,27 @@ test('lists the records only (no report folder, inventory record, temporary or l
   assert.equal(store.reportPath('index.html'), path.resolve(dir, '_report', 'index.html'));
   assert.deepEqual((await readdir(path.join(dir, '_report'))).sort(), ['index.html', 'parts']);
   await assert.rejects(store.writeReportFile('../../escape.html', 'x', 'text/html'), StateStoreError);
+});
+
+test('the record store itself: each write changes the version, even of the same bytes; a folder lists its files', async () => {
+  const records: RecordStore = new DirRecordStore(path.join(root, 'records'));
+  const bytes = new TextEncoder().encode('{}');
+  await records.writeIf('_report/parts/a.json', bytes, undefined, 'application/json');
+  const first = await records.read('_report/parts/a.json', 10);
+  await records.writeIf('_report/parts/a.json', bytes, first?.version, 'application/json');
+  const second = await records.read('_report/parts/a.json', 10);
+  assert.deepEqual(second?.bytes, bytes);
+  assert.notEqual(second?.version, first?.version);
+  await assert.rejects(
+    records.writeIf('_report/parts/a.json', bytes, first?.version, 'application/json'),
+    StateConflictError,
+  );
+  const big = await records.read('_report/parts/a.json', 1);
+  assert.equal(big?.bytes.length, 2, 'too large: a placeholder one byte over the limit');
+  assert.equal(big?.version, second?.version);
+  const keys: string[] = [];
+  for await (const key of records.list('_report/parts/')) keys.push(key);
+  assert.deepEqual(keys, ['_report/parts/a.json']);
+  await assert.rejects(records.read('../x', 10), StateStoreError);
+  await assert.rejects(records.read('.hidden', 10), StateStoreError);
 });
