@@ -166,6 +166,35 @@ describe('GatewayForwarder against a real HTTP server', () => {
     assert.equal(results[0]?.delivered, true);
   });
 
+  it('two runs forwarding the same chunk in the same second: the one refused as a replay signs again, later, at once', async () => {
+    // What the gateway does: remember every signature and refuse one it has seen.
+    const seen = new Set<string>();
+    const refuseReplays: Behaviour = (r, res, req) => {
+      const signature = String(req.headers[HEADER_SIGNATURE]);
+      if (seen.has(signature)) {
+        res.writeHead(401, { 'content-type': 'application/json' });
+        res.end('{"error":{"code":"GW_ERR_AUTH_REPLAY","message":"request was already seen (replay)"}}');
+        return;
+      }
+      seen.add(signature);
+      ok(r.ids, res);
+    };
+    behaviours = [refuseReplays, refuseReplays, refuseReplays];
+    sleeps.length = 0;
+    const frozen = 1_790_000_000_000;
+    // Two runs (two forwarders, as two processes) with the same owed notification and the same wall second.
+    const earlier = await forwarder({ clock: () => frozen }).forward([notification(1)]);
+    const later = await forwarder({ clock: () => frozen }).forward([notification(1)]);
+    assert.equal(earlier[0]?.delivered, true);
+    assert.equal(later[0]?.delivered, true, 'the second run learns the outcome, not a refusal');
+    assert.deepEqual(
+      received.map((r) => r.timestamp),
+      [String(frozen / 1000), String(frozen / 1000), String(frozen / 1000 + 1)],
+    );
+    assert.ok(received.every((r) => r.signatureOk));
+    assert.deepEqual(sleeps, [], 'no backoff: the refusal was no sign of a busy gateway');
+  });
+
   it('honours Retry-After on 429 within bounds', async () => {
     sleeps.length = 0;
     behaviours = [
@@ -456,6 +485,15 @@ describe('GatewayForwarder with standby gateways (README, Standby gateways)', ()
       ]);
     });
   }
+
+  it('does not fail over on a replay refusal, and reports it once every attempt was refused', async () => {
+    primary.always = answer(401, 'GW_ERR_AUTH_REPLAY');
+    const results = await forwarder().forward([notification(1)], onFailover);
+    assert.equal(primary.requests.length, 3, 'each attempt signed again');
+    assert.equal(standby.requests.length, 0);
+    assert.deepEqual(failovers, []);
+    assert.equal(results[0]?.error, 'gateway answered HTTP 401 (GW_ERR_AUTH_REPLAY)');
+  });
 
   it('after a failover, later requests of the run start at the standby; a new run starts at the primary', async () => {
     primary.always = answer(503, 'GW_ERR_UNAVAILABLE');
