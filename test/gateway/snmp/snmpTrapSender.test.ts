@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import type { V1TrapHost, V2cTrapHost, V3TrapHost } from '../../../gateway/config/trapHostConfig.ts';
 import { SS_LOG_REFERENCE_OID } from '../../../gateway/snmp/notificationVarbinds.ts';
 import { SnmpTrapSender } from '../../../gateway/snmp/snmpTrapSender.ts';
+import { startLossyUdpRelay } from '../../helpers/lossyUdpRelay.ts';
 import { type RunningSnmptrapd, startSnmptrapd } from '../../helpers/snmptrapd.ts';
 
 const ENGINE = '8000000001020304';
@@ -132,9 +133,10 @@ describe('SnmpTrapSender against snmptrapd', () => {
   it('acknowledges several v3 informs (SHA-512/AES-256) over one session', async () => {
     const s = new SnmpTrapSender(
       [
-        v3trap('v3i', {
+        {
+          ...at('v3i'),
+          version: '3',
           type: 'inform',
-          engineId: undefined,
           user: {
             name: 'informuser',
             level: 'authPriv',
@@ -143,7 +145,7 @@ describe('SnmpTrapSender against snmptrapd', () => {
             privProtocol: 'aes256b',
             privKey: 'privpass456',
           },
-        }),
+        },
       ],
       OID,
     );
@@ -160,6 +162,48 @@ describe('SnmpTrapSender against snmptrapd', () => {
     s.close();
     assert.equal(r.ok, false);
     assert.ok(r.error && r.error.length > 0);
+  });
+
+  it('re-sends an inform the receiver never got, itself, and counts the re-send', async () => {
+    // The first inform is lost on the way; the re-send reaches the receiver and is acknowledged.
+    const relay = await startLossyUdpRelay(d.port, 1);
+    const retries: string[] = [];
+    const observer = { trap: () => undefined, informRetry: (h: string) => void retries.push(h) };
+    const s = new SnmpTrapSender(
+      [v2c('lossy', { type: 'inform', port: relay.port, retries: 2, timeoutMs: 300 })],
+      OID,
+      256,
+      {
+        observer,
+      },
+    );
+    try {
+      assert.deepEqual(await s.send('lossy', { reference: ref('lost-once') }), { ok: true });
+    } finally {
+      s.close();
+      await relay.close();
+    }
+    assert.deepEqual(retries, ['lossy']);
+    assert.equal(relay.fromSenders, 2, 'the first send and one re-send, nothing from the library itself');
+    assert.equal((await receivedWith('lost-once')).length, 1);
+  });
+
+  it('sends an unanswered inform 1 + retries times, all of them the gateway’s: the library re-sends nothing', async () => {
+    const relay = await startLossyUdpRelay(d.port, Number.POSITIVE_INFINITY);
+    let retries = 0;
+    const observer = { trap: () => undefined, informRetry: () => void retries++ };
+    const host = v2c('lost', { type: 'inform', port: relay.port, retries: 1, timeoutMs: 100, backoff: 2 });
+    const s = new SnmpTrapSender([host], OID, 256, { observer });
+    try {
+      assert.deepEqual(await s.send('lost', { reference: ref('lost') }), { ok: false, error: 'Request timed out' });
+      // The session stays open for longer than its requests wait: a re-send by the library would show now.
+      await new Promise((resolve) => setTimeout(resolve, 600));
+    } finally {
+      s.close();
+      await relay.close();
+    }
+    assert.equal(relay.fromSenders, 2);
+    assert.equal(retries, 1);
   });
 
   it('never contacts a host marked not properly configured', async () => {
