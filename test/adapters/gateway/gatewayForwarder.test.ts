@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import {
   GatewayForwarder,
@@ -9,6 +12,8 @@ import {
   splitBatch,
 } from '../../../adapters/gateway/gatewayForwarder.ts';
 import type { GatewayFailover } from '../../../app/ports.ts';
+import { buildGatewayConfig } from '../../../gateway/config/gatewayConfig.ts';
+import { startGateway } from '../../../gateway/gatewayRuntime.ts';
 import type { Notification } from '../../../protocol/notification.ts';
 import {
   HEADER_KEY_ID,
@@ -584,5 +589,40 @@ describe('GatewayForwarder with standby gateways (README, Standby gateways)', ()
       secret: SECRET,
     });
     assert.equal(named.description, 'https://gw.example:8443, https://proxy.example/gw2');
+  });
+});
+
+describe('GatewayForwarder against the real gateway', () => {
+  it('two runs forwarding the same owed notification in the same second both learn its result', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'certmonitor-forwarder-replay-'));
+    writeFileSync(join(dir, 'lambda.secret'), `${SECRET}\n`);
+    const config = buildGatewayConfig(
+      {
+        listen: { host: '127.0.0.1', port: 0 },
+        auth: { keys: [{ id: 'lambda', secretFile: './lambda.secret' }] },
+        syslog: [{ file: './lunalogs' }],
+        stateDir: './state',
+      },
+      dir,
+      {},
+    );
+    const gateway = await startGateway(config, { stderr: undefined });
+    try {
+      // Each run is its own forwarder (its own process in production); both read the same wall second.
+      const now = Date.now();
+      const run = () =>
+        new GatewayForwarder({ url: gateway.url, keyId: 'lambda', secret: SECRET, clock: () => now }).forward([
+          notification(1),
+        ]);
+      const [first] = await run();
+      const [second] = await run();
+      assert.equal(first?.delivered, true);
+      assert.equal(first?.duplicate, false);
+      assert.equal(second?.delivered, true, `not refused as a replay: ${second?.error}`);
+      assert.equal(second?.duplicate, true, 'the gateway recognised the id: nothing was sent twice');
+    } finally {
+      await gateway.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
