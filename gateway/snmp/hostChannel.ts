@@ -7,7 +7,7 @@ import { isIPv4 } from 'node:net';
 import type { Session } from 'net-snmp';
 import { sanitizeLogValue } from '../../core/catalogue.ts';
 import type { TrapHostConfig } from '../config/trapHostConfig.ts';
-import { HostSession } from './hostSession.ts';
+import { HostSession, type SessionLease } from './hostSession.ts';
 import { InFlightLimiter } from './inFlightLimiter.ts';
 import { notificationVarbinds } from './notificationVarbinds.ts';
 import { openNetSnmpSession } from './openNetSnmpSession.ts';
@@ -108,26 +108,16 @@ export class HostChannel {
 
   /** One send on the current session; a stale engine notion retires that session. */
   private async attempt(message: TrapMessage): Promise<Attempt> {
-    let error: Error | null;
-    let retired = false;
+    let lease: SessionLease;
     try {
-      const lease = this.session.lease();
-      try {
-        error = await this.transmit(lease.session, message);
-      } catch (thrown) {
-        error = thrown instanceof Error ? thrown : new Error('send failed');
-      }
-      const staleEngine = error !== null && this.informsV3() && isStaleEngineError(error);
-      retired = lease.end(staleEngine);
-      return { outcome: outcomeOf(error), staleEngine, retired };
+      lease = this.session.lease();
     } catch (thrown) {
       // The session could not be opened.
-      return {
-        outcome: outcomeOf(thrown instanceof Error ? thrown : new Error('send failed')),
-        staleEngine: false,
-        retired,
-      };
+      return { outcome: outcomeOf(asError(thrown)), staleEngine: false, retired: false };
     }
+    const error = await this.transmit(lease.session, message).catch(asError);
+    const staleEngine = error !== null && this.informsV3() && isStaleEngineError(error);
+    return { outcome: outcomeOf(error), staleEngine, retired: lease.end(staleEngine) };
   }
 
   private informsV3(): boolean {
@@ -149,6 +139,11 @@ export class HostChannel {
     const agentAddr = message.agentAddr && isIPv4(message.agentAddr) ? message.agentAddr : '0.0.0.0';
     return new Promise((resolve) => session.trap(this.notificationOid, varbinds, { agentAddr }, resolve));
   }
+}
+
+/** What was thrown, as an error. */
+function asError(thrown: unknown): Error {
+  return thrown instanceof Error ? thrown : new Error('send failed');
 }
 
 /** A send's result as the sender reports it (error texts are made safe for log lines). */
