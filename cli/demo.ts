@@ -20,7 +20,7 @@ import { type DemoSyslogListener, startDemoSyslogListener } from '../examples/de
 import { type DemoTrapReceiver, type ReceivedTrap, startDemoTrapReceiver } from '../examples/demoTrapReceiver.ts';
 import { buildGatewayConfig } from '../gateway/config/gatewayConfig.ts';
 import { type RunningGateway, startGateway } from '../gateway/gatewayRuntime.ts';
-import { SS_LOG_REFERENCE_OID } from '../gateway/snmp/snmpTrapSender.ts';
+import { SS_LOG_REFERENCE_OID } from '../gateway/snmp/notificationVarbinds.ts';
 import { type CheckIo, runCheckCommand } from './check.ts';
 import { parseNow } from './command.ts';
 

@@ -2,8 +2,9 @@
  * Forwards notifications to the SNMP gateway over the signed wire protocol (docs/design.md, Wire protocol). Each attempt is
  * signed afresh with the wall clock (the gateway refuses stale timestamps and exact replays), retried with
  * exponential backoff and full jitter on network errors, 5xx and 429, and bounded by a per-attempt timeout
- * and an overall deadline, so a Lambda invocation finishes inside its own timeout. Retrying is safe because
- * every notification carries a deterministic id the gateway deduplicates.
+ * and an overall deadline, so a Lambda invocation finishes inside its own timeout. An attempt refused as a
+ * replay (the same chunk signed in the same second by another run) is signed again at once with a later
+ * timestamp. Retrying is safe because every notification carries a deterministic id the gateway deduplicates.
  *
  * Standby gateways (docs/gateway.md, Standby gateways): a request the gateway did not accept after its retries
  * (network error, timeout, 5xx, 429, an unreadable answer) goes to the next gateway of the list; any other
@@ -63,7 +64,12 @@ interface AttemptOutcome {
   readonly error: string;
   readonly retry: boolean;
   readonly retryAfterMs?: number;
+  /** The gateway refused the signature as one it has seen: sign again at once with a later timestamp. */
+  readonly resign?: boolean;
 }
+
+/** The gateway's answer to a signature it has already seen (docs/gateway.md, Delivery guarantees). */
+const REPLAY_REFUSED = 'GW_ERR_AUTH_REPLAY';
 
 /**
  * What one gateway made of one request after its retries: its answer mapped onto the request, or why it
@@ -263,8 +269,9 @@ export class GatewayForwarder implements NotificationForwarder {
       const timeoutMs = Math.min(this.options.attemptTimeoutMs ?? 10_000, remaining);
       const outcome = await this.attempt(gateway, chunk, body, signing.secret, timestamp, timeoutMs);
       if (outcome.results) return { results: outcome.results };
-      last = { error: outcome.error, failover: outcome.retry };
+      last = { error: outcome.error, failover: outcome.retry && !outcome.resign };
       if (!outcome.retry || attempt === maxAttempts) break;
+      if (outcome.resign) continue;
       const ceiling = Math.min(
         this.options.maxDelayMs ?? 5_000,
         (this.options.baseDelayMs ?? 200) * 2 ** (attempt - 1),
@@ -322,6 +329,9 @@ export class GatewayForwarder implements NotificationForwarder {
     }
     const code = errorCodeOf(text);
     const error = `gateway answered HTTP ${status}${code ? ` (${code})` : ''}`;
+    // Another run (an overlapping or back-to-back one) forwarding the same chunk in the same second signs
+    // the same bytes with the same timestamp: to the gateway that is a replay, though this request is new.
+    if (status === 401 && code === REPLAY_REFUSED) return { error, retry: true, resign: true };
     if (status === 429 || status >= 500) {
       const retryAfterMs = parseRetryAfter(
         response.headers.get('retry-after'),

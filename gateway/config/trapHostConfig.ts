@@ -23,23 +23,57 @@ export interface V3User {
   readonly privKey?: string;
 }
 
-/** One trap host, ready to use. `problem` is set for a v3 host that is not properly configured. */
-export interface TrapHostConfig {
+/** What every trap host has, whatever its SNMP version. */
+interface TrapHostBasics {
   /** How results and log lines name the host: its `name`, else `host` or `host:port` when not 162. */
   readonly label: string;
   readonly host: string;
   readonly port: number;
-  readonly version: '1' | '2c' | '3';
-  readonly type: 'trap' | 'inform';
-  readonly community?: string;
-  readonly user?: V3User;
-  readonly engineId?: string;
+  /** Re-sends of an unacknowledged inform after the first send. */
   readonly retries: number;
+  /** How long the first send of an inform waits for its acknowledgement; each re-send waits `backoff` times longer. */
   readonly timeoutMs: number;
   readonly backoff: number;
   readonly maxPerSecond: number;
+}
+
+/** An SNMPv1 host: traps only (v1 has no inform), authenticated by a community. */
+export interface V1TrapHost extends TrapHostBasics {
+  readonly version: '1';
+  readonly type: 'trap';
+  readonly community: string;
+  readonly user?: never;
+  readonly engineId?: never;
+  /** Only a v3 host is ever kept with a problem. */
+  readonly problem?: never;
+}
+
+/** An SNMPv2c host: traps or informs, authenticated by a community. */
+export interface V2cTrapHost extends TrapHostBasics {
+  readonly version: '2c';
+  readonly type: 'trap' | 'inform';
+  readonly community: string;
+  readonly user?: never;
+  readonly engineId?: never;
+  /** Only a v3 host is ever kept with a problem. */
+  readonly problem?: never;
+}
+
+/**
+ * An SNMPv3 host: traps (sent from the gateway's engine, `engineId`) or informs (to the receiver's
+ * engine, discovered), by a user. `problem` is set when it is not properly configured: it is skipped.
+ */
+export interface V3TrapHost extends TrapHostBasics {
+  readonly version: '3';
+  readonly type: 'trap' | 'inform';
+  readonly community?: never;
+  readonly user: V3User;
+  readonly engineId?: string;
   readonly problem?: string;
 }
+
+/** One trap host, ready to use: a union by SNMP version (v1 and v2c carry a community, v3 a user). */
+export type TrapHostConfig = V1TrapHost | V2cTrapHost | V3TrapHost;
 
 const HOSTNAME_RE =
   /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
@@ -74,8 +108,8 @@ const PRIV_NAMES: Readonly<Record<string, PrivProtocolName>> = {
 
 const V3_ONLY_KEYS = ['user', 'authProtocol', 'authKey', 'authKeyEnv', 'authKeyFile', 'privProtocol', 'privKey'];
 
-/** What every version shares. */
-type HostBasics = Omit<TrapHostConfig, 'community' | 'user' | 'engineId' | 'problem'>;
+/** What every version shares, as the entry gave it. */
+type HostBasics = TrapHostBasics & { readonly version: TrapHostConfig['version']; readonly type: 'trap' | 'inform' };
 
 /** Where an entry's secrets are looked up: its key path, the configuration's folder, the environment. */
 interface SecretContext {
@@ -108,30 +142,37 @@ export function buildTrapHost(
 }
 
 /** A v1 or v2c host: a community and none of the v3 keys. */
-function buildCommunityHost(raw: RawTrapHost, basics: HostBasics, secrets: SecretContext): TrapHostConfig {
+function buildCommunityHost(raw: RawTrapHost, basics: HostBasics, secrets: SecretContext): V1TrapHost | V2cTrapHost {
   const { path, baseDir, env } = secrets;
   const fields = raw as unknown as Record<string, unknown>;
   for (const k of V3_ONLY_KEYS) {
     if (fields[k] !== undefined) throw new GatewayConfigError(`${path}.${k}: only for version 3`);
   }
-  if (basics.version === '1' && raw.type === 'inform')
-    throw new GatewayConfigError(`${path}.type: SNMPv1 has no inform`);
+  const { version, type, ...shared } = basics;
+  if (version === '1' && type === 'inform') throw new GatewayConfigError(`${path}.type: SNMPv1 has no inform`);
   if (!isValidHost(raw.host)) throw new GatewayConfigError(`${path}.host: not an IP address or host name`);
   const community = resolveSecret(fields, 'community', path, baseDir, env);
-  if (community === undefined)
-    throw new GatewayConfigError(`${path}.community: required for version ${basics.version}`);
-  return { ...basics, community };
+  if (community === undefined) throw new GatewayConfigError(`${path}.community: required for version ${version}`);
+  return version === '1'
+    ? { ...shared, version, type: 'trap', community }
+    : { ...shared, version: '2c', type, community };
 }
 
 /** A v3 host: its user, and its engine ID unless the host has a `problem`. */
-function buildV3Host(raw: RawTrapHost, basics: HostBasics, secrets: SecretContext): TrapHostConfig {
+function buildV3Host(raw: RawTrapHost, basics: HostBasics, secrets: SecretContext): V3TrapHost {
   if (raw.community !== undefined || raw.communityEnv !== undefined || raw.communityFile !== undefined) {
     throw new GatewayConfigError(`${secrets.path}.community: not used by version 3 (configure user)`);
   }
   const user = buildV3User(raw, secrets);
   const problem = v3Problem(raw);
   const engineId = raw.engineId?.replace(/^0x/i, '').toLowerCase();
-  return { ...basics, user, ...(engineId && !problem ? { engineId } : {}), ...(problem ? { problem } : {}) };
+  return {
+    ...basics,
+    version: '3',
+    user,
+    ...(engineId && !problem ? { engineId } : {}),
+    ...(problem ? { problem } : {}),
+  };
 }
 
 /** The v3 user: keys resolved and checked against their protocols; the level follows from what is set. */

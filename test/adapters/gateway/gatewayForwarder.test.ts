@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import {
   GatewayForwarder,
@@ -9,6 +12,8 @@ import {
   splitBatch,
 } from '../../../adapters/gateway/gatewayForwarder.ts';
 import type { GatewayFailover } from '../../../app/ports.ts';
+import { buildGatewayConfig } from '../../../gateway/config/gatewayConfig.ts';
+import { startGateway } from '../../../gateway/gatewayRuntime.ts';
 import type { Notification } from '../../../protocol/notification.ts';
 import {
   HEADER_KEY_ID,
@@ -164,6 +169,35 @@ describe('GatewayForwarder against a real HTTP server', () => {
     assert.equal(received.length, 2);
     assert.notEqual(received[0]?.timestamp, received[1]?.timestamp);
     assert.equal(results[0]?.delivered, true);
+  });
+
+  it('two runs forwarding the same chunk in the same second: the one refused as a replay signs again, later, at once', async () => {
+    // What the gateway does: remember every signature and refuse one it has seen.
+    const seen = new Set<string>();
+    const refuseReplays: Behaviour = (r, res, req) => {
+      const signature = String(req.headers[HEADER_SIGNATURE]);
+      if (seen.has(signature)) {
+        res.writeHead(401, { 'content-type': 'application/json' });
+        res.end('{"error":{"code":"GW_ERR_AUTH_REPLAY","message":"request was already seen (replay)"}}');
+        return;
+      }
+      seen.add(signature);
+      ok(r.ids, res);
+    };
+    behaviours = [refuseReplays, refuseReplays, refuseReplays];
+    sleeps.length = 0;
+    const frozen = 1_790_000_000_000;
+    // Two runs (two forwarders, as two processes) with the same owed notification and the same wall second.
+    const earlier = await forwarder({ clock: () => frozen }).forward([notification(1)]);
+    const later = await forwarder({ clock: () => frozen }).forward([notification(1)]);
+    assert.equal(earlier[0]?.delivered, true);
+    assert.equal(later[0]?.delivered, true, 'the second run learns the outcome, not a refusal');
+    assert.deepEqual(
+      received.map((r) => r.timestamp),
+      [String(frozen / 1000), String(frozen / 1000), String(frozen / 1000 + 1)],
+    );
+    assert.ok(received.every((r) => r.signatureOk));
+    assert.deepEqual(sleeps, [], 'no backoff: the refusal was no sign of a busy gateway');
   });
 
   it('honours Retry-After on 429 within bounds', async () => {
@@ -457,6 +491,15 @@ describe('GatewayForwarder with standby gateways (docs/gateway.md, Standby gatew
     });
   }
 
+  it('does not fail over on a replay refusal, and reports it once every attempt was refused', async () => {
+    primary.always = answer(401, 'GW_ERR_AUTH_REPLAY');
+    const results = await forwarder().forward([notification(1)], onFailover);
+    assert.equal(primary.requests.length, 3, 'each attempt signed again');
+    assert.equal(standby.requests.length, 0);
+    assert.deepEqual(failovers, []);
+    assert.equal(results[0]?.error, 'gateway answered HTTP 401 (GW_ERR_AUTH_REPLAY)');
+  });
+
   it('after a failover, later requests of the run start at the standby; a new run starts at the primary', async () => {
     primary.always = answer(503, 'GW_ERR_UNAVAILABLE');
     const run = forwarder({ batchSize: 1 });
@@ -546,5 +589,40 @@ describe('GatewayForwarder with standby gateways (docs/gateway.md, Standby gatew
       secret: SECRET,
     });
     assert.equal(named.description, 'https://gw.example:8443, https://proxy.example/gw2');
+  });
+});
+
+describe('GatewayForwarder against the real gateway', () => {
+  it('two runs forwarding the same owed notification in the same second both learn its result', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'certmonitor-forwarder-replay-'));
+    writeFileSync(join(dir, 'lambda.secret'), `${SECRET}\n`);
+    const config = buildGatewayConfig(
+      {
+        listen: { host: '127.0.0.1', port: 0 },
+        auth: { keys: [{ id: 'lambda', secretFile: './lambda.secret' }] },
+        syslog: [{ file: './lunalogs' }],
+        stateDir: './state',
+      },
+      dir,
+      {},
+    );
+    const gateway = await startGateway(config, { stderr: undefined });
+    try {
+      // Each run is its own forwarder (its own process in production); both read the same wall second.
+      const now = Date.now();
+      const run = () =>
+        new GatewayForwarder({ url: gateway.url, keyId: 'lambda', secret: SECRET, clock: () => now }).forward([
+          notification(1),
+        ]);
+      const [first] = await run();
+      const [second] = await run();
+      assert.equal(first?.delivered, true);
+      assert.equal(first?.duplicate, false);
+      assert.equal(second?.delivered, true, `not refused as a replay: ${second?.error}`);
+      assert.equal(second?.duplicate, true, 'the gateway recognised the id: nothing was sent twice');
+    } finally {
+      await gateway.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -4,8 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { TrapHostConfig } from '../../../gateway/config/trapHostConfig.ts';
-import { SnmpTrapSender, SS_LOG_REFERENCE_OID } from '../../../gateway/snmp/snmpTrapSender.ts';
+import type { V1TrapHost, V2cTrapHost, V3TrapHost } from '../../../gateway/config/trapHostConfig.ts';
+import { SS_LOG_REFERENCE_OID } from '../../../gateway/snmp/notificationVarbinds.ts';
+import { SnmpTrapSender } from '../../../gateway/snmp/snmpTrapSender.ts';
+import { startLossyUdpRelay } from '../../helpers/lossyUdpRelay.ts';
 import { type RunningSnmptrapd, startSnmptrapd } from '../../helpers/snmptrapd.ts';
 
 const ENGINE = '8000000001020304';
@@ -36,21 +38,23 @@ before(async () => {
 });
 after(() => d.stop());
 
-function host(label: string, extra: Partial<TrapHostConfig>): TrapHostConfig {
-  return {
-    label,
-    host: '127.0.0.1',
-    port: d.port,
-    version: '2c',
-    type: 'trap',
-    community: 'public',
-    ...common,
-    ...extra,
-  };
-}
+/** What every host of these tests shares: the receiver's address and the retry settings. */
+const at = (label: string) => ({ label, host: '127.0.0.1', port: d.port, ...common });
 
-const v3trap = (): Partial<TrapHostConfig> => ({
+const v1 = (label: string): V1TrapHost => ({ ...at(label), version: '1', type: 'trap', community: 'public' });
+
+const v2c = (label: string, extra: Partial<V2cTrapHost> = {}): V2cTrapHost => ({
+  ...at(label),
+  version: '2c',
+  type: 'trap',
+  community: 'public',
+  ...extra,
+});
+
+const v3trap = (label: string, extra: Partial<V3TrapHost> = {}): V3TrapHost => ({
+  ...at(label),
   version: '3',
+  type: 'trap',
   engineId: ENGINE,
   user: {
     name: 'trapuser',
@@ -60,6 +64,7 @@ const v3trap = (): Partial<TrapHostConfig> => ({
     privProtocol: 'aes',
     privKey: 'privpass123',
   },
+  ...extra,
 });
 
 /** Lines received whose ssLogReference ends with `tag`. */
@@ -76,7 +81,7 @@ const ref = (tag: string) => `[hsm01:10.0.0.5 / lunalogs / 2027 Jul  6 05:04:03 
 
 describe('SnmpTrapSender against snmptrapd', () => {
   it('sends an SNMPv1 trap: enterprise ssTraps, generic 6, specific 6, agent-addr, varbind without .0', async () => {
-    const s = new SnmpTrapSender([host('v1', { version: '1' })], OID);
+    const s = new SnmpTrapSender([v1('v1')], OID);
     assert.deepEqual(await s.send('v1', { reference: ref('v1'), agentAddr: '10.0.0.5' }), { ok: true });
     s.close();
     const [line] = await receivedWith('v1');
@@ -87,7 +92,7 @@ describe('SnmpTrapSender against snmptrapd', () => {
   });
 
   it('sends a v2c trap and a v2c inform with snmpTrapOID ntlsAttentionNotify', async () => {
-    const s = new SnmpTrapSender([host('t', {}), host('i', { type: 'inform' })], OID);
+    const s = new SnmpTrapSender([v2c('t'), v2c('i', { type: 'inform' })], OID);
     assert.deepEqual(await s.send('t', { reference: ref('v2t') }), { ok: true });
     assert.deepEqual(await s.send('i', { reference: ref('v2i') }), { ok: true });
     s.close();
@@ -106,7 +111,7 @@ describe('SnmpTrapSender against snmptrapd', () => {
   });
 
   it('sends a v3 authPriv SHA-256/AES trap with the configured engine ID', async () => {
-    const s = new SnmpTrapSender([host('v3t', v3trap())], OID);
+    const s = new SnmpTrapSender([v3trap('v3t')], OID);
     assert.deepEqual(await s.send('v3t', { reference: ref('v3t') }), { ok: true });
     s.close();
     const [line] = await receivedWith('v3t');
@@ -114,11 +119,11 @@ describe('SnmpTrapSender against snmptrapd', () => {
   });
 
   it('a v3 trap from another engine ID is dropped by the receiver although the sender reports success', async () => {
-    const s = new SnmpTrapSender([host('wrong', { ...v3trap(), engineId: '8000000009090909' })], OID);
+    const s = new SnmpTrapSender([v3trap('wrong', { engineId: '8000000009090909' })], OID);
     assert.deepEqual(await s.send('wrong', { reference: ref('v3wrong') }), { ok: true });
     s.close();
     // Use a correct trap as a fence: once it arrived, the wrong one would have too.
-    const fence = new SnmpTrapSender([host('v3t', v3trap())], OID);
+    const fence = new SnmpTrapSender([v3trap('v3t')], OID);
     await fence.send('v3t', { reference: ref('fence') });
     fence.close();
     await receivedWith('fence');
@@ -128,7 +133,8 @@ describe('SnmpTrapSender against snmptrapd', () => {
   it('acknowledges several v3 informs (SHA-512/AES-256) over one session', async () => {
     const s = new SnmpTrapSender(
       [
-        host('v3i', {
+        {
+          ...at('v3i'),
           version: '3',
           type: 'inform',
           user: {
@@ -139,7 +145,7 @@ describe('SnmpTrapSender against snmptrapd', () => {
             privProtocol: 'aes256b',
             privKey: 'privpass456',
           },
-        }),
+        },
       ],
       OID,
     );
@@ -151,15 +157,57 @@ describe('SnmpTrapSender against snmptrapd', () => {
   });
 
   it('reports an unanswered inform as failed after its retries', async () => {
-    const s = new SnmpTrapSender([host('dead', { type: 'inform', port: 9, retries: 1, timeoutMs: 100 })], OID);
+    const s = new SnmpTrapSender([v2c('dead', { type: 'inform', port: 9, retries: 1, timeoutMs: 100 })], OID);
     const r = await s.send('dead', { reference: ref('dead') });
     s.close();
     assert.equal(r.ok, false);
     assert.ok(r.error && r.error.length > 0);
   });
 
+  it('re-sends an inform the receiver never got, itself, and counts the re-send', async () => {
+    // The first inform is lost on the way; the re-send reaches the receiver and is acknowledged.
+    const relay = await startLossyUdpRelay(d.port, 1);
+    const retries: string[] = [];
+    const observer = { trap: () => undefined, informRetry: (h: string) => void retries.push(h) };
+    const s = new SnmpTrapSender(
+      [v2c('lossy', { type: 'inform', port: relay.port, retries: 2, timeoutMs: 300 })],
+      OID,
+      256,
+      {
+        observer,
+      },
+    );
+    try {
+      assert.deepEqual(await s.send('lossy', { reference: ref('lost-once') }), { ok: true });
+    } finally {
+      s.close();
+      await relay.close();
+    }
+    assert.deepEqual(retries, ['lossy']);
+    assert.equal(relay.fromSenders, 2, 'the first send and one re-send, nothing from the library itself');
+    assert.equal((await receivedWith('lost-once')).length, 1);
+  });
+
+  it('sends an unanswered inform 1 + retries times, all of them the gateway’s: the library re-sends nothing', async () => {
+    const relay = await startLossyUdpRelay(d.port, Number.POSITIVE_INFINITY);
+    let retries = 0;
+    const observer = { trap: () => undefined, informRetry: () => void retries++ };
+    const host = v2c('lost', { type: 'inform', port: relay.port, retries: 1, timeoutMs: 100, backoff: 2 });
+    const s = new SnmpTrapSender([host], OID, 256, { observer });
+    try {
+      assert.deepEqual(await s.send('lost', { reference: ref('lost') }), { ok: false, error: 'Request timed out' });
+      // The session stays open for longer than its requests wait: a re-send by the library would show now.
+      await new Promise((resolve) => setTimeout(resolve, 600));
+    } finally {
+      s.close();
+      await relay.close();
+    }
+    assert.equal(relay.fromSenders, 2);
+    assert.equal(retries, 1);
+  });
+
   it('never contacts a host marked not properly configured', async () => {
-    const s = new SnmpTrapSender([host('bad', { ...v3trap(), problem: 'invalid engine ID' })], OID);
+    const s = new SnmpTrapSender([v3trap('bad', { problem: 'invalid engine ID' })], OID);
     assert.deepEqual(s.hostLabels, []);
     assert.equal((await s.send('bad', { reference: ref('bad') })).ok, false);
     s.close();
@@ -198,7 +246,7 @@ describe('SnmpTrapSender when the receiver or the gateway restarts', () => {
   });
   after(() => r.stop());
 
-  const informHost = (extra: Partial<TrapHostConfig> = {}): TrapHostConfig => ({
+  const informHost = (extra: Partial<V3TrapHost> = {}): V3TrapHost => ({
     label: 'rcv',
     host: '127.0.0.1',
     port: r.port,
@@ -277,7 +325,7 @@ describe('SnmpTrapSender when the receiver or the gateway restarts', () => {
   });
 
   it('v3 traps reach the receiver after a gateway restart and after a receiver restart', async () => {
-    const trapHost: TrapHostConfig = {
+    const trapHost: V3TrapHost = {
       label: 'rcvtrap',
       host: '127.0.0.1',
       port: r.port,
