@@ -12,7 +12,7 @@
  */
 import { createSource } from '../adapters/createSource.ts';
 import { createStateStore } from '../adapters/createStateStore.ts';
-import { createForwarder } from '../adapters/gateway/createForwarder.ts';
+import { createForwarder } from '../adapters/forwarder/createForwarder.ts';
 import { ConsoleLogSink, type TextOutput } from '../adapters/log/consoleLogSink.ts';
 import { type CheckConfig, type CheckFlags, lambdaOnlyVariablesSet, parseCheckConfig } from '../app/checkConfig.ts';
 import { ConfigError, InventoryError } from '../app/errors.ts';
@@ -166,7 +166,7 @@ async function checkAndReport(
   const source = await createSource(config.source, deps);
   // A what-if run writes nothing, not even the state directory, and needs no signing secret.
   const state = await createStateStore(config.state, { ...deps, readOnly: dryRun === true });
-  const forwarder = config.gateway && !dryRun ? await createForwarder(config.gateway, deps) : undefined;
+  const forwarder = config.forwarder && !dryRun ? await createForwarder(config.forwarder, deps) : undefined;
   log.write(logEntry('started'));
   log.write(logEntry('configured', { D: config.settings.thresholdDays, H: config.settings.repeatHours }));
   // A count still running when the run ends is abandoned, so it cannot keep the process alive.

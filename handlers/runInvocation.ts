@@ -7,7 +7,7 @@
  * metric and alarm.
  */
 
-import { GatewayForwarder } from '../adapters/gateway/gatewayForwarder.ts';
+import { HttpForwarder } from '../adapters/forwarder/httpForwarder.ts';
 import type { TextOutput } from '../adapters/log/consoleLogSink.ts';
 import { ConsoleLogSink } from '../adapters/log/consoleLogSink.ts';
 import { EmfMetrics } from '../adapters/log/emfMetrics.ts';
@@ -48,7 +48,7 @@ export interface InvocationInput {
  */
 export async function runInvocation(input: InvocationInput): Promise<RunSummary> {
   const { runtime, now, endsAt, out } = input;
-  const { config, gateway } = runtime;
+  const { config } = runtime;
   const time = isoSeconds(now);
   const log = new ConsoleLogSink({ format: 'json', out, time: () => now });
   if (input.coldStart) {
@@ -56,7 +56,9 @@ export async function runInvocation(input: InvocationInput): Promise<RunSummary>
     log.write(logEntry('configured', { D: config.settings.thresholdDays, H: config.settings.repeatHours }));
   }
   // The primary, its standbys, the key id and the secret, bounded by the invocation's time.
-  const forwarder = gateway ? new GatewayForwarder({ ...gateway, deadline: endsAt - FORWARD_RESERVE_MS }) : undefined;
+  const forwarder = runtime.forwarder
+    ? new HttpForwarder({ ...runtime.forwarder, deadline: endsAt - FORWARD_RESERVE_MS })
+    : undefined;
   const metrics = new EmfMetrics();
   const views = new Map<string, ApplianceView>();
   const summary = await runCheck({

@@ -3,11 +3,11 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import {
-  GatewayForwarder,
-  type GatewayForwarderOptions,
+  HttpForwarder,
+  type HttpForwarderOptions,
   parseRetryAfter,
   splitBatch,
-} from '../../../adapters/gateway/gatewayForwarder.ts';
+} from '../../../adapters/forwarder/httpForwarder.ts';
 import type { GatewayFailover } from '../../../app/ports.ts';
 import type { Notification } from '../../../protocol/notification.ts';
 import {
@@ -46,7 +46,7 @@ const ok = (ids: string[], response: http.ServerResponse) => {
   );
 };
 
-describe('GatewayForwarder against a real HTTP server', () => {
+describe('HttpForwarder against a real HTTP server', () => {
   let server: http.Server;
   let url: string;
   let received: Received[] = [];
@@ -94,8 +94,8 @@ describe('GatewayForwarder against a real HTTP server', () => {
 
   const sleeps: number[] = [];
   let wall = 1_790_000_000_000;
-  const forwarder = (extra: Partial<GatewayForwarderOptions> = {}) =>
-    new GatewayForwarder({
+  const forwarder = (extra: Partial<HttpForwarderOptions> = {}) =>
+    new HttpForwarder({
       url,
       keyId: 'lambda',
       secret: SECRET,
@@ -266,7 +266,7 @@ describe('GatewayForwarder against a real HTTP server', () => {
   });
 });
 
-describe('gatewayForwarder helpers', () => {
+describe('httpForwarder helpers', () => {
   it('splits by count and by size', () => {
     const batch = Array.from({ length: 5 }, (_, i) => notification(i));
     assert.deepEqual(
@@ -345,7 +345,7 @@ async function closedUrl(): Promise<string> {
   return `http://127.0.0.1:${port}`;
 }
 
-describe('GatewayForwarder with standby gateways (README, Standby gateways)', () => {
+describe('HttpForwarder with standby gateways (README, Standby gateways)', () => {
   let primary: Stub;
   let standby: Stub;
   let third: Stub;
@@ -360,8 +360,8 @@ describe('GatewayForwarder with standby gateways (README, Standby gateways)', ()
   });
 
   let wall = 1_790_000_000_000;
-  const forwarder = (extra: Partial<GatewayForwarderOptions> = {}) =>
-    new GatewayForwarder({
+  const forwarder = (extra: Partial<HttpForwarderOptions> = {}) =>
+    new HttpForwarder({
       url: primary.url,
       standbys: [standby.url],
       keyId: 'lambda',
@@ -539,7 +539,7 @@ describe('GatewayForwarder with standby gateways (README, Standby gateways)', ()
   });
 
   it('names a gateway by origin and path, without credentials', () => {
-    const named = new GatewayForwarder({
+    const named = new HttpForwarder({
       url: 'https://user:pw@gw.example:8443/',
       standbys: ['https://proxy.example/gw2/'],
       keyId: 'k',
