@@ -7,7 +7,7 @@
 import type { TextOutput } from '../adapters/log/consoleLogSink.ts';
 import { fleetStatusOf, writeFleetReport } from '../app/fleetReportWriter.ts';
 import type { ReportStore } from '../app/ports.ts';
-import type { RunSummary } from '../app/runCheck.ts';
+import type { RunSummary } from '../app/runSummary.ts';
 import { CertmonitorError, errorLabel } from '../core/errors.ts';
 import type { ApplianceView } from '../core/types.ts';
 

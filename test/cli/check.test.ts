@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import type { RunSummary } from '../../app/runCheck.ts';
+import type { RunSummary } from '../../app/runSummary.ts';
 import { exitStatusOf, formatSummary } from '../../cli/check.ts';
 import type { FleetStatus } from '../../core/fleetReport.ts';
 import { makeDemoFleet } from '../../examples/demoFleet.ts';
