@@ -198,7 +198,7 @@ class SettingReader {
   }
 }
 
-/** The gateway settings; undefined without a gateway URL, and then no other gateway setting may be set. */
+/** The forwarder's settings; undefined without a gateway URL, and then no other gateway setting may be set. */
 function forwarderConfig(read: SettingReader): ForwarderConfig | undefined {
   const url = read.find(SETTINGS.gateway);
   const keyId = read.find(SETTINGS.keyId);

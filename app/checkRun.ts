@@ -18,7 +18,7 @@ import type { DecidedAppliance } from './decidedAppliance.ts';
 import { readResults, type TrapHostsSeen } from './deliveryResults.ts';
 import { describeAction } from './describeAction.ts';
 import { errorReason } from './errorReason.ts';
-import { evaluateAppliance } from './evaluateAppliance.ts';
+import { type EvaluationContext, evaluateAppliance } from './evaluateAppliance.ts';
 import { NotificationBatcher } from './notificationBatcher.ts';
 import type { DeliveryResult, Inventory, ListedAppliance } from './ports.ts';
 import type { RunCheckOptions } from './runCheckOptions.ts';
@@ -31,12 +31,14 @@ export class CheckRun {
   private counts: RunCounts = NO_COUNTS;
   private readonly hosts: TrapHostsSeen = { failed: new Set(), ok: new Set() };
   private readonly batcher: NotificationBatcher | undefined;
+  private readonly evaluation: EvaluationContext;
 
   constructor(
     private readonly options: RunCheckOptions,
     private readonly inventory: Inventory | undefined,
   ) {
     const { forwarder, log } = options;
+    this.evaluation = { ...options, inventory };
     this.batcher =
       forwarder && !options.dryRun
         ? new NotificationBatcher(forwarder, {
@@ -76,8 +78,7 @@ export class CheckRun {
     let previous: ApplianceState | undefined;
     try {
       const { options } = this;
-      const run = { ...options, inventory: this.inventory };
-      const { input, loaded, cache, evaluation, entry } = await evaluateAppliance(listed, run);
+      const { input, loaded, cache, evaluation, entry } = await evaluateAppliance(listed, this.evaluation);
       previous = loaded.state;
       this.count({ kind: 'evaluated', status: evaluation.status });
       fields = evaluationFields(evaluation);
