@@ -15,12 +15,12 @@ import type { TrapHostEvidence } from '../core/trapHostReport.ts';
 import type { ApplianceState } from '../core/types.ts';
 import { applianceContext } from './applianceContext.ts';
 import type { DecidedAppliance } from './decidedAppliance.ts';
-import { readResults, type TrapHostsSeen } from './deliveryResults.ts';
 import { describeAction } from './describeAction.ts';
 import { errorReason } from './errorReason.ts';
 import { type EvaluationContext, evaluateAppliance } from './evaluateAppliance.ts';
 import { NotificationBatcher } from './notificationBatcher.ts';
 import type { DeliveryResult, Inventory, ListedAppliance } from './ports.ts';
+import { readDeliveryResults, type TrapHostsSeen } from './readDeliveryResults.ts';
 import type { RunCheckOptions } from './runCheckOptions.ts';
 import { counted, NO_COUNTS, type RunCounts, type RunEvent } from './runCounts.ts';
 import { failedView } from './runViews.ts';
@@ -129,7 +129,7 @@ export class CheckRun {
     decided: DecidedAppliance,
     results: ReadonlyMap<string, DeliveryResult>,
   ): Map<string, DeliveryOutcome> {
-    const { outcomes, events } = readResults(decided, results, { log: this.options.log, hosts: this.hosts });
+    const { outcomes, events } = readDeliveryResults(decided, results, { log: this.options.log, hosts: this.hosts });
     for (const event of events) this.count(event);
     return outcomes;
   }

@@ -21,7 +21,7 @@ export interface TrapHostsSeen {
 }
 
 /** What one appliance's results came to. */
-export interface ReadResults {
+export interface DeliveryResults {
   /** The notifications that reached at least one trap host (or needed none), by id, with the hosts that failed. */
   readonly outcomes: Map<string, DeliveryOutcome>;
   /** What the run counts of them, one per notification. */
@@ -67,11 +67,11 @@ function logTraps(
 }
 
 /** Reads the results (by notification id) of one appliance's due notifications and owed retries. */
-export function readResults(
+export function readDeliveryResults(
   decided: DecidedAppliance,
   results: ReadonlyMap<string, DeliveryResult>,
   seen: { readonly log: LogSink; readonly hosts: TrapHostsSeen },
-): ReadResults {
+): DeliveryResults {
   const { decision } = decided;
   const outcomes = new Map<string, DeliveryOutcome>();
   const events: RunEvent[] = [];
