@@ -18,13 +18,13 @@ export interface CheckConfig {
   readonly state: string;
   readonly settings: Settings;
   /** Absent: evaluate, log and record state only. */
-  readonly gateway?: GatewayConfig;
+  readonly forwarder?: ForwarderConfig;
   /** Appliances processed at once. */
   readonly concurrency: number;
 }
 
-/** Where and how to reach the SNMP gateway; exactly one secret location is set. */
-export interface GatewayConfig {
+/** Where and how the forwarder reaches the SNMP gateway; exactly one secret location is set. */
+export interface ForwarderConfig {
   /** The primary gateway's base URL. */
   readonly url: string;
   /** Standby gateways' base URLs, in the order they are tried (docs/gateway.md, Standby gateways); absent when none. */
@@ -129,8 +129,8 @@ export function parseCheckConfig(
     repeatHours: read.integer(SETTINGS.hours, DEFAULT_SETTINGS.repeatHours, 1, MAX_HOURS, 'hours'),
   };
   const concurrency = read.integer(SETTINGS.concurrency, 32, 1, MAX_CONCURRENCY, 'appliances');
-  const gateway = gatewayConfig(read);
-  return gateway ? { source, state, settings, concurrency, gateway } : { source, state, settings, concurrency };
+  const forwarder = forwarderConfig(read);
+  return forwarder ? { source, state, settings, concurrency, forwarder } : { source, state, settings, concurrency };
 }
 
 /**
@@ -198,8 +198,8 @@ class SettingReader {
   }
 }
 
-/** The gateway settings; undefined without a gateway URL, and then no other gateway setting may be set. */
-function gatewayConfig(read: SettingReader): GatewayConfig | undefined {
+/** The forwarder's settings; undefined without a gateway URL, and then no other gateway setting may be set. */
+function forwarderConfig(read: SettingReader): ForwarderConfig | undefined {
   const url = read.find(SETTINGS.gateway);
   const keyId = read.find(SETTINGS.keyId);
   const secretFile = read.find(SETTINGS.secretFile);

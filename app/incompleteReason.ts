@@ -1,4 +1,4 @@
-import type { RunSummary } from './runCheck.ts';
+import type { RunSummary } from './runSummary.ts';
 
 /**
  * What a finished run left undone, in words, or undefined when it did everything: the Lambda fails such

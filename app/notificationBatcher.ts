@@ -7,8 +7,8 @@
 import { MAX_NOTIFICATIONS_PER_REQUEST, type Notification } from '../protocol/notification.ts';
 import type { DeliveryResult, GatewayFailover, NotificationForwarder } from './ports.ts';
 
-/** Called with the results of one appliance's notifications, in the order they were added. */
-export type BatchCompletion = (results: readonly DeliveryResult[]) => Promise<void>;
+/** Called with the results of one appliance's notifications, by notification id (one for each). */
+export type BatchCompletion = (results: ReadonlyMap<string, DeliveryResult>) => Promise<void>;
 
 /**
  * Called once per request and gateway-level reason its notifications failed for, with the gateway the
@@ -53,7 +53,7 @@ export class NotificationBatcher {
    */
   async add(notifications: readonly Notification[], complete: BatchCompletion): Promise<void> {
     if (notifications.length === 0) {
-      await complete([]);
+      await complete(new Map());
       return;
     }
     if (this.pendingCount + notifications.length > this.maxBatch) await this.flush();
@@ -89,19 +89,10 @@ export class NotificationBatcher {
       results = notifications.map((n) => ({ id: n.id, delivered: false, traps: [], error: 'forwarder failed' }));
     }
     const byId = new Map(results.map((r) => [r.id, r]));
-    const outcomes = notifications.map(
-      (n): DeliveryResult =>
-        byId.get(n.id) ?? { id: n.id, delivered: false, traps: [], error: 'no result from the gateway' },
-    );
-    this.report(outcomes);
-    let offset = 0;
-    await Promise.all(
-      batch.map((p) => {
-        const slice = outcomes.slice(offset, offset + p.notifications.length);
-        offset += p.notifications.length;
-        return p.complete(slice);
-      }),
-    );
+    const resultOf = (n: Notification): DeliveryResult =>
+      byId.get(n.id) ?? { id: n.id, delivered: false, traps: [], error: 'no result from the gateway' };
+    this.report(notifications.map(resultOf));
+    await Promise.all(batch.map((p) => p.complete(new Map(p.notifications.map((n) => [n.id, resultOf(n)])))));
   }
 
   /** Tells the listeners about one request: its gateway-level failures, and what each gateway delivered. */

@@ -4,6 +4,7 @@
  * Powertools does with its providers; the state a run keeps is read and written through one repository
  * over the records (`app/stateRepository.ts`). The pipeline itself stays runtime-neutral.
  */
+import type { ActionKind } from '../core/actionKind.ts';
 import type { InventoryReport } from '../core/inventoryReport.ts';
 import type { TrapHostReport } from '../core/trapHostReport.ts';
 import type { ApplianceState, LogEntry, SourceResult, Status } from '../core/types.ts';
@@ -213,11 +214,29 @@ export interface LogSink {
   write(entry: LogEntry, context?: Readonly<Record<string, unknown>>): void;
 }
 
+/**
+ * What became of one due notification: delivered (`trap`), to some trap hosts only (`-partial`, they are
+ * owed it), to none (`-failed`), not forwarded for want of a gateway (`-skipped`), or only said (`-dry-run`).
+ */
+export type DueStep = ActionKind | `${ActionKind}-${'partial' | 'failed' | 'skipped' | 'dry-run'}`;
+
+/** What became of one owed delivery sent again: every owed host has it, some still lack it, or only said. */
+export type RetryStep = `${ActionKind}-${'retried' | 'owed' | 'retry-dry-run'}`;
+
+/** One step of an appliance's action. */
+export type ActionStep = DueStep | RetryStep;
+
+/**
+ * The action an outcome reports (README, Command line): nothing due, the appliance could not be
+ * processed, or its steps joined by `+`, due notifications first, then owed deliveries sent again.
+ */
+export type ApplianceAction = 'none' | 'error' | ActionStep | `${ActionStep}+${string}`;
+
 /** What the pipeline did for one appliance: the inspect fields plus the action taken. */
 export interface ApplianceOutcome {
   readonly appliance: string;
   readonly status: Status;
-  readonly action: string;
+  readonly action: ApplianceAction;
   readonly [field: string]: unknown;
 }
 

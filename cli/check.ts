@@ -1,31 +1,32 @@
 /**
- * `certmonitor check` (docs/reference.md, Configuration; README, Command line): one scheduled run over a fleet. Prints the catalogue lines and a
+ * `certmonitor check` (README, Configuration; README, Command line): one scheduled run over a fleet. Prints the catalogue lines and a
  * summary; with `--json`, stdout carries one JSON object per appliance and, last, one `{"summary": …}`
  * object, while the catalogue lines go to stderr so stdout stays machine-readable.
  * Objects come in completion order (the run is concurrent); each carries its `appliance`.
  * Exit status: 0 the run completed and every due notification was delivered, 1 some could not be (or an
  * appliance could not be processed or its certificate read, `fleet.json` has problems, or the run could not finish: inventory
- * unreadable, listing failed), 2 configuration or usage error. `--dry-run` (docs/reference.md, What-if runs) decides
+ * unreadable, listing failed), 2 configuration or usage error. `--dry-run` (README, What-if runs) decides
  * as usual, forwards nothing and writes no state. A notification some trap hosts acknowledged counts as
  * delivered (the others are owed it); a trap host that has failed for at least H makes the status 1
- * (docs/decisions.md).
+ * (README, Design decisions).
  */
 import { createSource } from '../adapters/createSource.ts';
 import { createStateStore } from '../adapters/createStateStore.ts';
-import { createForwarder } from '../adapters/gateway/createForwarder.ts';
+import { createForwarder } from '../adapters/forwarder/createForwarder.ts';
 import { ConsoleLogSink, type TextOutput } from '../adapters/log/consoleLogSink.ts';
 import { type CheckConfig, type CheckFlags, lambdaOnlyVariablesSet, parseCheckConfig } from '../app/checkConfig.ts';
+import { type CheckFleetResult, checkFleet } from '../app/checkFleet.ts';
 import { ConfigError, InventoryError } from '../app/errors.ts';
-import { incompleteReason } from '../app/incompleteReason.ts';
 import { measureFleet } from '../app/measureFleet.ts';
 import type { ApplianceOutcome, LogSink } from '../app/ports.ts';
-import { type RunSummary, runCheck } from '../app/runCheck.ts';
+import type { RunSummary } from '../app/runSummary.ts';
+import type { Verdict } from '../app/verdict.ts';
 import { errorLabel } from '../core/errors.ts';
 import { logEntry } from '../core/logEntry.ts';
-import { type ApplianceView, STATUSES } from '../core/types.ts';
-import { writeCheckOutputs } from './checkOutputs.ts';
+import { STATUSES } from '../core/types.ts';
 import { EXIT_UNDELIVERED, parseNow } from './command.ts';
 import { tuneHeapForFleetRun } from './heapTuning.ts';
+import { describeFailure, writeMetricsTextfile } from './metricsTextfile.ts';
 import { ProgressBar, type ProgressStream, progressWanted } from './progressBar.ts';
 import { UsageError } from './usageError.ts';
 
@@ -82,11 +83,10 @@ function trapHostsLine(counts: RunSummary['trapHosts']): string {
   return parts.length > 0 ? `; ${parts.join(', ')}` : '';
 }
 
-/** The exit status of a finished run (README, Command line; docs/monitoring.md, Failure handling). */
-export function exitStatusOf(summary: RunSummary): number {
+/** The exit status of a finished run (README, Command line; README, Failure handling). */
+export function exitStatusOf(verdict: Verdict): number {
   // Beyond what a retry could fix, a supervisor is told of what someone must fix: the inventory, a trap host.
-  const incomplete = incompleteReason(summary) !== undefined;
-  return incomplete || summary.inventoryProblems > 0 || summary.trapHosts.failing > 0 ? EXIT_UNDELIVERED : 0;
+  return verdict.incomplete !== undefined || verdict.attention.length > 0 ? EXIT_UNDELIVERED : 0;
 }
 
 /** How one run prints and what it writes besides state. */
@@ -150,7 +150,7 @@ export async function countForProgress(
   return () => abort.abort();
 }
 
-/** The run itself: adapters, catalogue lines, outcomes counted on the progress line, summary, report. */
+/** The CLI's side of the check assembly (app/checkFleet.ts): adapters in; lines, report errors, summary and status out. */
 async function checkAndReport(
   config: CheckConfig,
   options: RunCheckCommandOptions,
@@ -166,11 +166,9 @@ async function checkAndReport(
   const source = await createSource(config.source, deps);
   // A what-if run writes nothing, not even the state directory, and needs no signing secret.
   const state = await createStateStore(config.state, { ...deps, readOnly: dryRun === true });
-  const forwarder = config.gateway && !dryRun ? await createForwarder(config.gateway, deps) : undefined;
-  log.write(logEntry('started'));
-  log.write(logEntry('configured', { D: config.settings.thresholdDays, H: config.settings.repeatHours }));
+  const forwarder = config.forwarder && !dryRun ? await createForwarder(config.forwarder, deps) : undefined;
   // A count still running when the run ends is abandoned, so it cannot keep the process alive.
-  const stopCounting = progress ? await countForProgress(config.source, io.env, progress) : () => {};
+  let stopCounting = () => {};
   const onOutcome =
     json || progress
       ? (o: ApplianceOutcome) => {
@@ -178,20 +176,20 @@ async function checkAndReport(
           if (json) io.stdout.write(`${JSON.stringify(o)}\n`);
         }
       : undefined;
-  const views = new Map<string, ApplianceView>();
-  let summary: RunSummary;
+  let result: CheckFleetResult;
   try {
-    summary = await runCheck({
-      source,
-      state,
-      forwarder,
-      log,
-      settings: config.settings,
-      now,
-      concurrency: config.concurrency,
+    result = await checkFleet({
+      ...{ source, state, forwarder, log, settings: config.settings, now, concurrency: config.concurrency },
+      announce: true,
       onOutcome,
-      onView: dryRun ? undefined : (appliance, view) => void views.set(appliance, view),
       dryRun,
+      beforeRun: async () => {
+        if (progress) stopCounting = await countForProgress(config.source, io.env, progress);
+      },
+      afterRun: () => {
+        stopCounting();
+        progress?.finish();
+      },
     });
   } catch (error) {
     // An inventory that could not be read, or a listing that failed, is a run that could not finish.
@@ -201,24 +199,26 @@ async function checkAndReport(
         : `the fleet could not be listed (${errorLabel(error) ?? 'unexpected error'})`;
     log.write(logEntry('checkFailed', { reason }));
     return EXIT_UNDELIVERED;
-  } finally {
-    stopCounting();
   }
-  progress?.finish();
-  const written =
-    dryRun ||
-    (await writeCheckOutputs({
-      store: state,
-      now,
-      thresholdDays: config.settings.thresholdDays,
+  return printResult(result, options, io);
+}
+
+/** Reports a finished run: a report that failed, the metrics textfile, the summary; resolves to the exit status. */
+async function printResult(result: CheckFleetResult, options: RunCheckCommandOptions, io: CheckIo): Promise<number> {
+  const { summary, report, verdict, views } = result;
+  if (report.kind === 'failed') io.stderr.write(`certmonitor: ${describeFailure(report.error)}\n`);
+  const metricsWritten =
+    options.metricsTextfile === undefined ||
+    (await writeMetricsTextfile({
+      file: options.metricsTextfile,
+      now: options.now,
       views,
       summary,
-      ...(options.metricsTextfile !== undefined ? { metricsTextfile: options.metricsTextfile } : {}),
       stderr: io.stderr,
     }));
-  if (json) io.stdout.write(`${JSON.stringify({ summary })}\n`);
+  if (options.json) io.stdout.write(`${JSON.stringify({ summary })}\n`);
   else io.stdout.write(`${formatSummary(summary)}\n`);
-  return written ? exitStatusOf(summary) : EXIT_UNDELIVERED;
+  return metricsWritten ? exitStatusOf(verdict) : EXIT_UNDELIVERED;
 }
 
 /** `certmonitor check` with commander's options: configuration errors become usage errors (exit 2). */
@@ -251,7 +251,7 @@ export async function check(options: CheckCommandOptions, io: CheckIo): Promise<
   }
 }
 
-/** Says which Lambda-only variables are set and ignored here (docs/reference.md, Environment variables). */
+/** Says which Lambda-only variables are set and ignored here (README, Environment variables). */
 function noteIgnoredVariables(io: CheckIo): void {
   const ignored = lambdaOnlyVariablesSet(io.env);
   if (ignored.length === 0) return;

@@ -12,7 +12,7 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { CheckConfig, GatewayConfig } from '../app/checkConfig.ts';
+import type { CheckConfig, ForwarderConfig } from '../app/checkConfig.ts';
 import { DEFAULT_SETTINGS } from '../core/types.ts';
 import { makeCertificatePem, makeDemoKeys } from '../examples/demoCertificate.ts';
 import { DEMO_APPLIANCES, makeDemoFleet } from '../examples/demoFleet.ts';
@@ -27,7 +27,7 @@ import { parseNow } from './command.ts';
 /** What the demonstration runs against. */
 export interface DemoOptions {
   /** A gateway to forward to instead of the demo's own (then no receiver output is shown). */
-  readonly gateway?: GatewayConfig;
+  readonly forwardTo?: ForwarderConfig;
   /** The demo's evaluation instant (default: the clock). */
   readonly now?: Date;
   /** Keep the temporary directory and print its path. */
@@ -65,14 +65,14 @@ export async function prepareDemo(now: Date, keys = makeDemoKeys()): Promise<Dem
 }
 
 /** The check configuration of the demo: the example fleet, its own state, the default settings. */
-export function demoConfig(workspace: DemoWorkspace, gateway?: GatewayConfig): CheckConfig {
+export function demoConfig(workspace: DemoWorkspace, forwarder?: ForwarderConfig): CheckConfig {
   return {
     source: `dir:${workspace.fleet}`,
     state: `dir:${workspace.state}`,
     settings: DEFAULT_SETTINGS,
     // One at a time, so the lines come out in the fleet's order.
     concurrency: 1,
-    ...(gateway ? { gateway } : {}),
+    ...(forwarder ? { forwarder } : {}),
   };
 }
 
@@ -116,7 +116,7 @@ interface DemoPeers {
   readonly syslog: DemoSyslogListener;
   readonly gateway: RunningGateway;
   readonly lunalogs: string;
-  readonly forwardTo: GatewayConfig;
+  readonly forwardTo: ForwarderConfig;
   /** Gateway lifecycle lines echoed since the last call. */
   takeLifecycle(): string[];
 }
@@ -200,14 +200,14 @@ async function showReceived(peers: DemoPeers, out: CheckIo['stdout'], bold: (t: 
 /** Runs `certmonitor check`'s code path with its lines indented under a sub-header. */
 async function runStepCheck(
   workspace: DemoWorkspace,
-  gateway: GatewayConfig | undefined,
+  forwarder: ForwarderConfig | undefined,
   now: Date,
   io: CheckIo,
   bold: (t: string) => string,
 ): Promise<number> {
   io.stdout.write(`  ${bold('certmonitor check output:')}\n`);
   const out = indented(io.stdout);
-  return runCheckCommand(demoConfig(workspace, gateway), { now, json: false }, { ...io, stdout: out });
+  return runCheckCommand(demoConfig(workspace, forwarder), { now, json: false }, { ...io, stdout: out });
 }
 
 /** How the demo prints: plain lines and bold section headers. */
@@ -230,12 +230,12 @@ function describeFleet({ say, bold }: Printer, now: Date): void {
 async function gatewayStep(
   { say, bold }: Printer,
   workspace: DemoWorkspace,
-  given: GatewayConfig | undefined,
-): Promise<{ gateway: GatewayConfig; peers?: DemoPeers }> {
+  given: ForwarderConfig | undefined,
+): Promise<{ forwarder: ForwarderConfig; peers?: DemoPeers }> {
   say('');
   if (given) {
     say(bold(`2. Forwarding to the gateway at ${new URL(given.url).origin}`));
-    return { gateway: given };
+    return { forwarder: given };
   }
   const peers = await startPeers(workspace.root);
   say(bold(`2. Gateway started at ${peers.gateway.url}`));
@@ -243,7 +243,7 @@ async function gatewayStep(
   say('    trap hosts: v2c trap and v3 authPriv inform (SHA-256/AES-128), both to an in-process receiver');
   say(`    syslog: UDP to an in-process listener, and the lunalogs file ${path.basename(peers.lunalogs)}`);
   say("    (syslog lines carry the gateway's clock; ssLogReference carries the check's evaluation instant)");
-  return { gateway: peers.forwardTo, peers };
+  return { forwarder: peers.forwardTo, peers };
 }
 
 /** Steps 3-5: a first check, a quiet repeat an hour later, and a check after one renewal. */
@@ -307,13 +307,13 @@ export async function demo(io: CheckIo, options: DemoOptions = {}): Promise<numb
   let status = 0;
   try {
     describeFleet(printer, now);
-    const started = await gatewayStep(printer, workspace, options.gateway);
+    const started = await gatewayStep(printer, workspace, options.forwardTo);
     peers = started.peers;
     for (const step of checkSteps(workspace, now, keys)) {
       printer.say('');
       printer.say(printer.bold(step.title));
       await step.before?.();
-      status = Math.max(status, await runStepCheck(workspace, started.gateway, step.at, io, printer.bold));
+      status = Math.max(status, await runStepCheck(workspace, started.forwarder, step.at, io, printer.bold));
       if (peers) await showReceived(peers, io.stdout, printer.bold);
     }
     if (peers) await shutdownStep(printer, peers);

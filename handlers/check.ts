@@ -11,7 +11,7 @@ import type { Context, ScheduledEvent } from 'aws-lambda';
 import type { TextOutput } from '../adapters/log/consoleLogSink.ts';
 import { measureFleet } from '../app/measureFleet.ts';
 import type { ReportStore } from '../app/ports.ts';
-import type { RunSummary } from '../app/runCheck.ts';
+import type { RunSummary } from '../app/runSummary.ts';
 import { CertmonitorError } from '../core/errors.ts';
 import { runtimeHolder } from './checkRuntime.ts';
 import type { ShardDispatch } from './dispatchShards.ts';

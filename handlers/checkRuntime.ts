@@ -8,7 +8,7 @@ import { DEFAULT_MAX_SOCKETS } from '../adapters/aws/awsClientOptions.ts';
 import { awsErrorReason } from '../adapters/aws/awsErrorReason.ts';
 import { createSource } from '../adapters/createSource.ts';
 import { createStateStore, type StateLocation } from '../adapters/createStateStore.ts';
-import { signingSecret } from '../adapters/gateway/signingSecret.ts';
+import { signingSecret } from '../adapters/forwarder/signingSecret.ts';
 import { type CheckConfig, parseCheckConfig, SHARD_VARIABLES } from '../app/checkConfig.ts';
 import { ConfigError } from '../app/errors.ts';
 import type { CertificateSource } from '../app/ports.ts';
@@ -32,8 +32,8 @@ export const SHARD_QUEUE_VARIABLE = SHARD_VARIABLES.queue;
 /** Largest shard size accepted (far more than one invocation can check). */
 export const MAX_SHARD_SIZE = 1_000_000;
 
-/** The gateway's address (and its standbys') and a cached way to get the signing secret. */
-export interface RuntimeGateway {
+/** What the forwarder needs: the gateway's address (and its standbys') and a cached way to get the signing secret. */
+export interface RuntimeForwarder {
   readonly url: string;
   readonly standbys?: readonly string[];
   readonly keyId: string;
@@ -58,7 +58,7 @@ export interface CheckRuntime {
   readonly source: CertificateSource;
   /** The per-appliance records and the fleet report's folder. */
   readonly state: StateLocation;
-  readonly gateway?: RuntimeGateway;
+  readonly forwarder?: RuntimeForwarder;
   readonly sharding?: RuntimeSharding;
 }
 
@@ -128,19 +128,19 @@ export async function createCheckRuntime(env: Env): Promise<CheckRuntime> {
   const deps = { env, maxSockets: Math.max(DEFAULT_MAX_SOCKETS, config.concurrency) };
   const [source, state] = await Promise.all([createSource(config.source, deps), createStateStore(config.state, deps)]);
   const base = { config, source, state, ...(sharding ? { sharding } : {}) };
-  const gateway = config.gateway;
-  if (!gateway) return base;
+  const forwarder = config.forwarder;
+  if (!forwarder) return base;
   // A secret file (invoke local) is read once here, so a bad file fails at start.
-  if (gateway.caFile !== undefined) {
+  if (forwarder.caFile !== undefined) {
     // The HTTP client that takes a CA of its own would add about 200 KB to the function's zip; the runtime
     // reads NODE_EXTRA_CA_CERTS before the function starts, which serves the same end.
     throw new ConfigError(
       'CERTMONITOR_GATEWAY_CA_FILE is for certmonitor check; on Lambda trust a private CA with NODE_EXTRA_CA_CERTS (the extraCaCerts parameter)',
     );
   }
-  const secret = await signingSecret(gateway, env);
-  const standbys = gateway.standbys ? { standbys: gateway.standbys } : {};
-  return { ...base, gateway: { url: gateway.url, ...standbys, keyId: gateway.keyId, secret } };
+  const secret = await signingSecret(forwarder, env);
+  const standbys = forwarder.standbys ? { standbys: forwarder.standbys } : {};
+  return { ...base, forwarder: { url: forwarder.url, ...standbys, keyId: forwarder.keyId, secret } };
 }
 
 /** A lazily created runtime shared by the invocations of one execution environment; a failed start is retried. */

@@ -1,24 +1,23 @@
 /**
- * One pipeline run inside an invocation, shared by `check` (whole fleet) and `checkShard` (one shard):
- * JSON log lines, one outcome line and a `DaysToExpiry` metric per appliance, the fleet report (or the
- * shard's part of it), a summary line and run metrics, forwarding bounded by the invocation's remaining time.
- * A run that did not do everything it had to fails the invocation after all that (docs/monitoring.md, Failure handling);
- * a report that could not be written does not (the checks and notifications are done), it has its own
- * metric and alarm.
+ * One check inside an invocation, shared by `check` (whole fleet) and `checkShard` (one shard): the Lambda's
+ * side of the check assembly (app/checkFleet.ts). It wires in the forwarder bounded by the invocation's
+ * remaining time, and turns the run into JSON log lines: one outcome line and a `DaysToExpiry` metric per
+ * appliance, the report's line, run metrics, a summary line. A run that did not do everything it had to
+ * fails the invocation after all that (README, Failure handling); a report that could not be written does
+ * not (the checks and notifications are done), it has its own metric and alarm.
  */
 
-import { GatewayForwarder } from '../adapters/gateway/gatewayForwarder.ts';
+import { HttpForwarder } from '../adapters/forwarder/httpForwarder.ts';
 import type { TextOutput } from '../adapters/log/consoleLogSink.ts';
 import { ConsoleLogSink } from '../adapters/log/consoleLogSink.ts';
 import { EmfMetrics } from '../adapters/log/emfMetrics.ts';
-import { incompleteReason } from '../app/incompleteReason.ts';
-import type { CertificateSource } from '../app/ports.ts';
-import { type RunSummary, runCheck } from '../app/runCheck.ts';
-import { logEntry } from '../core/logEntry.ts';
-import type { ApplianceView } from '../core/types.ts';
+import { checkFleet } from '../app/checkFleet.ts';
+import type { ApplianceOutcome, CertificateSource } from '../app/ports.ts';
+import type { RunSummary } from '../app/runSummary.ts';
 import type { CheckRuntime } from './checkRuntime.ts';
 import { RunIncompleteError } from './errors.ts';
 import { isoSeconds } from './isoSeconds.ts';
+import { reportLine } from './reportLine.ts';
 
 /** Time kept free at the end of an invocation: no appliance is started inside it. */
 export const STOP_RESERVE_MS = 15_000;
@@ -42,62 +41,42 @@ export interface InvocationInput {
   readonly shard?: { readonly shard: number; readonly shards: number };
 }
 
+/** The outcome line of one appliance. */
+function outcomeLine(time: string, outcome: ApplianceOutcome): string {
+  const { appliance, status, notAfter, daysRemaining, action, message } = outcome;
+  return `${JSON.stringify({ time, event: 'outcome', appliance, status, notAfter, daysRemaining, action, text: message })}\n`;
+}
+
 /**
- * Runs the pipeline once and reports it; resolves to the run summary, or throws {@link RunIncompleteError}
+ * Runs the check once and reports it; resolves to the run summary, or throws {@link RunIncompleteError}
  * once everything is reported when the run did not do everything it had to.
  */
 export async function runInvocation(input: InvocationInput): Promise<RunSummary> {
   const { runtime, now, endsAt, out } = input;
-  const { config, gateway } = runtime;
   const time = isoSeconds(now);
-  const log = new ConsoleLogSink({ format: 'json', out, time: () => now });
-  if (input.coldStart) {
-    log.write(logEntry('started'));
-    log.write(logEntry('configured', { D: config.settings.thresholdDays, H: config.settings.repeatHours }));
-  }
   // The primary, its standbys, the key id and the secret, bounded by the invocation's time.
-  const forwarder = gateway ? new GatewayForwarder({ ...gateway, deadline: endsAt - FORWARD_RESERVE_MS }) : undefined;
+  const forwarder = runtime.forwarder
+    ? new HttpForwarder({ ...runtime.forwarder, deadline: endsAt - FORWARD_RESERVE_MS })
+    : undefined;
   const metrics = new EmfMetrics();
-  const views = new Map<string, ApplianceView>();
-  const summary = await runCheck({
+  const { summary, report, verdict } = await checkFleet({
     source: input.source ?? runtime.source,
     state: runtime.state,
     ...(forwarder ? { forwarder } : {}),
-    log,
-    settings: config.settings,
+    log: new ConsoleLogSink({ format: 'json', out, time: () => now }),
+    settings: runtime.config.settings,
     now,
-    concurrency: config.concurrency,
+    concurrency: runtime.config.concurrency,
+    announce: input.coldStart,
     shouldStop: () => Date.now() > endsAt - STOP_RESERVE_MS,
-    onView: (appliance, view) => void views.set(appliance, view),
     onOutcome: (outcome) => {
       metrics.recordOutcome(outcome);
-      out.write(
-        `${JSON.stringify({
-          time,
-          event: 'outcome',
-          appliance: outcome.appliance,
-          status: outcome.status,
-          notAfter: outcome.notAfter,
-          daysRemaining: outcome.daysRemaining,
-          action: outcome.action,
-          text: outcome.message,
-        })}\n`,
-      );
+      out.write(outcomeLine(time, outcome));
     },
-  });
-  // Loaded after the run: the report's code is not part of the Lambda's start.
-  const { reportStep } = await import('./reportStep.ts');
-  const reported = await reportStep({
-    store: runtime.state,
-    now,
-    thresholdDays: config.settings.thresholdDays,
-    views,
     ...(input.shard ? { shard: input.shard } : {}),
-    stopped: summary.stopped,
-    out,
   });
-  const incomplete = incompleteReason(summary);
-  metrics.recordRun({ ...summary, reportFailed: !reported, succeeded: incomplete === undefined });
+  const reported = reportLine(report, now, out);
+  metrics.recordRun({ ...summary, reportFailed: !reported, succeeded: verdict.incomplete === undefined });
   if (summary.stopped) {
     // Not a catalogue line: it is about the deployment, not an appliance.
     out.write(
@@ -105,9 +84,9 @@ export async function runInvocation(input: InvocationInput): Promise<RunSummary>
     );
   }
   out.write(`${JSON.stringify({ time, event: 'summary', ...input.label, ...summary })}\n`);
-  if (incomplete) {
+  if (verdict.incomplete !== undefined) {
     throw new RunIncompleteError(
-      `${incomplete}; the state records only what was delivered, so a retry or the next run sends the rest`,
+      `${verdict.incomplete}; the state records only what was delivered, so a retry or the next run sends the rest`,
     );
   }
   return summary;

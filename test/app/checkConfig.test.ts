@@ -103,7 +103,7 @@ test('one rule for CERTMONITOR_*: every variable of certmonitor is known, a fore
 test('gateway: URL, key id and exactly one secret location', () => {
   const gw = { CERTMONITOR_GATEWAY_URL: 'https://gw.example:8443', CERTMONITOR_GATEWAY_KEY_ID: 'lambda' };
   assert.deepEqual(
-    parseCheckConfig({ ...BASE, ...gw, CERTMONITOR_GATEWAY_SECRET_PARAM: '/certmonitor/secret' }).gateway,
+    parseCheckConfig({ ...BASE, ...gw, CERTMONITOR_GATEWAY_SECRET_PARAM: '/certmonitor/secret' }).forwarder,
     {
       url: 'https://gw.example:8443',
       keyId: 'lambda',
@@ -111,7 +111,7 @@ test('gateway: URL, key id and exactly one secret location', () => {
     },
   );
   assert.deepEqual(
-    parseCheckConfig(BASE, { gateway: 'http://127.0.0.1:8443', keyId: 'k', secretFile: 'gw.secret' }).gateway,
+    parseCheckConfig(BASE, { gateway: 'http://127.0.0.1:8443', keyId: 'k', secretFile: 'gw.secret' }).forwarder,
     {
       url: 'http://127.0.0.1:8443',
       keyId: 'k',
@@ -120,7 +120,7 @@ test('gateway: URL, key id and exactly one secret location', () => {
   );
   // A --secret-file flag wins over a parameter from the environment.
   assert.equal(
-    parseCheckConfig({ ...BASE, ...gw, CERTMONITOR_GATEWAY_SECRET_PARAM: '/p' }, { secretFile: 'f' }).gateway
+    parseCheckConfig({ ...BASE, ...gw, CERTMONITOR_GATEWAY_SECRET_PARAM: '/p' }, { secretFile: 'f' }).forwarder
       ?.secretFile,
     'f',
   );
@@ -153,9 +153,9 @@ test('gateway CA file: a flag or variable, only with an https:// gateway', () =>
     CERTMONITOR_GATEWAY_KEY_ID: 'lambda',
     CERTMONITOR_GATEWAY_SECRET_FILE: './gw.secret',
   };
-  assert.equal(parseCheckConfig({ ...gateway, CERTMONITOR_GATEWAY_CA_FILE: './ca.pem' }).gateway?.caFile, './ca.pem');
-  assert.equal(parseCheckConfig(gateway, { caFile: './other.pem' }).gateway?.caFile, './other.pem');
-  assert.equal(parseCheckConfig(gateway).gateway?.caFile, undefined);
+  assert.equal(parseCheckConfig({ ...gateway, CERTMONITOR_GATEWAY_CA_FILE: './ca.pem' }).forwarder?.caFile, './ca.pem');
+  assert.equal(parseCheckConfig(gateway, { caFile: './other.pem' }).forwarder?.caFile, './other.pem');
+  assert.equal(parseCheckConfig(gateway).forwarder?.caFile, undefined);
   assert.ok(CHECK_VARIABLES.includes('CERTMONITOR_GATEWAY_CA_FILE'));
   assert.equal(
     refusal({ ...BASE, CERTMONITOR_GATEWAY_CA_FILE: './ca.pem' }),
@@ -175,7 +175,7 @@ test('standby gateways: a comma-separated list, primary first, each URL checked 
       CERTMONITOR_GATEWAY_URL: 'https://gw1.example:8443, https://gw2.example:8443/,http://10.0.0.9:8080',
       CERTMONITOR_GATEWAY_KEY_ID: 'lambda',
       CERTMONITOR_GATEWAY_SECRET_PARAM: '/certmonitor/secret',
-    }).gateway,
+    }).forwarder,
     {
       url: 'https://gw1.example:8443',
       standbys: ['https://gw2.example:8443/', 'http://10.0.0.9:8080'],
@@ -183,7 +183,7 @@ test('standby gateways: a comma-separated list, primary first, each URL checked 
       secretParam: '/certmonitor/secret',
     },
   );
-  assert.equal(parseCheckConfig(BASE, { ...flags, gateway: 'http://a:1' }).gateway?.standbys, undefined);
+  assert.equal(parseCheckConfig(BASE, { ...flags, gateway: 'http://a:1' }).forwarder?.standbys, undefined);
   // The URL at fault is named by its place and shown (credentials masked).
   assert.equal(
     refusal(BASE, { ...flags, gateway: 'https://gw1.example,gw:8443' }),

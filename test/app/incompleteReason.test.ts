@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { incompleteReason } from '../../app/incompleteReason.ts';
-import type { RunSummary } from '../../app/runCheck.ts';
+import type { RunSummary } from '../../app/runSummary.ts';
 
 const complete: RunSummary = {
   appliances: 3,

@@ -480,6 +480,31 @@ describe('runCheck delivery results', () => {
     );
   });
 
+  test('results are matched to notifications by id, whatever order the gateway answers in', async () => {
+    const fleet = new Map<string, Entry>([
+      ['hsm-a', pem('hsm-a', 5)],
+      ['hsm-b', pem('hsm-b', 6)],
+      ['hsm-c', pem('hsm-c', 7)],
+    ]);
+    const state = new MemoryStateStore();
+    // hsm-b's trap host fails; the answer lists the batch backwards.
+    const forwarder: NotificationForwarder = {
+      description: 'reversed',
+      forward: async (batch) =>
+        batch
+          .map((n) => ({ id: n.id, delivered: true, traps: [{ host: 'nms:162', ok: n.appliance !== 'hsm-b' }] }))
+          .reverse(),
+    };
+    const result = await run({ source: new MemorySource(fleet), state, forwarder, batch: { maxBatch: 10 } });
+    assert.deepEqual(result.summary.notifications, { sent: 2, failed: 1 });
+    assert.equal(result.byName.get('hsm-a')?.action, 'trap');
+    assert.equal(result.byName.get('hsm-b')?.action, 'trap-failed');
+    assert.equal(result.byName.get('hsm-c')?.action, 'trap');
+    assert.deepEqual(result.log.lines('hsm-b'), ['willExpire', 'trapFailed']);
+    assert.equal(state.records.get('hsm-a')?.state.alertActive, true);
+    assert.equal(state.records.get('hsm-b')?.state.alertActive, false);
+  });
+
   test('a duplicate clearing notification is told as a duplicate, not as a clearing trap sent', async () => {
     const old = pem('hsm-r', 5);
     const renewed = pem('hsm-r', 300);

@@ -7,7 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import type { RunSummary } from '../../app/runCheck.ts';
+import type { RunSummary } from '../../app/runSummary.ts';
+import { verdictOf } from '../../app/verdict.ts';
 import { exitStatusOf, formatSummary } from '../../cli/check.ts';
 import type { FleetStatus } from '../../core/fleetReport.ts';
 import { makeDemoFleet } from '../../examples/demoFleet.ts';
@@ -93,13 +94,13 @@ describe('check summary and exit status with trap hosts that fail', () => {
 
   test('some hosts acknowledged: exit 0; a host failing for H or more: exit 1; the summary line says which', () => {
     const partial = { ...base, trapHosts: { partial: 1, retried: 1, owed: 2, failing: 0 } };
-    assert.equal(exitStatusOf(partial), 0);
+    assert.equal(exitStatusOf(verdictOf(partial)), 0);
     assert.match(
       formatSummary(partial),
       /notifications sent 1, failed 0; 1 sent to some trap hosts only \(owed to the others\), 1 owed delivery\(ies\) completed, 2 owed delivery\(ies\) still missing a trap host; 7 ms$/,
     );
     const failing = { ...base, trapHosts: { partial: 0, retried: 0, owed: 1, failing: 1 } };
-    assert.equal(exitStatusOf(failing), 1);
+    assert.equal(exitStatusOf(verdictOf(failing)), 1);
     assert.match(formatSummary(failing), /1 trap host\(s\) failing for H hours or more/);
     assert.doesNotMatch(formatSummary(base), /trap host/);
   });

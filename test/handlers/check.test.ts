@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { createS3Client } from '../../adapters/s3/s3Client.ts';
-import type { RunSummary } from '../../app/runCheck.ts';
+import type { RunSummary } from '../../app/runSummary.ts';
 import type { FleetStatus } from '../../core/fleetReport.ts';
 import { createHandler } from '../../handlers/check.ts';
 import type { Notification } from '../../protocol/notification.ts';

@@ -17,7 +17,7 @@ import { after, before, describe, it } from 'node:test';
 import { SendMessageBatchCommand, type SendMessageBatchRequestEntry, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { RunSummary } from '../../app/runCheck.ts';
+import type { RunSummary } from '../../app/runSummary.ts';
 import { createHandler } from '../../handlers/check.ts';
 import { createShardHandler } from '../../handlers/checkShard.ts';
 import { shardsFor } from '../../handlers/shardMessage.ts';

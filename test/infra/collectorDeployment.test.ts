@@ -83,7 +83,7 @@ describe('collector deployment files', () => {
       CERTMONITOR_GATEWAY_SECRET_FILE: '/run/credentials/certmonitor-check.service/check.secret',
     });
     assert.equal(check.source, 'tls:/etc/certmonitor/fleet.json');
-    assert.equal(check.gateway?.keyId, 'onprem');
+    assert.equal(check.forwarder?.keyId, 'onprem');
   });
 
   it('the IAM policies allow exactly what the collector calls, on the fleet prefix or path only', () => {

@@ -2,7 +2,7 @@
  * The gateway signing secret, from a local file (read at once, so a bad file is a configuration error at
  * start) or from an SSM SecureString (fetched on use and cached across warm invocations).
  */
-import type { GatewayConfig } from '../../app/checkConfig.ts';
+import type { ForwarderConfig } from '../../app/checkConfig.ts';
 import { ConfigError } from '../../app/errors.ts';
 import { secretFromText } from '../../protocol/signature.ts';
 import { readSettingFile } from './settingFile.ts';
@@ -21,23 +21,23 @@ export async function readSecretFile(
 }
 
 /**
- * A way to get the signing secret of `gateway`: a file's is read now (a bad file throws {@link ConfigError}),
+ * A way to get the forwarder's signing secret: a file's is read now (a bad file throws {@link ConfigError}),
  * an SSM parameter's on each call, through a cache.
  */
 export async function signingSecret(
-  gateway: GatewayConfig,
+  config: ForwarderConfig,
   env?: Readonly<Record<string, string | undefined>>,
 ): Promise<() => Promise<string>> {
-  if (gateway.secretFile !== undefined) {
-    const value = await readSecretFile(gateway.secretFile);
+  if (config.secretFile !== undefined) {
+    const value = await readSecretFile(config.secretFile);
     return async () => value;
   }
-  if (gateway.secretParam === undefined) throw new ConfigError('a gateway needs its signing secret');
+  if (config.secretParam === undefined) throw new ConfigError('a gateway needs its signing secret');
   // Loaded on demand: the AWS SDK costs about a second to import.
   const [{ createSsmClient }, { SsmSecret }] = await Promise.all([
     import('../ssm/ssmClient.ts'),
     import('../ssm/ssmSecret.ts'),
   ]);
-  const parameter = new SsmSecret(createSsmClient({ env }), gateway.secretParam);
+  const parameter = new SsmSecret(createSsmClient({ env }), config.secretParam);
   return () => parameter.get();
 }

@@ -29,8 +29,8 @@ export const MAX_BODY_BYTES = MAX_REQUEST_BODY_BYTES - 124 * 1024;
 /** Largest answer read from the gateway; a real answer for 1000 notifications is far smaller. */
 const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
 
-/** Options of {@link GatewayForwarder}. */
-export interface GatewayForwarderOptions {
+/** Options of {@link HttpForwarder}. */
+export interface HttpForwarderOptions {
   /** Base URL of the (primary) gateway (`https://gw.example:8443`); `/v1/notifications` is appended. */
   readonly url: string;
   /** Base URLs of standby gateways, in the order they are tried after the primary. */
@@ -51,7 +51,7 @@ export interface GatewayForwarderOptions {
   readonly deadline?: number;
   /** Notifications per request, at most {@link MAX_NOTIFICATIONS_PER_REQUEST}. */
   readonly batchSize?: number;
-  /** The HTTP client; default the global fetch (a private CA's comes from gatewayCaFetch.ts). */
+  /** The HTTP client; default the global fetch (a private CA's comes from forwarderCaFetch.ts). */
   readonly fetch?: typeof fetch;
   /** Wall clock in ms (signing, deadline); injectable for tests. */
   readonly clock?: () => number;
@@ -172,7 +172,7 @@ function gatewayAt(base: string): Gateway {
 }
 
 /** {@link NotificationForwarder} to the HTTP(S) gateway. */
-export class GatewayForwarder implements NotificationForwarder {
+export class HttpForwarder implements NotificationForwarder {
   /** The gateways' names, primary first. */
   readonly description: string;
   private readonly gateways: readonly Gateway[];
@@ -182,7 +182,7 @@ export class GatewayForwarder implements NotificationForwarder {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
 
-  constructor(private readonly options: GatewayForwarderOptions) {
+  constructor(private readonly options: HttpForwarderOptions) {
     this.gateways = [options.url, ...(options.standbys ?? [])].map(gatewayAt);
     this.description = this.gateways.map((g) => g.label).join(', ');
     this.clock = options.clock ?? Date.now;

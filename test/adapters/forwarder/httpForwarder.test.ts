@@ -6,11 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import {
-  GatewayForwarder,
-  type GatewayForwarderOptions,
+  HttpForwarder,
+  type HttpForwarderOptions,
   parseRetryAfter,
   splitBatch,
-} from '../../../adapters/gateway/gatewayForwarder.ts';
+} from '../../../adapters/forwarder/httpForwarder.ts';
 import type { GatewayFailover } from '../../../app/ports.ts';
 import { buildGatewayConfig } from '../../../gateway/config/gatewayConfig.ts';
 import { startGateway } from '../../../gateway/gatewayRuntime.ts';
@@ -51,7 +51,7 @@ const ok = (ids: string[], response: http.ServerResponse) => {
   );
 };
 
-describe('GatewayForwarder against a real HTTP server', () => {
+describe('HttpForwarder against a real HTTP server', () => {
   let server: http.Server;
   let url: string;
   let received: Received[] = [];
@@ -99,8 +99,8 @@ describe('GatewayForwarder against a real HTTP server', () => {
 
   const sleeps: number[] = [];
   let wall = 1_790_000_000_000;
-  const forwarder = (extra: Partial<GatewayForwarderOptions> = {}) =>
-    new GatewayForwarder({
+  const forwarder = (extra: Partial<HttpForwarderOptions> = {}) =>
+    new HttpForwarder({
       url,
       keyId: 'lambda',
       secret: SECRET,
@@ -300,7 +300,7 @@ describe('GatewayForwarder against a real HTTP server', () => {
   });
 });
 
-describe('gatewayForwarder helpers', () => {
+describe('httpForwarder helpers', () => {
   it('splits by count and by size', () => {
     const batch = Array.from({ length: 5 }, (_, i) => notification(i));
     assert.deepEqual(
@@ -379,7 +379,7 @@ async function closedUrl(): Promise<string> {
   return `http://127.0.0.1:${port}`;
 }
 
-describe('GatewayForwarder with standby gateways (docs/gateway.md, Standby gateways)', () => {
+describe('HttpForwarder with standby gateways (docs/gateway.md, Standby gateways)', () => {
   let primary: Stub;
   let standby: Stub;
   let third: Stub;
@@ -394,8 +394,8 @@ describe('GatewayForwarder with standby gateways (docs/gateway.md, Standby gatew
   });
 
   let wall = 1_790_000_000_000;
-  const forwarder = (extra: Partial<GatewayForwarderOptions> = {}) =>
-    new GatewayForwarder({
+  const forwarder = (extra: Partial<HttpForwarderOptions> = {}) =>
+    new HttpForwarder({
       url: primary.url,
       standbys: [standby.url],
       keyId: 'lambda',
@@ -582,7 +582,7 @@ describe('GatewayForwarder with standby gateways (docs/gateway.md, Standby gatew
   });
 
   it('names a gateway by origin and path, without credentials', () => {
-    const named = new GatewayForwarder({
+    const named = new HttpForwarder({
       url: 'https://user:pw@gw.example:8443/',
       standbys: ['https://proxy.example/gw2/'],
       keyId: 'k',
@@ -592,7 +592,7 @@ describe('GatewayForwarder with standby gateways (docs/gateway.md, Standby gatew
   });
 });
 
-describe('GatewayForwarder against the real gateway', () => {
+describe('HttpForwarder against the real gateway', () => {
   it('two runs forwarding the same owed notification in the same second both learn its result', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'certmonitor-forwarder-replay-'));
     writeFileSync(join(dir, 'lambda.secret'), `${SECRET}\n`);
@@ -611,7 +611,7 @@ describe('GatewayForwarder against the real gateway', () => {
       // Each run is its own forwarder (its own process in production); both read the same wall second.
       const now = Date.now();
       const run = () =>
-        new GatewayForwarder({ url: gateway.url, keyId: 'lambda', secret: SECRET, clock: () => now }).forward([
+        new HttpForwarder({ url: gateway.url, keyId: 'lambda', secret: SECRET, clock: () => now }).forward([
           notification(1),
         ]);
       const [first] = await run();

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import type { TextOutput } from '../../adapters/log/consoleLogSink.ts';
 import type { ReportStore } from '../../app/ports.ts';
+import { type ShardOfRun, writeRunReport } from '../../app/writeRunReport.ts';
 import type { ApplianceView } from '../../core/types.ts';
-import { reportStep } from '../../handlers/reportStep.ts';
+import { reportLine } from '../../handlers/reportLine.ts';
 
 class MemoryReports implements ReportStore {
   readonly reportDescription = 's3://bucket/state/_report/';
@@ -23,11 +25,43 @@ const views = new Map<string, ApplianceView>([
   ['hsm02', { status: 'invalid', thresholdDays: 30 }],
 ]);
 
+/** The Lambda's report step: the run's report written as a run writes it, then the line that tells of it. */
+async function reportStep(input: {
+  readonly store: ReportStore;
+  readonly now: Date;
+  readonly thresholdDays: number;
+  readonly views: ReadonlyMap<string, ApplianceView>;
+  readonly stopped: boolean;
+  readonly shard?: ShardOfRun;
+  readonly out: TextOutput;
+}): Promise<boolean> {
+  const { store, now, thresholdDays, views, stopped, shard, out } = input;
+  const report = await writeRunReport(store, {
+    now,
+    thresholdDays,
+    views,
+    stopped,
+    dryRun: false,
+    ...(shard ? { shard } : {}),
+  });
+  return reportLine(report, now, out);
+}
+
 function lines(out: string[]): Array<Record<string, unknown>> {
   return out.map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
 describe("the Lambda's report step", () => {
+  test('a what-if run writes no report and says nothing of it', async () => {
+    const store = new MemoryReports();
+    const report = await writeRunReport(store, { now: NOW, thresholdDays: 30, views, stopped: false, dryRun: true });
+    assert.deepEqual(report, { kind: 'skipped', reason: 'dry-run' });
+    const out: string[] = [];
+    assert.equal(reportLine(report, NOW, { write: (t) => out.push(t) }), true);
+    assert.equal(store.files.size, 0);
+    assert.deepEqual(out, []);
+  });
+
   test('an unsplit run writes the report and says where', async () => {
     const store = new MemoryReports();
     const out: string[] = [];

@@ -30,7 +30,7 @@ async function readCaFile(file: string): Promise<string> {
 }
 
 /** A fetch that trusts only the CA(s) in `caFile`; throws {@link ConfigError} for a file that cannot serve. */
-export async function gatewayCaFetch(caFile: string): Promise<typeof fetch> {
+export async function forwarderCaFetch(caFile: string): Promise<typeof fetch> {
   const ca = await readCaFile(caFile);
   const { Agent, fetch: undiciFetch } = await import('undici');
   const dispatcher = new Agent({ connect: { ca } });

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createForwarder } from '../../../adapters/gateway/createForwarder.ts';
+import { createForwarder } from '../../../adapters/forwarder/createForwarder.ts';
 import { ConfigError } from '../../../app/errors.ts';
 import { buildGatewayConfig } from '../../../gateway/config/gatewayConfig.ts';
 import { type RunningGateway, startGateway } from '../../../gateway/gatewayRuntime.ts';

@@ -1,0 +1,98 @@
+/**
+ * One check of a fleet, as `certmonitor check` and the Lambda both run it (docs/design.md, The scheduled
+ * Lambda): the start lines, the run over every appliance (app/runCheck.ts), the fleet report built from the
+ * run's own views, and the verdict. The entry points only adapt: they wire the adapters in, and turn the
+ * result into printed lines, an exit status, or a Lambda result and metrics.
+ */
+import { logEntry } from '../core/logEntry.ts';
+import type { ApplianceView, Settings } from '../core/types.ts';
+import type {
+  ApplianceOutcome,
+  CertificateSource,
+  LogSink,
+  NotificationForwarder,
+  ReportStore,
+  StateStore,
+} from './ports.ts';
+import { runCheck } from './runCheck.ts';
+import type { RunSummary } from './runSummary.ts';
+import { type Verdict, verdictOf } from './verdict.ts';
+import type { ReportOutcome, ShardOfRun } from './writeRunReport.ts';
+
+/** What one check of a fleet needs. */
+export interface CheckFleetInput {
+  readonly source: CertificateSource;
+  /** The per-appliance records and the fleet report's folder. */
+  readonly state: StateStore & ReportStore;
+  /** Absent: evaluate, log and record state only. */
+  readonly forwarder?: NotificationForwarder;
+  readonly log: LogSink;
+  readonly settings: Settings;
+  /** The evaluation instant of the whole run. */
+  readonly now: Date;
+  readonly concurrency?: number;
+  /** Log `started` and `configured` first (the Lambda does on a cold start only). */
+  readonly announce: boolean;
+  /** A what-if run (README, What-if runs): forward nothing, write no state and no report. */
+  readonly dryRun?: boolean;
+  /** Asked before each appliance is started; true stops the run early (the Lambda's time is short). */
+  readonly shouldStop?: () => boolean;
+  /** Receives one object per appliance, in completion order. */
+  readonly onOutcome?: (outcome: ApplianceOutcome) => void;
+  /** The shard this run checks, when the fleet is split: the run writes its part of the report. */
+  readonly shard?: ShardOfRun;
+  /** Awaited after the start lines, before the first appliance. */
+  readonly beforeRun?: () => Promise<void>;
+  /** Called once no appliance is processed any more, before the report (also when the run failed). */
+  readonly afterRun?: () => void;
+}
+
+/** What one check of a fleet came to. */
+export interface CheckFleetResult {
+  readonly summary: RunSummary;
+  readonly report: ReportOutcome;
+  readonly verdict: Verdict;
+  /** Each appliance's view, as the report shows it (empty in a what-if run): for further outputs. */
+  readonly views: ReadonlyMap<string, ApplianceView>;
+}
+
+/**
+ * Checks the fleet and writes its report. Throws only what {@link runCheck} throws: the inventory could
+ * not be read or the listing failed, and then no report is written.
+ */
+export async function checkFleet(input: CheckFleetInput): Promise<CheckFleetResult> {
+  const { log, settings, now, dryRun = false } = input;
+  if (input.announce) {
+    log.write(logEntry('started'));
+    log.write(logEntry('configured', { D: settings.thresholdDays, H: settings.repeatHours }));
+  }
+  await input.beforeRun?.();
+  const views = new Map<string, ApplianceView>();
+  let summary: RunSummary;
+  try {
+    const { source, state, forwarder, concurrency, shouldStop, onOutcome } = input;
+    summary = await runCheck({
+      ...{ source, state, forwarder, log, settings, now, concurrency, shouldStop, onOutcome, dryRun },
+      onView: dryRun ? undefined : (appliance, view) => void views.set(appliance, view),
+    });
+  } finally {
+    input.afterRun?.();
+  }
+  // Loaded after the run: the report's code is not part of a Lambda's start.
+  const { writeRunReport } = await import('./writeRunReport.ts');
+  const { thresholdDays } = settings;
+  const report = await writeRunReport(input.state, {
+    now,
+    thresholdDays,
+    views,
+    stopped: summary.stopped,
+    dryRun,
+    ...shardOf(input),
+  });
+  return { summary, report, verdict: verdictOf(summary, report.kind === 'failed'), views };
+}
+
+/** The shard field, present only for a split run. */
+function shardOf(input: CheckFleetInput): { shard?: ShardOfRun } {
+  return input.shard ? { shard: input.shard } : {};
+}

@@ -1,0 +1,65 @@
+/** The policy's input for one appliance: its settings, its stored state and its certificate as of the run's instant. */
+import type { PolicyInput } from '../core/policy.ts';
+import type { CachedCertificate, Evaluation, Settings } from '../core/types.ts';
+import type {
+  CertificateSource,
+  Inventory,
+  InventoryEntry,
+  ListedAppliance,
+  LoadedState,
+  StateStore,
+} from './ports.ts';
+import { readCertificate } from './readCertificate.ts';
+
+/** What the run evaluates an appliance with. */
+export interface EvaluationContext {
+  readonly source: CertificateSource;
+  readonly state: StateStore;
+  readonly inventory: Inventory | undefined;
+  /** Fleet-wide defaults; the inventory may override them per appliance. */
+  readonly settings: Settings;
+  readonly now: Date;
+}
+
+/** One appliance evaluated: the policy input (without certificate bytes), its loaded record and cache. */
+export interface EvaluatedAppliance {
+  readonly input: PolicyInput;
+  readonly loaded: LoadedState;
+  readonly cache: CachedCertificate | undefined;
+  readonly evaluation: Evaluation;
+  readonly entry: InventoryEntry | undefined;
+}
+
+/** The evaluation without the certificate's DER and chain, which the policy does not read. */
+function withoutCertificateBytes(evaluation: Evaluation): Evaluation {
+  if (!evaluation.certificate) return evaluation;
+  const { chain: _chain, ...rest } = evaluation;
+  return { ...rest, certificate: { ...evaluation.certificate, der: new Uint8Array(0) } };
+}
+
+/**
+ * Loads the appliance's state and evaluates its certificate as of the run's instant, with the
+ * inventory's settings for it; the policy input keeps the evaluation without certificate bytes.
+ */
+export async function evaluateAppliance(listed: ListedAppliance, run: EvaluationContext): Promise<EvaluatedAppliance> {
+  const appliance = listed.name;
+  const entry = run.inventory?.appliances[appliance];
+  const settings: Settings = {
+    thresholdDays: entry?.thresholdDays ?? run.settings.thresholdDays,
+    repeatHours: entry?.repeatHours ?? run.settings.repeatHours,
+  };
+  const loaded = await run.state.load(appliance);
+  const threshold = { thresholdDays: settings.thresholdDays, now: run.now };
+  const { evaluation, cache } = await readCertificate(run.source, listed, loaded.state, threshold);
+  const input: PolicyInput = {
+    appliance,
+    address: entry?.address ?? '0.0.0.0',
+    previous: loaded.state,
+    // Kept until the batch answers (for a re-decision on a lost race): without the DER and chain.
+    evaluation: withoutCertificateBytes(evaluation),
+    settings,
+    now: run.now,
+    ...(loaded.corrupt !== undefined ? { stateCorrupt: loaded.corrupt } : {}),
+  };
+  return { input, loaded, cache, evaluation, entry };
+}

@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { DirSource } from '../../adapters/dir/dirSource.ts';
+import { DirStateStore } from '../../adapters/dir/dirStateStore.ts';
+import { type CheckFleetInput, checkFleet } from '../../app/checkFleet.ts';
+import type { DeliveryResult, LogSink, NotificationForwarder } from '../../app/ports.ts';
+import type { LogEntry } from '../../core/types.ts';
+import { makeDemoFleet } from '../../examples/demoFleet.ts';
+import type { Notification } from '../../protocol/notification.ts';
+
+const T0 = new Date('2026-11-24T12:00:00Z');
+
+let root: string;
+before(async () => {
+  root = await mkdtemp(path.join(os.tmpdir(), 'certmonitor-checkfleet-'));
+  await makeDemoFleet(path.join(root, 'fleet'), T0);
+});
+after(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+class Lines implements LogSink {
+  readonly keys: string[] = [];
+  write(entry: LogEntry) {
+    this.keys.push(entry.key);
+  }
+}
+
+const delivering: NotificationForwarder = {
+  description: 'delivering',
+  forward: async (batch: readonly Notification[]): Promise<DeliveryResult[]> =>
+    batch.map((n) => ({ id: n.id, delivered: true, traps: [{ host: '192.0.2.1:162', ok: true }] })),
+};
+
+function input(stateDir: string, overrides: Partial<CheckFleetInput> = {}): CheckFleetInput {
+  return {
+    source: new DirSource(path.join(root, 'fleet')),
+    state: new DirStateStore(path.join(root, stateDir)),
+    forwarder: delivering,
+    log: new Lines(),
+    settings: { thresholdDays: 30, repeatHours: 24 },
+    now: T0,
+    announce: true,
+    ...overrides,
+  };
+}
+
+describe('checkFleet', () => {
+  test('start lines, the run, the report from its own views, and the verdict', async () => {
+    const log = new Lines();
+    const phases: string[] = [];
+    const result = await checkFleet(
+      input('state', {
+        log,
+        beforeRun: async () => void phases.push(`before:${log.keys.length}`),
+        afterRun: () => void phases.push('after'),
+      }),
+    );
+    assert.deepEqual(log.keys.slice(0, 2), ['started', 'configured']);
+    assert.deepEqual(phases, ['before:2', 'after']);
+    assert.equal(result.report.kind, 'written');
+    assert.equal(result.report.kind === 'written' && result.report.appliances, result.summary.appliances);
+    assert.equal(result.views.size, result.summary.appliances);
+    const report = JSON.parse(await readFile(path.join(root, 'state', '_report', 'fleet-status.json'), 'utf8')) as {
+      appliances: unknown[];
+    };
+    assert.equal(report.appliances.length, result.summary.appliances);
+    // Every due notification delivered, every source read, a sound inventory: nothing undone, nothing to fix.
+    assert.equal(result.verdict.incomplete, undefined);
+    assert.deepEqual(result.verdict.attention, []);
+  });
+
+  test('a what-if run writes no state and no report; a cold-started Lambda announces, a warm one does not', async () => {
+    const log = new Lines();
+    const result = await checkFleet(input('state-dry', { log, dryRun: true, announce: false }));
+    assert.deepEqual(result.report, { kind: 'skipped', reason: 'dry-run' });
+    assert.equal(result.views.size, 0);
+    assert.ok(!log.keys.includes('started'));
+    assert.ok(result.summary.wouldSend !== undefined && result.summary.wouldSend > 0);
+    await assert.rejects(readdir(path.join(root, 'state-dry')));
+  });
+
+  test('a run that stopped early leaves the report as it was and is incomplete', async () => {
+    const result = await checkFleet(input('state-stopped', { shouldStop: () => true }));
+    assert.equal(result.summary.stopped, true);
+    assert.deepEqual(result.report, { kind: 'skipped', reason: 'stopped' });
+    assert.equal(result.verdict.incomplete, 'the run stopped before the end of the fleet');
+  });
+});

@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { NotificationBatcher } from '../../app/notificationBatcher.ts';
+import type { DeliveryResult, NotificationForwarder } from '../../app/ports.ts';
+import type { Notification } from '../../protocol/notification.ts';
+
+const note = (id: string): Notification => ({ id, appliance: 'hsm01', event: 'expiring' }) as unknown as Notification;
+
+describe('NotificationBatcher', () => {
+  test("each appliance gets its own notifications' results by id, whatever order the answer has", async () => {
+    const forwarder: NotificationForwarder = {
+      description: 'reversed, one missing',
+      forward: async (batch) =>
+        batch
+          .filter((n) => n.id !== 'b2')
+          .map((n): DeliveryResult => ({ id: n.id, delivered: true, traps: [] }))
+          .reverse(),
+    };
+    const batcher = new NotificationBatcher(forwarder, { maxBatch: 10 });
+    const seen = new Map<string, ReadonlyMap<string, DeliveryResult>>();
+    await batcher.add([note('a1')], async (results) => void seen.set('a', results));
+    await batcher.add([note('b1'), note('b2')], async (results) => void seen.set('b', results));
+    await batcher.drain();
+    assert.deepEqual([...(seen.get('a')?.keys() ?? [])], ['a1']);
+    assert.deepEqual([...(seen.get('b')?.keys() ?? [])], ['b1', 'b2']);
+    assert.equal(seen.get('b')?.get('b1')?.delivered, true);
+    // A notification the answer left out is not delivered, and says why.
+    assert.deepEqual(seen.get('b')?.get('b2'), {
+      id: 'b2',
+      delivered: false,
+      traps: [],
+      error: 'no result from the gateway',
+    });
+  });
+
+  test('an appliance with nothing to send completes at once, with no results', async () => {
+    const batcher = new NotificationBatcher({ description: 'unused', forward: async () => [] });
+    let size = -1;
+    await batcher.add([], async (results) => {
+      size = results.size;
+    });
+    assert.equal(size, 0);
+  });
+});
