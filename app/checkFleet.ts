@@ -33,7 +33,7 @@ export interface CheckFleetInput {
   readonly concurrency?: number;
   /** Log `started` and `configured` first (the Lambda does on a cold start only). */
   readonly announce: boolean;
-  /** A what-if run (README, What-if runs): forward nothing, write no state and no report. */
+  /** A what-if run (docs/reference.md, What-if runs): forward nothing, write no state and no report. */
   readonly dryRun?: boolean;
   /** Asked before each appliance is started; true stops the run early (the Lambda's time is short). */
   readonly shouldStop?: () => boolean;

@@ -171,7 +171,7 @@ export class CheckRun {
   ): void {
     this.count({ kind: 'failed' });
     const reason = errorReason(error);
-    // Structured lines also carry our own errors' stable code (README, Error codes).
+    // Structured lines also carry our own errors' stable code (docs/reference.md, Error codes).
     const base = fields ? applianceContext(fields) : undefined;
     const context = error instanceof CertmonitorError ? { ...base, errorCode: error.code } : base;
     this.options.log.write(logEntry('checkFailed', { reason }, appliance), context);

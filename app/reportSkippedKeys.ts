@@ -1,4 +1,4 @@
-/** The one warning about certificates a listing skipped (README, Failure handling). */
+/** The one warning about certificates a listing skipped (docs/monitoring.md, Failure handling). */
 import { logEntry } from '../core/logEntry.ts';
 import type { CertificateSource, LogSink } from './ports.ts';
 

@@ -30,7 +30,7 @@ export const DEFAULT_CONCURRENCY = 32;
 /**
  * Runs one check over the whole fleet and resolves to its summary. Throws only when the inventory cannot
  * be read or the listing fails; an inventory that says something wrong is reported and the run goes on
- * with what can be trusted (README, Failure handling).
+ * with what can be trusted (docs/monitoring.md, Failure handling).
  */
 export async function runCheck(options: RunCheckOptions): Promise<RunSummary> {
   const started = performance.now();

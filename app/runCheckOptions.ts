@@ -27,7 +27,7 @@ export interface RunCheckOptions {
   /** Largest gateway request and most requests in flight (defaults 1000 and 4). */
   readonly batch?: { readonly maxBatch?: number; readonly maxInFlight?: number };
   /**
-   * A what-if run (README, What-if runs): evaluate and decide as usual, log each due notification as
+   * A what-if run (docs/reference.md, What-if runs): evaluate and decide as usual, log each due notification as
    * `notificationDue`, forward nothing and write no state. The forwarder, if given, is not used.
    */
   readonly dryRun?: boolean;

@@ -24,7 +24,7 @@ export interface RunSummary {
   /** A what-if run only: the notifications that were due and not sent. */
   readonly wouldSend?: number;
   /**
-   * With a gateway (README, Standby gateways): how many notifications each gateway delivered, by its name,
+   * With a gateway (docs/gateway.md, Standby gateways): how many notifications each gateway delivered, by its name,
    * and how many failovers there were (a request handed on to the next gateway because one did not accept it).
    */
   readonly deliveredBy?: Readonly<Record<string, number>>;
@@ -32,7 +32,7 @@ export interface RunSummary {
   readonly durationMs: number;
 }
 
-/** What a run saw of trap hosts that did not all acknowledge (README, Failure handling). */
+/** What a run saw of trap hosts that did not all acknowledge (docs/monitoring.md, Failure handling). */
 export interface TrapHostCounts {
   /** Notifications of this run sent (counted in `sent`) that some trap hosts did not acknowledge: now owed to them. */
   readonly partial: number;

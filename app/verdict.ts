@@ -1,5 +1,5 @@
 /**
- * What a finished run means for whoever runs it (README, Failure handling): what it left undone, which a
+ * What a finished run means for whoever runs it (docs/monitoring.md, Failure handling): what it left undone, which a
  * retry or the next run can do (the Lambda fails such an invocation), and what someone must fix that no
  * retry can (`check` exits 1 for either; on Lambda each has its own metric and alarm).
  */

@@ -1,14 +1,14 @@
 /**
- * `certmonitor check` (README, Configuration; README, Command line): one scheduled run over a fleet. Prints the catalogue lines and a
+ * `certmonitor check` (docs/reference.md, Configuration; README, Command line): one scheduled run over a fleet. Prints the catalogue lines and a
  * summary; with `--json`, stdout carries one JSON object per appliance and, last, one `{"summary": …}`
  * object, while the catalogue lines go to stderr so stdout stays machine-readable.
  * Objects come in completion order (the run is concurrent); each carries its `appliance`.
  * Exit status: 0 the run completed and every due notification was delivered, 1 some could not be (or an
  * appliance could not be processed or its certificate read, `fleet.json` has problems, or the run could not finish: inventory
- * unreadable, listing failed), 2 configuration or usage error. `--dry-run` (README, What-if runs) decides
+ * unreadable, listing failed), 2 configuration or usage error. `--dry-run` (docs/reference.md, What-if runs) decides
  * as usual, forwards nothing and writes no state. A notification some trap hosts acknowledged counts as
  * delivered (the others are owed it); a trap host that has failed for at least H makes the status 1
- * (README, Design decisions).
+ * (docs/decisions.md).
  */
 import { createSource } from '../adapters/createSource.ts';
 import { createStateStore } from '../adapters/createStateStore.ts';
@@ -83,7 +83,7 @@ function trapHostsLine(counts: RunSummary['trapHosts']): string {
   return parts.length > 0 ? `; ${parts.join(', ')}` : '';
 }
 
-/** The exit status of a finished run (README, Command line; README, Failure handling). */
+/** The exit status of a finished run (README, Command line; docs/monitoring.md, Failure handling). */
 export function exitStatusOf(verdict: Verdict): number {
   // Beyond what a retry could fix, a supervisor is told of what someone must fix: the inventory, a trap host.
   return verdict.incomplete !== undefined || verdict.attention.length > 0 ? EXIT_UNDELIVERED : 0;
@@ -251,7 +251,7 @@ export async function check(options: CheckCommandOptions, io: CheckIo): Promise<
   }
 }
 
-/** Says which Lambda-only variables are set and ignored here (README, Environment variables). */
+/** Says which Lambda-only variables are set and ignored here (docs/reference.md, Environment variables). */
 function noteIgnoredVariables(io: CheckIo): void {
   const ignored = lambdaOnlyVariablesSet(io.env);
   if (ignored.length === 0) return;

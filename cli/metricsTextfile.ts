@@ -1,6 +1,6 @@
 /**
  * What `certmonitor check --metrics-textfile FILE` leaves behind besides state and the fleet report
- * (README, Prometheus): the run's certificates for node_exporter's textfile collector, built from the
+ * (docs/monitoring.md, Prometheus): the run's certificates for node_exporter's textfile collector, built from the
  * run's own views (no second read of the state). A failure is reported on stderr and makes the exit status 1.
  */
 import type { TextOutput } from '../adapters/log/consoleLogSink.ts';

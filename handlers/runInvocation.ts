@@ -3,7 +3,7 @@
  * side of the check assembly (app/checkFleet.ts). It wires in the forwarder bounded by the invocation's
  * remaining time, and turns the run into JSON log lines: one outcome line and a `DaysToExpiry` metric per
  * appliance, the report's line, run metrics, a summary line. A run that did not do everything it had to
- * fails the invocation after all that (README, Failure handling); a report that could not be written does
+ * fails the invocation after all that (docs/monitoring.md, Failure handling); a report that could not be written does
  * not (the checks and notifications are done), it has its own metric and alarm.
  */
 

@@ -3,8 +3,8 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { dirStateLocation } from '../../adapters/createStateStore.ts';
 import { DirSource } from '../../adapters/dir/dirSource.ts';
-import { DirStateStore } from '../../adapters/dir/dirStateStore.ts';
 import { type CheckFleetInput, checkFleet } from '../../app/checkFleet.ts';
 import type { DeliveryResult, LogSink, NotificationForwarder } from '../../app/ports.ts';
 import type { LogEntry } from '../../core/types.ts';
@@ -38,7 +38,7 @@ const delivering: NotificationForwarder = {
 function input(stateDir: string, overrides: Partial<CheckFleetInput> = {}): CheckFleetInput {
   return {
     source: new DirSource(path.join(root, 'fleet')),
-    state: new DirStateStore(path.join(root, stateDir)),
+    state: dirStateLocation(path.join(root, stateDir)),
     forwarder: delivering,
     log: new Lines(),
     settings: { thresholdDays: 30, repeatHours: 24 },
