@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { MAX_LISTED_PROBLEMS, parseInventory } from '../../adapters/parseInventory.ts';
+import { MAX_LISTED_PROBLEMS, parseInventory, parseInventoryDocument } from '../../adapters/parseInventory.ts';
 
 test('a valid inventory parses with every documented field and no problems', async () => {
   const inventory = await parseInventory(
@@ -148,7 +148,7 @@ test('label values that would not show as what they are are refused, naming the 
     ['next\u2028line', 'a line separator'],
     ['', 'nothing'],
     ['x'.repeat(257), 'more than 256 characters'],
-  ]) {
+  ] as const) {
     const found = await problems(JSON.stringify({ appliances: { hsm01: { labels: { site: value } } } }));
     assert.deepEqual(
       found,
@@ -157,5 +157,28 @@ test('label values that would not show as what they are are refused, naming the 
     );
   }
   const badName = await problems(JSON.stringify({ appliances: { hsm01: { labels: { 'data center': 'x' } } } }));
-  assert.match(badName[0] ?? '', /^fleet\.json: appliances\.hsm01\.labels\.data center: expected /, 'names stay identifiers');
+  assert.match(
+    badName[0] ?? '',
+    /^fleet\.json: appliances\.hsm01\.labels\.data center: expected /,
+    'names stay identifiers',
+  );
+});
+
+test('a document keeps its bytes as read when its appliances could be read, problems or not', async () => {
+  const encode = (text: string) => new TextEncoder().encode(text);
+  const sound = encode('{"appliances": {"hsm01": {"address": "10.0.0.5"}}}\n');
+  assert.deepEqual(await parseInventoryDocument(sound), {
+    inventory: { appliances: { hsm01: { address: '10.0.0.5' } } },
+    bytes: sound,
+  });
+  const flawed = encode('{"appliances": {"hsm01": {"ntlsPort": 0}}}');
+  const document = await parseInventoryDocument(flawed);
+  assert.equal(document.bytes, flawed, 'published as it is: the check reports the same problems');
+  assert.deepEqual(document.inventory, await parseInventory('{"appliances": {"hsm01": {"ntlsPort": 0}}}'));
+  for (const unusable of ['{"appliances": ', '[]', '{"appliances": []}', '{"fleet": {}}']) {
+    const read = await parseInventoryDocument(encode(unusable));
+    assert.equal(read.bytes, undefined, unusable);
+    assert.deepEqual(read.inventory, await parseInventory(unusable), unusable);
+    assert.ok((read.inventory.problems ?? []).length > 0, unusable);
+  }
 });
