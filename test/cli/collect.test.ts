@@ -505,10 +505,10 @@ describe('certmonitor collect', () => {
       );
       const collected = await cli(['collect', '--inventory', file, '--to', 's3://fleet/handoff/', '--json'], env());
       assert.equal(collected.code, 1, collected.stderr);
-      assert.equal(parsed(collected).summary?.inventory, 'published');
       const { run, statuses } = await checkOn('s3://fleet/handoff/', dir, env());
       assert.deepEqual(statuses, { 'hsm-down': 'missing', 'hsm-up': 'valid' }, run.stderr);
       assert.equal(run.code, 1, 'the missing certificate is a notification due, and the gateway is down');
+      assert.equal(parsed(collected).summary?.inventory, 'published');
       // Collecting from that inventory into the same place publishes no copy of it onto itself.
       const before = proxy.seen.length;
       const again = await cli(
