@@ -74,7 +74,7 @@ function normalLocation(spec: string): string {
  * What the run publishes as the destination's `fleet.json`: nothing when the inventory was read from
  * there, the bytes as read, or why an inventory that is unusable as a whole is not published.
  */
-export function inventoryToPublish(config: CollectConfig, document: InventoryDocument): InventoryToPublish | undefined {
+function inventoryToPublish(config: CollectConfig, document: InventoryDocument): InventoryToPublish | undefined {
   if (normalLocation(config.inventory) === normalLocation(config.to)) return undefined;
   if (document.bytes) return { bytes: document.bytes };
   return { unusable: document.inventory.problems?.[0] ?? 'the inventory cannot be used' };
