@@ -141,14 +141,15 @@ test("label values are an operator's free text: any printable Unicode up to 256 
 });
 
 test('label values that would not show as what they are are refused, naming the key path', async () => {
-  for (const [value, why] of [
+  const cases: ReadonlyArray<readonly [string, string]> = [
     ['line one\nline two', 'a line break'],
     ['tab\there', 'a control character'],
     ['abc\u202Efed', 'a bidirectional override'],
     ['next\u2028line', 'a line separator'],
     ['', 'nothing'],
     ['x'.repeat(257), 'more than 256 characters'],
-  ] as const) {
+  ];
+  for (const [value, why] of cases) {
     const found = await problems(JSON.stringify({ appliances: { hsm01: { labels: { site: value } } } }));
     assert.deepEqual(
       found,
