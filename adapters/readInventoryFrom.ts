@@ -1,7 +1,7 @@
 /**
- * The collector's inventory (README, Collecting certificates): a `fleet.json` file, or the `fleet.json`
- * of a fleet location (`dir:`, `s3://`, `ssm:`) read as the check reads it, with the bytes it was read
- * from (the collector publishes them beside the certificates).
+ * The collector's inventory (docs/collector.md, Collecting certificates): a `fleet.json` file, or the `fleet.json`
+ * of a fleet location (`dir:`, `s3://`, `ssm:`) read as the check reads it.
+ * The bytes it was read from come with it: the collector publishes them beside the certificates.
  */
 import { ConfigError } from '../app/errors.ts';
 import type { AdapterDeps } from './adapterDeps.ts';

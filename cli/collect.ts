@@ -1,12 +1,13 @@
 /**
- * `certmonitor collect` (README, Collecting certificates): reads each appliance's NTLS certificate over
- * TLS and publishes the ones that changed to the fleet source the check reads, then the inventory it read
- * as that source's `fleet.json` (unless it was read from there). Prints one catalogue line per appliance,
- * one for the inventory and a summary; with `--json`, stdout carries one object per appliance and, last,
+ * `certmonitor collect` (docs/collector.md, Collecting certificates): reads each appliance's NTLS certificate over
+ * TLS and publishes the ones that changed to the fleet source the check reads. Prints one catalogue line
+ * per appliance and a summary; with `--json`, stdout carries one object per appliance and, last,
  * `{"summary": …}`, while the lines go to stderr.
  * Exit status: 0 every appliance with an address was collected (and at least one was), 1 some could not
  * be (or nothing was collected, `fleet.json` has problems, or it could not be read or published), 2
  * configuration or usage error.
+ * The inventory it read is published too, as that source's `fleet.json` (unless it was read from there),
+ * with a line of its own.
  */
 import path from 'node:path';
 import { createDestination } from '../adapters/createDestination.ts';

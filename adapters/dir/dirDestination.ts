@@ -1,8 +1,10 @@
 /**
- * The collector's directory destination (`dir:PATH`, README, Collecting certificates): it writes
- * `{PATH}/{appliance}/server.pem` and `{PATH}/fleet.json`, the layout the directory source reads. A write
- * is a temporary file in the same directory, fsynced, then renamed over the file: a reader sees the old
- * content or the new one, never a part, and a write that fails or runs out of time leaves the old one in place.
+ * The collector's directory destination (`dir:PATH`, docs/collector.md, Collecting certificates): it writes
+ * `{PATH}/{appliance}/server.pem`, the layout the directory source reads. A write is a temporary file in
+ * the appliance's directory, fsynced, then renamed over `server.pem`: a reader sees the old certificate
+ * or the new one, never a part, and a write that fails or runs out of time leaves the old one in place.
+ *
+ * The inventory is written the same way, as `{PATH}/fleet.json`.
  */
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';

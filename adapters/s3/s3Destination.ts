@@ -1,8 +1,10 @@
 /**
- * The collector's S3 destination (`s3://bucket/prefix/`, README, Collecting certificates): it writes
- * `{prefix}{appliance}/server.pem` and `{prefix}fleet.json`, the layout the S3 source reads. A write is conditional on what was
+ * The collector's S3 destination (`s3://bucket/prefix/`, docs/collector.md, Collecting certificates): it writes
+ * `{prefix}{appliance}/server.pem`, the layout the S3 source reads. A write is conditional on what was
  * read (`If-Match` its ETag, `If-None-Match: *` when nothing was stored), so a certificate another
  * collector published in between is never overwritten blindly; a PUT replaces an object whole or not at all.
+ *
+ * The inventory is written the same way, as `{prefix}fleet.json` (`application/json`).
  */
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { DestinationConflictError, DestinationError } from '../../app/errors.ts';

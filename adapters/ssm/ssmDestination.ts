@@ -1,14 +1,17 @@
 /**
- * The collector's SSM destination (`ssm:/prefix/`, README, Collecting certificates): it writes parameters
- * `{prefix}{appliance}/server.pem` and `{prefix}fleet.json`, the layout the SSM source reads. SSM has no
- * conditional write, so a write is `PutParameter` with `Overwrite`, sent only when the value differs from
- * what was read; a parameter is replaced whole or not at all.
+ * The collector's SSM destination (`ssm:/prefix/`, docs/collector.md, Collecting certificates): it writes parameter
+ * `{prefix}{appliance}/server.pem`, the layout the SSM source reads. SSM has no conditional write, so a
+ * write is `PutParameter` with `Overwrite`, sent only when the value differs from what was read; a
+ * parameter is replaced whole or not at all.
  *
- * Reads use `GetParametersByPath` on the appliance's path or on the prefix (not `GetParameter`), so the
- * collector's role needs only `ssm:GetParametersByPath` and `ssm:PutParameter`. A parameter keeps its type
- * (`String`, or `SecureString` if an operator chose it); new ones are `String` (a certificate is public). The
- * Advanced tier (8 KB, a charge per parameter) is asked for only when the value exceeds the standard tier's
- * 4 KB, or when the stored value did (SSM never moves a parameter back to the standard tier).
+ * Reads use `GetParametersByPath` on the appliance's path (not `GetParameter`), so the collector's role
+ * needs only `ssm:GetParametersByPath` and `ssm:PutParameter`. A parameter keeps its type (`String`, or
+ * `SecureString` if an operator chose it); new ones are `String` (a certificate is public). The Advanced
+ * tier (8 KB, a charge per parameter) is asked for only when the value exceeds the standard tier's 4 KB,
+ * or when the stored value did (SSM never moves a parameter back to the standard tier).
+ *
+ * The inventory is written the same way, as parameter `{prefix}fleet.json`, read by `GetParametersByPath`
+ * on the prefix itself (one level: not the certificates below it); an inventory over 8 KB cannot be stored.
  */
 import { PutParameterCommand, paginateGetParametersByPath, type SSMClient } from '@aws-sdk/client-ssm';
 import { DestinationError } from '../../app/errors.ts';
