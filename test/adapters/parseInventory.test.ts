@@ -42,6 +42,25 @@ async function problems(text: string): Promise<string[]> {
   return [...inventory.problems];
 }
 
+test('a document keeps its bytes as read when its appliances could be read, problems or not', async () => {
+  const encode = (text: string) => new TextEncoder().encode(text);
+  const sound = encode('{"appliances": {"hsm01": {"address": "10.0.0.5"}}}\n');
+  assert.deepEqual(await parseInventoryDocument(sound), {
+    inventory: { appliances: { hsm01: { address: '10.0.0.5' } } },
+    bytes: sound,
+  });
+  const flawed = encode('{"appliances": {"hsm01": {"ntlsPort": 0}}}');
+  const document = await parseInventoryDocument(flawed);
+  assert.equal(document.bytes, flawed, 'published as it is: the check reports the same problems');
+  assert.deepEqual(document.inventory, await parseInventory('{"appliances": {"hsm01": {"ntlsPort": 0}}}'));
+  for (const unusable of ['{"appliances": ', '[]', '{"appliances": []}', '{"fleet": {}}']) {
+    const read = await parseInventoryDocument(encode(unusable));
+    assert.equal(read.bytes, undefined, unusable);
+    assert.deepEqual(read.inventory, await parseInventory(unusable), unusable);
+    assert.ok((read.inventory.problems ?? []).length > 0, unusable);
+  }
+});
+
 test('problems name the key path, and the bad entry stays in the fleet by name only', async () => {
   const inventory = await parseInventory(
     '{"appliances":{"hsm01":{"thresholdDays":"45","address":"10.0.0.5"},"hsm02":{"address":"10.0.0.6"}}}',
@@ -163,23 +182,4 @@ test('label values that would not show as what they are are refused, naming the 
     /^fleet\.json: appliances\.hsm01\.labels\.data center: expected /,
     'names stay identifiers',
   );
-});
-
-test('a document keeps its bytes as read when its appliances could be read, problems or not', async () => {
-  const encode = (text: string) => new TextEncoder().encode(text);
-  const sound = encode('{"appliances": {"hsm01": {"address": "10.0.0.5"}}}\n');
-  assert.deepEqual(await parseInventoryDocument(sound), {
-    inventory: { appliances: { hsm01: { address: '10.0.0.5' } } },
-    bytes: sound,
-  });
-  const flawed = encode('{"appliances": {"hsm01": {"ntlsPort": 0}}}');
-  const document = await parseInventoryDocument(flawed);
-  assert.equal(document.bytes, flawed, 'published as it is: the check reports the same problems');
-  assert.deepEqual(document.inventory, await parseInventory('{"appliances": {"hsm01": {"ntlsPort": 0}}}'));
-  for (const unusable of ['{"appliances": ', '[]', '{"appliances": []}', '{"fleet": {}}']) {
-    const read = await parseInventoryDocument(encode(unusable));
-    assert.equal(read.bytes, undefined, unusable);
-    assert.deepEqual(read.inventory, await parseInventory(unusable), unusable);
-    assert.ok((read.inventory.problems ?? []).length > 0, unusable);
-  }
 });
