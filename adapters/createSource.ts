@@ -4,17 +4,23 @@ import { ConfigError } from '../app/errors.ts';
 import type { CertificateSource } from '../app/ports.ts';
 import { type AdapterDeps, awsAdapter, S3_BACKEND, SSM_BACKEND } from './adapterDeps.ts';
 import { DirSource } from './dir/dirSource.ts';
+import type { InventoryDocument } from './parseInventory.ts';
+
+/** A source at a fleet location, whose inventory can also be read with its bytes. */
+export type LocationSource = CertificateSource & {
+  readInventoryDocument(): Promise<InventoryDocument | undefined>;
+};
 
 /**
- * The source for `dir:PATH` (which must be an existing directory), `s3://bucket/prefix/`, `ssm:/prefix/`
- * or `tls:FLEET.json` (an existing inventory file; the appliances are read live). Throws
- * {@link ConfigError} naming `setting` for a location that cannot be used.
+ * The source for `dir:PATH` (which must be an existing directory), `s3://bucket/prefix/` or
+ * `ssm:/prefix/`; undefined for any other form. Throws {@link ConfigError} naming `setting` for a
+ * location that cannot be used.
  */
-export async function createSource(
+export async function createLocationSource(
   spec: string,
-  deps: AdapterDeps = {},
-  setting = 'CERTMONITOR_SOURCE (--source)',
-): Promise<CertificateSource> {
+  deps: AdapterDeps,
+  setting: string,
+): Promise<LocationSource | undefined> {
   if (spec.startsWith('dir:')) {
     const dir = spec.slice('dir:'.length);
     const info = await stat(dir).catch(() => undefined);
@@ -29,6 +35,21 @@ export async function createSource(
     const adapter = async () => (await import('./ssm/ssmSource.ts')).SsmSource;
     return awsAdapter(spec, setting, deps, SSM_BACKEND, adapter);
   }
+  return undefined;
+}
+
+/**
+ * The source for a fleet location (see {@link createLocationSource}) or `tls:FLEET.json` (an existing
+ * inventory file; the appliances are read live). Throws {@link ConfigError} naming `setting` for a
+ * location that cannot be used.
+ */
+export async function createSource(
+  spec: string,
+  deps: AdapterDeps = {},
+  setting = 'CERTMONITOR_SOURCE (--source)',
+): Promise<CertificateSource> {
+  const atLocation = await createLocationSource(spec, deps, setting);
+  if (atLocation) return atLocation;
   if (spec.startsWith('tls:')) {
     const file = spec.slice('tls:'.length);
     const info = await stat(file).catch(() => undefined);

@@ -159,28 +159,52 @@ async function parseEntries(
 }
 
 /**
- * Parses the text of a `fleet.json` into what can be trusted and what is wrong with it; never throws.
- * Each problem names the key path, the entry's position, or (for text that is not JSON) the line and
- * column, and never repeats text from the file beyond sanitized key names.
+ * A `fleet.json` as read: what it says, and its bytes when the file is an inventory at all (its
+ * appliances could be read, each entry's problems aside). Without `bytes` it was too large, not a file,
+ * not JSON or had no object of appliances: nothing of it can be used, so the collector does not publish it.
  */
-export async function parseInventory(text: string): Promise<Inventory> {
+export interface InventoryDocument {
+  readonly inventory: Inventory;
+  readonly bytes?: Uint8Array;
+}
+
+/** The parsed inventory, and whether its object of appliances could be read. */
+async function parse(text: string): Promise<{ readonly inventory: Inventory; readonly entriesRead: boolean }> {
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (error) {
-    return unusableInventory(`not valid JSON at ${await locateJsonError(text, error)}`);
+    return {
+      inventory: unusableInventory(`not valid JSON at ${await locateJsonError(text, error)}`),
+      entriesRead: false,
+    };
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    return unusableInventory('(top level): expected an object with "appliances"');
+    return { inventory: unusableInventory('(top level): expected an object with "appliances"'), entriesRead: false };
   }
   const problems = topLevelProblems(data as Record<string, unknown>);
   const appliances = (data as Record<string, unknown>).appliances;
   if (typeof appliances !== 'object' || appliances === null || Array.isArray(appliances)) {
     problems.push('appliances: expected an object of appliances');
-    return { appliances: {}, problems: bounded(problems) };
+    return { inventory: { appliances: {}, problems: bounded(problems) }, entriesRead: false };
   }
   const parsed = await parseEntries(text, appliances as Record<string, unknown>);
   problems.push(...parsed.problems);
-  if (problems.length === 0) return { appliances: parsed.entries };
-  return { appliances: parsed.entries, problems: bounded(problems) };
+  if (problems.length === 0) return { inventory: { appliances: parsed.entries }, entriesRead: true };
+  return { inventory: { appliances: parsed.entries, problems: bounded(problems) }, entriesRead: true };
+}
+
+/**
+ * Parses the text of a `fleet.json` into what can be trusted and what is wrong with it; never throws.
+ * Each problem names the key path, the entry's position, or (for text that is not JSON) the line and
+ * column, and never repeats text from the file beyond sanitized key names.
+ */
+export async function parseInventory(text: string): Promise<Inventory> {
+  return (await parse(text)).inventory;
+}
+
+/** Parses the bytes of a `fleet.json` as {@link parseInventory} does, keeping them when it is an inventory. */
+export async function parseInventoryDocument(bytes: Uint8Array): Promise<InventoryDocument> {
+  const { inventory, entriesRead } = await parse(new TextDecoder().decode(bytes));
+  return entriesRead ? { inventory, bytes } : { inventory };
 }

@@ -10,12 +10,15 @@
  *   successful capture: a failure never deletes, truncates or overwrites what is stored;
  * - one catalogue line tells the outcome (`changed`, `unchanged`, `failed`, or `skipped` for an entry
  *   without an address), and a failure never stops the others.
+ *
+ * Then the inventory is published beside the certificates (`publishInventory.ts`), so that a check on the
+ * destination sees every appliance of the fleet, collected or not.
  */
-import { CertmonitorError, errorLabel } from '../core/errors.ts';
 import { logEntry } from '../core/logEntry.ts';
 import { readCertificateFile } from '../core/readCertificateFile.ts';
+import { beforeDeadline } from './beforeDeadline.ts';
 import { startDeadline } from './deadline.ts';
-import { DeadlineError, DestinationConflictError } from './errors.ts';
+import { failureReason } from './failureReason.ts';
 import { mapConcurrent } from './mapConcurrent.ts';
 import { ntlsTargetOf, peerOf } from './ntlsTarget.ts';
 import type {
@@ -25,8 +28,9 @@ import type {
   Inventory,
   InventoryEntry,
   LogSink,
-  StoredCertificate,
 } from './ports.ts';
+import { type Publication, publishIfChanged, type StoredItem } from './publishIfChanged.ts';
+import { type InventoryPublication, type InventoryToPublish, publishInventory } from './publishInventory.ts';
 
 /** Inputs of one collector run. */
 export interface CollectOptions {
@@ -41,6 +45,11 @@ export interface CollectOptions {
   readonly dryRun: boolean;
   /** Receives each appliance's result as it finishes (the `--json` output, the progress line). */
   readonly onResult?: (result: CollectResult) => void;
+  /**
+   * The inventory to publish as the destination's `fleet.json` once the appliances are done; absent when
+   * it was read from the destination itself.
+   */
+  readonly publishInventory?: InventoryToPublish;
 }
 
 /** What happened to one appliance. */
@@ -78,44 +87,9 @@ export interface CollectSummary {
   /** How many problems `fleet.json` has (the run went on with its valid entries). */
   readonly inventoryProblems: number;
   readonly dryRun: boolean;
+  /** What became of the inventory at the destination; absent when it was read from there. */
+  readonly inventory?: InventoryPublication;
   readonly durationMs: number;
-}
-
-/**
- * `promise`, or a {@link DeadlineError} as soon as `signal` aborts, whichever comes first. A port that
- * settles in its own abort handler (the capture hands over a certificate it already has) still wins:
- * the rejection waits one timer turn, which its settlement precedes.
- */
-function beforeDeadline<T>(promise: Promise<T>, signal: AbortSignal, step: string): Promise<T> {
-  const late = () => new DeadlineError(`out of time while ${step} (timeout)`);
-  if (signal.aborted) return Promise.reject(late());
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => setTimeout(() => reject(late()), 0);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
-}
-
-/** A short reason for an unexpected failure: our errors' messages, otherwise only a class name. */
-function reasonOf(error: unknown): string {
-  if (error instanceof CertmonitorError) return error.message;
-  const label = errorLabel(error);
-  return label?.endsWith('Error') ? label : 'unexpected error';
-}
-
-function sameBytes(a: Uint8Array | undefined, b: Uint8Array): boolean {
-  if (a === undefined || a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 /** The fields of the captured certificate the result reports, read by the core's own reader. */
@@ -130,7 +104,7 @@ function describeCapture(pem: Uint8Array, certificates: number): Partial<Collect
       subject: certificate.subject,
     };
   } catch (error) {
-    return { ...base, certificateError: reasonOf(error) };
+    return { ...base, certificateError: failureReason(error) };
   }
 }
 
@@ -149,7 +123,11 @@ export async function collectFleet(options: CollectOptions): Promise<CollectSumm
     for (const name of names) yield name;
   }
   await mapConcurrent(entries(), options.concurrency, (name) => run.collect(name));
-  return run.summary(Math.round(performance.now() - started));
+  // After the certificates: a check in between sees a new appliance's certificate before the inventory
+  // that names it, never an inventory naming appliances whose certificates are still on their way.
+  const inventory =
+    options.publishInventory && (await publishInventory({ ...options, inventory: options.publishInventory }));
+  return run.summary(Math.round(performance.now() - started), inventory);
 }
 
 /** One run's counts and the per-appliance procedure. */
@@ -161,7 +139,7 @@ class CollectRun {
     private readonly inventoryProblems: number,
   ) {}
 
-  summary(durationMs: number): CollectSummary {
+  summary(durationMs: number, inventory: InventoryPublication | undefined): CollectSummary {
     const { changed, unchanged, failed, skipped } = this.counts;
     const appliances = changed + unchanged + failed + skipped;
     return {
@@ -173,6 +151,7 @@ class CollectRun {
       skipped,
       inventoryProblems: this.inventoryProblems,
       dryRun: this.options.dryRun,
+      ...(inventory ? { inventory } : {}),
       durationMs,
     };
   }
@@ -186,7 +165,7 @@ class CollectRun {
       result = await this.collectEntry(appliance, entry);
     } catch (error) {
       const target = ntlsTargetOf(entry);
-      result = this.fail(appliance, target && peerOf(target), 'collectFailed', reasonOf(error));
+      result = this.fail(appliance, target && peerOf(target), 'collectFailed', failureReason(error));
     }
     this.counts[result.result]++;
     // Name and outcome first, so a line of `--json` output reads well.
@@ -215,7 +194,7 @@ class CollectRun {
         this.options.capture.capture(target, signal),
         signal,
         'reading the certificate',
-      ).catch((error: unknown) => ({ kind: 'failed' as const, reason: reasonOf(error) }));
+      ).catch((error: unknown) => ({ kind: 'failed' as const, reason: failureReason(error) }));
       if (captured.kind === 'failed') return this.fail(appliance, peer, 'collectFailed', captured.reason);
       const found = { appliance, peer, ...describeCapture(captured.pem, captured.certificates) };
       return await this.publish(found, captured.pem, signal);
@@ -232,31 +211,24 @@ class CollectRun {
   ): Promise<Omit<CollectResult, 'durationMs'>> {
     const { destination, log, dryRun } = this.options;
     const { appliance, peer } = found;
-    const failPublish = (error: unknown) =>
-      this.fail(appliance, peer, 'publishFailed', reasonOf(error), { ...found, destination: destination.description });
-    let stored: StoredCertificate;
+    const item: StoredItem = {
+      read: (s) => destination.read(appliance, s),
+      write: (bytes, current, s) => destination.write(appliance, bytes, current, s),
+    };
+    let publication: Publication;
     try {
-      stored = await beforeDeadline(destination.read(appliance, signal), signal, 'reading the stored certificate');
+      publication = await publishIfChanged(item, pem, { dryRun, signal, noun: 'certificate' });
     } catch (error) {
-      return failPublish(error);
+      const extra = { ...found, destination: destination.description };
+      return this.fail(appliance, peer, 'publishFailed', failureReason(error), extra);
     }
-    if (sameBytes(stored.bytes, pem)) {
+    if (publication === 'unchanged') {
       log.write(logEntry('collectUnchanged', { peer }, appliance), { result: 'unchanged' });
       return { ...found, result: 'unchanged' };
     }
-    if (dryRun) {
+    if (publication === 'dryRun') {
       log.write(logEntry('collectDryRun', { peer }, appliance), { result: 'changed' });
       return { ...found, result: 'changed', published: false };
-    }
-    try {
-      await beforeDeadline(destination.write(appliance, pem, stored, signal), signal, 'publishing the certificate');
-    } catch (error) {
-      if (!(error instanceof DestinationConflictError)) return failPublish(error);
-      // Another collector published first: fine if it published the same certificate.
-      const now = await beforeDeadline(destination.read(appliance, signal), signal, 'reading the stored certificate');
-      if (!sameBytes(now.bytes, pem)) return failPublish(error);
-      log.write(logEntry('collectUnchanged', { peer }, appliance), { result: 'unchanged' });
-      return { ...found, result: 'unchanged' };
     }
     log.write(logEntry('collectChanged', { peer, destination: destination.description }, appliance), {
       result: 'changed',

@@ -292,4 +292,11 @@ export interface CertificateDestination {
    * `DestinationError` for anything else; nothing stored is deleted or truncated either way.
    */
   write(appliance: string, bytes: Uint8Array, current: StoredCertificate, signal: AbortSignal): Promise<void>;
+  /**
+   * The `fleet.json` stored where the check's source reads its inventory (over its size limit: a
+   * placeholder one byte too long). Throws `DestinationError` when it cannot be read.
+   */
+  readInventory(signal: AbortSignal): Promise<StoredCertificate>;
+  /** Replaces what `readInventory` returned with `bytes`, with the same guarantees and errors as `write`. */
+  writeInventory(bytes: Uint8Array, current: StoredCertificate, signal: AbortSignal): Promise<void>;
 }

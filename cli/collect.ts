@@ -4,18 +4,23 @@
  * per appliance and a summary; with `--json`, stdout carries one object per appliance and, last,
  * `{"summary": …}`, while the lines go to stderr.
  * Exit status: 0 every appliance with an address was collected (and at least one was), 1 some could not
- * be (or nothing was collected, `fleet.json` has problems, or it could not be read), 2 configuration or
- * usage error.
+ * be (or nothing was collected, `fleet.json` has problems, or it could not be read or published), 2
+ * configuration or usage error.
+ * The inventory it read is published too, as that source's `fleet.json` (unless it was read from there),
+ * with a line of its own.
  */
+import path from 'node:path';
 import { createDestination } from '../adapters/createDestination.ts';
 import { ConsoleLogSink, type TextOutput } from '../adapters/log/consoleLogSink.ts';
+import type { InventoryDocument } from '../adapters/parseInventory.ts';
 import { readInventoryFrom } from '../adapters/readInventoryFrom.ts';
 import { captureContextFor } from '../adapters/tls/clientIdentity.ts';
 import { NtlsCapture } from '../adapters/tls/ntlsCapture.ts';
 import { type CollectConfig, type CollectFlags, parseCollectConfig } from '../app/collectConfig.ts';
 import { type CollectResult, type CollectSummary, collectFleet } from '../app/collectFleet.ts';
 import { ConfigError, InventoryError } from '../app/errors.ts';
-import type { Inventory, LogSink } from '../app/ports.ts';
+import type { LogSink } from '../app/ports.ts';
+import type { InventoryToPublish } from '../app/publishInventory.ts';
 import { logEntry } from '../core/logEntry.ts';
 import type { CheckIo } from './check.ts';
 import { EXIT_OK, EXIT_UNDELIVERED } from './command.ts';
@@ -39,14 +44,18 @@ export function formatCollectSummary(summary: CollectSummary): string {
   return `${appliances} appliance(s): collected ${collected} (changed ${changed}, unchanged ${unchanged}), failed ${failed}, skipped ${skipped}${problems}; ${durationMs} ms${dryRun}`;
 }
 
-/** 0 when every appliance with an address was collected, at least one was and fleet.json is sound; otherwise 1. */
+/**
+ * 0 when every appliance with an address was collected, at least one was, fleet.json is sound and was
+ * published (or was already there); otherwise 1.
+ */
 export function collectExitStatus(summary: CollectSummary): number {
-  const complete = summary.failed === 0 && summary.collected > 0 && summary.inventoryProblems === 0;
+  const complete =
+    summary.failed === 0 && summary.collected > 0 && summary.inventoryProblems === 0 && summary.inventory !== 'failed';
   return complete ? EXIT_OK : EXIT_UNDELIVERED;
 }
 
 /** Reads the inventory; one that cannot be read is logged and ends the run with exit 1 (undefined). */
-async function loadInventory(config: CollectConfig, io: CheckIo, log: LogSink): Promise<Inventory | undefined> {
+async function loadInventory(config: CollectConfig, io: CheckIo, log: LogSink): Promise<InventoryDocument | undefined> {
   try {
     return await readInventoryFrom(config.inventory, { env: io.env }, 'CERTMONITOR_COLLECT_INVENTORY (--inventory)');
   } catch (error) {
@@ -54,6 +63,22 @@ async function loadInventory(config: CollectConfig, io: CheckIo, log: LogSink): 
     log.write(logEntry('collectAborted', { reason: error.message }));
     return undefined;
   }
+}
+
+/** A location spelled so that two spellings of one place compare equal (a relative path, a trailing slash). */
+function normalLocation(spec: string): string {
+  if (spec.startsWith('dir:')) return `dir:${path.resolve(spec.slice('dir:'.length))}`;
+  return spec.replace(/\/+$/, '');
+}
+
+/**
+ * What the run publishes as the destination's `fleet.json`: nothing when the inventory was read from
+ * there, the bytes as read, or why an inventory that is unusable as a whole is not published.
+ */
+function inventoryToPublish(config: CollectConfig, document: InventoryDocument): InventoryToPublish | undefined {
+  if (normalLocation(config.inventory) === normalLocation(config.to)) return undefined;
+  if (document.bytes) return { bytes: document.bytes };
+  return { unusable: document.inventory.problems?.[0] ?? 'the inventory cannot be used' };
 }
 
 /** The run itself, with a validated configuration. */
@@ -71,8 +96,9 @@ async function runCollect(config: CollectConfig, json: boolean, progressOn: bool
       env: io.env,
       maxSockets: Math.max(64, config.concurrency),
     });
-    const inventory = await loadInventory(config, io, log);
-    if (!inventory) return EXIT_UNDELIVERED;
+    const document = await loadInventory(config, io, log);
+    if (!document) return EXIT_UNDELIVERED;
+    const { inventory } = document;
     progress?.setTotal(Object.keys(inventory.appliances).length);
     const summary = await collectFleet({
       inventory,
@@ -82,6 +108,7 @@ async function runCollect(config: CollectConfig, json: boolean, progressOn: bool
       concurrency: config.concurrency,
       timeoutMs: config.timeoutMs,
       dryRun: config.dryRun,
+      publishInventory: inventoryToPublish(config, document),
       onResult: (result: CollectResult) => {
         progress?.tick(result.result);
         if (json) io.stdout.write(`${JSON.stringify(result)}\n`);

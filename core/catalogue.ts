@@ -164,6 +164,27 @@ export const CATALOGUE = {
   },
   collectSkipped: { sev: 'warn', level: 'warning', template: 'Skipped collecting NTLS certificate: {reason}' },
   collectAborted: { sev: 'err', level: 'error', template: 'NTLS certificate collection failed: {reason}' },
+  // one line per run for the inventory the collector publishes beside the certificates
+  inventoryPublished: {
+    sev: 'info',
+    level: 'info',
+    template: 'NTLS certificate expiry monitor inventory has changed and was published to {destination}',
+  },
+  inventoryUnchanged: {
+    sev: 'info',
+    level: 'info',
+    template: 'NTLS certificate expiry monitor inventory is unchanged at {destination}',
+  },
+  inventoryDryRun: {
+    sev: 'info',
+    level: 'info',
+    template: 'NTLS certificate expiry monitor inventory has changed and was not published to {destination} (dry run)',
+  },
+  inventoryPublishFailed: {
+    sev: 'err',
+    level: 'error',
+    template: 'Failed to publish NTLS certificate expiry monitor inventory to {destination}: {reason}',
+  },
 } as const satisfies Record<string, CatalogueEntry>;
 
 /** Names of every catalogue message. */

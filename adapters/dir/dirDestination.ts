@@ -3,6 +3,8 @@
  * `{PATH}/{appliance}/server.pem`, the layout the directory source reads. A write is a temporary file in
  * the appliance's directory, fsynced, then renamed over `server.pem`: a reader sees the old certificate
  * or the new one, never a part, and a write that fails or runs out of time leaves the old one in place.
+ *
+ * The inventory is written the same way, as `{PATH}/fleet.json`.
  */
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
@@ -11,7 +13,7 @@ import { DestinationError } from '../../app/errors.ts';
 import type { CertificateDestination, StoredCertificate } from '../../app/ports.ts';
 import { MAX_CERTIFICATE_FILE_BYTES } from '../../core/readCertificateFile.ts';
 import { isApplianceName } from '../../protocol/notification.ts';
-import { CERTIFICATE_FILE, oversizeBytes } from '../fleetLayout.ts';
+import { CERTIFICATE_FILE, INVENTORY_FILE, MAX_INVENTORY_BYTES, oversizeBytes } from '../fleetLayout.ts';
 import { fsErrorCode, isAbsent, readFileCapped } from './dirFiles.ts';
 
 /** {@link CertificateDestination} over a local directory. */
@@ -30,24 +32,49 @@ export class DirDestination implements CertificateDestination {
 
   /** The stored `server.pem`; absent → nothing stored; over 1 MiB → a placeholder that equals nothing captured. */
   async read(appliance: string, _signal: AbortSignal): Promise<StoredCertificate> {
-    const read = await readFileCapped(path.join(this.folder(appliance), CERTIFICATE_FILE), MAX_CERTIFICATE_FILE_BYTES);
-    switch (read.kind) {
-      case 'read':
-        return { bytes: read.bytes };
-      case 'tooLarge':
-        return { bytes: oversizeBytes() };
-      case 'notFile':
-        throw new DestinationError(`${appliance}/${CERTIFICATE_FILE} is not a regular file`);
-      case 'failed':
-        if (isAbsent(read.error)) return {};
-        throw new DestinationError(`${CERTIFICATE_FILE} could not be read (${read.code})`, { cause: read.error });
-    }
+    return this.readFile(this.folder(appliance), CERTIFICATE_FILE, MAX_CERTIFICATE_FILE_BYTES, `${appliance}/`);
   }
 
   /** Temporary file, fsync, rename over `server.pem`; nothing is renamed once `signal` has aborted. */
   async write(appliance: string, bytes: Uint8Array, _current: StoredCertificate, signal: AbortSignal): Promise<void> {
-    const folder = this.folder(appliance);
-    const temp = path.join(folder, `.${CERTIFICATE_FILE}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+    return this.replace(this.folder(appliance), CERTIFICATE_FILE, bytes, signal, 'the certificate');
+  }
+
+  /** The stored `fleet.json`, read as {@link DirDestination.read} reads a certificate (16 MiB cap). */
+  readInventory(_signal: AbortSignal): Promise<StoredCertificate> {
+    return this.readFile(this.root, INVENTORY_FILE, MAX_INVENTORY_BYTES, '');
+  }
+
+  /** Temporary file, fsync, rename over `fleet.json`, as for a certificate. */
+  writeInventory(bytes: Uint8Array, _current: StoredCertificate, signal: AbortSignal): Promise<void> {
+    return this.replace(this.root, INVENTORY_FILE, bytes, signal, 'the inventory');
+  }
+
+  /** `folder/file` capped at `limit`; `shown` prefixes the file's name in messages. */
+  private async readFile(folder: string, file: string, limit: number, shown: string): Promise<StoredCertificate> {
+    const read = await readFileCapped(path.join(folder, file), limit);
+    switch (read.kind) {
+      case 'read':
+        return { bytes: read.bytes };
+      case 'tooLarge':
+        return { bytes: oversizeBytes(limit) };
+      case 'notFile':
+        throw new DestinationError(`${shown}${file} is not a regular file`);
+      case 'failed':
+        if (isAbsent(read.error)) return {};
+        throw new DestinationError(`${file} could not be read (${read.code})`, { cause: read.error });
+    }
+  }
+
+  /** Writes `folder/file` whole by a temporary file beside it; `what` names it when out of time. */
+  private async replace(
+    folder: string,
+    file: string,
+    bytes: Uint8Array,
+    signal: AbortSignal,
+    what: string,
+  ): Promise<void> {
+    const temp = path.join(folder, `.${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
     try {
       const handle = await fs.open(temp, 'wx', 0o644).catch(async (error: unknown) => {
         // A new appliance: its folder is made on first write only, which saves a call on every other.
@@ -62,13 +89,12 @@ export class DirDestination implements CertificateDestination {
         await handle.close();
       }
       signal.throwIfAborted();
-      await fs.rename(temp, path.join(folder, CERTIFICATE_FILE));
+      await fs.rename(temp, path.join(folder, file));
     } catch (error) {
       // Best effort: when the folder itself could not be made there is no temporary file to remove.
       await fs.rm(temp, { force: true }).catch(() => undefined);
-      if (signal.aborted)
-        throw new DestinationError('out of time before the certificate was written', { cause: error });
-      throw new DestinationError(`${CERTIFICATE_FILE} could not be written (${fsErrorCode(error)})`, { cause: error });
+      if (signal.aborted) throw new DestinationError(`out of time before ${what} was written`, { cause: error });
+      throw new DestinationError(`${file} could not be written (${fsErrorCode(error)})`, { cause: error });
     }
   }
 }

@@ -12,9 +12,10 @@ import { MAX_CERTIFICATE_FILE_BYTES } from '../../core/readCertificateFile.ts';
 import type { SourceResult } from '../../core/types.ts';
 import { isApplianceName } from '../../protocol/notification.ts';
 import { CERTIFICATE_FILE, INVENTORY_FILE, oversizeBytes } from '../fleetLayout.ts';
+import type { InventoryDocument } from '../parseInventory.ts';
 import { SkippedKeyCollector } from '../skippedKeys.ts';
 import { isAbsent, readFileCapped } from './dirFiles.ts';
-import { readInventoryFile } from './inventoryFile.ts';
+import { readInventoryDocument, readInventoryFile } from './inventoryFile.ts';
 
 /** {@link CertificateSource} over a local directory. */
 export class DirSource implements CertificateSource {
@@ -32,6 +33,11 @@ export class DirSource implements CertificateSource {
    */
   readInventory(): Promise<Inventory | undefined> {
     return readInventoryFile(path.join(this.root, INVENTORY_FILE));
+  }
+
+  /** {@link DirSource.readInventory}, with the file's bytes when it is an inventory at all. */
+  readInventoryDocument(): Promise<InventoryDocument | undefined> {
+    return readInventoryDocument(path.join(this.root, INVENTORY_FILE));
   }
 
   /** Streams the sub-directories holding a `server.pem`, one directory entry at a time (no versions). */

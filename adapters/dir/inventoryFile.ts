@@ -2,7 +2,7 @@
 import { InventoryError } from '../../app/errors.ts';
 import type { Inventory } from '../../app/ports.ts';
 import { INVENTORY_FILE, MAX_INVENTORY_BYTES } from '../fleetLayout.ts';
-import { parseInventory, unusableInventory } from '../parseInventory.ts';
+import { type InventoryDocument, parseInventoryDocument, unusableInventory } from '../parseInventory.ts';
 import { isAbsent, readFileCapped } from './dirFiles.ts';
 
 /**
@@ -11,16 +11,21 @@ import { isAbsent, readFileCapped } from './dirFiles.ts';
  * {@link InventoryError}.
  */
 export async function readInventoryFile(file: string): Promise<Inventory | undefined> {
+  return (await readInventoryDocument(file))?.inventory;
+}
+
+/** {@link readInventoryFile}, with the file's bytes when it is an inventory at all. */
+export async function readInventoryDocument(file: string): Promise<InventoryDocument | undefined> {
   const read = await readFileCapped(file, MAX_INVENTORY_BYTES);
   switch (read.kind) {
     case 'failed':
       if (isAbsent(read.error)) return undefined;
       throw new InventoryError(`${INVENTORY_FILE} could not be read (${read.code})`, { cause: read.error });
     case 'tooLarge':
-      return unusableInventory(`larger than ${MAX_INVENTORY_BYTES} bytes`);
+      return { inventory: unusableInventory(`larger than ${MAX_INVENTORY_BYTES} bytes`) };
     case 'notFile':
-      return unusableInventory('not a regular file');
+      return { inventory: unusableInventory('not a regular file') };
     case 'read':
-      return parseInventory(new TextDecoder().decode(read.bytes));
+      return parseInventoryDocument(read.bytes);
   }
 }

@@ -3,6 +3,8 @@
  * `{prefix}{appliance}/server.pem`, the layout the S3 source reads. A write is conditional on what was
  * read (`If-Match` its ETag, `If-None-Match: *` when nothing was stored), so a certificate another
  * collector published in between is never overwritten blindly; a PUT replaces an object whole or not at all.
+ *
+ * The inventory is written the same way, as `{prefix}fleet.json` (`application/json`).
  */
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { DestinationConflictError, DestinationError } from '../../app/errors.ts';
@@ -10,7 +12,7 @@ import type { CertificateDestination, StoredCertificate } from '../../app/ports.
 import { MAX_CERTIFICATE_FILE_BYTES } from '../../core/readCertificateFile.ts';
 import { isApplianceName } from '../../protocol/notification.ts';
 import { awsErrorReason, errorNameOf, httpStatusOf } from '../aws/awsErrorReason.ts';
-import { CERTIFICATE_FILE, oversizeBytes } from '../fleetLayout.ts';
+import { CERTIFICATE_FILE, INVENTORY_FILE, MAX_INVENTORY_BYTES, oversizeBytes } from '../fleetLayout.ts';
 import { isS3NotFound, readBodyCapped } from './s3Client.ts';
 import type { S3Location } from './s3Location.ts';
 
@@ -32,52 +34,72 @@ export class S3Destination implements CertificateDestination {
 
   /** GetObject: the stored bytes (capped at 1 MiB) and the ETag the write is conditional on. */
   async read(appliance: string, signal: AbortSignal): Promise<StoredCertificate> {
-    try {
-      const answer = await this.client.send(
-        new GetObjectCommand({ Bucket: this.location.bucket, Key: this.key(appliance) }),
-        { abortSignal: signal },
-      );
-      const token = answer.ETag ? { token: answer.ETag } : {};
-      if (!answer.Body) return { bytes: new Uint8Array(0), ...token };
-      if ((answer.ContentLength ?? 0) > MAX_CERTIFICATE_FILE_BYTES) {
-        (answer.Body as { destroy?: () => void }).destroy?.();
-        return { bytes: oversizeBytes(), ...token };
-      }
-      return { bytes: await readBodyCapped(answer.Body as AsyncIterable<Uint8Array>), ...token };
-    } catch (error) {
-      if (isS3NotFound(error)) return {};
-      if (error instanceof DestinationError) throw error;
-      throw new DestinationError(`${CERTIFICATE_FILE} could not be read: ${awsErrorReason(error)}`, { cause: error });
-    }
+    return this.readObject(this.key(appliance), CERTIFICATE_FILE, MAX_CERTIFICATE_FILE_BYTES, signal);
   }
 
   /** PutObject, `If-Match` the ETag read (or `If-None-Match: *`); a lost race is {@link DestinationConflictError}. */
   async write(appliance: string, bytes: Uint8Array, current: StoredCertificate, signal: AbortSignal): Promise<void> {
+    const put = { key: this.key(appliance), shown: `${appliance}/${CERTIFICATE_FILE}` };
+    return this.putObject(put, CERTIFICATE_FILE, 'application/x-pem-file', bytes, current, signal);
+  }
+
+  /** `{prefix}fleet.json`, read as a certificate is (16 MiB cap). */
+  async readInventory(signal: AbortSignal): Promise<StoredCertificate> {
+    return this.readObject(`${this.location.prefix}${INVENTORY_FILE}`, INVENTORY_FILE, MAX_INVENTORY_BYTES, signal);
+  }
+
+  /** `{prefix}fleet.json`, written as a certificate is: conditional on the ETag read. */
+  async writeInventory(bytes: Uint8Array, current: StoredCertificate, signal: AbortSignal): Promise<void> {
+    const put = { key: `${this.location.prefix}${INVENTORY_FILE}`, shown: INVENTORY_FILE };
+    return this.putObject(put, INVENTORY_FILE, 'application/json', bytes, current, signal);
+  }
+
+  private async readObject(key: string, file: string, limit: number, signal: AbortSignal): Promise<StoredCertificate> {
+    try {
+      const answer = await this.client.send(new GetObjectCommand({ Bucket: this.location.bucket, Key: key }), {
+        abortSignal: signal,
+      });
+      const token = answer.ETag ? { token: answer.ETag } : {};
+      if (!answer.Body) return { bytes: new Uint8Array(0), ...token };
+      if ((answer.ContentLength ?? 0) > limit) {
+        (answer.Body as { destroy?: () => void }).destroy?.();
+        return { bytes: oversizeBytes(limit), ...token };
+      }
+      return { bytes: await readBodyCapped(answer.Body as AsyncIterable<Uint8Array>, limit), ...token };
+    } catch (error) {
+      if (isS3NotFound(error)) return {};
+      throw new DestinationError(`${file} could not be read: ${awsErrorReason(error)}`, { cause: error });
+    }
+  }
+
+  private async putObject(
+    put: { readonly key: string; readonly shown: string },
+    file: string,
+    contentType: string,
+    bytes: Uint8Array,
+    current: StoredCertificate,
+    signal: AbortSignal,
+  ): Promise<void> {
     const condition =
       current.bytes === undefined ? { IfNoneMatch: '*' } : current.token ? { IfMatch: current.token } : {};
     try {
       await this.client.send(
         new PutObjectCommand({
           Bucket: this.location.bucket,
-          Key: this.key(appliance),
+          Key: put.key,
           Body: bytes,
-          ContentType: 'application/x-pem-file',
+          ContentType: contentType,
           ...condition,
         }),
         { abortSignal: signal },
       );
     } catch (error) {
-      if (error instanceof DestinationError) throw error;
       const status = httpStatusOf(error);
       const name = errorNameOf(error);
       if (status === 412 || status === 409 || name === 'PreconditionFailed' || name === 'ConditionalRequestConflict') {
-        throw new DestinationConflictError(`${appliance}/${CERTIFICATE_FILE} was changed by another writer`, {
-          cause: error,
-        });
+        throw new DestinationConflictError(`${put.shown} was changed by another writer`, { cause: error });
       }
-      throw new DestinationError(`${CERTIFICATE_FILE} could not be written: ${awsErrorReason(error)}`, {
-        cause: error,
-      });
+      throw new DestinationError(`${file} could not be written: ${awsErrorReason(error)}`, { cause: error });
     }
   }
 }

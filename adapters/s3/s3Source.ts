@@ -12,7 +12,7 @@ import type { SourceResult } from '../../core/types.ts';
 import { isApplianceName } from '../../protocol/notification.ts';
 import { awsErrorReason } from '../aws/awsErrorReason.ts';
 import { CERTIFICATE_FILE, INVENTORY_FILE, MAX_INVENTORY_BYTES, oversizeBytes } from '../fleetLayout.ts';
-import { parseInventory, unusableInventory } from '../parseInventory.ts';
+import { type InventoryDocument, parseInventoryDocument, unusableInventory } from '../parseInventory.ts';
 import { SkippedKeyCollector } from '../skippedKeys.ts';
 import { isS3NotFound, readBodyCapped } from './s3Client.ts';
 import type { S3Location } from './s3Location.ts';
@@ -34,7 +34,12 @@ export class S3Source implements CertificateSource {
    * problems, and a read that fails throws {@link InventoryError}.
    */
   async readInventory(): Promise<Inventory | undefined> {
-    const tooLarge = () => unusableInventory(`larger than ${MAX_INVENTORY_BYTES} bytes`);
+    return (await this.readInventoryDocument())?.inventory;
+  }
+
+  /** {@link S3Source.readInventory}, with the object's bytes when it is an inventory at all. */
+  async readInventoryDocument(): Promise<InventoryDocument | undefined> {
+    const tooLarge = () => ({ inventory: unusableInventory(`larger than ${MAX_INVENTORY_BYTES} bytes`) });
     let bytes: Uint8Array;
     try {
       const answer = await this.client.send(
@@ -51,7 +56,7 @@ export class S3Source implements CertificateSource {
       throw new InventoryError(`${INVENTORY_FILE} could not be read: ${awsErrorReason(error)}`, { cause: error });
     }
     if (bytes.length > MAX_INVENTORY_BYTES) return tooLarge();
-    return parseInventory(new TextDecoder().decode(bytes));
+    return parseInventoryDocument(bytes);
   }
 
   /**

@@ -9,13 +9,16 @@
  * `SecureString` if an operator chose it); new ones are `String` (a certificate is public). The Advanced
  * tier (8 KB, a charge per parameter) is asked for only when the value exceeds the standard tier's 4 KB,
  * or when the stored value did (SSM never moves a parameter back to the standard tier).
+ *
+ * The inventory is written the same way, as parameter `{prefix}fleet.json`, read by `GetParametersByPath`
+ * on the prefix itself (one level: not the certificates below it); an inventory over 8 KB cannot be stored.
  */
 import { PutParameterCommand, paginateGetParametersByPath, type SSMClient } from '@aws-sdk/client-ssm';
 import { DestinationError } from '../../app/errors.ts';
 import type { CertificateDestination, StoredCertificate } from '../../app/ports.ts';
 import { isApplianceName } from '../../protocol/notification.ts';
 import { awsErrorReason } from '../aws/awsErrorReason.ts';
-import { CERTIFICATE_FILE } from '../fleetLayout.ts';
+import { CERTIFICATE_FILE, INVENTORY_FILE } from '../fleetLayout.ts';
 
 /** Largest value of a standard-tier parameter. */
 export const STANDARD_TIER_BYTES = 4096;
@@ -43,11 +46,31 @@ export class SsmDestination implements CertificateDestination {
 
   /** The stored value and its type (the token), from `GetParametersByPath` on the appliance's path. */
   async read(appliance: string, signal: AbortSignal): Promise<StoredCertificate> {
-    const name = this.name(appliance);
+    return this.readParameter(`${this.path}${appliance}`, this.name(appliance), CERTIFICATE_FILE, signal);
+  }
+
+  /** `PutParameter` with `Overwrite`, keeping the parameter's type, Advanced only when the size needs it. */
+  async write(appliance: string, bytes: Uint8Array, current: StoredCertificate, signal: AbortSignal): Promise<void> {
+    return this.putParameter(this.name(appliance), CERTIFICATE_FILE, 'a certificate chain', bytes, current, signal);
+  }
+
+  /** The `{prefix}fleet.json` parameter, from `GetParametersByPath` on the prefix (one level, no certificates). */
+  async readInventory(signal: AbortSignal): Promise<StoredCertificate> {
+    const root = this.path === '/' ? '/' : this.path.slice(0, -1);
+    return this.readParameter(root, `${this.path}${INVENTORY_FILE}`, INVENTORY_FILE, signal);
+  }
+
+  /** `{prefix}fleet.json`, written as a certificate is. */
+  async writeInventory(bytes: Uint8Array, current: StoredCertificate, signal: AbortSignal): Promise<void> {
+    return this.putParameter(`${this.path}${INVENTORY_FILE}`, INVENTORY_FILE, 'an inventory', bytes, current, signal);
+  }
+
+  /** Parameter `name` found by a one-level `GetParametersByPath` on `parent`. */
+  private async readParameter(parent: string, name: string, file: string, signal: AbortSignal) {
     try {
       const pages = paginateGetParametersByPath(
         { client: this.client, pageSize: 10 },
-        { Path: `${this.path}${appliance}`, Recursive: false, WithDecryption: true, MaxResults: 10 },
+        { Path: parent, Recursive: false, WithDecryption: true, MaxResults: 10 },
         { abortSignal: signal },
       );
       for await (const page of pages) {
@@ -58,16 +81,22 @@ export class SsmDestination implements CertificateDestination {
       }
       return {};
     } catch (error) {
-      throw new DestinationError(`${CERTIFICATE_FILE} could not be read: ${awsErrorReason(error)}`, { cause: error });
+      throw new DestinationError(`${file} could not be read: ${awsErrorReason(error)}`, { cause: error });
     }
   }
 
-  /** `PutParameter` with `Overwrite`, keeping the parameter's type, Advanced only when the size needs it. */
-  async write(appliance: string, bytes: Uint8Array, current: StoredCertificate, signal: AbortSignal): Promise<void> {
-    const name = this.name(appliance);
+  /** `what` names the value in the message when it is too large for any parameter. */
+  private async putParameter(
+    name: string,
+    file: string,
+    what: string,
+    bytes: Uint8Array,
+    current: StoredCertificate,
+    signal: AbortSignal,
+  ): Promise<void> {
     if (bytes.length > ADVANCED_TIER_BYTES) {
       throw new DestinationError(
-        `a certificate chain of ${bytes.length} bytes does not fit an SSM parameter (at most ${ADVANCED_TIER_BYTES})`,
+        `${what} of ${bytes.length} bytes does not fit an SSM parameter (at most ${ADVANCED_TIER_BYTES})`,
       );
     }
     const advanced = bytes.length > STANDARD_TIER_BYTES || (current.bytes?.length ?? 0) > STANDARD_TIER_BYTES;
@@ -83,9 +112,7 @@ export class SsmDestination implements CertificateDestination {
         { abortSignal: signal },
       );
     } catch (error) {
-      throw new DestinationError(`${CERTIFICATE_FILE} could not be written: ${awsErrorReason(error)}`, {
-        cause: error,
-      });
+      throw new DestinationError(`${file} could not be written: ${awsErrorReason(error)}`, { cause: error });
     }
   }
 }

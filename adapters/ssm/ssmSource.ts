@@ -12,7 +12,7 @@ import type { SourceResult } from '../../core/types.ts';
 import { isApplianceName } from '../../protocol/notification.ts';
 import { awsErrorReason } from '../aws/awsErrorReason.ts';
 import { CERTIFICATE_FILE, INVENTORY_FILE, oversizeBytes } from '../fleetLayout.ts';
-import { parseInventory } from '../parseInventory.ts';
+import { type InventoryDocument, parseInventoryDocument } from '../parseInventory.ts';
 import { SkippedKeyCollector } from '../skippedKeys.ts';
 import { isParameterNotFound } from './ssmClient.ts';
 
@@ -32,6 +32,11 @@ export class SsmSource implements CertificateSource {
 
   /** Reads the `fleet.json` parameter at the prefix; absent means no inventory, wrong content comes back as problems. */
   async readInventory(): Promise<Inventory | undefined> {
+    return (await this.readInventoryDocument())?.inventory;
+  }
+
+  /** {@link SsmSource.readInventory}, with the parameter's value as bytes when it is an inventory at all. */
+  async readInventoryDocument(): Promise<InventoryDocument | undefined> {
     let value: string | undefined;
     try {
       const answer = await this.client.send(
@@ -42,7 +47,7 @@ export class SsmSource implements CertificateSource {
       if (isParameterNotFound(error)) return undefined;
       throw new InventoryError(`${INVENTORY_FILE} could not be read: ${awsErrorReason(error)}`, { cause: error });
     }
-    return value === undefined ? undefined : parseInventory(value);
+    return value === undefined ? undefined : parseInventoryDocument(new TextEncoder().encode(value));
   }
 
   /** Streams the appliances from every page of GetParametersByPath (recursive, decrypted; no versions). */

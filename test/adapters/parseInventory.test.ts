@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { MAX_LISTED_PROBLEMS, parseInventory } from '../../adapters/parseInventory.ts';
+import { MAX_LISTED_PROBLEMS, parseInventory, parseInventoryDocument } from '../../adapters/parseInventory.ts';
 
 test('a valid inventory parses with every documented field and no problems', async () => {
   const inventory = await parseInventory(
@@ -41,6 +41,25 @@ async function problems(text: string): Promise<string[]> {
   }
   return [...inventory.problems];
 }
+
+test('a document keeps its bytes as read when its appliances could be read, problems or not', async () => {
+  const encode = (text: string) => new TextEncoder().encode(text);
+  const sound = encode('{"appliances": {"hsm01": {"address": "10.0.0.5"}}}\n');
+  assert.deepEqual(await parseInventoryDocument(sound), {
+    inventory: { appliances: { hsm01: { address: '10.0.0.5' } } },
+    bytes: sound,
+  });
+  const flawed = encode('{"appliances": {"hsm01": {"ntlsPort": 0}}}');
+  const document = await parseInventoryDocument(flawed);
+  assert.equal(document.bytes, flawed, 'published as it is: the check reports the same problems');
+  assert.deepEqual(document.inventory, await parseInventory('{"appliances": {"hsm01": {"ntlsPort": 0}}}'));
+  for (const unusable of ['{"appliances": ', '[]', '{"appliances": []}', '{"fleet": {}}']) {
+    const read = await parseInventoryDocument(encode(unusable));
+    assert.equal(read.bytes, undefined, unusable);
+    assert.deepEqual(read.inventory, await parseInventory(unusable), unusable);
+    assert.ok((read.inventory.problems ?? []).length > 0, unusable);
+  }
+});
 
 test('problems name the key path, and the bad entry stays in the fleet by name only', async () => {
   const inventory = await parseInventory(

@@ -83,7 +83,16 @@ class MemoryDestination implements CertificateDestination {
     this.writes.push(appliance);
     this.stored.set(appliance, bytes);
   }
+  /** The inventory is kept under a name no appliance can have. */
+  readInventory(): Promise<StoredCertificate> {
+    return this.read(INVENTORY);
+  }
+  writeInventory(bytes: Uint8Array, current: StoredCertificate): Promise<void> {
+    return this.write(INVENTORY, bytes, current);
+  }
 }
+
+const INVENTORY = '<fleet.json>';
 
 class Lines implements LogSink {
   readonly entries: LogEntry[] = [];
@@ -311,6 +320,32 @@ describe('collectFleet', () => {
         'NTLS certificate expiry monitor inventory is not valid and is used in part: fleet.json: appliances.bad.ntlsPort: expected a whole number from 1 to 65535',
       ],
     );
+  });
+
+  test('publishes the inventory it was given after the certificates, and says so in the summary', async () => {
+    const destination = new MemoryDestination();
+    const file = new TextEncoder().encode('{"appliances": {"up": {"address": "10.0.0.5", "ntlsPort": 1}, "down": {}}}');
+    const { summary, log } = await run({
+      inventory: inventoryOf({ up: 1, down: 2 }),
+      capture: new MemoryCapture(new Map([[1, pem('up')]])),
+      destination,
+      publishInventory: { bytes: file },
+    });
+    assert.deepEqual(destination.writes, ['up', INVENTORY], 'the inventory last');
+    assert.deepEqual(destination.stored.get(INVENTORY), file);
+    assert.equal(summary.inventory, 'published');
+    assert.equal(summary.failed, 1);
+    assert.deepEqual(
+      log.entries.filter((e) => e.key.startsWith('inventory')).map((e) => e.text),
+      ['NTLS certificate expiry monitor inventory has changed and was published to memory:'],
+    );
+    const read = await run({
+      inventory: inventoryOf({ up: 1 }),
+      capture: new MemoryCapture(new Map([[1, pem('up')]])),
+      destination,
+    });
+    assert.equal(read.summary.inventory, undefined, 'an inventory read from the destination is not published');
+    assert.deepEqual(destination.writes, ['up', INVENTORY, 'up']);
   });
 
   test('runs at most `concurrency` appliances at once', async () => {

@@ -75,6 +75,27 @@ function parsed(run: Run) {
   return { results, summary };
 }
 
+/**
+ * `certmonitor check` on a collector's destination, with a gateway that refuses connections: a
+ * notification that falls due (a `missing` appliance) cannot be delivered, so the exit status tells it.
+ */
+async function checkOn(source: string, dir: string, env: Record<string, string> = {}) {
+  const secretFile = join(dir, 'gateway.secret');
+  writeFileSync(secretFile, `${'ab'.repeat(32)}\n`);
+  const state = `dir:${mkdtempSync(join(dir, 'state-'))}`;
+  const gateway = `http://127.0.0.1:${await closedPort()}`;
+  const args = ['--state', state, '--gateway', gateway, '--key-id', 'collector', '--secret-file', secretFile];
+  const run = await cli(['check', '--source', source, ...args, '--json', '--no-progress'], env);
+  const statuses = Object.fromEntries(
+    run.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('{"appliance"'))
+      .map((l) => JSON.parse(l) as Record<string, string>)
+      .map((o) => [o.appliance, o.status]),
+  );
+  return { run, statuses };
+}
+
 describe('certmonitor collect', () => {
   let dir: string;
   let certs: CertificateFactory;
@@ -179,12 +200,19 @@ describe('certmonitor collect', () => {
         skipped: 1,
         inventoryProblems: 0,
         dryRun: false,
+        inventory: 'published',
         durationMs: 0,
       },
     );
-    // One catalogue line per appliance, on stderr with --json.
+    // One catalogue line per appliance, and one for the inventory, on stderr with --json.
     const lines = run.stderr.split('\n').filter((l) => / (info|warning|error) : 0 : /.test(l));
-    assert.equal(lines.length, 8, run.stderr);
+    assert.equal(lines.filter((l) => / hsm-[a-z]+ (info|warning|error) : 0 : /.test(l)).length, 8, run.stderr);
+    assert.equal(lines.length, 9, run.stderr);
+    assert.match(
+      lines.at(-1) ?? '',
+      / - info : 0 : NTLS certificate expiry monitor inventory has changed and was published to dir:fleet$/,
+    );
+    assert.equal(readFileSync(join(fleet(), 'fleet.json'), 'utf8'), readFileSync(inventory, 'utf8'));
     assert.ok(
       lines.some((l) =>
         / hsm-silent error : 0 : Failed to collect NTLS certificate from 127\.0\.0\.1:\d+: no certificate before the deadline \(timeout\)$/.test(
@@ -208,6 +236,7 @@ describe('certmonitor collect', () => {
     });
     assert.equal(run.code, 1);
     assert.match(run.stdout, / hsm-rsa info : 0 : NTLS certificate collected from 127\.0\.0\.1:\d+ is unchanged\n/);
+    assert.match(run.stdout, / - info : 0 : NTLS certificate expiry monitor inventory is unchanged at dir:fleet\n/);
     assert.match(
       run.stdout,
       /\n8 appliance\(s\): collected 2 \(changed 0, unchanged 2\), failed 5, skipped 1; \d+ ms\n$/,
@@ -232,8 +261,56 @@ describe('certmonitor collect', () => {
     assert.match(dry.stdout, /has changed and was not published \(dry run\)/);
     assert.match(dry.stdout, /\(dry run: nothing was published\)\n$/);
     assert.throws(() => statSync(join(dir, 'dry', 'hsm-rsa')), /ENOENT/);
+    assert.match(
+      dry.stdout,
+      / - info : 0 : NTLS certificate expiry monitor inventory has changed and was not published to dir:dry \(dry run\)\n/,
+    );
+    assert.throws(() => statSync(join(dir, 'dry', 'fleet.json')), /ENOENT/);
     const real = await cli(['collect', '--inventory', small, '--to', `dir:${join(dir, 'dry')}`]);
     assert.equal(real.code, 0, real.stderr);
+    assert.equal(readFileSync(join(dir, 'dry', 'fleet.json'), 'utf8'), readFileSync(small, 'utf8'));
+  });
+
+  it('a check on the destination sees every appliance of the inventory: one never collected is missing, one collected before keeps its certificate', async () => {
+    const handoff = join(dir, 'handoff');
+    const earlier = certs.selfSigned('hsm-earlier', 'p256');
+    mkdirSync(join(handoff, 'hsm-earlier'), { recursive: true });
+    writeFileSync(join(handoff, 'hsm-earlier', 'server.pem'), earlier.pem);
+    const down = await closedPort();
+    const file = join(dir, 'handoff.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        appliances: {
+          'hsm-up': { address: '127.0.0.1', ntlsPort: appliances[0]!.port },
+          'hsm-down': { address: '127.0.0.1', ntlsPort: down },
+          'hsm-earlier': { address: '127.0.0.1', ntlsPort: down },
+        },
+      }),
+    );
+    const collected = await cli(['collect', '--inventory', file, '--to', `dir:${handoff}`]);
+    assert.equal(collected.code, 1, collected.stderr);
+    assert.match(collected.stdout, /collected 1 \(changed 1, unchanged 0\), failed 2, skipped 0/);
+    const { run, statuses } = await checkOn(`dir:${handoff}`, dir);
+    assert.deepEqual(statuses, { 'hsm-down': 'missing', 'hsm-earlier': 'valid', 'hsm-up': 'valid' }, run.stderr);
+    assert.match(run.stderr, / hsm-down warning : 0 : NTLS certificate is missing\n/);
+    assert.equal(run.code, 1, 'the missing certificate is a notification due, and the gateway is down');
+  });
+
+  it('an inventory that is unusable as a whole is not published: the one at the destination is kept', async () => {
+    const destination = join(dir, 'keeps');
+    mkdirSync(destination, { recursive: true });
+    const kept = '{"appliances": {"hsm-rsa": {}}}\n';
+    writeFileSync(join(destination, 'fleet.json'), kept);
+    const file = join(dir, 'broken.json');
+    writeFileSync(file, '{"appliances": {"hsm-rsa": ');
+    const run = await cli(['collect', '--inventory', file, '--to', `dir:${destination}`]);
+    assert.equal(run.code, 1);
+    assert.match(
+      run.stdout,
+      / - error : 0 : Failed to publish NTLS certificate expiry monitor inventory to dir:keeps: fleet\.json: not valid JSON at line 1, column \d+: value expected; the inventory stored there is kept\n/,
+    );
+    assert.equal(readFileSync(join(destination, 'fleet.json'), 'utf8'), kept);
   });
 
   it('completes the handshake with a registered client certificate', async () => {
@@ -386,12 +463,13 @@ describe('certmonitor collect', () => {
         puts()
           .map((r) => r.split('?')[0])
           .sort(),
-        ['PUT /fleet/certs/hsm-ed/server.pem', 'PUT /fleet/certs/hsm-rsa/server.pem'],
+        ['PUT /fleet/certs/fleet.json', 'PUT /fleet/certs/hsm-ed/server.pem', 'PUT /fleet/certs/hsm-rsa/server.pem'],
       );
       const second = await cli(['collect', '--inventory', small, '--to', 's3://fleet/certs/', '--json'], env());
       assert.equal(second.code, 0, second.stderr);
       assert.equal(parsed(second).summary?.unchanged, 2);
-      assert.equal(puts().length, 2, 'no PUT on the second run');
+      assert.equal(parsed(second).summary?.inventory, 'unchanged');
+      assert.equal(puts().length, 3, 'no PUT on the second run');
     });
 
     it('SSM: PutParameter only for a change', async () => {
@@ -399,16 +477,54 @@ describe('certmonitor collect', () => {
       assert.equal(first.code, 0, first.stderr);
       const puts = () => ssm.calls.filter((c) => c.startsWith('PutParameter'));
       assert.deepEqual(puts().sort(), [
+        'PutParameter /certmonitor/certs/fleet.json',
         'PutParameter /certmonitor/certs/hsm-ed/server.pem',
         'PutParameter /certmonitor/certs/hsm-rsa/server.pem',
       ]);
+      assert.equal(ssm.parameters.get('/certmonitor/certs/fleet.json'), readFileSync(small, 'utf8'));
       assert.deepEqual(
         pemCertificates(new TextEncoder().encode(ssm.parameters.get('/certmonitor/certs/hsm-rsa/server.pem'))),
         [rsa.der],
       );
       const second = await cli(['collect', '--inventory', small, '--to', 'ssm:/certmonitor/certs/'], env());
       assert.equal(second.code, 0);
-      assert.equal(puts().length, 2, 'no PutParameter on the second run');
+      assert.equal(puts().length, 3, 'no PutParameter on the second run');
+    });
+
+    it('a check on the S3 destination sees the appliance that could not be collected as missing', async () => {
+      const down = await closedPort();
+      const file = join(dir, 's3-handoff.json');
+      writeFileSync(
+        file,
+        JSON.stringify({
+          appliances: {
+            'hsm-up': { address: '127.0.0.1', ntlsPort: appliances[1]!.port },
+            'hsm-down': { address: '127.0.0.1', ntlsPort: down },
+          },
+        }),
+      );
+      const collected = await cli(['collect', '--inventory', file, '--to', 's3://fleet/handoff/', '--json'], env());
+      assert.equal(collected.code, 1, collected.stderr);
+      const { run, statuses } = await checkOn('s3://fleet/handoff/', dir, env());
+      assert.deepEqual(statuses, { 'hsm-down': 'missing', 'hsm-up': 'valid' }, run.stderr);
+      assert.equal(run.code, 1, 'the missing certificate is a notification due, and the gateway is down');
+      assert.equal(parsed(collected).summary?.inventory, 'published');
+      // Collecting from that inventory into the same place publishes no copy of it onto itself.
+      const before = proxy.seen.length;
+      const again = await cli(
+        ['collect', '--inventory', 's3://fleet/handoff', '--to', 's3://fleet/handoff/', '--json'],
+        env(),
+      );
+      assert.equal(again.code, 1, again.stderr);
+      assert.equal(parsed(again).summary?.inventory, undefined);
+      assert.deepEqual(
+        proxy.seen
+          .slice(before)
+          .filter((r) => r.includes('/fleet/handoff/fleet.json'))
+          .map((r) => r.split(' ')[0]),
+        ['GET'],
+        'read once as the inventory, never written',
+      );
     });
 
     it('reads the inventory from a fleet location, as the check does', async () => {

@@ -59,3 +59,22 @@ test('what cannot be read or written is a DestinationError naming the file-syste
   );
   await assert.rejects(destination.read('../etc', live()), /invalid appliance name/);
 });
+
+test('writes {root}/fleet.json where the directory source reads its inventory, the same way', async () => {
+  const fleet = path.join(root, 'inventory');
+  const destination = new DirDestination(fleet);
+  assert.deepEqual(await destination.readInventory(live()), {});
+  const file = bytes('{"appliances": {"hsm01": {}}}\n');
+  await destination.writeInventory(file, {}, live());
+  const stored = await destination.readInventory(live());
+  assert.deepEqual(stored.bytes, file);
+  assert.deepEqual(await new DirSource(fleet).readInventory(), { appliances: { hsm01: {} } });
+  await assert.rejects(destination.writeInventory(bytes('late'), stored, AbortSignal.abort()), {
+    message: 'out of time before the inventory was written',
+  });
+  assert.deepEqual(await readdir(fleet), ['fleet.json'], 'no temporary file left behind');
+  assert.deepEqual((await destination.readInventory(live())).bytes, file, 'a late write leaves it as it was');
+  await rm(path.join(fleet, 'fleet.json'));
+  await mkdir(path.join(fleet, 'fleet.json'));
+  await assert.rejects(destination.readInventory(live()), { message: 'fleet.json is not a regular file' });
+});

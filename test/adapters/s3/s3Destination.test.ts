@@ -49,6 +49,18 @@ describe('S3Destination against s3rver', () => {
     assert.equal(proxy.seen.filter((r) => r.startsWith(`PUT /${BUCKET}/certs/hsm01/server.pem`)).length, 2);
   });
 
+  it('writes {prefix}fleet.json where the S3 source reads its inventory, conditional on its ETag', async () => {
+    assert.deepEqual(await destination.readInventory(live()), {});
+    const file = bytes('{"appliances": {"hsm01": {}}}');
+    await destination.writeInventory(file, {}, live());
+    const stored = await destination.readInventory(live());
+    assert.deepEqual(stored.bytes, file);
+    assert.match(stored.token ?? '', /^"[0-9a-f]{32}"$/);
+    const source = new S3Source(client, { bucket: BUCKET, prefix: 'certs/' });
+    assert.deepEqual(await source.readInventory(), { appliances: { hsm01: {} } });
+    assert.equal(proxy.seen.filter((r) => r.startsWith(`PUT /${BUCKET}/certs/fleet.json`)).length, 1);
+  });
+
   it('a read or write that runs out of time is a DestinationError, and nothing is written', async () => {
     const before = proxy.seen.length;
     await assert.rejects(destination.read('hsm02', AbortSignal.abort()), DestinationError);
@@ -99,6 +111,31 @@ describe('S3Destination conditional writes (mocked: s3rver ignores If-Match / If
     });
     await assert.rejects(destination.read('hsm01', live()), {
       message: 'server.pem could not be read: SlowDown (HTTP 503)',
+    });
+  });
+
+  it('writes the inventory the same way: conditional, as JSON, a lost race a DestinationConflictError', async () => {
+    mock.reset();
+    mock.on(PutObjectCommand).resolves({ ETag: '"e2"' });
+    await destination.writeInventory(bytes('{}'), {}, live());
+    await destination.writeInventory(bytes('{ }'), { bytes: bytes('{}'), token: '"e1"' }, live());
+    const inputs = mock.commandCalls(PutObjectCommand).map((call) => call.args[0].input);
+    assert.deepEqual(
+      inputs.map((i) => [i.Key, i.IfNoneMatch, i.IfMatch, i.ContentType]),
+      [
+        ['certs/fleet.json', '*', undefined, 'application/json'],
+        ['certs/fleet.json', undefined, '"e1"', 'application/json'],
+      ],
+    );
+    mock.reset();
+    mock.on(PutObjectCommand).rejects(serviceError('PreconditionFailed', 412));
+    await assert.rejects(destination.writeInventory(bytes('{}'), { bytes: bytes('x'), token: '"e1"' }, live()), {
+      name: 'DestinationConflictError',
+      message: 'fleet.json was changed by another writer',
+    });
+    mock.on(PutObjectCommand).rejects(serviceError('AccessDenied', 403));
+    await assert.rejects(destination.writeInventory(bytes('{}'), {}, live()), {
+      message: 'fleet.json could not be written: AccessDenied (HTTP 403)',
     });
   });
 });

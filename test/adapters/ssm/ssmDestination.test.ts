@@ -60,6 +60,27 @@ describe('SsmDestination against the SSM JSON-protocol stand-in', () => {
     assert.equal(ssm.types.get(NAME('secret')), 'SecureString');
   });
 
+  it('writes parameter {prefix}fleet.json where the SSM source reads the inventory, reading one level of the prefix', async () => {
+    ssm.calls.length = 0;
+    assert.deepEqual(await destination.readInventory(live()), {}, 'the certificates below the prefix are not it');
+    const file = new TextEncoder().encode('{"appliances": {"hsm01": {}}}');
+    await destination.writeInventory(file, {}, live());
+    const stored = await destination.readInventory(live());
+    assert.deepEqual(stored, { bytes: file, token: 'String' });
+    assert.deepEqual(ssm.calls, [
+      'GetParametersByPath',
+      'PutParameter /certmonitor/certs/fleet.json',
+      'GetParametersByPath',
+    ]);
+    assert.deepEqual(await new SsmSource(client, '/certmonitor/certs/').readInventory(), {
+      appliances: { hsm01: {} },
+    });
+    await assert.rejects(destination.writeInventory(text(8193), stored, live()), {
+      message: 'an inventory of 8193 bytes does not fit an SSM parameter (at most 8192)',
+    });
+    assert.equal(ssm.parameters.get('/certmonitor/certs/fleet.json'), '{"appliances": {"hsm01": {}}}');
+  });
+
   it('refuses a value no SSM parameter can hold, without a request, and reports SSM errors by name', async () => {
     ssm.calls.length = 0;
     await assert.rejects(destination.write('huge', text(8193), {}, live()), {
