@@ -29,6 +29,13 @@ export class JournalWriter {
     return at;
   }
 
+  /** Queues bytes as they are (lines already ending in their newline, copied from another journal file). */
+  bytes(data: Buffer): void {
+    this.parts.push(data);
+    this.buffered += data.length;
+    if (this.buffered >= FLUSH_BYTES) this.flush();
+  }
+
   /** Writes what is buffered. */
   flush(): void {
     if (this.buffered === 0) return;

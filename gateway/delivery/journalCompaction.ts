@@ -1,0 +1,159 @@
+/**
+ * One compaction of the journal (docs/gateway.md, Journal): a new file written beside the old one from
+ * what the journal held when the compaction began, then the records appended to the old file since,
+ * copied as they are. The work is cut into slices that each stop at a deadline, so a gateway keeps
+ * answering between them; the old file stays the journal until the new one is complete, fsynced and
+ * renamed over it, so a crash at any point leaves one or the other whole.
+ */
+import { closeSync, fsync, fsyncSync, openSync, renameSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { JournalIndex } from './journalIndex.ts';
+import { JournalWriter } from './journalWriter.ts';
+
+/** How many slots are handled between two looks at the clock. */
+const SLOTS_PER_CHECK = 256;
+/** The most bytes of the old file's tail copied by one read. */
+const TAIL_CHUNK_BYTES = 1 << 20;
+
+/** The complete record of an entry finished in memory, which supersedes the one on file. */
+export interface FinishedRecord {
+  readonly digest: Uint32Array;
+  readonly atSeconds: number;
+  readonly line: Buffer;
+}
+
+/** What a compaction starts from; taken in one go when it begins. */
+export interface CompactionSnapshot {
+  /** The index of completed ids; the journal must not change it until the compaction ends. */
+  readonly index: JournalIndex;
+  /** Reads `length` bytes of the old file at `offset` (undefined past its end). */
+  readonly read: (offset: number, length: number) => Buffer | undefined;
+  readonly finished: readonly FinishedRecord[];
+  /** The lines that resume unfinished entries. */
+  readonly pending: readonly Buffer[];
+  /** Completed ids accepted before this second are dropped. */
+  readonly cutoffSeconds: number;
+  /** Length of the old file when the compaction began: what follows is copied as it is. */
+  readonly from: number;
+}
+
+/** The rewrite of one journal file into `tmp`, driven in slices by the journal. */
+export class JournalCompaction {
+  private fd: number;
+  private readonly writer: JournalWriter;
+  private readonly steps: Generator<void, void, void>;
+  private next: JournalIndex | undefined;
+  /** Offset in the old file up to which its tail has been copied. */
+  private copied: number;
+  /** Offset in the new file where the copied tail begins. */
+  private tailStart = -1;
+
+  constructor(
+    private readonly tmp: string,
+    private readonly snapshot: CompactionSnapshot,
+  ) {
+    this.fd = openSync(tmp, 'w', 0o600);
+    this.writer = new JournalWriter(this.fd);
+    this.steps = this.rewrite();
+    this.copied = snapshot.from;
+  }
+
+  /** How far records of the old file's tail move in the new file. */
+  get shift(): number {
+    return this.tailStart - this.snapshot.from;
+  }
+
+  /** Works on the rewrite of the snapshot until `deadline` (performance.now()); true once it is written. */
+  step(deadline: number): boolean {
+    for (;;) {
+      if (this.steps.next().done) {
+        if (this.tailStart < 0) this.tailStart = this.writer.offset;
+        return true;
+      }
+      if (performance.now() >= deadline) return false;
+    }
+  }
+
+  /** Copies the old file's records from where the copy stands up to `end` until `deadline`; true once there. */
+  copyTail(end: number, deadline: number): boolean {
+    while (this.copied < end) {
+      const length = Math.min(TAIL_CHUNK_BYTES, end - this.copied);
+      const bytes = this.snapshot.read(this.copied, length);
+      if (!bytes) throw new RangeError(`journal shorter than ${end} bytes`);
+      this.writer.bytes(bytes);
+      this.copied += length;
+      if (performance.now() >= deadline) return this.copied >= end;
+    }
+    return true;
+  }
+
+  /** Writes what is buffered and fsyncs the new file on the thread pool, so the event loop goes on. */
+  async flushAndSync(): Promise<void> {
+    this.writer.flush();
+    const fd = this.fd;
+    await new Promise<void>((resolve, reject) => fsync(fd, (error) => (error ? reject(error) : resolve())));
+  }
+
+  /**
+   * Copies the rest of the tail up to `end`, fsyncs and closes the new file and renames it over `path`;
+   * returns the new index (the tail's complete records are not in it: the caller adds them, moved by
+   * `shift`) and the new file's length.
+   */
+  commit(end: number, path: string): { index: JournalIndex; end: number } {
+    this.copyTail(end, Number.POSITIVE_INFINITY);
+    this.writer.flush();
+    fsyncSync(this.fd);
+    closeSync(this.fd);
+    this.fd = -1;
+    renameSync(this.tmp, path);
+    try {
+      const dfd = openSync(dirname(path), 'r');
+      fsyncSync(dfd);
+      closeSync(dfd);
+    } catch {
+      // some filesystems cannot fsync a directory
+    }
+    return { index: this.next!, end: this.writer.offset };
+  }
+
+  /** Gives up: closes and removes the new file (the old one is still the journal). */
+  abandon(): void {
+    if (this.fd >= 0) {
+      try {
+        closeSync(this.fd);
+      } catch {
+        // already closed by a failed write's cleanup
+      }
+      this.fd = -1;
+    }
+    rmSync(this.tmp, { force: true });
+  }
+
+  /**
+   * The snapshot's finished entries, its unexpired complete records, then its pending entries. Yields
+   * every few slots so `step` can stop at its deadline. Memory stays the two indexes, never a list of
+   * every entry: complete records are copied from the old file one at a time.
+   */
+  private *rewrite(): Generator<void, void, void> {
+    const { index, finished, pending, cutoffSeconds } = this.snapshot;
+    let kept = 0;
+    for (let slot = 0; slot < index.capacity; slot++) {
+      if (index.isUsed(slot) && index.atOf(slot) >= cutoffSeconds) kept++;
+      if (slot % (SLOTS_PER_CHECK * 16) === 0) yield;
+    }
+    const next = new JournalIndex(kept + finished.length);
+    this.next = next;
+    yield;
+    for (const r of finished) next.set(r.digest, r.atSeconds, this.writer.line(r.line), r.line.length);
+    for (let slot = 0; slot < index.capacity; slot++) {
+      if (slot % SLOTS_PER_CHECK === 0) yield;
+      if (!index.isUsed(slot) || index.atOf(slot) < cutoffSeconds) continue;
+      const digest = index.digestAt(slot);
+      if (next.find(digest) >= 0) continue;
+      const line = this.snapshot.read(index.offsetOf(slot), index.lengthOf(slot));
+      // A record the file no longer holds whole cannot answer for its id: it is dropped.
+      if (line) next.set(digest, index.atOf(slot), this.writer.line(line), line.length);
+    }
+    for (const line of pending) this.writer.line(line);
+  }
+}
