@@ -7,9 +7,11 @@
  * What answers duplicates stays on disk: memory holds the compact index of completed ids (a digest and
  * where the id's latest complete record is), a small cache of recent results, and the entries still in
  * flight or pending (docs/gateway.md, Journal). Compaction rewrites the file atomically, dropping ids older
- * than the retention period.
+ * than the retention period; a running gateway's compaction works in short slices (journalCompaction.ts)
+ * while appends and look-ups go on, ids completed meanwhile held in a small overlay index until the new
+ * file is in place.
  */
-import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
+import { close, closeSync, fstatSync, fsyncSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { setImmediate } from 'node:timers/promises';
 import type { Notification } from '../../protocol/notification.ts';
@@ -288,7 +290,7 @@ export class DeliveryJournal {
   compact(nowMs: number): void {
     const c = this.beginCompaction(nowMs);
     try {
-      c.step(Number.POSITIVE_INFINITY);
+      c.run();
       this.commitCompaction(c);
     } catch (error) {
       this.abandonCompaction(c);
@@ -307,16 +309,25 @@ export class DeliveryJournal {
     const pause = options.pause ?? (() => setImmediate());
     const c = this.beginCompaction(nowMs);
     const ended = () => this.compaction !== c;
+    let deadline = performance.now() + sliceMs;
+    /** Between two pieces of work: a write's worth goes out on the thread pool; past the deadline, a pause. */
+    const breathe = async () => {
+      if (c.full) await c.writeOut();
+      if (!ended() && performance.now() >= deadline) {
+        await pause();
+        deadline = performance.now() + sliceMs;
+      }
+    };
     try {
-      while (!c.step(performance.now() + sliceMs)) {
-        await pause();
+      while (!c.step(deadline)) {
+        await breathe();
         if (ended()) return false;
       }
-      while (!c.copyTail(this.end, performance.now() + sliceMs)) {
-        await pause();
+      while (!c.copyTail(this.end)) {
+        await breathe();
         if (ended()) return false;
       }
-      await c.flushAndSync();
+      await c.writeOutAndSync();
       if (ended()) return false;
       this.commitCompaction(c);
       return true;
@@ -370,7 +381,9 @@ export class DeliveryJournal {
     // Open the new file before closing the old descriptor: if the open fails, appends keep going to the
     // old (renamed-over, still valid) file instead of to a closed descriptor number another file may reuse.
     const fd = openSync(path, 'a+', 0o600);
-    closeSync(this.fd);
+    // The old file's last descriptor: closing it frees its blocks, which takes a while for a large file,
+    // so it is closed on the thread pool.
+    close(this.fd, () => undefined);
     this.fd = fd;
     this.end = end;
     addAll(next, this.overlay!, c.shift);

@@ -58,38 +58,55 @@ export class JournalCompaction {
     this.copied = snapshot.from;
   }
 
+  /** True when a write's worth is buffered: `writeOut` before more work. */
+  get full(): boolean {
+    return this.writer.full;
+  }
+
   /** How far records of the old file's tail move in the new file. */
   get shift(): number {
     return this.tailStart - this.snapshot.from;
   }
 
-  /** Works on the rewrite of the snapshot until `deadline` (performance.now()); true once it is written. */
+  /**
+   * Works on the rewrite of the snapshot until `deadline` (performance.now()) or until a write's worth is
+   * buffered (`writeOut` then); true once it is all written or buffered.
+   */
   step(deadline: number): boolean {
     for (;;) {
       if (this.steps.next().done) {
         if (this.tailStart < 0) this.tailStart = this.writer.offset;
         return true;
       }
-      if (performance.now() >= deadline) return false;
+      if (this.writer.full || performance.now() >= deadline) return false;
     }
   }
 
-  /** Copies the old file's records from where the copy stands up to `end` until `deadline`; true once there. */
-  copyTail(end: number, deadline: number): boolean {
-    while (this.copied < end) {
+  /** The whole rewrite at once, writing as it goes (at open, when nothing else waits). */
+  run(): void {
+    while (!this.step(Number.POSITIVE_INFINITY)) this.writer.flush();
+  }
+
+  /** Copies the old file's records from where the copy stands up to `end`, a write's worth at most; true once there. */
+  copyTail(end: number): boolean {
+    while (this.copied < end && !this.writer.full) {
       const length = Math.min(TAIL_CHUNK_BYTES, end - this.copied);
       const bytes = this.snapshot.read(this.copied, length);
       if (!bytes) throw new RangeError(`journal shorter than ${end} bytes`);
       this.writer.bytes(bytes);
       this.copied += length;
-      if (performance.now() >= deadline) return this.copied >= end;
     }
-    return true;
+    return this.copied >= end;
   }
 
-  /** Writes what is buffered and fsyncs the new file on the thread pool, so the event loop goes on. */
-  async flushAndSync(): Promise<void> {
-    this.writer.flush();
+  /** Writes what is buffered on the thread pool, so a write the kernel holds back does not stop the event loop. */
+  writeOut(): Promise<void> {
+    return this.writer.flushInBackground();
+  }
+
+  /** Writes what is buffered and fsyncs the new file, both on the thread pool. */
+  async writeOutAndSync(): Promise<void> {
+    await this.writer.flushInBackground();
     const fd = this.fd;
     await new Promise<void>((resolve, reject) => fsync(fd, (error) => (error ? reject(error) : resolve())));
   }
@@ -100,7 +117,7 @@ export class JournalCompaction {
    * `shift`) and the new file's length.
    */
   commit(end: number, path: string): { index: JournalIndex; end: number } {
-    this.copyTail(end, Number.POSITIVE_INFINITY);
+    while (!this.copyTail(end)) this.writer.flush();
     this.writer.flush();
     fsyncSync(this.fd);
     closeSync(this.fd);
