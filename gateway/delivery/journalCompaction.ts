@@ -12,6 +12,8 @@ import { JournalWriter } from './journalWriter.ts';
 
 /** How many slots are handled between two looks at the clock. */
 const SLOTS_PER_CHECK = 256;
+/** How much of the new file is written between two syncs of it on the thread pool. */
+const SYNC_EVERY_BYTES = 8 << 20;
 /** The most bytes of the old file's tail copied by one read. */
 const TAIL_CHUNK_BYTES = 1 << 20;
 
@@ -45,6 +47,8 @@ export class JournalCompaction {
   private next: JournalIndex | undefined;
   /** Offset in the old file up to which its tail has been copied. */
   private copied: number;
+  /** Bytes of the new file synced on the thread pool so far. */
+  private syncedTo = 0;
   /** Offset in the new file where the copied tail begins. */
   private tailStart = -1;
 
@@ -99,16 +103,27 @@ export class JournalCompaction {
     return this.copied >= end;
   }
 
-  /** Writes what is buffered on the thread pool, so a write the kernel holds back does not stop the event loop. */
-  writeOut(): Promise<void> {
-    return this.writer.flushInBackground();
+  /**
+   * Writes what is buffered on the thread pool, so a write the kernel holds back does not stop the event
+   * loop; every few mebibytes also syncs the new file there. Unsynced pages of a large rewrite would
+   * otherwise be flushed inside the next fsync of the intake, which waits on the event loop.
+   */
+  async writeOut(): Promise<void> {
+    await this.writer.flushInBackground();
+    if (this.writer.offset - this.syncedTo < SYNC_EVERY_BYTES) return;
+    this.syncedTo = this.writer.offset;
+    await this.syncInBackground();
   }
 
   /** Writes what is buffered and fsyncs the new file, both on the thread pool. */
   async writeOutAndSync(): Promise<void> {
     await this.writer.flushInBackground();
+    await this.syncInBackground();
+  }
+
+  private syncInBackground(): Promise<void> {
     const fd = this.fd;
-    await new Promise<void>((resolve, reject) => fsync(fd, (error) => (error ? reject(error) : resolve())));
+    return new Promise<void>((resolve, reject) => fsync(fd, (error) => (error ? reject(error) : resolve())));
   }
 
   /**
