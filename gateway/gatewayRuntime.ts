@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { GatewayConfig } from './config/gatewayConfig.ts';
 import type { TrapHostConfig } from './config/trapHostConfig.ts';
+import { CompactionScheduler } from './delivery/compactionScheduler.ts';
 import { DeliveryJournal } from './delivery/deliveryJournal.ts';
 import { DeliveryService } from './delivery/deliveryService.ts';
 import { GatewayConfigError } from './gatewayErrors.ts';
@@ -174,9 +175,6 @@ async function startIntake(
     await closeParts(parts);
     throw startError(tls ? 'listen.tls' : 'listen', 'cannot be used', error);
   }
-  app.addHook('onResponse', async () => {
-    if (parts.journal.compactionDue) parts.journal.compact(Date.now());
-  });
   try {
     await app.listen({ host: config.listen.host, port: config.listen.port });
   } catch (error) {
@@ -253,36 +251,15 @@ function rejectionLogger(writer: SyslogWriter): (peer: string, code: string) => 
   };
 }
 
-/**
- * One scheduled compaction. A failure (a full disk, a removed directory) must not end the process: the
- * journal it leaves is still complete, only larger, so the gateway keeps serving and says so once per
- * attempt with the error's code, never its message (which could carry a path).
- */
-export function compactOrReport(
-  journal: Pick<DeliveryJournal, 'compact'>,
-  writer: Pick<SyslogWriter, 'lifecycle'>,
-  nowMs: number,
-): boolean {
-  try {
-    journal.compact(nowMs);
-    return true;
-  } catch (error) {
-    const code = (error as { code?: unknown })?.code;
-    const reason = typeof code === 'string' && /^[A-Z0-9_]{1,40}$/.test(code) ? code : 'unexpected error';
-    writer.lifecycle('journalCompactionFailed', { reason });
-    return false;
-  }
-}
-
-/** Reports dropped syslog lines every minute and compacts the journal every hour; returns the stop. */
-function startHousekeeping(writer: SyslogWriter, journal: DeliveryJournal): () => void {
+/** Reports dropped syslog lines every minute and starts the journal's compactions; returns the stop. */
+function startHousekeeping(writer: SyslogWriter, journal: DeliveryJournal): () => Promise<void> {
   const dropTimer = setInterval(() => writer.reportDrops(), 60_000);
   dropTimer.unref();
-  const compactTimer = setInterval(() => compactOrReport(journal, writer, Date.now()), 3_600_000);
-  compactTimer.unref();
+  const compactions = new CompactionScheduler({ journal, writer });
+  compactions.start();
   return () => {
     clearInterval(dropTimer);
-    clearInterval(compactTimer);
+    return compactions.stop();
   };
 }
 
@@ -290,14 +267,20 @@ function startHousekeeping(writer: SyslogWriter, journal: DeliveryJournal): () =
  * The stop sequence: intake first, so no new batch starts; deliveries in flight drain; then sessions,
  * journal and sinks close, after the last drop report and the terminated line.
  */
-async function stopGateway(app: FastifyInstance, parts: GatewayParts, stopHousekeeping: () => void): Promise<void> {
+async function stopGateway(
+  app: FastifyInstance,
+  parts: GatewayParts,
+  stopHousekeeping: () => Promise<void>,
+): Promise<void> {
   const { writer, journal, sender, service } = parts;
   writer.lifecycle('shuttingDown');
-  stopHousekeeping();
+  const housekeepingStopped = stopHousekeeping();
   await app.close();
   await service.drain();
   sender.close();
+  // Closing the journal ends a compaction under way; the old file, still whole, stays the journal.
   journal.close();
+  await housekeepingStopped;
   writer.reportDrops();
   writer.lifecycle('terminated');
   await writer.close();

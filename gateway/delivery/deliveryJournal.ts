@@ -7,11 +7,16 @@
  * What answers duplicates stays on disk: memory holds the compact index of completed ids (a digest and
  * where the id's latest complete record is), a small cache of recent results, and the entries still in
  * flight or pending (docs/gateway.md, Journal). Compaction rewrites the file atomically, dropping ids older
- * than the retention period.
+ * than the retention period; a running gateway's compaction works in short slices (journalCompaction.ts)
+ * while appends and look-ups go on, ids completed meanwhile held in a small overlay index until the new
+ * file is in place.
  */
-import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
+import { close, closeSync, fstatSync, fsyncSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { setImmediate } from 'node:timers/promises';
 import type { Notification } from '../../protocol/notification.ts';
+import { type FinishedRecord, JournalCompaction } from './journalCompaction.ts';
+import { CompactionInProgressError, JournalClosedError } from './journalErrors.ts';
 import { digestOf, JournalIndex } from './journalIndex.ts';
 import { forEachJournalLine } from './journalLines.ts';
 import {
@@ -23,7 +28,6 @@ import {
   parseJournalRecord,
   pendingRecordsOf,
 } from './journalRecord.ts';
-import { JournalWriter } from './journalWriter.ts';
 
 export type { HostOutcome, JournalEntry } from './journalRecord.ts';
 
@@ -31,8 +35,27 @@ const FILE = 'journal.jsonl';
 /** Recently read or completed results kept in memory for the duplicate path. */
 const CACHE_ENTRIES = 1000;
 
+/** How long one slice of a stepped compaction works before it lets the event loop run. */
+const SLICE_MS = 10;
+
 /** Unix seconds of a millisecond instant, as the index stores it. */
 const secondsOf = (ms: number): number => Math.min(0xffff_ffff, Math.max(0, Math.floor(ms / 1000)));
+
+/** How a stepped compaction shares the event loop. */
+export interface SteppedCompactionOptions {
+  /** Milliseconds one slice works before it pauses (default 10). */
+  readonly sliceMs?: number;
+  /** Waits between two slices (default: until the event loop has run once, setImmediate). */
+  readonly pause?: () => Promise<unknown>;
+}
+
+/** Adds every id of `from` to `to`, its record `shift` bytes further on. */
+function addAll(to: JournalIndex, from: JournalIndex, shift: number): void {
+  for (let slot = 0; slot < from.capacity; slot++) {
+    if (from.isUsed(slot))
+      to.set(from.digestAt(slot), from.atOf(slot), from.offsetOf(slot) + shift, from.lengthOf(slot));
+  }
+}
 
 /** The journal of one gateway: what it accepted, each host's outcome, what it completed. */
 export class DeliveryJournal {
@@ -44,6 +67,14 @@ export class DeliveryJournal {
   /** Byte length of the file behind `fd`: where the next append lands. */
   private end = 0;
   private appendedSinceCompaction = 0;
+  /** The compaction under way, if any. */
+  private compaction: JournalCompaction | undefined;
+  /** While a compaction runs: the ids completed since it began (the index stays as the compaction read it). */
+  private overlay: JournalIndex | undefined;
+  /** While a compaction runs: finished ids a retry added outcomes to since it began. */
+  private amended: Set<string> | undefined;
+  /** `appendedSinceCompaction` when the running compaction began. */
+  private appendedBefore = 0;
 
   private constructor(
     private readonly dir: string,
@@ -84,7 +115,7 @@ export class DeliveryJournal {
   /** Applies one record at `offset`; `cache` keeps a complete one as a recent result (not while loading). */
   private apply(r: JournalRecord, offset: number, length: number, cache = true): void {
     if (r.t === 'c') {
-      this.index.set(digestOf(r.id), secondsOf(r.at), offset, length);
+      (this.overlay ?? this.index).set(digestOf(r.id), secondsOf(r.at), offset, length);
       this.live.delete(r.id);
       if (cache) this.remember(entryOfComplete(r));
       else this.cache.delete(r.id);
@@ -99,6 +130,7 @@ export class DeliveryJournal {
     const e = this.open(r.id);
     if (!e) return;
     if (r.t === 'h') {
+      if (e.done) this.amended?.add(r.id);
       // A success is final: a later failure record for the same host (a retry) never overrides it.
       if (!e.hosts.get(r.host)?.ok) e.hosts.set(r.host, r.error ? { ok: r.ok, error: r.error } : { ok: r.ok });
     } else {
@@ -127,14 +159,23 @@ export class DeliveryJournal {
       this.remember(cached);
       return cached;
     }
-    const slot = this.index.find(digestOf(id));
-    if (slot < 0) return undefined;
-    const r = this.readRecord(this.index.offsetOf(slot), this.index.lengthOf(slot));
+    const found = this.locate(digestOf(id));
+    if (!found) return undefined;
+    const [index, slot] = found;
+    const r = this.readRecord(index.offsetOf(slot), index.lengthOf(slot));
     // Another id with the same digest, or a damaged line: the id is not known.
     if (r?.t !== 'c' || r.id !== id) return undefined;
     const entry = entryOfComplete(r);
     this.remember(entry);
     return entry;
+  }
+
+  /** The index and slot that hold `digest`: the overlay of a running compaction first. */
+  private locate(digest: Uint32Array): [JournalIndex, number] | undefined {
+    const inOverlay = this.overlay?.find(digest) ?? -1;
+    if (inOverlay >= 0) return [this.overlay!, inOverlay];
+    const slot = this.index.find(digest);
+    return slot < 0 ? undefined : [this.index, slot];
   }
 
   private readRecord(offset: number, length: number): JournalRecord | undefined {
@@ -215,8 +256,15 @@ export class DeliveryJournal {
   /** Number of ids remembered. */
   get size(): number {
     let unindexed = 0;
-    for (const id of this.live.keys()) if (this.index.find(digestOf(id)) < 0) unindexed++;
-    return this.index.size + unindexed;
+    for (const id of this.live.keys()) if (!this.locate(digestOf(id))) unindexed++;
+    let overlayOnly = 0;
+    const overlay = this.overlay;
+    if (overlay) {
+      for (let slot = 0; slot < overlay.capacity; slot++) {
+        if (overlay.isUsed(slot) && this.index.find(overlay.digestAt(slot)) < 0) overlayOnly++;
+      }
+    }
+    return this.index.size + overlayOnly + unindexed;
   }
 
   /** Forces appended records to disk. */
@@ -226,84 +274,145 @@ export class DeliveryJournal {
 
   /** True when enough has been appended that a compaction is worth its cost. */
   get compactionDue(): boolean {
-    return this.appendedSinceCompaction > Math.max(50_000, (this.index.size + this.live.size) * 2);
+    const indexed = this.index.size + (this.overlay?.size ?? 0);
+    return this.appendedSinceCompaction > Math.max(50_000, (indexed + this.live.size) * 2);
+  }
+
+  /** True while a compaction is under way. */
+  get compacting(): boolean {
+    return this.compaction !== undefined;
   }
 
   /**
-   * Rewrites the journal with one record per live id (dropping completed ids older than the retention
-   * period) into a temporary file, fsyncs it and renames it over the old one, so a crash leaves one or
-   * the other complete. Complete records are copied as they are, one at a time, and a new index is built
-   * alongside: memory stays the two indexes, never a list of every entry.
+   * Rewrites the journal in one go, dropping completed ids older than the retention period (at open, before
+   * anything else uses the journal). A running gateway compacts with `compactInSteps`.
    */
   compact(nowMs: number): void {
+    const c = this.beginCompaction(nowMs);
+    try {
+      c.run();
+      this.commitCompaction(c);
+    } catch (error) {
+      this.abandonCompaction(c);
+      throw error;
+    }
+  }
+
+  /**
+   * The same rewrite in slices of about `sliceMs` with `pause()` between them, so intake and
+   * acknowledgements go on meanwhile (docs/gateway.md, Journal): appends land in the old file and are
+   * copied after the rewritten part. Resolves true once the new file is in place, false when `close()`
+   * ended the compaction first.
+   */
+  async compactInSteps(nowMs: number, options: SteppedCompactionOptions = {}): Promise<boolean> {
+    const sliceMs = options.sliceMs ?? SLICE_MS;
+    const pause = options.pause ?? (() => setImmediate());
+    const c = this.beginCompaction(nowMs);
+    const ended = () => this.compaction !== c;
+    let deadline = performance.now() + sliceMs;
+    /** Between two pieces of work: a write's worth goes out on the thread pool; past the deadline, a pause. */
+    const breathe = async () => {
+      if (c.full) await c.writeOut();
+      if (!ended() && performance.now() >= deadline) {
+        await pause();
+        deadline = performance.now() + sliceMs;
+      }
+    };
+    try {
+      while (!c.step(deadline)) {
+        await breathe();
+        if (ended()) return false;
+      }
+      while (!c.copyTail(this.end)) {
+        await breathe();
+        if (ended()) return false;
+      }
+      await c.writeOutAndSync();
+      if (ended()) return false;
+      this.commitCompaction(c);
+      return true;
+    } catch (error) {
+      if (ended()) return false;
+      this.abandonCompaction(c);
+      throw error;
+    }
+  }
+
+  /**
+   * Starts a compaction from what the journal holds now. From here until it ends, the index is left as
+   * it is and completed ids go to the overlay, so the rewrite reads a stable index.
+   */
+  private beginCompaction(nowMs: number): JournalCompaction {
+    if (this.compaction) throw new CompactionInProgressError();
+    if (this.fd < 0) throw new JournalClosedError();
     const cutoff = nowMs - this.retentionMs;
     for (const [id, e] of this.live) if (e.done && e.acceptedAt < cutoff) this.live.delete(id);
+    const finished: FinishedRecord[] = [];
+    const pending: Buffer[] = [];
+    for (const e of this.live.values()) {
+      // Finished entries still in memory (completed by an old-format `d` record, or amended by a retry whose
+      // records precede a crash): their new complete record supersedes the one on file.
+      if (e.done) {
+        const line = Buffer.from(JSON.stringify(completeRecordOf(e)));
+        finished.push({ digest: digestOf(e.id), atSeconds: secondsOf(e.acceptedAt), line });
+      } else if (e.notification !== undefined) {
+        for (const r of pendingRecordsOf(e)) pending.push(Buffer.from(JSON.stringify(r)));
+      }
+    }
+    const c = new JournalCompaction(join(this.dir, `${FILE}.tmp`), {
+      index: this.index,
+      read: (offset, length) => this.readBytes(offset, length),
+      finished,
+      pending,
+      cutoffSeconds: secondsOf(cutoff),
+      from: this.end,
+    });
+    this.compaction = c;
+    this.overlay = new JournalIndex();
+    this.amended = new Set();
+    this.appendedBefore = this.appendedSinceCompaction;
+    return c;
+  }
+
+  /** Puts the new file in place and switches to it, with the ids completed meanwhile moved along. */
+  private commitCompaction(c: JournalCompaction): void {
     const path = join(this.dir, FILE);
-    const tmp = `${path}.tmp`;
-    const tfd = openSync(tmp, 'w', 0o600);
-    let next: JournalIndex;
-    let end: number;
-    try {
-      const writer = new JournalWriter(tfd);
-      next = this.rewrite(writer, secondsOf(cutoff));
-      writer.flush();
-      end = writer.offset;
-      fsyncSync(tfd);
-    } finally {
-      closeSync(tfd);
-    }
-    renameSync(tmp, path);
-    try {
-      const dfd = openSync(this.dir, 'r');
-      fsyncSync(dfd);
-      closeSync(dfd);
-    } catch {
-      // some filesystems cannot fsync a directory
-    }
+    const { index: next, end } = c.commit(this.end, path);
     // Open the new file before closing the old descriptor: if the open fails, appends keep going to the
     // old (renamed-over, still valid) file instead of to a closed descriptor number another file may reuse.
     const fd = openSync(path, 'a+', 0o600);
-    closeSync(this.fd);
+    // The old file's last descriptor: closing it frees its blocks, which takes a while for a large file,
+    // so it is closed on the thread pool.
+    close(this.fd, () => undefined);
     this.fd = fd;
     this.end = end;
+    addAll(next, this.overlay!, c.shift);
     this.index = next;
-    for (const [id, e] of this.live) if (e.done) this.live.delete(id);
+    // Finished entries now answer from their rewritten record, unless a retry added to them meanwhile.
+    for (const [id, e] of this.live) if (e.done && !this.amended!.has(id)) this.live.delete(id);
     // Cached results of ids just dropped must not answer for them any longer.
     this.cache.clear();
-    this.appendedSinceCompaction = 0;
+    this.appendedSinceCompaction -= this.appendedBefore;
+    this.endCompaction();
   }
 
-  /** Writes the live results, the unexpired complete records and the pending entries; returns their index. */
-  private rewrite(writer: JournalWriter, cutoffSeconds: number): JournalIndex {
-    let kept = 0;
-    for (let slot = 0; slot < this.index.capacity; slot++) {
-      if (this.index.isUsed(slot) && this.index.atOf(slot) >= cutoffSeconds) kept++;
-    }
-    const next = new JournalIndex(kept + this.live.size);
-    // Finished entries still in memory (completed by an old-format `d` record, or amended by a retry whose
-    // records precede a crash) first: their new complete record supersedes the one on file.
-    for (const e of this.live.values()) {
-      if (!e.done) continue;
-      const line = Buffer.from(JSON.stringify(completeRecordOf(e)));
-      next.set(digestOf(e.id), secondsOf(e.acceptedAt), writer.line(line), line.length);
-    }
-    for (let slot = 0; slot < this.index.capacity; slot++) {
-      if (!this.index.isUsed(slot) || this.index.atOf(slot) < cutoffSeconds) continue;
-      const digest = this.index.digestAt(slot);
-      if (next.find(digest) >= 0) continue;
-      const line = this.readBytes(this.index.offsetOf(slot), this.index.lengthOf(slot));
-      // A record the file no longer holds whole cannot answer for its id: it is dropped.
-      if (line) next.set(digest, this.index.atOf(slot), writer.line(line), line.length);
-    }
-    for (const e of this.live.values()) {
-      if (e.done || e.notification === undefined) continue;
-      for (const r of pendingRecordsOf(e)) writer.line(Buffer.from(JSON.stringify(r)));
-    }
-    return next;
+  /** Gives a compaction up: the old file stays the journal, with the ids completed meanwhile. */
+  private abandonCompaction(c: JournalCompaction): void {
+    c.abandon();
+    if (this.compaction !== c) return;
+    addAll(this.index, this.overlay!, 0);
+    this.endCompaction();
+  }
+
+  private endCompaction(): void {
+    this.compaction = undefined;
+    this.overlay = undefined;
+    this.amended = undefined;
   }
 
   /** Syncs and closes the file. */
   close(): void {
+    if (this.compaction) this.abandonCompaction(this.compaction);
     if (this.fd < 0) return;
     try {
       fsyncSync(this.fd);

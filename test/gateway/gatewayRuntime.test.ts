@@ -10,9 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { buildGatewayConfig } from '../../gateway/config/gatewayConfig.ts';
-import { DeliveryJournal } from '../../gateway/delivery/deliveryJournal.ts';
 import { GatewayConfigError } from '../../gateway/gatewayErrors.ts';
-import { compactOrReport, type RunningGateway, startGateway } from '../../gateway/gatewayRuntime.ts';
+import { type RunningGateway, startGateway } from '../../gateway/gatewayRuntime.ts';
 import { postNotifications } from '../helpers/gatewayClient.ts';
 import { type RunningRsyslog, startRsyslog } from '../helpers/rsyslog.ts';
 import { makeSelfSignedCert } from '../helpers/selfSignedCert.ts';
@@ -313,21 +312,5 @@ describe('a gateway that fails to start', () => {
       'NTLS certificate expiry monitor started',
       'NTLS certificate expiry monitor terminated',
     ]);
-  });
-});
-
-describe('scheduled journal compaction', () => {
-  it('a compaction that fails is reported by its code and the gateway keeps its journal in use', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'certmonitor-compact-'));
-    const journal = DeliveryJournal.open(dir, 86_400_000, Date.now());
-    const lines: [string, Readonly<Record<string, string | number>> | undefined][] = [];
-    const writer = {
-      lifecycle: (key: string, params?: Readonly<Record<string, string | number>>) => lines.push([key, params]),
-    };
-    assert.equal(compactOrReport(journal, writer, Date.now()), true);
-    assert.deepEqual(lines, []);
-    rmSync(dir, { recursive: true, force: true }); // the directory vanishes: the rewrite cannot be created
-    assert.equal(compactOrReport(journal, writer, Date.now()), false);
-    assert.deepEqual(lines, [['journalCompactionFailed', { reason: 'ENOENT' }]]);
   });
 });
