@@ -67,6 +67,24 @@ export async function awsAdapter<L, C, T>(
   return new Adapter(createClient(clientOptions(deps)), location);
 }
 
+/** The S3 and SSM adapters of one port, each module loaded only when a location names its backend. */
+export interface AwsAdapters<T> {
+  readonly s3: () => Promise<new (client: S3Client, location: S3Location) => T>;
+  readonly ssm: () => Promise<new (client: SSMClient, location: string) => T>;
+}
+
+/** The adapter for an `s3://` or `ssm:` location (see {@link awsAdapter}); undefined for any other scheme. */
+export function awsLocationAdapter<T>(
+  spec: string,
+  setting: string,
+  deps: AdapterDeps,
+  adapters: AwsAdapters<T>,
+): Promise<T> | undefined {
+  if (spec.startsWith('s3://')) return awsAdapter(spec, setting, deps, S3_BACKEND, adapters.s3);
+  if (spec.startsWith('ssm:')) return awsAdapter(spec, setting, deps, SSM_BACKEND, adapters.ssm);
+  return undefined;
+}
+
 /** Creates the directory of a `dir:` location when absent; one that cannot be created is refused naming `setting`. */
 export async function ensureDirectory(dir: string, setting: string): Promise<void> {
   try {

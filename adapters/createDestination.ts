@@ -4,7 +4,7 @@
  */
 import { ConfigError } from '../app/errors.ts';
 import type { CertificateDestination } from '../app/ports.ts';
-import { type AdapterDeps, awsAdapter, ensureDirectory, S3_BACKEND, SSM_BACKEND } from './adapterDeps.ts';
+import { type AdapterDeps, awsLocationAdapter, ensureDirectory } from './adapterDeps.ts';
 import { DirDestination } from './dir/dirDestination.ts';
 
 /**
@@ -21,13 +21,10 @@ export async function createDestination(
     await ensureDirectory(dir, setting);
     return new DirDestination(dir);
   }
-  if (spec.startsWith('s3://')) {
-    const adapter = async () => (await import('./s3/s3Destination.ts')).S3Destination;
-    return awsAdapter(spec, setting, deps, S3_BACKEND, adapter);
-  }
-  if (spec.startsWith('ssm:')) {
-    const adapter = async () => (await import('./ssm/ssmDestination.ts')).SsmDestination;
-    return awsAdapter(spec, setting, deps, SSM_BACKEND, adapter);
-  }
+  const aws = awsLocationAdapter<CertificateDestination>(spec, setting, deps, {
+    s3: async () => (await import('./s3/s3Destination.ts')).S3Destination,
+    ssm: async () => (await import('./ssm/ssmDestination.ts')).SsmDestination,
+  });
+  if (aws) return aws;
   throw new ConfigError(`${setting} must be dir:PATH, s3://bucket/prefix/ or ssm:/prefix/`);
 }

@@ -2,7 +2,7 @@
 import { stat } from 'node:fs/promises';
 import { ConfigError } from '../app/errors.ts';
 import type { CertificateSource } from '../app/ports.ts';
-import { type AdapterDeps, awsAdapter, S3_BACKEND, SSM_BACKEND } from './adapterDeps.ts';
+import { type AdapterDeps, awsLocationAdapter } from './adapterDeps.ts';
 import { DirSource } from './dir/dirSource.ts';
 import type { InventoryDocument } from './parseInventory.ts';
 
@@ -27,15 +27,10 @@ export async function createLocationSource(
     if (!info?.isDirectory()) throw new ConfigError(`${setting}: directory not found`);
     return new DirSource(dir);
   }
-  if (spec.startsWith('s3://')) {
-    const adapter = async () => (await import('./s3/s3Source.ts')).S3Source;
-    return awsAdapter(spec, setting, deps, S3_BACKEND, adapter);
-  }
-  if (spec.startsWith('ssm:')) {
-    const adapter = async () => (await import('./ssm/ssmSource.ts')).SsmSource;
-    return awsAdapter(spec, setting, deps, SSM_BACKEND, adapter);
-  }
-  return undefined;
+  return awsLocationAdapter<LocationSource>(spec, setting, deps, {
+    s3: async () => (await import('./s3/s3Source.ts')).S3Source,
+    ssm: async () => (await import('./ssm/ssmSource.ts')).SsmSource,
+  });
 }
 
 /**

@@ -85,8 +85,15 @@ function defineInspect(program: Command, runner: CommandRunner): void {
     );
 }
 
+/** `--json` and `--no-progress`, which `check` and `collect` take alike. */
+function withOutputOptions(command: Command): Command {
+  return command
+    .option('--json', 'one JSON object per appliance on stdout, then {"summary": …}; log lines on stderr')
+    .option('--no-progress', 'no progress line on stderr (it is shown only on a terminal, without --json, off CI)');
+}
+
 function defineCheck(program: Command, runner: CommandRunner): void {
-  program
+  const check = program
     .command('check')
     .description('one scheduled run over a fleet: evaluate every certificate, forward due notifications, record state')
     .option(
@@ -115,12 +122,11 @@ function defineCheck(program: Command, runner: CommandRunner): void {
       '--dry-run',
       'evaluate and decide, print the notifications that are due; forward nothing, write no state or report',
     )
-    .option('--json', 'one JSON object per appliance on stdout, then {"summary": …}; log lines on stderr')
     .option(
       '--metrics-textfile <file>',
       "write the run's certificate metrics to FILE for node_exporter's textfile collector (x509_cert_* names)",
-    )
-    .option('--no-progress', 'no progress line on stderr (it is shown only on a terminal, without --json, off CI)')
+    );
+  withOutputOptions(check)
     .addHelpText('after', CHECK_EXIT_HELP)
     .action((options: CheckCommandOptions) =>
       runner(async () => (await import('./check.ts')).check(options, processIo())),
@@ -146,7 +152,7 @@ function defineReport(program: Command, runner: CommandRunner): void {
 }
 
 function defineCollect(program: Command, runner: CommandRunner): void {
-  program
+  const collect = program
     .command('collect')
     .description(
       "read each appliance's NTLS certificate over TLS (port 1792) and publish the ones that changed where the check reads them",
@@ -166,9 +172,8 @@ function defineCollect(program: Command, runner: CommandRunner): void {
       'a client certificate (PEM) registered on the appliances, so the handshake completes',
     )
     .option('--client-key <file>', 'its private key (PEM, unencrypted)')
-    .option('--dry-run', 'read and compare, publish nothing')
-    .option('--json', 'one JSON object per appliance on stdout, then {"summary": …}; log lines on stderr')
-    .option('--no-progress', 'no progress line on stderr (it is shown only on a terminal, without --json, off CI)')
+    .option('--dry-run', 'read and compare, publish nothing');
+  withOutputOptions(collect)
     .addHelpText('after', COLLECT_EXIT_HELP)
     .action((options: CollectCommandOptions) =>
       runner(async () => (await import('./collect.ts')).collect(options, processIo())),
