@@ -3,9 +3,10 @@
  * summary; with `--json`, stdout carries one JSON object per appliance and, last, one `{"summary": …}`
  * object, while the catalogue lines go to stderr so stdout stays machine-readable.
  * Objects come in completion order (the run is concurrent); each carries its `appliance`.
- * Exit status: 0 the run completed and every due notification was delivered, 1 some could not be (or an
+ * Exit status: 0 the run completed and every due notification was delivered (or no gateway is configured:
+ * the summary then counts those due and not forwarded), 1 some could not be (or an
  * appliance could not be processed or its certificate read, `fleet.json` has problems, or the run could not finish: inventory
- * unreadable, listing failed), 2 configuration or usage error. `--dry-run` (docs/reference.md, What-if runs) decides
+ * unreadable, listing failed, or no appliance was evaluated at all), 2 configuration or usage error. `--dry-run` (docs/reference.md, What-if runs) decides
  * as usual, forwards nothing and writes no state. A notification some trap hosts acknowledged counts as
  * delivered (the others are owed it); a trap host that has failed for at least H makes the status 1
  * (docs/decisions.md).
