@@ -21,6 +21,8 @@ export interface CheckConfig {
   readonly forwarder?: ForwarderConfig;
   /** Appliances processed at once. */
   readonly concurrency: number;
+  /** The fleet is empty on purpose: a run that evaluates no appliance is not a failed run. */
+  readonly allowEmpty?: true;
 }
 
 /** Where and how the forwarder reaches the SNMP gateway; exactly one secret location is set. */
@@ -47,11 +49,13 @@ export interface CheckFlags {
   readonly secretFile?: string;
   readonly concurrency?: string;
   readonly caFile?: string;
+  /** `--allow-empty`: a boolean flag. */
+  readonly allowEmpty?: boolean;
 }
 
 interface Setting {
   readonly variable: string;
-  readonly flag?: keyof CheckFlags;
+  readonly flag?: Exclude<keyof CheckFlags, 'allowEmpty'>;
   readonly flagName?: string;
 }
 
@@ -66,6 +70,7 @@ const SETTINGS = {
   secretFile: { variable: 'CERTMONITOR_GATEWAY_SECRET_FILE', flag: 'secretFile', flagName: '--secret-file' },
   concurrency: { variable: 'CERTMONITOR_CONCURRENCY', flag: 'concurrency', flagName: '--concurrency' },
   caFile: { variable: 'CERTMONITOR_GATEWAY_CA_FILE', flag: 'caFile', flagName: '--ca-file' },
+  allowEmpty: { variable: 'CERTMONITOR_ALLOW_EMPTY', flagName: '--allow-empty' },
 } as const satisfies Record<string, Setting>;
 
 /** Every `CERTMONITOR_*` variable a check run understands. */
@@ -130,7 +135,12 @@ export function parseCheckConfig(
   };
   const concurrency = read.integer(SETTINGS.concurrency, 32, 1, MAX_CONCURRENCY, 'appliances');
   const forwarder = forwarderConfig(read);
-  return forwarder ? { source, state, settings, concurrency, forwarder } : { source, state, settings, concurrency };
+  const allowEmpty = flags.allowEmpty === true || read.boolean(SETTINGS.allowEmpty);
+  return {
+    ...{ source, state, settings, concurrency },
+    ...(forwarder ? { forwarder } : {}),
+    ...(allowEmpty ? { allowEmpty: true } : {}),
+  };
 }
 
 /**
@@ -195,6 +205,16 @@ class SettingReader {
       );
     }
     return Number(found.value);
+  }
+
+  /** `true` or `false` (false when unset); anything else is refused rather than guessed. */
+  boolean(setting: Setting): boolean {
+    const found = this.find(setting);
+    if (!found) return false;
+    if (found.value !== 'true' && found.value !== 'false') {
+      throw new ConfigError(`${found.origin} must be true or false, got ${shown(found.value)}`);
+    }
+    return found.value === 'true';
   }
 }
 

@@ -6,6 +6,7 @@
  */
 import { logEntry } from '../core/logEntry.ts';
 import type { ApplianceView, Settings } from '../core/types.ts';
+import { EmptyRunError } from './errors.ts';
 import type {
   ApplianceOutcome,
   CertificateSource,
@@ -45,6 +46,8 @@ export interface CheckFleetInput {
   readonly beforeRun?: () => Promise<void>;
   /** Called once no appliance is processed any more, before the report (also when the run failed). */
   readonly afterRun?: () => void;
+  /** The fleet is empty on purpose: a run that evaluates no appliance has not failed. */
+  readonly allowEmpty?: boolean;
 }
 
 /** What one check of a fleet came to. */
@@ -58,7 +61,9 @@ export interface CheckFleetResult {
 
 /**
  * Checks the fleet and writes its report. Throws only what {@link runCheck} throws: the inventory could
- * not be read or the listing failed, and then no report is written.
+ * not be read or the listing failed, and then no report is written. A run that evaluated no appliance
+ * (and was not told the fleet is empty on purpose) writes no report either: an empty page would replace
+ * the last one that showed the fleet; its verdict carries the {@link EmptyRunError}.
  */
 export async function checkFleet(input: CheckFleetInput): Promise<CheckFleetResult> {
   const { log, settings, now, dryRun = false } = input;
@@ -78,6 +83,10 @@ export async function checkFleet(input: CheckFleetInput): Promise<CheckFleetResu
   } finally {
     input.afterRun?.();
   }
+  const empty = emptyRunOf(input, summary);
+  if (empty) {
+    return { summary, report: { kind: 'skipped', reason: 'empty' }, verdict: verdictOf(summary, false, empty), views };
+  }
   // Loaded after the run: the report's code is not part of a Lambda's start.
   const { writeRunReport } = await import('./writeRunReport.ts');
   const { thresholdDays } = settings;
@@ -90,6 +99,16 @@ export async function checkFleet(input: CheckFleetInput): Promise<CheckFleetResu
     ...shardOf(input),
   });
   return { summary, report, verdict: verdictOf(summary, report.kind === 'failed'), views };
+}
+
+/**
+ * The error of a run that evaluated no appliance, unless the fleet is empty on purpose. A shard is never
+ * empty in this sense: a fleet smaller than its number of shards leaves some of them nothing, and the
+ * scheduled invocation answers for the fleet as a whole (handlers/check.ts).
+ */
+function emptyRunOf(input: CheckFleetInput, summary: RunSummary): EmptyRunError | undefined {
+  if (summary.appliances > 0 || summary.stopped || input.allowEmpty === true || input.shard) return undefined;
+  return new EmptyRunError(input.source.description);
 }
 
 /** The shard field, present only for a split run. */

@@ -112,6 +112,8 @@ export class CheckRun {
       return;
     }
     if (!this.batcher || notifications.length === 0) {
+      // Evaluate-only is legitimate, but what was due and went nowhere is counted, not passed over.
+      for (const _ of notifications) this.count({ kind: 'notForwarded' });
       await this.finish(decided, new Map());
       return;
     }

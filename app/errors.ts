@@ -2,6 +2,7 @@
  * The errors of the check pipeline and its ports (docs/reference.md, Error codes; the model is in `core/errors.ts`).
  * Adapters raise them through the ports; the pipeline and the entry points recognise them by class.
  */
+import { sanitizeLogValue } from '../core/catalogue.ts';
 import { CertmonitorError, errorClass } from '../core/errors.ts';
 
 /** An invalid or missing setting; the message names the variable or flag and is safe to print. */
@@ -52,3 +53,28 @@ export class DestinationConflictError extends errorClass('DestinationConflictErr
 
 /** One appliance's time ran out during a step of the collector (the message names the step). */
 export class DeadlineError extends errorClass('DeadlineError', 'CM_ERR_DEADLINE') {}
+
+/**
+ * A run that evaluated no appliance: the source lists no certificate and holds no inventory entry (an empty
+ * or mistyped location), and an empty fleet was not declared (docs/monitoring.md, Failure handling). A
+ * monitor that watches nothing must not look healthy, so the CLI exits 1 and the Lambda invocation fails.
+ */
+export class EmptyRunError extends CertmonitorError {
+  constructor(source: string, options?: { cause?: unknown }) {
+    super(
+      'CM_ERR_EMPTY_RUN',
+      `no appliance was evaluated: ${sanitizeLogValue(source, 120)} holds no certificate and no inventory entry; ` +
+        'if the fleet is empty on purpose, say so with --allow-empty (CERTMONITOR_ALLOW_EMPTY=true)',
+      options,
+    );
+    this.name = 'EmptyRunError';
+  }
+}
+
+/** `certmonitor report` over a state location that holds no appliance's record: nothing to report. */
+export class NoStateError extends CertmonitorError {
+  constructor(location: string, options?: { cause?: unknown }) {
+    super('CM_ERR_NO_STATE', `no state at ${sanitizeLogValue(location, 120)}: nothing to report`, options);
+    this.name = 'NoStateError';
+  }
+}

@@ -22,6 +22,8 @@ export interface RunCounts {
   readonly errors: number;
   /** A what-if run: notifications due and not sent. */
   readonly wouldSend: number;
+  /** No gateway configured: notifications (and owed deliveries) due and not forwarded. */
+  readonly notForwarded: number;
   /** Notifications delivered, by the gateway that delivered them, in the order the gateways first did. */
   readonly deliveredBy: Readonly<Record<string, number>>;
   /** Requests handed on from a gateway that did not accept them to the next one. */
@@ -38,6 +40,7 @@ export type RunEvent =
   | { readonly kind: 'retry'; readonly complete: boolean }
   | { readonly kind: 'failed' }
   | { readonly kind: 'wouldSend' }
+  | { readonly kind: 'notForwarded' }
   | { readonly kind: 'delivered'; readonly gateway: string; readonly count: number }
   | { readonly kind: 'failover' };
 
@@ -52,6 +55,7 @@ export const NO_COUNTS: RunCounts = {
   owed: 0,
   errors: 0,
   wouldSend: 0,
+  notForwarded: 0,
   deliveredBy: {},
   failovers: 0,
 };
@@ -72,6 +76,8 @@ export function counted(counts: RunCounts, event: RunEvent): RunCounts {
       return { ...counts, errors: counts.errors + 1 };
     case 'wouldSend':
       return { ...counts, wouldSend: counts.wouldSend + 1 };
+    case 'notForwarded':
+      return { ...counts, notForwarded: counts.notForwarded + 1 };
     case 'delivered': {
       const before = counts.deliveredBy[event.gateway] ?? 0;
       return { ...counts, deliveredBy: { ...counts.deliveredBy, [event.gateway]: before + event.count } };

@@ -4,7 +4,8 @@ import type { RunCounts } from './runCounts.ts';
 
 /**
  * What one run did (docs/design.md, The scheduled Lambda), plus `errors` (appliances whose processing
- * failed), `stopped`, `inventoryProblems`, `trapHosts` and, in a what-if run, `wouldSend`.
+ * failed), `stopped`, `inventoryProblems`, `trapHosts`, without a gateway `notForwarded` and, in a what-if
+ * run, `wouldSend`.
  */
 export interface RunSummary {
   readonly appliances: number;
@@ -14,6 +15,11 @@ export interface RunSummary {
    * gateway did not take them, or no trap host acknowledged): a failed one is due again next run.
    */
   readonly notifications: { readonly sent: number; readonly failed: number };
+  /**
+   * Without a gateway (evaluate only; not in a what-if run): the notifications that were due and not
+   * forwarded, owed deliveries included. Their state records nothing delivered, so each is due again.
+   */
+  readonly notForwarded?: number;
   /** How the trap hosts fared (docs/design.md, Alert policy): see {@link TrapHostCounts}. */
   readonly trapHosts: TrapHostCounts;
   readonly errors: number;
@@ -61,10 +67,12 @@ export interface RunEnd {
 export function summaryOf(counts: RunCounts, end: RunEnd): RunSummary {
   const { appliances, byStatus, sent, failed, errors } = counts;
   const { stopped, inventoryProblems, durationMs } = end;
+  const unforwarded = end.dryRun || end.forwarding ? {} : { notForwarded: counts.notForwarded };
   const base = {
     appliances,
     byStatus: { ...byStatus },
     notifications: { sent, failed },
+    ...unforwarded,
     errors,
     stopped,
     inventoryProblems,

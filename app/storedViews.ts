@@ -6,6 +6,7 @@
 import { CertmonitorError, errorLabel } from '../core/errors.ts';
 import { viewAsOf, viewOfRecord } from '../core/fleetReport.ts';
 import type { ApplianceView } from '../core/types.ts';
+import { NoStateError } from './errors.ts';
 import { mapConcurrent } from './mapConcurrent.ts';
 import type { StateStore } from './ports.ts';
 
@@ -18,7 +19,9 @@ export interface StoredViews {
 
 /**
  * Every stored appliance's view as of `time`; a record written before views existed falls back to
- * `thresholdDays`. Throws only when the listing itself fails.
+ * `thresholdDays`. Throws when the listing itself fails, and {@link NoStateError} when the location holds
+ * no appliance's record at all (a mistyped location, or one holding only a report): an empty report would
+ * look like a fleet with nothing to watch.
  */
 export async function storedViews(
   state: StateStore,
@@ -28,7 +31,9 @@ export async function storedViews(
 ): Promise<StoredViews> {
   const views = new Map<string, ApplianceView>();
   const unreadable: StoredViews['unreadable'] = [];
+  let records = 0;
   await mapConcurrent(state.list(), concurrency, async (appliance) => {
+    records++;
     try {
       const loaded = await state.load(appliance);
       if (loaded.corrupt !== undefined) unreadable.push({ appliance, reason: loaded.corrupt });
@@ -38,5 +43,6 @@ export async function storedViews(
       unreadable.push({ appliance, reason });
     }
   });
+  if (records === 0) throw new NoStateError(state.description);
   return { views, unreadable };
 }

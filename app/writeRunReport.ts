@@ -17,8 +17,11 @@ export interface ShardOfRun {
 
 /** What became of a run's report. */
 export type ReportOutcome =
-  /** Nothing written: a what-if run, or a run that stopped before the end of its fleet. */
-  | { readonly kind: 'skipped'; readonly reason: 'dry-run' | 'stopped' }
+  /**
+   * Nothing written: a what-if run, a run that stopped before the end of its fleet, or one that evaluated
+   * no appliance (app/checkFleet.ts).
+   */
+  | { readonly kind: 'skipped'; readonly reason: 'dry-run' | 'stopped' | 'empty' }
   /** The report written, at `location`, with `appliances` entries. */
   | { readonly kind: 'written'; readonly location: string; readonly appliances: number }
   /** A shard's part written; `assembled` when this shard found every part and wrote the report. */

@@ -3,9 +3,10 @@
  * summary; with `--json`, stdout carries one JSON object per appliance and, last, one `{"summary": …}`
  * object, while the catalogue lines go to stderr so stdout stays machine-readable.
  * Objects come in completion order (the run is concurrent); each carries its `appliance`.
- * Exit status: 0 the run completed and every due notification was delivered, 1 some could not be (or an
+ * Exit status: 0 the run completed and every due notification was delivered (or no gateway is configured:
+ * the summary then counts those due and not forwarded), 1 some could not be (or an
  * appliance could not be processed or its certificate read, `fleet.json` has problems, or the run could not finish: inventory
- * unreadable, listing failed), 2 configuration or usage error. `--dry-run` (docs/reference.md, What-if runs) decides
+ * unreadable, listing failed, or no appliance was evaluated at all), 2 configuration or usage error. `--dry-run` (docs/reference.md, What-if runs) decides
  * as usual, forwards nothing and writes no state. A notification some trap hosts acknowledged counts as
  * delivered (the others are owed it); a trap host that has failed for at least H makes the status 1
  * (docs/decisions.md).
@@ -53,12 +54,14 @@ export interface CheckIo {
 
 /**
  * One human summary line: `7 appliance(s): valid 2, expiring 2, …; notifications sent 3, failed 0;
- * delivered by gateway https://gw2.example:8443 (3); 1 gateway failover(s); 41 ms`.
+ * delivered by gateway https://gw2.example:8443 (3); 1 gateway failover(s); 41 ms`; without a gateway,
+ * `…; notifications sent 0, failed 0; 3 notification(s) due, not forwarded (no gateway configured); …`.
  */
 export function formatSummary(summary: RunSummary): string {
   const statuses = STATUSES.map((s) => `${s} ${summary.byStatus[s]}`).join(', ');
   const deliveredBy = Object.entries(summary.deliveredBy ?? {}).map(([gateway, n]) => `${gateway} (${n})`);
   const extra = [
+    summary.notForwarded ? `; ${summary.notForwarded} notification(s) due, not forwarded (no gateway configured)` : '',
     deliveredBy.length > 0 ? `; delivered by gateway ${deliveredBy.join(', ')}` : '',
     summary.failovers ? `; ${summary.failovers} gateway failover(s)` : '',
     summary.errors > 0 ? `; ${summary.errors} appliance(s) could not be processed` : '',
@@ -85,8 +88,10 @@ function trapHostsLine(counts: RunSummary['trapHosts']): string {
 
 /** The exit status of a finished run (README, Command line; docs/monitoring.md, Failure handling). */
 export function exitStatusOf(verdict: Verdict): number {
-  // Beyond what a retry could fix, a supervisor is told of what someone must fix: the inventory, a trap host.
-  return verdict.incomplete !== undefined || verdict.attention.length > 0 ? EXIT_UNDELIVERED : 0;
+  // Beyond what a retry could fix, a supervisor is told of what someone must fix: the inventory, a trap host,
+  // a source that held nothing to evaluate.
+  const failed = verdict.incomplete !== undefined || verdict.attention.length > 0 || verdict.empty !== undefined;
+  return failed ? EXIT_UNDELIVERED : 0;
 }
 
 /** How one run prints and what it writes besides state. */
@@ -183,6 +188,7 @@ async function checkAndReport(
       announce: true,
       onOutcome,
       dryRun,
+      allowEmpty: config.allowEmpty === true,
       beforeRun: async () => {
         if (progress) stopCounting = await countForProgress(config.source, io.env, progress);
       },
@@ -218,6 +224,7 @@ async function printResult(result: CheckFleetResult, options: RunCheckCommandOpt
     }));
   if (options.json) io.stdout.write(`${JSON.stringify({ summary })}\n`);
   else io.stdout.write(`${formatSummary(summary)}\n`);
+  if (verdict.empty) io.stderr.write(`certmonitor: ${verdict.empty.message}\n`);
   return metricsWritten ? exitStatusOf(verdict) : EXIT_UNDELIVERED;
 }
 

@@ -21,9 +21,11 @@ function processIo() {
 /** What `check --help` says of its exit status (README, Command line). */
 export const CHECK_EXIT_HELP = `
 Exit status:
-  0  every appliance evaluated and every due notification delivered (or no gateway configured)
+  0  every appliance evaluated and every due notification delivered, or no gateway configured (the
+     summary then counts the notifications due and not forwarded)
   1  something needs attention: a notification not delivered, a trap host failing for H hours or more,
-     an inventory problem, the fleet could not be listed, the report or metrics textfile not written
+     an inventory problem, the fleet could not be listed, the report or metrics textfile not written,
+     no appliance evaluated at all (CM_ERR_EMPTY_RUN: an empty or mistyped source; --allow-empty if meant)
   2  configuration or usage error (the certificates' statuses are in the output, not the exit status)
 `;
 
@@ -39,7 +41,8 @@ Exit status:
 export const REPORT_EXIT_HELP = `
 Exit status:
   0  the report was written
-  1  some state record could not be read, or the report could not be written
+  1  some state record could not be read, the report could not be written, or the location holds no
+     state (CM_ERR_NO_STATE)
   2  configuration or usage error
 `;
 
@@ -114,6 +117,10 @@ function defineCheck(program: Command, runner: CommandRunner): void {
       'PEM CA(s) that issued an HTTPS gateway certificate, trusted instead of the public CAs (CERTMONITOR_GATEWAY_CA_FILE)',
     )
     .option('--concurrency <n>', 'appliances processed at once, default 32 (CERTMONITOR_CONCURRENCY)')
+    .option(
+      '--allow-empty',
+      'the fleet is empty on purpose: a run that evaluates no appliance exits 0 (CERTMONITOR_ALLOW_EMPTY=true)',
+    )
     .option(
       '--now <iso>',
       'evaluate as of this instant, e.g. 2026-11-24T12:00:00Z; the run records its deliveries as of it: use --dry-run for a what-if',

@@ -2,7 +2,8 @@
  * `certmonitor report` (docs/monitoring.md, Fleet report): rebuilds `fleet-status.json` and `index.html` from a state
  * location alone (no certificate is read), as of `--now` or the clock, into the location's `_report/`
  * folder or into `--out DIR`. Exit status: 0 written, 1 written but some records could not be read (each
- * named on stderr) or the report could not be written, 2 usage error.
+ * named on stderr), the report could not be written, or the location holds no state (`CM_ERR_NO_STATE`,
+ * nothing written), 2 usage error.
  */
 import { createStateStore, dirReportFolder, type StateLocation } from '../adapters/createStateStore.ts';
 import { ConfigError } from '../app/errors.ts';
@@ -50,7 +51,8 @@ export async function report(options: ReportCommandOptions, io: CheckIo): Promis
   const concurrency = Math.max(1, wholeNumber(options.concurrency, DEFAULT_CONCURRENCY, 256, '--concurrency'));
   let state: StateLocation;
   try {
-    state = await createStateStore(spec, { env: io.env, maxSockets: Math.max(64, concurrency) });
+    // Read-only: a mistyped dir: location is reported as holding no state, not created empty.
+    state = await createStateStore(spec, { env: io.env, maxSockets: Math.max(64, concurrency), readOnly: true });
   } catch (error) {
     if (error instanceof ConfigError) throw new UsageError(error.message, { cause: error });
     throw error;

@@ -34,6 +34,7 @@ const READ = [
   'scheduleRate',
   'fleetDashboard',
   'expiryAlarm',
+  'allowEmpty',
 ];
 /** The value a parameter takes when it is not used (osls refuses an empty --param value). */
 const NONE = 'none';
@@ -190,8 +191,11 @@ function deriveSchedulePeriod(rate) {
   return { schedulePeriodSeconds: seconds };
 }
 
-/** Switches that turn optional resources on or off: `true` or `false`, nothing else (a typo must not turn one off). */
-const SWITCHES = ['fleetDashboard', 'expiryAlarm'];
+/**
+ * Switches: `true` or `false`, nothing else (a typo must not turn one off). Two turn optional resources on
+ * or off; `allowEmpty` says the fleet is empty on purpose (CERTMONITOR_ALLOW_EMPTY).
+ */
+const SWITCHES = ['fleetDashboard', 'expiryAlarm', 'allowEmpty'];
 
 /** Checks the on/off parameters. */
 function checkSwitches(p) {

@@ -5,10 +5,14 @@
  * event's `time` and either runs the pipeline over the whole fleet and returns its summary, or, when the
  * fleet is split, queues one SQS message per shard for `checkShard`: past `CERTMONITOR_SHARD_SIZE`
  * appliances (counted in one listing pass, see measureFleet.ts) ceil(size / shard size) shards, or a
- * fixed `CERTMONITOR_SHARDS` when that is above 1.
+ * fixed `CERTMONITOR_SHARDS` when that is above 1. A fleet with no appliance at all fails the invocation
+ * (`EmptyRunError`) unless it is empty on purpose (`CERTMONITOR_ALLOW_EMPTY=true`): counted, it fits and
+ * runs here; queued as fixed shards, it is looked at first.
  */
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import type { TextOutput } from '../adapters/log/consoleLogSink.ts';
+import { EmptyRunError } from '../app/errors.ts';
+import { hasAppliance } from '../app/hasAppliance.ts';
 import { measureFleet } from '../app/measureFleet.ts';
 import type { ReportStore } from '../app/ports.ts';
 import type { RunSummary } from '../app/runSummary.ts';
@@ -47,8 +51,13 @@ export function createHandler(options: HandlerOptions = {}) {
     if (runtime.sharding) {
       const { sqs, queueUrl, shards, shardSize } = runtime.sharding;
       let count: { shards: number; basis?: { appliances: number; shardSize: number } };
-      if (shards !== undefined) count = { shards };
-      else {
+      if (shards !== undefined) {
+        // Queued without counting: no shard can tell an empty fleet from an empty shard, so this run answers.
+        if (!runtime.config.allowEmpty && !(await hasAppliance(runtime.source))) {
+          throw new EmptyRunError(runtime.source.description);
+        }
+        count = { shards };
+      } else {
         const fleet = await measureFleet(runtime.source, shardSize);
         // A fleet that fits runs here, from the listing just read (no second listing pass).
         if (fleet.fits) return runInvocation({ runtime, now, endsAt, out, coldStart, source: fleet.source });

@@ -48,8 +48,9 @@ function outcomeLine(time: string, outcome: ApplianceOutcome): string {
 }
 
 /**
- * Runs the check once and reports it; resolves to the run summary, or throws {@link RunIncompleteError}
- * once everything is reported when the run did not do everything it had to.
+ * Runs the check once and reports it; resolves to the run summary, or, once everything is reported, throws
+ * `EmptyRunError` when the run evaluated no appliance (and the fleet is not empty on purpose), or
+ * {@link RunIncompleteError} when it did not do everything it had to.
  */
 export async function runInvocation(input: InvocationInput): Promise<RunSummary> {
   const { runtime, now, endsAt, out } = input;
@@ -68,6 +69,7 @@ export async function runInvocation(input: InvocationInput): Promise<RunSummary>
     now,
     concurrency: runtime.config.concurrency,
     announce: input.coldStart,
+    allowEmpty: runtime.config.allowEmpty === true,
     shouldStop: () => Date.now() > endsAt - STOP_RESERVE_MS,
     onOutcome: (outcome) => {
       metrics.recordOutcome(outcome);
@@ -76,7 +78,8 @@ export async function runInvocation(input: InvocationInput): Promise<RunSummary>
     ...(input.shard ? { shard: input.shard } : {}),
   });
   const reported = reportLine(report, now, out);
-  metrics.recordRun({ ...summary, reportFailed: !reported, succeeded: verdict.incomplete === undefined });
+  const succeeded = verdict.incomplete === undefined && verdict.empty === undefined;
+  metrics.recordRun({ ...summary, reportFailed: !reported, succeeded });
   if (summary.stopped) {
     // Not a catalogue line: it is about the deployment, not an appliance.
     out.write(
@@ -84,6 +87,8 @@ export async function runInvocation(input: InvocationInput): Promise<RunSummary>
     );
   }
   out.write(`${JSON.stringify({ time, event: 'summary', ...input.label, ...summary })}\n`);
+  // A run that watched nothing fails, so the dead man's switch is not satisfied by it.
+  if (verdict.empty) throw verdict.empty;
   if (verdict.incomplete !== undefined) {
     throw new RunIncompleteError(
       `${verdict.incomplete}; the state records only what was delivered, so a retry or the next run sends the rest`,

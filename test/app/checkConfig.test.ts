@@ -223,3 +223,16 @@ test('standby gateways: a comma-separated list, primary first, each URL checked 
     '--ca-file is set but --gateway (http://gw2:8080) is not an https:// URL',
   );
 });
+
+test('an empty fleet on purpose: --allow-empty or CERTMONITOR_ALLOW_EMPTY=true; other values are refused', () => {
+  assert.equal(parseCheckConfig(BASE).allowEmpty, undefined, 'by default a run that evaluates nothing fails');
+  assert.equal(parseCheckConfig(BASE, { allowEmpty: true }).allowEmpty, true);
+  assert.equal(parseCheckConfig({ ...BASE, CERTMONITOR_ALLOW_EMPTY: 'true' }).allowEmpty, true);
+  assert.equal(parseCheckConfig({ ...BASE, CERTMONITOR_ALLOW_EMPTY: 'false' }).allowEmpty, undefined);
+  assert.equal(parseCheckConfig({ ...BASE, CERTMONITOR_ALLOW_EMPTY: '' }).allowEmpty, undefined, 'empty = unset');
+  assert.equal(
+    refusal({ ...BASE, CERTMONITOR_ALLOW_EMPTY: 'yes' }),
+    "CERTMONITOR_ALLOW_EMPTY must be true or false, got 'yes'",
+  );
+  assert.ok(CHECK_VARIABLES.includes('CERTMONITOR_ALLOW_EMPTY'), 'a known variable, not refused as unknown');
+});

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -88,5 +88,49 @@ describe('checkFleet', () => {
     assert.equal(result.summary.stopped, true);
     assert.deepEqual(result.report, { kind: 'skipped', reason: 'stopped' });
     assert.equal(result.verdict.incomplete, 'the run stopped before the end of the fleet');
+  });
+
+  test('a run that evaluated no appliance fails with EmptyRunError naming the source, and writes no report', async () => {
+    const emptyFleet = path.join(root, 'empty-fleet');
+    await mkdir(emptyFleet);
+    const result = await checkFleet(input('state-empty', { source: new DirSource(emptyFleet) }));
+    assert.equal(result.summary.appliances, 0);
+    assert.equal(result.verdict.empty?.code, 'CM_ERR_EMPTY_RUN');
+    assert.match(
+      result.verdict.empty?.message ?? '',
+      /^no appliance was evaluated: dir:empty-fleet holds no certificate/,
+    );
+    // An empty page would replace the report that last showed the fleet.
+    assert.deepEqual(result.report, { kind: 'skipped', reason: 'empty' });
+    await assert.rejects(readdir(path.join(root, 'state-empty', '_report')));
+    // Declared empty: the run succeeds and its report says there is nothing.
+    const meant = await checkFleet(input('state-meant', { source: new DirSource(emptyFleet), allowEmpty: true }));
+    assert.equal(meant.verdict.empty, undefined);
+    assert.deepEqual(meant.report.kind, 'written');
+    // A shard left empty by a small fleet is no failure: the scheduled invocation answers for the fleet.
+    const shard = await checkFleet(
+      input('state-shard', { source: new DirSource(emptyFleet), shard: { shard: 0, shards: 2 } }),
+    );
+    assert.equal(shard.verdict.empty, undefined);
+  });
+
+  test('an inventory whose appliances have no certificate is not empty: they are evaluated as missing', async () => {
+    const inventoryOnly = path.join(root, 'inventory-only');
+    await mkdir(inventoryOnly);
+    await writeFile(path.join(inventoryOnly, 'fleet.json'), JSON.stringify({ appliances: { hsm01: {}, hsm02: {} } }));
+    const result = await checkFleet(input('state-inventory-only', { source: new DirSource(inventoryOnly) }));
+    assert.equal(result.summary.byStatus.missing, 2);
+    assert.equal(result.verdict.empty, undefined);
+  });
+
+  test('without a gateway, the notifications due are counted as not forwarded', async () => {
+    const result = await checkFleet(input('state-no-gateway', { forwarder: undefined }));
+    assert.ok(result.summary.notForwarded !== undefined && result.summary.notForwarded > 0);
+    assert.deepEqual(result.summary.notifications, { sent: 0, failed: 0 });
+    // Evaluate-only is legitimate: nothing is undone, nothing to fix.
+    assert.equal(result.verdict.incomplete, undefined);
+    // With a gateway the count is not there: what was due was forwarded.
+    const forwarded = await checkFleet(input('state-with-gateway'));
+    assert.equal(forwarded.summary.notForwarded, undefined);
   });
 });

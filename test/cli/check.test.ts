@@ -141,7 +141,7 @@ describe('certmonitor check', () => {
     );
     assert.match(
       first.stdout,
-      /^7 appliance\(s\): valid 2, expiring 2, expired 1, not_yet_valid 0, invalid 1, missing 1, unavailable 0; notifications sent 0, failed 0; \d+ ms$/m,
+      /^7 appliance\(s\): valid 2, expiring 2, expired 1, not_yet_valid 0, invalid 1, missing 1, unavailable 0; notifications sent 0, failed 0; 5 notification\(s\) due, not forwarded \(no gateway configured\); \d+ ms$/m,
     );
     const second = await cli(['check', '--source', `dir:${fleet}`, '--state', state, '--now', NOW]);
     const withoutTiming = (s: string) =>
@@ -571,7 +571,63 @@ describe('certmonitor check', () => {
       run.stdout,
       /hsm-fra-01 error : 0 : NTLS certificate could not be read: file could not be read \(ELOOP\)$/m,
     );
-    assert.match(run.stdout, /unavailable 1; notifications sent 0, failed 0; \d+ ms$/m);
+    assert.match(
+      run.stdout,
+      /unavailable 1; notifications sent 0, failed 0; \d+ notification\(s\) due, not forwarded \(no gateway configured\); \d+ ms$/m,
+    );
+  });
+
+  test('a source that holds nothing is a failed run (exit 1) naming it, unless the fleet is empty on purpose', async () => {
+    const empty = path.join(root, 'fleet-empty');
+    await mkdir(empty);
+    const stateDir = path.join(root, 'state-empty');
+    const run = await cli(['check', '--source', `dir:${empty}`, '--state', `dir:${stateDir}`, '--now', NOW]);
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stdout, /^0 appliance\(s\): valid 0, .*; notifications sent 0, failed 0; \d+ ms$/m);
+    assert.match(
+      run.stderr,
+      /^certmonitor: no appliance was evaluated: dir:fleet-empty holds no certificate and no inventory entry; if the fleet is empty on purpose, say so with --allow-empty \(CERTMONITOR_ALLOW_EMPTY=true\)$/m,
+    );
+    // No report: an empty page would replace the one that last showed the fleet.
+    await assert.rejects(readdir(path.join(stateDir, '_report')));
+    const json = await cli(['check', '--source', `dir:${empty}`, '--state', `dir:${stateDir}`, '--json', '--now', NOW]);
+    assert.equal(json.code, 1);
+    assert.equal(JSON.parse(json.stdout.trim()).summary.appliances, 0);
+    const meant = await cli(['check', '--source', `dir:${empty}`, '--state', `dir:${stateDir}`, '--allow-empty']);
+    assert.equal(meant.code, 0, meant.stderr);
+    const byVariable = await cli(['check', '--source', `dir:${empty}`, '--state', `dir:${stateDir}`], {
+      CERTMONITOR_ALLOW_EMPTY: 'true',
+    });
+    assert.equal(byVariable.code, 0, byVariable.stderr);
+    const refused = await cli(['check', '--source', `dir:${empty}`, '--state', `dir:${stateDir}`], {
+      CERTMONITOR_ALLOW_EMPTY: '1',
+    });
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /CERTMONITOR_ALLOW_EMPTY must be true or false, got '1'/);
+  });
+
+  test('an inventory whose appliances have no certificate is no empty run: they are missing', async () => {
+    const inventoryOnly = path.join(root, 'fleet-inventory-only');
+    await mkdir(inventoryOnly);
+    await writeFile(path.join(inventoryOnly, 'fleet.json'), JSON.stringify({ appliances: { hsm01: {} } }));
+    const run = await cli([
+      'check',
+      '--source',
+      `dir:${inventoryOnly}`,
+      '--state',
+      `dir:${path.join(root, 'state-io')}`,
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /^1 appliance\(s\): .*missing 1, /m);
+  });
+
+  test('without a gateway, the JSON summary counts the notifications due and not forwarded', async () => {
+    const state = `dir:${path.join(root, 'state-not-forwarded')}`;
+    const run = await cli(['check', '--source', `dir:${fleet}`, '--state', state, '--json', '--now', NOW]);
+    assert.equal(run.code, 0, run.stderr);
+    const summary = JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}').summary;
+    assert.equal(summary.notForwarded, 5);
+    assert.deepEqual(summary.notifications, { sent: 0, failed: 0 });
   });
 
   test('an inventory that cannot be read is a failed run (exit 1), not a configuration error', async () => {

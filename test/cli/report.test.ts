@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -85,6 +85,25 @@ describe('certmonitor report', () => {
       report.appliances.map((a) => a.appliance),
       ['hsm-ams-01', 'hsm-ams-02', 'hsm-fra-01', 'hsm-fra-02', 'hsm-lon-02', 'hsm-par-01'],
     );
+  });
+
+  test('a location that holds no state is an error naming it (exit 1), not a report of 0 appliances', async () => {
+    const absent = path.join(root, 'nonexistent');
+    const run = await cli(['report', '--state', `dir:${absent}`, '--now', NOW]);
+    assert.equal(run.code, 1, run.stdout);
+    assert.equal(run.stdout, '');
+    assert.equal(run.stderr, 'certmonitor: no state at dir:nonexistent: nothing to report\n');
+    // A mistyped location is not created by looking at it.
+    await assert.rejects(stat(absent));
+    // A location with a report and no record of an appliance holds no state either; nothing is written.
+    const reportOnly = path.join(root, 'report-only');
+    await mkdir(path.join(reportOnly, '_report'), { recursive: true });
+    await writeFile(path.join(reportOnly, '_report', 'index.html'), '<!doctype html>\n');
+    const out = path.join(root, 'report-only-out');
+    const only = await cli(['report', '--state', `dir:${reportOnly}`, '--out', out, '--now', NOW]);
+    assert.equal(only.code, 1);
+    assert.equal(only.stderr, 'certmonitor: no state at dir:report-only: nothing to report\n');
+    await assert.rejects(stat(out));
   });
 
   test('usage errors exit 2 and name the flag', async () => {

@@ -92,6 +92,8 @@ describe('deploy parameters derived from source and state', () => {
     refused({ ...BASE, fleetDashboard: 'False' }, /--param fleetDashboard: must be true or false, got 'False'/);
     refused({ ...BASE, expiryAlarm: 'off' }, /--param expiryAlarm: must be true or false/);
     assert.doesNotThrow(() => deriveDeployParams({ ...BASE, fleetDashboard: 'false', expiryAlarm: 'true' }));
+    refused({ ...BASE, allowEmpty: 'yes' }, /--param allowEmpty: must be true or false, got 'yes'/);
+    assert.doesNotThrow(() => deriveDeployParams({ ...BASE, allowEmpty: 'true' }));
   });
 
   it('gateway settings go together', () => {

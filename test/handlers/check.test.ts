@@ -246,6 +246,24 @@ describe('handlers/check invoked directly against s3rver, an SSM stand-in and an
     );
   });
 
+  it('without a gateway, succeeds and its summary counts the notifications due and not forwarded', async () => {
+    const { CERTMONITOR_GATEWAY_URL, CERTMONITOR_GATEWAY_KEY_ID, CERTMONITOR_GATEWAY_SECRET_PARAM, ...evaluateOnly } =
+      env();
+    const lines: string[] = [];
+    const handler = createHandler({
+      env: { ...evaluateOnly, CERTMONITOR_STATE: `s3://${BUCKET}/evaluate-only/` },
+      out: { write: (text: string) => lines.push(text) },
+    });
+    const before = received.length;
+    const summary = (await handler(EVENT, context)) as RunSummary;
+    assert.equal(received.length, before, 'nothing reached the gateway');
+    assert.deepEqual(summary.notifications, { sent: 0, failed: 0 });
+    // hsm01 expiring, hsm03 invalid, ghost missing: each due, none forwarded.
+    assert.equal(summary.notForwarded, 3);
+    const line = JSON.parse(lines.find((l) => l.includes('"event":"summary"')) ?? '{}') as RunSummary;
+    assert.equal(line.notForwarded, 3);
+  });
+
   it('delivers through a standby gateway when the primary is down, and its summary says so', async () => {
     // A loopback port nothing listens on: the primary is down.
     const closed = http.createServer();

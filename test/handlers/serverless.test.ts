@@ -563,4 +563,44 @@ describe('serverless.yml with osls, offline', () => {
     const skipped = records.find((r) => r.key === 'layoutSkipped');
     assert.deepEqual(skipped?.files, ['hsm03/server.crt']);
   });
+
+  it('a mistyped source prefix fails the invocation with EmptyRunError, and no run counts as succeeded', async () => {
+    // certs/ holds the fleet; cert/ holds nothing: the typo the dead man's switch must not mistake for a run.
+    const invoked = await run(
+      'npx',
+      [
+        'serverless',
+        'invoke',
+        'local',
+        '-f',
+        'check',
+        '-p',
+        'examples/event.json',
+        '--param=source=s3://certmonitor-fleet/cert/',
+      ],
+      {
+        cwd: ROOT,
+        env: cleanEnv({ ...S3RVER_CREDENTIALS, AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL_S3: s3.endpoint }),
+        timeout: 180_000,
+      },
+    ).then(
+      (done) => ({ code: 0, ...done }),
+      (error: { code?: number; stdout: string; stderr: string }) => error,
+    );
+    assert.notEqual(invoked.code, 0, `the invocation must fail: ${invoked.stdout}`);
+    const output = `${invoked.stdout}${invoked.stderr}`;
+    assert.match(output, /"errorType": ?"EmptyRunError"/, output);
+    assert.match(
+      output,
+      /no appliance was evaluated: s3:\/\/certmonitor-fleet\/cert\/ holds no certificate and no inventory entry/,
+    );
+    const records = invoked.stdout
+      .split('\n')
+      .filter((line) => line.startsWith('{"'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    assert.equal(records.find((r) => r.event === 'summary')?.appliances, 0);
+    const totals = records.find((r) => '_aws' in r && 'RunsSucceeded' in r);
+    assert.equal(totals?.RunsSucceeded, 0);
+    assert.ok(!records.some((r) => '_aws' in r && r.RunsSucceeded === 1), 'no successful run is counted');
+  });
 });
