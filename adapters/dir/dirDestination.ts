@@ -14,7 +14,7 @@ import type { CertificateDestination, StoredCertificate } from '../../app/ports.
 import { MAX_CERTIFICATE_FILE_BYTES } from '../../core/readCertificateFile.ts';
 import { isApplianceName } from '../../protocol/notification.ts';
 import { CERTIFICATE_FILE, INVENTORY_FILE, MAX_INVENTORY_BYTES, oversizeBytes } from '../fleetLayout.ts';
-import { fsErrorCode, isAbsent, readFileCapped } from './dirFiles.ts';
+import { dirDescription, fsErrorCode, isAbsent, readFileCapped } from './dirFiles.ts';
 
 /** {@link CertificateDestination} over a local directory. */
 export class DirDestination implements CertificateDestination {
@@ -22,7 +22,7 @@ export class DirDestination implements CertificateDestination {
 
   /** `root` is the fleet directory the check reads with `dir:`. */
   constructor(private readonly root: string) {
-    this.description = `dir:${path.basename(path.resolve(root))}`;
+    this.description = dirDescription(root);
   }
 
   private folder(appliance: string): string {

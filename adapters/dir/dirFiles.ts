@@ -4,6 +4,7 @@
  */
 import { promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
+import { sanitizeLogValue } from '../../core/catalogue.ts';
 
 /** The error code of a file-system error (`ENOENT`, `EACCES`, …), or `error` when there is none. */
 export function fsErrorCode(error: unknown): string {
@@ -87,4 +88,13 @@ async function readUpTo(handle: FileHandle, expected: number, max: number): Prom
     total += bytesRead;
   }
   return buffer.subarray(0, total);
+}
+
+/**
+ * How a `dir:` location is named in lines and messages: the path as the operator gave it (an absolute path
+ * stays absolute, so `collect --to dir:/srv/out` is not reported as `dir:out`), without control characters
+ * and bounded.
+ */
+export function dirDescription(root: string): string {
+  return `dir:${sanitizeLogValue(root.replace(/\/+$/, '') || '/')}`;
 }

@@ -16,7 +16,7 @@ import { StateConflictError, StateStoreError } from '../../app/errors.ts';
 import type { RecordStore, VersionedRecord } from '../../app/ports.ts';
 import { recordFolder, recordKey } from '../../app/recordKey.ts';
 import { oversizeBytes } from '../fleetLayout.ts';
-import { type FileStamp, fsErrorCode, isAbsent, readFileCapped } from './dirFiles.ts';
+import { dirDescription, type FileStamp, fsErrorCode, isAbsent, readFileCapped } from './dirFiles.ts';
 
 /** A lock is held for one read and one rename; one this old belongs to a run that died. */
 export const STALE_LOCK_MS = 30_000;
@@ -33,7 +33,7 @@ export class DirRecordStore implements RecordStore {
   readonly description: string;
 
   constructor(private readonly root: string) {
-    this.description = `dir:${path.basename(path.resolve(root))}`;
+    this.description = dirDescription(root);
   }
 
   describe(key: string): string {

@@ -14,7 +14,7 @@ import { isApplianceName } from '../../protocol/notification.ts';
 import { CERTIFICATE_FILE, INVENTORY_FILE, oversizeBytes } from '../fleetLayout.ts';
 import type { InventoryDocument } from '../parseInventory.ts';
 import { SkippedKeyCollector } from '../skippedKeys.ts';
-import { isAbsent, readFileCapped } from './dirFiles.ts';
+import { dirDescription, isAbsent, readFileCapped } from './dirFiles.ts';
 import { readInventoryDocument, readInventoryFile } from './inventoryFile.ts';
 
 /** {@link CertificateSource} over a local directory. */
@@ -24,7 +24,7 @@ export class DirSource implements CertificateSource {
 
   /** `root` is the fleet directory. */
   constructor(private readonly root: string) {
-    this.description = `dir:${path.basename(path.resolve(root))}`;
+    this.description = dirDescription(root);
   }
 
   /**

@@ -98,7 +98,7 @@ describe('checkFleet', () => {
     assert.equal(result.verdict.empty?.code, 'CM_ERR_EMPTY_RUN');
     assert.match(
       result.verdict.empty?.message ?? '',
-      /^no appliance was evaluated: dir:empty-fleet holds no certificate/,
+      /^no appliance was evaluated: dir:\/\S+\/empty-fleet holds no certificate/,
     );
     // An empty page would replace the report that last showed the fleet.
     assert.deepEqual(result.report, { kind: 'skipped', reason: 'empty' });

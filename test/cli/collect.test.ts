@@ -210,7 +210,7 @@ describe('certmonitor collect', () => {
     assert.equal(lines.length, 9, run.stderr);
     assert.match(
       lines.at(-1) ?? '',
-      / - info : 0 : NTLS certificate expiry monitor inventory has changed and was published to dir:fleet$/,
+      / - info : 0 : NTLS certificate expiry monitor inventory has changed and was published to dir:\/\S+\/fleet$/,
     );
     assert.equal(readFileSync(join(fleet(), 'fleet.json'), 'utf8'), readFileSync(inventory, 'utf8'));
     assert.ok(
@@ -236,7 +236,7 @@ describe('certmonitor collect', () => {
     });
     assert.equal(run.code, 1);
     assert.match(run.stdout, / hsm-rsa info : 0 : NTLS certificate collected from 127\.0\.0\.1:\d+ is unchanged\n/);
-    assert.match(run.stdout, / - info : 0 : NTLS certificate expiry monitor inventory is unchanged at dir:fleet\n/);
+    assert.match(run.stdout, / - info : 0 : NTLS certificate expiry monitor inventory is unchanged at dir:\/\S+\/fleet\n/);
     assert.match(
       run.stdout,
       /\n8 appliance\(s\): collected 2 \(changed 0, unchanged 2\), failed 5, skipped 1; \d+ ms\n$/,
@@ -263,7 +263,7 @@ describe('certmonitor collect', () => {
     assert.throws(() => statSync(join(dir, 'dry', 'hsm-rsa')), /ENOENT/);
     assert.match(
       dry.stdout,
-      / - info : 0 : NTLS certificate expiry monitor inventory has changed and was not published to dir:dry \(dry run\)\n/,
+      / - info : 0 : NTLS certificate expiry monitor inventory has changed and was not published to dir:\/\S+\/dry \(dry run\)\n/,
     );
     assert.throws(() => statSync(join(dir, 'dry', 'fleet.json')), /ENOENT/);
     const real = await cli(['collect', '--inventory', small, '--to', `dir:${join(dir, 'dry')}`]);
@@ -308,7 +308,7 @@ describe('certmonitor collect', () => {
     assert.equal(run.code, 1);
     assert.match(
       run.stdout,
-      / - error : 0 : Failed to publish NTLS certificate expiry monitor inventory to dir:keeps: fleet\.json: not valid JSON at line 1, column \d+: value expected; the inventory stored there is kept\n/,
+      / - error : 0 : Failed to publish NTLS certificate expiry monitor inventory to dir:\/\S+\/keeps: fleet\.json: not valid JSON at line 1, column \d+: value expected; the inventory stored there is kept\n/,
     );
     assert.equal(readFileSync(join(destination, 'fleet.json'), 'utf8'), kept);
   });

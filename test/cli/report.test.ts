@@ -92,7 +92,7 @@ describe('certmonitor report', () => {
     const run = await cli(['report', '--state', `dir:${absent}`, '--now', NOW]);
     assert.equal(run.code, 1, run.stdout);
     assert.equal(run.stdout, '');
-    assert.equal(run.stderr, 'certmonitor: no state at dir:nonexistent: nothing to report\n');
+    assert.equal(run.stderr, `certmonitor: no state at dir:${absent}: nothing to report\n`, 'named as given');
     // A mistyped location is not created by looking at it.
     await assert.rejects(stat(absent));
     // A location with a report and no record of an appliance holds no state either; nothing is written.
@@ -102,7 +102,7 @@ describe('certmonitor report', () => {
     const out = path.join(root, 'report-only-out');
     const only = await cli(['report', '--state', `dir:${reportOnly}`, '--out', out, '--now', NOW]);
     assert.equal(only.code, 1);
-    assert.equal(only.stderr, 'certmonitor: no state at dir:report-only: nothing to report\n');
+    assert.equal(only.stderr, `certmonitor: no state at dir:${reportOnly}: nothing to report\n`);
     await assert.rejects(stat(out));
   });
 

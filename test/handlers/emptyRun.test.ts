@@ -78,7 +78,10 @@ describe('a Lambda run that evaluated no appliance', () => {
     const error = (result as PromiseRejectedResult).reason as Error & { code?: string };
     assert.equal(error.name, 'EmptyRunError');
     assert.equal(error.code, 'CM_ERR_EMPTY_RUN');
-    assert.match(error.message, /^no appliance was evaluated: dir:empty holds no certificate and no inventory entry/);
+    assert.match(
+      error.message,
+      /^no appliance was evaluated: dir:\/\S+\/empty holds no certificate and no inventory entry/,
+    );
     const summary = JSON.parse(lines.find((l) => l.includes('"event":"summary"')) ?? '{}') as RunSummary;
     assert.equal(summary.appliances, 0);
     // The dead man's switch is not satisfied: the run's metrics say it did not succeed.
