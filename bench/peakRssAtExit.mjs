@@ -1,6 +1,7 @@
 /**
  * Preloaded into a measured process (`node --import ./bench/peakRssAtExit.mjs …`): at exit, writes the
- * process's peak resident memory in MB, and V8's heap statistics, as JSON to the file named by
+ * process's peak resident memory in MB, its CPU seconds (user and system) and V8's heap statistics, as JSON
+ * to the file named by
  * BENCH_RSS_FILE. Plain JavaScript, so it loads into any build of the command without a TypeScript loader.
  */
 import { writeFileSync } from 'node:fs';
@@ -14,6 +15,7 @@ if (file) {
       file,
       JSON.stringify({
         peakRssMb: process.resourceUsage().maxRSS / 1024,
+        cpuSeconds: (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
         heapSizeMb: heap.total_heap_size / 2 ** 20,
         peakMallocedMb: heap.peak_malloced_memory / 2 ** 20,
       }),

@@ -5,7 +5,9 @@
  * the request's round trip, so with 32 requests in flight much of it outlives the young generation and
  * dies in the old one. What the peak resident memory is made of is then V8's defaults, not the run's data:
  * - the young generation doubles each time it fills, up to 32 MB and more; kept at its initial size it
- *   costs more, shorter scavenges (an I/O-bound run does not notice);
+ *   costs more, shorter scavenges (an I/O-bound run does not notice). It never shrinks back, and loading
+ *   the AWS SDK alone grows it to 8 MB on Node 24, so `check` sets this before its modules load
+ *   (cli/program.ts);
  * - the old generation is allowed to grow to up to four times what survived the last full collection
  *   before the next one (a fast collector and an idle main thread earn the largest factor). With a live
  *   set of 20-25 MB that is close to 100 MB of heap, nearly all of it garbage. One and a half times what
@@ -14,7 +16,7 @@
  * Measured by bench/fleet.ts on Node 24, the real `check` of 10,000 appliances with its report step: about
  * 280 MB peak RSS with V8's defaults, 170-185 MB with the young generation kept and twice the live set,
  * and less again with one and a half times (bench/README.md has the figures). The flags only govern
- * growth, so they can be set after start-up.
+ * growth, so they can be set after start-up, before the growth they are meant to stop.
  */
 import { setFlagsFromString } from 'node:v8';
 

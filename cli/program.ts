@@ -97,7 +97,12 @@ function defineCheck(program: Command, runner: CommandRunner): void {
     )
     .option('--no-progress', 'no progress line on stderr (it is shown only on a terminal, without --json, off CI)')
     .action((options: CheckCommandOptions) =>
-      runner(async () => (await import('./check.ts')).check(options, processIo())),
+      runner(async () => {
+        // Before the run's modules load: loading the AWS SDK alone would grow the young generation to 8 MB,
+        // and it never shrinks back (cli/heapTuning.ts).
+        (await import('./heapTuning.ts')).tuneHeapForFleetRun();
+        return (await import('./check.ts')).check(options, processIo());
+      }),
     );
 }
 
