@@ -2,12 +2,14 @@
  * Fleet benchmark: one `check` run over 10,000 appliances whose certificates live on a local
  * S3-compatible server (s3rver), compared with the raw GetObject rate of the same server at the same
  * concurrency, measured in the same run: three raw passes interleaved with three steady pipeline runs,
- * medians compared, so a server that warms up or a machine that gets busy is not credited to either side.
+ * each steady run compared with the raw pass just before it, so a server that warms up or a machine that
+ * gets busy is not credited to either side.
  *
  * Every measured side runs in a fresh child process (equal start-up cost; the pipeline's peak RSS is its
  * own). The first pipeline run creates every state record; the steady runs are a typical scheduled run
  * (state read, certificates unchanged since their ETag, nothing written). State lives on the same S3
- * server, as in the Lambda. */
+ * server, as in the Lambda. Then the real command, `bin/certmonitor.js check` with its report step, of
+ * this tree and of the baseline commit (baselineBuild.ts), three of each, alternating: peak RSS and CPU. */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
