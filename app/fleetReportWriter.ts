@@ -27,13 +27,18 @@ export function fleetStatusOf(
 
 /**
  * `fleet-status.json` as written: one appliance per line, so the file diffs and greps line by line while
- * staying plain JSON.
+ * staying plain JSON. Joined once, so a large fleet's file exists once in memory (docs/design.md, Fleet
+ * report).
  */
 export function fleetStatusJson(status: FleetStatus): string {
   const { appliances, ...head } = status;
-  const lines = appliances.map((entry) => JSON.stringify(entry));
-  const open = JSON.stringify(head).slice(0, -1);
-  return `${open},"appliances":[${lines.length > 0 ? `\n${lines.join(',\n')}\n` : ''}]}\n`;
+  const open = `${JSON.stringify(head).slice(0, -1)},"appliances":[`;
+  if (appliances.length === 0) return `${open}]}\n`;
+  const last = appliances.length - 1;
+  const parts = [open];
+  for (let i = 0; i < last; i++) parts.push(`${JSON.stringify(appliances[i])},`);
+  parts.push(JSON.stringify(appliances[last]), ']}\n');
+  return parts.join('\n');
 }
 
 /** Renders and writes both report files; throws {@link ReportError} naming the file that failed. */

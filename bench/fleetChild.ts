@@ -4,13 +4,13 @@
  * `--pipeline` runs one check over the fleet, `--raw` lists and reads every certificate object as fast as
  * the same concurrency allows. Each prints its figures as one JSON line.
  */
+import './fleetChildHeap.ts';
 import { GetObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
 import { createSource } from '../adapters/createSource.ts';
 import { createStateStore } from '../adapters/createStateStore.ts';
 import { createS3Client } from '../adapters/s3/s3Client.ts';
 import type { StateStore } from '../app/ports.ts';
 import { DEFAULT_CONCURRENCY, runCheck } from '../app/runCheck.ts';
-import { tuneHeapForFleetRun } from '../cli/heapTuning.ts';
 import { DEFAULT_SETTINGS } from '../core/types.ts';
 
 /** The bucket bench/fleet.ts seeds. */
@@ -80,8 +80,6 @@ async function rawChild(): Promise<void> {
   process.stdout.write(`${JSON.stringify({ perSecond })}\n`);
 }
 
-// The same memory tuning as `certmonitor check`, so the figures are those of the command.
-if (process.argv.includes('--pipeline')) {
-  tuneHeapForFleetRun();
-  await pipelineChild();
-} else if (process.argv.includes('--raw')) await rawChild();
+// The pipeline side has `check`'s heap settings already (fleetChildHeap.ts, imported first).
+if (process.argv.includes('--pipeline')) await pipelineChild();
+else if (process.argv.includes('--raw')) await rawChild();

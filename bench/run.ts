@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: runs every benchmark, each in its own Node process (so one's memory and JIT state
  * never colour another's figures), then writes bench/results/latest.json, a dated copy, and the summary
- * table in bench/README.md.
+ * table in bench/README.md. Every result carries the Node version it was measured on, and the figures are
+ * taken on the Node the Lambda runs (serverless.yml's runtime) unless BENCH_ANY_NODE=1 says otherwise.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -10,6 +11,20 @@ import { fileURLToPath } from 'node:url';
 
 const BENCHES = ['cli', 'parse', 'fleet', 'gateway', 'lambda', 'report', 'collect', 'journal'] as const;
 const here = fileURLToPath(new URL('.', import.meta.url));
+
+/** The Node major the project ships on: the Lambda's runtime, `nodejs24.x` → 24. */
+function shippedNodeMajor(): number {
+  const runtime = /^\s*runtime:\s*nodejs(\d+)\.x\s*$/m.exec(readFileSync(`${here}../serverless.yml`, 'utf8'));
+  if (!runtime) throw new Error('serverless.yml names no nodejsNN.x runtime');
+  return Number(runtime[1]);
+}
+const shipped = shippedNodeMajor();
+if (Number(process.versions.node.split('.')[0]) !== shipped && process.env.BENCH_ANY_NODE !== '1') {
+  process.stderr.write(
+    `bench: this is Node ${process.version}; the project ships on Node ${shipped}. Put Node ${shipped} first on PATH (or set BENCH_ANY_NODE=1 to measure anyway).\n`,
+  );
+  process.exit(2);
+}
 const only = process.argv.slice(2).filter((a) => (BENCHES as readonly string[]).includes(a));
 
 /** Runs one benchmark file in a child process; its result is the JSON it wrote to bench/results/NAME.json. */
@@ -27,7 +42,7 @@ function runOne(name: string): Record<string, unknown> {
   const result = JSON.parse(readFileSync(`${here}results/${name}.json`, 'utf8')) as Record<string, unknown>;
   process.stderr.write(`bench: ${name} done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   // Each benchmark keeps its own date: a partial run leaves the others' figures (and dates) as they were.
-  return { measuredAt: new Date().toISOString(), ...result };
+  return { measuredAt: new Date().toISOString(), ...result, node: process.version };
 }
 
 const results: Record<string, unknown> = {};

@@ -136,7 +136,12 @@ function defineCheck(program: Command, runner: CommandRunner): void {
   withOutputOptions(check)
     .addHelpText('after', CHECK_EXIT_HELP)
     .action((options: CheckCommandOptions) =>
-      runner(async () => (await import('./check.ts')).check(options, processIo())),
+      runner(async () => {
+        // Before the run's modules load: loading the AWS SDK alone would grow the young generation to 8 MB,
+        // and it never shrinks back (cli/heapTuning.ts).
+        (await import('./heapTuning.ts')).tuneHeapForFleetRun();
+        return (await import('./check.ts')).check(options, processIo());
+      }),
     );
 }
 

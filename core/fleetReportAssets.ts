@@ -90,7 +90,7 @@ export const REPORT_SCRIPT = `
     shown.forEach(function (row) { row.hidden = false; });
     count.textContent = String(matches.length);
     range.textContent = matches.length === 0 ? 'none'
-      : (page * PAGE + 1) + '\u2013' + (page * PAGE + shown.length) + ' of ' + matches.length;
+      : (page * PAGE + 1) + '\\u2013' + (page * PAGE + shown.length) + ' of ' + matches.length;
     previous.disabled = page === 0;
     next.disabled = page >= pages - 1;
   }

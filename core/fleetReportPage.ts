@@ -99,12 +99,36 @@ function tableHead(): string {
   return `<thead><tr>${cells.join('')}</tr></thead>`;
 }
 
-/** The whole page for `status`. */
+/** Rows joined into one string at a time: each row is built of many small strings that die young. */
+const ROWS_PER_PIECE = 250;
+
+/**
+ * The whole page for `status`, as one flat string. The rows are joined a few hundred at a time, then
+ * once with the text around them, so a large fleet's page is held about twice (the pieces and the page),
+ * not as every row's parts, the joined rows and a copy made when it is written (docs/design.md, Fleet
+ * report).
+ */
 export function renderFleetReportHtml(status: FleetStatus): string {
   const ids = status.appliances.map((_, i) => `r${i}`);
-  const rows = rowOrder(status.appliances).map((i, position) =>
-    row(status.appliances[i] as FleetEntry, ids[i] as string, position >= PAGE_ROWS),
-  );
+  const order = rowOrder(status.appliances);
+  const pieces = [pageHead(status, ids)];
+  for (let start = 0; start < order.length; start += ROWS_PER_PIECE) {
+    const rows = order
+      .slice(start, start + ROWS_PER_PIECE)
+      .map((i, k) => row(status.appliances[i] as FleetEntry, ids[i] as string, start + k >= PAGE_ROWS));
+    pieces.push(rows.join('\n'));
+  }
+  if (order.length === 0) pieces.push('');
+  pieces.push(`</tbody></table>
+<script>${REPORT_SCRIPT}</script>
+</body>
+</html>
+`);
+  return pieces.join('\n');
+}
+
+/** The page up to the table body's first row. */
+function pageHead(status: FleetStatus, ids: readonly string[]): string {
   const csp = [
     "default-src 'none'",
     `style-src ${hashSource(REPORT_CSS)}`,
@@ -133,11 +157,5 @@ ${counts(status)}
 ${renderTimeline(status, ids)}
 <h2>Appliances</h2>
 <div class="tools"><input id="filter" type="search" placeholder="Filter by any text" aria-label="Filter appliances"><span><span id="shown">${status.appliances.length}</span> appliance(s); click a column title to sort, a timeline mark to find its row</span><span class="pager"><button type="button" id="previous" aria-label="Previous rows">&#9664;</button><span id="range"></span><button type="button" id="next" aria-label="Next rows">&#9654;</button></span></div>
-<table id="fleet">${tableHead()}<tbody>
-${rows.join('\n')}
-</tbody></table>
-<script>${REPORT_SCRIPT}</script>
-</body>
-</html>
-`;
+<table id="fleet">${tableHead()}<tbody>`;
 }

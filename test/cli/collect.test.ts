@@ -236,7 +236,10 @@ describe('certmonitor collect', () => {
     });
     assert.equal(run.code, 1);
     assert.match(run.stdout, / hsm-rsa info : 0 : NTLS certificate collected from 127\.0\.0\.1:\d+ is unchanged\n/);
-    assert.match(run.stdout, / - info : 0 : NTLS certificate expiry monitor inventory is unchanged at dir:\/\S+\/fleet\n/);
+    assert.match(
+      run.stdout,
+      / - info : 0 : NTLS certificate expiry monitor inventory is unchanged at dir:\/\S+\/fleet\n/,
+    );
     assert.match(
       run.stdout,
       /\n8 appliance\(s\): collected 2 \(changed 0, unchanged 2\), failed 5, skipped 1; \d+ ms\n$/,

@@ -48,6 +48,12 @@ describe('the fleet report page', () => {
     assert.ok(html.includes('&lt;/script&gt;&lt;script&gt;alert(2)&lt;/script&gt;'));
   });
 
+  test("the page's own text is Latin-1 only, so a fleet of Latin-1 names keeps it a one-byte string", () => {
+    // One character above U+00FF anywhere (the script's en dash included) doubles the page in memory.
+    const wide = [...page()].filter((ch) => (ch.codePointAt(0) ?? 0) > 0xff);
+    assert.deepEqual(wide, []);
+  });
+
   test('one table row and one timeline mark per appliance, rows by days remaining', () => {
     const html = page();
     assert.equal(html.match(/<tr id="/g)?.length, 3);
