@@ -5,7 +5,7 @@
  * answer `{"error":{"code","message"}}` with fixed texts; nothing from the request or the configuration's
  * secrets is ever echoed.
  */
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { NOTIFICATIONS_PATH } from '../../protocol/notification.ts';
 import type { DeliveryService } from '../delivery/deliveryService.ts';
 import {
@@ -123,15 +123,21 @@ export function buildGatewayServer(deps: GatewayServerDeps): FastifyInstance {
 
   if (deps.onAccess) {
     const onAccess = deps.onAccess;
-    app.addHook('onResponse', async (request, reply) => {
-      onAccess({
-        peer: request.ip,
-        method: request.method,
-        url: request.url,
-        status: reply.statusCode,
-        durationMs: reply.elapsedTime,
-        ...facts.get(request),
-      });
+    const entry = (request: FastifyRequest, reply: FastifyReply): AccessEntry => ({
+      peer: request.ip,
+      method: request.method,
+      url: request.url,
+      status: reply.statusCode,
+      durationMs: reply.elapsedTime,
+      ...facts.get(request),
+    });
+    app.addHook('onResponse', async (request, reply) => onAccess(entry(request, reply)));
+    // A client that gave up (its timeout) closed the connection while the request was handled: fastify
+    // then sends nothing and never calls onResponse, yet the request was acted on. It gets its line here,
+    // with what it would have been answered.
+    app.addHook('onSend', async (request, reply, payload) => {
+      if (reply.raw.destroyed && !reply.raw.writableFinished) onAccess({ ...entry(request, reply), abandoned: true });
+      return payload;
     });
   }
 
