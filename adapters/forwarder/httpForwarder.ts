@@ -170,7 +170,7 @@ function unanswered(error: unknown, gateway: Gateway): AttemptOutcome {
   const failure = requestFailure(error);
   if (failure.trustCode !== undefined) {
     const untrusted = new GatewayUntrustedError(
-      `gateway certificate not trusted: use --ca-file (CERTMONITOR_GATEWAY_CA_FILE; on Lambda the extraCaCerts parameter) with the CA that issued the certificate of ${gateway.origin} (${failure.trustCode})`,
+      `gateway certificate not trusted: use --ca-file (CERTMONITOR_GATEWAY_CA_FILE; Lambda: extraCaCerts) for the CA of ${gateway.origin} (${failure.trustCode})`,
       { cause: error },
     );
     return { error: untrusted.message, errorCode: untrusted.code, retry: false, failover: true };

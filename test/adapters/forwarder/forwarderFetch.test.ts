@@ -103,7 +103,7 @@ describe('CERTMONITOR_GATEWAY_CA_FILE: HTTPS to a gateway of a private CA', () =
       assert.equal(result?.errorCode, 'CM_ERR_GATEWAY_UNTRUSTED');
       assert.match(
         result?.error ?? '',
-        /^gateway certificate not trusted: use --ca-file \(CERTMONITOR_GATEWAY_CA_FILE; on Lambda the extraCaCerts parameter\) with the CA that issued the certificate of https:\/\/127\.0\.0\.1:\d+ \((SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT)\)$/,
+        /^gateway certificate not trusted: use --ca-file \(CERTMONITOR_GATEWAY_CA_FILE; Lambda: extraCaCerts\) for the CA of https:\/\/127\.0\.0\.1:\d+ \((SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT)\)$/,
       );
       assert.ok(result?.error?.includes(relay.url));
       // Retrying cannot make the certificate trusted: one handshake, not one per attempt.
