@@ -133,7 +133,7 @@ function checkGatewayUrls(value) {
 }
 
 /**
- * `gatewayTimeoutMs` (docs/aws.md, Parameters): how long a gateway may take to answer one request, as
+ * `gatewayTimeoutMs` (docs/aws.md, Deploying to AWS): how long a gateway may take to answer one request, as
  * `CERTMONITOR_GATEWAY_TIMEOUT_MS` takes it. A primary's and a standby's wait must both fit well inside the
  * invocation (its forwarding ends 5 s before the timeout), so it may be at most a quarter of `timeout`.
  * Without a gateway the variable stays empty (the function refuses a gateway setting without a gateway).
