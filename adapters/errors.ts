@@ -18,3 +18,9 @@ export class AnswerTooLargeError extends errorClass('AnswerTooLargeError', 'CM_E
 
 /** The `--metrics-textfile` file could not be written; the message names the file system error code. */
 export class MetricsTextfileError extends errorClass('MetricsTextfileError', 'CM_ERR_METRICS_TEXTFILE') {}
+
+/**
+ * The gateway's TLS certificate is not trusted; the message names the gateway's origin, the TLS code and the
+ * setting that fixes it. Not retried at that gateway; a standby is still tried.
+ */
+export class GatewayUntrustedError extends errorClass('GatewayUntrustedError', 'CM_ERR_GATEWAY_UNTRUSTED') {}

@@ -9,6 +9,7 @@ import { DEFAULT_SETTINGS, type Settings } from '../core/types.ts';
 import { COLLECT_VARIABLES } from './collectConfig.ts';
 import { ConfigError } from './errors.ts';
 import { gatewayLabel } from './gatewayLabel.ts';
+import { MAX_GATEWAY_TIMEOUT_MS, MIN_GATEWAY_TIMEOUT_MS } from './gatewayTimeouts.ts';
 
 /** The validated configuration of a check run. */
 export interface CheckConfig {
@@ -36,6 +37,8 @@ export interface ForwarderConfig {
   readonly secretParam?: string;
   /** PEM file of the CA(s) that issued an HTTPS gateway's certificate; trusted instead of the public CAs. */
   readonly caFile?: string;
+  /** How long a gateway may take to answer one request, across its attempts; absent: the default (app/gatewayTimeouts.ts). */
+  readonly timeoutMs?: number;
 }
 
 /** Command-line flags as commander hands them over (strings; absent when not given). */
@@ -51,6 +54,7 @@ export interface CheckFlags {
   readonly caFile?: string;
   /** `--allow-empty`: a boolean flag. */
   readonly allowEmpty?: boolean;
+  readonly gatewayTimeoutMs?: string;
 }
 
 interface Setting {
@@ -71,6 +75,11 @@ const SETTINGS = {
   concurrency: { variable: 'CERTMONITOR_CONCURRENCY', flag: 'concurrency', flagName: '--concurrency' },
   caFile: { variable: 'CERTMONITOR_GATEWAY_CA_FILE', flag: 'caFile', flagName: '--ca-file' },
   allowEmpty: { variable: 'CERTMONITOR_ALLOW_EMPTY', flagName: '--allow-empty' },
+  gatewayTimeout: {
+    variable: 'CERTMONITOR_GATEWAY_TIMEOUT_MS',
+    flag: 'gatewayTimeoutMs',
+    flagName: '--gateway-timeout-ms',
+  },
 } as const satisfies Record<string, Setting>;
 
 /** Every `CERTMONITOR_*` variable a check run understands. */
@@ -225,8 +234,9 @@ function forwarderConfig(read: SettingReader): ForwarderConfig | undefined {
   const secretFile = read.find(SETTINGS.secretFile);
   const secretParam = read.find(SETTINGS.secretParam);
   const caFile = read.find(SETTINGS.caFile);
+  const timeout = read.find(SETTINGS.gatewayTimeout);
   if (!url) {
-    const stray = keyId ?? secretFile ?? secretParam ?? caFile;
+    const stray = keyId ?? secretFile ?? secretParam ?? caFile ?? timeout;
     if (stray) {
       throw new ConfigError(`${stray.origin} is set but ${describe(SETTINGS.gateway)} is not: set the gateway URL too`);
     }
@@ -249,7 +259,14 @@ function forwarderConfig(read: SettingReader): ForwarderConfig | undefined {
     keyId: keyId.value,
     ...secretLocation(secretFile, secretParam),
     ...(caFile ? { caFile: caFile.value } : {}),
+    ...(timeout ? { timeoutMs: gatewayTimeoutMs(read) } : {}),
   };
+}
+
+/** The gateway answer timeout in ms, when set (app/gatewayTimeouts.ts). */
+function gatewayTimeoutMs(read: SettingReader): number {
+  const { gatewayTimeout } = SETTINGS;
+  return read.integer(gatewayTimeout, 0, MIN_GATEWAY_TIMEOUT_MS, MAX_GATEWAY_TIMEOUT_MS, 'milliseconds');
 }
 
 /** Exactly one place for the signing secret: a flag wins over the environment, two variables are refused. */

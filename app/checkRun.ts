@@ -43,9 +43,10 @@ export class CheckRun {
       forwarder && !options.dryRun
         ? new NotificationBatcher(forwarder, {
             ...options.batch,
-            onGatewayFailure: (reason, _count, gateway) =>
+            onGatewayFailure: (reason, _count, gateway, errorCode) =>
               log.write(logEntry('gatewayFailed', { gateway: gateway ?? forwarder.description, reason }), {
                 event: 'gateway',
+                ...(errorCode ? { errorCode } : {}),
               }),
             onFailover: ({ from, to, reason, count }) => {
               this.count({ kind: 'failover' });

@@ -14,7 +14,7 @@ export type BatchCompletion = (results: ReadonlyMap<string, DeliveryResult>) => 
  * Called once per request and gateway-level reason its notifications failed for, with the gateway the
  * results name (the last one tried) when they name one.
  */
-export type BatchFailure = (reason: string, count: number, gateway?: string) => void;
+export type BatchFailure = (reason: string, count: number, gateway?: string, errorCode?: string) => void;
 
 /** Options of {@link NotificationBatcher}. */
 export interface BatcherOptions {
@@ -97,7 +97,7 @@ export class NotificationBatcher {
 
   /** Tells the listeners about one request: its gateway-level failures, and what each gateway delivered. */
   private report(outcomes: readonly DeliveryResult[]): void {
-    const failures = new Map<string, { reason: string; gateway?: string; count: number }>();
+    const failures = new Map<string, { reason: string; gateway?: string; errorCode?: string; count: number }>();
     const delivered = new Map<string, number>();
     for (const result of outcomes) {
       // Counted as the run counts a delivery: accepted, and every trap host reached.
@@ -108,11 +108,16 @@ export class NotificationBatcher {
       if (result.delivered || result.traps.length > 0) continue;
       const reason = result.error ?? 'not delivered';
       const key = `${result.gateway ?? ''} ${reason}`;
-      const entry = failures.get(key) ?? { reason, ...(result.gateway ? { gateway: result.gateway } : {}), count: 0 };
+      const entry = failures.get(key) ?? {
+        reason,
+        ...(result.gateway ? { gateway: result.gateway } : {}),
+        ...(result.errorCode ? { errorCode: result.errorCode } : {}),
+        count: 0,
+      };
       entry.count++;
       failures.set(key, entry);
     }
-    for (const f of failures.values()) this.options.onGatewayFailure?.(f.reason, f.count, f.gateway);
+    for (const f of failures.values()) this.options.onGatewayFailure?.(f.reason, f.count, f.gateway, f.errorCode);
     for (const [gateway, count] of delivered) this.options.onDelivered?.(gateway, count);
   }
 }

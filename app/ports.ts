@@ -184,6 +184,8 @@ export interface DeliveryResult {
   readonly syslog?: 'ok' | 'failed';
   /** Why it was not delivered (gateway unreachable, HTTP status, …), safe to log. */
   readonly error?: string;
+  /** The `CM_ERR_…` code of a coded failure (docs/reference.md, Error codes), e.g. an untrusted gateway certificate. */
+  readonly errorCode?: string;
   /**
    * The gateway this result comes from, named by its URL's origin and path (docs/gateway.md, Standby gateways): the
    * one that answered for it, or, when no gateway accepted it, the last one tried.

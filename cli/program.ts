@@ -116,6 +116,10 @@ function defineCheck(program: Command, runner: CommandRunner): void {
       '--ca-file <file>',
       'PEM CA(s) that issued an HTTPS gateway certificate, trusted instead of the public CAs (CERTMONITOR_GATEWAY_CA_FILE)',
     )
+    .option(
+      '--gateway-timeout-ms <ms>',
+      'how long a gateway may take to answer, across retries, default 45000 (CERTMONITOR_GATEWAY_TIMEOUT_MS)',
+    )
     .option('--concurrency <n>', 'appliances processed at once, default 32 (CERTMONITOR_CONCURRENCY)')
     .option(
       '--allow-empty',

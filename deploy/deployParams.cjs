@@ -26,6 +26,8 @@ const READ = [
   'gatewayUrl',
   'gatewayKeyId',
   'gatewaySecretParam',
+  'gatewayTimeoutMs',
+  'timeout',
   'subnetIds',
   'securityGroupIds',
   'vpcId',
@@ -131,6 +133,31 @@ function checkGatewayUrls(value) {
   }
 }
 
+/**
+ * `gatewayTimeoutMs` (docs/aws.md, Deploying to AWS): how long a gateway may take to answer one request, as
+ * `CERTMONITOR_GATEWAY_TIMEOUT_MS` takes it. A primary's and a standby's wait must both fit well inside the
+ * invocation (its forwarding ends 5 s before the timeout), so it may be at most a quarter of `timeout`.
+ * Without a gateway the variable stays empty (the function refuses a gateway setting without a gateway).
+ */
+function deriveGatewayTimeout(p) {
+  const value = p.gatewayTimeoutMs ?? '45000';
+  if (!p.gatewayUrl) return { gatewayTimeoutMs: '' };
+  if (!/^\d{4,6}$/.test(value) || Number(value) < 1000 || Number(value) > 600000) {
+    throw new DeployParamError(
+      'gatewayTimeoutMs',
+      `must be a whole number of milliseconds from 1000 to 600000, got '${value}'`,
+    );
+  }
+  const timeoutSeconds = Number(p.timeout ?? 300);
+  if (Number(value) > (timeoutSeconds * 1000) / 4) {
+    throw new DeployParamError(
+      'gatewayTimeoutMs',
+      `${value} is more than a quarter of the function's timeout (${timeoutSeconds} s): a primary's and a standby's wait must fit well inside one invocation; raise timeout or lower gatewayTimeoutMs`,
+    );
+  }
+  return { gatewayTimeoutMs: value };
+}
+
 /** A comma-separated list parameter, or [] for `none`. */
 function list(value) {
   return value === undefined || value === NONE ? [] : value.split(',').map((s) => s.trim());
@@ -233,6 +260,7 @@ function deriveDeployParams(params, cliParams = []) {
     ...deriveState(params.state),
     ...deriveVpc(params),
     ...deriveSchedulePeriod(params.scheduleRate),
+    ...deriveGatewayTimeout(params),
   };
 }
 

@@ -38,6 +38,8 @@ export interface RuntimeForwarder {
   readonly standbys?: readonly string[];
   readonly keyId: string;
   readonly secret: () => Promise<string>;
+  /** `CERTMONITOR_GATEWAY_TIMEOUT_MS` when set (app/gatewayTimeouts.ts). */
+  readonly answerTimeoutMs?: number;
 }
 
 /** Splitting of the fleet across invocations; absent when one invocation always checks the whole fleet. */
@@ -140,7 +142,8 @@ export async function createCheckRuntime(env: Env): Promise<CheckRuntime> {
   }
   const secret = await signingSecret(forwarder, env);
   const standbys = forwarder.standbys ? { standbys: forwarder.standbys } : {};
-  return { ...base, forwarder: { url: forwarder.url, ...standbys, keyId: forwarder.keyId, secret } };
+  const timeout = forwarder.timeoutMs === undefined ? {} : { answerTimeoutMs: forwarder.timeoutMs };
+  return { ...base, forwarder: { url: forwarder.url, ...standbys, keyId: forwarder.keyId, secret, ...timeout } };
 }
 
 /** A lazily created runtime shared by the invocations of one execution environment; a failed start is retried. */

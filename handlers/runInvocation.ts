@@ -12,6 +12,7 @@ import type { TextOutput } from '../adapters/log/consoleLogSink.ts';
 import { ConsoleLogSink } from '../adapters/log/consoleLogSink.ts';
 import { EmfMetrics } from '../adapters/log/emfMetrics.ts';
 import { checkFleet } from '../app/checkFleet.ts';
+import { DEFAULT_GATEWAY_TIMEOUT_MS } from '../app/gatewayTimeouts.ts';
 import type { ApplianceOutcome, CertificateSource } from '../app/ports.ts';
 import type { RunSummary } from '../app/runSummary.ts';
 import type { CheckRuntime } from './checkRuntime.ts';
@@ -23,6 +24,16 @@ import { reportLine } from './reportLine.ts';
 export const STOP_RESERVE_MS = 15_000;
 /** Deliveries may use the time up to this much before the Lambda's own timeout. */
 export const FORWARD_RESERVE_MS = 5_000;
+
+/**
+ * When the run stops starting appliances: {@link STOP_RESERVE_MS} before the end, and with a gateway also
+ * its answer timeout earlier, so a request sent just before the stop still gets its answer before the
+ * forwarding deadline rather than being abandoned while the gateway acts on it.
+ */
+function stopReserveMs(runtime: CheckRuntime): number {
+  if (!runtime.forwarder) return STOP_RESERVE_MS;
+  return STOP_RESERVE_MS + (runtime.forwarder.answerTimeoutMs ?? DEFAULT_GATEWAY_TIMEOUT_MS);
+}
 
 /** What one run needs from its invocation. */
 export interface InvocationInput {
@@ -60,6 +71,7 @@ export async function runInvocation(input: InvocationInput): Promise<RunSummary>
     ? new HttpForwarder({ ...runtime.forwarder, deadline: endsAt - FORWARD_RESERVE_MS })
     : undefined;
   const metrics = new EmfMetrics();
+  const stopAt = endsAt - stopReserveMs(runtime);
   const { summary, report, verdict } = await checkFleet({
     source: input.source ?? runtime.source,
     state: runtime.state,
@@ -70,7 +82,7 @@ export async function runInvocation(input: InvocationInput): Promise<RunSummary>
     concurrency: runtime.config.concurrency,
     announce: input.coldStart,
     allowEmpty: runtime.config.allowEmpty === true,
-    shouldStop: () => Date.now() > endsAt - STOP_RESERVE_MS,
+    shouldStop: () => Date.now() > stopAt,
     onOutcome: (outcome) => {
       metrics.recordOutcome(outcome);
       out.write(outcomeLine(time, outcome));

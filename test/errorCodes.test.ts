@@ -31,7 +31,7 @@ function everyError(cause: Error): CertmonitorError[] {
 test('every error has a distinct CM_ERR_ code, its class name and its cause', () => {
   const cause = new Error('underlying');
   const errors = everyError(cause);
-  assert.equal(errors.length, 22);
+  assert.equal(errors.length, 23);
   for (const error of errors) {
     assert.match(error.code, /^CM_ERR_[A-Z0-9_]+$/);
     assert.equal(error.name, error.constructor.name);

@@ -1,8 +1,13 @@
 /**
  * Forwards notifications to the SNMP gateway over the signed wire protocol (docs/design.md, Wire protocol). Each attempt is
  * signed afresh with the wall clock (the gateway refuses stale timestamps and exact replays), retried with
- * exponential backoff and full jitter on network errors, 5xx and 429, and bounded by a per-attempt timeout
- * and an overall deadline, so a Lambda invocation finishes inside its own timeout. An attempt refused as a
+ * exponential backoff and full jitter on network errors, 5xx and 429, and bounded by an overall deadline, so
+ * a Lambda invocation finishes inside its own timeout. Time is bounded in two parts (docs/reference.md,
+ * Configuration: `CERTMONITOR_GATEWAY_TIMEOUT_MS`): a short connect timeout, retried, since nothing reached
+ * the gateway; and one answer timeout per request and gateway, shared by its attempts rather than granted to
+ * each, that outlasts the gateway's own inform retries. A request whose answer never came may still be acted
+ * on by the gateway, so it is not sent there again once that time is spent. A gateway whose TLS certificate
+ * is not trusted is not retried either (a standby still is). An attempt refused as a
  * replay (the same chunk signed in the same second by another run) is signed again at once with a later
  * timestamp. Retrying is safe because every notification carries a deterministic id the gateway deduplicates.
  *
@@ -13,6 +18,7 @@
  * timeouts are paid once per run rather than once per request; the next run starts at the primary again.
  */
 import { gatewayLabel } from '../../app/gatewayLabel.ts';
+import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_GATEWAY_TIMEOUT_MS } from '../../app/gatewayTimeouts.ts';
 import type { DeliveryResult, GatewayFailover, NotificationForwarder } from '../../app/ports.ts';
 import { errorCodeOf, parseResults } from '../../protocol/answer.ts';
 import {
@@ -22,7 +28,8 @@ import {
   type Notification,
 } from '../../protocol/notification.ts';
 import { HEADER_KEY_ID, HEADER_SIGNATURE, HEADER_TIMESTAMP, signBody } from '../../protocol/signature.ts';
-import { AnswerTooLargeError } from '../errors.ts';
+import { AnswerTooLargeError, GatewayUntrustedError } from '../errors.ts';
+import { requestFailure } from './requestFailure.ts';
 
 /** Bodies are kept well under the gateway's limit (JSON framing and headers need some room). */
 export const MAX_BODY_BYTES = MAX_REQUEST_BODY_BYTES - 124 * 1024;
@@ -45,13 +52,21 @@ export interface HttpForwarderOptions {
   readonly maxDelayMs?: number;
   /** Upper bound on an honoured `Retry-After` (default 20 s). */
   readonly maxRetryAfterMs?: number;
-  /** Per-attempt timeout (default 10 s). */
-  readonly attemptTimeoutMs?: number;
+  /**
+   * How long the gateway may take to answer one request, across all attempts at that gateway (default
+   * {@link DEFAULT_GATEWAY_TIMEOUT_MS}); connecting is not counted.
+   */
+  readonly answerTimeoutMs?: number;
+  /**
+   * What each attempt may spend connecting on top of the answer time (default {@link DEFAULT_CONNECT_TIMEOUT_MS});
+   * the HTTP client's own connect timeout (forwarderFetch.ts) ends a connection that does not come up sooner.
+   */
+  readonly connectTimeoutMs?: number;
   /** Wall-clock instant (epoch ms) after which no attempt starts or continues. */
   readonly deadline?: number;
   /** Notifications per request, at most {@link MAX_NOTIFICATIONS_PER_REQUEST}. */
   readonly batchSize?: number;
-  /** The HTTP client; default the global fetch (a private CA's comes from forwarderCaFetch.ts). */
+  /** The HTTP client; default the global fetch (the CLI's, with a connect timeout and a private CA, comes from forwarderFetch.ts). */
   readonly fetch?: typeof fetch;
   /** Wall clock in ms (signing, deadline); injectable for tests. */
   readonly clock?: () => number;
@@ -66,6 +81,27 @@ interface AttemptOutcome {
   readonly retryAfterMs?: number;
   /** The gateway refused the signature as one it has seen: sign again at once with a later timestamp. */
   readonly resign?: boolean;
+  /** The code of a coded failure (`CM_ERR_…`), carried into the results. */
+  readonly errorCode?: string;
+  /** Set when it differs from `retry`: not retried at this gateway, yet another gateway may accept it. */
+  readonly failover?: boolean;
+  /** The request may have reached the gateway: its time counts against the answer timeout. */
+  readonly sent?: boolean;
+  /** The request was sent and its answer never came: the gateway may act on it all the same. */
+  readonly abandoned?: boolean;
+  /** The answer timeout (or the deadline) ended the wait: no further attempt at this gateway. */
+  readonly timedOut?: boolean;
+}
+
+/** One attempt's request: the chunk, its signed body, and how long it may take. */
+interface AttemptRequest {
+  readonly chunk: readonly Notification[];
+  readonly body: string;
+  readonly secret: string;
+  readonly timestamp: number;
+  readonly timeoutMs: number;
+  /** An earlier attempt at this gateway was sent and abandoned (see {@link mapAnswer}). */
+  readonly resent: boolean;
 }
 
 /** The gateway's answer to a signature it has already seen (docs/gateway.md, Delivery guarantees). */
@@ -77,11 +113,12 @@ const REPLAY_REFUSED = 'GW_ERR_AUTH_REPLAY';
  */
 type GatewayOutcome =
   | { readonly results: DeliveryResult[] }
-  | { readonly results?: undefined; readonly error: string; readonly failover: boolean };
+  | { readonly results?: undefined; readonly error: string; readonly failover: boolean; readonly errorCode?: string };
 
-/** One configured gateway: its name in results and lines, and the URL requests go to. */
+/** One configured gateway: its name in results and lines, its origin, and the URL requests go to. */
 interface Gateway {
   readonly label: string;
+  readonly origin: string;
   readonly endpoint: string;
 }
 
@@ -90,8 +127,6 @@ interface Signing {
   readonly secret: string;
   lastTimestamp: number;
 }
-
-const CODE = /^[A-Za-z0-9_.-]{1,40}$/;
 
 /** Splits a batch by count and by serialized size, keeping order. */
 export function splitBatch(
@@ -130,23 +165,58 @@ export function parseRetryAfter(value: string | null, nowMs: number, maxMs: numb
   return Math.min(Math.max(ms, 0), maxMs);
 }
 
-function networkReason(error: unknown): string {
-  const name = (error as { name?: unknown })?.name;
-  if (name === 'TimeoutError' || name === 'AbortError') return 'gateway did not answer in time';
-  const code = (error as { cause?: { code?: unknown } })?.cause?.code;
-  return typeof code === 'string' && CODE.test(code) ? `gateway unreachable (${code})` : 'gateway unreachable';
+/** What an attempt that got no answer comes to: retried, except for a gateway whose certificate is not trusted. */
+function unanswered(error: unknown, gateway: Gateway): AttemptOutcome {
+  const failure = requestFailure(error);
+  if (failure.trustCode !== undefined) {
+    const untrusted = new GatewayUntrustedError(
+      `gateway certificate not trusted: use --ca-file (CERTMONITOR_GATEWAY_CA_FILE; Lambda: extraCaCerts) for the CA of ${gateway.origin} (${failure.trustCode})`,
+      { cause: error },
+    );
+    return { error: untrusted.message, errorCode: untrusted.code, retry: false, failover: true };
+  }
+  return {
+    error: failure.reason,
+    retry: true,
+    sent: failure.sent,
+    abandoned: failure.sent,
+    timedOut: failure.timedOut,
+  };
 }
 
-function failAll(chunk: readonly Notification[], error: string, gateway?: string): DeliveryResult[] {
-  return chunk.map((n) => ({ id: n.id, delivered: false, traps: [], error, ...(gateway ? { gateway } : {}) }));
+function failAll(
+  chunk: readonly Notification[],
+  error: string,
+  gateway?: string,
+  errorCode?: string,
+): DeliveryResult[] {
+  return chunk.map((n) => ({
+    id: n.id,
+    delivered: false,
+    traps: [],
+    error,
+    ...(errorCode ? { errorCode } : {}),
+    ...(gateway ? { gateway } : {}),
+  }));
 }
 
-/** Maps a 200 answer of `gateway` onto the chunk; undefined when the answer is not the protocol's shape. */
-function mapAnswer(chunk: readonly Notification[], answer: unknown, gateway: string): DeliveryResult[] | undefined {
+/**
+ * Maps a 200 answer of `gateway` onto the chunk; undefined when the answer is not the protocol's shape.
+ * `resent`: an earlier attempt of this run at this gateway was sent and abandoned. The gateway answers the
+ * resend as a duplicate, of the copy it was still working on or had finished: a copy this run sent. So
+ * here a duplicate reads as sent by this run, never as the "Duplicate …" of an earlier run's delivery.
+ */
+function mapAnswer(
+  chunk: readonly Notification[],
+  answer: unknown,
+  gateway: string,
+  resent: boolean,
+): DeliveryResult[] | undefined {
   const results = parseResults(answer);
   if (!results) return undefined;
   const byId = new Map<string, DeliveryResult>();
-  for (const result of results) {
+  for (const answered of results) {
+    const result = resent ? { ...answered, duplicate: false } : answered;
     const delivered = result.duplicate || result.traps.every((t) => t.ok);
     byId.set(result.id, {
       ...result,
@@ -168,7 +238,7 @@ function gatewayAt(base: string): Gateway {
   url.username = '';
   url.password = '';
   const endpoint = new URL(NOTIFICATIONS_PATH.slice(1), url.href.endsWith('/') ? url.href : `${url.href}/`).href;
-  return { label: gatewayLabel(url), endpoint };
+  return { label: gatewayLabel(url), origin: url.origin, endpoint };
 }
 
 /** {@link NotificationForwarder} to the HTTP(S) gateway. */
@@ -242,14 +312,17 @@ export class HttpForwarder implements NotificationForwarder {
       }
       const next = this.gateways[order[position + 1] ?? -1];
       if (!outcome.failover || next === undefined || this.clock() >= deadline) {
-        return failAll(chunk, outcome.error, gateway.label);
+        return failAll(chunk, outcome.error, gateway.label, outcome.errorCode);
       }
       onFailover?.({ from: gateway.label, to: next.label, reason: outcome.error, count: chunk.length });
     }
     return failAll(chunk, 'gateway delivery not attempted');
   }
 
-  /** One gateway's attempts at one chunk, with backoff between them. */
+  /**
+   * One gateway's attempts at one chunk, with backoff between them. The attempts share one answer
+   * timeout: time spent waiting on a request the gateway may have received is spent for good.
+   */
   private async sendChunk(
     gateway: Gateway,
     chunk: readonly Notification[],
@@ -258,19 +331,28 @@ export class HttpForwarder implements NotificationForwarder {
   ): Promise<GatewayOutcome> {
     const maxAttempts = Math.max(1, this.options.maxAttempts ?? 5);
     const deadline = this.options.deadline ?? Number.POSITIVE_INFINITY;
+    const answerTimeoutMs = this.options.answerTimeoutMs ?? DEFAULT_GATEWAY_TIMEOUT_MS;
+    const connectTimeoutMs = this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    let answerSpentMs = 0;
+    let abandoned = false;
     let last: GatewayOutcome = { error: 'gateway delivery not attempted before the deadline', failover: false };
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       const remaining = deadline - this.clock();
-      if (remaining <= 0) break;
+      if (remaining <= 0 || answerSpentMs >= answerTimeoutMs) break;
       // The gateway refuses an exact replay of a signature it has seen, and the same body signed in the
       // same second is exactly that: each attempt of a chunk gets a strictly later timestamp.
       const timestamp = Math.max(Math.floor(this.clock() / 1000), signing.lastTimestamp + 1);
       signing.lastTimestamp = timestamp;
-      const timeoutMs = Math.min(this.options.attemptTimeoutMs ?? 10_000, remaining);
-      const outcome = await this.attempt(gateway, chunk, body, signing.secret, timestamp, timeoutMs);
+      const timeoutMs = Math.min(connectTimeoutMs + answerTimeoutMs - answerSpentMs, remaining);
+      const started = this.clock();
+      const request = { chunk, body, secret: signing.secret, timestamp, timeoutMs, resent: abandoned };
+      const outcome = await this.attempt(gateway, request);
       if (outcome.results) return { results: outcome.results };
-      last = { error: outcome.error, failover: outcome.retry && !outcome.resign };
-      if (!outcome.retry || attempt === maxAttempts) break;
+      if (outcome.sent) answerSpentMs += this.clock() - started;
+      abandoned ||= outcome.abandoned === true;
+      const failover = outcome.failover ?? (outcome.retry && !outcome.resign);
+      last = { error: outcome.error, failover, ...(outcome.errorCode ? { errorCode: outcome.errorCode } : {}) };
+      if (!outcome.retry || outcome.timedOut || attempt === maxAttempts) break;
       if (outcome.resign) continue;
       const ceiling = Math.min(
         this.options.maxDelayMs ?? 5_000,
@@ -283,14 +365,8 @@ export class HttpForwarder implements NotificationForwarder {
     return last;
   }
 
-  private async attempt(
-    gateway: Gateway,
-    chunk: readonly Notification[],
-    body: string,
-    secret: string,
-    timestamp: number,
-    timeoutMs: number,
-  ): Promise<AttemptOutcome> {
+  private async attempt(gateway: Gateway, request: AttemptRequest): Promise<AttemptOutcome> {
+    const { chunk, body, secret, timestamp, timeoutMs } = request;
     let response: Response;
     try {
       response = await (this.options.fetch ?? fetch)(gateway.endpoint, {
@@ -306,26 +382,27 @@ export class HttpForwarder implements NotificationForwarder {
         signal: AbortSignal.timeout(Math.max(1, timeoutMs)),
       });
     } catch (error) {
-      return { error: networkReason(error), retry: true };
+      return unanswered(error, gateway);
     }
     const status = response.status;
     let text: string;
     try {
       text = await readText(response);
     } catch (error) {
-      return { error: error instanceof AnswerTooLargeError ? error.message : networkReason(error), retry: true };
+      if (error instanceof AnswerTooLargeError) return { error: error.message, retry: true, sent: true };
+      return unanswered(error, gateway);
     }
     if (status === 200) {
       let parsed: unknown;
       try {
         parsed = JSON.parse(text);
       } catch {
-        return { error: 'gateway answered with an unreadable body', retry: true };
+        return { error: 'gateway answered with an unreadable body', retry: true, sent: true };
       }
-      const results = mapAnswer(chunk, parsed, gateway.label);
+      const results = mapAnswer(chunk, parsed, gateway.label, request.resent);
       return results
         ? { results, error: '', retry: false }
-        : { error: 'gateway answered with an unexpected body', retry: true };
+        : { error: 'gateway answered with an unexpected body', retry: true, sent: true };
     }
     const code = errorCodeOf(text);
     const error = `gateway answered HTTP ${status}${code ? ` (${code})` : ''}`;
@@ -338,9 +415,9 @@ export class HttpForwarder implements NotificationForwarder {
         this.clock(),
         this.options.maxRetryAfterMs ?? 20_000,
       );
-      return { error, retry: true, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
+      return { error, retry: true, sent: true, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
     }
-    return { error, retry: false };
+    return { error, retry: false, sent: true };
   }
 }
 

@@ -34,6 +34,8 @@ export interface AccessEntry {
   readonly notifications?: number;
   readonly duplicates?: number;
   readonly durationMs: number;
+  /** The client closed the connection before the answer: the request was handled, its answer never sent. */
+  readonly abandoned?: boolean;
 }
 
 /** The route of a request URL, without its query: a served route, or `other`. */
@@ -51,7 +53,8 @@ export function accessLogWants(level: AccessLogLevel, entry: AccessEntry): boole
 
 /**
  * One access line: `certmonitor gateway: access time=… peer=… key=… method=… route=… status=… code=…
- * notifications=… duplicates=… ms=…` (logfmt, so `grep key=lambda-2026` finds a key's requests).
+ * notifications=… duplicates=… answer=abandoned ms=…` (logfmt, so `grep key=lambda-2026` finds a key's
+ * requests); `answer=abandoned` only for a request whose client left before its answer.
  */
 export function formatAccessLine(entry: AccessEntry, time: Date): string {
   const fields = [
@@ -65,6 +68,7 @@ export function formatAccessLine(entry: AccessEntry, time: Date): string {
   if (entry.code !== undefined) fields.push(`code=${entry.code}`);
   if (entry.notifications !== undefined) fields.push(`notifications=${entry.notifications}`);
   if (entry.duplicates !== undefined) fields.push(`duplicates=${entry.duplicates}`);
+  if (entry.abandoned) fields.push('answer=abandoned');
   fields.push(`ms=${Math.round(entry.durationMs)}`);
   return `certmonitor gateway: access ${fields.join(' ')}\n`;
 }

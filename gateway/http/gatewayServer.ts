@@ -5,7 +5,7 @@
  * answer `{"error":{"code","message"}}` with fixed texts; nothing from the request or the configuration's
  * secrets is ever echoed.
  */
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { NOTIFICATIONS_PATH } from '../../protocol/notification.ts';
 import type { DeliveryService } from '../delivery/deliveryService.ts';
 import {
@@ -65,6 +65,30 @@ function toGatewayError(error: FastifyError | Error): GatewayError {
 /** What a request established for its access line: the authenticated key id, the counts, the refusal code. */
 type AccessFacts = Pick<AccessEntry, 'keyId' | 'code' | 'notifications' | 'duplicates'>;
 
+/** One access line per request (docs/gateway.md, Access log), answered or abandoned by its client. */
+function addAccessLog(
+  app: FastifyInstance,
+  onAccess: (entry: AccessEntry) => void,
+  facts: WeakMap<object, AccessFacts>,
+): void {
+  const entry = (request: FastifyRequest, reply: FastifyReply): AccessEntry => ({
+    peer: request.ip,
+    method: request.method,
+    url: request.url,
+    status: reply.statusCode,
+    durationMs: reply.elapsedTime,
+    ...facts.get(request),
+  });
+  app.addHook('onResponse', async (request, reply) => onAccess(entry(request, reply)));
+  // A client that gave up (its timeout) closed the connection while the request was handled: fastify
+  // then sends nothing and never calls onResponse, yet the request was acted on. It gets its line here,
+  // with what it would have been answered.
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (reply.raw.destroyed && !reply.raw.writableFinished) onAccess({ ...entry(request, reply), abandoned: true });
+    return payload;
+  });
+}
+
 /** Builds (does not start) the fastify instance. */
 export function buildGatewayServer(deps: GatewayServerDeps): FastifyInstance {
   const clock = deps.clock ?? Date.now;
@@ -121,19 +145,7 @@ export function buildGatewayServer(deps: GatewayServerDeps): FastifyInstance {
     return { results };
   });
 
-  if (deps.onAccess) {
-    const onAccess = deps.onAccess;
-    app.addHook('onResponse', async (request, reply) => {
-      onAccess({
-        peer: request.ip,
-        method: request.method,
-        url: request.url,
-        status: reply.statusCode,
-        durationMs: reply.elapsedTime,
-        ...facts.get(request),
-      });
-    });
-  }
+  if (deps.onAccess) addAccessLog(app, deps.onAccess, facts);
 
   app.setNotFoundHandler(async () => {
     throw new NotFoundError();

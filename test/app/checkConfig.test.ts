@@ -7,6 +7,7 @@ import {
   parseCheckConfig,
 } from '../../app/checkConfig.ts';
 import { ConfigError } from '../../app/errors.ts';
+import { DEFAULT_GATEWAY_TIMEOUT_MS } from '../../app/gatewayTimeouts.ts';
 
 const BASE = { CERTMONITOR_SOURCE: 'dir:fleet', CERTMONITOR_STATE: 'dir:state' };
 
@@ -164,6 +165,33 @@ test('gateway CA file: a flag or variable, only with an https:// gateway', () =>
   assert.equal(
     refusal({ ...gateway, CERTMONITOR_GATEWAY_URL: 'http://gw.example:8443' }, { caFile: './ca.pem' }),
     '--ca-file is set but CERTMONITOR_GATEWAY_URL is not an https:// URL',
+  );
+});
+
+test("gateway answer timeout: a flag or variable, in milliseconds, default above the example's worst inform time", () => {
+  const gateway = {
+    ...BASE,
+    CERTMONITOR_GATEWAY_URL: 'https://gw.example:8443',
+    CERTMONITOR_GATEWAY_KEY_ID: 'lambda',
+    CERTMONITOR_GATEWAY_SECRET_FILE: './gw.secret',
+  };
+  // The shipped example's inform host: timeoutMs 2000, backoff 2, retries 3 → 2 + 4 + 8 + 16 s.
+  assert.equal(parseCheckConfig(gateway).forwarder?.timeoutMs, undefined);
+  assert.ok(DEFAULT_GATEWAY_TIMEOUT_MS > 30_000);
+  assert.equal(parseCheckConfig({ ...gateway, CERTMONITOR_GATEWAY_TIMEOUT_MS: '60000' }).forwarder?.timeoutMs, 60_000);
+  assert.equal(
+    parseCheckConfig({ ...gateway, CERTMONITOR_GATEWAY_TIMEOUT_MS: '60000' }, { gatewayTimeoutMs: '2000' }).forwarder
+      ?.timeoutMs,
+    2_000,
+  );
+  assert.ok(CHECK_VARIABLES.includes('CERTMONITOR_GATEWAY_TIMEOUT_MS'));
+  assert.equal(
+    refusal(gateway, { gatewayTimeoutMs: '10s' }),
+    "--gateway-timeout-ms must be a whole number of milliseconds from 1000 to 600000, got '10s'",
+  );
+  assert.equal(
+    refusal({ ...BASE, CERTMONITOR_GATEWAY_TIMEOUT_MS: '5000' }),
+    'CERTMONITOR_GATEWAY_TIMEOUT_MS is set but CERTMONITOR_GATEWAY_URL (--gateway) is not: set the gateway URL too',
   );
 });
 

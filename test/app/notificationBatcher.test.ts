@@ -33,6 +33,30 @@ describe('NotificationBatcher', () => {
     });
   });
 
+  test('a coded gateway failure reaches the failure listener with its code, once per reason', async () => {
+    const reason =
+      'gateway certificate not trusted: use --ca-file (…) for the CA of https://gw (DEPTH_ZERO_SELF_SIGNED_CERT)';
+    const forwarder: NotificationForwarder = {
+      description: 'untrusted',
+      forward: async (batch) =>
+        batch.map(
+          (n): DeliveryResult => ({
+            id: n.id,
+            delivered: false,
+            traps: [],
+            error: reason,
+            errorCode: 'CM_ERR_GATEWAY_UNTRUSTED',
+            gateway: 'https://gw',
+          }),
+        ),
+    };
+    const failures: unknown[][] = [];
+    const batcher = new NotificationBatcher(forwarder, { onGatewayFailure: (...args) => void failures.push(args) });
+    await batcher.add([note('a1'), note('a2')], async () => {});
+    await batcher.drain();
+    assert.deepEqual(failures, [[reason, 2, 'https://gw', 'CM_ERR_GATEWAY_UNTRUSTED']]);
+  });
+
   test('an appliance with nothing to send completes at once, with no results', async () => {
     const batcher = new NotificationBatcher({ description: 'unused', forward: async () => [] });
     let size = -1;

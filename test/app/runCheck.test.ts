@@ -775,6 +775,36 @@ test('every catalogue line about an appliance carries its status, notAfter and d
   assert.deepEqual(lines.find((l) => l.key === 'trapSent')?.context, expected);
 });
 
+test('a coded gateway failure: its gatewayFailed line carries the code as errorCode', async () => {
+  const source = new MemorySource(new Map<string, Entry>([['hsm-soon', pem('hsm-soon', 10)]]));
+  const lines: { key: string; context?: Readonly<Record<string, unknown>> }[] = [];
+  const untrusted: NotificationForwarder = {
+    description: 'https://gw.example',
+    forward: async (batch) =>
+      batch.map((n) => ({
+        id: n.id,
+        delivered: false,
+        traps: [],
+        error:
+          'gateway certificate not trusted: use --ca-file (CERTMONITOR_GATEWAY_CA_FILE; Lambda: extraCaCerts) for the CA of https://gw.example (CERT_HAS_EXPIRED)',
+        errorCode: 'CM_ERR_GATEWAY_UNTRUSTED',
+        gateway: 'https://gw.example',
+      })),
+  };
+  await runCheck({
+    source,
+    state: new MemoryStateStore(),
+    forwarder: untrusted,
+    log: { write: (entry, context) => lines.push({ key: entry.key, ...(context ? { context } : {}) }) },
+    settings: SETTINGS,
+    now: T0,
+  });
+  assert.deepEqual(lines.find((l) => l.key === 'gatewayFailed')?.context, {
+    event: 'gateway',
+    errorCode: 'CM_ERR_GATEWAY_UNTRUSTED',
+  });
+});
+
 describe("runCheck: each appliance's view (the fleet report's data)", () => {
   async function viewsOf(options: Parameters<typeof run>[0], now = T0) {
     const views = new Map<string, ApplianceView>();

@@ -34,6 +34,7 @@ describe('deploy parameters derived from source and state', () => {
       vpcEndpointSsm: 'false',
       vpcEndpointSqs: 'false',
       schedulePeriodSeconds: 3600,
+      gatewayTimeoutMs: '',
     });
   });
 
@@ -104,6 +105,24 @@ describe('deploy parameters derived from source and state', () => {
     refused({ ...BASE, ...gateway, gatewaySecretParam: 'cm/secret' }, /--param gatewaySecretParam: must be an SSM/);
     refused({ ...BASE, ...gateway, gatewayUrl: 'gw:8443' }, /--param gatewayUrl: must be an http/);
     refused({ ...BASE, gatewayKeyId: 'lambda' }, /--param gatewayKeyId: is set but gatewayUrl is not/);
+  });
+
+  it('gatewayTimeoutMs: milliseconds, at most a quarter of the timeout; empty without a gateway', () => {
+    const gateway = { gatewayUrl: 'https://gw.example:8443', gatewayKeyId: 'lambda', gatewaySecretParam: '/cm/secret' };
+    assert.equal(deriveDeployParams({ ...BASE, ...gateway, gatewayTimeoutMs: '45000' }).gatewayTimeoutMs, '45000');
+    assert.equal(deriveDeployParams({ ...BASE, gatewayTimeoutMs: '45000' }).gatewayTimeoutMs, '');
+    refused(
+      { ...BASE, ...gateway, gatewayTimeoutMs: '45s' },
+      /--param gatewayTimeoutMs: must be a whole number of milliseconds from 1000 to 600000, got '45s'/,
+    );
+    refused(
+      { ...BASE, ...gateway, gatewayTimeoutMs: '45000', timeout: '120' },
+      /--param gatewayTimeoutMs: 45000 is more than a quarter of the function's timeout \(120 s\)/,
+    );
+    assert.equal(
+      deriveDeployParams({ ...BASE, ...gateway, gatewayTimeoutMs: '90000', timeout: '900' }).gatewayTimeoutMs,
+      '90000',
+    );
   });
 
   it('gatewayUrl may list standby gateways after the primary, each checked on its own', () => {

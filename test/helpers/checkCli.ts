@@ -16,6 +16,8 @@ export interface CheckCliOptions {
   readonly secretFile: string;
   readonly now: string;
   readonly timeoutMs?: number;
+  /** More flags (`--ca-file`, `--gateway-timeout-ms`, …). */
+  readonly extraArgs?: readonly string[];
 }
 
 /** What the run printed: exit status (0 or 1), its summary, each appliance's status and action, and stderr. */
@@ -47,6 +49,7 @@ export function runCheckCli<Summary>(o: CheckCliOptions): Promise<CheckCliRun<Su
     '--now',
     o.now,
     '--json',
+    ...(o.extraArgs ?? []),
   ];
   return new Promise((resolve, reject) => {
     execFile(process.execPath, args, { cwd: ROOT, env, timeout: o.timeoutMs ?? 60_000 }, (error, stdout, stderr) => {

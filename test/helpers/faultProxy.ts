@@ -1,12 +1,13 @@
 /**
  * A loopback HTTP proxy in front of a real gateway that can fail in the ways a network does: pass
  * requests through, answer 500 itself, or let the gateway act and then lose its answer (the connection
- * is destroyed instead of relaying it). A gateway that is down shows as a reset connection.
+ * is destroyed instead of relaying it), always or for the first request only (then the mode goes back to
+ * `pass`). A gateway that is down shows as a reset connection.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type ProxyMode = 'pass' | 'fail500' | 'dropAnswer';
+export type ProxyMode = 'pass' | 'fail500' | 'dropAnswer' | 'dropFirstAnswer';
 
 export interface FaultProxy {
   readonly url: string;
@@ -38,6 +39,10 @@ export async function startFaultProxy(target: () => number): Promise<FaultProxy>
           answer.on('end', () => {
             // The gateway has acted and answered; in this mode its answer never reaches the check.
             if (mode === 'dropAnswer') return void request.socket.destroy();
+            if (mode === 'dropFirstAnswer') {
+              mode = 'pass';
+              return void request.socket.destroy();
+            }
             response.writeHead(answer.statusCode ?? 502, answer.headers);
             response.end(Buffer.concat(body));
           });

@@ -51,6 +51,11 @@ const ok = (ids: string[], response: http.ServerResponse) => {
   );
 };
 
+const answer500 = (_: Received, res: http.ServerResponse) => {
+  res.writeHead(500);
+  res.end('{}');
+};
+
 describe('HttpForwarder against a real HTTP server', () => {
   let server: http.Server;
   let url: string;
@@ -271,17 +276,51 @@ describe('HttpForwarder against a real HTTP server', () => {
     assert.equal(results[2]?.delivered, false);
   });
 
-  it('gives up at the per-attempt timeout and never starts after the deadline', async () => {
+  it('gives up at the answer timeout without sending again, and never starts after the deadline', async () => {
     behaviours = [() => {}, () => {}];
-    const slow = await forwarder({ clock: Date.now, sleep: undefined, attemptTimeoutMs: 100, maxAttempts: 2 }).forward([
-      notification(1),
-    ]);
+    const slow = await forwarder({
+      clock: Date.now,
+      sleep: undefined,
+      answerTimeoutMs: 100,
+      connectTimeoutMs: 0,
+      maxAttempts: 2,
+    }).forward([notification(1)]);
     assert.equal(slow[0]?.error, 'gateway did not answer in time');
-    assert.equal(received.length, 2);
+    // The gateway may be acting on the request it received (informs wait for their acknowledgements):
+    // sending it again would only be answered as a duplicate, later.
+    assert.equal(received.length, 1);
     received = [];
     const late = await forwarder({ clock: Date.now, deadline: Date.now() - 1 }).forward([notification(1)]);
     assert.equal(late[0]?.delivered, false);
     assert.equal(received.length, 0);
+  });
+
+  it('a resend after an answer that never came, answered as a duplicate, reads as sent by this run', async () => {
+    const duplicateOf = (r: Received, res: http.ServerResponse) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          results: r.ids.map((id) => ({ id, duplicate: true, traps: [{ host: 'nms', ok: true }], syslog: 'ok' })),
+        }),
+      );
+    };
+    // The gateway received the first copy (and acted on it); its answer was lost on the way back.
+    behaviours = [(_, res) => res.socket?.destroy(), duplicateOf];
+    const [resent] = await forwarder().forward([notification(1)]);
+    assert.equal(received.length, 2);
+    assert.equal(resent?.delivered, true);
+    assert.equal(resent?.duplicate, false);
+    // The same answer to a first attempt is an earlier run's delivery: a duplicate.
+    behaviours = [duplicateOf];
+    const [first] = await forwarder().forward([notification(1)]);
+    assert.equal(first?.duplicate, true);
+  });
+
+  it('attempts at one gateway share one answer timeout: a 500 that used it up is not retried', async () => {
+    behaviours = [answer500, answer500];
+    const [result] = await forwarder({ answerTimeoutMs: 1 }).forward([notification(1)]);
+    assert.equal(received.length, 1);
+    assert.equal(result?.error, 'gateway answered HTTP 500');
   });
 
   it('reports an unreachable gateway and an unavailable secret without throwing', async () => {
@@ -436,13 +475,15 @@ describe('HttpForwarder with standby gateways (docs/gateway.md, Standby gateways
     ]);
   });
 
-  it('fails over when the primary does not answer in time (after its own attempts)', async () => {
+  it('fails over when the primary does not answer within the answer timeout (one attempt, not one per retry)', async () => {
     primary.always = () => {};
-    const results = await forwarder({ clock: Date.now, attemptTimeoutMs: 100, maxAttempts: 2 }).forward(
-      [notification(1)],
-      onFailover,
-    );
-    assert.equal(primary.requests.length, 2);
+    const results = await forwarder({
+      clock: Date.now,
+      answerTimeoutMs: 100,
+      connectTimeoutMs: 0,
+      maxAttempts: 2,
+    }).forward([notification(1)], onFailover);
+    assert.equal(primary.requests.length, 1);
     assert.equal(results[0]?.delivered, true);
     assert.equal(results[0]?.gateway, standby.url);
     assert.deepEqual(failovers, [

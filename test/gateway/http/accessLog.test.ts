@@ -11,6 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { buildGatewayConfig } from '../../../gateway/config/gatewayConfig.ts';
 import { type RunningGateway, startGateway } from '../../../gateway/gatewayRuntime.ts';
 import { type AccessEntry, formatAccessLine } from '../../../gateway/http/accessLog.ts';
+import { freeUdpPort } from '../../helpers/freePort.ts';
 import { postNotifications, rawRequest, signedHeaders } from '../../helpers/gatewayClient.ts';
 
 const NEW_KEY = { keyId: 'lambda-2027', secret: 'the-new-secret-value' };
@@ -36,7 +37,11 @@ function note(id: string) {
 }
 
 /** Starts a gateway whose stderr lines are collected; `accessLog` omitted = the default. */
-async function start(name: string, accessLog?: string): Promise<{ gw: RunningGateway; lines: string[] }> {
+async function start(
+  name: string,
+  accessLog?: string,
+  more: Record<string, unknown> = {},
+): Promise<{ gw: RunningGateway; lines: string[] }> {
   const lines: string[] = [];
   const config = buildGatewayConfig(
     {
@@ -51,6 +56,7 @@ async function start(name: string, accessLog?: string): Promise<{ gw: RunningGat
       stateDir: `./${name}-state`,
       hostname: 'gw-test',
       ...(accessLog === undefined ? {} : { accessLog }),
+      ...more,
     },
     dir,
     {},
@@ -166,6 +172,49 @@ describe('gateway access log', () => {
     }
     assert.deepEqual(counts, { off: 0, refused: 1, requests: 2, all: 4 });
     assert.deepEqual(routes.all, ['/v1/notifications', '/healthz', '/metrics', 'other']);
+  });
+
+  it('a request the client gave up on still gets its line, with what it was answered and answer=abandoned', async () => {
+    // An inform host nothing answers: the gateway holds the request until the inform times out (1.5 s).
+    const port = await freeUdpPort();
+    const trapHosts = [
+      {
+        name: 'nms',
+        host: '127.0.0.1',
+        port,
+        version: '2c',
+        community: 'public',
+        type: 'inform',
+        retries: 0,
+        timeoutMs: 1500,
+      },
+    ];
+    const { gw, lines } = await start('abandoned', undefined, { trapHosts });
+    try {
+      const body = JSON.stringify({ notifications: [note('slow:1')] });
+      const gaveUp = fetch(`${gw.url}/v1/notifications`, {
+        method: 'POST',
+        headers: signedHeaders(body, OLD_KEY),
+        body,
+        signal: AbortSignal.timeout(200),
+      });
+      await assert.rejects(gaveUp, (e: Error) => e.name === 'TimeoutError');
+      // Written once the gateway is done with it (the inform's timeout), answered or not.
+      for (let i = 0; i < 300 && accessLines(lines).length < 1; i++) await new Promise((r) => setTimeout(r, 10));
+      const [line] = accessLines(lines);
+      assert.equal(line?.status, '200');
+      assert.equal(line?.key, OLD_KEY.keyId);
+      assert.equal(line?.notifications, '1');
+      assert.equal(line?.answer, 'abandoned');
+      // A request whose answer was sent has no such field.
+      const later = { ...OLD_KEY, timestamp: Math.floor(Date.now() / 1000) + 1 };
+      assert.equal((await postNotifications(gw.url, [note('slow:1')], later)).status, 200);
+      await settle(lines, 2);
+      assert.equal(accessLines(lines).length, 2);
+      assert.equal(accessLines(lines)[1]?.answer, undefined);
+    } finally {
+      await gw.stop();
+    }
   });
 
   it('an unknown level is refused naming the key', () => {

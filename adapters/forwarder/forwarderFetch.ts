@@ -1,9 +1,11 @@
 /**
- * HTTPS to a gateway whose certificate a private CA issued (docs/reference.md, Configuration:
- * `CERTMONITOR_GATEWAY_CA_FILE` / `--ca-file`). Node's global fetch takes no CA of its own, only the
- * process-wide NODE_EXTRA_CA_CERTS; this fetch trusts the given CA(s) for the gateway connection alone,
- * instead of the public ones. It is undici's: the library Node's own fetch is built on, so timeouts,
- * streaming and errors behave the same with and without a private CA. Loaded only when a CA file is set.
+ * The forwarder's HTTP client for `certmonitor check` (docs/reference.md, Configuration:
+ * `CERTMONITOR_GATEWAY_TIMEOUT_MS`, `CERTMONITOR_GATEWAY_CA_FILE` / `--ca-file`): a connect timeout of its
+ * own, shorter than the answer timeout, so a gateway that cannot be reached is retried soon; and for HTTPS
+ * to a gateway whose certificate a private CA issued, trust in that CA for the gateway connection alone,
+ * instead of the public ones (Node's global fetch takes neither, only the process-wide
+ * NODE_EXTRA_CA_CERTS). It is undici's: the library Node's own fetch is built on, so streaming and errors
+ * behave the same as with the global fetch.
  */
 import { X509Certificate } from 'node:crypto';
 import { ConfigError } from '../../app/errors.ts';
@@ -29,11 +31,17 @@ async function readCaFile(file: string): Promise<string> {
   return pem;
 }
 
-/** A fetch that trusts only the CA(s) in `caFile`; throws {@link ConfigError} for a file that cannot serve. */
-export async function forwarderCaFetch(caFile: string): Promise<typeof fetch> {
-  const ca = await readCaFile(caFile);
+/**
+ * A fetch whose connections time out after `connectTimeoutMs` and, with `caFile`, trust only the CA(s) in
+ * it; throws {@link ConfigError} for a CA file that cannot serve.
+ */
+export async function forwarderFetch(options: {
+  readonly caFile?: string;
+  readonly connectTimeoutMs: number;
+}): Promise<typeof fetch> {
+  const ca = options.caFile === undefined ? undefined : await readCaFile(options.caFile);
   const { Agent, fetch: undiciFetch } = await import('undici');
-  const dispatcher = new Agent({ connect: { ca } });
+  const dispatcher = new Agent({ connect: { timeout: options.connectTimeoutMs, ...(ca ? { ca } : {}) } });
   return ((input: string | URL, init?: RequestInit) =>
     undiciFetch(input, { ...(init as object), dispatcher })) as unknown as typeof fetch;
 }
