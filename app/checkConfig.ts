@@ -144,7 +144,10 @@ export function parseCheckConfig(
   };
   const concurrency = read.integer(SETTINGS.concurrency, 32, 1, MAX_CONCURRENCY, 'appliances');
   const forwarder = forwarderConfig(read);
-  const allowEmpty = flags.allowEmpty === true || read.boolean(SETTINGS.allowEmpty);
+  // The variable is read (and a bad value refused) even when the flag is given: a typo in a shared
+  // environment file must not go unnoticed.
+  const allowEmptyVariable = read.boolean(SETTINGS.allowEmpty);
+  const allowEmpty = flags.allowEmpty === true || allowEmptyVariable;
   return {
     ...{ source, state, settings, concurrency },
     ...(forwarder ? { forwarder } : {}),

@@ -33,7 +33,8 @@ Exit status:
 export const COLLECT_EXIT_HELP = `
 Exit status:
   0  every appliance collected (changed or unchanged)
-  1  some appliance could not be collected, or the inventory could not be read or published
+  1  some appliance could not be collected, none was, fleet.json has problems, or the inventory
+     could not be read or published
   2  configuration or usage error
 `;
 

@@ -29,6 +29,7 @@ export async function compactOrReport(
   journal: Pick<DeliveryJournal, 'compactInSteps'>,
   writer: Pick<SyslogWriter, 'lifecycle'>,
   nowMs: number,
+  onFailure?: () => void,
 ): Promise<boolean> {
   try {
     return await journal.compactInSteps(nowMs);
@@ -36,14 +37,25 @@ export async function compactOrReport(
     const code = (error as { code?: unknown })?.code;
     const reason = typeof code === 'string' && /^[A-Z0-9_]{1,40}$/.test(code) ? code : 'unexpected error';
     writer.lifecycle('journalCompactionFailed', { reason });
+    onFailure?.();
     return false;
   }
 }
+
+/** The wait before a compaction on growth is tried again after a failure: it doubles, up to an hour. */
+export const RETRY_FIRST_MS = 60_000;
+export const RETRY_MOST_MS = 3_600_000;
 
 /** Runs the journal's compactions, one at a time. */
 export class CompactionScheduler {
   private running: Promise<boolean> | undefined;
   private timers: NodeJS.Timeout[] = [];
+  /**
+   * After a failure the journal stays due, so without a pause a full disk would be met with a rewrite of
+   * the whole journal (and a failure line) every second; the hourly run still tries.
+   */
+  private failures = 0;
+  private retryAt = 0;
 
   constructor(private readonly o: CompactionSchedulerOptions) {}
 
@@ -58,16 +70,37 @@ export class CompactionScheduler {
 
   /** Compacts unless a compaction is running, in which case it is the one waited for. */
   run(): Promise<boolean> {
-    this.running ??= compactOrReport(this.o.journal, this.o.writer, (this.o.clock ?? Date.now)()).finally(() => {
-      this.running = undefined;
-    });
+    const now = this.now();
+    this.running ??= compactOrReport(this.o.journal, this.o.writer, now, () => this.failed(now))
+      .then((done) => {
+        if (done) {
+          this.failures = 0;
+          this.retryAt = 0;
+        }
+        return done;
+      })
+      .finally(() => {
+        this.running = undefined;
+      });
     return this.running;
   }
 
-  /** Compacts when the journal has grown enough and none is running; else resolves false at once. */
+  /**
+   * Compacts when the journal has grown enough, none is running and no failure asks to wait; else
+   * resolves false at once.
+   */
   runIfDue(): Promise<boolean> {
-    if (this.running || !this.o.journal.compactionDue) return Promise.resolve(false);
+    if (this.running || this.now() < this.retryAt || !this.o.journal.compactionDue) return Promise.resolve(false);
     return this.run();
+  }
+
+  private now(): number {
+    return (this.o.clock ?? Date.now)();
+  }
+
+  private failed(startedAt: number): void {
+    this.failures++;
+    this.retryAt = startedAt + Math.min(RETRY_MOST_MS, RETRY_FIRST_MS * 2 ** (this.failures - 1));
   }
 
   /** Stops the timers; resolves when no compaction runs (closing the journal ends one early). */

@@ -11,7 +11,17 @@
  * while appends and look-ups go on, ids completed meanwhile held in a small overlay index until the new
  * file is in place.
  */
-import { close, closeSync, fstatSync, fsyncSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
+import {
+  close,
+  closeSync,
+  fstatSync,
+  fsyncSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { setImmediate } from 'node:timers/promises';
 import type { Notification } from '../../protocol/notification.ts';
@@ -210,7 +220,13 @@ export class DeliveryJournal {
     try {
       for (let done = 0; done < data.length; ) done += writeSync(this.fd, data, done, data.length - done);
     } catch (error) {
-      this.end = fstatSync(this.fd).size;
+      // A partial write (a full disk) would leave a line without its newline, and the next record would be
+      // glued to it and unreadable on reload: cut the file back to where this append began.
+      try {
+        ftruncateSync(this.fd, this.end);
+      } catch {
+        this.end = fstatSync(this.fd).size;
+      }
       throw error;
     }
     if (sync) fsyncSync(this.fd);
@@ -377,10 +393,8 @@ export class DeliveryJournal {
   /** Puts the new file in place and switches to it, with the ids completed meanwhile moved along. */
   private commitCompaction(c: JournalCompaction): void {
     const path = join(this.dir, FILE);
-    const { index: next, end } = c.commit(this.end, path);
-    // Open the new file before closing the old descriptor: if the open fails, appends keep going to the
-    // old (renamed-over, still valid) file instead of to a closed descriptor number another file may reuse.
-    const fd = openSync(path, 'a+', 0o600);
+    // The new file's append descriptor comes from the commit, opened before its rename (journalCompaction.ts).
+    const { index: next, end, fd } = c.commit(this.end, path);
     // The old file's last descriptor: closing it frees its blocks, which takes a while for a large file,
     // so it is closed on the thread pool.
     close(this.fd, () => undefined);

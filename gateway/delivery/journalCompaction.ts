@@ -5,7 +5,7 @@
  * answering between them; the old file stays the journal until the new one is complete, fsynced and
  * renamed over it, so a crash at any point leaves one or the other whole.
  */
-import { closeSync, fsync, fsyncSync, openSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, constants, fstatSync, fsync, fsyncSync, openSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { JournalIndex } from './journalIndex.ts';
 import { JournalWriter } from './journalWriter.ts';
@@ -131,13 +131,22 @@ export class JournalCompaction {
    * returns the new index (the tail's complete records are not in it: the caller adds them, moved by
    * `shift`) and the new file's length.
    */
-  commit(end: number, path: string): { index: JournalIndex; end: number } {
+  commit(end: number, path: string): { index: JournalIndex; end: number; fd: number } {
     while (!this.copyTail(end)) this.writer.flush();
     this.writer.flush();
     fsyncSync(this.fd);
+    // The descriptor later appends go to is opened before the rename and follows the file through it: if
+    // the open fails, nothing is renamed and the old file stays the journal; once renamed, appends can
+    // never go to a file that is no longer the journal.
+    const appendFd = this.openForAppends();
     closeSync(this.fd);
     this.fd = -1;
-    renameSync(this.tmp, path);
+    try {
+      renameSync(this.tmp, path);
+    } catch (error) {
+      closeSync(appendFd);
+      throw error;
+    }
     try {
       const dfd = openSync(dirname(path), 'r');
       fsyncSync(dfd);
@@ -145,7 +154,21 @@ export class JournalCompaction {
     } catch {
       // some filesystems cannot fsync a directory
     }
-    return { index: this.next!, end: this.writer.offset };
+    return { index: this.next!, end: this.writer.offset, fd: appendFd };
+  }
+
+  /**
+   * A second descriptor on the new file for the journal's appends, without creating anything: if the file
+   * written so far is no longer at its path (removed, or replaced by another), that is an error, never an
+   * empty journal.
+   */
+  private openForAppends(): number {
+    const fd = openSync(this.tmp, constants.O_RDWR | constants.O_APPEND);
+    if (fstatSync(fd).ino !== fstatSync(this.fd).ino) {
+      closeSync(fd);
+      throw Object.assign(new Error('the new journal file was replaced'), { code: 'ENOENT' });
+    }
+    return fd;
   }
 
   /** Gives up: closes and removes the new file (the old one is still the journal). */

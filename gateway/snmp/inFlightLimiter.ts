@@ -8,16 +8,23 @@ export class InFlightLimiter {
 
   constructor(private readonly max: number) {}
 
-  /** Resolves once the caller may send; every call must be paired with one {@link release}. */
+  /**
+   * Resolves once the caller may send; every call must be paired with one {@link release}. A caller that
+   * waits is handed its place by `release`, so no one arriving meanwhile can take it.
+   */
   async acquire(): Promise<void> {
-    if (this.inFlight >= this.max) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    this.inFlight++;
+    if (this.inFlight < this.max && this.waiting.length === 0) {
+      this.inFlight++;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
   }
 
-  /** Ends one send and lets the longest waiting one go. */
+  /** Ends one send and hands its place to the longest waiting one, if any. */
   release(): void {
-    this.inFlight--;
-    this.waiting.shift()?.();
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.inFlight--;
   }
 
   /** Sends in flight now. */

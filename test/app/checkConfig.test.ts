@@ -262,5 +262,10 @@ test('an empty fleet on purpose: --allow-empty or CERTMONITOR_ALLOW_EMPTY=true; 
     refusal({ ...BASE, CERTMONITOR_ALLOW_EMPTY: 'yes' }),
     "CERTMONITOR_ALLOW_EMPTY must be true or false, got 'yes'",
   );
+  assert.equal(
+    refusal({ ...BASE, CERTMONITOR_ALLOW_EMPTY: 'yes' }, { allowEmpty: true }),
+    "CERTMONITOR_ALLOW_EMPTY must be true or false, got 'yes'",
+    'a bad value is refused even beside the flag',
+  );
   assert.ok(CHECK_VARIABLES.includes('CERTMONITOR_ALLOW_EMPTY'), 'a known variable, not refused as unknown');
 });

@@ -9,6 +9,8 @@ import {
   type CompactableJournal,
   CompactionScheduler,
   compactOrReport,
+  RETRY_FIRST_MS,
+  RETRY_MOST_MS,
 } from '../../../gateway/delivery/compactionScheduler.ts';
 import { DeliveryJournal } from '../../../gateway/delivery/deliveryJournal.ts';
 
@@ -66,6 +68,47 @@ describe('CompactionScheduler', () => {
     await sleep(20);
     assert.equal(state.calls, after, 'no compaction after stop');
     assert.equal(state.most, 1);
+  });
+
+  it('after a failure a compaction on growth waits, the wait doubling up to an hour; a success ends it', async () => {
+    let now = 1_000_000;
+    let fail = true;
+    let calls = 0;
+    const journal: CompactableJournal = {
+      compactionDue: true,
+      compactInSteps: async () => {
+        calls++;
+        if (fail) throw Object.assign(new Error('disk full'), { code: 'ENOSPC' });
+        return true;
+      },
+    };
+    const lines: Line[] = [];
+    const s = new CompactionScheduler({ journal, writer: recorder(lines), clock: () => now });
+    assert.equal(await s.runIfDue(), false);
+    assert.equal(calls, 1);
+    for (const [wait, tried] of [
+      [RETRY_FIRST_MS - 1, 1],
+      [1, 2],
+      [2 * RETRY_FIRST_MS - 1, 2],
+      [1, 3],
+    ] as const) {
+      now += wait;
+      await s.runIfDue();
+      assert.equal(calls, tried, `after ${wait} ms more`);
+    }
+    assert.equal(lines.length, 3, 'one failure line per attempt, not one a second');
+    // The hourly run does not wait; once it succeeds, growth is looked at every check again.
+    fail = false;
+    assert.equal(await s.run(), true);
+    now += 1;
+    assert.equal(await s.runIfDue(), true);
+    // The wait never exceeds an hour.
+    fail = true;
+    for (let i = 0; i < 12; i++) {
+      now += RETRY_MOST_MS;
+      await s.runIfDue();
+    }
+    assert.equal(calls, 5 + 12);
   });
 
   it('a compaction on growth starts once the journal says it is due', async () => {

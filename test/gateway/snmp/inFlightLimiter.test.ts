@@ -50,4 +50,22 @@ describe('InFlightLimiter', () => {
     assert.equal(most, 3);
     assert.equal(limiter.active, 0);
   });
+
+  it('a send arriving as a place is released does not overtake a waiting one, nor go past the cap', async () => {
+    const limiter = new InFlightLimiter(1);
+    await limiter.acquire();
+    const order: string[] = [];
+    const waiting = limiter.acquire().then(() => order.push('waiting'));
+    limiter.release();
+    // Arrives in the same tick, after the release: it must queue behind the one that waited.
+    const late = limiter.acquire().then(() => order.push('late'));
+    await waiting;
+    assert.equal(limiter.active, 1, 'the cap holds');
+    assert.equal(limiter.queued, 1);
+    limiter.release();
+    await late;
+    assert.deepEqual(order, ['waiting', 'late']);
+    limiter.release();
+    assert.equal(limiter.active, 0);
+  });
 });
