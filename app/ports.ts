@@ -132,18 +132,16 @@ export interface StateStore {
   list(): AsyncIterable<string>;
   /**
    * The fleet-level record of the inventory problem last logged (`_inventory.json`), with its version.
-   * A store without it has every run log the problem.
    */
-  loadInventoryReport?(): Promise<LoadedInventoryReport>;
+  loadInventoryReport(): Promise<LoadedInventoryReport>;
   /** Writes the record conditionally, like `save` (undefined `report`: nothing is reported any more). */
-  saveInventoryReport?(report: InventoryReport | undefined, expectedVersion: string | undefined): Promise<void>;
+  saveInventoryReport(report: InventoryReport | undefined, expectedVersion: string | undefined): Promise<void>;
   /**
-   * The fleet-level record of failing trap hosts (`_trapHosts.json`), with its version. A store without it
-   * never reports a trap host failing for longer than H (each failure still has its `trapFailed` line).
+   * The fleet-level record of failing trap hosts (`_trapHosts.json`), with its version.
    */
-  loadTrapHostReport?(): Promise<LoadedTrapHostReport>;
+  loadTrapHostReport(): Promise<LoadedTrapHostReport>;
   /** Writes the record conditionally, like `save`. */
-  saveTrapHostReport?(report: TrapHostReport, expectedVersion: string | undefined): Promise<void>;
+  saveTrapHostReport(report: TrapHostReport, expectedVersion: string | undefined): Promise<void>;
 }
 
 /** The fleet-level trap host record as loaded: absent or unreadable records read as empty. */

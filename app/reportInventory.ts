@@ -47,7 +47,7 @@ export async function reportInventory(
 /** True when this run writes the lines: they are due, and this run recorded that it writes them. */
 async function shouldWrite(problem: string, options: InventoryReportOptions): Promise<boolean> {
   const { state, now, repeatHours } = options;
-  if (options.dryRun || !state.loadInventoryReport || !state.saveInventoryReport) return true;
+  if (options.dryRun) return true;
   try {
     const loaded = await state.loadInventoryReport();
     if (!inventoryReportDue(loaded.report, problem, now, repeatHours)) return false;
@@ -61,7 +61,6 @@ async function shouldWrite(problem: string, options: InventoryReportOptions): Pr
 
 /** Once the inventory is right again, the record is emptied, so a problem that comes back is reported at once. */
 async function forgetReport(state: StateStore): Promise<void> {
-  if (!state.loadInventoryReport || !state.saveInventoryReport) return;
   try {
     const loaded = await state.loadInventoryReport();
     if (loaded.report) await state.saveInventoryReport(undefined, loaded.version);

@@ -35,7 +35,6 @@ const ATTEMPTS = 3;
 export async function reportTrapHosts(evidence: TrapHostEvidence, options: TrapHostReportOptions): Promise<number> {
   const { state, now, repeatHours } = options;
   if (evidence.failed.size === 0 && evidence.ok.size === 0) return 0;
-  if (!state.loadTrapHostReport || !state.saveTrapHostReport) return 0;
   for (let attempt = 1; ; attempt++) {
     let loaded: LoadedTrapHostReport;
     try {

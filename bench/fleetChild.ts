@@ -32,6 +32,10 @@ async function pipelineChild(): Promise<void> {
       stateWrites++;
       return store.save(appliance, record, version);
     },
+    loadInventoryReport: () => store.loadInventoryReport(),
+    saveInventoryReport: (report, version) => store.saveInventoryReport(report, version),
+    loadTrapHostReport: () => store.loadTrapHostReport(),
+    saveTrapHostReport: (report, version) => store.saveTrapHostReport(report, version),
   };
   const counted: typeof source = {
     description: source.description,

@@ -26,7 +26,6 @@ import { errorLabel } from '../core/errors.ts';
 import { logEntry } from '../core/logEntry.ts';
 import { STATUSES } from '../core/types.ts';
 import { EXIT_UNDELIVERED, parseNow } from './command.ts';
-import { tuneHeapForFleetRun } from './heapTuning.ts';
 import { describeFailure, writeMetricsTextfile } from './metricsTextfile.ts';
 import { ProgressBar, type ProgressStream, progressWanted } from './progressBar.ts';
 import { UsageError } from './usageError.ts';
@@ -230,7 +229,6 @@ async function printResult(result: CheckFleetResult, options: RunCheckCommandOpt
 
 /** `certmonitor check` with commander's options: configuration errors become usage errors (exit 2). */
 export async function check(options: CheckCommandOptions, io: CheckIo): Promise<number> {
-  tuneHeapForFleetRun();
   try {
     const config = parseCheckConfig(io.env, options);
     const now = options.now !== undefined ? parseNow(options.now) : (io.clock ?? (() => new Date()))();

@@ -9,6 +9,7 @@ import type {
   ListedAppliance,
   LoadedInventoryReport,
   LoadedState,
+  LoadedTrapHostReport,
   LogSink,
   NotificationForwarder,
   SkippedKeys,
@@ -16,6 +17,7 @@ import type {
 } from '../../app/ports.ts';
 import { type RunCheckOptions, runCheck } from '../../app/runCheck.ts';
 import type { InventoryReport } from '../../core/inventoryReport.ts';
+import { type TrapHostReport, trapHostReportOf } from '../../core/trapHostReport.ts';
 import type { ApplianceState, ApplianceView, LogEntry, SourceResult } from '../../core/types.ts';
 import { type DemoKeys, makeCertificatePem, makeDemoKeys } from '../../examples/demoCertificate.ts';
 import type { Notification } from '../../protocol/notification.ts';
@@ -91,6 +93,19 @@ class MemoryStateStore implements StateStore {
       throw new StateConflictError('_inventory');
     this.saves++;
     this.inventoryRecord = { report, version: (current?.version ?? 0) + 1 };
+  }
+  trapHostRecord: { report: TrapHostReport; version: number } | undefined;
+  async loadTrapHostReport(): Promise<LoadedTrapHostReport> {
+    const record = this.trapHostRecord;
+    return record
+      ? { report: structuredClone(record.report), version: String(record.version) }
+      : { report: trapHostReportOf(undefined) };
+  }
+  async saveTrapHostReport(report: TrapHostReport, expected: string | undefined): Promise<void> {
+    const current = this.trapHostRecord;
+    if ((current === undefined ? undefined : String(current.version)) !== expected)
+      throw new StateConflictError('_trapHosts');
+    this.trapHostRecord = { report: structuredClone(report), version: (current?.version ?? 0) + 1 };
   }
   failLoad = new Set<string>();
   /** Called just before a save compares versions: lets a test play another run writing first. */
@@ -422,6 +437,7 @@ describe('runCheck', () => {
   test('a corrupt state record is reported, reset and rewritten', async () => {
     const files = new Map<string, Entry>([['hsm-x', pem('hsm-x', 100)]]);
     const saved: ApplianceState[] = [];
+    const fleet = new MemoryStateStore();
     const state: StateStore = {
       description: 'corrupt',
       load: async () => ({ corrupt: 'record is not JSON', version: 'v1' }),
@@ -430,6 +446,11 @@ describe('runCheck', () => {
         saved.push(s);
       },
       list: async function* () {},
+      // The fleet records are not what this test is about.
+      loadInventoryReport: () => fleet.loadInventoryReport(),
+      saveInventoryReport: (report, version) => fleet.saveInventoryReport(report, version),
+      loadTrapHostReport: () => fleet.loadTrapHostReport(),
+      saveTrapHostReport: (report, version) => fleet.saveTrapHostReport(report, version),
     };
     const { log } = await run({ source: new MemorySource(files), state });
     assert.deepEqual(log.lines('hsm-x'), ['stateReset', 'valid']);

@@ -24,7 +24,7 @@ import { runCheckCli } from '../helpers/checkCli.ts';
 import { type FaultProxy, startFaultProxy } from '../helpers/faultProxy.ts';
 import { freeTcpPort } from '../helpers/freePort.ts';
 import { rawRequest } from '../helpers/gatewayClient.ts';
-import { type RunningSnmptrapd, startSnmptrapd } from '../helpers/snmptrapd.ts';
+import { type RunningSnmptrapd, settledCountFor, startSnmptrapd } from '../helpers/snmptrapd.ts';
 
 const DAY = 86_400_000;
 const NOW = '2026-11-24T12:00:00Z';
@@ -121,14 +121,7 @@ describe('standby gateways: check → primary or standby gateway → snmptrapd',
     return { exitCode: run.exitCode, lines: run.stderr.split('\n').filter(Boolean), outcomes, summary: run.summary };
   };
 
-  /** Traps snmptrapd logged for `appliance`, after letting any late (doubled) one arrive. */
-  const trapsFor = async (appliance: string, atLeast: number) => {
-    const count = () => trapd.lines().filter((l) => l.includes(`"[${appliance}:`)).length;
-    const until = Date.now() + 15_000;
-    while (count() < atLeast && Date.now() < until) await new Promise((r) => setTimeout(r, 25));
-    await new Promise((r) => setTimeout(r, 500));
-    return count();
-  };
+  const trapsFor = (appliance: string, atLeast: number) => settledCountFor(trapd, appliance, atLeast);
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'certmonitor-standby-'));

@@ -11,7 +11,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -19,36 +18,15 @@ import { type DemoKeys, makeCertificatePem, makeDemoKeys } from '../../examples/
 import { buildGatewayConfig } from '../../gateway/config/gatewayConfig.ts';
 import { type RunningGateway, startGateway } from '../../gateway/gatewayRuntime.ts';
 import { runCheckCli } from '../helpers/checkCli.ts';
+import { countingRelay } from '../helpers/countingRelay.ts';
 import { makeSelfSignedCert, type SelfSignedCert } from '../helpers/selfSignedCert.ts';
-import { type RunningSnmptrapd, startSnmptrapd } from '../helpers/snmptrapd.ts';
+import { type RunningSnmptrapd, settledCountFor, startSnmptrapd } from '../helpers/snmptrapd.ts';
 
 const DAY = 86_400_000;
 const NOW = '2026-11-24T12:00:00Z';
 const T0 = Date.parse(NOW);
 
 type Summary = { notifications: { sent: number; failed: number }; deliveredBy?: Record<string, number> };
-
-/** A TCP relay to `port` on loopback that counts the connections (TLS handshakes) made through it. */
-async function countingRelay(port: number) {
-  let connections = 0;
-  const server = net.createServer((socket) => {
-    connections++;
-    const upstream = net.connect(port, '127.0.0.1');
-    socket.pipe(upstream).pipe(socket);
-    const end = () => {
-      socket.destroy();
-      upstream.destroy();
-    };
-    socket.on('error', end).on('close', end);
-    upstream.on('error', end).on('close', end);
-  });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  return {
-    url: `https://127.0.0.1:${(server.address() as net.AddressInfo).port}`,
-    connections: () => connections,
-    close: () => new Promise<void>((done) => server.close(() => done())),
-  };
-}
 
 describe('an HTTPS gateway the check does not trust: check → gateway → snmptrapd', () => {
   let dir: string;
@@ -106,14 +84,7 @@ describe('an HTTPS gateway the check does not trust: check → gateway → snmpt
     return { ...run, lines: run.stderr.split('\n').filter(Boolean) };
   };
 
-  /** Traps snmptrapd logged for `appliance`, after letting any late one arrive. */
-  const trapsFor = async (appliance: string, atLeast: number) => {
-    const count = () => trapd.lines().filter((l) => l.includes(`"[${appliance}:`)).length;
-    const until = Date.now() + 15_000;
-    while (count() < atLeast && Date.now() < until) await new Promise((r) => setTimeout(r, 25));
-    await new Promise((r) => setTimeout(r, 500));
-    return count();
-  };
+  const trapsFor = (appliance: string, atLeast: number) => settledCountFor(trapd, appliance, atLeast);
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'certmonitor-untrusted-'));

@@ -156,3 +156,16 @@ export async function startSnmptrapd(options: SnmptrapdOptions = {}): Promise<Ru
     stop: () => peer.stop(),
   };
 }
+
+/**
+ * The notifications `trapd` logged for `appliance` (its ssLogReference names it), once at least `atLeast`
+ * arrived or 15 s passed, and after half a second more for a late (doubled) one to show up: a test that
+ * asserts an exact count must not stop looking at the first match.
+ */
+export async function settledCountFor(trapd: RunningSnmptrapd, appliance: string, atLeast: number): Promise<number> {
+  const count = () => trapd.lines().filter((l) => l.includes(`"[${appliance}:`)).length;
+  const until = Date.now() + 15_000;
+  while (count() < atLeast && Date.now() < until) await new Promise((r) => setTimeout(r, 25));
+  await new Promise((r) => setTimeout(r, 500));
+  return count();
+}

@@ -15,6 +15,7 @@ import { ConfigError } from '../../../app/errors.ts';
 import { buildGatewayConfig } from '../../../gateway/config/gatewayConfig.ts';
 import { type RunningGateway, startGateway } from '../../../gateway/gatewayRuntime.ts';
 import type { Notification } from '../../../protocol/notification.ts';
+import { countingRelay } from '../../helpers/countingRelay.ts';
 import { makeSelfSignedCert, type SelfSignedCert } from '../../helpers/selfSignedCert.ts';
 
 const SECRET = 'private-ca-test-secret';
@@ -62,32 +63,6 @@ function forwarder(caFile?: string, options: { url?: string; maxAttempts?: numbe
   );
 }
 
-/** A TCP relay to the gateway that counts the connections (TLS handshakes) it is asked for. */
-async function countingRelay(
-  host = '127.0.0.1',
-): Promise<{ url: string; connections: () => number; close: () => Promise<void> }> {
-  let connections = 0;
-  const port = Number(new URL(gw.url).port);
-  const server = net.createServer((socket) => {
-    connections++;
-    const upstream = net.connect(port, '127.0.0.1');
-    socket.pipe(upstream).pipe(socket);
-    const end = () => {
-      socket.destroy();
-      upstream.destroy();
-    };
-    socket.on('error', end).on('close', end);
-    upstream.on('error', end).on('close', end);
-  });
-  await new Promise<void>((done) => server.listen(0, host, done));
-  const url = `https://${host}:${(server.address() as net.AddressInfo).port}`;
-  return {
-    url,
-    connections: () => connections,
-    close: () => new Promise<void>((done) => server.close(() => done())),
-  };
-}
-
 describe('CERTMONITOR_GATEWAY_CA_FILE: HTTPS to a gateway of a private CA', () => {
   it('delivers when the CA file holds the CA that issued the gateway certificate', async () => {
     assert.match(gw.url, /^https:\/\/127\.0\.0\.1:/);
@@ -96,7 +71,7 @@ describe('CERTMONITOR_GATEWAY_CA_FILE: HTTPS to a gateway of a private CA', () =
   });
 
   it('without it the gateway is not trusted: a coded failure naming --ca-file, the gateway and the TLS code, tried once', async () => {
-    const relay = await countingRelay();
+    const relay = await countingRelay(Number(new URL(gw.url).port));
     try {
       const [result] = await (await forwarder(undefined, { url: relay.url, maxAttempts: 5 })).forward([notification]);
       assert.equal(result?.delivered, false);
@@ -115,7 +90,7 @@ describe('CERTMONITOR_GATEWAY_CA_FILE: HTTPS to a gateway of a private CA', () =
 
   it('a certificate for another name is not trusted either (the hostname is part of the trust)', async () => {
     // The right CA, the wrong name: the certificate carries 127.0.0.1 and localhost, reached as 127.0.0.2.
-    const relay = await countingRelay('127.0.0.2');
+    const relay = await countingRelay(Number(new URL(gw.url).port), '127.0.0.2');
     try {
       const [result] = await (await forwarder(tls.certFile, { url: relay.url })).forward([notification]);
       assert.equal(result?.errorCode, 'CM_ERR_GATEWAY_UNTRUSTED');
