@@ -68,11 +68,51 @@ export interface Evaluation {
   readonly error?: string;
 }
 
+/**
+ * The optional second level (docs/reference.md, Expiry policy): within `days` or `percent` of the lifetime
+ * (whichever comes first) a certificate is critical, notified at once on entering it and then every
+ * `repeatHours`.
+ */
+export interface CriticalLevel {
+  readonly days?: number;
+  readonly percent?: number;
+  readonly repeatHours: number;
+}
+
 /** Alert settings for one appliance (defaults D=30, H=24; the inventory may override per appliance). */
 export interface Settings {
   readonly thresholdDays: number;
   readonly repeatHours: number;
+  /** Also expiring within this percent of the certificate's lifetime (0 < P < 100); unset by default. */
+  readonly thresholdPercent?: number;
+  /** Unset by default: then nothing has a severity, as on the appliance. */
+  readonly critical?: CriticalLevel;
 }
+
+/**
+ * The certificate policy (docs/reference.md, Certificate findings). Findings are always computed with it;
+ * only when `set` are they logged and forwarded.
+ */
+export interface FindingPolicy {
+  /** True when the inventory has a `policy` or a policy flag was given. */
+  readonly set: boolean;
+  readonly maxValidityDays?: number;
+  readonly minRsaBits: number;
+  readonly minEcBits: number;
+  /** Hash names, lower case: `md5`, `sha1`. */
+  readonly weakSignatures: readonly string[];
+  /** Unplanned replacements are notified (docs/reference.md, Replaced certificates). */
+  readonly replaced: boolean;
+}
+
+/** The policy findings are computed with when none is configured. */
+export const DEFAULT_FINDING_POLICY: FindingPolicy = {
+  set: false,
+  minRsaBits: 2048,
+  minEcBits: 256,
+  weakSignatures: ['md5', 'sha1'],
+  replaced: false,
+};
 
 /** Default alert settings (docs/design.md, Alert policy). */
 export const DEFAULT_SETTINGS: Settings = { thresholdDays: 30, repeatHours: 24 };
