@@ -4,7 +4,7 @@
  * not fetched again and its evaluation is rebuilt from the cached fields, so a steady run costs one state
  * read per appliance.
  */
-import { cacheCertificate, certificateFromCache, usableCache } from '../core/certificateCache.ts';
+import { cacheCertificate, certificateFileFromCache, usableCache } from '../core/certificateCache.ts';
 import { evaluate, evaluateCertificateFile } from '../core/evaluate.ts';
 import type { ApplianceState, CachedCertificate, Evaluation, SourceResult } from '../core/types.ts';
 import type { CertificateSource, ListedAppliance } from './ports.ts';
@@ -25,7 +25,7 @@ export async function readCertificate(
   const { thresholdDays, now } = threshold;
   const cached = usableCache(previous?.certificate);
   if (listed.version !== undefined && cached?.sourceVersion === listed.version) {
-    const file = { certificate: certificateFromCache(cached), chain: [] };
+    const file = certificateFileFromCache(cached);
     return { evaluation: evaluateCertificateFile(file, thresholdDays, now), cache: cached };
   }
   const result = await source.fetch(listed.name).catch(
@@ -36,6 +36,7 @@ export async function readCertificate(
   // An unreadable source says nothing about the certificate: the cache stays as it was.
   if (result.kind === 'unavailable') return { evaluation, cache: cached };
   const version = result.kind === 'found' ? result.version : undefined;
-  const cache = evaluation.certificate && version ? cacheCertificate(evaluation.certificate, version) : undefined;
+  const cache =
+    evaluation.certificate && version ? cacheCertificate(evaluation.certificate, version, evaluation.chain) : undefined;
   return { evaluation, cache };
 }

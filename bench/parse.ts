@@ -1,9 +1,10 @@
 /**
  * Certificates read and evaluated per second by the runtime-neutral core, on a mixed RSA / EC / EdDSA
  * set of PEM files, side by side in one run with Node's X509Certificate (parse, validTo, fingerprint256)
- * and with one `openssl x509 -noout -enddate -fingerprint -sha256` process per certificate. The core and
+ * with the core of an earlier commit (PARSE_BASELINE_REF, exported with `git archive`), and with one
+ * `openssl x509 -noout -enddate -fingerprint -sha256` process per certificate. The core, the earlier core and
  * X509Certificate are measured in alternating rounds, and each ratio is the median of the rounds' own
- * ratios, so a moment when the shared machine is busy lands on both sides.
+ * ratios, so a moment when the shared machine is busy lands on every side.
  * Run: node --import tsx bench/parse.ts (writes bench/results/parse.json).
  */
 import { spawnSync } from 'node:child_process';
@@ -12,6 +13,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { evaluate } from '../core/evaluate.ts';
+import { exportCommit } from './baselineBuild.ts';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const FIXTURES = join(HERE, '../test/fixtures/certs');
@@ -22,7 +24,19 @@ const NOW = new Date('2026-11-24T12:00:00Z');
 const MEASURE_MS = 2000;
 const OPENSSL_RUNS = 100;
 /** Alternating rounds of the core and X509Certificate. */
-const ROUNDS = 3;
+const ROUNDS = 5;
+/**
+ * The commit whose core today's is compared with: the last one before the reader learnt signature
+ * algorithms and SAN entries (docs/reference.md, Certificate findings).
+ */
+const PARSE_BASELINE_REF = process.env.BENCH_PARSE_BASELINE_REF ?? '9d6745f';
+
+type Evaluate = typeof evaluate;
+const baselineEvaluate: Evaluate = (
+  (await import(pathToFileURL(join(exportCommit(PARSE_BASELINE_REF), 'core', 'evaluate.ts')).href)) as {
+    evaluate: Evaluate;
+  }
+).evaluate;
 
 /** Runs `body` over the set until MEASURE_MS have passed; returns certificates per second. */
 function rate(inputs: readonly Uint8Array[], body: (bytes: Uint8Array) => unknown): number {
@@ -41,11 +55,15 @@ function rate(inputs: readonly Uint8Array[], body: (bytes: Uint8Array) => unknow
   return (count / elapsed) * 1000;
 }
 
-function core(bytes: Uint8Array): unknown {
-  const e = evaluate({ kind: 'found', bytes }, 30, NOW);
-  if (e.status === 'invalid') throw new Error(`core could not read a bench certificate: ${e.error}`);
-  return e.certificate?.fingerprintSha256;
+function evaluatedBy(evaluateWith: Evaluate): (bytes: Uint8Array) => unknown {
+  return (bytes) => {
+    const e = evaluateWith({ kind: 'found', bytes }, 30, NOW);
+    if (e.status === 'invalid') throw new Error(`core could not read a bench certificate: ${e.error}`);
+    return e.certificate?.fingerprintSha256;
+  };
 }
+const core = evaluatedBy(evaluate);
+const baselineCore = evaluatedBy(baselineEvaluate);
 
 function x509(bytes: Uint8Array): unknown {
   const cert = new X509Certificate(bytes);
@@ -69,20 +87,42 @@ function median(values: readonly number[]): number {
   return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 }
 
-/** Core and X509Certificate rates over `inputs` in alternating rounds: medians, and each round's ratio. */
-function sideBySide(inputs: readonly Uint8Array[]): { core: number; x509: number; ratio: number; ratios: string } {
+interface SideBySide {
+  readonly core: number;
+  readonly baseline: number;
+  readonly x509: number;
+  readonly ratio: number;
+  readonly ratios: string;
+  readonly vsBaseline: number;
+  readonly vsBaselineRuns: string;
+}
+
+/** Core, earlier core and X509Certificate rates over `inputs` in alternating rounds: medians, and each round's ratios. */
+function sideBySide(inputs: readonly Uint8Array[]): SideBySide {
   const cores: number[] = [];
+  const baselines: number[] = [];
   const x509s: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    cores.push(rate(inputs, core));
+    // The two cores swap places every round, so neither always runs first after X509Certificate.
+    if (round % 2 === 0) {
+      cores.push(rate(inputs, core));
+      baselines.push(rate(inputs, baselineCore));
+    } else {
+      baselines.push(rate(inputs, baselineCore));
+      cores.push(rate(inputs, core));
+    }
     x509s.push(rate(inputs, x509));
   }
   const ratios = cores.map((c, i) => c / (x509s[i] as number));
+  const vsBaseline = cores.map((c, i) => c / (baselines[i] as number));
   return {
     core: median(cores),
+    baseline: median(baselines),
     x509: median(x509s),
     ratio: median(ratios),
     ratios: ratios.map((r) => r.toFixed(2)).join(' '),
+    vsBaseline: median(vsBaseline),
+    vsBaselineRuns: vsBaseline.map((r) => r.toFixed(3)).join(' '),
   };
 }
 
@@ -103,6 +143,13 @@ export async function run(): Promise<Record<string, number | string>> {
     vsX509CertificateRuns: pem.ratios,
     vsOpensslFork: round(pem.core / opensslForkPerSecond, 0),
     coreMicrosecondsPerCert: round(1e6 / pem.core, 2),
+    baselineRef: PARSE_BASELINE_REF,
+    baselineCoreCertsPerSecond: Math.round(pem.baseline),
+    vsBaseline: round(pem.vsBaseline, 3),
+    vsBaselineRuns: pem.vsBaselineRuns,
+    baselineCoreDerCertsPerSecond: Math.round(der.baseline),
+    vsBaselineDer: round(der.vsBaseline, 3),
+    vsBaselineDerRuns: der.vsBaselineRuns,
     coreDerCertsPerSecond: Math.round(der.core),
     x509DerCertsPerSecond: Math.round(der.x509),
     vsX509CertificateDer: round(der.ratio, 2),

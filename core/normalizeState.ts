@@ -38,6 +38,11 @@ export function normalizeState(state: ApplianceState): ApplianceState {
       serialNumber: c.serialNumber,
       keyType: c.keyType,
       fingerprintSha256: c.fingerprintSha256,
+      ...(c.signatureAlgorithm !== undefined ? { signatureAlgorithm: c.signatureAlgorithm } : {}),
+      ...(c.signatureHash !== undefined ? { signatureHash: c.signatureHash } : {}),
+      ...(c.dnsNames !== undefined ? { dnsNames: c.dnsNames } : {}),
+      ...(c.ipAddresses !== undefined ? { ipAddresses: c.ipAddresses } : {}),
+      ...(c.chain !== undefined ? { chain: c.chain } : {}),
     };
   }
   // The report's view: kept in canonical form, dropped when malformed (a fresh one replaces it on the run).

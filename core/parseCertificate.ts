@@ -4,6 +4,8 @@ import { expectTlv, readTlv, TAG } from './derReader.ts';
 import { formatDistinguishedName } from './distinguishedName.ts';
 import { describeKey } from './keyType.ts';
 import { fingerprintSha256, toHexPairs } from './sha256.ts';
+import { describeSignatureAlgorithm } from './signatureAlgorithm.ts';
+import { readSubjectAltNames } from './subjectAltNames.ts';
 import type { Certificate } from './types.ts';
 
 /** Serial number as `openssl x509 -serial` prints it: uppercase hex, sign octet dropped, `-` if negative. */
@@ -53,6 +55,7 @@ export function parseCertificate(der: Uint8Array): Certificate {
   const notAfter = parseAsn1Time(der, notAfterTlv.tag, notAfterTlv.offset, notAfterTlv.end, 'notAfter');
 
   const own = der.slice(0, cert.end);
+  const algorithm = describeSignatureAlgorithm(der, signatureAlgorithm);
   return {
     der: own,
     notBefore: new Date(notBefore),
@@ -62,5 +65,8 @@ export function parseCertificate(der: Uint8Array): Certificate {
     serialNumber: formatSerial(der, serial.offset, serial.end),
     keyType: describeKey(der, spki),
     fingerprintSha256: fingerprintSha256(own),
+    signatureAlgorithm: algorithm.name,
+    signatureHash: algorithm.hash,
+    subjectAltNames: readSubjectAltNames(der, spki.end, tbs.end),
   };
 }

@@ -5,6 +5,7 @@
 import type { NotificationEvent } from '../protocol/notification.ts';
 import type { Level, MessageKey, Severity } from './catalogue.ts';
 import type { OwedDelivery } from './owedDelivery.ts';
+import type { SubjectAltNames } from './subjectAltNames.ts';
 
 /** Status of one appliance's certificate (docs/design.md, Certificate evaluation). */
 export type Status = 'valid' | 'expiring' | 'expired' | 'not_yet_valid' | 'missing' | 'invalid' | 'unavailable';
@@ -35,6 +36,12 @@ export interface Certificate {
   readonly keyType: string;
   /** SHA-256 of the DER, uppercase hex pairs joined by `:`. */
   readonly fingerprintSha256: string;
+  /** OpenSSL's name of the signature algorithm (`sha256WithRSAEncryption`, `ecdsa-with-SHA256`, `rsassaPss`, `ED25519`). */
+  readonly signatureAlgorithm?: string;
+  /** The hash it signs with, lower case (`sha256`, `sha1`); '' for EdDSA or an unknown algorithm. */
+  readonly signatureHash?: string;
+  /** The subjectAltName's DNS names and IP addresses (docs/reference.md, Certificate findings). */
+  readonly subjectAltNames?: SubjectAltNames;
 }
 
 /** A certificate file: the first certificate is the NTLS server certificate, the rest its chain. */
@@ -126,6 +133,24 @@ export interface CachedCertificate {
   /** Cache format; entries of another format are ignored (see `CACHE_FORMAT`). */
   readonly format: number;
   readonly sourceVersion: string;
+  readonly notBefore: string;
+  readonly notAfter: string;
+  readonly subject: string;
+  readonly issuer: string;
+  readonly serialNumber: string;
+  readonly keyType: string;
+  readonly fingerprintSha256: string;
+  /** What the findings read (docs/reference.md, Certificate findings); absent when the certificate had none. */
+  readonly signatureAlgorithm?: string;
+  readonly signatureHash?: string;
+  readonly dnsNames?: readonly string[];
+  readonly ipAddresses?: readonly string[];
+  /** The chain certificates of the file, for `chain_expires_first`; absent when the file had none. */
+  readonly chain?: readonly CachedChainCertificate[];
+}
+
+/** A chain certificate as the cache keeps it: what `chain_expires_first` and a deciding chain certificate need. */
+export interface CachedChainCertificate {
   readonly notBefore: string;
   readonly notAfter: string;
   readonly subject: string;

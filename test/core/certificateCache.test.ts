@@ -159,3 +159,28 @@ test('the state accepts instants of years 0000-0999 and refuses the six-digit fo
     assert.match(cachedCertificateProblem({ ...cached(), notBefore: bad }) ?? '', /certificate\.notBefore/, bad);
   }
 });
+
+test('format 3 keeps what the findings read: signature, SAN entries and chain certificates', async () => {
+  const { certificateFileFromCache } = await import('../../core/certificateCache.ts');
+  const chain = { ...certificate, subject: 'CN=Intermediate', notAfter: new Date('2026-01-01T00:00:00Z') };
+  const full = {
+    ...certificate,
+    signatureAlgorithm: 'sha1WithRSAEncryption',
+    signatureHash: 'sha1',
+    subjectAltNames: { dns: ['hsm01.example.com'], ip: ['10.0.0.5'] },
+  };
+  const entry = cacheCertificate(full, '"e"', [chain]);
+  assert.ok(entry);
+  const back = certificateFileFromCache(
+    JSON.parse(JSON.stringify(normalizeState({ version: 1, alertActive: false, certificate: entry }).certificate)),
+  );
+  assert.deepEqual({ ...back.certificate, der: undefined }, { ...full, der: undefined });
+  assert.deepEqual(
+    back.chain.map((c) => [c.subject, c.notAfter.toISOString()]),
+    [['CN=Intermediate', '2026-01-01T00:00:00.000Z']],
+  );
+  assert.match(cachedCertificateProblem({ ...entry, dnsNames: [5] }) ?? '', /dnsNames/);
+  assert.match(cachedCertificateProblem({ ...entry, chain: [{ subject: 'x' }] }) ?? '', /chain\[0\]/);
+  // A format 2 entry (no findings fields) is read afresh, never taken for a certificate without findings.
+  assert.equal(usableCache({ ...entry, format: 2 }), undefined);
+});
