@@ -7,11 +7,14 @@
  */
 // zod/mini: the same schemas, tree-shaken to what is used, so the Lambda's cold start does not pay for all of zod.
 import {
+  array,
+  boolean,
   type core,
   int,
   maximum,
   maxLength,
   minimum,
+  enum as oneOf,
   optional,
   record,
   refine,
@@ -21,6 +24,7 @@ import {
 } from 'zod/mini';
 import type { Inventory, InventoryEntry } from '../app/ports.ts';
 import { sanitizeLogValue } from '../core/catalogue.ts';
+import { MAX_KEY_BITS, MAX_VALIDITY_DAYS, type PolicySettings, WEAK_SIGNATURE_NAMES } from '../core/policySettings.ts';
 import { isApplianceAddress, MAX_ADDRESS_LENGTH } from '../protocol/applianceAddress.ts';
 import { APPLIANCE_NAME, isApplianceName } from '../protocol/notification.ts';
 import { INVENTORY_FILE } from './fleetLayout.ts';
@@ -57,6 +61,27 @@ const labelValue = string().check(
   regex(LABEL_VALUE, { error: 'expected a label value (1 to 256 printable characters)' }),
 );
 
+/** A `policy` object, fleet-wide or an appliance's own (docs/reference.md, Certificate findings). */
+const policySchema = strictObject(
+  {
+    maxValidityDays: optional(wholeNumber(1, MAX_VALIDITY_DAYS)),
+    minRsaBits: optional(wholeNumber(1, MAX_KEY_BITS)),
+    minEcBits: optional(wholeNumber(1, MAX_KEY_BITS)),
+    weakSignatures: optional(
+      array(
+        oneOf(WEAK_SIGNATURE_NAMES as [string, ...string[]], {
+          error: `expected one of ${WEAK_SIGNATURE_NAMES.join(', ')}`,
+        }),
+        {
+          error: `expected a list of ${WEAK_SIGNATURE_NAMES.join(', ')}`,
+        },
+      ),
+    ),
+    replaced: optional(boolean({ error: 'expected true or false' })),
+  },
+  { error: 'expected an object' },
+);
+
 const entrySchema = strictObject(
   {
     // An IP literal only, the same rule as the gateway's: the address goes into ssLogReference and is the
@@ -74,6 +99,7 @@ const entrySchema = strictObject(
     serverName: optional(
       string({ error: 'expected a DNS host name' }).check(regex(HOST_NAME, { error: 'expected a DNS host name' })),
     ),
+    policy: optional(policySchema),
   },
   { error: 'expected an object' },
 );
@@ -82,7 +108,7 @@ const entrySchema = strictObject(
 export const MAX_LISTED_PROBLEMS = 20;
 
 /** The keys `fleet.json` may have at its top level. */
-const TOP_LEVEL_KEYS = new Set(['appliances']);
+const TOP_LEVEL_KEYS = new Set(['appliances', 'policy']);
 
 /** A path segment from the file, made safe to print: invalid appliance names are never echoed. */
 function describeSegment(segment: PropertyKey, index: number, path: readonly PropertyKey[]): string {
@@ -168,6 +194,18 @@ export interface InventoryDocument {
   readonly bytes?: Uint8Array;
 }
 
+/**
+ * The fleet-wide `policy`, when the inventory has one. A bad one is a problem naming its key and still
+ * counts as a policy (the defaults, docs/reference.md, Certificate findings): the operator meant one.
+ */
+function fleetPolicy(data: Record<string, unknown>, problems: string[]): PolicySettings | undefined {
+  if (!('policy' in data)) return undefined;
+  const result = policySchema.safeParse(data.policy);
+  if (result.success) return result.data;
+  problems.push(...result.error.issues.map((issue) => describeIssue(issue, ['policy'])));
+  return {};
+}
+
 /** The parsed inventory, and whether its object of appliances could be read. */
 async function parse(text: string): Promise<{ readonly inventory: Inventory; readonly entriesRead: boolean }> {
   let data: unknown;
@@ -190,8 +228,10 @@ async function parse(text: string): Promise<{ readonly inventory: Inventory; rea
   }
   const parsed = await parseEntries(text, appliances as Record<string, unknown>);
   problems.push(...parsed.problems);
-  if (problems.length === 0) return { inventory: { appliances: parsed.entries }, entriesRead: true };
-  return { inventory: { appliances: parsed.entries, problems: bounded(problems) }, entriesRead: true };
+  const policy = fleetPolicy(data as Record<string, unknown>, problems);
+  const read: Inventory = { appliances: parsed.entries, ...(policy !== undefined ? { policy } : {}) };
+  if (problems.length === 0) return { inventory: read, entriesRead: true };
+  return { inventory: { ...read, problems: bounded(problems) }, entriesRead: true };
 }
 
 /**

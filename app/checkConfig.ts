@@ -10,6 +10,7 @@ import { COLLECT_VARIABLES } from './collectConfig.ts';
 import { ConfigError } from './errors.ts';
 import { gatewayLabel } from './gatewayLabel.ts';
 import { MAX_GATEWAY_TIMEOUT_MS, MIN_GATEWAY_TIMEOUT_MS } from './gatewayTimeouts.ts';
+import { POLICY_VARIABLES, type PolicyFlags, runPolicySettings } from './policyConfig.ts';
 
 /** The validated configuration of a check run. */
 export interface CheckConfig {
@@ -42,7 +43,7 @@ export interface ForwarderConfig {
 }
 
 /** Command-line flags as commander hands them over (strings; absent when not given). */
-export interface CheckFlags {
+export interface CheckFlags extends PolicyFlags {
   readonly source?: string;
   readonly state?: string;
   readonly days?: string;
@@ -59,7 +60,7 @@ export interface CheckFlags {
 
 interface Setting {
   readonly variable: string;
-  readonly flag?: Exclude<keyof CheckFlags, 'allowEmpty'>;
+  readonly flag?: Exclude<keyof CheckFlags, 'allowEmpty' | 'replaced'>;
   readonly flagName?: string;
 }
 
@@ -83,7 +84,10 @@ const SETTINGS = {
 } as const satisfies Record<string, Setting>;
 
 /** Every `CERTMONITOR_*` variable a check run understands. */
-export const CHECK_VARIABLES: readonly string[] = Object.values(SETTINGS).map((s) => s.variable);
+export const CHECK_VARIABLES: readonly string[] = [
+  ...Object.values(SETTINGS).map((s) => s.variable),
+  ...POLICY_VARIABLES,
+];
 
 /**
  * Variables only the Lambda reads (handlers/checkRuntime.ts): how a fleet is split across invocations.
@@ -141,6 +145,7 @@ export function parseCheckConfig(
   const settings: Settings = {
     thresholdDays: read.integer(SETTINGS.days, DEFAULT_SETTINGS.thresholdDays, 0, MAX_DAYS, 'days'),
     repeatHours: read.integer(SETTINGS.hours, DEFAULT_SETTINGS.repeatHours, 1, MAX_HOURS, 'hours'),
+    ...optionalPolicy(runPolicySettings(env, flags)),
   };
   const concurrency = read.integer(SETTINGS.concurrency, 32, 1, MAX_CONCURRENCY, 'appliances');
   const forwarder = forwarderConfig(read);
@@ -153,6 +158,10 @@ export function parseCheckConfig(
     ...(forwarder ? { forwarder } : {}),
     ...(allowEmpty ? { allowEmpty: true } : {}),
   };
+}
+
+function optionalPolicy(policy: Settings['policy']): Pick<Settings, 'policy'> {
+  return policy === undefined ? {} : { policy };
 }
 
 /**

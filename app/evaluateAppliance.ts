@@ -1,6 +1,8 @@
 /** The policy's input for one appliance: its settings, its stored state and its certificate as of the run's instant. */
+import { certificateFindings, type Finding } from '../core/findings.ts';
 import type { PolicyInput } from '../core/policy.ts';
-import type { CachedCertificate, Evaluation, Settings } from '../core/types.ts';
+import { findingPolicyFor } from '../core/policySettings.ts';
+import type { CachedCertificate, Evaluation, FindingPolicy, Settings } from '../core/types.ts';
 import type {
   CertificateSource,
   Inventory,
@@ -28,6 +30,8 @@ export interface EvaluatedAppliance {
   readonly cache: CachedCertificate | undefined;
   readonly evaluation: Evaluation;
   readonly entry: InventoryEntry | undefined;
+  /** The certificate's findings (docs/reference.md, Certificate findings); none without a certificate. */
+  readonly findings: readonly Finding[];
 }
 
 /** The evaluation without the certificate's DER and chain, which the policy does not read. */
@@ -51,6 +55,8 @@ export async function evaluateAppliance(listed: ListedAppliance, run: Evaluation
   const loaded = await run.state.load(appliance);
   const threshold = { thresholdDays: settings.thresholdDays, now: run.now };
   const { evaluation, cache } = await readCertificate(run.source, listed, loaded.state, threshold);
+  const policy = findingPolicyFor([run.settings.policy, run.inventory?.policy, entry?.policy]);
+  const findings = findingsOf(evaluation, policy, entry?.serverName);
   const input: PolicyInput = {
     appliance,
     address: entry?.address ?? '0.0.0.0',
@@ -61,5 +67,12 @@ export async function evaluateAppliance(listed: ListedAppliance, run: Evaluation
     now: run.now,
     ...(loaded.corrupt !== undefined ? { stateCorrupt: loaded.corrupt } : {}),
   };
-  return { input, loaded, cache, evaluation, entry };
+  return { input, loaded, cache, evaluation, entry, findings };
+}
+
+/** The findings of an evaluated certificate and its chain, under the appliance's policy. */
+function findingsOf(evaluation: Evaluation, policy: FindingPolicy, serverName: string | undefined): readonly Finding[] {
+  const certificate = evaluation.certificate;
+  if (certificate === undefined) return [];
+  return certificateFindings({ certificate, chain: evaluation.chain ?? [] }, policy, serverName);
 }

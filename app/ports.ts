@@ -6,6 +6,7 @@
  */
 import type { ActionKind } from '../core/actionKind.ts';
 import type { InventoryReport } from '../core/inventoryReport.ts';
+import type { PolicySettings } from '../core/policySettings.ts';
 import type { TrapHostReport } from '../core/trapHostReport.ts';
 import type { ApplianceState, LogEntry, SourceResult, Status } from '../core/types.ts';
 import type { Notification, TrapResult } from '../protocol/notification.ts';
@@ -20,6 +21,8 @@ export interface InventoryEntry {
   readonly ntlsPort?: number;
   /** The host name sent as SNI in the NTLS handshake; none by default. */
   readonly serverName?: string;
+  /** The appliance's own certificate policy, over the fleet's (docs/reference.md, Certificate findings). */
+  readonly policy?: PolicySettings;
 }
 
 /**
@@ -29,6 +32,8 @@ export interface InventoryEntry {
  */
 export interface Inventory {
   readonly appliances: Readonly<Record<string, InventoryEntry>>;
+  /** The fleet-wide certificate policy (docs/reference.md, Certificate findings), when the file has one. */
+  readonly policy?: PolicySettings;
   /** What is wrong with the file, each naming the key path, the entry or the JSON position; safe to log. */
   readonly problems?: readonly string[];
 }

@@ -4,18 +4,29 @@
  */
 import { basename } from 'node:path';
 import { isAbsent, readFileCapped } from '../adapters/dir/dirFiles.ts';
+import { ConfigError } from '../app/errors.ts';
+import { type PolicyFlags, runPolicySettings } from '../app/policyConfig.ts';
 import { sanitizeLogValue } from '../core/catalogue.ts';
 import { evaluate } from '../core/evaluate.ts';
-import { evaluationFields } from '../core/evaluationFields.ts';
+import type { EvaluationFields } from '../core/evaluationFields.ts';
+import { evaluationFields as fieldsOf, findingEntries } from '../core/evaluationFields.ts';
+import { certificateFindings } from '../core/findings.ts';
 import { formatOpensslDate } from '../core/opensslDate.ts';
+import { findingPolicyFor } from '../core/policySettings.ts';
 import { MAX_CERTIFICATE_FILE_BYTES } from '../core/readCertificateFile.ts';
-import { DEFAULT_SETTINGS, type Evaluation, type SourceResult } from '../core/types.ts';
+import {
+  DEFAULT_FINDING_POLICY,
+  DEFAULT_SETTINGS,
+  type Evaluation,
+  type FindingPolicy,
+  type SourceResult,
+} from '../core/types.ts';
 import { parseNow } from './command.ts';
 import { type PluginThresholds, pluginExitCode, pluginLine } from './pluginLine.ts';
 import { UsageError } from './usageError.ts';
 
 /** The flags of `inspect`, as commander hands them over. */
-export interface InspectOptions {
+export interface InspectOptions extends Omit<PolicyFlags, 'replaced'> {
   readonly days?: string;
   readonly critical?: string;
   readonly now?: string;
@@ -88,8 +99,27 @@ async function readSource(path: string): Promise<SourceResult | Evaluation> {
   }
 }
 
-function humanReport(evaluation: Evaluation): string {
-  const fields = evaluationFields(evaluation);
+/** The policy of the flags (docs/reference.md, Certificate findings); a bad flag is a usage error. */
+function parsePolicy(options: InspectOptions): FindingPolicy {
+  try {
+    return findingPolicyFor([runPolicySettings({}, options)]);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError(error.message, { cause: error });
+    throw error;
+  }
+}
+
+/** The inspect fields and, with a certificate, its findings under `policy` (always shown in JSON). */
+function evaluationFields(evaluation: Evaluation, policy: FindingPolicy = DEFAULT_FINDING_POLICY): EvaluationFields {
+  const fields = fieldsOf(evaluation);
+  const certificate = evaluation.certificate;
+  if (certificate === undefined) return fields;
+  const file = { certificate, chain: evaluation.chain ?? [] };
+  return { ...fields, findings: findingEntries(certificateFindings(file, policy, undefined)) };
+}
+
+function humanReport(evaluation: Evaluation, policy: FindingPolicy): string {
+  const fields = evaluationFields(evaluation, policy);
   const cert = evaluation.certificate;
   const rows: [string, string][] = [['status', fields.status]];
   if (cert) {
@@ -106,6 +136,8 @@ function humanReport(evaluation: Evaluation): string {
     if (evaluation.chain && evaluation.chain.length > 0)
       rows.push(['chain', `${evaluation.chain.length} more certificate(s)`]);
   }
+  // Without a policy findings are shown in JSON only, so the plain report stays as it was.
+  if (policy.set) for (const f of fields.findings ?? []) rows.push(['finding', `${f.finding}: ${f.detail}`]);
   if (fields.error !== undefined) rows.push(['error', fields.error]);
   rows.push(['message', fields.message]);
   const width = Math.max(...rows.map(([label]) => label.length)) + 2;
@@ -116,13 +148,14 @@ function humanReport(evaluation: Evaluation): string {
 export async function inspect(file: string, options: InspectOptions): Promise<number> {
   if (options.json && options.plugin) throw new UsageError('--json and --plugin cannot be used together');
   const thresholds = parseThresholds(options);
+  const policy = parsePolicy(options);
   const now = options.now === undefined ? new Date() : parseNow(options.now);
   const source = file === STDIN ? await readStdinCapped(MAX_CERTIFICATE_FILE_BYTES) : await readSource(file);
   const evaluation = 'status' in source ? source : evaluate(source, thresholds.warningDays, now);
   let output: string;
-  if (options.json) output = `${JSON.stringify(evaluationFields(evaluation))}\n`;
+  if (options.json) output = `${JSON.stringify(evaluationFields(evaluation, policy))}\n`;
   else if (options.plugin) output = pluginLine(evaluation, thresholds, file === STDIN ? 'stdin' : basename(file));
-  else output = humanReport(evaluation);
+  else output = humanReport(evaluation, policy);
   process.stdout.write(output);
   return pluginExitCode(evaluation, thresholds);
 }

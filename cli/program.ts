@@ -65,8 +65,31 @@ export function buildProgram(runner: CommandRunner): Command {
   return program;
 }
 
+/**
+ * The certificate policy flags `check` and `inspect` share (docs/reference.md, Certificate findings); any of
+ * them sets a policy. `check` names the variable of each and also takes `--replaced`.
+ */
+function withPolicyOptions(command: Command, withVariables: boolean): Command {
+  const variable = (name: string) => (withVariables ? ` (CERTMONITOR_${name})` : '');
+  command
+    .option(
+      '--max-validity-days <days>',
+      `policy: longest certificate lifetime in days${variable('MAX_VALIDITY_DAYS')}`,
+    )
+    .option('--min-rsa-bits <bits>', `policy: smallest RSA key, default 2048${variable('MIN_RSA_BITS')}`)
+    .option('--min-ec-bits <bits>', `policy: smallest EC key, default 256${variable('MIN_EC_BITS')}`)
+    .option(
+      '--weak-signatures <hashes>',
+      `policy: signature hashes that are findings, default md5,sha1${variable('WEAK_SIGNATURES')}`,
+    );
+  if (withVariables) {
+    command.option('--replaced', 'policy: notify unplanned certificate replacements (CERTMONITOR_REPLACED=true)');
+  }
+  return command;
+}
+
 function defineInspect(program: Command, runner: CommandRunner): void {
-  program
+  const inspect = program
     .command('inspect')
     .description(
       'evaluate one certificate file (PEM or DER) as a monitoring plugin: exit 0 OK (valid), 1 WARNING (expiring), ' +
@@ -83,10 +106,10 @@ function defineInspect(program: Command, runner: CommandRunner): void {
     .option('--critical <D>', 'CRITICAL threshold: days before notAfter (at most --days; default: only once expired)')
     .option('--now <ISO>', 'evaluate as of this instant instead of the clock, e.g. 2026-11-24T12:00:00Z')
     .option('--json', 'print one JSON object')
-    .option('--plugin', 'print one monitoring-plugin line: CERTMONITOR OK - … | days=N;WARN:;CRIT:;;')
-    .action((file: string, options: InspectOptions) =>
-      runner(async () => (await import('./inspect.ts')).inspect(file, options)),
-    );
+    .option('--plugin', 'print one monitoring-plugin line: CERTMONITOR OK - … | days=N;WARN:;CRIT:;;');
+  withPolicyOptions(inspect, false).action((file: string, options: InspectOptions) =>
+    runner(async () => (await import('./inspect.ts')).inspect(file, options)),
+  );
 }
 
 /** `--json` and `--no-progress`, which `check` and `collect` take alike. */
@@ -138,7 +161,7 @@ function defineCheck(program: Command, runner: CommandRunner): void {
       '--metrics-textfile <file>',
       "write the run's certificate metrics to FILE for node_exporter's textfile collector (x509_cert_* names)",
     );
-  withOutputOptions(check)
+  withOutputOptions(withPolicyOptions(check, true))
     .addHelpText('after', CHECK_EXIT_HELP)
     .action((options: CheckCommandOptions) =>
       runner(async () => {

@@ -6,6 +6,8 @@
  */
 import { isUtcInstant } from '../protocol/isoInstant.ts';
 import { FINGERPRINT_SHA256, NOTIFICATION_EVENTS, type NotificationEvent } from '../protocol/notification.ts';
+import { FINDING_NAMES } from '../protocol/notificationV2.ts';
+import type { FindingEntry } from './evaluationFields.ts';
 import { type ApplianceState, type ApplianceView, type LastNotification, STATUSES, type Status } from './types.ts';
 
 /** Longest text field kept (a subject is bounded to 1024 characters where it is read). */
@@ -15,6 +17,9 @@ const MAX_LABELS = 64;
 const MAX_LABEL_TEXT = 256;
 
 const EVENTS: ReadonlySet<string> = new Set(NOTIFICATION_EVENTS);
+const FINDINGS: ReadonlySet<string> = new Set(FINDING_NAMES);
+/** Longest finding detail kept (core/findings.ts bounds it to less). */
+const MAX_DETAIL = 256;
 const STATUS_SET: ReadonlySet<string> = new Set(STATUSES);
 
 /** The certificate fields of an evaluation as `inspect --json` prints them (ISO 8601 dates). */
@@ -25,6 +30,8 @@ export interface ViewFields {
   readonly subject?: string;
   readonly serialNumber?: string;
   readonly fingerprintSha256?: string;
+  /** The certificate's policy findings (docs/reference.md, Certificate findings); kept only when there are some. */
+  readonly findings?: readonly FindingEntry[];
 }
 
 /** What besides the evaluation goes into a view. */
@@ -48,6 +55,10 @@ export function applianceView(fields: ViewFields, context: ViewContext): Applian
   for (const key of CERTIFICATE_FIELDS) {
     const value = certificate[key];
     if (value !== undefined) out[key] = value;
+  }
+  // Findings change only with the certificate or the policy, so the view stays slowly changing.
+  if (certificate.findings !== undefined && certificate.findings.length > 0) {
+    out.findings = certificate.findings.map(({ finding, detail }) => ({ finding, detail }));
   }
   const labels = context.labels && Object.keys(context.labels).length > 0 ? sortedLabels(context.labels) : undefined;
   if (labels) out.labels = labels;
@@ -125,6 +136,17 @@ function certificateFieldsUsable(record: Record<string, unknown>): boolean {
   return fp === undefined || (typeof fp === 'string' && FINGERPRINT_SHA256.test(fp));
 }
 
+/** Findings as stored: a bounded list of known findings with a bounded detail. */
+function findingsUsable(value: unknown): boolean {
+  if (value === undefined) return true;
+  if (!Array.isArray(value) || value.length > FINDING_NAMES.length) return false;
+  return value.every((entry: unknown) => {
+    const record = entry as Record<string, unknown> | null;
+    if (typeof record !== 'object' || record === null) return false;
+    return FINDINGS.has(record.finding as string) && isText(record.detail, MAX_DETAIL);
+  });
+}
+
 /**
  * The view in a stored record, in canonical form (known fields only, fixed order), or undefined when it
  * is absent or malformed: a stored record is untrusted JSON, and a bad view must never cost the alert
@@ -136,7 +158,7 @@ export function usableView(value: unknown): ApplianceView | undefined {
   if (typeof record.status !== 'string' || !STATUS_SET.has(record.status)) return undefined;
   const days = record.thresholdDays;
   if (typeof days !== 'number' || !Number.isInteger(days) || days < 0 || days > 36_500) return undefined;
-  if (!certificateFieldsUsable(record)) return undefined;
+  if (!certificateFieldsUsable(record) || !findingsUsable(record.findings)) return undefined;
   const labels = usableLabels(record.labels);
   const lastNotification = usableLastNotification(record.lastNotification);
   if (labels === false || lastNotification === false) return undefined;

@@ -1,4 +1,5 @@
 /** The flat, JSON-ready view of an evaluation that `inspect --json` and `check --json` print (README, Command line). */
+import type { FindingName } from '../protocol/notificationV2.ts';
 import { formatMessage } from './catalogue.ts';
 import { statusLogEntry } from './statusMessage.ts';
 import type { Evaluation, Status } from './types.ts';
@@ -19,6 +20,22 @@ export interface EvaluationFields {
   readonly message: string;
   /** Short sanitized reason, for invalid and unavailable. */
   readonly error?: string;
+  /**
+   * The certificate's policy findings (docs/reference.md, Certificate findings), added by `inspect` and
+   * `check` beside these fields; absent without a certificate.
+   */
+  readonly findings?: readonly FindingEntry[];
+}
+
+/** One finding as the JSON outputs, the state's view and the report show it. */
+export interface FindingEntry {
+  readonly finding: FindingName;
+  readonly detail: string;
+}
+
+/** The JSON form of findings: which and the value found (a deciding chain certificate stays internal). */
+export function findingEntries(findings: readonly { finding: FindingName; detail: string }[]): FindingEntry[] {
+  return findings.map(({ finding, detail }) => ({ finding, detail }));
 }
 
 /** Projects an evaluation onto the inspect fields, with ISO 8601 dates and the catalogue message. */

@@ -9,6 +9,7 @@ import type { NotificationEvent } from '../protocol/notification.ts';
 import { rememberedNotification, usableView } from './applianceView.ts';
 import { usableCache } from './certificateCache.ts';
 import { evaluateCertificateFile } from './evaluate.ts';
+import type { FindingEntry } from './evaluationFields.ts';
 import { type ApplianceState, type ApplianceView, STATUSES, type Status } from './types.ts';
 
 /** One appliance in `fleet-status.json`; a field that does not apply is null, so every entry has every key. */
@@ -23,6 +24,8 @@ export interface FleetEntry {
   readonly subject: string | null;
   readonly labels: Readonly<Record<string, string>>;
   readonly lastNotification: { readonly event: NotificationEvent; readonly at: string } | null;
+  /** The certificate's policy findings (docs/reference.md, Certificate findings); the key is absent when none. */
+  readonly findings?: readonly FindingEntry[];
 }
 
 /** `fleet-status.json`. */
@@ -51,6 +54,7 @@ export function fleetEntry(appliance: string, view: ApplianceView, time: Date): 
     subject: view.subject ?? null,
     labels: view.labels ?? {},
     lastNotification: view.lastNotification ?? null,
+    ...(view.findings !== undefined && view.findings.length > 0 ? { findings: view.findings } : {}),
   };
 }
 

@@ -67,16 +67,28 @@ function row(entry: FleetEntry, id: string, hidden: boolean): string {
         ? NONE
         : escapeHtml(`${words(entry.lastNotification.event)} ${shortInstant(entry.lastNotification.at)}`)
     }</td>`,
+    `<td>${findingsCell(entry)}</td>`,
   ];
   const days = entry.daysRemaining === null ? '' : String(entry.daysRemaining);
   return `<tr id="${id}" data-name="${escapeHtml(entry.appliance)}" data-status="${entry.status}" data-days="${days}"${hidden ? ' hidden' : ''}>${cells.join('')}</tr>`;
+}
+
+/** The certificate's findings (docs/reference.md, Certificate findings), each named with its detail as a tooltip. */
+function findingsCell(entry: FleetEntry): string {
+  const findings = entry.findings ?? [];
+  if (findings.length === 0) return NONE;
+  return findings
+    .map((f) => `<span class="label" title="${escapeHtml(f.detail)}">${escapeHtml(words(f.finding))}</span>`)
+    .join('');
 }
 
 function counts(status: FleetStatus): string {
   const items = STATUSES.map(
     (s) => `<li class="s-${s}" data-status="${s}"><strong>${status.byStatus[s]}</strong>${words(s)}</li>`,
   );
-  return `<ul class="counts"><li class="total"><strong>${status.appliances.length}</strong>appliances</li>${items.join('')}</ul>`;
+  const withFindings = status.appliances.filter((e) => (e.findings ?? []).length > 0).length;
+  const findings = `<li class="total findings"><strong>${withFindings}</strong>with findings</li>`;
+  return `<ul class="counts"><li class="total"><strong>${status.appliances.length}</strong>appliances</li>${items.join('')}${findings}</ul>`;
 }
 
 const HEADERS: ReadonlyArray<[string, string | undefined]> = [
@@ -88,6 +100,7 @@ const HEADERS: ReadonlyArray<[string, string | undefined]> = [
   ['Fingerprint (SHA-256)', undefined],
   ['Labels', undefined],
   ['Last notification', undefined],
+  ['Findings', undefined],
 ];
 
 function tableHead(): string {

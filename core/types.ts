@@ -4,7 +4,9 @@
  */
 import type { NotificationEvent } from '../protocol/notification.ts';
 import type { Level, MessageKey, Severity } from './catalogue.ts';
+import type { FindingEntry } from './evaluationFields.ts';
 import type { OwedDelivery } from './owedDelivery.ts';
+import type { PolicySettings } from './policySettings.ts';
 import type { SubjectAltNames } from './subjectAltNames.ts';
 
 /** Status of one appliance's certificate (docs/design.md, Certificate evaluation). */
@@ -94,6 +96,11 @@ export interface Settings {
   readonly thresholdPercent?: number;
   /** Unset by default: then nothing has a severity, as on the appliance. */
   readonly critical?: CriticalLevel;
+  /**
+   * The run's certificate policy flags or variables (docs/reference.md, Certificate findings); the
+   * inventory's `policy` overrides them. Absent: no policy unless the inventory sets one.
+   */
+  readonly policy?: PolicySettings;
 }
 
 /**
@@ -235,6 +242,8 @@ export interface ApplianceView {
   readonly fingerprintSha256?: string;
   readonly labels?: Readonly<Record<string, string>>;
   readonly lastNotification?: LastNotification;
+  /** The certificate's policy findings (docs/reference.md, Certificate findings); absent when none. */
+  readonly findings?: readonly FindingEntry[];
 }
 
 /** One log line the core asks its host to write (console, CloudWatch, syslog). */

@@ -3,7 +3,8 @@
  * Prometheus): the metric names, labels and help texts of x509-certificate-exporter, so alert rules and
  * dashboards written for it work unchanged (`x509_cert_not_after`, `x509_cert_not_before`,
  * `x509_cert_expired`, `x509_read_errors`; `serial_number` in decimal and `subject_CN` as it fills them),
- * labelled by `appliance`; plus `certmonitor_appliances{status}` and the run's instant. Rendered by
+ * labelled by `appliance`; plus `certmonitor_appliances{status}`, the run's instant and each policy finding
+ * (`certmonitor_certificate_finding{appliance,certificate,finding} 1`, docs/monitoring.md, Prometheus). Rendered by
  * prom-client, which escapes label values.
  */
 import { Gauge, Registry } from 'prom-client';
@@ -40,7 +41,14 @@ export async function certificateMetricsText(
     'certmonitor_last_run_timestamp_seconds',
     'Evaluation instant of the last certmonitor check run, in seconds since the epoch',
   );
+  const finding = gauge(
+    'certmonitor_certificate_finding',
+    'A policy finding of a certificate in the last run (1 while present; docs/reference.md, Certificate findings)',
+    ['appliance', 'certificate', 'finding'],
+  );
   for (const [appliance, view] of views) {
+    // The NTLS certificate is `ntls`, the name its findings carry everywhere else.
+    for (const f of view.findings ?? []) finding.set({ appliance, certificate: 'ntls', finding: f.finding }, 1);
     if (view.notAfter === undefined) continue;
     const labels = {
       appliance,

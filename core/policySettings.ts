@@ -1,0 +1,44 @@
+/**
+ * The certificate policy as configured (docs/reference.md, Certificate findings): the run's flags or
+ * variables, the inventory's fleet-wide `policy` and an appliance's own `policy`, each overriding the
+ * one before, into the {@link FindingPolicy} one appliance's findings are computed with.
+ */
+import { HASH_NAMES } from './signatureAlgorithm.ts';
+import { DEFAULT_FINDING_POLICY, type FindingPolicy } from './types.ts';
+
+/** One layer of policy settings: only what it sets. */
+export interface PolicySettings {
+  readonly maxValidityDays?: number;
+  readonly minRsaBits?: number;
+  readonly minEcBits?: number;
+  readonly weakSignatures?: readonly string[];
+  readonly replaced?: boolean;
+}
+
+/** The hash names `weakSignatures` may list. */
+export const WEAK_SIGNATURE_NAMES: readonly string[] = HASH_NAMES;
+/** Bounds of the numeric settings: positive, and nothing absurd. */
+export const MAX_VALIDITY_DAYS = 36_500;
+export const MAX_KEY_BITS = 16_384;
+
+/**
+ * The policy of one appliance from its layers, lowest first (run, inventory, appliance). It is `set`
+ * when any layer is present (an empty `policy: {}` in the inventory sets the defaults on purpose).
+ */
+export function findingPolicyFor(layers: readonly (PolicySettings | undefined)[]): FindingPolicy {
+  let policy: FindingPolicy = DEFAULT_FINDING_POLICY;
+  for (const layer of layers) {
+    if (layer === undefined) continue;
+    policy = {
+      set: true,
+      minRsaBits: layer.minRsaBits ?? policy.minRsaBits,
+      minEcBits: layer.minEcBits ?? policy.minEcBits,
+      weakSignatures: layer.weakSignatures ?? policy.weakSignatures,
+      replaced: layer.replaced ?? policy.replaced,
+      ...((layer.maxValidityDays ?? policy.maxValidityDays) !== undefined
+        ? { maxValidityDays: layer.maxValidityDays ?? policy.maxValidityDays }
+        : {}),
+    };
+  }
+  return policy;
+}
