@@ -13,6 +13,8 @@ import { logEntry } from '../core/logEntry.ts';
 import { type DeliveryOutcome, decide } from '../core/policy.ts';
 import type { TrapHostEvidence } from '../core/trapHostReport.ts';
 import type { ApplianceState } from '../core/types.ts';
+import type { Notification } from '../protocol/notification.ts';
+import type { AnyNotification } from '../protocol/notificationV2.ts';
 import { applianceContext } from './applianceContext.ts';
 import type { DecidedAppliance } from './decidedAppliance.ts';
 import { describeAction } from './describeAction.ts';
@@ -25,6 +27,16 @@ import type { RunCheckOptions } from './runCheckOptions.ts';
 import { counted, NO_COUNTS, type RunCounts, type RunEvent } from './runCounts.ts';
 import { failedView } from './runViews.ts';
 import { saveSettledState } from './saveSettledState.ts';
+
+/**
+ * An appliance's due notifications, owed retries and, with a policy, its `finding` notifications
+ * (docs/reference.md, Certificate findings), which the forwarder sends on `/v2`.
+ */
+function dueNotifications(decided: DecidedAppliance): Notification[] {
+  const { decision } = decided;
+  const findings = (decision.findingNotifications ?? []) as readonly AnyNotification[] as readonly Notification[];
+  return [...decision.notifications, ...decision.retries, ...findings];
+}
 
 /** One run's appliances, its batcher and its counts. */
 export class CheckRun {
@@ -109,7 +121,7 @@ export class CheckRun {
    * none or no gateway).
    */
   private async deliver(decided: DecidedAppliance): Promise<void> {
-    const notifications = [...decided.decision.notifications, ...decided.decision.retries];
+    const notifications = dueNotifications(decided);
     if (this.options.dryRun) {
       this.dryRun(decided);
       return;
@@ -142,7 +154,7 @@ export class CheckRun {
   /** A what-if run: says what is due, and neither forwards it nor saves the state. */
   private dryRun(decided: DecidedAppliance): void {
     const { decision, input, context, fields } = decided;
-    const due = [...decision.notifications, ...decision.retries];
+    const due = dueNotifications(decided);
     for (const n of due) {
       this.count({ kind: 'wouldSend' });
       this.options.log.write(logEntry('notificationDue', { event: n.event, id: n.id }, input.appliance), context);

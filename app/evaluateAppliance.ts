@@ -1,4 +1,6 @@
 /** The policy's input for one appliance: its settings, its stored state and its certificate as of the run's instant. */
+
+import { evaluateCertificateFile } from '../core/evaluate.ts';
 import { certificateFindings, type Finding } from '../core/findings.ts';
 import type { PolicyInput } from '../core/policy.ts';
 import { findingPolicyFor } from '../core/policySettings.ts';
@@ -57,17 +59,37 @@ export async function evaluateAppliance(listed: ListedAppliance, run: Evaluation
   const { evaluation, cache } = await readCertificate(run.source, listed, loaded.state, threshold);
   const policy = findingPolicyFor([run.settings.policy, run.inventory?.policy, entry?.policy]);
   const findings = findingsOf(evaluation, policy, entry?.serverName);
+  const deciding = policy.set ? decidingEvaluation(evaluation, findings, settings.thresholdDays, run.now) : undefined;
   const input: PolicyInput = {
     appliance,
     address: entry?.address ?? '0.0.0.0',
     previous: loaded.state,
     // Kept until the batch answers (for a re-decision on a lost race): without the DER and chain.
-    evaluation: withoutCertificateBytes(evaluation),
+    evaluation: withoutCertificateBytes(deciding ?? evaluation),
     settings,
     now: run.now,
     ...(loaded.corrupt !== undefined ? { stateCorrupt: loaded.corrupt } : {}),
+    ...(policy.set && evaluation.certificate
+      ? { findingAlerts: { findings, certificate: { ...evaluation.certificate, der: new Uint8Array(0) } } }
+      : {}),
+    ...(deciding && evaluation.certificate ? { leafFingerprint: evaluation.certificate.fingerprintSha256 } : {}),
   };
-  return { input, loaded, cache, evaluation, entry, findings };
+  return { input, loaded, cache, evaluation: deciding ?? evaluation, entry, findings };
+}
+
+/**
+ * With a policy, a chain certificate that expires before the leaf decides the status (docs/reference.md,
+ * Certificate findings): the evaluation of that certificate, else undefined (the leaf decides).
+ */
+function decidingEvaluation(
+  evaluation: Evaluation,
+  findings: readonly Finding[],
+  thresholdDays: number,
+  now: Date,
+): Evaluation | undefined {
+  const chain = findings.find((f) => f.finding === 'chain_expires_first')?.chainCertificate;
+  if (chain === undefined || evaluation.certificate === undefined) return undefined;
+  return evaluateCertificateFile({ certificate: chain, chain: [] }, thresholdDays, now);
 }
 
 /** The findings of an evaluated certificate and its chain, under the appliance's policy. */

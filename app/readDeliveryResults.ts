@@ -83,6 +83,13 @@ export function readDeliveryResults(
     events.push({ kind: 'due', delivery });
     logTraps(decided, notification, result, undefined, seen);
   }
+  // With a policy, `finding` notifications (docs/reference.md, Certificate findings): counted like due ones.
+  for (const notification of decision.findingNotifications ?? []) {
+    const result = results.get(notification.id) ?? noResult(notification.id);
+    const outcome = deliveryOutcome(result);
+    if (outcome) outcomes.set(notification.id, outcome);
+    events.push({ kind: 'due', delivery: !outcome ? 'failed' : outcome.failedHosts.length > 0 ? 'partial' : 'sent' });
+  }
   for (const notification of decision.retries) {
     const result = results.get(notification.id) ?? noResult(notification.id);
     const outcome = deliveryOutcome(result);

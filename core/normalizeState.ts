@@ -4,6 +4,7 @@
  * only ever sees states in this form.
  */
 import { usableView } from './applianceView.ts';
+import { usableFindingRecords } from './findingAlerts.ts';
 import { usableOwed } from './owedDelivery.ts';
 import type { ApplianceState } from './types.ts';
 
@@ -48,5 +49,8 @@ export function normalizeState(state: ApplianceState): ApplianceState {
   // The report's view: kept in canonical form, dropped when malformed (a fresh one replaces it on the run).
   const view = usableView(state.view);
   if (view !== undefined) out.view = view;
+  const findings = usableFindingRecords(state.findings);
+  if (findings !== undefined) out.findings = findings;
+  if (typeof state.leafFingerprint === 'string') out.leafFingerprint = state.leafFingerprint;
   return out;
 }

@@ -36,7 +36,7 @@ export function minuteSlot(instantMs: number): string {
  */
 export function notificationId(
   appliance: string,
-  event: NotificationEvent,
+  event: NotificationEvent | `finding-${string}`,
   dueAtMs: number,
   fingerprint?: string,
 ): string {

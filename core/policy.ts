@@ -26,7 +26,10 @@
  */
 
 import type { Notification, NotificationEvent } from '../protocol/notification.ts';
+import type { NotificationV2 } from '../protocol/notificationV2.ts';
 import { type ActionKind, actionKind } from './actionKind.ts';
+import { decideFindings, settleFindings } from './findingAlerts.ts';
+import type { Finding } from './findings.ts';
 import { logEntry } from './logEntry.ts';
 import { normalizeState } from './normalizeState.ts';
 import { notificationId } from './notificationId.ts';
@@ -59,6 +62,13 @@ export interface PolicyInput {
   readonly now: Date;
   /** Short reason when the stored state existed but could not be read. */
   readonly stateCorrupt?: string;
+  /**
+   * Only with a policy (docs/reference.md, Certificate findings): the NTLS certificate's findings, logged
+   * and forwarded by core/findingAlerts.ts. Absent without a policy: then findings cause nothing here.
+   */
+  readonly findingAlerts?: { readonly findings: readonly Finding[]; readonly certificate: Certificate };
+  /** Only while a chain certificate decides the status: the NTLS certificate's own fingerprint. */
+  readonly leafFingerprint?: string;
 }
 
 /** What the policy decided for one appliance. */
@@ -78,6 +88,8 @@ export interface Decision {
   readonly base: ApplianceState | undefined;
   /** The evaluation instant, ISO 8601. */
   readonly observedAt: string;
+  /** With a policy: the `finding` notifications due (docs/reference.md, Certificate findings); absent when none. */
+  readonly findingNotifications?: readonly NotificationV2[];
 }
 
 type MutableState = { -readonly [K in keyof ApplianceState]: ApplianceState[K] };
@@ -105,7 +117,7 @@ export function decide(input: PolicyInput): Decision {
   }
 
   const cert = evaluation.certificate;
-  if (cert && isRenewal(previous, cert)) {
+  if (cert && isRenewal(previous, cert, input.leafFingerprint)) {
     logs.push(logEntry('newCertificate', { notAfter: formatOpensslDate(cert.notAfter) }, appliance));
   }
   const next = followCertificate(previous, cert, observedAt);
@@ -131,6 +143,7 @@ export function decide(input: PolicyInput): Decision {
     }
   }
 
+  const findingNotifications = cert ? followFindings(input, next, logs) : [];
   next.owed = carryOwedDeliveries(input, next.fingerprint, notifications, logs);
   const kinds = [...new Set(notifications.map((n) => actionKind(n.event)))];
   return {
@@ -140,7 +153,32 @@ export function decide(input: PolicyInput): Decision {
     action: kinds.length === 0 ? 'none' : kinds.join('+'),
     base: normalizeState(next),
     observedAt,
+    ...(findingNotifications.length > 0 ? { findingNotifications } : {}),
   };
+}
+
+/**
+ * With a policy, the findings' lines and notifications, and the state's record of them and of the leaf
+ * while a chain certificate decides; without one, no record is kept (nothing was logged or forwarded).
+ */
+function followFindings(input: PolicyInput, next: MutableState, logs: LogEntry[]): readonly NotificationV2[] {
+  next.leafFingerprint = input.leafFingerprint;
+  const alerts = input.findingAlerts;
+  if (alerts === undefined) {
+    next.findings = undefined;
+    return [];
+  }
+  const decided = decideFindings({
+    ...alerts,
+    appliance: input.appliance,
+    address: input.address,
+    previous: input.previous?.findings,
+    repeatHours: input.settings.repeatHours,
+    now: input.now,
+  });
+  logs.push(...decided.logs);
+  next.findings = decided.records;
+  return decided.notifications;
 }
 
 /**
@@ -164,9 +202,14 @@ function carryOwedDeliveries(
   return [...kept];
 }
 
-/** True when `cert` replaces a certificate seen before (a first sight is not a renewal). */
-function isRenewal(previous: ApplianceState | undefined, cert: Certificate): boolean {
-  return previous?.fingerprint !== undefined && previous.fingerprint !== cert.fingerprintSha256;
+/**
+ * True when `cert` replaces a certificate seen before (a first sight is not a renewal). While a chain
+ * certificate decides (docs/reference.md, Certificate findings) the NTLS certificates are compared, so a
+ * renewed intermediate alone, or a change of which certificate decides, is no new NTLS certificate.
+ */
+function isRenewal(previous: ApplianceState | undefined, cert: Certificate, leaf: string | undefined): boolean {
+  if (previous?.fingerprint === undefined) return false;
+  return (previous.leafFingerprint ?? previous.fingerprint) !== (leaf ?? cert.fingerprintSha256);
 }
 
 /**
@@ -326,6 +369,13 @@ export function settle(
     }
   }
   next.owed = [...owed.values()];
+  const findingIds = new Set((decision.findingNotifications ?? []).map((n) => n.id).filter((id) => delivered.has(id)));
+  next.findings = settleFindings(
+    decision.base.findings,
+    decision.findingNotifications ?? [],
+    findingIds,
+    decision.observedAt,
+  );
   return normalizeState(next);
 }
 

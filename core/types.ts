@@ -5,6 +5,7 @@
 import type { NotificationEvent } from '../protocol/notification.ts';
 import type { Level, MessageKey, Severity } from './catalogue.ts';
 import type { FindingEntry } from './evaluationFields.ts';
+import type { FindingRecords } from './findingAlerts.ts';
 import type { OwedDelivery } from './owedDelivery.ts';
 import type { PolicySettings } from './policySettings.ts';
 import type { SubjectAltNames } from './subjectAltNames.ts';
@@ -217,6 +218,16 @@ export interface ApplianceState {
    * nothing. Like the cache, a malformed entry is ignored where it is used (`usableView`).
    */
   readonly view?: ApplianceView;
+  /**
+   * With a policy: what was logged and forwarded of each finding of the NTLS certificate
+   * (docs/reference.md, Certificate findings). Malformed entries are dropped where read.
+   */
+  readonly findings?: FindingRecords;
+  /**
+   * With a policy, while a chain certificate decides the status (its fingerprint is `fingerprint`): the
+   * NTLS certificate's own, so that a change of the deciding certificate alone is no new NTLS certificate.
+   */
+  readonly leafFingerprint?: string;
 }
 
 /** The last notification delivered for an appliance: its event and the evaluation instant it was delivered at. */
