@@ -85,7 +85,8 @@ test('without a policy an RSA-1024 certificate shows weak_key in --json only: no
   assert.deepEqual(run.outcomes.get('hsm01')?.findings, [
     { finding: 'weak_key', detail: 'RSA-1024 (policy minimum 2048 bits)' },
   ]);
-  assert.equal(run.outcomes.get('hsm02')?.findings?.[0]?.finding, 'chain_expires_first');
+  const chainFindings = run.outcomes.get('hsm02')?.findings as { finding: string }[] | undefined;
+  assert.equal(chainFindings?.[0]?.finding, 'chain_expires_first');
   // The leaf decides exactly as before: valid, nothing sent, no finding line.
   assert.equal(run.outcomes.get('hsm02')?.status, 'valid');
   assert.deepEqual(run.sent, []);
