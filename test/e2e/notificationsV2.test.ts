@@ -30,7 +30,10 @@ async function gateway(name: string, snmp: Record<string, unknown>): Promise<Run
     {
       listen: { port: 0 },
       auth: { keys: [{ id: key.keyId, secretFile: key.secretFile }] },
-      trapHosts: [{ name: 'nms', host: '127.0.0.1', port: trapd.port, version: '2c', community: 'public' }],
+      trapHosts: [
+        { name: 'nms', host: '127.0.0.1', port: trapd.port, version: '2c', community: 'public' },
+        { name: 'v1', host: '127.0.0.1', port: trapd.port, version: 1, community: 'public' },
+      ],
       syslog: [{ transport: 'udp', host: '127.0.0.1', port: rsyslog.udpPort }],
       snmp,
       stateDir: `./${name}-state`,
@@ -100,11 +103,21 @@ describe('POST /v2/notifications into snmptrapd and rsyslogd', () => {
     const r = await postV2(withOid.url, [finding('hsm-f')]);
     assert.equal(r.status, 200, r.text);
     assert.deepEqual((r.body as { results: unknown[] }).results, [
-      { id: 'hsm-f:AB:finding:weak_key', duplicate: false, traps: [{ host: 'nms', ok: true }], syslog: 'ok' },
+      {
+        id: 'hsm-f:AB:finding:weak_key',
+        duplicate: false,
+        traps: [
+          { host: 'nms', ok: true },
+          { host: 'v1', ok: true },
+        ],
+        syslog: 'ok',
+      },
     ]);
-    const traps = await trapsWith('"hsm-f"', 1);
-    assert.equal(traps.length, 1);
-    const trap = traps[0]!;
+    const traps = await trapsWith('"hsm-f"', 2);
+    assert.equal(traps.length, 2);
+    // SNMPv1: enterprise = the OID without its last number, specific-trap = that number.
+    assert.equal(traps.filter((l) => l.startsWith('V1|0|.1.3.6.1.4.1.99999.7|6|.5|192.0.2.9|')).length, 1);
+    const trap = traps.find((l) => l.startsWith('V2|'))!;
     assert.ok(trap.includes(`.1.3.6.1.6.3.1.1.4.1.0 = OID: .${FINDING_OID}`), trap);
     assert.ok(trap.includes(`.${FINDING_OID}.1 = STRING: "hsm-f"`), trap);
     assert.ok(trap.includes(`.${FINDING_OID}.2 = STRING: "NTLS"`), trap);
@@ -115,11 +128,13 @@ describe('POST /v2/notifications into snmptrapd and rsyslogd', () => {
     assert.ok(trap.includes(`.${FINDING_OID}.9 = STRING: "weak_key"`), trap);
     assert.ok(!trap.includes('.1.3.6.1.4.1.23629.1.5.2.2.6'), 'never ntlsAttentionNotify');
 
-    const lines = await syslogFor('hsm-f', 2);
-    assert.deepEqual(lines.map(shown), [
-      'warning|warning : 0 : NTLS certificate of hsm-f has policy finding weak_key: RSA-1024',
+    const lines = await syslogFor('hsm-f', 3);
+    assert.deepEqual(lines.map(shown).sort(), [
       'info|info : 0 : Certificate finding SNMP trap sent to trap host nms',
+      'info|info : 0 : Certificate finding SNMP trap sent to trap host v1',
+      'warning|warning : 0 : NTLS certificate of hsm-f has policy finding weak_key: RSA-1024',
     ]);
+    assert.ok(lines[0]!.endsWith('has policy finding weak_key: RSA-1024'), 'the event line comes first');
   });
 
   it('writes the same finding to syslog only where no OID is configured: no trap at all', async () => {
@@ -148,8 +163,10 @@ describe('POST /v2/notifications into snmptrapd and rsyslogd', () => {
       },
     ]);
     assert.equal(r.status, 200, r.text);
-    const traps = await trapsWith('"[hsm-c:192.0.2.10 /', 1);
-    assert.equal(traps.length, 1);
+    const both = await trapsWith('"[hsm-c:192.0.2.10 /', 2);
+    assert.equal(both.length, 2);
+    assert.equal(both.filter((l) => l.startsWith('V1|0|.1.3.6.1.4.1.23629.1.5.2.2|6|.6|192.0.2.10|')).length, 1);
+    const traps = both.filter((l) => l.startsWith('V2|'));
     assert.ok(traps[0]!.includes('.1.3.6.1.6.3.1.1.4.1.0 = OID: .1.3.6.1.4.1.23629.1.5.2.2.6'), traps[0]!);
     assert.ok(
       traps[0]!.includes(
@@ -157,13 +174,16 @@ describe('POST /v2/notifications into snmptrapd and rsyslogd', () => {
       ),
       traps[0]!,
     );
-    const lines = await syslogFor('hsm-c', 2);
-    assert.equal(lines.length, 2);
+    const lines = await syslogFor('hsm-c', 3);
+    assert.equal(lines.length, 3);
     // PRI 170 = local5 (21) × 8 + crit (2): the event line only; the trap's own line keeps its severity.
     assert.ok(lines[0]!.startsWith('local5|crit|hsm-c|certmonitord[4242]:|<170>'), lines[0]!);
     assert.ok(lines[0]!.endsWith('info : 0 : NTLS certificate will be expire on Dec  1 08:00:00 2026 GMT'));
     assert.ok(lines[1]!.startsWith('local5|info|hsm-c|certmonitord[4242]:|<174>'), lines[1]!);
-    assert.ok(lines[1]!.endsWith('info : 0 : NTLS certificate expiry SNMP trap sent to trap host nms'));
+    assert.deepEqual(lines.slice(1).map(shown).sort(), [
+      'info|info : 0 : NTLS certificate expiry SNMP trap sent to trap host nms',
+      'info|info : 0 : NTLS certificate expiry SNMP trap sent to trap host v1',
+    ]);
   });
 
   it('refuses what /v1 refuses, naming the field and never the value', async () => {
