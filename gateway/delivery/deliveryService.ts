@@ -5,7 +5,7 @@
  */
 import { formatSsLogReference } from '../../core/ssLogReference.ts';
 import type { NotificationResult } from '../../protocol/notification.ts';
-import type { AnyNotification, NotificationV2 } from '../../protocol/notificationV2.ts';
+import { type AnyNotification, eventKind, type NotificationV2 } from '../../protocol/notificationV2.ts';
 import { UnavailableError } from '../gatewayErrors.ts';
 import type { GatewayMetrics, NotificationOutcome } from '../metrics/gatewayMetrics.ts';
 import { eventVarbinds } from '../snmp/eventVarbinds.ts';
@@ -81,7 +81,10 @@ export class DeliveryService {
     } catch {
       // The traps were sent and the answer stands; the records reach the disk with the next write.
     }
-    if (this.o.metrics) for (const result of results) this.o.metrics.notification(outcomeOf(result));
+    if (this.o.metrics) {
+      for (const result of results) this.o.metrics.notification(outcomeOf(result));
+      for (const n of batch) this.o.metrics.notificationKind(eventKind(n));
+    }
     return results;
   }
 
@@ -140,7 +143,8 @@ export class DeliveryService {
   private trapMessage(n: AnyNotification, plan: DeliveryPlan, assert: boolean): TrapMessage {
     const v2 = n as NotificationV2;
     const reference = formatSsLogReference({
-      appliance: plan.host,
+      // The address is the appliance's, so the reference names the appliance whenever there is one.
+      appliance: v2.appliance ?? plan.host,
       ...(v2.address ? { address: v2.address } : {}),
       // The reference names the evaluation instant, so a resumed or retried send carries the same text.
       time: new Date(n.observedAt),

@@ -135,6 +135,9 @@ describe('POST /v2/notifications into snmptrapd and rsyslogd', () => {
       'warning|warning : 0 : NTLS certificate of hsm-f has policy finding weak_key: RSA-1024',
     ]);
     assert.ok(lines[0]!.endsWith('has policy finding weak_key: RSA-1024'), 'the event line comes first');
+    const metrics = await (await fetch(withOid.metricsUrl!)).text();
+    assert.match(metrics, /^certmonitor_gateway_notifications_by_kind_total\{kind="finding"\} 1$/m);
+    assert.match(metrics, /^certmonitor_gateway_notifications_by_kind_total\{kind="ntls"\} 0$/m);
   });
 
   it('writes the same finding to syslog only where no OID is configured: no trap at all', async () => {
