@@ -13,7 +13,6 @@ import { logEntry } from '../core/logEntry.ts';
 import { type DeliveryOutcome, decide } from '../core/policy.ts';
 import type { TrapHostEvidence } from '../core/trapHostReport.ts';
 import type { ApplianceState } from '../core/types.ts';
-import type { Notification } from '../protocol/notification.ts';
 import type { AnyNotification } from '../protocol/notificationV2.ts';
 import { applianceContext } from './applianceContext.ts';
 import type { DecidedAppliance } from './decidedAppliance.ts';
@@ -32,10 +31,9 @@ import { saveSettledState } from './saveSettledState.ts';
  * An appliance's due notifications, owed retries and, with a policy, its `finding` notifications
  * (docs/reference.md, Certificate findings), which the forwarder sends on `/v2`.
  */
-function dueNotifications(decided: DecidedAppliance): Notification[] {
+function dueNotifications(decided: DecidedAppliance): AnyNotification[] {
   const { decision } = decided;
-  const findings = (decision.findingNotifications ?? []) as readonly AnyNotification[] as readonly Notification[];
-  return [...decision.notifications, ...decision.retries, ...findings];
+  return [...decision.notifications, ...decision.retries, ...(decision.findingNotifications ?? [])];
 }
 
 /** One run's appliances, its batcher and its counts. */

@@ -99,6 +99,7 @@ export function readDeliveryResults(
     const outcome = deliveryOutcome(result);
     if (outcome) outcomes.set(notification.id, outcome);
     events.push({ kind: 'due', delivery: !outcome ? 'failed' : outcome.failedHosts.length > 0 ? 'partial' : 'sent' });
+    logTraps(decided, notification, result, undefined, seen);
   }
   for (const notification of decision.retries) {
     const result = results.get(notification.id) ?? noResult(notification.id);
