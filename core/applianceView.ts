@@ -7,7 +7,7 @@
 import { isUtcInstant } from '../protocol/isoInstant.ts';
 import { FINGERPRINT_SHA256, NOTIFICATION_EVENTS, type NotificationEvent } from '../protocol/notification.ts';
 import { FINDING_NAMES } from '../protocol/notificationV2.ts';
-import type { FindingEntry } from './evaluationFields.ts';
+import type { FindingEntry } from './types.ts';
 import { type ApplianceState, type ApplianceView, type LastNotification, STATUSES, type Status } from './types.ts';
 
 /** Longest text field kept (a subject is bounded to 1024 characters where it is read). */

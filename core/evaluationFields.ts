@@ -2,7 +2,7 @@
 import type { FindingName } from '../protocol/notificationV2.ts';
 import { formatMessage } from './catalogue.ts';
 import { statusLogEntry } from './statusMessage.ts';
-import type { Evaluation, Status } from './types.ts';
+import type { Evaluation, FindingEntry, Status } from './types.ts';
 
 /** README, Command line's inspect fields; certificate fields are absent when no certificate was read. */
 export interface EvaluationFields {
@@ -27,11 +27,7 @@ export interface EvaluationFields {
   readonly findings?: readonly FindingEntry[];
 }
 
-/** One finding as the JSON outputs, the state's view and the report show it. */
-export interface FindingEntry {
-  readonly finding: FindingName;
-  readonly detail: string;
-}
+export type { FindingEntry } from './types.ts';
 
 /** The JSON form of findings: which and the value found (a deciding chain certificate stays internal). */
 export function findingEntries(findings: readonly { finding: FindingName; detail: string }[]): FindingEntry[] {

@@ -9,26 +9,11 @@ import { sanitizeLogValue } from './catalogue.ts';
 import type { Finding } from './findings.ts';
 import { logEntry } from './logEntry.ts';
 import { notificationId } from './notificationId.ts';
-import type { Certificate, LogEntry } from './types.ts';
+import type { Certificate, FindingRecord, FindingRecords, LogEntry } from './types.ts';
 
 const MS_PER_HOUR = 3_600_000;
 /** Longest detail forwarded (core/findings.ts bounds it already). */
 const MAX_DETAIL = 200;
-
-/** What the state remembers of one finding of the NTLS certificate. */
-export interface FindingRecord {
-  /** The evaluation instant it was first seen (or, while clearing, seen gone): its ids derive from it. */
-  readonly since: string;
-  /** When its line was last logged. */
-  readonly loggedAt?: string;
-  /** When its notification was last delivered. */
-  readonly forwardedAt?: string;
-  /** Gone, and its clearing notification not delivered yet. */
-  readonly clearing?: true;
-}
-
-/** The records by finding name. */
-export type FindingRecords = Readonly<Partial<Record<FindingName, FindingRecord>>>;
 
 /** What one appliance's findings need now. */
 export interface FindingInput {

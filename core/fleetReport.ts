@@ -9,7 +9,7 @@ import type { NotificationEvent } from '../protocol/notification.ts';
 import { rememberedNotification, usableView } from './applianceView.ts';
 import { usableCache } from './certificateCache.ts';
 import { evaluateCertificateFile } from './evaluate.ts';
-import type { FindingEntry } from './evaluationFields.ts';
+import type { FindingEntry } from './types.ts';
 import { type ApplianceState, type ApplianceView, STATUSES, type Status } from './types.ts';
 
 /** One appliance in `fleet-status.json`; a field that does not apply is null, so every entry has every key. */

@@ -4,16 +4,9 @@
  * one before, into the {@link FindingPolicy} one appliance's findings are computed with.
  */
 import { HASH_NAMES } from './signatureAlgorithm.ts';
-import { DEFAULT_FINDING_POLICY, type FindingPolicy } from './types.ts';
+import { DEFAULT_FINDING_POLICY, type FindingPolicy, type PolicySettings } from './types.ts';
 
-/** One layer of policy settings: only what it sets. */
-export interface PolicySettings {
-  readonly maxValidityDays?: number;
-  readonly minRsaBits?: number;
-  readonly minEcBits?: number;
-  readonly weakSignatures?: readonly string[];
-  readonly replaced?: boolean;
-}
+export type { PolicySettings } from './types.ts';
 
 /** The hash names `weakSignatures` may list. */
 export const WEAK_SIGNATURE_NAMES: readonly string[] = HASH_NAMES;

@@ -3,11 +3,9 @@
  * types; changing one is a change of the project's internal API.
  */
 import type { NotificationEvent } from '../protocol/notification.ts';
+import type { FindingName } from '../protocol/notificationV2.ts';
 import type { Level, MessageKey, Severity } from './catalogue.ts';
-import type { FindingEntry } from './evaluationFields.ts';
-import type { FindingRecords } from './findingAlerts.ts';
 import type { OwedDelivery } from './owedDelivery.ts';
-import type { PolicySettings } from './policySettings.ts';
 import type { SubjectAltNames } from './subjectAltNames.ts';
 
 /** Status of one appliance's certificate (docs/design.md, Certificate evaluation). */
@@ -119,6 +117,36 @@ export interface FindingPolicy {
   /** Unplanned replacements are notified (docs/reference.md, Replaced certificates). */
   readonly replaced: boolean;
 }
+
+/** One layer of policy settings (docs/reference.md, Certificate findings): only what it sets. */
+export interface PolicySettings {
+  readonly maxValidityDays?: number;
+  readonly minRsaBits?: number;
+  readonly minEcBits?: number;
+  readonly weakSignatures?: readonly string[];
+  readonly replaced?: boolean;
+}
+
+/** One finding as the JSON outputs, the state's view and the report show it. */
+export interface FindingEntry {
+  readonly finding: FindingName;
+  readonly detail: string;
+}
+
+/** What the state remembers of one finding of the NTLS certificate (core/findingAlerts.ts). */
+export interface FindingRecord {
+  /** The evaluation instant it was first seen (or, while clearing, seen gone): its ids derive from it. */
+  readonly since: string;
+  /** When its line was last logged. */
+  readonly loggedAt?: string;
+  /** When its notification was last delivered. */
+  readonly forwardedAt?: string;
+  /** Gone, and its clearing notification not delivered yet. */
+  readonly clearing?: true;
+}
+
+/** The records by finding name. */
+export type FindingRecords = Readonly<Partial<Record<FindingName, FindingRecord>>>;
 
 /** The policy findings are computed with when none is configured. */
 export const DEFAULT_FINDING_POLICY: FindingPolicy = {

@@ -14,7 +14,8 @@ import type { NotificationV2 } from '../../protocol/notificationV2.ts';
 import { type OpensslCertificates, opensslCertificates } from '../helpers/opensslCertificates.ts';
 
 const HOUR = 3_600_000;
-const T0 = new Date();
+/** A minute after the certificates were made (openssl dates them from the clock). */
+let T0: Date;
 
 let certs: OpensslCertificates;
 let root: string;
@@ -34,6 +35,7 @@ before(() => {
     subject: '/CN=intermediate',
   });
   pems.leaf = certs.make('leaf', { issuer: 'intermediate', days: 200, key: 'ec:P-256' });
+  T0 = new Date(Date.now() + 60_000);
 });
 after(() => {
   certs.remove();
