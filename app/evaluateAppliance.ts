@@ -73,6 +73,7 @@ export async function evaluateAppliance(listed: ListedAppliance, run: Evaluation
       ? { findingAlerts: { findings, certificate: { ...evaluation.certificate, der: new Uint8Array(0) } } }
       : {}),
     ...(deciding && evaluation.certificate ? { leafFingerprint: evaluation.certificate.fingerprintSha256 } : {}),
+    ...(policy.set ? { findingPolicy: policy } : {}),
   };
   return { input, loaded, cache, evaluation: deciding ?? evaluation, entry, findings };
 }

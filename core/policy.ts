@@ -44,7 +44,7 @@ import {
   usableOwed,
 } from './owedDelivery.ts';
 import { statusLogEntry } from './statusMessage.ts';
-import type { ApplianceState, Certificate, Evaluation, LogEntry, Settings } from './types.ts';
+import type { ApplianceState, Certificate, Evaluation, FindingPolicy, LogEntry, Settings } from './types.ts';
 
 const MS_PER_HOUR = 3_600_000;
 const MS_PER_DAY = 86_400_000;
@@ -69,6 +69,8 @@ export interface PolicyInput {
   readonly findingAlerts?: { readonly findings: readonly Finding[]; readonly certificate: Certificate };
   /** Only while a chain certificate decides the status: the NTLS certificate's own fingerprint. */
   readonly leafFingerprint?: string;
+  /** The appliance's certificate policy, present only when one is set (its `replaced` switch included). */
+  readonly findingPolicy?: FindingPolicy;
 }
 
 /** What the policy decided for one appliance. */
