@@ -4,8 +4,8 @@ import { expectTlv, readTlv, TAG } from './derReader.ts';
 import { formatDistinguishedName } from './distinguishedName.ts';
 import { describeKey } from './keyType.ts';
 import { fingerprintSha256, toHexPairs } from './sha256.ts';
-import { describeSignatureAlgorithm, type SignatureAlgorithm } from './signatureAlgorithm.ts';
-import { readSubjectAltNames, type SubjectAltNames } from './subjectAltNames.ts';
+import { describeSignatureAlgorithm } from './signatureAlgorithm.ts';
+import { readSubjectAltNames } from './subjectAltNames.ts';
 import type { Certificate } from './types.ts';
 
 /** Serial number as `openssl x509 -serial` prints it: uppercase hex, sign octet dropped, `-` if negative. */
@@ -55,14 +55,7 @@ export function parseCertificate(der: Uint8Array): Certificate {
   const notAfter = parseAsn1Time(der, notAfterTlv.tag, notAfterTlv.offset, notAfterTlv.end, 'notAfter');
 
   const own = der.slice(0, cert.end);
-  // What only the findings read is read when first asked for (docs/reference.md, Certificate findings), from
-  // the certificate's own bytes: a run that only needs the dates pays nothing for it.
-  let algorithm: SignatureAlgorithm | undefined;
-  let names: SubjectAltNames | undefined;
-  const readAlgorithm = () => {
-    algorithm ??= describeSignatureAlgorithm(own, signatureAlgorithm);
-    return algorithm;
-  };
+  const algorithm = describeSignatureAlgorithm(der, signatureAlgorithm);
   return {
     der: own,
     notBefore: new Date(notBefore),
@@ -72,15 +65,8 @@ export function parseCertificate(der: Uint8Array): Certificate {
     serialNumber: formatSerial(der, serial.offset, serial.end),
     keyType: describeKey(der, spki),
     fingerprintSha256: fingerprintSha256(own),
-    get signatureAlgorithm() {
-      return readAlgorithm().name;
-    },
-    get signatureHash() {
-      return readAlgorithm().hash;
-    },
-    get subjectAltNames() {
-      names ??= readSubjectAltNames(own, spki.end, tbs.end);
-      return names;
-    },
+    signatureAlgorithm: algorithm.name,
+    signatureHash: algorithm.hash,
+    subjectAltNames: readSubjectAltNames(der, spki.end, tbs.end),
   };
 }
