@@ -7,20 +7,14 @@ import { isAbsent, readFileCapped } from '../adapters/dir/dirFiles.ts';
 import { ConfigError } from '../app/errors.ts';
 import { type PolicyFlags, runPolicySettings } from '../app/policyConfig.ts';
 import { sanitizeLogValue } from '../core/catalogue.ts';
-import { evaluate } from '../core/evaluate.ts';
+import { evaluate, evaluateCertificateFile } from '../core/evaluate.ts';
 import type { EvaluationFields } from '../core/evaluationFields.ts';
 import { evaluationFields as fieldsOf, findingEntries } from '../core/evaluationFields.ts';
-import { certificateFindings } from '../core/findings.ts';
+import { certificateFindings, type Finding } from '../core/findings.ts';
 import { formatOpensslDate } from '../core/opensslDate.ts';
 import { findingPolicyFor } from '../core/policySettings.ts';
 import { MAX_CERTIFICATE_FILE_BYTES } from '../core/readCertificateFile.ts';
-import {
-  DEFAULT_FINDING_POLICY,
-  DEFAULT_SETTINGS,
-  type Evaluation,
-  type FindingPolicy,
-  type SourceResult,
-} from '../core/types.ts';
+import { DEFAULT_SETTINGS, type Evaluation, type FindingPolicy, type SourceResult } from '../core/types.ts';
 import { parseNow } from './command.ts';
 import { type PluginThresholds, pluginExitCode, pluginLine } from './pluginLine.ts';
 import { UsageError } from './usageError.ts';
@@ -109,17 +103,34 @@ function parsePolicy(options: InspectOptions): FindingPolicy {
   }
 }
 
-/** The inspect fields and, with a certificate, its findings under `policy` (always shown in JSON). */
-function evaluationFields(evaluation: Evaluation, policy: FindingPolicy = DEFAULT_FINDING_POLICY): EvaluationFields {
-  const fields = fieldsOf(evaluation);
-  const certificate = evaluation.certificate;
-  if (certificate === undefined) return fields;
-  const file = { certificate, chain: evaluation.chain ?? [] };
-  return { ...fields, findings: findingEntries(certificateFindings(file, policy, undefined)) };
+/** An evaluation as shown: the one that decides the status, and the leaf's findings (none without a certificate). */
+interface Inspected {
+  readonly evaluation: Evaluation;
+  readonly findings?: readonly Finding[];
 }
 
-function humanReport(evaluation: Evaluation, policy: FindingPolicy): string {
-  const fields = evaluationFields(evaluation, policy);
+/**
+ * The file's findings under `policy` and, only with a policy set, a chain certificate that expires first
+ * deciding the status, as in `check` (docs/reference.md, Certificate findings).
+ */
+function inspected(evaluation: Evaluation, policy: FindingPolicy, thresholdDays: number, now: Date): Inspected {
+  const certificate = evaluation.certificate;
+  if (certificate === undefined) return { evaluation };
+  const findings = certificateFindings({ certificate, chain: evaluation.chain ?? [] }, policy, undefined);
+  const chain = findings.find((f) => f.finding === 'chain_expires_first')?.chainCertificate;
+  if (!policy.set || chain === undefined) return { evaluation, findings };
+  return { evaluation: evaluateCertificateFile({ certificate: chain, chain: [] }, thresholdDays, now), findings };
+}
+
+/** The inspect fields and the findings (always shown in JSON). */
+function evaluationFields(shown: Inspected): EvaluationFields {
+  const fields = fieldsOf(shown.evaluation);
+  return shown.findings === undefined ? fields : { ...fields, findings: findingEntries(shown.findings) };
+}
+
+function humanReport(shown: Inspected, policy: FindingPolicy): string {
+  const { evaluation } = shown;
+  const fields = evaluationFields(shown);
   const cert = evaluation.certificate;
   const rows: [string, string][] = [['status', fields.status]];
   if (cert) {
@@ -151,11 +162,13 @@ export async function inspect(file: string, options: InspectOptions): Promise<nu
   const policy = parsePolicy(options);
   const now = options.now === undefined ? new Date() : parseNow(options.now);
   const source = file === STDIN ? await readStdinCapped(MAX_CERTIFICATE_FILE_BYTES) : await readSource(file);
-  const evaluation = 'status' in source ? source : evaluate(source, thresholds.warningDays, now);
+  const read = 'status' in source ? source : evaluate(source, thresholds.warningDays, now);
+  const shown = inspected(read, policy, thresholds.warningDays, now);
+  const evaluation = shown.evaluation;
   let output: string;
-  if (options.json) output = `${JSON.stringify(evaluationFields(evaluation, policy))}\n`;
+  if (options.json) output = `${JSON.stringify(evaluationFields(shown))}\n`;
   else if (options.plugin) output = pluginLine(evaluation, thresholds, file === STDIN ? 'stdin' : basename(file));
-  else output = humanReport(evaluation, policy);
+  else output = humanReport(shown, policy);
   process.stdout.write(output);
   return pluginExitCode(evaluation, thresholds);
 }

@@ -67,6 +67,25 @@ describe('findings at the command line', () => {
     assert.match(cli(['inspect', file, '--min-rsa-bits', '2048']).stdout, /^finding: +weak_key: RSA-1024/m);
   });
 
+  it('inspect: with a policy an intermediate that expires first decides the status and exit code', () => {
+    certs.make('ca', { days: 3650, ca: true, key: 'ec:P-256' });
+    certs.make('intermediate', { issuer: 'ca', days: 20, ca: true, key: 'ec:P-256' });
+    const leaf = certs.make('leaf', { issuer: 'intermediate', days: 200, key: 'ec:P-256' });
+    const file = join(dir, 'chain.pem');
+    writeFileSync(
+      file,
+      [leaf, ...['intermediate', 'ca'].map((n) => readFileSync(join(certs.dir, `${n}.pem`)))].join(''),
+    );
+    const plain = cli(['inspect', file, '--json']);
+    assert.equal(plain.status, 0, 'without a policy the leaf decides');
+    assert.equal(JSON.parse(plain.stdout).subject, 'CN=leaf');
+    assert.equal(JSON.parse(plain.stdout).findings[0].finding, 'chain_expires_first');
+    const policed = cli(['inspect', file, '--json', '--min-ec-bits', '256']);
+    assert.equal(policed.status, 1, policed.stderr);
+    const out = JSON.parse(policed.stdout);
+    assert.deepEqual([out.status, out.subject, out.daysRemaining], ['expiring', 'CN=intermediate', 19]);
+  });
+
   it('refuses bad policy flags and variables by name, never clamping', () => {
     const file = join(certs.dir, 'weak.pem');
     for (const [flag, value] of [
