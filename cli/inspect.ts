@@ -7,7 +7,7 @@ import { isAbsent, readFileCapped } from '../adapters/dir/dirFiles.ts';
 import { sanitizeLogValue } from '../core/catalogue.ts';
 import { evaluate } from '../core/evaluate.ts';
 import { evaluationFields } from '../core/evaluationFields.ts';
-import type { ExpiryLevels } from '../core/expiryLevels.ts';
+import { expiryLevelsOf } from '../core/expiryLevels.ts';
 import { formatOpensslDate } from '../core/opensslDate.ts';
 import { MAX_CERTIFICATE_FILE_BYTES } from '../core/readCertificateFile.ts';
 import { DEFAULT_SETTINGS, type Evaluation, type SourceResult } from '../core/types.ts';
@@ -79,24 +79,6 @@ function parseThresholds(options: InspectOptions): PluginThresholds {
   return { warningDays, criticalDays, ...percents };
 }
 
-/** The levels the core evaluates with: the percent and, with `--critical` or `--critical-percent`, a critical level. */
-function levelsOf(thresholds: PluginThresholds): ExpiryLevels {
-  const { criticalDays, warningPercent, criticalPercent } = thresholds;
-  const critical =
-    criticalDays === undefined && criticalPercent === undefined
-      ? undefined
-      : {
-          ...(criticalDays === undefined ? {} : { days: criticalDays }),
-          ...(criticalPercent === undefined ? {} : { percent: criticalPercent }),
-          // One evaluation repeats nothing; the type wants an interval.
-          repeatHours: DEFAULT_SETTINGS.repeatHours,
-        };
-  return {
-    ...(warningPercent === undefined ? {} : { thresholdPercent: warningPercent }),
-    ...(critical === undefined ? {} : { critical }),
-  };
-}
-
 /** Reads standard input up to `limit` bytes; more is refused unread, like an oversized file. */
 async function readStdinCapped(limit: number): Promise<SourceResult | Evaluation> {
   const chunks: Buffer[] = [];
@@ -165,7 +147,10 @@ export async function inspect(file: string, options: InspectOptions): Promise<nu
   const thresholds = parseThresholds(options);
   const now = options.now === undefined ? new Date() : parseNow(options.now);
   const source = file === STDIN ? await readStdinCapped(MAX_CERTIFICATE_FILE_BYTES) : await readSource(file);
-  const evaluation = 'status' in source ? source : evaluate(source, thresholds.warningDays, now, levelsOf(thresholds));
+  const { warningPercent, criticalDays, criticalPercent } = thresholds;
+  const flat = { thresholdPercent: warningPercent, criticalDays, criticalPercent };
+  const levels = expiryLevelsOf(flat, DEFAULT_SETTINGS.repeatHours);
+  const evaluation = 'status' in source ? source : evaluate(source, thresholds.warningDays, now, levels);
   let output: string;
   if (options.json) output = `${JSON.stringify(evaluationFields(evaluation))}\n`;
   else if (options.plugin) output = pluginLine(evaluation, thresholds, file === STDIN ? 'stdin' : basename(file));

@@ -85,3 +85,30 @@ export function expiringWindowMs(cert: Certificate, settings: Settings): number 
 export function criticalWindowMs(cert: Certificate, critical: CriticalLevel): number {
   return levelWindowMs(cert, critical.days, critical.percent);
 }
+
+/** The levels as flat values (a stored view's, `inspect`'s flags), only those set. */
+export interface FlatLevels {
+  readonly thresholdPercent?: number | undefined;
+  readonly criticalDays?: number | undefined;
+  readonly criticalPercent?: number | undefined;
+}
+
+/**
+ * The {@link ExpiryLevels} of flat values: a critical level when its days or percent is set. Its repeat
+ * interval is `repeatHours`, which a single evaluation does not use.
+ */
+export function expiryLevelsOf(flat: FlatLevels, repeatHours: number): ExpiryLevels {
+  const { thresholdPercent, criticalDays, criticalPercent } = flat;
+  const critical =
+    criticalDays === undefined && criticalPercent === undefined
+      ? undefined
+      : {
+          ...(criticalDays === undefined ? {} : { days: criticalDays }),
+          ...(criticalPercent === undefined ? {} : { percent: criticalPercent }),
+          repeatHours,
+        };
+  return {
+    ...(thresholdPercent === undefined ? {} : { thresholdPercent }),
+    ...(critical === undefined ? {} : { critical }),
+  };
+}

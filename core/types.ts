@@ -213,6 +213,13 @@ export interface ApplianceView {
   readonly status: Status;
   /** The threshold in days this appliance is evaluated with (the inventory's, else the run's). */
   readonly thresholdDays: number;
+  /**
+   * Only when set for this appliance (docs/reference.md, Expiry policy): the threshold percent and the
+   * critical level's days and percent, so a report rebuilt later applies the same status rule.
+   */
+  readonly thresholdPercent?: number;
+  readonly criticalDays?: number;
+  readonly criticalPercent?: number;
   readonly notBefore?: string;
   readonly notAfter?: string;
   readonly subject?: string;

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
+import { usableView } from '../../core/applianceView.ts';
 import { evaluate, evaluateCertificateFile } from '../../core/evaluate.ts';
 import { criticalWindowMs, expiringWindowMs, expirySeverity, levelWindowMs } from '../../core/expiryLevels.ts';
-import type { Certificate } from '../../core/types.ts';
+import { viewAsOf } from '../../core/fleetReport.ts';
+import type { ApplianceView, Certificate } from '../../core/types.ts';
 import { certificate, time } from '../fixtures/certs/buildDer.ts';
 
 const DAY = 86_400_000;
@@ -138,5 +140,37 @@ describe('the critical level (docs/reference.md, Expiry policy)', () => {
     assert.equal(expiringWindowMs(cert, { thresholdDays: 30, repeatHours: 24 }), 30 * DAY);
     assert.equal(expiringWindowMs(cert, { thresholdDays: 10, repeatHours: 24, thresholdPercent: 33 }), 1_340_064_000);
     assert.equal(expiringWindowMs(cert, { thresholdDays: 1, repeatHours: 24, critical }), criticalWindow);
+  });
+});
+
+describe('a stored view keeps the levels, so a report rebuilt later applies the same rule', () => {
+  const view: ApplianceView = {
+    status: 'valid',
+    thresholdDays: 5,
+    thresholdPercent: 33,
+    criticalPercent: 10,
+    notBefore: new Date(NOT_BEFORE).toISOString(),
+    notAfter: new Date(NOT_AFTER).toISOString(),
+  };
+
+  it('round-trips them in canonical order, and drops a view whose level is malformed', () => {
+    assert.deepEqual(Object.keys(usableView(JSON.parse(JSON.stringify(view))) ?? {}), [
+      'status',
+      'thresholdDays',
+      'thresholdPercent',
+      'criticalPercent',
+      'notBefore',
+      'notAfter',
+    ]);
+    assert.equal(usableView({ ...view, thresholdPercent: 100 }), undefined);
+    assert.equal(usableView({ ...view, criticalDays: 1.5 }), undefined);
+    const plain = { status: 'valid', thresholdDays: 5, notAfter: view.notAfter };
+    assert.deepEqual(usableView(plain), plain, 'a view without levels is as it always was');
+  });
+
+  it('re-evaluates the status as of a later instant with the percent', () => {
+    assert.equal(viewAsOf(view, new Date(NOT_AFTER - 15 * DAY)).status, 'expiring');
+    const { thresholdPercent: _p, criticalPercent: _c, ...daysOnly } = view;
+    assert.equal(viewAsOf(daysOnly, new Date(NOT_AFTER - 15 * DAY)).status, 'valid');
   });
 });
