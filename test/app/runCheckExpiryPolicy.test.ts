@@ -10,7 +10,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { dirStateLocation } from '../../adapters/createStateStore.ts';
 import { DirSource } from '../../adapters/dir/dirSource.ts';
-import type { DeliveryResult, LogSink, NotificationForwarder } from '../../app/ports.ts';
+import type { ApplianceOutcome, DeliveryResult, LogSink, NotificationForwarder } from '../../app/ports.ts';
 import { runCheck } from '../../app/runCheck.ts';
 import type { LogEntry } from '../../core/types.ts';
 import { makeCertificatePem, makeDemoKeys } from '../../examples/demoCertificate.ts';
@@ -57,7 +57,9 @@ class Recorder implements NotificationForwarder, LogSink {
 
 async function checkAt(hoursAfter: number) {
   const recorder = new Recorder();
+  const outcomes = new Map<string, ApplianceOutcome>();
   await runCheck({
+    onOutcome: (o) => outcomes.set(o.appliance, o),
     source: new DirSource(path.join(root, 'fleet')),
     state: dirStateLocation(path.join(root, 'state')),
     forwarder: recorder,
@@ -70,7 +72,7 @@ async function checkAt(hoursAfter: number) {
     .filter((l) => l.key === 'willExpire' || l.key === 'expired')
     .map((l) => `${l.appliance}:${l.key}:${l.sev}`)
     .sort();
-  return { sent, statusLines, notifications: recorder.sent };
+  return { sent, statusLines, notifications: recorder.sent, outcomes };
 }
 
 test('warning, escalation at once inside H, critical repeats; the appliance without the policy unchanged', async () => {
@@ -84,6 +86,9 @@ test('warning, escalation at once inside H, critical repeats; the appliance with
       ':expiring:2029-04-25T12:00',
   ]);
   assert.deepEqual(first.statusLines, ['hsm01:willExpire:info', 'hsm02:willExpire:info']);
+  // What check --json prints per appliance: the severity only where a critical level is configured.
+  assert.equal(first.outcomes.get('hsm01')?.severity, 'warning');
+  assert.equal(first.outcomes.get('hsm02') !== undefined && 'severity' in first.outcomes.get('hsm02')!, false);
   // hsm02 has no severity: it fits /v1 unchanged; hsm01's carries one and goes to /v2.
   assert.deepEqual(first.notifications.map((n) => [n.appliance, fitsV1(n)]).sort(), [
     ['hsm01', false],
@@ -111,6 +116,7 @@ test('warning, escalation at once inside H, critical repeats; the appliance with
     /^hsm01:expiring:critical:hsm01:[0-9A-F]{8}:expiring:2029-04-27T19:12:critical$/,
   );
   assert.deepEqual(escalated.statusLines, ['hsm01:willExpire:crit', 'hsm02:willExpire:info']);
+  assert.equal(escalated.outcomes.get('hsm01')?.severity, 'critical');
   assert.equal(
     JSON.parse(await readFile(path.join(root, 'state', 'hsm01.json'), 'utf8')).lastAlertSeverity,
     'critical',

@@ -79,6 +79,30 @@ describe('escalation to the critical level (docs/reference.md, Expiry policy)', 
     assert.deepEqual(raises(run(retry.state, '2026-11-24T02:10:00Z').decision), []);
   });
 
+  it('a critical raise one trap host missed is owed with its severity, and retried exactly as sent', () => {
+    const now = new Date('2026-11-25T00:00:00Z');
+    const evaluation = evaluateCertificateFile({ certificate: A, chain: [] }, 30, now, CRITICAL);
+    const decision = decide({
+      appliance: 'hsm01',
+      address: '10.0.0.5',
+      previous: undefined,
+      evaluation,
+      settings: CRITICAL,
+      now,
+    });
+    const raise = decision.notifications[0];
+    assert.equal(raise?.severity, 'critical');
+    const state = settle(decision, new Map([[raise?.id ?? '', { failedHosts: ['nms2'] }]]));
+    const stored = normalizeState(JSON.parse(JSON.stringify(state)));
+    assert.equal(stored.owed?.[0]?.notification.id, raise?.id);
+    assert.equal((stored.owed?.[0]?.notification as { severity?: string }).severity, 'critical');
+    const later = run(stored, '2026-11-25T01:00:00Z');
+    assert.deepEqual(
+      later.decision.retries.map((n) => [n.id, (n as { severity?: string }).severity]),
+      [[raise?.id, 'critical']],
+    );
+  });
+
   it('first sight inside the critical level alerts once, as critical, with the instant it entered the level', () => {
     const seen = run(undefined, '2026-11-26T08:00:00Z');
     assert.deepEqual(raises(seen.decision), [
