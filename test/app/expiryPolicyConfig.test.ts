@@ -1,6 +1,8 @@
 /** The expiry policy's settings (docs/reference.md, Expiry policy): the run's flags and variables, the inventory's keys, their merge. */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { parse as parseYaml } from 'yaml';
 import { parseInventory } from '../../adapters/parseInventory.ts';
 import { CHECK_VARIABLES, parseCheckConfig } from '../../app/checkConfig.ts';
 import { ConfigError } from '../../app/errors.ts';
@@ -51,6 +53,25 @@ describe('the run: --percent, --critical, --critical-percent, --critical-hours a
       thresholdPercent: 12.5,
       critical: { days: 3, percent: 2.25, repeatHours: 6 },
     });
+  });
+
+  it('the Lambda gets them from parameters of serverless.yml, unset by default', () => {
+    const yml = parseYaml(readFileSync(new URL('../../serverless.yml', import.meta.url), 'utf8')) as {
+      params: { default: Record<string, string> };
+      provider: { environment: Record<string, string> };
+    };
+    const expected = {
+      CERTMONITOR_THRESHOLD_PERCENT: 'thresholdPercent',
+      CERTMONITOR_CRITICAL_DAYS: 'criticalDays',
+      CERTMONITOR_CRITICAL_PERCENT: 'criticalPercent',
+      CERTMONITOR_CRITICAL_HOURS: 'criticalHours',
+    };
+    for (const [variable, param] of Object.entries(expected)) {
+      assert.equal(yml.provider.environment[variable], `\${param:${param}}`);
+      assert.equal(yml.params.default[param], '', `${param} is empty (unset) by default`);
+    }
+    const env = Object.fromEntries(Object.keys(expected).map((v) => [v, '']));
+    assert.deepEqual(parseCheckConfig({ ...BASE, ...env }).settings, { thresholdDays: 30, repeatHours: 24 });
   });
 
   it('any one critical setting configures the level; its repeat interval defaults to H', () => {
