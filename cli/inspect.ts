@@ -121,6 +121,8 @@ function humanReport(evaluation: Evaluation): string {
   const fields = evaluationFields(evaluation);
   const cert = evaluation.certificate;
   const rows: [string, string][] = [['status', fields.status]];
+  // Only with a critical level (docs/reference.md, Expiry policy).
+  if (fields.severity !== undefined) rows.push(['severity', fields.severity]);
   if (cert) {
     rows.push(
       ['subject', cert.subject],

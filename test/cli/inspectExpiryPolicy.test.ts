@@ -67,6 +67,14 @@ describe('certmonitor inspect with a percent and a critical level', () => {
     assert.equal('severity' in plain, false);
   });
 
+  it('the human report shows the severity only with a critical level', () => {
+    assert.match(
+      inspect(...POLICY, '--now', '2029-04-28T00:00:00Z').stdout,
+      /^status: +expiring\nseverity: +critical\n/,
+    );
+    assert.doesNotMatch(inspect('--percent', '33', '--now', '2029-04-28T00:00:00Z').stdout, /severity/);
+  });
+
   it('a percent flag alone: WARNING by the percent, no CRITICAL before expiry', () => {
     const result = inspect('--days', '5', '--percent', '33', '--plugin', '--now', '2029-04-30T00:00:00Z');
     assert.equal(result.status, 1);

@@ -95,7 +95,8 @@ describe('escalation to the critical level (docs/reference.md, Expiry policy)', 
     const state = settle(decision, new Map([[raise?.id ?? '', { failedHosts: ['nms2'] }]]));
     const stored = normalizeState(JSON.parse(JSON.stringify(state)));
     assert.equal(stored.owed?.[0]?.notification.id, raise?.id);
-    assert.equal((stored.owed?.[0]?.notification as { severity?: string }).severity, 'critical');
+    const owed = stored.owed?.[0]?.notification as { severity?: string } | undefined;
+    assert.equal(owed?.severity, 'critical');
     const later = run(stored, '2026-11-25T01:00:00Z');
     assert.deepEqual(
       later.decision.retries.map((n) => [n.id, (n as { severity?: string }).severity]),
