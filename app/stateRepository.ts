@@ -7,10 +7,12 @@
  * `_trapHosts.json` for the fleet, and `_report/` for the report and the parts of a sharded run. `_`
  * cannot start an appliance name, so the fleet's records never meet an appliance's.
  */
+import type { ClientState } from '../core/clientState.ts';
 import type { InventoryReport } from '../core/inventoryReport.ts';
 import type { TrapHostReport } from '../core/trapHostReport.ts';
 import type { ApplianceState } from '../core/types.ts';
 import { isApplianceName } from '../protocol/notification.ts';
+import { clientKey, decodeClientRecord, type LoadedClientState } from './clientRecord.ts';
 import { StateStoreError } from './errors.ts';
 import { namedRecordError, renamed } from './namedRecordError.ts';
 import type {
@@ -114,6 +116,17 @@ export class StateRepository implements StateStore, ReportStore {
   async saveTrapHostReport(report: TrapHostReport, expectedVersion: string | undefined): Promise<void> {
     const text = encodeTrapHostReport(report);
     await this.write(TRAP_HOST_REPORT_RECORD, TRAP_HOST_REPORT_RECORD, text, expectedVersion);
+  }
+
+  /** A Luna client's record (`_clients/{client}.json`) and its version. */
+  async loadClient(client: string): Promise<LoadedClientState> {
+    const record = await this.read(clientKey(client), client);
+    return record ? decodeClientRecord(record.bytes, record.version, MAX_STATE_BYTES) : {};
+  }
+
+  /** Writes a client's record if it is still at `expectedVersion` (undefined: still absent). */
+  async saveClient(client: string, state: ClientState, expectedVersion: string | undefined): Promise<void> {
+    await this.write(clientKey(client), client, JSON.stringify(state), expectedVersion);
   }
 
   /** The local file of a report file, when the location has local files. */

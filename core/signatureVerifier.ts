@@ -7,17 +7,11 @@
 import { ecdsaRawSignature } from './ecdsaSignature.ts';
 import type { PublicKeyInfo, SignedCertificate } from './signedCertificate.ts';
 
-/** The part of WebCrypto's SubtleCrypto the verifier uses. */
-export interface SubtleVerify {
-  importKey(
-    format: 'spki',
-    keyData: Uint8Array,
-    algorithm: object,
-    extractable: boolean,
-    usages: string[],
-  ): Promise<unknown>;
-  verify(algorithm: object, key: unknown, signature: Uint8Array, data: Uint8Array): Promise<boolean>;
-}
+/** The part of WebCrypto's SubtleCrypto the verifier uses (a type only: the runtime's object is passed in). */
+export type SubtleVerify = Pick<SubtleCrypto, 'importKey' | 'verify'>;
+
+/** WebCrypto takes bytes backed by a plain ArrayBuffer; the core's always are. */
+const bytes = (b: Uint8Array) => b as Uint8Array<ArrayBuffer>;
 
 /** What a signature check came to. */
 export type SignatureVerdict = 'valid' | 'invalid' | 'unsupported';
@@ -88,15 +82,17 @@ export function webCryptoVerifier(subtle: SubtleVerify): SignatureVerifier {
       return 'invalid';
     }
     if (!plan) return 'unsupported';
-    let key: unknown;
+    let key: CryptoKey;
     try {
-      key = await subtle.importKey('spki', issuerKey.spki, plan.importAs, false, ['verify']);
+      key = await subtle.importKey('spki', bytes(issuerKey.spki), plan.importAs as Algorithm, false, ['verify']);
     } catch (error) {
       // A key of another type than the signature's (an RSA CA for an ECDSA signature) did not sign it.
       return notSupported(error) ? 'unsupported' : 'invalid';
     }
     try {
-      return (await subtle.verify(plan.verifyAs, key, plan.signature, certificate.tbs)) ? 'valid' : 'invalid';
+      return (await subtle.verify(plan.verifyAs as Algorithm, key, bytes(plan.signature), bytes(certificate.tbs)))
+        ? 'valid'
+        : 'invalid';
     } catch (error) {
       return notSupported(error) ? 'unsupported' : 'invalid';
     }

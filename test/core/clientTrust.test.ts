@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { trustOf } from '../../core/clientTrust.ts';
 import { readCertificateFile } from '../../core/readCertificateFile.ts';
-import { webCryptoVerifier } from '../../core/signatureVerifier.ts';
+import { type SubtleVerify, webCryptoVerifier } from '../../core/signatureVerifier.ts';
 import { readTrustBundle } from '../../core/trustBundle.ts';
 import { CHAIN_ALGORITHMS, opensslChain } from '../helpers/opensslChain.ts';
 
@@ -50,7 +50,7 @@ describe('trustOf with WebCrypto (Node)', () => {
     const lacking = webCryptoVerifier({
       importKey: () => Promise.reject(Object.assign(new Error('Unrecognized name.'), { name: 'NotSupportedError' })),
       verify: () => Promise.resolve(false),
-    });
+    } as unknown as SubtleVerify);
     const verdict = await trustOf(leaf(issued), bundle(ca), lacking);
     assert.equal(verdict.kind, 'unverifiable');
   });
