@@ -325,4 +325,16 @@ export interface CertificateDestination {
   readInventory(signal: AbortSignal): Promise<StoredCertificate>;
   /** Replaces what `readInventory` returned with `bytes`, with the same guarantees and errors as `write`. */
   writeInventory(bytes: Uint8Array, current: StoredCertificate, signal: AbortSignal): Promise<void>;
+  /** Largest file it stores (an SSM parameter's 8 KB); none below the check's own 1 MiB when absent. */
+  readonly maxFileBytes?: number;
+  /** A Luna client's file (`_clients/{client}/{file}`; docs/clients.md), read as `read` reads a certificate. */
+  readClientFile?(client: string, file: ClientFile, signal: AbortSignal): Promise<StoredCertificate>;
+  /** Replaces a client's file as `write` replaces a certificate. */
+  writeClientFile?(
+    client: string,
+    file: ClientFile,
+    bytes: Uint8Array,
+    current: StoredCertificate,
+    signal: AbortSignal,
+  ): Promise<void>;
 }
