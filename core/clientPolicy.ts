@@ -75,7 +75,9 @@ export function decideClient(input: ClientPolicyInput): ClientDecision {
   const due: ClientDue = { logs: [], notifications: [], effects: [] };
   const next: Mutable<ClientState> = { ...(input.previous ?? { version: 1, alertActive: false }), version: 1 };
   clientExpiryPart(input, next, due);
-  if (input.evaluation.status !== 'unavailable') bundlePart(input, next, due);
+  // A client whose files are both absent is `missing`, said once by the expiry part.
+  const absent = input.evaluation.status === 'missing' && input.bundle.kind === 'missing';
+  if (input.evaluation.status !== 'unavailable' && !absent) bundlePart(input, next, due);
   if (input.bundle.kind === 'ok') next.untrusted = trustPart(input, due);
   return { ...due, base: next, observedAt };
 }
