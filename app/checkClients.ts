@@ -4,7 +4,8 @@
  * decide its lines and notifications (core/clientPolicy.ts), forward them, and keep its state in
  * `_clients/{client}.json`. One client's failure is logged with `checkFailed` and never stops the others.
  */
-import { type ClientPolicyInput, type ClientTrustInput, decideClient, settleClient } from '../core/clientPolicy.ts';
+import type { ClientPolicyInput, ClientTrustInput } from '../core/clientDecision.ts';
+import { decideClient, settleClient } from '../core/clientPolicy.ts';
 import type { ClientState, ClientView } from '../core/clientState.ts';
 import { trustOf } from '../core/clientTrust.ts';
 import { evaluate } from '../core/evaluate.ts';

@@ -1,5 +1,5 @@
 /** What the report shows of a client after a run (docs/clients.md, In the report and the metrics). */
-import type { ClientTrustInput } from '../core/clientPolicy.ts';
+import type { ClientTrustInput } from '../core/clientDecision.ts';
 import type { ClientState, ClientTrustWord, ClientView } from '../core/clientState.ts';
 import type { Evaluation } from '../core/types.ts';
 

@@ -4,8 +4,8 @@
  * policy), with the client* lines and notifications naming the `client`.
  */
 
+import type { ClientDue, ClientPolicyInput } from './clientDecision.ts';
 import { clientNotificationId } from './clientNotificationId.ts';
-import type { ClientDue, ClientPolicyInput } from './clientPolicy.ts';
 import type { ClientProblem, ClientState } from './clientState.ts';
 import { logEntry } from './logEntry.ts';
 import { formatOpensslDate } from './opensslDate.ts';
