@@ -13,7 +13,6 @@ import { logEntry } from '../core/logEntry.ts';
 import type { SignatureVerifier } from '../core/signatureVerifier.ts';
 import { readTrustBundle, type TrustBundle } from '../core/trustBundle.ts';
 import type { Settings, SourceResult } from '../core/types.ts';
-import type { Notification } from '../protocol/notification.ts';
 import type { NotificationV2 } from '../protocol/notificationV2.ts';
 import { clientView } from './clientView.ts';
 import { errorReason } from './errorReason.ts';
@@ -155,7 +154,7 @@ async function forward(
     return delivered;
   }
   // The forwarder sends what does not fit /v1 on /v2 (docs/design.md, Wire protocol).
-  const results = await options.forwarder.forward(notifications as readonly unknown[] as readonly Notification[]);
+  const results = await options.forwarder.forward(notifications);
   for (const result of results) {
     if (result.delivered) delivered.add(result.id);
     else

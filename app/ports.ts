@@ -9,7 +9,8 @@ import type { ClientState } from '../core/clientState.ts';
 import type { InventoryReport } from '../core/inventoryReport.ts';
 import type { TrapHostReport } from '../core/trapHostReport.ts';
 import type { ApplianceState, LogEntry, SourceResult, Status } from '../core/types.ts';
-import type { Notification, TrapResult } from '../protocol/notification.ts';
+import type { TrapResult } from '../protocol/notification.ts';
+import type { AnyNotification } from '../protocol/notificationV2.ts';
 import type { LoadedClientState } from './clientRecord.ts';
 
 /** One appliance's entry in the `fleet.json` inventory (docs/reference.md, Configuration). */
@@ -215,6 +216,11 @@ export interface DeliveryResult {
    * one that answered for it, or, when no gateway accepted it, the last one tried.
    */
   readonly gateway?: string;
+  /**
+   * The gateway has no `/v2/notifications` (it answered 404 there): a notification of a newer kind it
+   * cannot take until it is upgraded (docs/gateway.md, Newer notifications).
+   */
+  readonly gatewayTooOld?: boolean;
 }
 
 /** A request one gateway did not accept, going on to the next one in the list (docs/gateway.md, Standby gateways). */
@@ -232,7 +238,10 @@ export interface GatewayFailover {
 export interface NotificationForwarder {
   readonly description: string;
   /** `onFailover` hears of each request that goes on to a standby gateway, when it does. */
-  forward(batch: readonly Notification[], onFailover?: (failover: GatewayFailover) => void): Promise<DeliveryResult[]>;
+  forward(
+    batch: readonly AnyNotification[],
+    onFailover?: (failover: GatewayFailover) => void,
+  ): Promise<DeliveryResult[]>;
 }
 
 /** Where the pipeline writes catalogue lines (console, structured JSON, …). */

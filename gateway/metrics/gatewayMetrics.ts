@@ -43,7 +43,7 @@ const LINT_FAILING_DEFAULTS = [
 ];
 
 /** The routes the duration histogram knows; anything else is `other`, so a scan cannot mint label values. */
-const ROUTES: ReadonlySet<string> = new Set(['/v1/notifications', '/healthz', '/metrics']);
+const ROUTES: ReadonlySet<string> = new Set(['/v1/notifications', '/v2/notifications', '/healthz', '/metrics']);
 
 /** The metrics of one gateway, updated by its parts and rendered for a scrape. */
 export class GatewayMetrics {
