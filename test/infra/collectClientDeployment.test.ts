@@ -14,6 +14,8 @@ import { requireBinary } from '../helpers/peerProcess.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const read = (name: string) => readFileSync(join(ROOT, 'infra', name), 'utf8');
+/** systemd's variable for the credentials' directory, as the unit writes it. */
+const CREDENTIALS = ['$', '{CREDENTIALS_DIRECTORY}'].join('');
 const UNITS = ['certmonitor-collect-client.service', 'certmonitor-collect-client.timer'];
 const dir = mkdtempSync(join(tmpdir(), 'certmonitor-client-units-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -43,7 +45,7 @@ describe('collect-client deployment files', () => {
     assert.ok(lines.some((l) => l.startsWith('LoadCredential=trust.pem:')));
     assert.ok(
       lines.includes(
-        'ExecStart=/usr/local/bin/certmonitor collect-client --cert ${CREDENTIALS_DIRECTORY}/client.pem --trust ${CREDENTIALS_DIRECTORY}/trust.pem',
+        `ExecStart=/usr/local/bin/certmonitor collect-client --cert ${CREDENTIALS}/client.pem --trust ${CREDENTIALS}/trust.pem`,
       ),
     );
     assert.match(read('certmonitor-collect-client.timer'), /^OnCalendar=hourly$/m);
