@@ -10,7 +10,7 @@ import type { ClientState, ClientView } from '../core/clientState.ts';
 import { trustOf } from '../core/clientTrust.ts';
 import { evaluate } from '../core/evaluate.ts';
 import { logEntry } from '../core/logEntry.ts';
-import type { SignatureVerifier } from '../core/signatureVerifier.ts';
+import { type SignatureVerifier, webCryptoVerifier } from '../core/signatureVerifier.ts';
 import { readTrustBundle, type TrustBundle } from '../core/trustBundle.ts';
 import type { Settings, SourceResult } from '../core/types.ts';
 import type { NotificationV2 } from '../protocol/notificationV2.ts';
@@ -27,7 +27,8 @@ export interface CheckClientsOptions {
   readonly forwarder?: NotificationForwarder;
   readonly log: LogSink;
   readonly inventory: Inventory | undefined;
-  readonly verify: SignatureVerifier;
+  /** Verifies signatures; the runtime's WebCrypto when absent. */
+  readonly verify?: SignatureVerifier;
   readonly settings: Settings;
   readonly now: Date;
   readonly dryRun?: boolean;
@@ -46,11 +47,12 @@ export interface ClientRunCounts {
 /** Checks every client of the inventory, one after another (a client costs a few reads and one request). */
 export async function checkClients(options: CheckClientsOptions): Promise<ClientRunCounts> {
   const clients = Object.entries(options.inventory?.clients ?? {});
+  const verify = options.verify ?? webCryptoVerifier(crypto.subtle);
   const presented = new PresentedCertificates(options.source);
   const counts = { clients: 0, untrusted: 0, sent: 0, failed: 0 };
   for (const [client, entry] of clients) {
     try {
-      const one = await checkClient(client, entry, presented, options);
+      const one = await checkClient(client, entry, presented, { ...options, verify });
       counts.clients++;
       counts.untrusted += one.untrusted;
       counts.sent += one.sent;
@@ -101,7 +103,7 @@ async function trustInputs(
       out.push({ appliance, address });
       continue;
     }
-    const verdict = await trustOf(certificate, bundle.certificates, options.verify);
+    const verdict = await trustOf(certificate, bundle.certificates, options.verify ?? webCryptoVerifier(crypto.subtle));
     out.push({ appliance, address, fingerprint: certificate.fingerprintSha256, verdict });
   }
   return out;

@@ -19,6 +19,7 @@ import type {
 } from './ports.ts';
 import { runCheck } from './runCheck.ts';
 import type { RunSummary } from './runSummary.ts';
+import { shardClients } from './shardClients.ts';
 import { type Verdict, verdictOf } from './verdict.ts';
 import type { ReportOutcome, ShardOfRun } from './writeRunReport.ts';
 
@@ -109,6 +110,7 @@ export async function checkFleet(input: CheckFleetInput): Promise<CheckFleetResu
     thresholdDays,
     views,
     clients,
+    ...(input.shard && !dryRun ? { clientsStep: () => shardClients(input) } : {}),
     stopped: summary.stopped,
     dryRun,
     ...shardOf(input),

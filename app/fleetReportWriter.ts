@@ -26,11 +26,15 @@ export function fleetStatusOf(
 ): FleetStatus {
   const entries = [];
   for (const [appliance, view] of views) entries.push(fleetEntry(appliance, view, time));
-  const status = buildFleetStatus(time, thresholdDays, entries);
+  return withClients(buildFleetStatus(time, thresholdDays, entries), clients);
+}
+
+/** The report with the Luna clients' entries, when there are any (docs/clients.md). */
+export function withClients(status: FleetStatus, clients: ReadonlyMap<string, ClientView> | undefined): FleetStatus {
   if (!clients || clients.size === 0) return status;
   // Before the appliances, so `fleet-status.json` keeps one appliance per line at its end.
   const { appliances, ...head } = status;
-  return { ...head, clients: clientReportEntries(clients, time), appliances };
+  return { ...head, clients: clientReportEntries(clients, new Date(status.time)), appliances };
 }
 
 /**

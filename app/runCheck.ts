@@ -56,9 +56,7 @@ export async function runCheck(options: RunCheckOptions): Promise<RunSummary> {
   }
   if (!stopped && options.clients !== false && hasClients(inventory)) {
     const { checkClients } = await import('./checkClients.ts');
-    const { webCryptoVerifier } = await import('../core/signatureVerifier.ts');
-    const verify = options.verify ?? webCryptoVerifier(crypto.subtle);
-    await checkClients({ ...options, inventory, verify });
+    await checkClients({ ...options, inventory });
   }
   reportSkippedKeys(source, log);
   const failing = await reportTrapHosts(run.trapHostEvidence(), { state: options.state, log, now, repeatHours });

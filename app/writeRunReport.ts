@@ -8,7 +8,7 @@ import type { ClientView } from '../core/clientState.ts';
 import type { ApplianceView } from '../core/types.ts';
 import { fleetStatusOf, writeFleetReport } from './fleetReportWriter.ts';
 import type { ReportStore } from './ports.ts';
-import { assembleIfComplete, writeShardPart } from './shardReport.ts';
+import { assembleIfComplete, type ClientsStep, writeShardPart } from './shardReport.ts';
 
 /** One shard of a split run: its number and how many the run has. */
 export interface ShardOfRun {
@@ -37,6 +37,8 @@ export interface RunReportInput {
   readonly views: ReadonlyMap<string, ApplianceView>;
   /** The Luna clients' views, when the inventory names clients. */
   readonly clients?: ReadonlyMap<string, ClientView>;
+  /** A sharded run's client check, run by the shard that assembles the report. */
+  readonly clientsStep?: ClientsStep;
   /** The shard the run checked, when the fleet is split (its report is then a part of the run's). */
   readonly shard?: ShardOfRun;
   readonly stopped: boolean;
@@ -56,7 +58,7 @@ export async function writeRunReport(store: ReportStore, input: RunReportInput):
       return { kind: 'written', location, appliances: views.size };
     }
     await writeShardPart(store, { ...shard, time: status.time, thresholdDays, appliances: status.appliances });
-    const assembled = await assembleIfComplete(store, status.time, shard.shards, shard.shard);
+    const assembled = await assembleIfComplete(store, status.time, shard.shards, shard.shard, input.clientsStep);
     return { kind: 'part', location, shards: shard.shards, assembled };
   } catch (error) {
     return { kind: 'failed', error };
