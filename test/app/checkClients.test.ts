@@ -12,7 +12,8 @@ import type { LogEntry } from '../../core/types.ts';
 import type { NotificationV2 } from '../../protocol/notificationV2.ts';
 import { opensslChain } from '../helpers/opensslChain.ts';
 
-const T0 = new Date();
+// A minute ahead: the certificates are made during the tests, valid from the second they are made.
+const T0 = new Date(Date.now() + 60_000);
 const HOUR = 3_600_000;
 const root = mkdtempSync(join(tmpdir(), 'certmonitor-clients-'));
 const fleet = join(root, 'fleet');

@@ -26,7 +26,8 @@ const UNTRUSTED_OID = '1.3.6.1.4.1.99999.7.4';
 const NTLS_ATTENTION = '.1.3.6.1.4.1.23629.1.5.2.2.6';
 const SECRET = 'clients-e2e-secret';
 const HOUR = 3_600_000;
-const T0 = new Date();
+// A minute ahead: the certificates are made during the tests, valid from the second they are made.
+const T0 = new Date(Date.now() + 60_000);
 const pki = opensslChain();
 let dir: string;
 let trapd: RunningSnmptrapd;
