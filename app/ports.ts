@@ -167,6 +167,8 @@ export interface StateStore {
   saveTrapHostReport(report: TrapHostReport, expectedVersion: string | undefined): Promise<void>;
   /** A Luna client's record (`_clients/{client}.json`); absent in stores that keep no clients. */
   loadClient?(client: string): Promise<LoadedClientState>;
+  /** Every client with a record, streamed; for rebuilding the report. */
+  listClients?(): AsyncIterable<string>;
   /** Writes a client's record conditionally, like `save`. */
   saveClient?(client: string, state: ClientState, expectedVersion: string | undefined): Promise<void>;
 }

@@ -12,7 +12,7 @@ import type { InventoryReport } from '../core/inventoryReport.ts';
 import type { TrapHostReport } from '../core/trapHostReport.ts';
 import type { ApplianceState } from '../core/types.ts';
 import { isApplianceName } from '../protocol/notification.ts';
-import { clientKey, decodeClientRecord, type LoadedClientState } from './clientRecord.ts';
+import { CLIENT_RECORDS, clientKey, decodeClientRecord, type LoadedClientState } from './clientRecord.ts';
 import { StateStoreError } from './errors.ts';
 import { namedRecordError, renamed } from './namedRecordError.ts';
 import type {
@@ -122,6 +122,18 @@ export class StateRepository implements StateStore, ReportStore {
   async loadClient(client: string): Promise<LoadedClientState> {
     const record = await this.read(clientKey(client), client);
     return record ? decodeClientRecord(record.bytes, record.version, MAX_STATE_BYTES) : {};
+  }
+
+  /** Every client with a record (`_clients/{client}.json`), streamed; none when the folder is absent. */
+  async *listClients(): AsyncIterable<string> {
+    try {
+      for await (const key of this.records.list(CLIENT_RECORDS)) {
+        const client = recordAppliance(key.slice(key.lastIndexOf('/') + 1));
+        if (client !== undefined) yield client;
+      }
+    } catch (error) {
+      throw renamed('state', CLIENT_RECORDS, error);
+    }
   }
 
   /** Writes a client's record if it is still at `expectedVersion` (undefined: still absent). */

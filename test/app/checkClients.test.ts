@@ -7,6 +7,7 @@ import { dirStateLocation } from '../../adapters/createStateStore.ts';
 import { DirSource } from '../../adapters/dir/dirSource.ts';
 import type { CertificateSource, DeliveryResult, LogSink, NotificationForwarder } from '../../app/ports.ts';
 import { runCheck } from '../../app/runCheck.ts';
+import { storedClientViews } from '../../app/storedClientViews.ts';
 import type { ClientView } from '../../core/clientState.ts';
 import type { LogEntry } from '../../core/types.ts';
 import type { NotificationV2 } from '../../protocol/notificationV2.ts';
