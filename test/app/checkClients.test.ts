@@ -144,6 +144,10 @@ describe('clients: their certificates and their trust, over a real fleet directo
       after.events.filter((e) => e.startsWith('app01')),
       [],
     );
+    // `certmonitor report` rebuilds the Clients from the records alone.
+    const stored = await storedClientViews(dirStateLocation(join(root, 'state')));
+    assert.deepEqual([...stored.keys()].sort(), ['app01', 'app02', 'app03']);
+    assert.deepEqual(stored.get('app01')?.trust, { hsm01: 'trusted', hsm02: 'trusted' });
   });
 
   it('refuses an inventory with clients over a source that holds none (tls:)', async () => {
