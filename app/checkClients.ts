@@ -13,7 +13,7 @@ import { logEntry } from '../core/logEntry.ts';
 import { type SignatureVerifier, webCryptoVerifier } from '../core/signatureVerifier.ts';
 import { readTrustBundle, type TrustBundle } from '../core/trustBundle.ts';
 import type { Settings, SourceResult } from '../core/types.ts';
-import type { NotificationV2 } from '../protocol/notificationV2.ts';
+import { ClientForwarding } from './clientForwarding.ts';
 import { clientView } from './clientView.ts';
 import { errorReason } from './errorReason.ts';
 import { StateConflictError } from './errors.ts';
@@ -49,10 +49,11 @@ export async function checkClients(options: CheckClientsOptions): Promise<Client
   const clients = Object.entries(options.inventory?.clients ?? {});
   const verify = options.verify ?? webCryptoVerifier(crypto.subtle);
   const presented = new PresentedCertificates(options.source);
+  const forwarding = new ClientForwarding(options.forwarder, options.log, options.dryRun === true);
   const counts = { clients: 0, untrusted: 0, sent: 0, failed: 0 };
   for (const [client, entry] of clients) {
     try {
-      const one = await checkClient(client, entry, presented, { ...options, verify });
+      const one = await checkClient(client, entry, { presented, forwarding }, { ...options, verify });
       counts.clients++;
       counts.untrusted += one.untrusted;
       counts.sent += one.sent;
@@ -62,6 +63,7 @@ export async function checkClients(options: CheckClientsOptions): Promise<Client
       options.log.write(logEntry('checkFailed', { reason: errorReason(error) }), { client });
     }
   }
+  forwarding.finish();
   return counts;
 }
 
@@ -113,7 +115,7 @@ async function trustInputs(
 async function checkClient(
   client: string,
   entry: ClientEntry,
-  presented: PresentedCertificates,
+  run: { readonly presented: PresentedCertificates; readonly forwarding: ClientForwarding },
   options: CheckClientsOptions,
 ): Promise<{ untrusted: number; sent: number; failed: number }> {
   const settings = clientSettings(entry, options.settings);
@@ -123,13 +125,13 @@ async function checkClient(
   ]);
   const evaluation = evaluate(certificate, settings.thresholdDays, options.now);
   const { policy, bundle } = bundleOf(trustFile);
-  const trust = await trustInputs(entry, bundle, presented, options);
+  const trust = await trustInputs(entry, bundle, run.presented, options);
   const loaded = (await options.state.loadClient?.(client)) ?? {};
   const previous = loaded.state;
   const decision = decideClient({ client, previous, evaluation, bundle: policy, trust, settings, now: options.now });
   for (const line of decision.logs) options.log.write(line, { client, status: evaluation.status });
   if (loaded.corrupt) options.log.write(logEntry('stateReset', { reason: loaded.corrupt }), { client });
-  const delivered = await forward(decision.notifications, options, client);
+  const delivered = await run.forwarding.send(decision.notifications, client);
   const bundleWord = policy.kind === 'ok' ? 'ok' : policy.kind;
   const view = clientView(evaluation, bundleWord, trust, settings.thresholdDays, previous);
   const next: ClientState = { ...settleClient(decision, delivered), view };
@@ -139,36 +141,6 @@ async function checkClient(
   options.onClient?.(client, view);
   const untrusted = trust.filter((t) => t.verdict?.kind === 'untrusted').length;
   return { untrusted, sent: delivered.size, failed: decision.notifications.length - delivered.size };
-}
-
-/** Sends a client's notifications in a request of their own; resolves to the ids delivered. */
-async function forward(
-  notifications: readonly NotificationV2[],
-  options: CheckClientsOptions,
-  client: string,
-): Promise<Set<string>> {
-  const delivered = new Set<string>();
-  if (notifications.length === 0 || !options.forwarder || options.dryRun) {
-    if (options.dryRun) {
-      for (const n of notifications)
-        options.log.write(logEntry('notificationDue', { event: n.event, id: n.id }), { client });
-    }
-    return delivered;
-  }
-  // The forwarder sends what does not fit /v1 on /v2 (docs/design.md, Wire protocol).
-  const results = await options.forwarder.forward(notifications);
-  for (const result of results) {
-    if (result.delivered) delivered.add(result.id);
-    else
-      options.log.write(
-        logEntry('gatewayFailed', {
-          gateway: result.gateway ?? options.forwarder.description,
-          reason: result.error ?? 'not delivered',
-        }),
-        { client },
-      );
-  }
-  return delivered;
 }
 
 /** Saves a client's state; another run's newer record wins (its next run decides again). */
