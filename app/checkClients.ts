@@ -84,8 +84,9 @@ function fetchFile(options: CheckClientsOptions, client: string, file: 'client.p
 /** The bundle as the policy sees it, and its bundle certificates when it is one. */
 function bundleOf(result: SourceResult): { policy: ClientPolicyInput['bundle']; bundle?: TrustBundle } {
   if (result.kind === 'missing') return { policy: { kind: 'missing' } };
-  if (result.kind === 'unavailable')
-    return { policy: { kind: 'invalid', reason: `trust bundle could not be read: ${result.reason}` } };
+  if (result.kind === 'unavailable') {
+    return { policy: { kind: 'unavailable', reason: `trust bundle could not be read: ${result.reason}` } };
+  }
   const bundle = readTrustBundle(result.bytes);
   return bundle.kind === 'bundle' ? { policy: { kind: 'ok' }, bundle } : { policy: bundle, bundle };
 }

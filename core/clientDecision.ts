@@ -23,11 +23,12 @@ export interface ClientPolicyInput {
   readonly previous: ClientState | undefined;
   /** The client certificate's evaluation (`client.pem`). */
   readonly evaluation: Evaluation;
-  /** The trust bundle (`trust.pem`): read, absent, or not a bundle and why. */
+  /** The trust bundle (`trust.pem`): read, absent, not a bundle, or not readable from the source now, and why. */
   readonly bundle:
     | { readonly kind: 'ok' }
     | { readonly kind: 'missing' }
-    | { readonly kind: 'invalid'; readonly reason: string };
+    | { readonly kind: 'invalid'; readonly reason: string }
+    | { readonly kind: 'unavailable'; readonly reason: string };
   readonly trust: readonly ClientTrustInput[];
   readonly settings: Settings;
   readonly now: Date;

@@ -37,6 +37,11 @@ function bundlePart(input: ClientPolicyInput, next: Mutable<ClientState>, due: C
     next.lastBundleProblem = undefined;
     return;
   }
+  // A source that could not be read says nothing new: a line, and the state is kept, as for an appliance.
+  if (bundle.kind === 'unavailable') {
+    due.logs.push(logEntry('clientUnavailable', { client, reason: bundle.reason }));
+    return;
+  }
   const reason = bundle.kind === 'missing' ? 'trust bundle is missing' : bundle.reason;
   due.logs.push(logEntry('clientInvalid', { client, reason }));
   const last = next.lastBundleProblem ? Date.parse(next.lastBundleProblem.at) : undefined;

@@ -48,8 +48,8 @@ export interface ClientView {
   readonly subject?: string;
   readonly serialNumber?: string;
   readonly fingerprintSha256?: string;
-  /** The trust bundle: read, absent, or not a bundle (with why). */
-  readonly bundle: 'ok' | 'missing' | 'invalid';
+  /** The trust bundle: read, absent, not a bundle, or not readable from the source this run. */
+  readonly bundle: 'ok' | 'missing' | 'invalid' | 'unavailable';
   /** Per listed appliance: `trusted`, `untrusted`, `unverifiable` or `unknown` (its certificate could not be read). */
   readonly trust: Readonly<Record<string, ClientTrustWord>>;
 }
