@@ -28,6 +28,7 @@ import { isApplianceAddress, MAX_ADDRESS_LENGTH } from '../protocol/applianceAdd
 import { APPLIANCE_NAME, isApplianceName } from '../protocol/notification.ts';
 import { INVENTORY_FILE } from './fleetLayout.ts';
 import { locateJsonError, locateKeys } from './jsonPosition.ts';
+import { parseClients } from './parseClients.ts';
 
 /** Label names are small identifiers: they name columns and filters. */
 const LABEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,127}$/;
@@ -129,7 +130,7 @@ const entrySchema = strictObject(
 export const MAX_LISTED_PROBLEMS = 20;
 
 /** The keys `fleet.json` may have at its top level. */
-const TOP_LEVEL_KEYS = new Set(['appliances']);
+const TOP_LEVEL_KEYS = new Set(['appliances', 'clients']);
 
 /** A path segment from the file, made safe to print: invalid appliance names are never echoed. */
 function describeSegment(segment: PropertyKey, index: number, path: readonly PropertyKey[]): string {
@@ -237,8 +238,13 @@ async function parse(text: string): Promise<{ readonly inventory: Inventory; rea
   }
   const parsed = await parseEntries(text, appliances as Record<string, unknown>);
   problems.push(...parsed.problems);
-  if (problems.length === 0) return { inventory: { appliances: parsed.entries }, entriesRead: true };
-  return { inventory: { appliances: parsed.entries, problems: bounded(problems) }, entriesRead: true };
+  const raw = (data as Record<string, unknown>).clients;
+  // Only an inventory that names clients has the key: every other stays exactly as it was.
+  const clients = raw === undefined ? undefined : await parseClients(text, raw, parsed.entries);
+  if (clients) problems.push(...clients.problems);
+  const inventory = { appliances: parsed.entries, ...(clients ? { clients: clients.clients } : {}) };
+  if (problems.length === 0) return { inventory, entriesRead: true };
+  return { inventory: { ...inventory, problems: bounded(problems) }, entriesRead: true };
 }
 
 /**

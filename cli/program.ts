@@ -9,6 +9,7 @@ import { DEFAULT_SETTINGS } from '../core/types.ts';
 import packageJson from '../package.json' with { type: 'json' };
 import type { CheckCommandOptions } from './check.ts';
 import type { CollectCommandOptions } from './collect.ts';
+import type { CollectClientOptions } from './collectClient.ts';
 import type { CommandRunner } from './command.ts';
 import type { InspectOptions } from './inspect.ts';
 import type { ReportCommandOptions } from './report.ts';
@@ -59,6 +60,7 @@ export function buildProgram(runner: CommandRunner): Command {
   defineCheck(program, runner);
   defineReport(program, runner);
   defineCollect(program, runner);
+  defineCollectClient(program, runner);
   defineGateway(program, runner);
   defineTrap(program, runner);
   defineDemo(program, runner);
@@ -218,6 +220,31 @@ function defineCollect(program: Command, runner: CommandRunner): void {
     .addHelpText('after', COLLECT_EXIT_HELP)
     .action((options: CollectCommandOptions) =>
       runner(async () => (await import('./collect.ts')).collect(options, processIo())),
+    );
+}
+
+function defineCollectClient(program: Command, runner: CommandRunner): void {
+  program
+    .command('collect-client')
+    .description(
+      "publish a Luna client's certificate and trust bundle (certificates only) where the check reads them (docs/clients.md)",
+    )
+    .option('--name <name>', 'the client, as the inventory names it (CERTMONITOR_CLIENT_NAME)')
+    .option('--cert <file>', 'its certificate, ClientCertFile in Chrystoki.conf (CERTMONITOR_CLIENT_CERT)')
+    .option('--trust <file>', 'its trust bundle, ServerCAFile in Chrystoki.conf (CERTMONITOR_CLIENT_TRUST)')
+    .option(
+      '--to <location>',
+      'where to publish: dir:PATH, s3://bucket/prefix/ or ssm:/prefix/ (CERTMONITOR_COLLECT_TO)',
+    )
+    .option('--timeout-ms <ms>', 'the most the whole run may take, default 30000')
+    .option('--dry-run', 'read and compare, publish nothing')
+    .option('--json', 'one JSON object on stdout')
+    .addHelpText(
+      'after',
+      '\nExit status:\n  0  both files published or unchanged\n  1  a file could not be read, holds no certificate, is too large for the destination, or could not be published\n  2  configuration or usage error\n',
+    )
+    .action((options: CollectClientOptions) =>
+      runner(async () => (await import('./collectClient.ts')).collectClientCommand(options, processIo())),
     );
 }
 
