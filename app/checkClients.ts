@@ -17,6 +17,7 @@ import { ClientForwarding } from './clientForwarding.ts';
 import { clientView } from './clientView.ts';
 import { errorReason } from './errorReason.ts';
 import { StateConflictError } from './errors.ts';
+import { applianceSettings } from './evaluateAppliance.ts';
 import type { CertificateSource, ClientEntry, Inventory, LogSink, NotificationForwarder, StateStore } from './ports.ts';
 import { PresentedCertificates } from './presentedCertificates.ts';
 
@@ -67,12 +68,9 @@ export async function checkClients(options: CheckClientsOptions): Promise<Client
   return counts;
 }
 
-/** The settings a client is evaluated with: its inventory entry's, else the run's. */
+/** The settings a client is evaluated with: its inventory entry's, else the run's, as for an appliance. */
 function clientSettings(entry: ClientEntry, run: Settings): Settings {
-  return {
-    thresholdDays: entry.thresholdDays ?? run.thresholdDays,
-    repeatHours: entry.repeatHours ?? run.repeatHours,
-  };
+  return applianceSettings(entry, run);
 }
 
 /** Reads a client's file; a source without clients has none. */
@@ -124,7 +122,7 @@ async function checkClient(
     fetchFile(options, client, 'client.pem'),
     fetchFile(options, client, 'trust.pem'),
   ]);
-  const evaluation = evaluate(certificate, settings.thresholdDays, options.now);
+  const evaluation = evaluate(certificate, settings.thresholdDays, options.now, settings);
   const { policy, bundle } = bundleOf(trustFile);
   const trust = await trustInputs(entry, bundle, run.presented, options);
   const loaded = (await options.state.loadClient?.(client)) ?? {};
