@@ -6,10 +6,19 @@
  * decides `invalid` from the length alone, so an adapter that meets an oversize body stops reading and
  * hands on {@link oversizeBytes}, a placeholder one byte over the limit, instead of the content.
  */
+import type { ClientFile } from '../app/ports.ts';
 import { MAX_CERTIFICATE_FILE_BYTES } from '../core/readCertificateFile.ts';
 
 /** The file (object, parameter) name of every appliance's certificate. */
 export const CERTIFICATE_FILE = 'server.pem';
+/**
+ * The folder of Luna clients' files at the prefix (docs/clients.md, Collecting a client's files):
+ * `_clients/{client}/client.pem` and `_clients/{client}/trust.pem`. `_` cannot start an appliance name,
+ * so a listing never takes it for an appliance.
+ */
+export const CLIENTS_FOLDER = '_clients/';
+/** The key of a client's file, relative to the prefix. */
+export const clientFileKey = (client: string, file: ClientFile): string => `${CLIENTS_FOLDER}${client}/${file}`;
 /** The inventory's name at the prefix. */
 export const INVENTORY_FILE = 'fleet.json';
 /** Largest inventory accepted; a fleet of tens of thousands of appliances fits well within it. */

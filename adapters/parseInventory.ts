@@ -10,10 +10,13 @@ import {
   array,
   boolean,
   type core,
+  gt,
   int,
+  lt,
   maximum,
   maxLength,
   minimum,
+  number,
   enum as oneOf,
   optional,
   record,
@@ -29,6 +32,7 @@ import { isApplianceAddress, MAX_ADDRESS_LENGTH } from '../protocol/applianceAdd
 import { APPLIANCE_NAME, isApplianceName } from '../protocol/notification.ts';
 import { INVENTORY_FILE } from './fleetLayout.ts';
 import { locateJsonError, locateKeys } from './jsonPosition.ts';
+import { parseClients } from './parseClients.ts';
 
 /** Label names are small identifiers: they name columns and filters. */
 const LABEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,127}$/;
@@ -52,6 +56,48 @@ const HOST_NAME =
 function wholeNumber(min: number, max: number) {
   const message = `expected a whole number from ${min} to ${max}`;
   return int({ error: message }).check(minimum(min, { error: message }), maximum(max, { error: message }));
+}
+
+/** A percent of a certificate's lifetime: more than 0 and less than 100 (docs/reference.md, Expiry policy). */
+function percent() {
+  const message = 'expected a percent more than 0 and less than 100';
+  return number({ error: message }).check(gt(0, { error: message }), lt(100, { error: message }));
+}
+
+/** The critical level of one appliance (docs/reference.md, Expiry policy); unknown keys are refused. */
+const criticalSchema = strictObject(
+  {
+    days: optional(wholeNumber(0, 36500)),
+    percent: optional(percent()),
+    repeatHours: optional(wholeNumber(1, 8760)),
+  },
+  { error: 'expected an object with days, percent and repeatHours' },
+);
+
+/** The levels of one entry, whose critical level must lie within its warning level where both are given. */
+interface EntryLevels {
+  readonly thresholdDays?: number;
+  readonly repeatHours?: number;
+  readonly thresholdPercent?: number;
+  readonly critical?: { readonly days?: number; readonly percent?: number; readonly repeatHours?: number };
+}
+
+/** The checks of a critical level against the warning level of the same entry, each naming its key. */
+const LEVEL_CHECKS = [
+  { critical: 'days', warning: 'thresholdDays', error: 'critical days must not exceed thresholdDays' },
+  { critical: 'percent', warning: 'thresholdPercent', error: 'critical percent must not exceed thresholdPercent' },
+  { critical: 'repeatHours', warning: 'repeatHours', error: 'critical repeatHours must not exceed repeatHours' },
+] as const;
+
+function levelCheck(check: (typeof LEVEL_CHECKS)[number]) {
+  return refine<EntryLevels>(
+    (entry) => {
+      const critical = entry.critical?.[check.critical];
+      const warning = entry[check.warning];
+      return critical === undefined || warning === undefined || critical <= warning;
+    },
+    { error: check.error, path: ['critical', check.critical] },
+  );
 }
 
 const labelName = string().check(
@@ -95,6 +141,8 @@ const entrySchema = strictObject(
     labels: optional(record(labelName, labelValue, { error: 'expected an object of labels' })),
     thresholdDays: optional(wholeNumber(0, 36500)),
     repeatHours: optional(wholeNumber(1, 8760)),
+    thresholdPercent: optional(percent()),
+    critical: optional(criticalSchema),
     ntlsPort: optional(wholeNumber(1, 65535)),
     serverName: optional(
       string({ error: 'expected a DNS host name' }).check(regex(HOST_NAME, { error: 'expected a DNS host name' })),
@@ -102,13 +150,13 @@ const entrySchema = strictObject(
     policy: optional(policySchema),
   },
   { error: 'expected an object' },
-);
+).check(...LEVEL_CHECKS.map(levelCheck));
 
 /** Most problems listed; the rest are counted in a last one. */
 export const MAX_LISTED_PROBLEMS = 20;
 
 /** The keys `fleet.json` may have at its top level. */
-const TOP_LEVEL_KEYS = new Set(['appliances', 'policy']);
+const TOP_LEVEL_KEYS = new Set(['appliances', 'clients', 'policy']);
 
 /** A path segment from the file, made safe to print: invalid appliance names are never echoed. */
 function describeSegment(segment: PropertyKey, index: number, path: readonly PropertyKey[]): string {
@@ -228,10 +276,18 @@ async function parse(text: string): Promise<{ readonly inventory: Inventory; rea
   }
   const parsed = await parseEntries(text, appliances as Record<string, unknown>);
   problems.push(...parsed.problems);
+  const raw = (data as Record<string, unknown>).clients;
+  // Only an inventory that names clients has the key: every other stays exactly as it was.
+  const clients = raw === undefined ? undefined : await parseClients(text, raw, parsed.entries);
+  if (clients) problems.push(...clients.problems);
   const policy = fleetPolicy(data as Record<string, unknown>, problems);
-  const read: Inventory = { appliances: parsed.entries, ...(policy !== undefined ? { policy } : {}) };
-  if (problems.length === 0) return { inventory: read, entriesRead: true };
-  return { inventory: { ...read, problems: bounded(problems) }, entriesRead: true };
+  const inventory: Inventory = {
+    appliances: parsed.entries,
+    ...(clients ? { clients: clients.clients } : {}),
+    ...(policy !== undefined ? { policy } : {}),
+  };
+  if (problems.length === 0) return { inventory, entriesRead: true };
+  return { inventory: { ...inventory, problems: bounded(problems) }, entriesRead: true };
 }
 
 /**

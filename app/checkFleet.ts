@@ -4,6 +4,8 @@
  * run's own views, and the verdict. The entry points only adapt: they wire the adapters in, and turn the
  * result into printed lines, an exit status, or a Lambda result and metrics.
  */
+
+import type { ClientView } from '../core/clientState.ts';
 import { logEntry } from '../core/logEntry.ts';
 import type { ApplianceView, Settings } from '../core/types.ts';
 import { EmptyRunError } from './errors.ts';
@@ -17,6 +19,7 @@ import type {
 } from './ports.ts';
 import { runCheck } from './runCheck.ts';
 import type { RunSummary } from './runSummary.ts';
+import { shardClients } from './shardClients.ts';
 import { type Verdict, verdictOf } from './verdict.ts';
 import type { ReportOutcome, ShardOfRun } from './writeRunReport.ts';
 
@@ -57,6 +60,8 @@ export interface CheckFleetResult {
   readonly verdict: Verdict;
   /** Each appliance's view, as the report shows it (empty in a what-if run): for further outputs. */
   readonly views: ReadonlyMap<string, ApplianceView>;
+  /** Each Luna client's view (empty without clients in the inventory). */
+  readonly clients: ReadonlyMap<string, ClientView>;
 }
 
 /**
@@ -73,19 +78,29 @@ export async function checkFleet(input: CheckFleetInput): Promise<CheckFleetResu
   }
   await input.beforeRun?.();
   const views = new Map<string, ApplianceView>();
+  const clients = new Map<string, ClientView>();
   let summary: RunSummary;
   try {
     const { source, state, forwarder, concurrency, shouldStop, onOutcome } = input;
     summary = await runCheck({
       ...{ source, state, forwarder, log, settings, now, concurrency, shouldStop, onOutcome, dryRun },
       onView: dryRun ? undefined : (appliance, view) => void views.set(appliance, view),
+      onClient: (client, view) => void clients.set(client, view),
+      // A sharded run's shards check the appliances only (docs/clients.md, State).
+      clients: !input.shard,
     });
   } finally {
     input.afterRun?.();
   }
   const empty = emptyRunOf(input, summary);
   if (empty) {
-    return { summary, report: { kind: 'skipped', reason: 'empty' }, verdict: verdictOf(summary, false, empty), views };
+    return {
+      summary,
+      report: { kind: 'skipped', reason: 'empty' },
+      verdict: verdictOf(summary, false, empty),
+      views,
+      clients,
+    };
   }
   // Loaded after the run: the report's code is not part of a Lambda's start.
   const { writeRunReport } = await import('./writeRunReport.ts');
@@ -94,11 +109,13 @@ export async function checkFleet(input: CheckFleetInput): Promise<CheckFleetResu
     now,
     thresholdDays,
     views,
+    clients,
+    ...(input.shard && !dryRun ? { clientsStep: () => shardClients(input) } : {}),
     stopped: summary.stopped,
     dryRun,
     ...shardOf(input),
   });
-  return { summary, report, verdict: verdictOf(summary, report.kind === 'failed'), views };
+  return { summary, report, verdict: verdictOf(summary, report.kind === 'failed'), views, clients };
 }
 
 /**

@@ -4,7 +4,7 @@ import { evaluateCertificateFile } from '../core/evaluate.ts';
 import { certificateFindings, type Finding } from '../core/findings.ts';
 import type { PolicyInput } from '../core/policy.ts';
 import { findingPolicyFor } from '../core/policySettings.ts';
-import type { CachedCertificate, Evaluation, FindingPolicy, Settings } from '../core/types.ts';
+import type { CachedCertificate, CriticalLevel, Evaluation, FindingPolicy, Settings } from '../core/types.ts';
 import type {
   CertificateSource,
   Inventory,
@@ -44,22 +44,45 @@ function withoutCertificateBytes(evaluation: Evaluation): Evaluation {
 }
 
 /**
+ * The settings of one appliance (docs/reference.md, Expiry policy): the inventory's where it has them,
+ * else the run's. An inventory `critical` replaces the run's critical level (its repeatHours defaulting
+ * to the appliance's H); the run's critical level repeats at most every H of the appliance, so an entry
+ * that shortens H never has its critical reminders less frequent than its warnings. Without a percent or a
+ * critical level anywhere, exactly the days and hours of before.
+ */
+export function applianceSettings(entry: InventoryEntry | undefined, run: Settings): Settings {
+  const repeatHours = entry?.repeatHours ?? run.repeatHours;
+  const settings: Settings = { thresholdDays: entry?.thresholdDays ?? run.thresholdDays, repeatHours };
+  const thresholdPercent = entry?.thresholdPercent ?? run.thresholdPercent;
+  const own = entry?.critical;
+  const critical: CriticalLevel | undefined = own
+    ? {
+        ...(own.days === undefined ? {} : { days: own.days }),
+        ...(own.percent === undefined ? {} : { percent: own.percent }),
+        repeatHours: own.repeatHours ?? repeatHours,
+      }
+    : run.critical && { ...run.critical, repeatHours: Math.min(run.critical.repeatHours, repeatHours) };
+  return {
+    ...settings,
+    ...(thresholdPercent === undefined ? {} : { thresholdPercent }),
+    ...(critical === undefined ? {} : { critical }),
+  };
+}
+
+/**
  * Loads the appliance's state and evaluates its certificate as of the run's instant, with the
  * inventory's settings for it; the policy input keeps the evaluation without certificate bytes.
  */
 export async function evaluateAppliance(listed: ListedAppliance, run: EvaluationContext): Promise<EvaluatedAppliance> {
   const appliance = listed.name;
   const entry = run.inventory?.appliances[appliance];
-  const settings: Settings = {
-    thresholdDays: entry?.thresholdDays ?? run.settings.thresholdDays,
-    repeatHours: entry?.repeatHours ?? run.settings.repeatHours,
-  };
+  const settings = applianceSettings(entry, run.settings);
   const loaded = await run.state.load(appliance);
-  const threshold = { thresholdDays: settings.thresholdDays, now: run.now };
+  const threshold = { thresholdDays: settings.thresholdDays, now: run.now, levels: settings };
   const { evaluation, cache } = await readCertificate(run.source, listed, loaded.state, threshold);
   const policy = findingPolicyFor([run.settings.policy, run.inventory?.policy, entry?.policy]);
   const findings = findingsOf(evaluation, policy, entry?.serverName);
-  const deciding = policy.set ? decidingEvaluation(evaluation, findings, settings.thresholdDays, run.now) : undefined;
+  const deciding = policy.set ? decidingEvaluation(evaluation, findings, settings, run.now) : undefined;
   const input: PolicyInput = {
     appliance,
     address: entry?.address ?? '0.0.0.0',
@@ -85,12 +108,12 @@ export async function evaluateAppliance(listed: ListedAppliance, run: Evaluation
 function decidingEvaluation(
   evaluation: Evaluation,
   findings: readonly Finding[],
-  thresholdDays: number,
+  settings: Settings,
   now: Date,
 ): Evaluation | undefined {
   const chain = findings.find((f) => f.finding === 'chain_expires_first')?.chainCertificate;
   if (chain === undefined || evaluation.certificate === undefined) return undefined;
-  return evaluateCertificateFile({ certificate: chain, chain: [] }, thresholdDays, now);
+  return evaluateCertificateFile({ certificate: chain, chain: [] }, settings.thresholdDays, now, settings);
 }
 
 /** The findings of an evaluated certificate and its chain, under the appliance's policy. */

@@ -3,6 +3,9 @@
  * `fleet-status.json`, then the page as `index.html`, two writes per report whatever the fleet's size.
  * The page's renderer is loaded only here, so a Lambda start does not pay for it.
  */
+
+import { clientReportEntries } from '../core/clientReport.ts';
+import type { ClientView } from '../core/clientState.ts';
 import { CertmonitorError, errorLabel } from '../core/errors.ts';
 import { buildFleetStatus, type FleetStatus, fleetEntry } from '../core/fleetReport.ts';
 import type { ApplianceView } from '../core/types.ts';
@@ -19,10 +22,19 @@ export function fleetStatusOf(
   time: Date,
   thresholdDays: number,
   views: Iterable<readonly [string, ApplianceView]>,
+  clients?: ReadonlyMap<string, ClientView>,
 ): FleetStatus {
   const entries = [];
   for (const [appliance, view] of views) entries.push(fleetEntry(appliance, view, time));
-  return buildFleetStatus(time, thresholdDays, entries);
+  return withClients(buildFleetStatus(time, thresholdDays, entries), clients);
+}
+
+/** The report with the Luna clients' entries, when there are any (docs/clients.md). */
+export function withClients(status: FleetStatus, clients: ReadonlyMap<string, ClientView> | undefined): FleetStatus {
+  if (!clients || clients.size === 0) return status;
+  // Before the appliances, so `fleet-status.json` keeps one appliance per line at its end.
+  const { appliances, ...head } = status;
+  return { ...head, clients: clientReportEntries(clients, new Date(status.time)), appliances };
 }
 
 /**

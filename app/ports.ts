@@ -5,12 +5,14 @@
  * over the records (`app/stateRepository.ts`). The pipeline itself stays runtime-neutral.
  */
 import type { ActionKind } from '../core/actionKind.ts';
+import type { ClientState } from '../core/clientState.ts';
 import type { InventoryReport } from '../core/inventoryReport.ts';
 import type { PolicySettings } from '../core/policySettings.ts';
 import type { TrapHostReport } from '../core/trapHostReport.ts';
 import type { ApplianceState, LogEntry, SourceResult, Status } from '../core/types.ts';
 import type { TrapResult } from '../protocol/notification.ts';
 import type { AnyNotification } from '../protocol/notificationV2.ts';
+import type { LoadedClientState } from './clientRecord.ts';
 
 /** One appliance's entry in the `fleet.json` inventory (docs/reference.md, Configuration). */
 export interface InventoryEntry {
@@ -18,6 +20,15 @@ export interface InventoryEntry {
   readonly labels?: Readonly<Record<string, string>>;
   readonly thresholdDays?: number;
   readonly repeatHours?: number;
+  /** Also expiring within this percent of the certificate's lifetime (docs/reference.md, Expiry policy). */
+  readonly thresholdPercent?: number;
+  /** The appliance's critical level; replaces the run's (docs/reference.md, Expiry policy). */
+  readonly critical?: {
+    readonly days?: number;
+    readonly percent?: number;
+    /** Default: the appliance's repeat interval. */
+    readonly repeatHours?: number;
+  };
   /** The appliance's NTLS port for the collector and `tls:` sources (default 1792). */
   readonly ntlsPort?: number;
   /** The host name sent as SNI in the NTLS handshake; none by default. */
@@ -25,6 +36,19 @@ export interface InventoryEntry {
   /** The appliance's own certificate policy, over the fleet's (docs/reference.md, Certificate findings). */
   readonly policy?: PolicySettings;
 }
+
+/** A Luna client's entry in the inventory (docs/clients.md, The inventory). */
+export interface ClientEntry {
+  /** The appliances the client connects to, whose certificates it must trust. */
+  readonly appliances: readonly string[];
+  readonly thresholdDays?: number;
+  readonly thresholdPercent?: number;
+  readonly repeatHours?: number;
+  readonly critical?: { readonly days?: number; readonly percent?: number; readonly repeatHours?: number };
+}
+
+/** A Luna client's files at the fleet location: its own certificate and its trust bundle. */
+export type ClientFile = 'client.pem' | 'trust.pem';
 
 /**
  * The parsed `fleet.json` inventory: what can be trusted of it, and what could not (docs/monitoring.md, Failure
@@ -35,6 +59,8 @@ export interface Inventory {
   readonly appliances: Readonly<Record<string, InventoryEntry>>;
   /** The fleet-wide certificate policy (docs/reference.md, Certificate findings), when the file has one. */
   readonly policy?: PolicySettings;
+  /** Luna clients, by name (docs/clients.md, The inventory); absent when the inventory has none. */
+  readonly clients?: Readonly<Record<string, ClientEntry>>;
   /** What is wrong with the file, each naming the key path, the entry or the JSON position; safe to log. */
   readonly problems?: readonly string[];
 }
@@ -73,6 +99,11 @@ export interface CertificateSource {
   fetch(appliance: string): Promise<SourceResult>;
   /** What the last completed (or abandoned) listing skipped because it does not fit the layout. */
   skippedKeys?(): SkippedKeys;
+  /**
+   * A Luna client's file (`_clients/{client}/{file}`); never throws. Absent for a source that holds no
+   * clients (`tls:`).
+   */
+  fetchClientFile?(client: string, file: ClientFile): Promise<SourceResult>;
 }
 
 /** One stored record: its bytes and the version a conditional write names to replace exactly these bytes. */
@@ -148,6 +179,12 @@ export interface StateStore {
   loadTrapHostReport(): Promise<LoadedTrapHostReport>;
   /** Writes the record conditionally, like `save`. */
   saveTrapHostReport(report: TrapHostReport, expectedVersion: string | undefined): Promise<void>;
+  /** A Luna client's record (`_clients/{client}.json`); absent in stores that keep no clients. */
+  loadClient?(client: string): Promise<LoadedClientState>;
+  /** Every client with a record, streamed; for rebuilding the report. */
+  listClients?(): AsyncIterable<string>;
+  /** Writes a client's record conditionally, like `save`. */
+  saveClient?(client: string, state: ClientState, expectedVersion: string | undefined): Promise<void>;
 }
 
 /** The fleet-level trap host record as loaded: absent or unreadable records read as empty. */
@@ -313,4 +350,16 @@ export interface CertificateDestination {
   readInventory(signal: AbortSignal): Promise<StoredCertificate>;
   /** Replaces what `readInventory` returned with `bytes`, with the same guarantees and errors as `write`. */
   writeInventory(bytes: Uint8Array, current: StoredCertificate, signal: AbortSignal): Promise<void>;
+  /** Largest file it stores (an SSM parameter's 8 KB); none below the check's own 1 MiB when absent. */
+  readonly maxFileBytes?: number;
+  /** A Luna client's file (`_clients/{client}/{file}`; docs/clients.md), read as `read` reads a certificate. */
+  readClientFile?(client: string, file: ClientFile, signal: AbortSignal): Promise<StoredCertificate>;
+  /** Replaces a client's file as `write` replaces a certificate. */
+  writeClientFile?(
+    client: string,
+    file: ClientFile,
+    bytes: Uint8Array,
+    current: StoredCertificate,
+    signal: AbortSignal,
+  ): Promise<void>;
 }

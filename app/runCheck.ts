@@ -15,7 +15,9 @@
  */
 import { applianceNames } from './applianceNames.ts';
 import { CheckRun } from './checkRun.ts';
+import { ConfigError } from './errors.ts';
 import { mapConcurrent } from './mapConcurrent.ts';
+import type { CertificateSource, Inventory } from './ports.ts';
 import { reportInventory } from './reportInventory.ts';
 import { reportSkippedKeys } from './reportSkippedKeys.ts';
 import { reportTrapHosts } from './reportTrapHosts.ts';
@@ -38,6 +40,7 @@ export async function runCheck(options: RunCheckOptions): Promise<RunSummary> {
   const inventory = await source.readInventory();
   const repeatHours = options.settings.repeatHours;
   const inventoryProblems = await reportInventory(inventory, { state: options.state, log, now, repeatHours, dryRun });
+  refuseClientsWithout(inventory, source);
   const run = new CheckRun(options, inventory);
   let stopped = false;
   try {
@@ -51,9 +54,26 @@ export async function runCheck(options: RunCheckOptions): Promise<RunSummary> {
     // Whatever happened, notifications already handed over are delivered and their state settled.
     await run.drain();
   }
+  if (!stopped && options.clients !== false && hasClients(inventory)) {
+    const { checkClients } = await import('./checkClients.ts');
+    await checkClients({ ...options, inventory });
+  }
   reportSkippedKeys(source, log);
   const failing = await reportTrapHosts(run.trapHostEvidence(), { state: options.state, log, now, repeatHours });
   const durationMs = Math.round(performance.now() - started);
   const end = { stopped, inventoryProblems, durationMs, failing, dryRun: dryRun === true, forwarding: run.forwarding };
   return summaryOf(run.totals, end);
+}
+
+/** True when the inventory names Luna clients (docs/clients.md, The inventory). */
+function hasClients(inventory: Inventory | undefined): boolean {
+  return Object.keys(inventory?.clients ?? {}).length > 0;
+}
+
+/** A source that holds no clients' files (`tls:`) cannot check the clients an inventory names. */
+function refuseClientsWithout(inventory: Inventory | undefined, source: CertificateSource): void {
+  if (!hasClients(inventory) || source.fetchClientFile) return;
+  throw new ConfigError(
+    `the inventory names clients, but ${source.description} holds no client files: check them over the location collect-client publishes to (docs/clients.md, The inventory)`,
+  );
 }

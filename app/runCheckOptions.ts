@@ -1,4 +1,6 @@
 /** The inputs of one check run over a fleet (app/runCheck.ts). */
+import type { ClientView } from '../core/clientState.ts';
+import type { SignatureVerifier } from '../core/signatureVerifier.ts';
 import type { ApplianceView, Settings } from '../core/types.ts';
 import type { ApplianceOutcome, CertificateSource, LogSink, NotificationForwarder, StateStore } from './ports.ts';
 
@@ -31,4 +33,10 @@ export interface RunCheckOptions {
    * `notificationDue`, forward nothing and write no state. The forwarder, if given, is not used.
    */
   readonly dryRun?: boolean;
+  /** Whether the inventory's clients are checked after the appliances (default true; not in a shard). */
+  readonly clients?: boolean;
+  /** Verifies signatures for the clients' trust check (docs/clients.md, How trust is decided). */
+  readonly verify?: SignatureVerifier;
+  /** Receives each Luna client's view once its outcome is final (none without clients in the inventory). */
+  readonly onClient?: (client: string, view: ClientView) => void;
 }

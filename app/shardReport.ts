@@ -6,14 +6,21 @@
  * finish together both assemble the same report, which is harmless. The scheduled run that dispatches the
  * next run's shards assembles the previous run if its last shard could not (at the latest by the next run).
  */
+import type { ClientView } from '../core/clientState.ts';
 import { CertmonitorError, errorLabel } from '../core/errors.ts';
 import { buildFleetStatus, type FleetEntry } from '../core/fleetReport.ts';
 import { STATUSES } from '../core/types.ts';
 import { isUtcInstant } from '../protocol/isoInstant.ts';
 import { isApplianceName } from '../protocol/notification.ts';
 import { ReportError } from './errors.ts';
-import { writeFleetReport } from './fleetReportWriter.ts';
+import { withClients, writeFleetReport } from './fleetReportWriter.ts';
 import type { ReportStore } from './ports.ts';
+
+/**
+ * Checks the run's Luna clients and resolves to their views (docs/clients.md, State): run once, by the
+ * shard that assembles the report.
+ */
+export type ClientsStep = () => Promise<ReadonlyMap<string, ClientView>>;
 
 /** One shard's contribution to a run's report. */
 export interface ShardPart {
@@ -52,6 +59,7 @@ export async function assembleIfComplete(
   time: string,
   shards: number,
   fromShard = -1,
+  clientsStep?: ClientsStep,
 ): Promise<boolean> {
   for (let step = 1; step <= shards; step++) {
     const shard = (((fromShard + step) % shards) + shards) % shards;
@@ -72,7 +80,9 @@ export async function assembleIfComplete(
     thresholdDays,
     parts.flatMap((p) => p.appliances),
   );
-  await writeFleetReport(store, status);
+  // The step that assembles the report checks the run's clients, now that every appliance is done.
+  const clients = clientsStep ? await clientsStep() : undefined;
+  await writeFleetReport(store, withClients(status, clients));
   await guarded('the assembly marker', () =>
     store.writeReportFile(ASSEMBLED, JSON.stringify({ time }), 'application/json'),
   );

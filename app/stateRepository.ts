@@ -7,10 +7,12 @@
  * `_trapHosts.json` for the fleet, and `_report/` for the report and the parts of a sharded run. `_`
  * cannot start an appliance name, so the fleet's records never meet an appliance's.
  */
+import type { ClientState } from '../core/clientState.ts';
 import type { InventoryReport } from '../core/inventoryReport.ts';
 import type { TrapHostReport } from '../core/trapHostReport.ts';
 import type { ApplianceState } from '../core/types.ts';
 import { isApplianceName } from '../protocol/notification.ts';
+import { CLIENT_RECORDS, clientKey, decodeClientRecord, type LoadedClientState } from './clientRecord.ts';
 import { StateStoreError } from './errors.ts';
 import { namedRecordError, renamed } from './namedRecordError.ts';
 import type {
@@ -114,6 +116,29 @@ export class StateRepository implements StateStore, ReportStore {
   async saveTrapHostReport(report: TrapHostReport, expectedVersion: string | undefined): Promise<void> {
     const text = encodeTrapHostReport(report);
     await this.write(TRAP_HOST_REPORT_RECORD, TRAP_HOST_REPORT_RECORD, text, expectedVersion);
+  }
+
+  /** A Luna client's record (`_clients/{client}.json`) and its version. */
+  async loadClient(client: string): Promise<LoadedClientState> {
+    const record = await this.read(clientKey(client), client);
+    return record ? decodeClientRecord(record.bytes, record.version, MAX_STATE_BYTES) : {};
+  }
+
+  /** Every client with a record (`_clients/{client}.json`), streamed; none when the folder is absent. */
+  async *listClients(): AsyncIterable<string> {
+    try {
+      for await (const key of this.records.list(CLIENT_RECORDS)) {
+        const client = recordAppliance(key.slice(key.lastIndexOf('/') + 1));
+        if (client !== undefined) yield client;
+      }
+    } catch (error) {
+      throw renamed('state', CLIENT_RECORDS, error);
+    }
+  }
+
+  /** Writes a client's record if it is still at `expectedVersion` (undefined: still absent). */
+  async saveClient(client: string, state: ClientState, expectedVersion: string | undefined): Promise<void> {
+    await this.write(clientKey(client), client, JSON.stringify(state), expectedVersion);
   }
 
   /** The local file of a report file, when the location has local files. */

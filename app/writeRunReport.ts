@@ -4,10 +4,11 @@
  * leaves the last report as it was (a partial one would hide appliances), and a what-if run writes nothing.
  * A failure is returned, never thrown: the checks and notifications are done whatever becomes of the report.
  */
+import type { ClientView } from '../core/clientState.ts';
 import type { ApplianceView } from '../core/types.ts';
 import { fleetStatusOf, writeFleetReport } from './fleetReportWriter.ts';
 import type { ReportStore } from './ports.ts';
-import { assembleIfComplete, writeShardPart } from './shardReport.ts';
+import { assembleIfComplete, type ClientsStep, writeShardPart } from './shardReport.ts';
 
 /** One shard of a split run: its number and how many the run has. */
 export interface ShardOfRun {
@@ -34,6 +35,10 @@ export interface RunReportInput {
   readonly now: Date;
   readonly thresholdDays: number;
   readonly views: ReadonlyMap<string, ApplianceView>;
+  /** The Luna clients' views, when the inventory names clients. */
+  readonly clients?: ReadonlyMap<string, ClientView>;
+  /** A sharded run's client check, run by the shard that assembles the report. */
+  readonly clientsStep?: ClientsStep;
   /** The shard the run checked, when the fleet is split (its report is then a part of the run's). */
   readonly shard?: ShardOfRun;
   readonly stopped: boolean;
@@ -47,13 +52,13 @@ export async function writeRunReport(store: ReportStore, input: RunReportInput):
   if (input.stopped) return { kind: 'skipped', reason: 'stopped' };
   const location = store.reportDescription;
   try {
-    const status = fleetStatusOf(now, thresholdDays, views);
+    const status = fleetStatusOf(now, thresholdDays, views, input.clients);
     if (!shard) {
       await writeFleetReport(store, status);
       return { kind: 'written', location, appliances: views.size };
     }
     await writeShardPart(store, { ...shard, time: status.time, thresholdDays, appliances: status.appliances });
-    const assembled = await assembleIfComplete(store, status.time, shard.shards, shard.shard);
+    const assembled = await assembleIfComplete(store, status.time, shard.shards, shard.shard, input.clientsStep);
     return { kind: 'part', location, shards: shard.shards, assembled };
   } catch (error) {
     return { kind: 'failed', error };

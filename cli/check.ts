@@ -197,6 +197,8 @@ async function checkAndReport(
       },
     });
   } catch (error) {
+    // An inventory naming clients over a source that has none (tls:) is a configuration error.
+    if (error instanceof ConfigError) throw new UsageError(error.message);
     // An inventory that could not be read, or a listing that failed, is a run that could not finish.
     const reason =
       error instanceof InventoryError
@@ -218,6 +220,7 @@ async function printResult(result: CheckFleetResult, options: RunCheckCommandOpt
       file: options.metricsTextfile,
       now: options.now,
       views,
+      clients: result.clients,
       summary,
       stderr: io.stderr,
     }));

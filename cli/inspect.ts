@@ -1,5 +1,5 @@
 /**
- * `certmonitor inspect FILE|- [--days D] [--critical D] [--now ISO] [--json | --plugin]`: evaluate one
+ * `certmonitor inspect FILE|- [--days D] [--critical D] [--percent P] [--critical-percent P] [--now ISO] [--json | --plugin]`: evaluate one
  * certificate file, or standard input (README, Command line), and exit with the monitoring-plugin status.
  */
 import { basename } from 'node:path';
@@ -10,6 +10,7 @@ import { sanitizeLogValue } from '../core/catalogue.ts';
 import { evaluate, evaluateCertificateFile } from '../core/evaluate.ts';
 import type { EvaluationFields } from '../core/evaluationFields.ts';
 import { evaluationFields as fieldsOf, findingEntries } from '../core/evaluationFields.ts';
+import { type ExpiryLevels, expiryLevelsOf } from '../core/expiryLevels.ts';
 import { certificateFindings, type Finding } from '../core/findings.ts';
 import { formatOpensslDate } from '../core/opensslDate.ts';
 import { findingPolicyFor } from '../core/policySettings.ts';
@@ -23,6 +24,8 @@ import { UsageError } from './usageError.ts';
 export interface InspectOptions extends Omit<PolicyFlags, 'replaced'> {
   readonly days?: string;
   readonly critical?: string;
+  readonly percent?: string;
+  readonly criticalPercent?: string;
   readonly now?: string;
   readonly json?: boolean;
   readonly plugin?: boolean;
@@ -44,15 +47,41 @@ export function parseDays(value: string, flag = '--days'): number {
   return Number(value);
 }
 
-/** The thresholds of the run; `--critical` above `--days` would make WARNING unreachable, so it is refused. */
+/**
+ * Parses a percent flag (`--percent`, `--critical-percent`): more than 0 and less than 100, at most two
+ * decimals (docs/reference.md, Expiry policy). Never clamped.
+ */
+export function parsePercent(value: string, flag: string): number {
+  if (!/^\d{1,2}(\.\d{1,2})?$/.test(value) || Number(value) <= 0) {
+    throw new UsageError(
+      `${flag} must be a percent of the certificate's lifetime, more than 0 and less than 100, got '${sanitizeLogValue(value, 40)}'`,
+    );
+  }
+  return Number(value);
+}
+
+/**
+ * The thresholds of the run; a critical level above the warning level would make WARNING unreachable, so
+ * `--critical` above `--days` and `--critical-percent` above `--percent` are refused.
+ */
 function parseThresholds(options: InspectOptions): PluginThresholds {
   const warningDays = options.days === undefined ? DEFAULT_SETTINGS.thresholdDays : parseDays(options.days);
-  if (options.critical === undefined) return { warningDays };
+  const warningPercent = options.percent === undefined ? undefined : parsePercent(options.percent, '--percent');
+  const criticalPercent =
+    options.criticalPercent === undefined ? undefined : parsePercent(options.criticalPercent, '--critical-percent');
+  if (criticalPercent !== undefined && warningPercent !== undefined && criticalPercent > warningPercent) {
+    throw new UsageError(`--critical-percent (${criticalPercent}) must not exceed --percent (${warningPercent})`);
+  }
+  const percents = {
+    ...(warningPercent === undefined ? {} : { warningPercent }),
+    ...(criticalPercent === undefined ? {} : { criticalPercent }),
+  };
+  if (options.critical === undefined) return { warningDays, ...percents };
   const criticalDays = parseDays(options.critical, '--critical');
   if (criticalDays > warningDays) {
     throw new UsageError(`--critical (${criticalDays}) must not exceed --days (${warningDays})`);
   }
-  return { warningDays, criticalDays };
+  return { warningDays, criticalDays, ...percents };
 }
 
 /** Reads standard input up to `limit` bytes; more is refused unread, like an oversized file. */
@@ -113,13 +142,18 @@ interface Inspected {
  * The file's findings under `policy` and, only with a policy set, a chain certificate that expires first
  * deciding the status, as in `check` (docs/reference.md, Certificate findings).
  */
-function inspected(evaluation: Evaluation, policy: FindingPolicy, thresholdDays: number, now: Date): Inspected {
+function inspected(
+  evaluation: Evaluation,
+  policy: FindingPolicy,
+  at: { readonly thresholdDays: number; readonly now: Date; readonly levels: ExpiryLevels },
+): Inspected {
   const certificate = evaluation.certificate;
   if (certificate === undefined) return { evaluation };
   const findings = certificateFindings({ certificate, chain: evaluation.chain ?? [] }, policy, undefined);
   const chain = findings.find((f) => f.finding === 'chain_expires_first')?.chainCertificate;
   if (!policy.set || chain === undefined) return { evaluation, findings };
-  return { evaluation: evaluateCertificateFile({ certificate: chain, chain: [] }, thresholdDays, now), findings };
+  const decided = evaluateCertificateFile({ certificate: chain, chain: [] }, at.thresholdDays, at.now, at.levels);
+  return { evaluation: decided, findings };
 }
 
 /** The inspect fields and the findings (always shown in JSON). */
@@ -133,6 +167,8 @@ function humanReport(shown: Inspected, policy: FindingPolicy): string {
   const fields = evaluationFields(shown);
   const cert = evaluation.certificate;
   const rows: [string, string][] = [['status', fields.status]];
+  // Only with a critical level (docs/reference.md, Expiry policy).
+  if (fields.severity !== undefined) rows.push(['severity', fields.severity]);
   if (cert) {
     rows.push(
       ['subject', cert.subject],
@@ -162,8 +198,11 @@ export async function inspect(file: string, options: InspectOptions): Promise<nu
   const policy = parsePolicy(options);
   const now = options.now === undefined ? new Date() : parseNow(options.now);
   const source = file === STDIN ? await readStdinCapped(MAX_CERTIFICATE_FILE_BYTES) : await readSource(file);
-  const read = 'status' in source ? source : evaluate(source, thresholds.warningDays, now);
-  const shown = inspected(read, policy, thresholds.warningDays, now);
+  const { warningPercent, criticalDays, criticalPercent } = thresholds;
+  const flat = { thresholdPercent: warningPercent, criticalDays, criticalPercent };
+  const levels = expiryLevelsOf(flat, DEFAULT_SETTINGS.repeatHours);
+  const read = 'status' in source ? source : evaluate(source, thresholds.warningDays, now, levels);
+  const shown = inspected(read, policy, { thresholdDays: thresholds.warningDays, now, levels });
   const evaluation = shown.evaluation;
   let output: string;
   if (options.json) output = `${JSON.stringify(evaluationFields(shown))}\n`;

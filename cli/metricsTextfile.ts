@@ -5,6 +5,7 @@
  */
 import type { TextOutput } from '../adapters/log/consoleLogSink.ts';
 import type { RunSummary } from '../app/runSummary.ts';
+import type { ClientView } from '../core/clientState.ts';
 import { CertmonitorError, errorLabel } from '../core/errors.ts';
 import type { ApplianceView } from '../core/types.ts';
 
@@ -14,6 +15,8 @@ export interface MetricsTextfile {
   readonly file: string;
   readonly now: Date;
   readonly views: ReadonlyMap<string, ApplianceView>;
+  /** The Luna clients' views (docs/clients.md); empty without clients. */
+  readonly clients?: ReadonlyMap<string, ClientView>;
   readonly summary: RunSummary;
   readonly stderr: TextOutput;
 }
@@ -31,7 +34,7 @@ export async function writeMetricsTextfile(textfile: MetricsTextfile): Promise<b
       import('../adapters/prometheus/certificateMetrics.ts'),
       import('../adapters/prometheus/textfile.ts'),
     ]);
-    await writeTextfile(file, await certificateMetricsText(views, now, summary.byStatus));
+    await writeTextfile(file, await certificateMetricsText(views, now, summary.byStatus, textfile.clients));
     return true;
   } catch (error) {
     stderr.write(`certmonitor: ${describeFailure(error)}\n`);

@@ -9,6 +9,7 @@ import { createStateStore, dirReportFolder, type StateLocation } from '../adapte
 import { ConfigError } from '../app/errors.ts';
 import { fleetStatusOf, REPORT_HTML, writeFleetReport } from '../app/fleetReportWriter.ts';
 import type { ReportStore } from '../app/ports.ts';
+import { storedClientViews } from '../app/storedClientViews.ts';
 import { storedViews } from '../app/storedViews.ts';
 import { sanitizeLogValue } from '../core/catalogue.ts';
 import { CertmonitorError } from '../core/errors.ts';
@@ -63,7 +64,8 @@ export async function report(options: ReportCommandOptions, io: CheckIo): Promis
       io.stderr.write(`certmonitor: the state record of ${appliance} could not be read: ${reason}\n`);
     }
     const { store, page } = destination(options.out, state);
-    await writeFleetReport(store, fleetStatusOf(now, days, views));
+    const clients = await storedClientViews(state);
+    await writeFleetReport(store, fleetStatusOf(now, days, views, clients));
     io.stdout.write(`Fleet report of ${views.size} appliance(s) as of ${now.toISOString()}: ${page}\n`);
     return unreadable.length > 0 ? EXIT_UNDELIVERED : EXIT_OK;
   } catch (error) {

@@ -1,5 +1,5 @@
 /** The flat, JSON-ready view of an evaluation that `inspect --json` and `check --json` print (README, Command line). */
-import type { FindingName } from '../protocol/notificationV2.ts';
+import type { AlertSeverity, FindingName } from '../protocol/notificationV2.ts';
 import { formatMessage } from './catalogue.ts';
 import { statusLogEntry } from './statusMessage.ts';
 import type { Evaluation, FindingEntry, Status } from './types.ts';
@@ -20,6 +20,8 @@ export interface EvaluationFields {
   readonly message: string;
   /** Short sanitized reason, for invalid and unavailable. */
   readonly error?: string;
+  /** Only with a critical level configured (docs/reference.md, Expiry policy): warning or critical. */
+  readonly severity?: AlertSeverity;
   /**
    * The certificate's policy findings (docs/reference.md, Certificate findings), added by `inspect` and
    * `check` beside these fields; absent without a certificate.
@@ -53,5 +55,6 @@ export function evaluationFields(evaluation: Evaluation): EvaluationFields {
     }),
     message: formatMessage(key, params),
     ...(evaluation.error !== undefined && { error: evaluation.error }),
+    ...(evaluation.severity !== undefined && { severity: evaluation.severity }),
   };
 }

@@ -8,7 +8,9 @@
 import type { NotificationEvent } from '../protocol/notification.ts';
 import { rememberedNotification, usableView } from './applianceView.ts';
 import { usableCache } from './certificateCache.ts';
+import type { ClientReportEntry } from './clientReport.ts';
 import { evaluateCertificateFile } from './evaluate.ts';
+import { expiryLevelsOf } from './expiryLevels.ts';
 import type { FindingEntry } from './types.ts';
 import { type ApplianceState, type ApplianceView, STATUSES, type Status } from './types.ts';
 
@@ -35,6 +37,8 @@ export interface FleetStatus {
   /** The fleet-wide threshold in days (the window the timeline marks; the inventory may set others). */
   readonly thresholdDays: number;
   readonly byStatus: Readonly<Record<Status, number>>;
+  /** Luna clients, sorted by name; present only when the inventory names some (docs/clients.md). */
+  readonly clients?: readonly ClientReportEntry[];
   /** Sorted by appliance name. */
   readonly appliances: readonly FleetEntry[];
 }
@@ -131,6 +135,11 @@ export function viewAsOf(view: ApplianceView, time: Date): ApplianceView {
     keyType: '',
     fingerprintSha256: '',
   };
-  const { status } = evaluateCertificateFile({ certificate, chain: [] }, view.thresholdDays, time);
+  const { status } = evaluateCertificateFile(
+    { certificate, chain: [] },
+    view.thresholdDays,
+    time,
+    expiryLevelsOf(view, 1),
+  );
   return status === view.status ? view : { ...view, status };
 }

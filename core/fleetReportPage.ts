@@ -6,6 +6,8 @@
  * request and allows only the page's own style and script (by hash), so even an escaping mistake could
  * neither load nor run anything. Pure.
  */
+
+import { renderClientSection } from './clientReportSection.ts';
 import type { FleetEntry, FleetStatus } from './fleetReport.ts';
 import { PAGE_ROWS, REPORT_CSS, REPORT_SCRIPT } from './fleetReportAssets.ts';
 import { renderTimeline } from './fleetTimeline.ts';
@@ -132,12 +134,18 @@ export function renderFleetReportHtml(status: FleetStatus): string {
     pieces.push(rows.join('\n'));
   }
   if (order.length === 0) pieces.push('');
-  pieces.push(`</tbody></table>
+  pieces.push(`</tbody></table>${clientSection(status)}
 <script>${REPORT_SCRIPT}</script>
 </body>
 </html>
 `);
   return pieces.join('\n');
+}
+
+/** The Clients section, on its own line after the appliances' table; nothing without clients. */
+function clientSection(status: FleetStatus): string {
+  const section = renderClientSection(status.clients);
+  return section === '' ? '' : `\n${section}`;
 }
 
 /** The page up to the table body's first row. */

@@ -4,7 +4,7 @@ import { expectTlv, readTlv, TAG } from './derReader.ts';
 import { formatDistinguishedName } from './distinguishedName.ts';
 import { describeKey } from './keyType.ts';
 import { fingerprintSha256, toHexPairs } from './sha256.ts';
-import { describeSignatureAlgorithm } from './signatureAlgorithm.ts';
+import { describeSignatureAlgorithm } from './signatureName.ts';
 import { readSubjectAltNames } from './subjectAltNames.ts';
 import type { Certificate } from './types.ts';
 

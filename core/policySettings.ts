@@ -3,7 +3,7 @@
  * variables, the inventory's fleet-wide `policy` and an appliance's own `policy`, each overriding the
  * one before, into the {@link FindingPolicy} one appliance's findings are computed with.
  */
-import { HASH_NAMES } from './signatureAlgorithm.ts';
+import { HASH_NAMES } from './signatureName.ts';
 import { DEFAULT_FINDING_POLICY, type FindingPolicy, type PolicySettings } from './types.ts';
 
 export type { PolicySettings } from './types.ts';

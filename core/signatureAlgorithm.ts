@@ -1,105 +1,83 @@
 /**
- * A certificate's signature algorithm as `openssl x509 -text` names it, and the hash it signs with
- * (docs/reference.md, Certificate findings): the `weak_signature` finding compares that hash with the
- * policy's `weakSignatures`.
+ * A certificate's signature algorithm, read from its AlgorithmIdentifier (docs/clients.md, How trust is
+ * decided): the hash and, for RSA-PSS, the salt length from its parameters (RFC 4055: SHA-1 and 20 when
+ * absent). Anything else is `unsupported` with its name, which makes trust "cannot be verified".
  */
-import { decodeOid, readTlv, TAG, type Tlv } from './derReader.ts';
-import { InvalidCertificateError } from './errors.ts';
+import { decodeOid, expectTlv, readTlv, TAG, type Tlv } from './derReader.ts';
 
-/** OID → [OpenSSL's long name, hash]. The hash is empty for algorithms that have none (EdDSA). */
-const ALGORITHMS: Readonly<Record<string, readonly [string, string]>> = {
-  '1.2.840.113549.1.1.2': ['md2WithRSAEncryption', 'md2'],
-  '1.2.840.113549.1.1.3': ['md4WithRSAEncryption', 'md4'],
-  '1.2.840.113549.1.1.4': ['md5WithRSAEncryption', 'md5'],
-  '1.2.840.113549.1.1.5': ['sha1WithRSAEncryption', 'sha1'],
-  '1.2.840.113549.1.1.11': ['sha256WithRSAEncryption', 'sha256'],
-  '1.2.840.113549.1.1.12': ['sha384WithRSAEncryption', 'sha384'],
-  '1.2.840.113549.1.1.13': ['sha512WithRSAEncryption', 'sha512'],
-  '1.2.840.113549.1.1.14': ['sha224WithRSAEncryption', 'sha224'],
-  '1.3.14.3.2.29': ['sha1WithRSA', 'sha1'],
-  '1.2.840.10045.4.1': ['ecdsa-with-SHA1', 'sha1'],
-  '1.2.840.10045.4.3.1': ['ecdsa-with-SHA224', 'sha224'],
-  '1.2.840.10045.4.3.2': ['ecdsa-with-SHA256', 'sha256'],
-  '1.2.840.10045.4.3.3': ['ecdsa-with-SHA384', 'sha384'],
-  '1.2.840.10045.4.3.4': ['ecdsa-with-SHA512', 'sha512'],
-  '1.2.840.10040.4.3': ['dsaWithSHA1', 'sha1'],
-  '2.16.840.1.101.3.4.3.1': ['dsa_with_SHA224', 'sha224'],
-  '2.16.840.1.101.3.4.3.2': ['dsa_with_SHA256', 'sha256'],
-  '2.16.840.1.101.3.4.3.10': ['ecdsa_with_SHA3-256', 'sha3-256'],
-  '2.16.840.1.101.3.4.3.11': ['ecdsa_with_SHA3-384', 'sha3-384'],
-  '2.16.840.1.101.3.4.3.12': ['ecdsa_with_SHA3-512', 'sha3-512'],
-  '2.16.840.1.101.3.4.3.14': ['RSA-SHA3-256', 'sha3-256'],
-  '2.16.840.1.101.3.4.3.15': ['RSA-SHA3-384', 'sha3-384'],
-  '2.16.840.1.101.3.4.3.16': ['RSA-SHA3-512', 'sha3-512'],
-  '1.3.101.112': ['ED25519', ''],
-  '1.3.101.113': ['ED448', ''],
+/** A WebCrypto hash name. */
+export type HashName = 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512';
+
+/** The signature algorithms certmonitor can hand to WebCrypto, and the rest by name. */
+export type SignatureAlgorithm =
+  | { readonly kind: 'rsa-pkcs1'; readonly hash: HashName }
+  | { readonly kind: 'rsa-pss'; readonly hash: HashName; readonly saltLength: number }
+  | { readonly kind: 'ecdsa'; readonly hash: HashName }
+  | { readonly kind: 'ed25519' }
+  | { readonly kind: 'ed448' }
+  | { readonly kind: 'unsupported'; readonly name: string };
+
+const HASHES: Readonly<Record<string, HashName>> = {
+  '1.3.14.3.2.26': 'SHA-1',
+  '2.16.840.1.101.3.4.2.1': 'SHA-256',
+  '2.16.840.1.101.3.4.2.2': 'SHA-384',
+  '2.16.840.1.101.3.4.2.3': 'SHA-512',
 };
 
-/** Hash algorithm OIDs as they appear in RSASSA-PSS parameters. */
-const HASHES: Readonly<Record<string, string>> = {
-  '1.3.14.3.2.26': 'sha1',
-  '2.16.840.1.101.3.4.2.1': 'sha256',
-  '2.16.840.1.101.3.4.2.2': 'sha384',
-  '2.16.840.1.101.3.4.2.3': 'sha512',
-  '2.16.840.1.101.3.4.2.4': 'sha224',
+const SIMPLE: Readonly<Record<string, SignatureAlgorithm>> = {
+  '1.2.840.113549.1.1.5': { kind: 'rsa-pkcs1', hash: 'SHA-1' },
+  '1.2.840.113549.1.1.11': { kind: 'rsa-pkcs1', hash: 'SHA-256' },
+  '1.2.840.113549.1.1.12': { kind: 'rsa-pkcs1', hash: 'SHA-384' },
+  '1.2.840.113549.1.1.13': { kind: 'rsa-pkcs1', hash: 'SHA-512' },
+  '1.2.840.10045.4.1': { kind: 'ecdsa', hash: 'SHA-1' },
+  '1.2.840.10045.4.3.2': { kind: 'ecdsa', hash: 'SHA-256' },
+  '1.2.840.10045.4.3.3': { kind: 'ecdsa', hash: 'SHA-384' },
+  '1.2.840.10045.4.3.4': { kind: 'ecdsa', hash: 'SHA-512' },
+  '1.3.101.112': { kind: 'ed25519' },
+  '1.3.101.113': { kind: 'ed448' },
+  '1.2.840.113549.1.1.4': { kind: 'unsupported', name: 'md5WithRSAEncryption' },
+  '1.2.840.113549.1.1.2': { kind: 'unsupported', name: 'md2WithRSAEncryption' },
+  '1.2.840.113549.1.1.14': { kind: 'unsupported', name: 'sha224WithRSAEncryption' },
+  '1.2.840.10045.4.3.1': { kind: 'unsupported', name: 'ecdsa-with-SHA224' },
 };
 
-const RSASSA_PSS = '1.2.840.113549.1.1.10';
+const PSS = '1.2.840.113549.1.1.10';
 
-/** Hash names the policy's `weakSignatures` may list. */
-export const HASH_NAMES: readonly string[] = [
-  'md2',
-  'md4',
-  'md5',
-  'sha1',
-  'sha224',
-  'sha256',
-  'sha384',
-  'sha512',
-  'sha3-256',
-  'sha3-384',
-  'sha3-512',
-];
-
-/** The hash of RSASSA-PSS parameters: `[0] hashAlgorithm`, SHA-1 when absent (RFC 4055). */
-function pssHash(der: Uint8Array, params: number, end: number): string {
-  if (params >= end) return 'sha1';
-  const seq = readTlv(der, params, end);
-  if (seq.tag !== TAG.SEQUENCE || seq.offset >= seq.end) return 'sha1';
-  const first = readTlv(der, seq.offset, seq.end);
-  if (first.tag !== TAG.CONTEXT_0) return 'sha1';
-  const algorithm = readTlv(der, first.offset, first.end);
-  const oid = readTlv(der, algorithm.offset, algorithm.end);
-  const dotted = decodeOid(der, oid.offset, oid.end);
-  return HASHES[dotted] ?? dotted;
+/** The hash named by the AlgorithmIdentifier inside an explicit tag, or undefined when unknown. */
+function hashIn(der: Uint8Array, tagged: Tlv): HashName | undefined {
+  const alg = expectTlv(der, tagged.offset, tagged.end, TAG.SEQUENCE, 'hash algorithm');
+  const oid = expectTlv(der, alg.offset, alg.end, TAG.OID, 'hash algorithm');
+  return HASHES[decodeOid(der, oid.offset, oid.end)];
 }
 
-/** A signature algorithm: OpenSSL's name for it and its hash ('' for EdDSA or an unknown algorithm). */
-export interface SignatureAlgorithm {
-  readonly name: string;
-  readonly hash: string;
+/** A small non-negative INTEGER's value inside an explicit tag. */
+function smallInteger(der: Uint8Array, tagged: Tlv): number {
+  const int = expectTlv(der, tagged.offset, tagged.end, TAG.INTEGER, 'salt length');
+  let value = 0;
+  for (let i = int.offset; i < int.end && value < 1 << 20; i++) value = value * 256 + (der[i] as number);
+  return value;
 }
 
-/**
- * The signature algorithm of the AlgorithmIdentifier `tlv`: OpenSSL's name (`sha256WithRSAEncryption`,
- * `ecdsa-with-SHA256`, `rsassaPss`, `ED25519`, else the dotted OID) and its hash (for RSASSA-PSS read
- * from the parameters, as `openssl x509 -text` prints it under "Hash Algorithm").
- */
-export function describeSignatureAlgorithm(der: Uint8Array, tlv: Tlv): SignatureAlgorithm {
-  // A malformed identifier is named, never a reason to refuse a certificate that is readable for its dates.
-  try {
-    return readSignatureAlgorithm(der, tlv);
-  } catch (error) {
-    if (error instanceof InvalidCertificateError) return { name: 'unknown', hash: '' };
-    throw error;
+/** RSA-PSS: hash [0] (SHA-1 by default), mask generation [1] (MGF1 with the same hash), salt [2] (20). */
+function pssOf(der: Uint8Array, params: Tlv | undefined): SignatureAlgorithm {
+  let hash: HashName | undefined = 'SHA-1';
+  let saltLength = 20;
+  if (params && params.tag === TAG.SEQUENCE) {
+    for (let pos = params.offset; pos < params.end; ) {
+      const field = readTlv(der, pos, params.end);
+      if (field.tag === TAG.CONTEXT_0) hash = hashIn(der, field);
+      else if (field.tag === TAG.CONTEXT_2) saltLength = smallInteger(der, field);
+      pos = field.end;
+    }
   }
+  // WebCrypto ties the mask generation hash to the signature hash; certificates use the same one.
+  return hash ? { kind: 'rsa-pss', hash, saltLength } : { kind: 'unsupported', name: 'RSASSA-PSS (hash)' };
 }
 
-function readSignatureAlgorithm(der: Uint8Array, tlv: Tlv): SignatureAlgorithm {
-  const oid = readTlv(der, tlv.offset, tlv.end);
-  if (oid.tag !== TAG.OID) return { name: 'unknown', hash: '' };
-  const dotted = decodeOid(der, oid.offset, oid.end);
-  if (dotted === RSASSA_PSS) return { name: 'rsassaPss', hash: pssHash(der, oid.end, tlv.end) };
-  const known = ALGORITHMS[dotted];
-  return known ? { name: known[0], hash: known[1] } : { name: dotted, hash: '' };
+/** The algorithm of the AlgorithmIdentifier `alg` (a SEQUENCE TLV within `der`). */
+export function signatureAlgorithmOf(der: Uint8Array, alg: Tlv): SignatureAlgorithm {
+  const oidTlv = expectTlv(der, alg.offset, alg.end, TAG.OID, 'signature algorithm');
+  const oid = decodeOid(der, oidTlv.offset, oidTlv.end);
+  if (oid === PSS) return pssOf(der, oidTlv.end < alg.end ? readTlv(der, oidTlv.end, alg.end) : undefined);
+  return SIMPLE[oid] ?? { kind: 'unsupported', name: oid };
 }

@@ -10,10 +10,16 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { DestinationError } from '../../app/errors.ts';
-import type { CertificateDestination, StoredCertificate } from '../../app/ports.ts';
+import type { CertificateDestination, ClientFile, StoredCertificate } from '../../app/ports.ts';
 import { MAX_CERTIFICATE_FILE_BYTES } from '../../core/readCertificateFile.ts';
 import { isApplianceName } from '../../protocol/notification.ts';
-import { CERTIFICATE_FILE, INVENTORY_FILE, MAX_INVENTORY_BYTES, oversizeBytes } from '../fleetLayout.ts';
+import {
+  CERTIFICATE_FILE,
+  CLIENTS_FOLDER,
+  INVENTORY_FILE,
+  MAX_INVENTORY_BYTES,
+  oversizeBytes,
+} from '../fleetLayout.ts';
 import { dirDescription, fsErrorCode, isAbsent, readFileCapped } from './dirFiles.ts';
 
 /** {@link CertificateDestination} over a local directory. */
@@ -48,6 +54,27 @@ export class DirDestination implements CertificateDestination {
   /** Temporary file, fsync, rename over `fleet.json`, as for a certificate. */
   writeInventory(bytes: Uint8Array, _current: StoredCertificate, signal: AbortSignal): Promise<void> {
     return this.replace(this.root, INVENTORY_FILE, bytes, signal, 'the inventory');
+  }
+
+  /** A Luna client's file, read as a certificate is (docs/clients.md, Collecting a client's files). */
+  readClientFile(client: string, file: ClientFile, _signal: AbortSignal): Promise<StoredCertificate> {
+    return this.readFile(this.clientFolder(client), file, MAX_CERTIFICATE_FILE_BYTES, `${CLIENTS_FOLDER}${client}/`);
+  }
+
+  /** A Luna client's file, written as a certificate is. */
+  writeClientFile(
+    client: string,
+    file: ClientFile,
+    bytes: Uint8Array,
+    _current: StoredCertificate,
+    signal: AbortSignal,
+  ): Promise<void> {
+    return this.replace(this.clientFolder(client), file, bytes, signal, `the client's ${file}`);
+  }
+
+  private clientFolder(client: string): string {
+    if (!isApplianceName(client)) throw new DestinationError('invalid client name');
+    return path.join(this.root, CLIENTS_FOLDER, client);
   }
 
   /** `folder/file` capped at `limit`; `shown` prefixes the file's name in messages. */

@@ -7,11 +7,11 @@
  */
 import { type Dirent, promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { CertificateSource, Inventory, ListedAppliance, SkippedKeys } from '../../app/ports.ts';
+import type { CertificateSource, ClientFile, Inventory, ListedAppliance, SkippedKeys } from '../../app/ports.ts';
 import { MAX_CERTIFICATE_FILE_BYTES } from '../../core/readCertificateFile.ts';
 import type { SourceResult } from '../../core/types.ts';
 import { isApplianceName } from '../../protocol/notification.ts';
-import { CERTIFICATE_FILE, INVENTORY_FILE, oversizeBytes } from '../fleetLayout.ts';
+import { CERTIFICATE_FILE, CLIENTS_FOLDER, clientFileKey, INVENTORY_FILE, oversizeBytes } from '../fleetLayout.ts';
 import type { InventoryDocument } from '../parseInventory.ts';
 import { SkippedKeyCollector } from '../skippedKeys.ts';
 import { dirDescription, isAbsent, readFileCapped } from './dirFiles.ts';
@@ -45,7 +45,7 @@ export class DirSource implements CertificateSource {
     this.skipped.reset();
     const dir = await fs.opendir(this.root, { bufferSize: 256 });
     for await (const entry of dir) {
-      if (entry.name.startsWith('.')) continue;
+      if (entry.name.startsWith('.') || `${entry.name}/` === CLIENTS_FOLDER) continue;
       if (!(await this.isDirectory(entry))) {
         if (entry.name !== INVENTORY_FILE) this.skipped.consider(entry.name);
         continue;
@@ -94,7 +94,17 @@ export class DirSource implements CertificateSource {
   /** The bytes of `{root}/{appliance}/server.pem`: absent → missing, over 1 MiB → refused unread, other errors → unavailable. */
   async fetch(appliance: string): Promise<SourceResult> {
     if (!isApplianceName(appliance)) return { kind: 'missing' };
-    const read = await readFileCapped(path.join(this.root, appliance, CERTIFICATE_FILE), MAX_CERTIFICATE_FILE_BYTES);
+    return this.fetchKey(`${appliance}/${CERTIFICATE_FILE}`);
+  }
+
+  /** A Luna client's file (docs/clients.md, Collecting a client's files), read as {@link DirSource.fetch} reads a certificate. */
+  async fetchClientFile(client: string, file: ClientFile): Promise<SourceResult> {
+    if (!isApplianceName(client)) return { kind: 'missing' };
+    return this.fetchKey(clientFileKey(client, file));
+  }
+
+  private async fetchKey(key: string): Promise<SourceResult> {
+    const read = await readFileCapped(path.join(this.root, ...key.split('/')), MAX_CERTIFICATE_FILE_BYTES);
     switch (read.kind) {
       case 'read':
         return { kind: 'found', bytes: read.bytes };

@@ -8,6 +8,7 @@
  * prom-client, which escapes label values.
  */
 import { Gauge, Registry } from 'prom-client';
+import type { ClientView } from '../../core/clientState.ts';
 import { commonName } from '../../core/commonName.ts';
 import { type ApplianceView, STATUSES, type Status } from '../../core/types.ts';
 
@@ -26,13 +27,16 @@ export async function certificateMetricsText(
   views: Iterable<readonly [string, ApplianceView]>,
   now: Date,
   byStatus: Readonly<Record<Status, number>>,
+  clients?: ReadonlyMap<string, ClientView>,
 ): Promise<string> {
   const registry = new Registry();
   const gauge = (name: string, help: string, labelNames: readonly string[] = []) =>
     new Gauge({ name, help, labelNames, registers: [registry] });
-  const notAfter = gauge('x509_cert_not_after', "Indicates the certificate's not after timestamp", CERT_LABELS);
-  const notBefore = gauge('x509_cert_not_before', "Indicates the certificate's not before timestamp", CERT_LABELS);
-  const expired = gauge('x509_cert_expired', 'Indicates if the certificate is expired', CERT_LABELS);
+  // A client certificate's series carry `client` instead of `appliance` (docs/clients.md).
+  const certLabels = clients && clients.size > 0 ? [...CERT_LABELS, 'client'] : CERT_LABELS;
+  const notAfter = gauge('x509_cert_not_after', "Indicates the certificate's not after timestamp", certLabels);
+  const notBefore = gauge('x509_cert_not_before', "Indicates the certificate's not before timestamp", certLabels);
+  const expired = gauge('x509_cert_expired', 'Indicates if the certificate is expired', certLabels);
   const readErrors = gauge('x509_read_errors', 'Indicates the number of read failure(s)');
   const appliances = gauge('certmonitor_appliances', 'Appliances by NTLS certificate status in the last run', [
     'status',
@@ -64,5 +68,9 @@ export async function certificateMetricsText(
   readErrors.set(byStatus.invalid + byStatus.unavailable);
   for (const status of STATUSES) appliances.set({ status }, byStatus[status]);
   lastRun.set(Math.floor(now.getTime() / 1000));
+  if (clients && clients.size > 0) {
+    const { addClientMetrics } = await import('./clientMetrics.ts');
+    await addClientMetrics(registry, { notAfter, notBefore, expired }, clients, now, serialDecimal);
+  }
   return registry.metrics();
 }

@@ -8,11 +8,11 @@
  */
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { DestinationConflictError, DestinationError } from '../../app/errors.ts';
-import type { CertificateDestination, StoredCertificate } from '../../app/ports.ts';
+import type { CertificateDestination, ClientFile, StoredCertificate } from '../../app/ports.ts';
 import { MAX_CERTIFICATE_FILE_BYTES } from '../../core/readCertificateFile.ts';
 import { isApplianceName } from '../../protocol/notification.ts';
 import { awsErrorReason, errorNameOf, httpStatusOf } from '../aws/awsErrorReason.ts';
-import { CERTIFICATE_FILE, INVENTORY_FILE, MAX_INVENTORY_BYTES, oversizeBytes } from '../fleetLayout.ts';
+import { CERTIFICATE_FILE, clientFileKey, INVENTORY_FILE, MAX_INVENTORY_BYTES, oversizeBytes } from '../fleetLayout.ts';
 import { isS3NotFound, readBodyCapped } from './s3Client.ts';
 import type { S3Location } from './s3Location.ts';
 
@@ -52,6 +52,28 @@ export class S3Destination implements CertificateDestination {
   async writeInventory(bytes: Uint8Array, current: StoredCertificate, signal: AbortSignal): Promise<void> {
     const put = { key: `${this.location.prefix}${INVENTORY_FILE}`, shown: INVENTORY_FILE };
     return this.putObject(put, INVENTORY_FILE, 'application/json', bytes, current, signal);
+  }
+
+  /** A Luna client's file, read as a certificate is (docs/clients.md, Collecting a client's files). */
+  async readClientFile(client: string, file: ClientFile, signal: AbortSignal): Promise<StoredCertificate> {
+    return this.readObject(this.clientKey(client, file), file, MAX_CERTIFICATE_FILE_BYTES, signal);
+  }
+
+  /** A Luna client's file, written as a certificate is: conditional on the ETag read. */
+  async writeClientFile(
+    client: string,
+    file: ClientFile,
+    bytes: Uint8Array,
+    current: StoredCertificate,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const put = { key: this.clientKey(client, file), shown: clientFileKey(client, file) };
+    return this.putObject(put, file, 'application/x-pem-file', bytes, current, signal);
+  }
+
+  private clientKey(client: string, file: ClientFile): string {
+    if (!isApplianceName(client)) throw new DestinationError('invalid client name');
+    return `${this.location.prefix}${clientFileKey(client, file)}`;
   }
 
   private async readObject(key: string, file: string, limit: number, signal: AbortSignal): Promise<StoredCertificate> {

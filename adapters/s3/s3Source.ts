@@ -6,12 +6,19 @@
  */
 import { GetObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
 import { InventoryError } from '../../app/errors.ts';
-import type { CertificateSource, Inventory, ListedAppliance, SkippedKeys } from '../../app/ports.ts';
+import type { CertificateSource, ClientFile, Inventory, ListedAppliance, SkippedKeys } from '../../app/ports.ts';
 import { MAX_CERTIFICATE_FILE_BYTES } from '../../core/readCertificateFile.ts';
 import type { SourceResult } from '../../core/types.ts';
 import { isApplianceName } from '../../protocol/notification.ts';
 import { awsErrorReason } from '../aws/awsErrorReason.ts';
-import { CERTIFICATE_FILE, INVENTORY_FILE, MAX_INVENTORY_BYTES, oversizeBytes } from '../fleetLayout.ts';
+import {
+  CERTIFICATE_FILE,
+  CLIENTS_FOLDER,
+  clientFileKey,
+  INVENTORY_FILE,
+  MAX_INVENTORY_BYTES,
+  oversizeBytes,
+} from '../fleetLayout.ts';
 import { type InventoryDocument, parseInventoryDocument, unusableInventory } from '../parseInventory.ts';
 import { SkippedKeyCollector } from '../skippedKeys.ts';
 import { isS3NotFound, readBodyCapped } from './s3Client.ts';
@@ -71,7 +78,7 @@ export class S3Source implements CertificateSource {
     for await (const page of paginateListObjectsV2({ client: this.client }, { Bucket: bucket, Prefix: prefix })) {
       for (const object of page.Contents ?? []) {
         const rest = object.Key?.slice(prefix.length);
-        if (rest === undefined || rest === INVENTORY_FILE) continue;
+        if (rest === undefined || rest === INVENTORY_FILE || rest.startsWith(CLIENTS_FOLDER)) continue;
         const name = rest.endsWith(suffix) ? rest.slice(0, rest.length - suffix.length) : undefined;
         if (name === undefined || name.includes('/') || !isApplianceName(name)) {
           this.skipped.consider(rest);
@@ -90,12 +97,19 @@ export class S3Source implements CertificateSource {
   /** GetObject with a 1 MiB cap; absent → missing; anything else after retries → unavailable. */
   async fetch(appliance: string): Promise<SourceResult> {
     if (!isApplianceName(appliance)) return { kind: 'missing' };
+    return this.fetchKey(`${appliance}/${CERTIFICATE_FILE}`);
+  }
+
+  /** A Luna client's file (docs/clients.md, Collecting a client's files), read as {@link S3Source.fetch} reads a certificate. */
+  async fetchClientFile(client: string, file: ClientFile): Promise<SourceResult> {
+    if (!isApplianceName(client)) return { kind: 'missing' };
+    return this.fetchKey(clientFileKey(client, file));
+  }
+
+  private async fetchKey(key: string): Promise<SourceResult> {
     try {
       const answer = await this.client.send(
-        new GetObjectCommand({
-          Bucket: this.location.bucket,
-          Key: `${this.location.prefix}${appliance}/${CERTIFICATE_FILE}`,
-        }),
+        new GetObjectCommand({ Bucket: this.location.bucket, Key: `${this.location.prefix}${key}` }),
       );
       if (!answer.Body) return { kind: 'found', bytes: new Uint8Array(0) };
       if ((answer.ContentLength ?? 0) > MAX_CERTIFICATE_FILE_BYTES) {

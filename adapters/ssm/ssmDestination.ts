@@ -15,10 +15,10 @@
  */
 import { PutParameterCommand, paginateGetParametersByPath, type SSMClient } from '@aws-sdk/client-ssm';
 import { DestinationError } from '../../app/errors.ts';
-import type { CertificateDestination, StoredCertificate } from '../../app/ports.ts';
+import type { CertificateDestination, ClientFile, StoredCertificate } from '../../app/ports.ts';
 import { isApplianceName } from '../../protocol/notification.ts';
 import { awsErrorReason } from '../aws/awsErrorReason.ts';
-import { CERTIFICATE_FILE, INVENTORY_FILE } from '../fleetLayout.ts';
+import { CERTIFICATE_FILE, clientFileKey, INVENTORY_FILE } from '../fleetLayout.ts';
 
 /** Largest value of a standard-tier parameter. */
 export const STANDARD_TIER_BYTES = 4096;
@@ -63,6 +63,31 @@ export class SsmDestination implements CertificateDestination {
   /** `{prefix}fleet.json`, written as a certificate is. */
   async writeInventory(bytes: Uint8Array, current: StoredCertificate, signal: AbortSignal): Promise<void> {
     return this.putParameter(`${this.path}${INVENTORY_FILE}`, INVENTORY_FILE, 'an inventory', bytes, current, signal);
+  }
+
+  /** An SSM parameter holds at most 8 KB (the Advanced tier). */
+  readonly maxFileBytes = ADVANCED_TIER_BYTES;
+
+  /** A Luna client's file, read as a certificate is (docs/clients.md, Collecting a client's files). */
+  async readClientFile(client: string, file: ClientFile, signal: AbortSignal): Promise<StoredCertificate> {
+    const name = this.clientName(client, file);
+    return this.readParameter(name.slice(0, -(file.length + 1)), name, file, signal);
+  }
+
+  /** A Luna client's file, written as a certificate is. */
+  async writeClientFile(
+    client: string,
+    file: ClientFile,
+    bytes: Uint8Array,
+    current: StoredCertificate,
+    signal: AbortSignal,
+  ): Promise<void> {
+    return this.putParameter(this.clientName(client, file), file, `the client's ${file}`, bytes, current, signal);
+  }
+
+  private clientName(client: string, file: ClientFile): string {
+    if (!isApplianceName(client)) throw new DestinationError('invalid client name');
+    return `${this.path}${clientFileKey(client, file)}`;
   }
 
   /** Parameter `name` found by a one-level `GetParametersByPath` on `parent`. */

@@ -6,12 +6,12 @@
  */
 import { GetParameterCommand, type Parameter, paginateGetParametersByPath, type SSMClient } from '@aws-sdk/client-ssm';
 import { InventoryError } from '../../app/errors.ts';
-import type { CertificateSource, Inventory, ListedAppliance, SkippedKeys } from '../../app/ports.ts';
+import type { CertificateSource, ClientFile, Inventory, ListedAppliance, SkippedKeys } from '../../app/ports.ts';
 import { MAX_CERTIFICATE_FILE_BYTES } from '../../core/readCertificateFile.ts';
 import type { SourceResult } from '../../core/types.ts';
 import { isApplianceName } from '../../protocol/notification.ts';
 import { awsErrorReason } from '../aws/awsErrorReason.ts';
-import { CERTIFICATE_FILE, INVENTORY_FILE, oversizeBytes } from '../fleetLayout.ts';
+import { CERTIFICATE_FILE, CLIENTS_FOLDER, clientFileKey, INVENTORY_FILE, oversizeBytes } from '../fleetLayout.ts';
 import { type InventoryDocument, parseInventoryDocument } from '../parseInventory.ts';
 import { SkippedKeyCollector } from '../skippedKeys.ts';
 import { isParameterNotFound } from './ssmClient.ts';
@@ -77,7 +77,7 @@ export class SsmSource implements CertificateSource {
     const full = parameter.Name;
     if (!full?.startsWith(this.path)) return undefined;
     const rest = full.slice(this.path.length);
-    if (rest === INVENTORY_FILE) return undefined;
+    if (rest === INVENTORY_FILE || rest.startsWith(CLIENTS_FOLDER)) return undefined;
     const name = rest.endsWith(suffix) ? rest.slice(0, rest.length - suffix.length) : undefined;
     if (name === undefined || name.includes('/') || !isApplianceName(name)) {
       this.skipped.consider(rest);
@@ -94,12 +94,24 @@ export class SsmSource implements CertificateSource {
   /** The listed value when there is one, else GetParameter; absent → missing, failures → unavailable. */
   async fetch(appliance: string): Promise<SourceResult> {
     if (!isApplianceName(appliance)) return { kind: 'missing' };
-    let value = this.listed.get(appliance);
+    const value = this.listed.get(appliance);
     this.listed.delete(appliance);
+    return this.fetchKey(`${appliance}/${CERTIFICATE_FILE}`, value);
+  }
+
+  /** A Luna client's file (docs/clients.md, Collecting a client's files), read as {@link SsmSource.fetch} reads a certificate. */
+  async fetchClientFile(client: string, file: ClientFile): Promise<SourceResult> {
+    if (!isApplianceName(client)) return { kind: 'missing' };
+    return this.fetchKey(clientFileKey(client, file), undefined);
+  }
+
+  /** The parameter's value: the one listed when there is one, else GetParameter. */
+  private async fetchKey(key: string, listed: string | undefined): Promise<SourceResult> {
+    let value = listed;
     if (value === undefined) {
       try {
         const answer = await this.client.send(
-          new GetParameterCommand({ Name: `${this.path}${appliance}/${CERTIFICATE_FILE}`, WithDecryption: true }),
+          new GetParameterCommand({ Name: `${this.path}${key}`, WithDecryption: true }),
         );
         value = answer.Parameter?.Value;
       } catch (error) {

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { build } from 'esbuild';
+import { CHAIN_ALGORITHMS, opensslChain } from '../helpers/opensslChain.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 const CORE = join(ROOT, 'core');
@@ -138,6 +139,80 @@ const worker :Workerd.Worker = (
       body: new Uint8Array(new ArrayBuffer(40_000)).fill(0x30) as Uint8Array<ArrayBuffer>,
     });
     assert.equal(((await bad.json()) as { status: string }).status, 'invalid');
+  });
+});
+
+describe('the core verifies signatures with WebCrypto inside workerd', () => {
+  it('trusts one CA-issued certificate per algorithm (RSA PKCS#1, RSA-PSS, ECDSA P-256/384/521, Ed25519), and says Ed448 cannot be verified', async () => {
+    const pki = opensslChain();
+    after(() => pki.remove());
+    const cases = CHAIN_ALGORITHMS.map((algorithm) => {
+      const ca = pki.ca(`ca-${algorithm}`, algorithm);
+      return { algorithm, ca, leaf: pki.issue(`ca-${algorithm}`, `hsm-${algorithm}`) };
+    });
+    const bin = createRequire(import.meta.url)('workerd').default as string;
+    const worker = join(dir, 'trust-worker.ts');
+    writeFileSync(
+      worker,
+      `import { trustOf } from ${JSON.stringify(join(CORE, 'clientTrust.ts'))};
+import { readCertificateFile } from ${JSON.stringify(join(CORE, 'readCertificateFile.ts'))};
+import { webCryptoVerifier } from ${JSON.stringify(join(CORE, 'signatureVerifier.ts'))};
+import { readTrustBundle } from ${JSON.stringify(join(CORE, 'trustBundle.ts'))};
+export default {
+  async fetch(request) {
+    const cases = await request.json();
+    const encode = (text) => new TextEncoder().encode(text);
+    const verify = webCryptoVerifier(crypto.subtle);
+    const out = {};
+    for (const c of cases) {
+      const bundle = readTrustBundle(encode(c.ca));
+      const leaf = readCertificateFile(encode(c.leaf)).certificate;
+      out[c.algorithm] = (await trustOf(leaf, bundle.certificates, verify)).kind;
+    }
+    return Response.json(out);
+  },
+};
+`,
+    );
+    await build({
+      entryPoints: [worker],
+      bundle: true,
+      platform: 'neutral',
+      format: 'esm',
+      outfile: join(dir, 'trust-worker.js'),
+      logLevel: 'silent',
+    });
+    const port = await freePort();
+    writeFileSync(
+      join(dir, 'trust.capnp'),
+      `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [ (name = "main", worker = .worker) ],
+  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],
+);
+const worker :Workerd.Worker = (
+  modules = [ (name = "worker", esModule = embed "trust-worker.js") ],
+  compatibilityDate = "2024-09-23",
+);
+`,
+    );
+    const child = spawn(bin, ['serve', join(dir, 'trust.capnp')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    children.push(child);
+    let stderr = '';
+    child.stderr?.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    const body = new TextEncoder().encode(JSON.stringify(cases)) as Uint8Array<ArrayBuffer>;
+    const response = await postWithRetry(`http://127.0.0.1:${port}/`, body, child, () => stderr);
+    assert.deepEqual(await response.json(), {
+      rsa: 'trusted',
+      'rsa-pss': 'trusted',
+      'ec-p256': 'trusted',
+      'ec-p384': 'trusted',
+      'ec-p521': 'trusted',
+      ed25519: 'trusted',
+      ed448: 'unverifiable',
+    });
   });
 });
 

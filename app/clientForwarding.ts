@@ -1,0 +1,48 @@
+/**
+ * Forwarding a Luna client's notifications (docs/clients.md, What certmonitor tells you): each client's in
+ * a request of its own, after the appliances. They are of the newer kinds, so the forwarder sends them on
+ * `/v2` (docs/design.md, Wire protocol); a gateway without it fails them only, told once per run and
+ * gateway with `gatewayTooOld`, as for the appliances' newer kinds.
+ */
+import { logEntry } from '../core/logEntry.ts';
+import type { NotificationV2 } from '../protocol/notificationV2.ts';
+import type { LogSink, NotificationForwarder } from './ports.ts';
+
+/** One run's forwarding of client notifications. */
+export class ClientForwarding {
+  private readonly tooOld = new Map<string, number>();
+
+  constructor(
+    private readonly forwarder: NotificationForwarder | undefined,
+    private readonly log: LogSink,
+    private readonly dryRun: boolean,
+  ) {}
+
+  /** Sends one client's notifications; resolves to the ids delivered (none without a gateway). */
+  async send(notifications: readonly NotificationV2[], client: string): Promise<Set<string>> {
+    const delivered = new Set<string>();
+    if (this.dryRun) {
+      for (const n of notifications)
+        this.log.write(logEntry('notificationDue', { event: n.event, id: n.id }), { client });
+      return delivered;
+    }
+    if (notifications.length === 0 || !this.forwarder) return delivered;
+    const failed = new Map<string, string>();
+    for (const result of await this.forwarder.forward(notifications)) {
+      const gateway = result.gateway ?? this.forwarder.description;
+      if (result.delivered) delivered.add(result.id);
+      else if (result.gatewayTooOld) this.tooOld.set(gateway, (this.tooOld.get(gateway) ?? 0) + 1);
+      else failed.set(gateway, result.error ?? 'not delivered');
+    }
+    for (const [gateway, reason] of failed) this.log.write(logEntry('gatewayFailed', { gateway, reason }), { client });
+    return delivered;
+  }
+
+  /** Logs `gatewayTooOld` once per gateway that has no `/v2`. */
+  finish(): void {
+    for (const [gateway, count] of this.tooOld) {
+      this.log.write(logEntry('gatewayTooOld', { gateway, count }), { event: 'gateway' });
+    }
+    this.tooOld.clear();
+  }
+}

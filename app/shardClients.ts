@@ -1,0 +1,32 @@
+/**
+ * The Luna clients of a sharded run (docs/clients.md, State): checked once, by the shard that assembles
+ * the report, after every shard has checked its appliances. The inventory is read again there (a shard
+ * reads it for its own appliances only), and the clients' views go into the assembled report.
+ */
+import type { ClientView } from '../core/clientState.ts';
+import type { Settings } from '../core/types.ts';
+import type { CertificateSource, LogSink, NotificationForwarder, StateStore } from './ports.ts';
+
+/** What the clients' check of a sharded run needs: the run's ports, settings and instant. */
+export interface ShardClientsInput {
+  readonly source: CertificateSource;
+  readonly state: StateStore;
+  readonly forwarder?: NotificationForwarder;
+  readonly log: LogSink;
+  readonly settings: Settings;
+  readonly now: Date;
+}
+
+/** Checks the inventory's clients; resolves to their views (none without clients). */
+export async function shardClients(input: ShardClientsInput): Promise<Map<string, ClientView>> {
+  const views = new Map<string, ClientView>();
+  const inventory = await input.source.readInventory();
+  if (Object.keys(inventory?.clients ?? {}).length === 0) return views;
+  const { checkClients } = await import('./checkClients.ts');
+  const { source, state, forwarder, log, settings, now } = input;
+  await checkClients({
+    ...{ source, state, forwarder, log, settings, now, inventory },
+    onClient: (client, view) => void views.set(client, view),
+  });
+  return views;
+}

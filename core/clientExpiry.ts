@@ -1,0 +1,116 @@
+/**
+ * The expiry part of a client's policy (docs/clients.md, What certmonitor tells you): its own certificate
+ * (`client.pem`) evaluated and notified like an appliance's NTLS certificate (docs/design.md, Alert
+ * policy), with the client* lines and notifications naming the `client`.
+ */
+
+import type { ClientDue, ClientPolicyInput } from './clientDecision.ts';
+import { clientNotificationId } from './clientNotificationId.ts';
+import type { ClientProblem, ClientState } from './clientState.ts';
+import { logEntry } from './logEntry.ts';
+import { formatOpensslDate } from './opensslDate.ts';
+import type { Evaluation, LogEntry } from './types.ts';
+
+const MS_PER_HOUR = 3_600_000;
+const MS_PER_DAY = 86_400_000;
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** The client line for an evaluation's status. */
+function statusLine(client: string, evaluation: Evaluation): LogEntry {
+  const cert = evaluation.certificate;
+  const notAfter = cert ? formatOpensslDate(cert.notAfter) : '';
+  switch (evaluation.status) {
+    case 'valid':
+      return logEntry('clientValid', { client, notAfter });
+    case 'expiring':
+      return logEntry('clientWillExpire', { client, notAfter });
+    case 'expired':
+      return logEntry('clientExpired', { client, notAfter });
+    case 'not_yet_valid':
+      return logEntry('clientNotYetValid', { client, notBefore: cert ? formatOpensslDate(cert.notBefore) : '' });
+    case 'missing':
+      return logEntry('clientMissing', { client });
+    case 'invalid':
+      return logEntry('clientInvalid', { client, reason: evaluation.error ?? 'unreadable certificate' });
+    case 'unavailable':
+      return logEntry('clientUnavailable', { client, reason: evaluation.error ?? 'source unavailable' });
+  }
+}
+
+/** Adds the client certificate's lines and due notifications; updates `next` as {@link decideClient} does. */
+export function clientExpiryPart(input: ClientPolicyInput, next: Mutable<ClientState>, due: ClientDue): void {
+  const { client, evaluation, now } = input;
+  const cert = evaluation.certificate;
+  const observedAt = now.toISOString();
+  if (evaluation.status !== 'unavailable' && cert && next.fingerprint !== cert.fingerprintSha256) {
+    if (next.fingerprint !== undefined) {
+      due.logs.push(logEntry('clientNew', { client, notAfter: formatOpensslDate(cert.notAfter) }));
+      if (next.alertActive && !next.pendingClear) {
+        next.pendingClear = { fingerprint: next.fingerprint, detectedAt: observedAt };
+      }
+    }
+    Object.assign(next, { fingerprint: cert.fingerprintSha256, fingerprintSince: observedAt, alertActive: false });
+    next.lastAlertAt = undefined;
+  }
+  due.logs.push(statusLine(client, evaluation));
+  if (evaluation.status === 'unavailable') return;
+  if (next.pendingClear) {
+    const { fingerprint, detectedAt } = next.pendingClear;
+    const id = clientNotificationId(client, 'renewed', Date.parse(detectedAt), fingerprint);
+    due.notifications.push({ ...fields(input), id, event: 'renewed' });
+    due.effects.push({ id, kind: 'clear' });
+  }
+  const status = evaluation.status;
+  if ((status === 'expiring' || status === 'expired') && cert) raiseDue(input, status, next, due);
+  else if (status === 'missing' || status === 'invalid' || status === 'not_yet_valid')
+    problemDue(input, status, next, due);
+}
+
+/** The client and, when read, its certificate, as a notification carries them. */
+function fields(input: ClientPolicyInput) {
+  const { client, evaluation, now } = input;
+  const cert = evaluation.certificate;
+  return {
+    client,
+    observedAt: now.toISOString(),
+    ...(cert
+      ? {
+          notAfter: cert.notAfter.toISOString(),
+          notBefore: cert.notBefore.toISOString(),
+          fingerprintSha256: cert.fingerprintSha256,
+          daysRemaining: evaluation.daysRemaining,
+        }
+      : {}),
+  };
+}
+
+/** An expiry notification when none was delivered for this certificate yet, or the last is H old. */
+function raiseDue(input: ClientPolicyInput, status: 'expiring' | 'expired', next: ClientState, due: ClientDue): void {
+  const { settings, now, evaluation } = input;
+  const cert = evaluation.certificate;
+  if (!cert) return;
+  const repeatMs = settings.repeatHours * MS_PER_HOUR;
+  const last = next.lastAlertAt === undefined ? undefined : Date.parse(next.lastAlertAt);
+  if (last !== undefined && now.getTime() - last < repeatMs) return;
+  const seen = Date.parse(next.fingerprintSince ?? now.toISOString());
+  const entered =
+    status === 'expired' ? cert.notAfter.getTime() : cert.notAfter.getTime() - settings.thresholdDays * MS_PER_DAY;
+  const dueAt = last !== undefined ? last + repeatMs : Math.max(entered, seen);
+  const id = clientNotificationId(input.client, status, dueAt, cert.fingerprintSha256);
+  due.notifications.push({ ...fields(input), id, event: status });
+  due.effects.push({ id, kind: 'raise' });
+}
+
+/** A report of a missing, invalid or not yet valid client certificate, once per H per problem. */
+function problemDue(input: ClientPolicyInput, event: ClientProblem, next: ClientState, due: ClientDue): void {
+  const { settings, now, evaluation } = input;
+  const repeatMs = settings.repeatHours * MS_PER_HOUR;
+  const last = next.lastProblem?.event === event ? Date.parse(next.lastProblem.at) : undefined;
+  if (last !== undefined && now.getTime() - last < repeatMs) return;
+  const dueAt = last !== undefined ? last + repeatMs : now.getTime();
+  const id = clientNotificationId(input.client, event, dueAt, evaluation.certificate?.fingerprintSha256);
+  const reason = event === 'invalid' && evaluation.error ? { reason: evaluation.error } : {};
+  due.notifications.push({ ...fields(input), id, event, ...reason });
+  due.effects.push({ id, kind: 'problem', problem: event });
+}

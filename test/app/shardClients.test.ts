@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { dirStateLocation } from '../../adapters/createStateStore.ts';
+import { DirSource } from '../../adapters/dir/dirSource.ts';
+import { checkFleet } from '../../app/checkFleet.ts';
+import type { DeliveryResult, NotificationForwarder } from '../../app/ports.ts';
+import type { AnyNotification } from '../../protocol/notificationV2.ts';
+import { opensslChain } from '../helpers/opensslChain.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'certmonitor-shard-clients-'));
+const fleet = join(root, 'fleet');
+const pki = opensslChain();
+after(() => {
+  pki.remove();
+  rmSync(root, { recursive: true, force: true });
+});
+
+function put(relative: string, text: string) {
+  mkdirSync(join(fleet, relative, '..'), { recursive: true });
+  writeFileSync(join(fleet, relative), text);
+}
+
+describe('clients in a sharded run', () => {
+  it('are checked once, by the shard that assembles the report, and are in the assembled report', async () => {
+    put('hsm01/server.pem', pki.selfSigned('hsm01'));
+    put('hsm02/server.pem', pki.selfSigned('hsm02'));
+    put('_clients/app01/client.pem', pki.selfSigned('app01'));
+    put('_clients/app01/trust.pem', pki.selfSigned('other'));
+    put(
+      'fleet.json',
+      JSON.stringify({ appliances: { hsm01: {}, hsm02: {} }, clients: { app01: { appliances: ['hsm01'] } } }),
+    );
+    const sent: AnyNotification[] = [];
+    const forwarder: NotificationForwarder = {
+      description: 'recorder',
+      forward: async (batch): Promise<DeliveryResult[]> => {
+        sent.push(...batch);
+        return batch.map((n) => ({ id: n.id, delivered: true, traps: [] }));
+      },
+    };
+    const now = new Date();
+    const run = (shard: number) =>
+      checkFleet({
+        source: new DirSource(fleet),
+        state: dirStateLocation(join(root, 'state')),
+        forwarder,
+        log: { write: () => undefined },
+        settings: { thresholdDays: 30, repeatHours: 24 },
+        now,
+        announce: false,
+        shard: { shard, shards: 2 },
+      });
+    const first = await run(0);
+    assert.deepEqual(first.report, {
+      kind: 'part',
+      location: first.report.kind === 'part' ? first.report.location : '',
+      shards: 2,
+      assembled: false,
+    });
+    assert.equal(sent.filter((n) => 'client' in n).length, 0, 'no shard checks clients on its own');
+    const last = await run(1);
+    assert.equal(last.report.kind === 'part' && last.report.assembled, true);
+    assert.deepEqual(
+      sent.filter((n) => 'client' in n).map((n) => n.event),
+      ['untrusted'],
+    );
+    const status = JSON.parse(readFileSync(join(root, 'state', '_report', 'fleet-status.json'), 'utf8'));
+    assert.deepEqual(
+      status.clients.map((c: { client: string; untrusted: string[] }) => [c.client, c.untrusted]),
+      [['app01', ['hsm01']]],
+    );
+    assert.equal(status.appliances.length, 2);
+  });
+});

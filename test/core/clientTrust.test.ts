@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { trustOf } from '../../core/clientTrust.ts';
+import { readCertificateFile } from '../../core/readCertificateFile.ts';
+import { type SubtleVerify, webCryptoVerifier } from '../../core/signatureVerifier.ts';
+import { readTrustBundle } from '../../core/trustBundle.ts';
+import { CHAIN_ALGORITHMS, opensslChain } from '../helpers/opensslChain.ts';
+
+const pki = opensslChain();
+after(() => pki.remove());
+const verify = webCryptoVerifier(crypto.subtle);
+const bytes = (pem: string) => new TextEncoder().encode(pem);
+const leaf = (pem: string) => readCertificateFile(bytes(pem)).certificate;
+const bundle = (...pems: string[]) => {
+  const b = readTrustBundle(bytes(pems.join('\n')));
+  assert.equal(b.kind, 'bundle');
+  return b.kind === 'bundle' ? b.certificates : [];
+};
+
+describe('trustOf with WebCrypto (Node)', () => {
+  it('trusts a self-signed certificate registered by fingerprint, and not a regenerated one', async () => {
+    const old = pki.selfSigned('hsm01');
+    const registered = bundle(old);
+    assert.deepEqual(await trustOf(leaf(old), registered, verify), { kind: 'trusted', by: 'fingerprint' });
+    const regenerated = pki.selfSigned('hsm01');
+    assert.deepEqual(await trustOf(leaf(regenerated), registered, verify), { kind: 'untrusted' });
+  });
+
+  for (const algorithm of CHAIN_ALGORITHMS.filter((a) => a !== 'ed448')) {
+    it(`trusts a certificate issued by a registered ${algorithm} CA, and not one of another CA with its name`, async () => {
+      const ca = pki.ca(`ca-${algorithm}`, algorithm);
+      const issued = pki.issue(`ca-${algorithm}`, `hsm-${algorithm}`);
+      assert.deepEqual(await trustOf(leaf(issued), bundle(ca), verify), { kind: 'trusted', by: 'issuer' });
+      // Same DN, another key: the issuer name matches but the signature does not verify.
+      const impostor = pki.ca(`ca-${algorithm}`, algorithm);
+      assert.deepEqual(await trustOf(leaf(issued), bundle(impostor), verify), { kind: 'untrusted' });
+    });
+  }
+
+  it('verifies Ed448 on Node 24', async () => {
+    const ca = pki.ca('ca-ed448', 'ed448');
+    const issued = pki.issue('ca-ed448', 'hsm-ed448');
+    const verdict = await trustOf(leaf(issued), bundle(ca), verify);
+    assert.ok(verdict.kind === 'trusted' || verdict.kind === 'unverifiable', JSON.stringify(verdict));
+  });
+
+  it('says trust cannot be verified when the runtime lacks the algorithm, never untrusted', async () => {
+    const ca = pki.ca('ca-none', 'rsa');
+    const issued = pki.issue('ca-none', 'hsm-none');
+    const lacking = webCryptoVerifier({
+      importKey: () => Promise.reject(Object.assign(new Error('Unrecognized name.'), { name: 'NotSupportedError' })),
+      verify: () => Promise.resolve(false),
+    } as unknown as SubtleVerify);
+    const verdict = await trustOf(leaf(issued), bundle(ca), lacking);
+    assert.equal(verdict.kind, 'unverifiable');
+  });
+});
+
+describe('readTrustBundle', () => {
+  it('refuses empty, non-PEM, key-only and oversize bundles with a reason', () => {
+    assert.deepEqual(readTrustBundle(new Uint8Array()), { kind: 'invalid', reason: 'trust bundle is empty' });
+    assert.equal(readTrustBundle(bytes('hello')).kind, 'invalid');
+    assert.equal(
+      readTrustBundle(bytes('-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n')).kind,
+      'invalid',
+    );
+    assert.equal(readTrustBundle(new Uint8Array(1024 * 1024 + 1).fill(0x41)).kind, 'invalid');
+  });
+
+  it('refuses a bundle of more than 1,000 certificates', () => {
+    const one = pki.selfSigned('many');
+    const b = readTrustBundle(bytes(Array.from({ length: 1001 }, () => one).join('')));
+    assert.deepEqual(b, { kind: 'invalid', reason: 'trust bundle has over 1000 certificates' });
+  });
+});

@@ -1,0 +1,118 @@
+/**
+ * CA-issued and self-signed certificates of every signature algorithm a Luna client's trust check meets,
+ * made by the real openssl CLI: RSA PKCS#1 v1.5, RSA-PSS, ECDSA P-256/384/521, Ed25519 and Ed448.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** A signature algorithm of the test chains. */
+export type ChainAlgorithm = 'rsa' | 'rsa-pss' | 'ec-p256' | 'ec-p384' | 'ec-p521' | 'ed25519' | 'ed448';
+
+export const CHAIN_ALGORITHMS: readonly ChainAlgorithm[] = [
+  'rsa',
+  'rsa-pss',
+  'ec-p256',
+  'ec-p384',
+  'ec-p521',
+  'ed25519',
+  'ed448',
+];
+
+const KEY_ARGS: Readonly<Record<ChainAlgorithm, readonly string[]>> = {
+  rsa: ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048'],
+  'rsa-pss': ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048'],
+  'ec-p256': ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256'],
+  'ec-p384': ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-384'],
+  'ec-p521': ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-521'],
+  ed25519: ['-algorithm', 'ED25519'],
+  ed448: ['-algorithm', 'ED448'],
+};
+
+/** Files of one test PKI: make CAs, leaves issued by them, and self-signed leaves. */
+export interface OpensslChain {
+  readonly dir: string;
+  /** A CA of `algorithm` named `/CN=NAME`; returns its PEM. */
+  ca(name: string, algorithm: ChainAlgorithm): string;
+  /** A leaf `/CN=subject` (EC P-256 key) signed by CA `name` with that CA's algorithm; returns its PEM. */
+  issue(ca: string, subject: string): string;
+  /** A self-signed leaf `/CN=subject` (EC P-256, as `sysconf regenCert` makes a fresh one); returns its PEM. */
+  selfSigned(subject: string): string;
+  /** The PEM file's path and the private key's path of a leaf made above. */
+  files(name: string): { readonly cert: string; readonly key: string };
+  remove(): void;
+}
+
+export function opensslChain(): OpensslChain {
+  const dir = mkdtempSync(join(tmpdir(), 'certmonitor-chain-'));
+  const run = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const algorithms = new Map<string, ChainAlgorithm>();
+  const read = (name: string) => readFileSync(join(dir, `${name}.pem`), 'utf8');
+  return {
+    dir,
+    ca(name, algorithm) {
+      run('genpkey', ...KEY_ARGS[algorithm], '-out', `${name}.key`);
+      run(
+        'req',
+        '-x509',
+        '-new',
+        '-key',
+        `${name}.key`,
+        '-subj',
+        `/CN=${name}`,
+        '-days',
+        '3650',
+        '-out',
+        `${name}.pem`,
+        ...(algorithm === 'rsa-pss'
+          ? ['-sigopt', 'rsa_padding_mode:pss', '-sigopt', 'rsa_pss_saltlen:32', '-sha256']
+          : []),
+      );
+      algorithms.set(name, algorithm);
+      return read(name);
+    },
+    issue(ca, subject) {
+      run('genpkey', ...KEY_ARGS['ec-p256'], '-out', `${subject}.key`);
+      run('req', '-new', '-key', `${subject}.key`, '-subj', `/CN=${subject}`, '-out', `${subject}.csr`);
+      const pss = algorithms.get(ca) === 'rsa-pss';
+      run(
+        'x509',
+        '-req',
+        '-in',
+        `${subject}.csr`,
+        '-CA',
+        `${ca}.pem`,
+        '-CAkey',
+        `${ca}.key`,
+        '-set_serial',
+        String(Date.now()),
+        '-days',
+        '365',
+        '-out',
+        `${subject}.pem`,
+        ...(pss ? ['-sigopt', 'rsa_padding_mode:pss', '-sigopt', 'rsa_pss_saltlen:32', '-sha384'] : []),
+      );
+      return read(subject);
+    },
+    selfSigned(subject) {
+      run('genpkey', ...KEY_ARGS['ec-p256'], '-out', `${subject}.key`);
+      run(
+        'req',
+        '-x509',
+        '-new',
+        '-key',
+        `${subject}.key`,
+        '-subj',
+        `/CN=${subject}`,
+        '-days',
+        '3650',
+        '-out',
+        `${subject}.pem`,
+      );
+      return read(subject);
+    },
+    files: (name) => ({ cert: join(dir, `${name}.pem`), key: join(dir, `${name}.key`) }),
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
