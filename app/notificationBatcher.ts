@@ -4,7 +4,8 @@
  * on; each one's completion runs when its batch's results are in, so the check never waits on the
  * gateway one appliance at a time and never holds more than a few batches of pending work.
  */
-import { MAX_NOTIFICATIONS_PER_REQUEST, type Notification } from '../protocol/notification.ts';
+import { MAX_NOTIFICATIONS_PER_REQUEST } from '../protocol/notification.ts';
+import type { AnyNotification as Notification } from '../protocol/notificationV2.ts';
 import type { DeliveryResult, GatewayFailover, NotificationForwarder } from './ports.ts';
 
 /** Called with the results of one appliance's notifications, by notification id (one for each). */

@@ -8,7 +8,8 @@ import type { ActionKind } from '../core/actionKind.ts';
 import type { InventoryReport } from '../core/inventoryReport.ts';
 import type { TrapHostReport } from '../core/trapHostReport.ts';
 import type { ApplianceState, LogEntry, SourceResult, Status } from '../core/types.ts';
-import type { Notification, TrapResult } from '../protocol/notification.ts';
+import type { TrapResult } from '../protocol/notification.ts';
+import type { AnyNotification } from '../protocol/notificationV2.ts';
 
 /** One appliance's entry in the `fleet.json` inventory (docs/reference.md, Configuration). */
 export interface InventoryEntry {
@@ -206,7 +207,10 @@ export interface GatewayFailover {
 export interface NotificationForwarder {
   readonly description: string;
   /** `onFailover` hears of each request that goes on to a standby gateway, when it does. */
-  forward(batch: readonly Notification[], onFailover?: (failover: GatewayFailover) => void): Promise<DeliveryResult[]>;
+  forward(
+    batch: readonly AnyNotification[],
+    onFailover?: (failover: GatewayFailover) => void,
+  ): Promise<DeliveryResult[]>;
 }
 
 /** Where the pipeline writes catalogue lines (console, structured JSON, …). */

@@ -8,7 +8,7 @@ import { logEntry } from '../core/logEntry.ts';
 import { trapHostLabel } from '../core/owedDelivery.ts';
 import type { DeliveryOutcome } from '../core/policy.ts';
 import { MAX_TRACKED_TRAP_HOSTS } from '../core/trapHostReport.ts';
-import type { Notification } from '../protocol/notification.ts';
+import { type AnyNotification, eventKind, fitsV1 } from '../protocol/notificationV2.ts';
 import type { DecidedAppliance } from './decidedAppliance.ts';
 import { deliveryOutcome } from './deliveryOutcome.ts';
 import type { DeliveryResult, LogSink } from './ports.ts';
@@ -48,7 +48,7 @@ function noResult(id: string): DeliveryResult {
  */
 function logTraps(
   decided: DecidedAppliance,
-  notification: Notification,
+  notification: AnyNotification,
   result: DeliveryResult,
   owedTo: ReadonlySet<string> | undefined,
   seen: { readonly log: LogSink; readonly hosts: TrapHostsSeen },
@@ -59,8 +59,15 @@ function logTraps(
   for (const trap of result.traps) {
     const host = trapHostLabel(trap.host);
     if (owedTo && !owedTo.has(host)) continue;
-    const key = trapLineKey(notification.event, trap.ok, duplicate);
-    seen.log.write(logEntry(key, { host }, decided.input.appliance), decided.context);
+    // The newer kinds have their own trap lines (docs/reference.md, Message catalogue), naming the kind.
+    const line = fitsV1(notification)
+      ? logEntry(trapLineKey(notification.event, trap.ok, duplicate), { host }, decided.input.appliance)
+      : logEntry(
+          trap.ok ? 'eventTrapSent' : 'eventTrapFailed',
+          { kind: eventKind(notification), host },
+          decided.input.appliance,
+        );
+    seen.log.write(line, decided.context);
     const hosts = trap.ok ? seen.hosts.ok : seen.hosts.failed;
     if (hosts.size < MAX_TRACKED_TRAP_HOSTS) hosts.add(host);
   }

@@ -166,7 +166,11 @@ export const CATALOGUE = {
     level: 'warning',
     template: '{certificate} certificate of {appliance} is not yet valid until {notBefore}',
   },
-  certificateMissing: { sev: 'warn', level: 'warning', template: '{certificate} certificate of {appliance} is missing' },
+  certificateMissing: {
+    sev: 'warn',
+    level: 'warning',
+    template: '{certificate} certificate of {appliance} is missing',
+  },
   certificateInvalid: {
     sev: 'err',
     level: 'error',
@@ -180,10 +184,15 @@ export const CATALOGUE = {
   certificateNew: {
     sev: 'info',
     level: 'info',
-    template: 'New {certificate} certificate of {appliance} detected and the expiry date of this new certificate is {notAfter}',
+    template:
+      'New {certificate} certificate of {appliance} detected and the expiry date of this new certificate is {notAfter}',
   },
   clientValid: { sev: 'info', level: 'info', template: 'Client certificate of {client} is valid until {notAfter}' },
-  clientWillExpire: { sev: 'info', level: 'info', template: 'Client certificate of {client} will expire on {notAfter}' },
+  clientWillExpire: {
+    sev: 'info',
+    level: 'info',
+    template: 'Client certificate of {client} will expire on {notAfter}',
+  },
   clientExpired: { sev: 'err', level: 'error', template: 'Client certificate of {client} has expired on {notAfter}' },
   clientNotYetValid: {
     sev: 'warn',

@@ -26,7 +26,9 @@
  */
 
 import type { Notification, NotificationEvent } from '../protocol/notification.ts';
+import { type AnyNotification, fitsV1 } from '../protocol/notificationV2.ts';
 import { type ActionKind, actionKind } from './actionKind.ts';
+import { certificateLine } from './certificateLine.ts';
 import { logEntry } from './logEntry.ts';
 import { normalizeState } from './normalizeState.ts';
 import { notificationId } from './notificationId.ts';
@@ -40,6 +42,7 @@ import {
   trapHostLabel,
   usableOwed,
 } from './owedDelivery.ts';
+import { replacedLogEntry, replacedNotification, unplannedReplacement } from './replacedCertificate.ts';
 import { statusLogEntry } from './statusMessage.ts';
 import type { ApplianceState, Certificate, Evaluation, LogEntry, Settings } from './types.ts';
 
@@ -59,14 +62,21 @@ export interface PolicyInput {
   readonly now: Date;
   /** Short reason when the stored state existed but could not be read. */
   readonly stateCorrupt?: string;
+  /**
+   * A named certificate of the appliance (docs/reference.md, Named certificates); absent for the NTLS
+   * certificate, whose lines and notifications stay Luna's.
+   */
+  readonly certificate?: string;
+  /** Unplanned replacements are notified (docs/reference.md, Replaced certificates); off by default. */
+  readonly replaced?: boolean;
 }
 
 /** What the policy decided for one appliance. */
 export interface Decision {
   /** Lines to log now, in order (delivery results are logged by the pipeline after forwarding). */
   readonly logs: readonly LogEntry[];
-  /** Notifications due now (clearing first); empty when nothing is due. */
-  readonly notifications: readonly Notification[];
+  /** Notifications due now (clearing first, then a replacement); empty when nothing is due. */
+  readonly notifications: readonly AnyNotification[];
   /**
    * Owed deliveries sent again this run, each exactly as first sent (docs/design.md, Alert policy): the
    * gateway reaches only the trap hosts that lack them. Not part of {@link action}.
@@ -105,15 +115,23 @@ export function decide(input: PolicyInput): Decision {
   }
 
   const cert = evaluation.certificate;
+  const named = input.certificate;
   if (cert && isRenewal(previous, cert)) {
-    logs.push(logEntry('newCertificate', { notAfter: formatOpensslDate(cert.notAfter) }, appliance));
+    logs.push(certificateLine('newCertificate', { notAfter: formatOpensslDate(cert.notAfter) }, appliance, named));
   }
   const next = followCertificate(previous, cert, observedAt);
-  logs.push(logEntry(statusLine.key, statusLine.params, appliance));
+  const replacement = cert && input.replaced ? unplannedReplacement(previous, cert, input.settings, now) : undefined;
+  if (replacement) {
+    next.pendingReplaced = replacement;
+    logs.push(replacedLogEntry(subjectOf(input), replacement));
+  }
+  logs.push(certificateLine(statusLine.key, statusLine.params, appliance, named));
 
-  const notifications: Notification[] = [];
+  const notifications: AnyNotification[] = [];
   const clear = clearNotification(input, next, observedAt);
   if (clear) notifications.push(clear);
+  if (next.pendingReplaced)
+    notifications.push(replacedNotification(subjectOf(input), next.pendingReplaced, next, observedAt));
   const status = evaluation.status;
   if ((status === 'expiring' || status === 'expired') && cert) {
     next.problem = undefined;
@@ -143,6 +161,17 @@ export function decide(input: PolicyInput): Decision {
   };
 }
 
+/** Who the notifications are about: the appliance and, for a named certificate, its name. */
+function subjectOf(input: PolicyInput) {
+  const { appliance, address, certificate } = input;
+  return certificate === undefined ? { appliance, address } : { appliance, address, certificate };
+}
+
+/** What a notification id starts with: the appliance, and a named certificate's name after it. */
+function idSubject(input: PolicyInput): string {
+  return input.certificate === undefined ? input.appliance : `${input.appliance}:${input.certificate}`;
+}
+
 /**
  * The owed deliveries this run retries (core/owedDelivery.ts): the stored ones not superseded by what is
  * due now, not for a replaced certificate, and not too old; one `trapGivenUp` line per host of each given up.
@@ -150,7 +179,7 @@ export function decide(input: PolicyInput): Decision {
 function carryOwedDeliveries(
   input: PolicyInput,
   fingerprint: string | undefined,
-  due: readonly Notification[],
+  due: readonly AnyNotification[],
   logs: LogEntry[],
 ): OwedDelivery[] {
   const { appliance, now, previous } = input;
@@ -202,6 +231,7 @@ function commonFields(input: PolicyInput, observedAt: string) {
   return {
     appliance,
     address,
+    ...(input.certificate !== undefined ? { certificate: input.certificate } : {}),
     observedAt,
     ...(cert
       ? {
@@ -215,14 +245,15 @@ function commonFields(input: PolicyInput, observedAt: string) {
 }
 
 /** The clearing notification still owed for a replaced certificate's alert, if any. Pure. */
-function clearNotification(input: PolicyInput, next: ApplianceState, observedAt: string): Notification | undefined {
+function clearNotification(input: PolicyInput, next: ApplianceState, observedAt: string): AnyNotification | undefined {
   if (!next.pendingClear) return undefined;
   const { appliance, address } = input;
   const { fingerprint, detectedAt } = next.pendingClear;
   return {
-    id: notificationId(appliance, 'renewed', Date.parse(detectedAt), fingerprint),
+    id: notificationId(idSubject(input), 'renewed', Date.parse(detectedAt), fingerprint),
     appliance,
     address,
+    ...(input.certificate !== undefined ? { certificate: input.certificate } : {}),
     event: 'renewed',
     observedAt,
     // The clear carries the certificate that replaced the alerting one.
@@ -241,8 +272,8 @@ function raiseNotification(
   cert: Certificate,
   next: ApplianceState,
   observedAt: string,
-): Notification | undefined {
-  const { appliance, settings, now } = input;
+): AnyNotification | undefined {
+  const { settings, now } = input;
   const repeatMs = settings.repeatHours * MS_PER_HOUR;
   const last = next.lastAlertAt === undefined ? undefined : Date.parse(next.lastAlertAt);
   if (!(last === undefined || now.getTime() - last >= repeatMs)) return undefined;
@@ -255,7 +286,7 @@ function raiseNotification(
         : Math.max(cert.notAfter.getTime() - settings.thresholdDays * MS_PER_DAY, seenSince);
   return {
     ...commonFields(input, observedAt),
-    id: notificationId(appliance, status, dueAt, cert.fingerprintSha256),
+    id: notificationId(idSubject(input), status, dueAt, cert.fingerprintSha256),
     event: status,
   };
 }
@@ -266,8 +297,8 @@ function problemReport(
   event: NotificationEvent,
   since: string,
   observedAt: string,
-): Notification | undefined {
-  const { appliance, previous, evaluation, settings, now } = input;
+): AnyNotification | undefined {
+  const { previous, evaluation, settings, now } = input;
   const repeatMs = settings.repeatHours * MS_PER_HOUR;
   const last = previous?.lastProblem?.event === event ? Date.parse(previous.lastProblem.at) : undefined;
   if (!(last === undefined || now.getTime() - last >= repeatMs)) return undefined;
@@ -275,7 +306,7 @@ function problemReport(
   const fingerprint = event === 'not_yet_valid' ? evaluation.certificate?.fingerprintSha256 : undefined;
   return {
     ...commonFields(input, observedAt),
-    id: notificationId(appliance, event, dueAt, fingerprint),
+    id: notificationId(idSubject(input), event, dueAt, fingerprint),
     event,
     ...(event === 'invalid' && evaluation.error ? { reason: evaluation.error } : {}),
   };
@@ -312,16 +343,19 @@ export function settle(
     const outcome = delivered.get(n.id);
     if (!outcome) continue;
     const kind = actionKind(n.event);
-    if (kind === 'trap') {
+    if (kind === 'replaced') {
+      next.pendingReplaced = undefined;
+    } else if (kind === 'trap') {
       next.alertActive = true;
       next.lastAlertAt = decision.observedAt;
     } else if (kind === 'clear') {
       next.pendingClear = undefined;
     } else {
-      next.lastProblem = { event: n.event, at: decision.observedAt };
+      next.lastProblem = { event: n.event as NotificationEvent, at: decision.observedAt };
     }
     // The newest of a kind is what a host that was down needs: it replaces an older debt of that kind.
-    if (outcome.failedHosts.length > 0) {
+    // Owed deliveries are kept for the NTLS certificate's notifications (what `/v1` carries) only.
+    if (outcome.failedHosts.length > 0 && fitsV1(n)) {
       owed.set(kind, { notification: n, hosts: hostLabels(outcome), since: decision.observedAt });
     }
   }
