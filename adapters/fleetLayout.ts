@@ -10,6 +10,13 @@ import { MAX_CERTIFICATE_FILE_BYTES } from '../core/readCertificateFile.ts';
 
 /** The file (object, parameter) name of every appliance's certificate. */
 export const CERTIFICATE_FILE = 'server.pem';
+/**
+ * The file of a certificate in an appliance's folder: `server.pem` for the NTLS certificate, `NAME.pem` for
+ * a named one (docs/reference.md, Named certificates). The name is checked by the inventory's rule first.
+ */
+export function certificateFile(certificate?: string): string {
+  return certificate === undefined ? CERTIFICATE_FILE : `${certificate}.pem`;
+}
 /** The inventory's name at the prefix. */
 export const INVENTORY_FILE = 'fleet.json';
 /** Largest inventory accepted; a fleet of tens of thousands of appliances fits well within it. */

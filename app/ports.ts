@@ -21,6 +21,11 @@ export interface InventoryEntry {
   readonly ntlsPort?: number;
   /** The host name sent as SNI in the NTLS handshake; none by default. */
   readonly serverName?: string;
+  /**
+   * The appliance's other certificates by name (docs/reference.md, Named certificates), each read from its
+   * own port by the collector and evaluated from `APPLIANCE/NAME.pem`.
+   */
+  readonly certificates?: Readonly<Record<string, { readonly port: number }>>;
 }
 
 /**
@@ -30,6 +35,8 @@ export interface InventoryEntry {
  */
 export interface Inventory {
   readonly appliances: Readonly<Record<string, InventoryEntry>>;
+  /** The inventory's `policy.replaced` (docs/reference.md, Replaced certificates); absent means off. */
+  readonly replaced?: boolean;
   /** What is wrong with the file, each naming the key path, the entry or the JSON position; safe to log. */
   readonly problems?: readonly string[];
 }
@@ -64,8 +71,11 @@ export interface CertificateSource {
    * fetched on every run.
    */
   list(): AsyncIterable<ListedAppliance>;
-  /** The bytes of one appliance's `server.pem`; never throws (failures become `unavailable`). */
-  fetch(appliance: string): Promise<SourceResult>;
+  /**
+   * The bytes of one appliance's `server.pem`, or of its named `certificate`'s `NAME.pem` (docs/reference.md,
+   * Named certificates); never throws (failures become `unavailable`).
+   */
+  fetch(appliance: string, certificate?: string): Promise<SourceResult>;
   /** What the last completed (or abandoned) listing skipped because it does not fit the layout. */
   skippedKeys?(): SkippedKeys;
 }

@@ -31,4 +31,11 @@ export interface RunCheckOptions {
    * `notificationDue`, forward nothing and write no state. The forwarder, if given, is not used.
    */
   readonly dryRun?: boolean;
+  /**
+   * Unplanned replacements are notified for every appliance (`--replaced`, `CERTMONITOR_REPLACED`;
+   * docs/reference.md, Replaced certificates). The inventory's `policy.replaced` turns it on too.
+   */
+  readonly replaced?: boolean;
+  /** Appliances for which they are notified whatever the setting: those a Luna client lists. */
+  readonly replacedAppliances?: ReadonlySet<string>;
 }

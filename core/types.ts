@@ -233,6 +233,11 @@ export interface ApplianceView {
   readonly fingerprintSha256?: string;
   readonly labels?: Readonly<Record<string, string>>;
   readonly lastNotification?: LastNotification;
+  /**
+   * The named certificates' views by name (docs/monitoring.md, Fleet report), handed to the run's report;
+   * never stored here (each is stored in its certificate's own nested state).
+   */
+  readonly certificates?: Readonly<Record<string, ApplianceView>>;
 }
 
 /** One log line the core asks its host to write (console, CloudWatch, syslog). */

@@ -11,7 +11,8 @@ import type { CertificateSource, Inventory, ListedAppliance, SkippedKeys } from 
 import { MAX_CERTIFICATE_FILE_BYTES } from '../../core/readCertificateFile.ts';
 import type { SourceResult } from '../../core/types.ts';
 import { isApplianceName } from '../../protocol/notification.ts';
-import { CERTIFICATE_FILE, INVENTORY_FILE, oversizeBytes } from '../fleetLayout.ts';
+import { CERTIFICATE_FILE, certificateFile, INVENTORY_FILE, oversizeBytes } from '../fleetLayout.ts';
+import { isNamed } from '../namedCertificate.ts';
 import type { InventoryDocument } from '../parseInventory.ts';
 import { SkippedKeyCollector } from '../skippedKeys.ts';
 import { dirDescription, isAbsent, readFileCapped } from './dirFiles.ts';
@@ -91,10 +92,14 @@ export class DirSource implements CertificateSource {
     }
   }
 
-  /** The bytes of `{root}/{appliance}/server.pem`: absent → missing, over 1 MiB → refused unread, other errors → unavailable. */
-  async fetch(appliance: string): Promise<SourceResult> {
-    if (!isApplianceName(appliance)) return { kind: 'missing' };
-    const read = await readFileCapped(path.join(this.root, appliance, CERTIFICATE_FILE), MAX_CERTIFICATE_FILE_BYTES);
+  /**
+   * The bytes of `{root}/{appliance}/server.pem` (or `NAME.pem` of a named certificate): absent → missing,
+   * over 1 MiB → refused unread, other errors → unavailable.
+   */
+  async fetch(appliance: string, certificate?: string): Promise<SourceResult> {
+    if (!isApplianceName(appliance) || !isNamed(certificate)) return { kind: 'missing' };
+    const file = path.join(this.root, appliance, certificateFile(certificate));
+    const read = await readFileCapped(file, MAX_CERTIFICATE_FILE_BYTES);
     switch (read.kind) {
       case 'read':
         return { kind: 'found', bytes: read.bytes };

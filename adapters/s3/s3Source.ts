@@ -11,7 +11,14 @@ import { MAX_CERTIFICATE_FILE_BYTES } from '../../core/readCertificateFile.ts';
 import type { SourceResult } from '../../core/types.ts';
 import { isApplianceName } from '../../protocol/notification.ts';
 import { awsErrorReason } from '../aws/awsErrorReason.ts';
-import { CERTIFICATE_FILE, INVENTORY_FILE, MAX_INVENTORY_BYTES, oversizeBytes } from '../fleetLayout.ts';
+import {
+  CERTIFICATE_FILE,
+  certificateFile,
+  INVENTORY_FILE,
+  MAX_INVENTORY_BYTES,
+  oversizeBytes,
+} from '../fleetLayout.ts';
+import { isNamed } from '../namedCertificate.ts';
 import { type InventoryDocument, parseInventoryDocument, unusableInventory } from '../parseInventory.ts';
 import { SkippedKeyCollector } from '../skippedKeys.ts';
 import { isS3NotFound, readBodyCapped } from './s3Client.ts';
@@ -87,14 +94,17 @@ export class S3Source implements CertificateSource {
     return this.skipped.snapshot();
   }
 
-  /** GetObject with a 1 MiB cap; absent → missing; anything else after retries → unavailable. */
-  async fetch(appliance: string): Promise<SourceResult> {
-    if (!isApplianceName(appliance)) return { kind: 'missing' };
+  /**
+   * GetObject of `server.pem` (or a named certificate's `NAME.pem`) with a 1 MiB cap; absent → missing;
+   * anything else after retries → unavailable.
+   */
+  async fetch(appliance: string, certificate?: string): Promise<SourceResult> {
+    if (!isApplianceName(appliance) || !isNamed(certificate)) return { kind: 'missing' };
     try {
       const answer = await this.client.send(
         new GetObjectCommand({
           Bucket: this.location.bucket,
-          Key: `${this.location.prefix}${appliance}/${CERTIFICATE_FILE}`,
+          Key: `${this.location.prefix}${appliance}/${certificateFile(certificate)}`,
         }),
       );
       if (!answer.Body) return { kind: 'found', bytes: new Uint8Array(0) };

@@ -11,7 +11,8 @@ import { MAX_CERTIFICATE_FILE_BYTES } from '../../core/readCertificateFile.ts';
 import type { SourceResult } from '../../core/types.ts';
 import { isApplianceName } from '../../protocol/notification.ts';
 import { awsErrorReason } from '../aws/awsErrorReason.ts';
-import { CERTIFICATE_FILE, INVENTORY_FILE, oversizeBytes } from '../fleetLayout.ts';
+import { CERTIFICATE_FILE, certificateFile, INVENTORY_FILE, oversizeBytes } from '../fleetLayout.ts';
+import { isNamed } from '../namedCertificate.ts';
 import { type InventoryDocument, parseInventoryDocument } from '../parseInventory.ts';
 import { SkippedKeyCollector } from '../skippedKeys.ts';
 import { isParameterNotFound } from './ssmClient.ts';
@@ -91,16 +92,18 @@ export class SsmSource implements CertificateSource {
     return this.skipped.snapshot();
   }
 
-  /** The listed value when there is one, else GetParameter; absent → missing, failures → unavailable. */
-  async fetch(appliance: string): Promise<SourceResult> {
-    if (!isApplianceName(appliance)) return { kind: 'missing' };
-    let value = this.listed.get(appliance);
-    this.listed.delete(appliance);
+  /**
+   * The listed value when there is one, else GetParameter (a named certificate's `NAME.pem` always);
+   * absent → missing, failures → unavailable.
+   */
+  async fetch(appliance: string, certificate?: string): Promise<SourceResult> {
+    if (!isApplianceName(appliance) || !isNamed(certificate)) return { kind: 'missing' };
+    let value = certificate === undefined ? this.listed.get(appliance) : undefined;
+    if (certificate === undefined) this.listed.delete(appliance);
     if (value === undefined) {
       try {
-        const answer = await this.client.send(
-          new GetParameterCommand({ Name: `${this.path}${appliance}/${CERTIFICATE_FILE}`, WithDecryption: true }),
-        );
+        const name = `${this.path}${appliance}/${certificateFile(certificate)}`;
+        const answer = await this.client.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
         value = answer.Parameter?.Value;
       } catch (error) {
         if (isParameterNotFound(error)) return { kind: 'missing' };
