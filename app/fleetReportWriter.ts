@@ -4,7 +4,7 @@
  * The page's renderer is loaded only here, so a Lambda start does not pay for it.
  */
 import { CertmonitorError, errorLabel } from '../core/errors.ts';
-import { buildFleetStatus, type FleetStatus, fleetEntry } from '../core/fleetReport.ts';
+import { buildFleetStatus, type FleetStatus, fleetEntries } from '../core/fleetReport.ts';
 import type { ApplianceView } from '../core/types.ts';
 import { ReportError } from './errors.ts';
 import type { ReportStore } from './ports.ts';
@@ -21,7 +21,7 @@ export function fleetStatusOf(
   views: Iterable<readonly [string, ApplianceView]>,
 ): FleetStatus {
   const entries = [];
-  for (const [appliance, view] of views) entries.push(fleetEntry(appliance, view, time));
+  for (const [appliance, view] of views) entries.push(...fleetEntries(appliance, view, time));
   return buildFleetStatus(time, thresholdDays, entries);
 }
 

@@ -5,8 +5,10 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { dirStateLocation } from '../../adapters/createStateStore.ts';
 import { DirSource } from '../../adapters/dir/dirSource.ts';
+import { fleetStatusOf } from '../../app/fleetReportWriter.ts';
 import type { ApplianceOutcome, DeliveryResult, LogSink, NotificationForwarder } from '../../app/ports.ts';
 import { runCheck } from '../../app/runCheck.ts';
+import { storedViews } from '../../app/storedViews.ts';
 import type { ApplianceView, LogEntry } from '../../core/types.ts';
 import { type DemoKeys, makeCertificatePem, makeDemoKeys } from '../../examples/demoCertificate.ts';
 import type { AnyNotification, NotificationV2 } from '../../protocol/notificationV2.ts';
@@ -112,6 +114,13 @@ test('each named certificate is evaluated on its own, with its own lines, notifi
   );
   assert.equal(first.outcomes.get('hsm02')?.certificates, undefined);
   assert.deepEqual(Object.keys(first.views.get('hsm01')?.certificates ?? {}), ['api', 'web']);
+  // The report rebuilt from the state alone has the same rows.
+  const rebuilt = await storedViews(dirStateLocation(path.join(root, 'state')), T0, 30, 2);
+  const rows = fleetStatusOf(T0, 30, rebuilt.views).appliances;
+  assert.deepEqual(
+    rows.map((e) => `${e.appliance}/${e.certificate ?? 'ntls'}:${e.status}`),
+    ['hsm01/ntls:valid', 'hsm01/api:missing', 'hsm01/web:expiring', 'hsm02/ntls:valid'],
+  );
 
   // An hour later nothing is due again; renewing the web certificate clears its alert, by name.
   assert.deepEqual((await run(1 / 24)).sink.sent, []);
