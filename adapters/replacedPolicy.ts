@@ -1,6 +1,6 @@
 /**
  * The inventory's `policy.replaced` (docs/reference.md, Replaced certificates): only this key of `policy` is
- * read here; the rest of `policy` is the certificate findings' (docs/reference.md, Certificate findings).
+ * read here; the rest of `policy` is the certificate findings' (validated where they are read).
  */
 
 /** `policy.replaced` when it is a boolean, and the problem when it is something else. */

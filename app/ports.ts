@@ -298,14 +298,23 @@ export interface StoredCertificate {
 export interface CertificateDestination {
   /** Human-readable location, safe to log. */
   readonly description: string;
-  /** The certificate stored for `appliance`. Throws `DestinationError` (`app/errors.ts`) when it cannot be read. */
-  read(appliance: string, signal: AbortSignal): Promise<StoredCertificate>;
+  /**
+   * The certificate stored for `appliance` (its `server.pem`, or a named `certificate`'s `NAME.pem`;
+   * docs/reference.md, Named certificates). Throws `DestinationError` (`app/errors.ts`) when it cannot be read.
+   */
+  read(appliance: string, signal: AbortSignal, certificate?: string): Promise<StoredCertificate>;
   /**
    * Replaces what `read` returned with `bytes`, atomically: a reader sees the old or the new certificate,
    * never a part. Throws `DestinationConflictError` when the stored certificate changed since it was read,
    * `DestinationError` for anything else; nothing stored is deleted or truncated either way.
    */
-  write(appliance: string, bytes: Uint8Array, current: StoredCertificate, signal: AbortSignal): Promise<void>;
+  write(
+    appliance: string,
+    bytes: Uint8Array,
+    current: StoredCertificate,
+    signal: AbortSignal,
+    certificate?: string,
+  ): Promise<void>;
   /**
    * The `fleet.json` stored where the check's source reads its inventory (over its size limit: a
    * placeholder one byte too long). Throws `DestinationError` when it cannot be read.
