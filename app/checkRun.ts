@@ -34,6 +34,8 @@ export class CheckRun {
   private readonly hosts: TrapHostsSeen = { failed: new Set(), ok: new Set() };
   private readonly batcher: NotificationBatcher | undefined;
   private readonly evaluation: EvaluationContext;
+  /** Notifications of the newer kinds each gateway without `/v2` could not take, for one line each per run. */
+  private readonly tooOld = new Map<string, number>();
 
   constructor(
     private readonly options: RunCheckOptions,
@@ -55,6 +57,7 @@ export class CheckRun {
               log.write(logEntry('gatewayFailover', { count, gateway: from, next: to, reason }), { event: 'gateway' });
             },
             onDelivered: (gateway, count) => this.count({ kind: 'delivered', gateway, count }),
+            onGatewayTooOld: (gateway, count) => this.tooOld.set(gateway, (this.tooOld.get(gateway) ?? 0) + count),
           })
         : undefined;
   }
@@ -99,6 +102,11 @@ export class CheckRun {
   /** Sends what is still batched and waits for every delivery and its settlement. */
   async drain(): Promise<void> {
     await this.batcher?.drain();
+    // One line per gateway and run, however many requests it refused (docs/gateway.md, Newer notifications).
+    for (const [gateway, count] of this.tooOld) {
+      this.options.log.write(logEntry('gatewayTooOld', { gateway, count }), { event: 'gateway' });
+    }
+    this.tooOld.clear();
   }
 
   /** The one place the run's counts change. */

@@ -5,7 +5,7 @@
  * gateway one appliance at a time and never holds more than a few batches of pending work.
  */
 import { MAX_NOTIFICATIONS_PER_REQUEST } from '../protocol/notification.ts';
-import type { AnyNotification as Notification } from '../protocol/notificationV2.ts';
+import type { AnyNotification } from '../protocol/notificationV2.ts';
 import type { DeliveryResult, GatewayFailover, NotificationForwarder } from './ports.ts';
 
 /** Called with the results of one appliance's notifications, by notification id (one for each). */
@@ -26,10 +26,16 @@ export interface BatcherOptions {
   readonly onFailover?: (failover: GatewayFailover) => void;
   /** Called once per request and gateway with how many of its notifications that gateway delivered. */
   readonly onDelivered?: (gateway: string, count: number) => void;
+  /**
+   * Called once per request and gateway with how many of its notifications of the newer kinds that gateway
+   * could not take because it has no `/v2` (docs/gateway.md, Newer notifications); those are not
+   * reported to `onGatewayFailure`.
+   */
+  readonly onGatewayTooOld?: (gateway: string, count: number) => void;
 }
 
 interface Pending {
-  readonly notifications: readonly Notification[];
+  readonly notifications: readonly AnyNotification[];
   readonly complete: BatchCompletion;
 }
 
@@ -52,7 +58,7 @@ export class NotificationBatcher {
    * Queues one appliance's notifications; resolves once they are queued (waiting while the limit of
    * requests in flight is reached, which is the back-pressure on the producers).
    */
-  async add(notifications: readonly Notification[], complete: BatchCompletion): Promise<void> {
+  async add(notifications: readonly AnyNotification[], complete: BatchCompletion): Promise<void> {
     if (notifications.length === 0) {
       await complete(new Map());
       return;
@@ -90,7 +96,7 @@ export class NotificationBatcher {
       results = notifications.map((n) => ({ id: n.id, delivered: false, traps: [], error: 'forwarder failed' }));
     }
     const byId = new Map(results.map((r) => [r.id, r]));
-    const resultOf = (n: Notification): DeliveryResult =>
+    const resultOf = (n: AnyNotification): DeliveryResult =>
       byId.get(n.id) ?? { id: n.id, delivered: false, traps: [], error: 'no result from the gateway' };
     this.report(notifications.map(resultOf));
     await Promise.all(batch.map((p) => p.complete(new Map(p.notifications.map((n) => [n.id, resultOf(n)])))));
@@ -100,7 +106,12 @@ export class NotificationBatcher {
   private report(outcomes: readonly DeliveryResult[]): void {
     const failures = new Map<string, { reason: string; gateway?: string; errorCode?: string; count: number }>();
     const delivered = new Map<string, number>();
+    const tooOld = new Map<string, number>();
     for (const result of outcomes) {
+      if (result.gatewayTooOld && result.gateway !== undefined) {
+        tooOld.set(result.gateway, (tooOld.get(result.gateway) ?? 0) + 1);
+        continue;
+      }
       // Counted as the run counts a delivery: accepted, and every trap host reached.
       // Delivered as the run counts it: accepted, and acknowledged by at least one trap host when it traps.
       if ((result.delivered || result.traps.some((t) => t.ok)) && result.gateway !== undefined) {
@@ -120,5 +131,6 @@ export class NotificationBatcher {
     }
     for (const f of failures.values()) this.options.onGatewayFailure?.(f.reason, f.count, f.gateway, f.errorCode);
     for (const [gateway, count] of delivered) this.options.onDelivered?.(gateway, count);
+    for (const [gateway, count] of tooOld) this.options.onGatewayTooOld?.(gateway, count);
   }
 }

@@ -200,6 +200,11 @@ export interface DeliveryResult {
    * one that answered for it, or, when no gateway accepted it, the last one tried.
    */
   readonly gateway?: string;
+  /**
+   * The gateway has no `/v2/notifications` (it answered 404 there): a notification of a newer kind it
+   * cannot take until it is upgraded (docs/gateway.md, Newer notifications).
+   */
+  readonly gatewayTooOld?: boolean;
 }
 
 /** A request one gateway did not accept, going on to the next one in the list (docs/gateway.md, Standby gateways). */

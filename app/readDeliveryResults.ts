@@ -8,7 +8,7 @@ import { logEntry } from '../core/logEntry.ts';
 import { trapHostLabel } from '../core/owedDelivery.ts';
 import type { DeliveryOutcome } from '../core/policy.ts';
 import { MAX_TRACKED_TRAP_HOSTS } from '../core/trapHostReport.ts';
-import { type AnyNotification, eventKind, fitsV1 } from '../protocol/notificationV2.ts';
+import { type AnyNotification, eventKind } from '../protocol/notificationV2.ts';
 import type { DecidedAppliance } from './decidedAppliance.ts';
 import { deliveryOutcome } from './deliveryOutcome.ts';
 import type { DeliveryResult, LogSink } from './ports.ts';
@@ -28,7 +28,17 @@ export interface DeliveryResults {
   readonly events: readonly RunEvent[];
 }
 
-/** The line for one trap host's result: what happened in this run, told apart for duplicate answers. */
+/**
+ * The line for one trap host's result: what happened in this run, told apart for duplicate answers. A
+ * newer kind's trap (docs/gateway.md, Newer notifications) has its own pair of lines, naming the kind.
+ */
+function trapLine(notification: AnyNotification, ok: boolean, duplicate: boolean): { key: MessageKey; kind?: string } {
+  const kind = eventKind(notification);
+  if (kind !== 'ntls') return { key: ok ? 'eventTrapSent' : 'eventTrapFailed', kind };
+  return { key: trapLineKey(notification.event, ok, duplicate) };
+}
+
+/** The line for one NTLS trap host's result, as it has always been. */
 function trapLineKey(event: string, ok: boolean, duplicate: boolean): MessageKey {
   if (!ok) return 'trapFailed';
   if (event === 'renewed') return duplicate ? 'trapClearedDuplicate' : 'trapCleared';
@@ -59,15 +69,8 @@ function logTraps(
   for (const trap of result.traps) {
     const host = trapHostLabel(trap.host);
     if (owedTo && !owedTo.has(host)) continue;
-    // The newer kinds have their own trap lines (docs/reference.md, Message catalogue), naming the kind.
-    const line = fitsV1(notification)
-      ? logEntry(trapLineKey(notification.event, trap.ok, duplicate), { host }, decided.input.appliance)
-      : logEntry(
-          trap.ok ? 'eventTrapSent' : 'eventTrapFailed',
-          { kind: eventKind(notification), host },
-          decided.input.appliance,
-        );
-    seen.log.write(line, decided.context);
+    const { key, kind } = trapLine(notification, trap.ok, duplicate);
+    seen.log.write(logEntry(key, { host, ...(kind ? { kind } : {}) }, decided.input.appliance), decided.context);
     const hosts = trap.ok ? seen.hosts.ok : seen.hosts.failed;
     if (hosts.size < MAX_TRACKED_TRAP_HOSTS) hosts.add(host);
   }

@@ -92,6 +92,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     sender,
     syslog: writer,
     trapOnProblems: config.snmp.trapOnProblems,
+    ...(config.snmp.events ? { events: config.snmp.events } : {}),
     pid,
     ...(metrics ? { metrics } : {}),
   });

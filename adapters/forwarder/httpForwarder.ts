@@ -11,6 +11,11 @@
  * replay (the same chunk signed in the same second by another run) is signed again at once with a later
  * timestamp. Retrying is safe because every notification carries a deterministic id the gateway deduplicates.
  *
+ * Notifications that fit `/v1` travel there exactly as they always did; the newer kinds travel in their own
+ * requests to `/v2/notifications` (docs/design.md, Wire protocol). A gateway that answers 404 there is too
+ * old for them: they fail with `gatewayTooOld` (not a failover), and later `/v2` requests of the same run
+ * skip that gateway, while `/v1` delivery goes on.
+ *
  * Standby gateways (docs/gateway.md, Standby gateways): a request the gateway did not accept after its retries
  * (network error, timeout, 5xx, 429, an unreadable answer) goes to the next gateway of the list; any other
  * answer (400, 401, 413, …) would be the same at every gateway and is final. Once a standby delivered a
@@ -25,8 +30,8 @@ import {
   MAX_NOTIFICATIONS_PER_REQUEST,
   MAX_REQUEST_BODY_BYTES,
   NOTIFICATIONS_PATH,
-  type Notification,
 } from '../../protocol/notification.ts';
+import { type AnyNotification, fitsV1, NOTIFICATIONS_V2_PATH } from '../../protocol/notificationV2.ts';
 import { HEADER_KEY_ID, HEADER_SIGNATURE, HEADER_TIMESTAMP, signBody } from '../../protocol/signature.ts';
 import { AnswerTooLargeError, GatewayUntrustedError } from '../errors.ts';
 import { requestFailure } from './requestFailure.ts';
@@ -91,11 +96,16 @@ interface AttemptOutcome {
   readonly abandoned?: boolean;
   /** The answer timeout (or the deadline) ended the wait: no further attempt at this gateway. */
   readonly timedOut?: boolean;
+  /** A `/v2` request answered 404: the gateway has no `/v2/notifications`. */
+  readonly tooOld?: boolean;
 }
 
 /** One attempt's request: the chunk, its signed body, and how long it may take. */
 interface AttemptRequest {
-  readonly chunk: readonly Notification[];
+  readonly chunk: readonly AnyNotification[];
+  /** Where it is posted: the gateway's `/v1` or `/v2` endpoint. */
+  readonly endpoint: string;
+  readonly v2: boolean;
   readonly body: string;
   readonly secret: string;
   readonly timestamp: number;
@@ -113,13 +123,20 @@ const REPLAY_REFUSED = 'GW_ERR_AUTH_REPLAY';
  */
 type GatewayOutcome =
   | { readonly results: DeliveryResult[] }
-  | { readonly results?: undefined; readonly error: string; readonly failover: boolean; readonly errorCode?: string };
+  | {
+      readonly results?: undefined;
+      readonly error: string;
+      readonly failover: boolean;
+      readonly errorCode?: string;
+      readonly tooOld?: boolean;
+    };
 
 /** One configured gateway: its name in results and lines, its origin, and the URL requests go to. */
 interface Gateway {
   readonly label: string;
   readonly origin: string;
   readonly endpoint: string;
+  readonly endpointV2: string;
 }
 
 /** The timestamp last signed for one request: every attempt, at any gateway, signs a strictly later one. */
@@ -129,13 +146,13 @@ interface Signing {
 }
 
 /** Splits a batch by count and by serialized size, keeping order. */
-export function splitBatch(
-  batch: readonly Notification[],
+export function splitBatch<T extends AnyNotification>(
+  batch: readonly T[],
   maxCount = MAX_NOTIFICATIONS_PER_REQUEST,
   maxBytes = MAX_BODY_BYTES,
 ) {
-  const chunks: Notification[][] = [];
-  let current: Notification[] = [];
+  const chunks: T[][] = [];
+  let current: T[] = [];
   let bytes = 0;
   for (const notification of batch) {
     const size = Buffer.byteLength(JSON.stringify(notification)) + 1;
@@ -185,10 +202,11 @@ function unanswered(error: unknown, gateway: Gateway): AttemptOutcome {
 }
 
 function failAll(
-  chunk: readonly Notification[],
+  chunk: readonly AnyNotification[],
   error: string,
   gateway?: string,
   errorCode?: string,
+  tooOld?: boolean,
 ): DeliveryResult[] {
   return chunk.map((n) => ({
     id: n.id,
@@ -197,8 +215,12 @@ function failAll(
     error,
     ...(errorCode ? { errorCode } : {}),
     ...(gateway ? { gateway } : {}),
+    ...(tooOld ? { gatewayTooOld: true } : {}),
   }));
 }
+
+/** Why a gateway too old for `/v2` did not take a notification. */
+const TOO_OLD = 'gateway has no /v2/notifications';
 
 /**
  * Maps a 200 answer of `gateway` onto the chunk; undefined when the answer is not the protocol's shape.
@@ -207,7 +229,7 @@ function failAll(
  * here a duplicate reads as sent by this run, never as the "Duplicate …" of an earlier run's delivery.
  */
 function mapAnswer(
-  chunk: readonly Notification[],
+  chunk: readonly AnyNotification[],
   answer: unknown,
   gateway: string,
   resent: boolean,
@@ -237,8 +259,10 @@ function gatewayAt(base: string): Gateway {
   // Never log credentials that might sit in the URL.
   url.username = '';
   url.password = '';
-  const endpoint = new URL(NOTIFICATIONS_PATH.slice(1), url.href.endsWith('/') ? url.href : `${url.href}/`).href;
-  return { label: gatewayLabel(url), origin: url.origin, endpoint };
+  const folder = url.href.endsWith('/') ? url.href : `${url.href}/`;
+  const endpoint = new URL(NOTIFICATIONS_PATH.slice(1), folder).href;
+  const endpointV2 = new URL(NOTIFICATIONS_V2_PATH.slice(1), folder).href;
+  return { label: gatewayLabel(url), origin: url.origin, endpoint, endpointV2 };
 }
 
 /** {@link NotificationForwarder} to the HTTP(S) gateway. */
@@ -248,6 +272,8 @@ export class HttpForwarder implements NotificationForwarder {
   private readonly gateways: readonly Gateway[];
   /** Where each request starts: the primary, or the standby that delivered after the last failover. */
   private preferred = 0;
+  /** Gateways (by index) that answered 404 on `/v2` in this forwarder's run: too old for the newer kinds. */
+  private readonly withoutV2 = new Set<number>();
   private readonly clock: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
@@ -261,11 +287,11 @@ export class HttpForwarder implements NotificationForwarder {
   }
 
   /**
-   * Sends the batch in chunks of at most 1000, each to the first gateway that accepts it; every
-   * notification gets a result; never throws.
+   * Sends the batch in chunks of at most 1000, each to the first gateway that accepts it: what fits `/v1`
+   * there, the rest to `/v2`; every notification gets a result; never throws.
    */
   async forward(
-    batch: readonly Notification[],
+    batch: readonly AnyNotification[],
     onFailover?: (failover: GatewayFailover) => void,
   ): Promise<DeliveryResult[]> {
     if (batch.length === 0) return [];
@@ -277,11 +303,16 @@ export class HttpForwarder implements NotificationForwarder {
     }
     const results: DeliveryResult[] = [];
     const perRequest = Math.min(this.options.batchSize ?? MAX_NOTIFICATIONS_PER_REQUEST, MAX_NOTIFICATIONS_PER_REQUEST);
-    for (const chunk of splitBatch(batch, perRequest)) {
+    const v1 = batch.filter(fitsV1);
+    const v2 = v1.length === batch.length ? [] : batch.filter((n) => !fitsV1(n));
+    const chunks = [
+      ...splitBatch(v1, perRequest).map((chunk) => ({ chunk, v2: false })),
+      ...splitBatch(v2, perRequest).map((chunk) => ({ chunk, v2: true })),
+    ];
+    for (const { chunk, v2: isV2 } of chunks) {
       try {
-        results.push(
-          ...(await this.deliverChunk(chunk, { secret, lastTimestamp: Number.NEGATIVE_INFINITY }, onFailover)),
-        );
+        const signing = { secret, lastTimestamp: Number.NEGATIVE_INFINITY };
+        results.push(...(await this.deliverChunk(chunk, isV2, signing, onFailover)));
       } catch {
         results.push(...failAll(chunk, 'gateway delivery failed'));
       }
@@ -295,7 +326,8 @@ export class HttpForwarder implements NotificationForwarder {
    * answered, or to failures naming the last one tried.
    */
   private async deliverChunk(
-    chunk: readonly Notification[],
+    chunk: readonly AnyNotification[],
+    v2: boolean,
     signing: Signing,
     onFailover: ((failover: GatewayFailover) => void) | undefined,
   ): Promise<DeliveryResult[]> {
@@ -305,10 +337,15 @@ export class HttpForwarder implements NotificationForwarder {
     const order = [this.preferred, ...this.gateways.keys()].filter((index, at, all) => all.indexOf(index) === at);
     for (const [position, index] of order.entries()) {
       const gateway = this.gateways[index] as Gateway;
-      const outcome = await this.sendChunk(gateway, chunk, body, signing);
+      if (v2 && this.withoutV2.has(index)) return failAll(chunk, TOO_OLD, gateway.label, undefined, true);
+      const outcome = await this.sendChunk(gateway, { chunk, body, v2 }, signing);
       if (outcome.results) {
         if (position > 0) this.preferred = index;
         return outcome.results;
+      }
+      if (outcome.tooOld) {
+        this.withoutV2.add(index);
+        return failAll(chunk, outcome.error, gateway.label, outcome.errorCode, true);
       }
       const next = this.gateways[order[position + 1] ?? -1];
       if (!outcome.failover || next === undefined || this.clock() >= deadline) {
@@ -325,8 +362,7 @@ export class HttpForwarder implements NotificationForwarder {
    */
   private async sendChunk(
     gateway: Gateway,
-    chunk: readonly Notification[],
-    body: string,
+    { chunk, body, v2 }: { readonly chunk: readonly AnyNotification[]; readonly body: string; readonly v2: boolean },
     signing: Signing,
   ): Promise<GatewayOutcome> {
     const maxAttempts = Math.max(1, this.options.maxAttempts ?? 5);
@@ -345,13 +381,19 @@ export class HttpForwarder implements NotificationForwarder {
       signing.lastTimestamp = timestamp;
       const timeoutMs = Math.min(connectTimeoutMs + answerTimeoutMs - answerSpentMs, remaining);
       const started = this.clock();
-      const request = { chunk, body, secret: signing.secret, timestamp, timeoutMs, resent: abandoned };
+      const endpoint = v2 ? gateway.endpointV2 : gateway.endpoint;
+      const request = { chunk, endpoint, v2, body, secret: signing.secret, timestamp, timeoutMs, resent: abandoned };
       const outcome = await this.attempt(gateway, request);
       if (outcome.results) return { results: outcome.results };
       if (outcome.sent) answerSpentMs += this.clock() - started;
       abandoned ||= outcome.abandoned === true;
       const failover = outcome.failover ?? (outcome.retry && !outcome.resign);
-      last = { error: outcome.error, failover, ...(outcome.errorCode ? { errorCode: outcome.errorCode } : {}) };
+      last = {
+        error: outcome.error,
+        failover,
+        ...(outcome.errorCode ? { errorCode: outcome.errorCode } : {}),
+        ...(outcome.tooOld ? { tooOld: true } : {}),
+      };
       if (!outcome.retry || outcome.timedOut || attempt === maxAttempts) break;
       if (outcome.resign) continue;
       const ceiling = Math.min(
@@ -369,7 +411,7 @@ export class HttpForwarder implements NotificationForwarder {
     const { chunk, body, secret, timestamp, timeoutMs } = request;
     let response: Response;
     try {
-      response = await (this.options.fetch ?? fetch)(gateway.endpoint, {
+      response = await (this.options.fetch ?? fetch)(request.endpoint, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
@@ -417,6 +459,7 @@ export class HttpForwarder implements NotificationForwarder {
       );
       return { error, retry: true, sent: true, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
     }
+    if (status === 404 && request.v2) return { error: `${TOO_OLD} (HTTP 404)`, retry: false, sent: true, tooOld: true };
     return { error, retry: false, sent: true };
   }
 }

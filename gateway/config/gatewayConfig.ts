@@ -6,6 +6,7 @@
  */
 import { hostname as osHostname } from 'node:os';
 import { resolve } from 'node:path';
+import type { EventKind } from '../../protocol/notificationV2.ts';
 import { GatewayConfigError } from '../gatewayErrors.ts';
 import type { AccessLogLevel } from '../http/accessLog.ts';
 import { resolveConfigPath } from './configPath.ts';
@@ -44,7 +45,12 @@ export interface GatewayConfig {
     readonly perClient: { readonly perSecond: number; readonly burst: number };
     readonly perKey: { readonly perSecond: number; readonly burst: number };
   };
-  readonly snmp: { readonly notificationOid: string; readonly trapOnProblems: boolean };
+  readonly snmp: {
+    readonly notificationOid: string;
+    readonly trapOnProblems: boolean;
+    /** `snmp.events.<kind>.oid` (docs/gateway.md, Newer notifications): only the kinds that trap. */
+    readonly events?: Readonly<Partial<Record<EventKind, { readonly oid: string }>>>;
+  };
   readonly trapHosts: readonly TrapHostConfig[];
   readonly syslog: readonly SyslogSinkConfig[];
   readonly stateDir: string;

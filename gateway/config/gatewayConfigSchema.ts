@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { formatKeyPath } from '../../protocol/keyPath.ts';
 import { MAX_REQUEST_BODY_BYTES } from '../../protocol/notification.ts';
+import { EVENT_KINDS, type EventKind } from '../../protocol/notificationV2.ts';
 import { DEFAULT_TIMESTAMP_TOLERANCE_SECONDS } from '../../protocol/signature.ts';
 import { GatewayConfigError } from '../gatewayErrors.ts';
 import { ACCESS_LOG_LEVELS } from '../http/accessLog.ts';
@@ -17,6 +18,17 @@ const oid = z.string().regex(/^\d+(\.\d+){2,127}$/, 'must be a dotted numeric OI
 const port = z.number().int().min(1).max(65535);
 const positiveInt = z.number().int().positive();
 const nonEmpty = z.string().min(1);
+
+/**
+ * `snmp.events.<kind>.oid`: the notification OID of a kind of the newer notifications (docs/gateway.md,
+ * Newer notifications); a kind without one reaches syslog only. Unknown kinds are refused by name.
+ */
+const eventsSchema = z.strictObject(
+  Object.fromEntries(EVENT_KINDS.map((kind) => [kind, z.strictObject({ oid }).optional()])) as Record<
+    EventKind,
+    z.ZodOptional<z.ZodObject<{ oid: typeof oid }>>
+  >,
+);
 
 const bucket = z.strictObject({
   perSecond: z.number().positive(),
@@ -117,6 +129,7 @@ const configSchema = z.strictObject({
     .strictObject({
       notificationOid: oid.default(DEFAULT_NOTIFICATION_OID),
       trapOnProblems: z.boolean().default(false),
+      events: eventsSchema.optional(),
     })
     .default({ notificationOid: DEFAULT_NOTIFICATION_OID, trapOnProblems: false }),
   trapHosts: z.array(trapHostSchema).default([]),

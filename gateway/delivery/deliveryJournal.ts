@@ -24,7 +24,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { setImmediate } from 'node:timers/promises';
-import type { Notification } from '../../protocol/notification.ts';
+import type { AnyNotification } from '../../protocol/notificationV2.ts';
 import { type FinishedRecord, JournalCompaction } from './journalCompaction.ts';
 import { CompactionInProgressError, JournalClosedError } from './journalErrors.ts';
 import { digestOf, JournalIndex } from './journalIndex.ts';
@@ -245,7 +245,7 @@ export class DeliveryJournal {
   }
 
   /** Records newly accepted notifications durably (fsync) before they are acted upon. */
-  accept(notifications: readonly Notification[], nowMs: number): void {
+  accept(notifications: readonly AnyNotification[], nowMs: number): void {
     this.append(
       notifications.map((n) => ({ t: 'a', id: n.id, at: nowMs, n })),
       true,

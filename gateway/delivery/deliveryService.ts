@@ -4,13 +4,16 @@
  * comes again, and a host that succeeded is never sent to twice. Pending deliveries resume after restart.
  */
 import { formatSsLogReference } from '../../core/ssLogReference.ts';
-import type { Notification, NotificationResult } from '../../protocol/notification.ts';
+import type { NotificationResult } from '../../protocol/notification.ts';
+import { type AnyNotification, eventKind, type NotificationV2 } from '../../protocol/notificationV2.ts';
 import { UnavailableError } from '../gatewayErrors.ts';
 import type { GatewayMetrics, NotificationOutcome } from '../metrics/gatewayMetrics.ts';
+import { eventVarbinds } from '../snmp/eventVarbinds.ts';
+import type { TrapMessage } from '../snmp/hostChannel.ts';
 import type { SnmpTrapSender } from '../snmp/snmpTrapSender.ts';
 import type { SyslogWriter } from '../syslog/syslogWriter.ts';
 import type { DeliveryJournal, HostOutcome, JournalEntry } from './deliveryJournal.ts';
-import { planNotification } from './notificationPlan.ts';
+import { type DeliveryPlan, type EventOids, planDelivery } from './deliveryPlan.ts';
 
 /** What the delivery service works with. */
 export interface DeliveryServiceOptions {
@@ -18,6 +21,8 @@ export interface DeliveryServiceOptions {
   readonly sender: SnmpTrapSender;
   readonly syslog: SyslogWriter;
   readonly trapOnProblems: boolean;
+  /** `snmp.events` (docs/gateway.md, Newer notifications): the kinds of newer notifications that trap. */
+  readonly events?: EventOids;
   readonly pid: number;
   readonly clock?: () => number;
   /** Counts each notification's result (docs/gateway.md, Metrics). */
@@ -38,10 +43,10 @@ export class DeliveryService {
   constructor(private readonly o: DeliveryServiceOptions) {}
 
   /** Handles one validated batch; results in request order. */
-  async handleBatch(batch: readonly Notification[]): Promise<NotificationResult[]> {
+  async handleBatch(batch: readonly AnyNotification[]): Promise<NotificationResult[]> {
     if (!this.accepting) throw new UnavailableError('gateway is shutting down');
     const now = this.o.clock?.() ?? Date.now();
-    const fresh: Notification[] = [];
+    const fresh: AnyNotification[] = [];
     const seenInBatch = new Set<string>();
     for (const n of batch) {
       if (seenInBatch.has(n.id)) continue;
@@ -76,7 +81,10 @@ export class DeliveryService {
     } catch {
       // The traps were sent and the answer stands; the records reach the disk with the next write.
     }
-    if (this.o.metrics) for (const result of results) this.o.metrics.notification(outcomeOf(result));
+    if (this.o.metrics) {
+      for (const result of results) this.o.metrics.notification(outcomeOf(result));
+      for (const n of batch) this.o.metrics.notificationKind(eventKind(n));
+    }
     return results;
   }
 
@@ -105,11 +113,18 @@ export class DeliveryService {
     return p;
   }
 
-  private needsTrap(n: Notification): boolean {
-    return planNotification(n, this.o.trapOnProblems).trap !== undefined;
+  private plan(n: AnyNotification): DeliveryPlan {
+    return planDelivery(n, {
+      trapOnProblems: this.o.trapOnProblems,
+      ...(this.o.events ? { events: this.o.events } : {}),
+    });
   }
 
-  private missingHosts(n: Notification, entry: JournalEntry): string[] {
+  private needsTrap(n: AnyNotification): boolean {
+    return this.plan(n).trap !== undefined;
+  }
+
+  private missingHosts(n: AnyNotification, entry: JournalEntry): string[] {
     if (!this.needsTrap(n)) return [];
     return this.o.sender.hostLabels.filter((h) => !entry.hosts.get(h)?.ok);
   }
@@ -124,31 +139,47 @@ export class DeliveryService {
     return { id: entry.id, duplicate, traps, syslog: entry.syslog ?? 'ok' };
   }
 
-  private async deliver(n: Notification, entry: JournalEntry, retry: boolean): Promise<NotificationResult> {
-    const { journal, sender, syslog, pid } = this.o;
-    const plan = planNotification(n, this.o.trapOnProblems);
+  /** What is sent to each host: the Luna-profile notification, or a newer kind's own trap. */
+  private trapMessage(n: AnyNotification, plan: DeliveryPlan, assert: boolean): TrapMessage {
+    const v2 = n as NotificationV2;
+    const reference = formatSsLogReference({
+      // The address is the appliance's, so the reference names the appliance whenever there is one.
+      appliance: v2.appliance ?? plan.host,
+      ...(v2.address ? { address: v2.address } : {}),
+      // The reference names the evaluation instant, so a resumed or retried send carries the same text.
+      time: new Date(n.observedAt),
+      pid: this.o.pid,
+      assert,
+    });
+    const agentAddr = v2.address ? { agentAddr: v2.address } : {};
+    const event = plan.trap?.event;
+    if (event === undefined) return { reference, ...agentAddr };
+    const certificate = String(plan.lines[0]?.params.certificate ?? (v2.appliance ? 'NTLS' : 'Client'));
+    const varbinds = eventVarbinds(event.oid, v2, { certificate, assert, reference });
+    return { reference, ...agentAddr, event: { oid: event.oid, varbinds } };
+  }
+
+  private async deliver(n: AnyNotification, entry: JournalEntry, retry: boolean): Promise<NotificationResult> {
+    const { journal, sender, syslog } = this.o;
+    const plan = this.plan(n);
     let syslogOk = true;
     // The event line is written once; a retry of the same id only adds the trap outcome lines.
     if (!retry || entry.hosts.size === 0) {
-      for (const line of plan.lines) syslogOk = syslog.appliance(n.appliance, line.key, line.params) && syslogOk;
+      for (const line of plan.lines) {
+        syslogOk = syslog.appliance(plan.host, line.key, line.params, plan.severity) && syslogOk;
+      }
     }
     if (plan.trap) {
       const trap = plan.trap;
-      const reference = formatSsLogReference({
-        appliance: n.appliance,
-        address: n.address,
-        // The reference names the evaluation instant, so a resumed or retried send carries the same text.
-        time: new Date(n.observedAt),
-        pid,
-        assert: trap.assert,
-      });
+      const message = this.trapMessage(n, plan, trap.assert);
       await Promise.all(
         sender.hostLabels
           .filter((h) => !entry.hosts.get(h)?.ok)
           .map(async (host) => {
-            const outcome: HostOutcome = await sender.send(host, { reference, agentAddr: n.address });
+            const outcome: HostOutcome = await sender.send(host, message);
             journal.recordHost(n.id, host, outcome);
-            syslogOk = syslog.appliance(n.appliance, outcome.ok ? trap.okKey : 'trapFailed', { host }) && syslogOk;
+            const key = outcome.ok ? trap.okKey : trap.failKey;
+            syslogOk = syslog.appliance(plan.host, key, { ...trap.params, host }) && syslogOk;
           }),
       );
     }

@@ -3,7 +3,7 @@
  * notification, to resume it), `h` one host's outcome, `c` a complete, self-contained result, and `d`
  * (written by earlier versions only) completion of an id whose outcomes precede it.
  */
-import type { Notification } from '../../protocol/notification.ts';
+import type { AnyNotification } from '../../protocol/notificationV2.ts';
 
 /** One host's recorded outcome. */
 export interface HostOutcome {
@@ -16,7 +16,7 @@ export interface JournalEntry {
   readonly id: string;
   readonly acceptedAt: number;
   /** Present while the delivery is not complete (needed to resume it). */
-  notification?: Notification;
+  notification?: AnyNotification;
   readonly hosts: Map<string, HostOutcome>;
   done: boolean;
   syslog?: 'ok' | 'failed';
@@ -33,7 +33,7 @@ export interface CompleteRecord {
 
 /** One line of the journal. */
 export type JournalRecord =
-  | { t: 'a'; id: string; at: number; n: Notification }
+  | { t: 'a'; id: string; at: number; n: AnyNotification }
   | { t: 'h'; id: string; host: string; ok: boolean; error?: string }
   | { t: 'd'; id: string; syslog: 'ok' | 'failed' }
   | CompleteRecord;

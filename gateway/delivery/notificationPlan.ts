@@ -19,7 +19,8 @@ export interface NotificationPlan {
   readonly trap?: { readonly assert: boolean; readonly okKey: 'trapSent' | 'trapCleared' };
 }
 
-function opensslDate(iso: string | undefined): string {
+/** A wire instant as OpenSSL prints a certificate date, as the original lines do. */
+export function opensslDate(iso: string | undefined): string {
   if (iso === undefined) return 'an unknown date';
   const d = new Date(iso);
   return Number.isNaN(d.getTime()) ? 'an unknown date' : formatOpensslDate(d);

@@ -1,12 +1,13 @@
 /**
- * The HTTP(S) intake on fastify (docs/design.md, Wire protocol): `POST /v1/notifications` (raw body kept
- * for the HMAC, 1 MiB limit, JSON only), `GET /healthz` and, unless it has a listener of its own,
+ * The HTTP(S) intake on fastify (docs/design.md, Wire protocol): `POST /v1/notifications` and
+ * `POST /v2/notifications` (raw body kept for the HMAC, 1 MiB limit, JSON only), `GET /healthz` and, unless it has a listener of its own,
  * `GET /metrics` (docs/gateway.md, Metrics; like `/healthz` without authentication or rate limit). Errors
  * answer `{"error":{"code","message"}}` with fixed texts; nothing from the request or the configuration's
  * secrets is ever echoed.
  */
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { NOTIFICATIONS_PATH } from '../../protocol/notification.ts';
+import { type AnyNotification, NOTIFICATIONS_V2_PATH } from '../../protocol/notificationV2.ts';
 import type { DeliveryService } from '../delivery/deliveryService.ts';
 import {
   BadRequestError,
@@ -22,7 +23,7 @@ import {
 import type { GatewayMetrics } from '../metrics/gatewayMetrics.ts';
 import type { AccessEntry } from './accessLog.ts';
 import type { ListenTlsMaterial } from './listenTls.ts';
-import { parseNotificationBatch } from './notificationBatchSchema.ts';
+import { parseNotificationBatch, parseNotificationBatchV2 } from './notificationBatchSchema.ts';
 import type { RequestAuthenticator } from './requestAuthenticator.ts';
 import type { TokenBucketLimiter } from './tokenBucketLimiter.ts';
 
@@ -131,7 +132,9 @@ export function buildGatewayServer(deps: GatewayServerDeps): FastifyInstance {
     }
   }
 
-  app.post(NOTIFICATIONS_PATH, async (request) => {
+  // `/v1` and `/v2` differ only in the schema of their notifications (docs/design.md, Wire protocol):
+  // the same authentication, replay protection, limits and answers.
+  const intake = (parse: (raw: string) => AnyNotification[]) => async (request: FastifyRequest) => {
     const raw = request.body;
     if (typeof raw !== 'string') throw new UnsupportedMediaTypeError();
     deps.authenticator.verify(request.headers, raw, clock(), (keyId) => {
@@ -139,11 +142,13 @@ export function buildGatewayServer(deps: GatewayServerDeps): FastifyInstance {
       note(request, { keyId });
       if (!deps.perKey.take(keyId, clock())) throw new RateLimitedError();
     });
-    const batch = parseNotificationBatch(raw);
+    const batch = parse(raw);
     const results = await deps.service.handleBatch(batch);
     note(request, { notifications: results.length, duplicates: results.filter((r) => r.duplicate).length });
     return { results };
-  });
+  };
+  app.post(NOTIFICATIONS_PATH, intake(parseNotificationBatch));
+  app.post(NOTIFICATIONS_V2_PATH, intake(parseNotificationBatchV2));
 
   if (deps.onAccess) addAccessLog(app, deps.onAccess, facts);
 

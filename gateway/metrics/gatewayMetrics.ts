@@ -7,6 +7,7 @@
  * names), error codes and HTTP routes: never a secret, never text from a request.
  */
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { EVENT_KINDS, type EventKind } from '../../protocol/notificationV2.ts';
 
 /** Every gateway metric name starts with this. */
 export const GATEWAY_METRICS_PREFIX = 'certmonitor_gateway_';
@@ -43,12 +44,13 @@ const LINT_FAILING_DEFAULTS = [
 ];
 
 /** The routes the duration histogram knows; anything else is `other`, so a scan cannot mint label values. */
-const ROUTES: ReadonlySet<string> = new Set(['/v1/notifications', '/healthz', '/metrics']);
+const ROUTES: ReadonlySet<string> = new Set(['/v1/notifications', '/v2/notifications', '/healthz', '/metrics']);
 
 /** The metrics of one gateway, updated by its parts and rendered for a scrape. */
 export class GatewayMetrics {
   readonly registry = new Registry();
   private readonly notifications: Counter<'result'>;
+  private readonly kinds: Counter<'kind'>;
   private readonly refused: Counter<'code'>;
   private readonly traps: Counter<'host' | 'result'>;
   private readonly informRetries: Counter<'host'>;
@@ -64,6 +66,13 @@ export class GatewayMetrics {
       registers,
     });
     for (const result of ['delivered', 'duplicate', 'failed'] as const) this.notifications.inc({ result }, 0);
+    this.kinds = new Counter({
+      name: name('notifications_by_kind_total'),
+      help: 'Notifications handled, by kind: ntls (the NTLS certificate, on /v1 or /v2), certificate, client, replaced, untrusted, finding',
+      labelNames: ['kind'],
+      registers,
+    });
+    for (const kind of ['ntls', ...EVENT_KINDS]) this.kinds.inc({ kind }, 0);
     this.refused = new Counter({
       name: name('requests_refused_total'),
       help: 'Requests answered with an error, by GW_ERR code',
@@ -139,6 +148,11 @@ export class GatewayMetrics {
 
   notification(outcome: NotificationOutcome): void {
     this.notifications.inc({ result: outcome });
+  }
+
+  /** Counts one handled notification by its kind (docs/gateway.md, Newer notifications). */
+  notificationKind(kind: EventKind | 'ntls'): void {
+    this.kinds.inc({ kind });
   }
 
   refusedRequest(code: string): void {

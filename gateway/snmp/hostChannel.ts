@@ -4,7 +4,7 @@
  * session's notion of it is stale (docs/gateway.md, Failure handling).
  */
 import { isIPv4 } from 'node:net';
-import type { Session } from 'net-snmp';
+import type { Session, Varbind } from 'net-snmp';
 import { sanitizeLogValue } from '../../core/catalogue.ts';
 import type { TrapHostConfig } from '../config/trapHostConfig.ts';
 import { HostSession, type SessionLease } from './hostSession.ts';
@@ -27,6 +27,11 @@ export interface TrapMessage {
   readonly reference: string;
   /** The appliance's IPv4 address for the SNMPv1 agent-addr field, when it has one. */
   readonly agentAddr?: string;
+  /**
+   * A trap of a newer kind (docs/gateway.md, Newer notifications): its own notification OID and varbinds
+   * instead of the configured one with `ssLogReference`.
+   */
+  readonly event?: { readonly oid: string; readonly varbinds: Varbind[] };
 }
 
 /** Told about every send and every inform re-send (the gateway's metrics). */
@@ -126,18 +131,19 @@ export class HostChannel {
 
   /** Sends the notification as the host takes it: an inform (re-sent until acknowledged) or a trap. */
   private transmit(session: Session, message: TrapMessage): Promise<Error | null> {
-    const varbinds = notificationVarbinds(message.reference);
+    const varbinds = message.event?.varbinds ?? notificationVarbinds(message.reference);
+    const oid = message.event?.oid ?? this.notificationOid;
     const h = this.host;
     if (h.type === 'inform') {
       const observer = this.hooks.observer;
       return sendInform(
-        (done) => session.inform(this.notificationOid, varbinds, {}, (e) => done(e)),
+        (done) => session.inform(oid, varbinds, {}, (e) => done(e)),
         h,
         () => observer?.informRetry(h.label),
       );
     }
     const agentAddr = message.agentAddr && isIPv4(message.agentAddr) ? message.agentAddr : '0.0.0.0';
-    return new Promise((resolve) => session.trap(this.notificationOid, varbinds, { agentAddr }, resolve));
+    return new Promise((resolve) => session.trap(oid, varbinds, { agentAddr }, resolve));
   }
 }
 

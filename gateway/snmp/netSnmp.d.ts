@@ -40,7 +40,7 @@ declare module 'net-snmp' {
   export const Version1: number;
   export const Version2c: number;
   export const Version3: number;
-  export const ObjectType: { OctetString: number; [name: string]: number };
+  export const ObjectType: { OctetString: number; Integer: number; [name: string]: number };
   export const SecurityLevel: { noAuthNoPriv: number; authNoPriv: number; authPriv: number };
   export const AuthProtocols: Record<string, string>;
   export const PrivProtocols: Record<string, string>;

@@ -3,7 +3,7 @@
  * appliance for appliance lines and the gateway's own name for lifecycle lines (docs/design.md, Syslog).
  * Losses are counted per sink and reported with the `syslogDropped` line (docs/gateway.md, Syslog delivery).
  */
-import { CATALOGUE, formatMessage, type MessageKey } from '../../core/catalogue.ts';
+import { CATALOGUE, formatMessage, type MessageKey, type Severity } from '../../core/catalogue.ts';
 import { formatLunalogsLine, type SyslogRecord } from '../../core/syslogFormat.ts';
 import { FileSyslogSink } from './fileSyslogSink.ts';
 import type { SyslogSink, SyslogSinkStats } from './syslogSink.ts';
@@ -26,10 +26,15 @@ export class SyslogWriter {
     return this.record('syslogDropped', { count, sink: sink.name }, this.gatewayHost);
   }
 
-  private record(key: MessageKey, params: Readonly<Record<string, string | number>>, host: string): SyslogRecord {
+  private record(
+    key: MessageKey,
+    params: Readonly<Record<string, string | number>>,
+    host: string,
+    sev?: Severity,
+  ): SyslogRecord {
     const entry = CATALOGUE[key];
     return {
-      sev: entry.sev,
+      sev: sev ?? entry.sev,
       level: entry.level,
       text: formatMessage(key, params),
       hostname: host,
@@ -38,9 +43,17 @@ export class SyslogWriter {
     };
   }
 
-  /** A line about an appliance; true when every sink accepted it. */
-  appliance(appliance: string, key: MessageKey, params: Readonly<Record<string, string | number>> = {}): boolean {
-    const rec = this.record(key, params, appliance);
+  /**
+   * A line about an appliance (or a client); true when every sink accepted it. `sev` replaces the
+   * catalogue's severity (a critical notification's line is `crit`, docs/reference.md, Message catalogue).
+   */
+  appliance(
+    appliance: string,
+    key: MessageKey,
+    params: Readonly<Record<string, string | number>> = {},
+    sev?: Severity,
+  ): boolean {
+    const rec = this.record(key, params, appliance, sev);
     let ok = true;
     for (const s of this.sinks) ok = s.write(rec) && ok;
     return ok;

@@ -2,18 +2,22 @@
  * A loopback HTTP proxy in front of a real gateway that can fail in the ways a network does: pass
  * requests through, answer 500 itself, or let the gateway act and then lose its answer (the connection
  * is destroyed instead of relaying it), always or for the first request only (then the mode goes back to
- * `pass`). A gateway that is down shows as a reset connection.
+ * `pass`), or be a gateway of before `/v2/notifications` (`noV2`: that path answers 404 as such a gateway
+ * does, everything else passes). A gateway that is down shows as a reset connection.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type ProxyMode = 'pass' | 'fail500' | 'dropAnswer' | 'dropFirstAnswer';
+export type ProxyMode = 'pass' | 'fail500' | 'dropAnswer' | 'dropFirstAnswer' | 'noV2';
 
 export interface FaultProxy {
   readonly url: string;
   mode: ProxyMode;
   /** Requests received so far, whatever was done with them. */
   readonly requests: number;
+  /** The path of each request received so far, and its body. */
+  readonly paths: readonly string[];
+  readonly bodies: readonly string[];
   close(): Promise<void>;
 }
 
@@ -21,11 +25,20 @@ export interface FaultProxy {
 export async function startFaultProxy(target: () => number): Promise<FaultProxy> {
   let mode: ProxyMode = 'pass';
   let requests = 0;
+  const paths: string[] = [];
+  const bodies: string[] = [];
   const server = http.createServer((request, response) => {
     requests++;
+    paths.push(request.url ?? '');
     const chunks: Buffer[] = [];
     request.on('data', (c: Buffer) => chunks.push(c));
     request.on('end', () => {
+      bodies.push(Buffer.concat(chunks).toString('utf8'));
+      if (mode === 'noV2' && request.url?.startsWith('/v2/')) {
+        response.writeHead(404, { 'content-type': 'application/json' });
+        response.end('{"error":{"code":"GW_ERR_NOT_FOUND","message":"not found"}}');
+        return;
+      }
       if (mode === 'fail500') {
         response.writeHead(500, { 'content-type': 'application/json' });
         response.end('{"error":{"code":"GW_ERR_INTERNAL","message":"injected failure"}}');
@@ -65,6 +78,8 @@ export async function startFaultProxy(target: () => number): Promise<FaultProxy>
     get requests() {
       return requests;
     },
+    paths,
+    bodies,
     close: () =>
       new Promise<void>((done) => {
         server.closeAllConnections();

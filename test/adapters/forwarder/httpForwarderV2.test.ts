@@ -1,0 +1,154 @@
+/**
+ * The forwarder's routing between `/v1` and `/v2` (docs/design.md, Wire protocol) against the real gateway:
+ * what fits `/v1` travels there in the very bytes it always did, the newer kinds in their own requests to
+ * `/v2`; a gateway of before `/v2` (a proxy that answers 404 there, as such a gateway does) fails only
+ * those, as too old, and `/v1` delivery goes on.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { HttpForwarder } from '../../../adapters/forwarder/httpForwarder.ts';
+import { NotificationBatcher } from '../../../app/notificationBatcher.ts';
+import type { DeliveryResult, GatewayFailover } from '../../../app/ports.ts';
+import { buildGatewayConfig } from '../../../gateway/config/gatewayConfig.ts';
+import { type RunningGateway, startGateway } from '../../../gateway/gatewayRuntime.ts';
+import type { Notification } from '../../../protocol/notification.ts';
+import type { AnyNotification, NotificationV2 } from '../../../protocol/notificationV2.ts';
+import { type FaultProxy, startFaultProxy } from '../../helpers/faultProxy.ts';
+
+const SECRET = 'v2-forwarder-secret';
+const observedAt = '2026-11-24T12:00:00.000Z';
+
+const v1 = (i: number): Notification => ({
+  id: `hsm${i}:AB:expiring:2026-11-24T12`,
+  appliance: `hsm${i}`,
+  address: '10.0.0.5',
+  event: 'expiring',
+  notAfter: '2026-12-01T00:00:00.000Z',
+  observedAt,
+});
+const newer: NotificationV2[] = [
+  { ...v1(1), id: 'hsm1:web:AB:expiring', certificate: 'web' },
+  { id: 'app01:AB:expired', client: 'app01', event: 'expired', observedAt },
+  { ...v1(2), id: 'hsm2:AB:expiring:critical', severity: 'critical' },
+  { ...v1(3), id: 'hsm3:AB:finding:weak_key', event: 'finding', finding: 'weak_key', detail: 'RSA-1024' },
+];
+
+let dir: string;
+let gateway: RunningGateway;
+let proxy: FaultProxy;
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'certmonitor-forwarder-v2-'));
+  writeFileSync(join(dir, 'lambda.secret'), SECRET);
+  const config = buildGatewayConfig(
+    {
+      listen: { host: '127.0.0.1', port: 0 },
+      auth: { keys: [{ id: 'lambda', secretFile: './lambda.secret' }] },
+      syslog: [{ file: './lunalogs' }],
+      stateDir: './state',
+      hostname: 'gw',
+    },
+    dir,
+    {},
+  );
+  gateway = await startGateway(config, { stderr: undefined });
+  proxy = await startFaultProxy(() => Number(new URL(gateway.url).port));
+});
+after(async () => {
+  await proxy?.close();
+  await gateway?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const forwarder = () => new HttpForwarder({ url: proxy.url, keyId: 'lambda', secret: SECRET, maxAttempts: 1 });
+const byId = (results: readonly DeliveryResult[]) => new Map(results.map((r) => [r.id, r]));
+
+describe('HttpForwarder routing between /v1 and /v2', () => {
+  beforeEach(() => {
+    proxy.mode = 'pass';
+  });
+
+  it('sends what fits /v1 there in the same bytes as before, and the newer kinds to /v2', async () => {
+    const from = proxy.paths.length;
+    const mixed: AnyNotification[] = [v1(10), newer[0]!, v1(11), newer[1]!, newer[2]!, newer[3]!];
+    const results = byId(await forwarder().forward(mixed));
+    assert.deepEqual(proxy.paths.slice(from), ['/v1/notifications', '/v2/notifications']);
+    // The /v1 body is what a batch of only those two would have been.
+    assert.equal(proxy.bodies[from], JSON.stringify({ notifications: [v1(10), v1(11)] }));
+    assert.equal(proxy.bodies[from + 1], JSON.stringify({ notifications: newer }));
+    for (const n of mixed) assert.equal(results.get(n.id)?.delivered, true, n.id);
+    const lunalogs = readFileSync(join(dir, 'lunalogs'), 'utf8');
+    assert.match(
+      lunalogs,
+      / hsm1 {2}local5 info {2}certmonitord\[\d+\]: info : 0 : web certificate of hsm1 will expire on /,
+    );
+    assert.match(
+      lunalogs,
+      / app01 {2}local5 err {2}certmonitord\[\d+\]: error : 0 : Client certificate of app01 has expired/,
+    );
+    assert.match(
+      lunalogs,
+      / hsm2 {2}local5 crit {2}certmonitord\[\d+\]: info : 0 : NTLS certificate will be expire on /,
+    );
+  });
+
+  it('sends a batch of only /v1 notifications exactly as before: one /v1 request, nothing to /v2', async () => {
+    const from = proxy.paths.length;
+    await forwarder().forward([v1(20), v1(21)]);
+    assert.deepEqual(proxy.paths.slice(from), ['/v1/notifications']);
+  });
+
+  it('against a gateway without /v2: only the newer kinds fail, as too old, once per run; /v1 goes on', async () => {
+    proxy.mode = 'noV2';
+    const from = proxy.paths.length;
+    const tooOld: Array<[string, number]> = [];
+    const failures: string[] = [];
+    const failovers: GatewayFailover[] = [];
+    const run = forwarder();
+    const batcher = new NotificationBatcher(run, {
+      maxBatch: 3,
+      maxInFlight: 1,
+      onGatewayTooOld: (gw, count) => tooOld.push([gw, count]),
+      onGatewayFailure: (reason) => failures.push(reason),
+      onFailover: (f) => failovers.push(f),
+    });
+    const seen = new Map<string, DeliveryResult>();
+    const collect = async (results: ReadonlyMap<string, DeliveryResult>) => {
+      for (const [id, r] of results) seen.set(id, r);
+    };
+    await batcher.add([v1(30), newer[0]!], collect);
+    await batcher.add([v1(31), newer[1]!], collect);
+    await batcher.drain();
+    assert.equal(seen.get(v1(30).id)?.delivered, true);
+    assert.equal(seen.get(v1(31).id)?.delivered, true);
+    for (const n of [newer[0]!, newer[1]!]) {
+      const r = seen.get(n.id)!;
+      assert.equal(r.delivered, false);
+      assert.equal(r.gatewayTooOld, true);
+      assert.deepEqual(r.traps, []);
+    }
+    assert.deepEqual(failures, [], 'not a gateway failure');
+    assert.deepEqual(failovers, [], 'not a failover');
+    assert.deepEqual(
+      tooOld.map(([, count]) => count),
+      [1, 1],
+    );
+    assert.ok(tooOld.every(([gw]) => gw === run.description));
+    // Two batches of one run, one after the other: /v2 was asked once, and not again once it answered 404.
+    assert.deepEqual(proxy.paths.slice(from), ['/v1/notifications', '/v2/notifications', '/v1/notifications']);
+  });
+
+  it('asks a gateway without /v2 only once per forwarder (one run)', async () => {
+    proxy.mode = 'noV2';
+    const from = proxy.paths.length;
+    const run = forwarder();
+    await run.forward([newer[0]!]);
+    const second = await run.forward([v1(40), newer[1]!]);
+    assert.deepEqual(proxy.paths.slice(from), ['/v2/notifications', '/v1/notifications']);
+    assert.equal(byId(second).get(newer[1]!.id)?.gatewayTooOld, true);
+    assert.equal(byId(second).get(v1(40).id)?.delivered, true);
+  });
+});
