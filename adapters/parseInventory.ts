@@ -8,10 +8,13 @@
 // zod/mini: the same schemas, tree-shaken to what is used, so the Lambda's cold start does not pay for all of zod.
 import {
   type core,
+  gt,
   int,
+  lt,
   maximum,
   maxLength,
   minimum,
+  number,
   optional,
   record,
   refine,
@@ -52,6 +55,48 @@ function wholeNumber(min: number, max: number) {
   return int({ error: message }).check(minimum(min, { error: message }), maximum(max, { error: message }));
 }
 
+/** A percent of a certificate's lifetime: more than 0 and less than 100 (docs/reference.md, Expiry policy). */
+function percent() {
+  const message = 'expected a percent more than 0 and less than 100';
+  return number({ error: message }).check(gt(0, { error: message }), lt(100, { error: message }));
+}
+
+/** The critical level of one appliance (docs/reference.md, Expiry policy); unknown keys are refused. */
+const criticalSchema = strictObject(
+  {
+    days: optional(wholeNumber(0, 36500)),
+    percent: optional(percent()),
+    repeatHours: optional(wholeNumber(1, 8760)),
+  },
+  { error: 'expected an object with days, percent and repeatHours' },
+);
+
+/** The levels of one entry, whose critical level must lie within its warning level where both are given. */
+interface EntryLevels {
+  readonly thresholdDays?: number;
+  readonly repeatHours?: number;
+  readonly thresholdPercent?: number;
+  readonly critical?: { readonly days?: number; readonly percent?: number; readonly repeatHours?: number };
+}
+
+/** The checks of a critical level against the warning level of the same entry, each naming its key. */
+const LEVEL_CHECKS = [
+  { critical: 'days', warning: 'thresholdDays', error: 'critical days must not exceed thresholdDays' },
+  { critical: 'percent', warning: 'thresholdPercent', error: 'critical percent must not exceed thresholdPercent' },
+  { critical: 'repeatHours', warning: 'repeatHours', error: 'critical repeatHours must not exceed repeatHours' },
+] as const;
+
+function levelCheck(check: (typeof LEVEL_CHECKS)[number]) {
+  return refine<EntryLevels>(
+    (entry) => {
+      const critical = entry.critical?.[check.critical];
+      const warning = entry[check.warning];
+      return critical === undefined || warning === undefined || critical <= warning;
+    },
+    { error: check.error, path: ['critical', check.critical] },
+  );
+}
+
 const labelName = string().check(
   regex(LABEL_NAME, { error: 'expected a label name (letters, digits and . _ : / @ + -, at most 128)' }),
 );
@@ -75,6 +120,8 @@ const entrySchema = strictObject(
     labels: optional(record(labelName, labelValue, { error: 'expected an object of labels' })),
     thresholdDays: optional(wholeNumber(0, 36500)),
     repeatHours: optional(wholeNumber(1, 8760)),
+    thresholdPercent: optional(percent()),
+    critical: optional(criticalSchema),
     ntlsPort: optional(wholeNumber(1, 65535)),
     serverName: optional(
       string({ error: 'expected a DNS host name' }).check(regex(HOST_NAME, { error: 'expected a DNS host name' })),
@@ -89,7 +136,7 @@ const entrySchema = strictObject(
     ),
   },
   { error: 'expected an object' },
-);
+).check(...LEVEL_CHECKS.map(levelCheck));
 
 /** Most problems listed; the rest are counted in a last one. */
 export const MAX_LISTED_PROBLEMS = 20;

@@ -49,6 +49,12 @@ export interface CheckFlags {
   readonly state?: string;
   readonly days?: string;
   readonly hours?: string;
+  /** `--percent`: also expiring within this percent of the lifetime (docs/reference.md, Expiry policy). */
+  readonly percent?: string;
+  /** `--critical`, `--critical-percent`, `--critical-hours`: the optional critical level. */
+  readonly critical?: string;
+  readonly criticalPercent?: string;
+  readonly criticalHours?: string;
   readonly gateway?: string;
   readonly keyId?: string;
   readonly secretFile?: string;
@@ -72,6 +78,14 @@ const SETTINGS = {
   state: { variable: 'CERTMONITOR_STATE', flag: 'state', flagName: '--state' },
   days: { variable: 'CERTMONITOR_THRESHOLD_DAYS', flag: 'days', flagName: '--days' },
   hours: { variable: 'CERTMONITOR_REPEAT_HOURS', flag: 'hours', flagName: '--hours' },
+  percent: { variable: 'CERTMONITOR_THRESHOLD_PERCENT', flag: 'percent', flagName: '--percent' },
+  criticalDays: { variable: 'CERTMONITOR_CRITICAL_DAYS', flag: 'critical', flagName: '--critical' },
+  criticalPercent: {
+    variable: 'CERTMONITOR_CRITICAL_PERCENT',
+    flag: 'criticalPercent',
+    flagName: '--critical-percent',
+  },
+  criticalHours: { variable: 'CERTMONITOR_CRITICAL_HOURS', flag: 'criticalHours', flagName: '--critical-hours' },
   gateway: { variable: 'CERTMONITOR_GATEWAY_URL', flag: 'gateway', flagName: '--gateway' },
   keyId: { variable: 'CERTMONITOR_GATEWAY_KEY_ID', flag: 'keyId', flagName: '--key-id' },
   secretParam: { variable: 'CERTMONITOR_GATEWAY_SECRET_PARAM' },
@@ -143,10 +157,7 @@ export function parseCheckConfig(
   const sourceFound = read.required(SETTINGS.source, 'dir:PATH, s3://bucket/prefix/, ssm:/prefix/ or tls:FLEET.json');
   const source = checkLocation(sourceFound, ['dir:', 's3://', 'ssm:', 'tls:']);
   const state = checkLocation(read.required(SETTINGS.state, 'dir:PATH or s3://bucket/prefix/'), ['dir:', 's3://']);
-  const settings: Settings = {
-    thresholdDays: read.integer(SETTINGS.days, DEFAULT_SETTINGS.thresholdDays, 0, MAX_DAYS, 'days'),
-    repeatHours: read.integer(SETTINGS.hours, DEFAULT_SETTINGS.repeatHours, 1, MAX_HOURS, 'hours'),
-  };
+  const settings = expirySettings(read);
   const concurrency = read.integer(SETTINGS.concurrency, 32, 1, MAX_CONCURRENCY, 'appliances');
   const forwarder = forwarderConfig(read);
   // The variable is read (and a bad value refused) even when the flag is given: a typo in a shared
@@ -168,6 +179,54 @@ export function parseCheckConfig(
 function replacedSetting(read: SettingReader, flags: CheckFlags): boolean {
   const variable = read.boolean(SETTINGS.replaced);
   return flags.replaced === true || variable;
+}
+
+/**
+ * The threshold days and repeat hours and, when set, the threshold percent and the critical level
+ * (docs/reference.md, Expiry policy). The critical level exists when any of its three settings is given;
+ * its repeat interval defaults to H. A critical level above the warning level would never be a second
+ * level, so critical days above the days, a critical percent above the percent, or critical hours above
+ * the hours, are refused.
+ */
+function expirySettings(read: SettingReader): Settings {
+  const thresholdDays = read.integer(SETTINGS.days, DEFAULT_SETTINGS.thresholdDays, 0, MAX_DAYS, 'days');
+  const repeatHours = read.integer(SETTINGS.hours, DEFAULT_SETTINGS.repeatHours, 1, MAX_HOURS, 'hours');
+  const thresholdPercent = read.percent(SETTINGS.percent);
+  const criticalDays = read.find(SETTINGS.criticalDays)
+    ? read.integer(SETTINGS.criticalDays, 0, 0, MAX_DAYS, 'days')
+    : undefined;
+  const criticalPercent = read.percent(SETTINGS.criticalPercent);
+  const hours = read.find(SETTINGS.criticalHours);
+  const criticalHours = hours ? read.integer(SETTINGS.criticalHours, 0, 1, MAX_HOURS, 'hours') : undefined;
+  const settings: Settings = {
+    thresholdDays,
+    repeatHours,
+    ...(thresholdPercent === undefined ? {} : { thresholdPercent }),
+  };
+  if (criticalDays === undefined && criticalPercent === undefined && criticalHours === undefined) return settings;
+  if (criticalDays !== undefined && criticalDays > thresholdDays) {
+    const days = read.find(SETTINGS.days)?.origin ?? `the default ${describe(SETTINGS.days)}`;
+    throw new ConfigError(
+      `${read.find(SETTINGS.criticalDays)?.origin} (${criticalDays}) must not exceed ${days} (${thresholdDays})`,
+    );
+  }
+  if (criticalPercent !== undefined && thresholdPercent !== undefined && criticalPercent > thresholdPercent) {
+    throw new ConfigError(
+      `${read.find(SETTINGS.criticalPercent)?.origin} (${criticalPercent}) must not exceed ${read.find(SETTINGS.percent)?.origin} (${thresholdPercent})`,
+    );
+  }
+  if (criticalHours !== undefined && criticalHours > repeatHours) {
+    const hours = read.find(SETTINGS.hours)?.origin ?? `the default ${describe(SETTINGS.hours)}`;
+    throw new ConfigError(
+      `${read.find(SETTINGS.criticalHours)?.origin} (${criticalHours}) must not exceed ${hours} (${repeatHours}): critical reminders come at least as often as warnings`,
+    );
+  }
+  const critical = {
+    ...(criticalDays === undefined ? {} : { days: criticalDays }),
+    ...(criticalPercent === undefined ? {} : { percent: criticalPercent }),
+    repeatHours: criticalHours ?? repeatHours,
+  };
+  return { ...settings, critical };
 }
 
 /**
@@ -232,6 +291,22 @@ class SettingReader {
       );
     }
     return Number(found.value);
+  }
+
+  /**
+   * A percent of a certificate's lifetime, greater than 0 and less than 100, with at most two decimals
+   * (`33`, `12.5`), or undefined when unset. Never clamped: 0 or 100 would mean never or always.
+   */
+  percent(setting: Setting): number | undefined {
+    const found = this.find(setting);
+    if (!found) return undefined;
+    const value = found.value.trim();
+    if (!/^\d{1,2}(\.\d{1,2})?$/.test(value) || Number(value) <= 0) {
+      throw new ConfigError(
+        `${found.origin} must be a percent of the certificate's lifetime, more than 0 and less than 100 (at most two decimals), got ${shown(found.value)}`,
+      );
+    }
+    return Number(value);
   }
 
   /** `true` or `false` (false when unset); anything else is refused rather than guessed. */

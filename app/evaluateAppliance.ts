@@ -1,6 +1,6 @@
 /** The policy's input for one appliance: its settings, its stored state and its certificate as of the run's instant. */
 import type { PolicyInput } from '../core/policy.ts';
-import type { CachedCertificate, Evaluation, Settings } from '../core/types.ts';
+import type { CachedCertificate, CriticalLevel, Evaluation, Settings } from '../core/types.ts';
 import type {
   CertificateSource,
   Inventory,
@@ -42,18 +42,41 @@ function withoutCertificateBytes(evaluation: Evaluation): Evaluation {
 }
 
 /**
+ * The settings of one appliance (docs/reference.md, Expiry policy): the inventory's where it has them,
+ * else the run's. An inventory `critical` replaces the run's critical level (its repeatHours defaulting
+ * to the appliance's H); the run's critical level repeats at most every H of the appliance, so an entry
+ * that shortens H never has its critical reminders less frequent than its warnings. Without a percent or a
+ * critical level anywhere, exactly the days and hours of before.
+ */
+export function applianceSettings(entry: InventoryEntry | undefined, run: Settings): Settings {
+  const repeatHours = entry?.repeatHours ?? run.repeatHours;
+  const settings: Settings = { thresholdDays: entry?.thresholdDays ?? run.thresholdDays, repeatHours };
+  const thresholdPercent = entry?.thresholdPercent ?? run.thresholdPercent;
+  const own = entry?.critical;
+  const critical: CriticalLevel | undefined = own
+    ? {
+        ...(own.days === undefined ? {} : { days: own.days }),
+        ...(own.percent === undefined ? {} : { percent: own.percent }),
+        repeatHours: own.repeatHours ?? repeatHours,
+      }
+    : run.critical && { ...run.critical, repeatHours: Math.min(run.critical.repeatHours, repeatHours) };
+  return {
+    ...settings,
+    ...(thresholdPercent === undefined ? {} : { thresholdPercent }),
+    ...(critical === undefined ? {} : { critical }),
+  };
+}
+
+/**
  * Loads the appliance's state and evaluates its certificate as of the run's instant, with the
  * inventory's settings for it; the policy input keeps the evaluation without certificate bytes.
  */
 export async function evaluateAppliance(listed: ListedAppliance, run: EvaluationContext): Promise<EvaluatedAppliance> {
   const appliance = listed.name;
   const entry = run.inventory?.appliances[appliance];
-  const settings: Settings = {
-    thresholdDays: entry?.thresholdDays ?? run.settings.thresholdDays,
-    repeatHours: entry?.repeatHours ?? run.settings.repeatHours,
-  };
+  const settings = applianceSettings(entry, run.settings);
   const loaded = await run.state.load(appliance);
-  const threshold = { thresholdDays: settings.thresholdDays, now: run.now };
+  const threshold = { thresholdDays: settings.thresholdDays, now: run.now, levels: settings };
   const { evaluation, cache } = await readCertificate(run.source, listed, loaded.state, threshold);
   const input: PolicyInput = {
     appliance,

@@ -17,6 +17,15 @@ export interface InventoryEntry {
   readonly labels?: Readonly<Record<string, string>>;
   readonly thresholdDays?: number;
   readonly repeatHours?: number;
+  /** Also expiring within this percent of the certificate's lifetime (docs/reference.md, Expiry policy). */
+  readonly thresholdPercent?: number;
+  /** The appliance's critical level; replaces the run's (docs/reference.md, Expiry policy). */
+  readonly critical?: {
+    readonly days?: number;
+    readonly percent?: number;
+    /** Default: the appliance's repeat interval. */
+    readonly repeatHours?: number;
+  };
   /** The appliance's NTLS port for the collector and `tls:` sources (default 1792). */
   readonly ntlsPort?: number;
   /** The host name sent as SNI in the NTLS handshake; none by default. */

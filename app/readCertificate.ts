@@ -6,6 +6,7 @@
  */
 import { cacheCertificate, certificateFromCache, usableCache } from '../core/certificateCache.ts';
 import { evaluate, evaluateCertificateFile } from '../core/evaluate.ts';
+import type { ExpiryLevels } from '../core/expiryLevels.ts';
 import type { ApplianceState, CachedCertificate, Evaluation, SourceResult } from '../core/types.ts';
 import type { CertificateSource, ListedAppliance } from './ports.ts';
 
@@ -20,19 +21,19 @@ export async function readCertificate(
   source: CertificateSource,
   listed: ListedAppliance,
   previous: ApplianceState | undefined,
-  threshold: { readonly thresholdDays: number; readonly now: Date },
+  threshold: { readonly thresholdDays: number; readonly now: Date; readonly levels?: ExpiryLevels },
 ): Promise<ReadCertificate> {
-  const { thresholdDays, now } = threshold;
+  const { thresholdDays, now, levels = {} } = threshold;
   const cached = usableCache(previous?.certificate);
   if (listed.version !== undefined && cached?.sourceVersion === listed.version) {
     const file = { certificate: certificateFromCache(cached), chain: [] };
-    return { evaluation: evaluateCertificateFile(file, thresholdDays, now), cache: cached };
+    return { evaluation: evaluateCertificateFile(file, thresholdDays, now, levels), cache: cached };
   }
   const result = await source.fetch(listed.name).catch(
     // The port says sources never throw; one that does is treated as an unreadable source.
     (): SourceResult => ({ kind: 'unavailable', reason: 'the certificate source failed' }),
   );
-  const evaluation = evaluate(result, thresholdDays, now);
+  const evaluation = evaluate(result, thresholdDays, now, levels);
   // An unreadable source says nothing about the certificate: the cache stays as it was.
   if (result.kind === 'unavailable') return { evaluation, cache: cached };
   const version = result.kind === 'found' ? result.version : undefined;

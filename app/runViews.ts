@@ -2,7 +2,13 @@
  * The view an appliance's run ends with (what the fleet report shows; docs/design.md, State): saved with its
  * state and handed to the caller, so a run's report needs no second read of the state.
  */
-import { applianceView, lastNotificationAfter, rememberedNotification, usableView } from '../core/applianceView.ts';
+import {
+  applianceView,
+  lastNotificationAfter,
+  rememberedNotification,
+  usableView,
+  viewLevels,
+} from '../core/applianceView.ts';
 import type { DeliveryOutcome } from '../core/policy.ts';
 import type { ApplianceState, ApplianceView } from '../core/types.ts';
 import type { NotificationEvent } from '../protocol/notification.ts';
@@ -24,6 +30,7 @@ export function settledView(
     .map((n) => n.event as NotificationEvent);
   return applianceView(fields, {
     thresholdDays: input.settings.thresholdDays,
+    levels: viewLevels(input.settings),
     ...(entry?.labels ? { labels: entry.labels } : {}),
     ...optional('previous', usableView(previous?.view)),
     ...optional('lastNotification', lastNotificationAfter(events, decision.observedAt, previous)),

@@ -1,5 +1,5 @@
 /**
- * `certmonitor inspect FILE|- [--days D] [--critical D] [--now ISO] [--json | --plugin]`: evaluate one
+ * `certmonitor inspect FILE|- [--days D] [--critical D] [--percent P] [--critical-percent P] [--now ISO] [--json | --plugin]`: evaluate one
  * certificate file, or standard input (README, Command line), and exit with the monitoring-plugin status.
  */
 import { basename } from 'node:path';
@@ -7,6 +7,7 @@ import { isAbsent, readFileCapped } from '../adapters/dir/dirFiles.ts';
 import { sanitizeLogValue } from '../core/catalogue.ts';
 import { evaluate } from '../core/evaluate.ts';
 import { evaluationFields } from '../core/evaluationFields.ts';
+import { expiryLevelsOf } from '../core/expiryLevels.ts';
 import { formatOpensslDate } from '../core/opensslDate.ts';
 import { MAX_CERTIFICATE_FILE_BYTES } from '../core/readCertificateFile.ts';
 import { DEFAULT_SETTINGS, type Evaluation, type SourceResult } from '../core/types.ts';
@@ -18,6 +19,8 @@ import { UsageError } from './usageError.ts';
 export interface InspectOptions {
   readonly days?: string;
   readonly critical?: string;
+  readonly percent?: string;
+  readonly criticalPercent?: string;
   readonly now?: string;
   readonly json?: boolean;
   readonly plugin?: boolean;
@@ -39,15 +42,41 @@ export function parseDays(value: string, flag = '--days'): number {
   return Number(value);
 }
 
-/** The thresholds of the run; `--critical` above `--days` would make WARNING unreachable, so it is refused. */
+/**
+ * Parses a percent flag (`--percent`, `--critical-percent`): more than 0 and less than 100, at most two
+ * decimals (docs/reference.md, Expiry policy). Never clamped.
+ */
+export function parsePercent(value: string, flag: string): number {
+  if (!/^\d{1,2}(\.\d{1,2})?$/.test(value) || Number(value) <= 0) {
+    throw new UsageError(
+      `${flag} must be a percent of the certificate's lifetime, more than 0 and less than 100, got '${sanitizeLogValue(value, 40)}'`,
+    );
+  }
+  return Number(value);
+}
+
+/**
+ * The thresholds of the run; a critical level above the warning level would make WARNING unreachable, so
+ * `--critical` above `--days` and `--critical-percent` above `--percent` are refused.
+ */
 function parseThresholds(options: InspectOptions): PluginThresholds {
   const warningDays = options.days === undefined ? DEFAULT_SETTINGS.thresholdDays : parseDays(options.days);
-  if (options.critical === undefined) return { warningDays };
+  const warningPercent = options.percent === undefined ? undefined : parsePercent(options.percent, '--percent');
+  const criticalPercent =
+    options.criticalPercent === undefined ? undefined : parsePercent(options.criticalPercent, '--critical-percent');
+  if (criticalPercent !== undefined && warningPercent !== undefined && criticalPercent > warningPercent) {
+    throw new UsageError(`--critical-percent (${criticalPercent}) must not exceed --percent (${warningPercent})`);
+  }
+  const percents = {
+    ...(warningPercent === undefined ? {} : { warningPercent }),
+    ...(criticalPercent === undefined ? {} : { criticalPercent }),
+  };
+  if (options.critical === undefined) return { warningDays, ...percents };
   const criticalDays = parseDays(options.critical, '--critical');
   if (criticalDays > warningDays) {
     throw new UsageError(`--critical (${criticalDays}) must not exceed --days (${warningDays})`);
   }
-  return { warningDays, criticalDays };
+  return { warningDays, criticalDays, ...percents };
 }
 
 /** Reads standard input up to `limit` bytes; more is refused unread, like an oversized file. */
@@ -92,6 +121,8 @@ function humanReport(evaluation: Evaluation): string {
   const fields = evaluationFields(evaluation);
   const cert = evaluation.certificate;
   const rows: [string, string][] = [['status', fields.status]];
+  // Only with a critical level (docs/reference.md, Expiry policy).
+  if (fields.severity !== undefined) rows.push(['severity', fields.severity]);
   if (cert) {
     rows.push(
       ['subject', cert.subject],
@@ -118,7 +149,10 @@ export async function inspect(file: string, options: InspectOptions): Promise<nu
   const thresholds = parseThresholds(options);
   const now = options.now === undefined ? new Date() : parseNow(options.now);
   const source = file === STDIN ? await readStdinCapped(MAX_CERTIFICATE_FILE_BYTES) : await readSource(file);
-  const evaluation = 'status' in source ? source : evaluate(source, thresholds.warningDays, now);
+  const { warningPercent, criticalDays, criticalPercent } = thresholds;
+  const flat = { thresholdPercent: warningPercent, criticalDays, criticalPercent };
+  const levels = expiryLevelsOf(flat, DEFAULT_SETTINGS.repeatHours);
+  const evaluation = 'status' in source ? source : evaluate(source, thresholds.warningDays, now, levels);
   let output: string;
   if (options.json) output = `${JSON.stringify(evaluationFields(evaluation))}\n`;
   else if (options.plugin) output = pluginLine(evaluation, thresholds, file === STDIN ? 'stdin' : basename(file));

@@ -30,15 +30,20 @@ export interface PluginThresholds {
   readonly warningDays: number;
   /** `--critical`: CRITICAL from this many days before notAfter; absent = only once expired. */
   readonly criticalDays?: number;
+  /** `--percent`: WARNING also within this percent of the lifetime (docs/reference.md, Expiry policy). */
+  readonly warningPercent?: number;
+  /** `--critical-percent`: CRITICAL also within this percent of the lifetime. */
+  readonly criticalPercent?: number;
 }
 
 /**
  * The exit status: 0 valid, 1 expiring, 2 expired / not yet valid, 3 missing / invalid. With a critical
  * threshold an expiring certificate within it is 2 as well, by the same rule as the warning threshold
- * (notAfter − now ≤ D days).
+ * (notAfter − now ≤ D days), and so is one the evaluation found critical (within `--critical-percent`).
  */
 export function pluginExitCode(evaluation: Evaluation, thresholds: PluginThresholds): number {
   const { criticalDays } = thresholds;
+  if (evaluation.status === 'expiring' && evaluation.severity === 'critical') return 2;
   if (
     evaluation.status === 'expiring' &&
     criticalDays !== undefined &&
@@ -98,7 +103,31 @@ export function pluginLine(evaluation: Evaluation, thresholds: PluginThresholds,
   if (evaluation.daysRemaining === undefined) return `CERTMONITOR ${state} - ${text}\n`;
   const critical = thresholds.criticalDays === undefined ? '' : `${thresholds.criticalDays}:`;
   const perfdata = `days=${perfDays(evaluation)};${thresholds.warningDays}:;${critical};;${notYetValidPerfdata(evaluation)}`;
-  return `CERTMONITOR ${state} - ${text} | ${perfdata}\n`;
+  const lifetime = lifetimeLeft(evaluation, thresholds);
+  if (lifetime === undefined) return `CERTMONITOR ${state} - ${text} | ${perfdata}\n`;
+  return `CERTMONITOR ${state} - ${text}, ${lifetime.text} | ${perfdata}${lifetime.perfdata}\n`;
+}
+
+/**
+ * Only with `--percent` or `--critical-percent` (docs/reference.md, Expiry policy): the share of the
+ * lifetime left, in the text (`12.3 % of its lifetime left`) and as performance data with the percent
+ * thresholds as ranges (`lifetime_left=12.3%;33:;10:;0;100`). None for a lifetime that is not positive.
+ */
+function lifetimeLeft(
+  evaluation: Evaluation,
+  thresholds: PluginThresholds,
+): { readonly text: string; readonly perfdata: string } | undefined {
+  const { warningPercent, criticalPercent } = thresholds;
+  const cert = evaluation.certificate;
+  if ((warningPercent === undefined && criticalPercent === undefined) || cert === undefined) return undefined;
+  if (evaluation.status === 'not_yet_valid') return undefined;
+  const lifetimeMs = cert.notAfter.getTime() - cert.notBefore.getTime();
+  if (!(lifetimeMs > 0) || evaluation.secondsRemaining === undefined) return undefined;
+  // One decimal, rounded down, so the figure shown is never above the threshold it is compared with.
+  const left = Math.floor((evaluation.secondsRemaining * 1000 * 1000) / lifetimeMs) / 10;
+  const warn = warningPercent === undefined ? '' : `${warningPercent}:`;
+  const crit = criticalPercent === undefined ? '' : `${criticalPercent}:`;
+  return { text: `${left} % of its lifetime left`, perfdata: ` lifetime_left=${left}%;${warn};${crit};0;100` };
 }
 
 /**

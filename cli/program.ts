@@ -81,6 +81,8 @@ function defineInspect(program: Command, runner: CommandRunner): void {
       `WARNING threshold: days before notAfter that count as expiring (default ${DEFAULT_SETTINGS.thresholdDays})`,
     )
     .option('--critical <D>', 'CRITICAL threshold: days before notAfter (at most --days; default: only once expired)')
+    .option('--percent <P>', 'WARNING also within P % of the lifetime (notAfter - notBefore), 0 < P < 100')
+    .option('--critical-percent <P>', 'CRITICAL also within P % of the lifetime (at most --percent)')
     .option('--now <ISO>', 'evaluate as of this instant instead of the clock, e.g. 2026-11-24T12:00:00Z')
     .option('--json', 'print one JSON object')
     .option('--plugin', 'print one monitoring-plugin line: CERTMONITOR OK - … | days=N;WARN:;CRIT:;;')
@@ -96,17 +98,39 @@ function withOutputOptions(command: Command): Command {
     .option('--no-progress', 'no progress line on stderr (it is shown only on a terminal, without --json, off CI)');
 }
 
-function defineCheck(program: Command, runner: CommandRunner): void {
-  const check = program
-    .command('check')
-    .description('one scheduled run over a fleet: evaluate every certificate, forward due notifications, record state')
+/** The expiry policy's options of `check` (docs/reference.md, Expiry policy). */
+function withExpiryPolicyOptions(command: Command): Command {
+  return command
     .option(
-      '--source <spec>',
-      'certificates: dir:PATH, s3://bucket/prefix/, ssm:/prefix/, or tls:FLEET.json to read them live from the appliances (CERTMONITOR_SOURCE)',
+      '--percent <P>',
+      'also expiring within P % of the lifetime, whichever comes first with --days; unset by default (CERTMONITOR_THRESHOLD_PERCENT)',
     )
-    .option('--state <spec>', 'state: dir:PATH or s3://bucket/prefix/ (CERTMONITOR_STATE)')
-    .option('--days <D>', 'threshold in days, default 30 (CERTMONITOR_THRESHOLD_DAYS)')
-    .option('--hours <H>', 'repeat interval in hours, default 24 (CERTMONITOR_REPEAT_HOURS)')
+    .option('--critical <D>', 'critical level: days before notAfter, at most --days (CERTMONITOR_CRITICAL_DAYS)')
+    .option(
+      '--critical-percent <P>',
+      'critical level: percent of the lifetime, at most --percent (CERTMONITOR_CRITICAL_PERCENT)',
+    )
+    .option(
+      '--critical-hours <H>',
+      'critical level: repeat interval in hours, at most --hours, default --hours (CERTMONITOR_CRITICAL_HOURS)',
+    );
+}
+
+function defineCheck(program: Command, runner: CommandRunner): void {
+  const check = withExpiryPolicyOptions(
+    program
+      .command('check')
+      .description(
+        'one scheduled run over a fleet: evaluate every certificate, forward due notifications, record state',
+      )
+      .option(
+        '--source <spec>',
+        'certificates: dir:PATH, s3://bucket/prefix/, ssm:/prefix/, or tls:FLEET.json to read them live from the appliances (CERTMONITOR_SOURCE)',
+      )
+      .option('--state <spec>', 'state: dir:PATH or s3://bucket/prefix/ (CERTMONITOR_STATE)')
+      .option('--days <D>', 'threshold in days, default 30 (CERTMONITOR_THRESHOLD_DAYS)')
+      .option('--hours <H>', 'repeat interval in hours, default 24 (CERTMONITOR_REPEAT_HOURS)'),
+  )
     .option(
       '--gateway <urls>',
       'SNMP gateway base URL, or several separated by commas: primary, then standbys; absent = evaluate and log only (CERTMONITOR_GATEWAY_URL)',

@@ -6,7 +6,14 @@
  */
 import { isUtcInstant } from '../protocol/isoInstant.ts';
 import { FINGERPRINT_SHA256, NOTIFICATION_EVENTS, type NotificationEvent } from '../protocol/notification.ts';
-import { type ApplianceState, type ApplianceView, type LastNotification, STATUSES, type Status } from './types.ts';
+import {
+  type ApplianceState,
+  type ApplianceView,
+  type LastNotification,
+  type Settings,
+  STATUSES,
+  type Status,
+} from './types.ts';
 
 /** Longest text field kept (a subject is bounded to 1024 characters where it is read). */
 const MAX_TEXT = 1024;
@@ -27,9 +34,29 @@ export interface ViewFields {
   readonly fingerprintSha256?: string;
 }
 
+/** The expiry policy's levels a view keeps, only those set (docs/reference.md, Expiry policy). */
+export interface ViewLevels {
+  readonly thresholdPercent?: number;
+  readonly criticalDays?: number;
+  readonly criticalPercent?: number;
+}
+
+const LEVEL_FIELDS = ['thresholdPercent', 'criticalDays', 'criticalPercent'] as const;
+
+/** The levels of a view as the settings of an appliance give them. */
+export function viewLevels(settings: Settings): ViewLevels {
+  const levels: Record<string, number> = {};
+  if (settings.thresholdPercent !== undefined) levels.thresholdPercent = settings.thresholdPercent;
+  if (settings.critical?.days !== undefined) levels.criticalDays = settings.critical.days;
+  if (settings.critical?.percent !== undefined) levels.criticalPercent = settings.critical.percent;
+  return levels;
+}
+
 /** What besides the evaluation goes into a view. */
 export interface ViewContext {
   readonly thresholdDays: number;
+  /** Absent (or empty) without a percent or critical days / percent: the view is as it always was. */
+  readonly levels?: ViewLevels;
   readonly labels?: Readonly<Record<string, string>>;
   /** The view stored before this run: its certificate stands in while the source is `unavailable`. */
   readonly previous?: ApplianceView;
@@ -45,6 +72,10 @@ const CERTIFICATE_FIELDS = ['notBefore', 'notAfter', 'subject', 'serialNumber', 
 export function applianceView(fields: ViewFields, context: ViewContext): ApplianceView {
   const certificate: Partial<ViewFields> = fields.status === 'unavailable' ? (context.previous ?? {}) : fields;
   const out: Record<string, unknown> = { status: fields.status, thresholdDays: context.thresholdDays };
+  for (const key of LEVEL_FIELDS) {
+    const value = context.levels?.[key];
+    if (value !== undefined) out[key] = value;
+  }
   for (const key of CERTIFICATE_FIELDS) {
     const value = certificate[key];
     if (value !== undefined) out[key] = value;
@@ -113,6 +144,22 @@ function usableLastNotification(value: unknown): LastNotification | undefined | 
   return { event: record.event as NotificationEvent, at: record.at };
 }
 
+/** The levels of a stored view; false when one is malformed. */
+function usableLevels(record: Record<string, unknown>): ViewLevels | false {
+  const levels: Record<string, number> = {};
+  for (const key of LEVEL_FIELDS) {
+    const value = record[key];
+    if (value === undefined) continue;
+    const percent = key !== 'criticalDays';
+    const ok =
+      typeof value === 'number' &&
+      (percent ? value > 0 && value < 100 : Number.isInteger(value) && value >= 0 && value <= 36_500);
+    if (!ok) return false;
+    levels[key] = value;
+  }
+  return levels;
+}
+
 /** True when every certificate field present has the form the run writes. */
 function certificateFieldsUsable(record: Record<string, unknown>): boolean {
   for (const key of ['notBefore', 'notAfter'] as const) {
@@ -139,9 +186,11 @@ export function usableView(value: unknown): ApplianceView | undefined {
   if (!certificateFieldsUsable(record)) return undefined;
   const labels = usableLabels(record.labels);
   const lastNotification = usableLastNotification(record.lastNotification);
-  if (labels === false || lastNotification === false) return undefined;
+  const levels = usableLevels(record);
+  if (labels === false || lastNotification === false || levels === false) return undefined;
   return applianceView(record as unknown as ViewFields, {
     thresholdDays: days,
+    levels,
     ...(labels ? { labels } : {}),
     ...(lastNotification ? { lastNotification } : {}),
     // An unavailable view carries its own certificate fields.

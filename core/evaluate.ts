@@ -1,10 +1,9 @@
 /** Evaluates one appliance's certificate at one instant (docs/design.md, Certificate evaluation status table). */
 import { sanitizeLogValue } from './catalogue.ts';
 import { InvalidCertificateError } from './errors.ts';
+import { type ExpiryLevels, expirySeverity, isExpiring } from './expiryLevels.ts';
 import { readCertificateFile } from './readCertificateFile.ts';
 import type { CertificateFile, Evaluation, SourceResult } from './types.ts';
-
-const MS_PER_DAY = 86_400_000;
 
 /** Longest reason carried in an evaluation (it reaches logs, traps and the gateway). */
 const MAX_ERROR_LENGTH = 160;
@@ -13,9 +12,16 @@ const MAX_ERROR_LENGTH = 160;
  * Status, remaining time and certificate for `result` at `now` with a threshold of `thresholdDays`.
  * notAfter itself is still valid (RFC 5280); exactly `thresholdDays` before it is already `expiring`.
  * Never throws for any bytes: unreadable input is `invalid` with a short reason. Throws RangeError only
- * for a non-finite `now` or a negative/non-finite threshold, which are programming errors.
+ * for a non-finite `now` or a negative/non-finite threshold, which are programming errors. `levels` adds the
+ * threshold percent and the critical level (docs/reference.md, Expiry policy); without them the rule is
+ * the days alone and no evaluation has a severity.
  */
-export function evaluate(result: SourceResult, thresholdDays: number, now: Date): Evaluation {
+export function evaluate(
+  result: SourceResult,
+  thresholdDays: number,
+  now: Date,
+  levels: ExpiryLevels = {},
+): Evaluation {
   const nowMs = now.getTime();
   if (!Number.isFinite(nowMs)) throw new RangeError('evaluate: now is not a valid date');
   if (!Number.isFinite(thresholdDays) || thresholdDays < 0) {
@@ -33,14 +39,19 @@ export function evaluate(result: SourceResult, thresholdDays: number, now: Date)
     const reason = error instanceof InvalidCertificateError ? error.message : 'unreadable certificate';
     return { status: 'invalid', error: sanitizeLogValue(reason, MAX_ERROR_LENGTH) };
   }
-  return evaluateCertificateFile(file, thresholdDays, now);
+  return evaluateCertificateFile(file, thresholdDays, now, levels);
 }
 
 /**
  * The status table applied to an already-read certificate file (for example one rebuilt from the state's
  * cache when the source reports the object unchanged). Same rules and errors as {@link evaluate}.
  */
-export function evaluateCertificateFile(file: CertificateFile, thresholdDays: number, now: Date): Evaluation {
+export function evaluateCertificateFile(
+  file: CertificateFile,
+  thresholdDays: number,
+  now: Date,
+  levels: ExpiryLevels = {},
+): Evaluation {
   const nowMs = now.getTime();
   if (!Number.isFinite(nowMs)) throw new RangeError('evaluate: now is not a valid date');
   const { certificate, chain } = file;
@@ -53,8 +64,11 @@ export function evaluateCertificateFile(file: CertificateFile, thresholdDays: nu
       ? 'not_yet_valid'
       : nowMs > notAfterMs
         ? 'expired'
-        : remainingMs <= thresholdDays * MS_PER_DAY
+        : isExpiring(certificate, remainingMs, thresholdDays, levels)
           ? 'expiring'
           : 'valid';
-  return { status, certificate, chain, secondsRemaining, daysRemaining };
+  const severity =
+    status === 'expiring' || status === 'expired' ? expirySeverity(certificate, remainingMs, levels) : undefined;
+  const evaluation: Evaluation = { status, certificate, chain, secondsRemaining, daysRemaining };
+  return severity === undefined ? evaluation : { ...evaluation, severity };
 }

@@ -1,4 +1,5 @@
 /** The flat, JSON-ready view of an evaluation that `inspect --json` and `check --json` print (README, Command line). */
+import type { AlertSeverity } from '../protocol/notificationV2.ts';
 import { formatMessage } from './catalogue.ts';
 import { statusLogEntry } from './statusMessage.ts';
 import type { Evaluation, Status } from './types.ts';
@@ -19,6 +20,8 @@ export interface EvaluationFields {
   readonly message: string;
   /** Short sanitized reason, for invalid and unavailable. */
   readonly error?: string;
+  /** Only with a critical level configured (docs/reference.md, Expiry policy): warning or critical. */
+  readonly severity?: AlertSeverity;
 }
 
 /** Projects an evaluation onto the inspect fields, with ISO 8601 dates and the catalogue message. */
@@ -40,5 +43,6 @@ export function evaluationFields(evaluation: Evaluation): EvaluationFields {
     }),
     message: formatMessage(key, params),
     ...(evaluation.error !== undefined && { error: evaluation.error }),
+    ...(evaluation.severity !== undefined && { severity: evaluation.severity }),
   };
 }

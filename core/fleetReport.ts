@@ -9,6 +9,7 @@ import type { NotificationEvent } from '../protocol/notification.ts';
 import { rememberedNotification, usableView } from './applianceView.ts';
 import { usableCache } from './certificateCache.ts';
 import { evaluateCertificateFile } from './evaluate.ts';
+import { expiryLevelsOf } from './expiryLevels.ts';
 import { type ApplianceState, type ApplianceView, STATUSES, type Status } from './types.ts';
 
 /** One appliance in `fleet-status.json`; a field that does not apply is null, so every entry has every key. */
@@ -163,6 +164,11 @@ export function viewAsOf(view: ApplianceView, time: Date): ApplianceView {
     keyType: '',
     fingerprintSha256: '',
   };
-  const { status } = evaluateCertificateFile({ certificate, chain: [] }, view.thresholdDays, time);
+  const { status } = evaluateCertificateFile(
+    { certificate, chain: [] },
+    view.thresholdDays,
+    time,
+    expiryLevelsOf(view, 1),
+  );
   return status === view.status ? view : { ...view, status };
 }

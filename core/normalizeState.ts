@@ -19,6 +19,10 @@ export function normalizeState(state: ApplianceState): ApplianceState {
   if (state.fingerprintSince !== undefined) out.fingerprintSince = state.fingerprintSince;
   if (state.notAfter !== undefined) out.notAfter = state.notAfter;
   if (state.lastAlertAt !== undefined) out.lastAlertAt = state.lastAlertAt;
+  // Untrusted JSON too: anything but a known severity reads as none (an alert without severity).
+  if (state.lastAlertSeverity === 'warning' || state.lastAlertSeverity === 'critical') {
+    out.lastAlertSeverity = state.lastAlertSeverity;
+  }
   if (state.pendingClear !== undefined) {
     out.pendingClear = { fingerprint: state.pendingClear.fingerprint, detectedAt: state.pendingClear.detectedAt };
   }

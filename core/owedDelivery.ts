@@ -79,7 +79,7 @@ function optionalFields(v: Record<string, unknown>): Partial<Notification> | und
     if (!isUtcInstant(v[key])) return undefined;
     out[key] = v[key];
   }
-  const { fingerprintSha256: fp, daysRemaining: days, reason } = v;
+  const { fingerprintSha256: fp, daysRemaining: days, reason, severity } = v;
   if (fp !== undefined) {
     if (typeof fp !== 'string' || !FINGERPRINT_SHA256.test(fp)) return undefined;
     out.fingerprintSha256 = fp;
@@ -91,6 +91,11 @@ function optionalFields(v: Record<string, unknown>): Partial<Notification> | und
   if (reason !== undefined) {
     if (typeof reason !== 'string' || reason.length > MAX_REASON_LENGTH) return undefined;
     out.reason = reason;
+  }
+  // A raise sent with a severity (docs/reference.md, Expiry policy) is retried with it, exactly as sent.
+  if (severity !== undefined) {
+    if (severity !== 'warning' && severity !== 'critical') return undefined;
+    out.severity = severity;
   }
   return out as Partial<Notification>;
 }

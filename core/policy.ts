@@ -23,12 +23,17 @@
  *   run sends it again under its id (the gateway reaches only the hosts that lack it) until each has it,
  *   a newer notification of its kind replaces it, or it is given up for age. Owed retries never hold back
  *   what is due for the healthy hosts.
+ * - Only with a critical level (docs/reference.md, Expiry policy): a raise carries the evaluation's
+ *   severity; entering `critical` after a lower alert is due at once (an escalation, even inside H), and
+ *   while critical the repeat interval is `critical.repeatHours`. The status line of a critical
+ *   certificate is logged with syslog severity `crit`. Without one, nothing of this applies.
  */
 
 import type { Notification, NotificationEvent } from '../protocol/notification.ts';
-import { type AnyNotification, fitsV1 } from '../protocol/notificationV2.ts';
+import { type AlertSeverity, type AnyNotification, fitsV1, type NotificationV2 } from '../protocol/notificationV2.ts';
 import { type ActionKind, actionKind } from './actionKind.ts';
 import { certificateLine } from './certificateLine.ts';
+import { criticalWindowMs, expiringWindowMs } from './expiryLevels.ts';
 import { logEntry } from './logEntry.ts';
 import { normalizeState } from './normalizeState.ts';
 import { notificationId } from './notificationId.ts';
@@ -47,7 +52,12 @@ import { statusLogEntry } from './statusMessage.ts';
 import type { ApplianceState, Certificate, Evaluation, LogEntry, Settings } from './types.ts';
 
 const MS_PER_HOUR = 3_600_000;
-const MS_PER_DAY = 86_400_000;
+
+/**
+ * A notification the policy produces: a v1 notification, with a `severity` only when a critical level is
+ * configured (such a one travels on `/v2`, docs/reference.md, Expiry policy).
+ */
+export type PolicyNotification = (Notification & { readonly severity?: AlertSeverity }) | NotificationV2;
 
 /** Everything {@link decide} looks at for one appliance. */
 export interface PolicyInput {
@@ -76,7 +86,7 @@ export interface Decision {
   /** Lines to log now, in order (delivery results are logged by the pipeline after forwarding). */
   readonly logs: readonly LogEntry[];
   /** Notifications due now (clearing first, then a replacement); empty when nothing is due. */
-  readonly notifications: readonly AnyNotification[];
+  readonly notifications: readonly PolicyNotification[];
   /**
    * Owed deliveries sent again this run, each exactly as first sent (docs/design.md, Alert policy): the
    * gateway reaches only the trap hosts that lack them. Not part of {@link action}.
@@ -125,9 +135,9 @@ export function decide(input: PolicyInput): Decision {
     next.pendingReplaced = replacement;
     logs.push(replacedLogEntry(subjectOf(input), replacement));
   }
-  logs.push(certificateLine(statusLine.key, statusLine.params, appliance, named));
+  logs.push(statusEntry(statusLine, input, evaluation.severity));
 
-  const notifications: AnyNotification[] = [];
+  const notifications: PolicyNotification[] = [];
   const clear = clearNotification(input, next, observedAt);
   if (clear) notifications.push(clear);
   if (next.pendingReplaced)
@@ -170,6 +180,19 @@ function subjectOf(input: PolicyInput) {
 /** What a notification id starts with: the appliance, and a named certificate's name after it. */
 function idSubject(input: PolicyInput): string {
   return input.certificate === undefined ? input.appliance : `${input.appliance}:${input.certificate}`;
+}
+
+/**
+ * The status line: a critical certificate's (only with a critical level configured) has syslog severity
+ * `crit`; every other line is the catalogue's, unchanged.
+ */
+function statusEntry(
+  line: { readonly key: LogEntry['key']; readonly params: Readonly<Record<string, string>> },
+  input: PolicyInput,
+  severity: AlertSeverity | undefined,
+): LogEntry {
+  const entry = certificateLine(line.key, line.params, input.appliance, input.certificate);
+  return severity === 'critical' ? { ...entry, sev: 'crit' } : entry;
 }
 
 /**
@@ -219,6 +242,7 @@ function followCertificate(
     next.fingerprintSince = observedAt;
     next.alertActive = false;
     next.lastAlertAt = undefined;
+    next.lastAlertSeverity = undefined;
   }
   next.notAfter = cert.notAfter.toISOString();
   return next;
@@ -264,7 +288,9 @@ function clearNotification(input: PolicyInput, next: ApplianceState, observedAt:
 
 /**
  * The raising notification for an expiring or expired certificate when one is due: none was delivered
- * for this certificate yet, or the last is at least H old. Its id carries the instant it became due. Pure.
+ * for this certificate yet, or the last is at least H old, or (with a critical level) it has just become
+ * critical after a lower alert. Its id carries the instant it became due (and `:critical` for a critical
+ * raise, so an escalation never shares an id with the warning before it). Pure.
  */
 function raiseNotification(
   input: PolicyInput,
@@ -272,23 +298,60 @@ function raiseNotification(
   cert: Certificate,
   next: ApplianceState,
   observedAt: string,
-): AnyNotification | undefined {
-  const { settings, now } = input;
-  const repeatMs = settings.repeatHours * MS_PER_HOUR;
+): PolicyNotification | undefined {
+  const { now, evaluation } = input;
+  const severity = evaluation.severity;
   const last = next.lastAlertAt === undefined ? undefined : Date.parse(next.lastAlertAt);
-  if (!(last === undefined || now.getTime() - last >= repeatMs)) return undefined;
-  const seenSince = Date.parse(next.fingerprintSince ?? observedAt);
-  const dueAt =
-    last !== undefined
-      ? last + repeatMs
-      : status === 'expired'
-        ? Math.max(cert.notAfter.getTime(), seenSince)
-        : Math.max(cert.notAfter.getTime() - settings.thresholdDays * MS_PER_DAY, seenSince);
+  const escalation = severity === 'critical' && last !== undefined && next.lastAlertSeverity !== 'critical';
+  const repeatMs = repeatHours(input.settings, severity, next.lastAlertSeverity) * MS_PER_HOUR;
+  if (!(last === undefined || escalation || now.getTime() - last >= repeatMs)) return undefined;
+  const dueAt = raiseDueAt(input, status, cert, next, { last, repeatMs, escalation });
+  const id = notificationId(idSubject(input), status, dueAt, cert.fingerprintSha256);
   return {
     ...commonFields(input, observedAt),
-    id: notificationId(idSubject(input), status, dueAt, cert.fingerprintSha256),
+    id: severity === 'critical' ? `${id}:critical` : id,
     event: status,
+    ...(severity === undefined ? {} : { severity }),
   };
+}
+
+/** The repeat interval: `critical.repeatHours` while the certificate and the last raise are critical, else H. */
+function repeatHours(
+  settings: Settings,
+  severity: AlertSeverity | undefined,
+  lastSeverity: AlertSeverity | undefined,
+): number {
+  const critical = settings.critical;
+  return critical && severity === 'critical' && lastSeverity === 'critical'
+    ? critical.repeatHours
+    : settings.repeatHours;
+}
+
+/**
+ * The instant a raise became due, from the stored state and the certificate only (so a retry keeps it):
+ * the last raise + the repeat interval; for an escalation the instant the certificate entered the critical
+ * level (not before it was seen nor before the last raise); for a first raise the instant it entered the
+ * expiring (or critical) window or expired, not before it was seen.
+ */
+function raiseDueAt(
+  input: PolicyInput,
+  status: 'expiring' | 'expired',
+  cert: Certificate,
+  next: ApplianceState,
+  repeat: { readonly last: number | undefined; readonly repeatMs: number; readonly escalation: boolean },
+): number {
+  const { settings, evaluation } = input;
+  const { last, repeatMs, escalation } = repeat;
+  const seenSince = Date.parse(next.fingerprintSince ?? input.now.toISOString());
+  const notAfter = cert.notAfter.getTime();
+  const critical = settings.critical;
+  const enteredCritical =
+    status === 'expired' || critical === undefined ? notAfter : notAfter - criticalWindowMs(cert, critical);
+  if (escalation) return Math.max(enteredCritical, seenSince, last ?? seenSince);
+  if (last !== undefined) return last + repeatMs;
+  if (status === 'expired') return Math.max(notAfter, seenSince);
+  const entered = evaluation.severity === 'critical' ? enteredCritical : notAfter - expiringWindowMs(cert, settings);
+  return Math.max(entered, seenSince);
 }
 
 /** The report of a problem (missing, invalid, not yet valid) when one is due: once per H per problem. Pure. */
@@ -348,19 +411,26 @@ export function settle(
     } else if (kind === 'trap') {
       next.alertActive = true;
       next.lastAlertAt = decision.observedAt;
+      next.lastAlertSeverity = n.severity;
     } else if (kind === 'clear') {
       next.pendingClear = undefined;
     } else {
       next.lastProblem = { event: n.event as NotificationEvent, at: decision.observedAt };
     }
     // The newest of a kind is what a host that was down needs: it replaces an older debt of that kind.
-    // Owed deliveries are kept for the NTLS certificate's notifications (what `/v1` carries) only.
-    if (outcome.failedHosts.length > 0 && fitsV1(n)) {
+    // Owed deliveries are kept for the NTLS certificate's expiry notifications only (docs/reference.md,
+    // Named certificates): a named certificate's or a replacement reached one host and is not owed again.
+    if (outcome.failedHosts.length > 0 && isNtlsExpiry(n)) {
       owed.set(kind, { notification: n, hosts: hostLabels(outcome), since: decision.observedAt });
     }
   }
   next.owed = [...owed.values()];
   return normalizeState(next);
+}
+
+/** True for a notification about the NTLS certificate's expiry (no certificate name, a `/v1` event). */
+function isNtlsExpiry(n: PolicyNotification): n is Notification & { readonly severity?: AlertSeverity } {
+  return (n as NotificationV2).certificate === undefined && fitsV1({ ...n, severity: undefined });
 }
 
 /** The failed hosts of an outcome as stored: safe labels, deduplicated, sorted, bounded. */

@@ -3,6 +3,7 @@
  * types; changing one is a change of the project's internal API.
  */
 import type { NotificationEvent } from '../protocol/notification.ts';
+import type { AlertSeverity } from '../protocol/notificationV2.ts';
 import type { Level, MessageKey, Severity } from './catalogue.ts';
 import type { OwedDelivery } from './owedDelivery.ts';
 
@@ -66,6 +67,11 @@ export interface Evaluation {
   readonly daysRemaining?: number;
   /** Short, sanitized reason for invalid / unavailable. */
   readonly error?: string;
+  /**
+   * For expiring and expired, only when a critical level is configured (docs/reference.md, Expiry policy):
+   * `critical` once expired or within the critical level, else `warning`.
+   */
+  readonly severity?: AlertSeverity;
 }
 
 /**
@@ -154,6 +160,11 @@ export interface ApplianceState {
   readonly alertActive: boolean;
   /** When the last raising trap for `fingerprint` was delivered (evaluation instant, ISO 8601). */
   readonly lastAlertAt?: string;
+  /**
+   * The severity that raising trap carried, when a critical level was configured (docs/reference.md, Expiry
+   * policy): entering `critical` after a `warning` (or an alert without severity) is an escalation, due at once.
+   */
+  readonly lastAlertSeverity?: AlertSeverity;
   /** The last missing / invalid / not_yet_valid report forwarded, to rate-limit them to once per H. */
   readonly lastProblem?: { readonly event: NotificationEvent; readonly at: string };
   /**
@@ -225,6 +236,13 @@ export interface ApplianceView {
   readonly status: Status;
   /** The threshold in days this appliance is evaluated with (the inventory's, else the run's). */
   readonly thresholdDays: number;
+  /**
+   * Only when set for this appliance (docs/reference.md, Expiry policy): the threshold percent and the
+   * critical level's days and percent, so a report rebuilt later applies the same status rule.
+   */
+  readonly thresholdPercent?: number;
+  readonly criticalDays?: number;
+  readonly criticalPercent?: number;
   readonly notBefore?: string;
   readonly notAfter?: string;
   readonly subject?: string;

@@ -206,5 +206,17 @@ describe('POST /v2/notifications into snmptrapd and rsyslogd', () => {
     const replayed = await postV2(withOid.url, [finding('hsm-x')], once);
     assert.equal(replayed.status, 401);
     assert.equal((replayed.body as { error: { code: string } }).error.code, 'GW_ERR_AUTH_REPLAY');
+    const text = await postV2(withOid.url, [finding('hsm-z')], {
+      ...signedHeaders(body, key),
+      'content-type': 'text/plain',
+    });
+    assert.equal(text.status, 415);
+    const large = JSON.stringify({ notifications: [finding('hsm-z')], pad: 'x'.repeat(1024 * 1024) });
+    const tooLarge = await rawRequest(withOid.url, {
+      path: '/v2/notifications',
+      body: large,
+      headers: signedHeaders(large, key),
+    });
+    assert.equal(tooLarge.status, 413);
   });
 });
