@@ -8,6 +8,7 @@
 import { isUtcInstant } from '../protocol/isoInstant.ts';
 import { NOTIFICATION_ID_UNSAFE } from '../protocol/notification.ts';
 import type { NotificationV2 } from '../protocol/notificationV2.ts';
+import { expiringWindowMs } from './expiryLevels.ts';
 import { logEntry } from './logEntry.ts';
 import { shortFingerprint } from './notificationId.ts';
 import type { ApplianceState, Certificate, LogEntry, PendingReplaced, Settings } from './types.ts';
@@ -34,8 +35,8 @@ export function unplannedReplacement(
 ): PendingReplaced | undefined {
   if (previous?.fingerprint === undefined || previous.fingerprint === cert.fingerprintSha256) return undefined;
   if (previous.notAfter === undefined) return undefined;
-  const thresholdAt = Date.parse(previous.notAfter) - settings.thresholdDays * MS_PER_DAY;
-  // Within the threshold is `notAfter − now ≤ D days`: only a certificate strictly before it was replaced early.
+  const thresholdAt = Date.parse(previous.notAfter) - windowMs(previous, settings);
+  // Within the threshold is `notAfter − now ≤ window`: only a certificate strictly before it was replaced early.
   if (!(now.getTime() < thresholdAt)) return undefined;
   return {
     fingerprint: cert.fingerprintSha256,
@@ -43,6 +44,25 @@ export function unplannedReplacement(
     daysEarly: Math.floor((thresholdAt - now.getTime()) / MS_PER_DAY),
     detectedAt: now.toISOString(),
   };
+}
+
+/**
+ * How long before its notAfter the stored certificate became due (docs/reference.md, Expiry policy): the
+ * threshold days, or its percent of the lifetime when set and the stored view or cache still tells the
+ * certificate's notBefore, whichever is longer (the critical level's too).
+ */
+function windowMs(previous: ApplianceState, settings: Settings): number {
+  const sameView = previous.view?.fingerprintSha256 === previous.fingerprint ? previous.view?.notBefore : undefined;
+  const sameCache =
+    previous.certificate?.fingerprintSha256 === previous.fingerprint ? previous.certificate?.notBefore : undefined;
+  const notAfter = new Date(previous.notAfter ?? 0);
+  const notBefore = isUtcInstant(sameView)
+    ? new Date(sameView)
+    : isUtcInstant(sameCache)
+      ? new Date(sameCache)
+      : notAfter;
+  const known = { notBefore, notAfter } as Certificate;
+  return Math.max(settings.thresholdDays * MS_PER_DAY, expiringWindowMs(known, settings));
 }
 
 /** `{appliance}[:{name}]:{fp8}:replaced`: the same for every retry of one replacement, whatever the run. */

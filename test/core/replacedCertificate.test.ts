@@ -188,3 +188,23 @@ describe('replaced certificates', () => {
     assert.equal(usablePendingReplaced('text'), undefined);
   });
 });
+
+test('with a threshold percent, a replacement inside the percent window is a renewal (the stored notBefore tells it)', () => {
+  const settings = { thresholdDays: 30, repeatHours: 24, thresholdPercent: 50 };
+  const state = {
+    ...afterOld(),
+    view: {
+      status: 'valid' as const,
+      thresholdDays: 30,
+      notBefore: '2026-01-01T00:00:00.000Z',
+      notAfter: '2030-01-01T00:00:00.000Z',
+      fingerprintSha256: OLD.fingerprintSha256,
+    },
+  };
+  // Half of 2026-01-01..2030-01-01 is 2028-01-01: replaced after it, it is a renewal; before it, early.
+  const now = new Date('2028-06-01T00:00:00Z');
+  assert.equal(unplannedReplacement(state, NEW, settings, now), undefined);
+  assert.equal(unplannedReplacement(state, NEW, { thresholdDays: 30, repeatHours: 24 }, now)?.daysEarly, 549);
+  const early = unplannedReplacement(state, NEW, settings, new Date('2027-06-01T00:00:00Z'));
+  assert.equal(early?.daysEarly, 214);
+});
