@@ -26,9 +26,11 @@ import type { Inventory, InventoryEntry } from '../app/ports.ts';
 import { sanitizeLogValue } from '../core/catalogue.ts';
 import { isApplianceAddress, MAX_ADDRESS_LENGTH } from '../protocol/applianceAddress.ts';
 import { APPLIANCE_NAME, isApplianceName } from '../protocol/notification.ts';
+import { CERTIFICATE_NAME, isCertificateName } from '../protocol/notificationV2.ts';
 import { INVENTORY_FILE } from './fleetLayout.ts';
 import { locateJsonError, locateKeys } from './jsonPosition.ts';
 import { parseClients } from './parseClients.ts';
+import { replacedPolicy } from './replacedPolicy.ts';
 
 /** Label names are small identifiers: they name columns and filters. */
 const LABEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,127}$/;
@@ -103,6 +105,9 @@ const labelValue = string().check(
   regex(LABEL_VALUE, { error: 'expected a label value (1 to 256 printable characters)' }),
 );
 
+/** What a certificate name must be, as an inventory problem says it. */
+const CERTIFICATE_NAME_RULE = `certificate names must match ${CERTIFICATE_NAME.source} and not be server or ntls`;
+
 const entrySchema = strictObject(
   {
     // An IP literal only, the same rule as the gateway's: the address goes into ssLogReference and is the
@@ -122,6 +127,14 @@ const entrySchema = strictObject(
     serverName: optional(
       string({ error: 'expected a DNS host name' }).check(regex(HOST_NAME, { error: 'expected a DNS host name' })),
     ),
+    // The appliance's other certificates (docs/reference.md, Named certificates), each read from its port.
+    certificates: optional(
+      record(
+        string().check(refine(isCertificateName, { error: CERTIFICATE_NAME_RULE })),
+        strictObject({ port: wholeNumber(1, 65535) }, { error: 'expected an object with "port"' }),
+        { error: 'expected an object of named certificates' },
+      ),
+    ),
   },
   { error: 'expected an object' },
 ).check(...LEVEL_CHECKS.map(levelCheck));
@@ -130,12 +143,13 @@ const entrySchema = strictObject(
 export const MAX_LISTED_PROBLEMS = 20;
 
 /** The keys `fleet.json` may have at its top level. */
-const TOP_LEVEL_KEYS = new Set(['appliances', 'clients']);
+const TOP_LEVEL_KEYS = new Set(['appliances', 'clients', 'policy']);
 
 /** A path segment from the file, made safe to print: invalid appliance names are never echoed. */
 function describeSegment(segment: PropertyKey, index: number, path: readonly PropertyKey[]): string {
   const text = String(segment);
   if (index === 1 && path[0] === 'appliances' && !isApplianceName(text)) return '<invalid appliance name>';
+  if (index === 3 && path[2] === 'certificates' && !isCertificateName(text)) return '<invalid certificate name>';
   return sanitizeLogValue(text, 64);
 }
 
@@ -201,9 +215,26 @@ async function parseEntries(
     // A bad value: the appliance stays in the fleet (a listed name is monitored anyway, an unlisted one is
     // still reported missing) with the default settings and no address, rather than half its entry.
     entries[name] = {};
-    problems.push(...result.error.issues.map((issue) => describeIssue(issue, ['appliances', name])));
+    problems.push(...(await entryProblems(text, name, result.error.issues)));
   }
   return { entries, problems };
+}
+
+/**
+ * The problems of one entry; a bad certificate name is told by where it is in the file (the name itself
+ * is never echoed), as a bad appliance name is.
+ */
+async function entryProblems(text: string, appliance: string, issues: readonly core.$ZodIssue[]): Promise<string[]> {
+  const badName = (issue: core.$ZodIssue) =>
+    issue.path[0] === 'certificates' && issue.path.length === 2 && !isCertificateName(String(issue.path[1]));
+  const names = issues.filter(badName).map((issue) => String(issue.path[1]));
+  const positions =
+    names.length > 0 ? await locateKeys(text, ['appliances', appliance, 'certificates'], names) : undefined;
+  return issues.map((issue) => {
+    if (!badName(issue)) return describeIssue(issue, ['appliances', appliance]);
+    const where = positions?.get(String(issue.path[1]));
+    return `appliances.${appliance}.certificates.<invalid certificate name>${where ? ` at ${where}` : ''}: ${CERTIFICATE_NAME_RULE}`;
+  });
 }
 
 /**
@@ -242,7 +273,13 @@ async function parse(text: string): Promise<{ readonly inventory: Inventory; rea
   // Only an inventory that names clients has the key: every other stays exactly as it was.
   const clients = raw === undefined ? undefined : await parseClients(text, raw, parsed.entries);
   if (clients) problems.push(...clients.problems);
-  const inventory = { appliances: parsed.entries, ...(clients ? { clients: clients.clients } : {}) };
+  const policy = replacedPolicy((data as Record<string, unknown>).policy);
+  problems.push(...policy.problems);
+  const inventory = {
+    appliances: parsed.entries,
+    ...(clients ? { clients: clients.clients } : {}),
+    ...(policy.replaced ? { replaced: true } : {}),
+  };
   if (problems.length === 0) return { inventory, entriesRead: true };
   return { inventory: { ...inventory, problems: bounded(problems) }, entriesRead: true };
 }

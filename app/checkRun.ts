@@ -18,6 +18,8 @@ import type { DecidedAppliance } from './decidedAppliance.ts';
 import { describeAction } from './describeAction.ts';
 import { errorReason } from './errorReason.ts';
 import { type EvaluationContext, evaluateAppliance } from './evaluateAppliance.ts';
+import { decideNamed, declaredNames } from './namedCertificates.ts';
+import { namedOutcomes } from './namedOutcomes.ts';
 import { NotificationBatcher } from './notificationBatcher.ts';
 import type { DeliveryResult, Inventory, ListedAppliance } from './ports.ts';
 import { readDeliveryResults, type TrapHostsSeen } from './readDeliveryResults.ts';
@@ -89,7 +91,9 @@ export class CheckRun {
       const decision = decide(input);
       const context = applianceContext(fields);
       for (const line of decision.logs) options.log.write(line, context);
-      await this.deliver({ input, loaded, decision, cache, fields, context, entry });
+      const named = await decideNamed(declaredNames(entry?.certificates), input, options.source);
+      for (const n of named) for (const line of n.decision.logs) options.log.write(line, n.context);
+      await this.deliver({ input, loaded, decision, cache, fields, context, entry, named });
     } catch (error) {
       this.fail(listed.name, error, fields, previous);
     }
@@ -115,7 +119,10 @@ export class CheckRun {
    * none or no gateway).
    */
   private async deliver(decided: DecidedAppliance): Promise<void> {
-    const notifications = [...decided.decision.notifications, ...decided.decision.retries];
+    const notifications = [decided.decision, ...(decided.named ?? []).map((n) => n.decision)].flatMap((d) => [
+      ...d.notifications,
+      ...d.retries,
+    ]);
     if (this.options.dryRun) {
       this.dryRun(decided);
       return;
@@ -149,24 +156,34 @@ export class CheckRun {
   private dryRun(decided: DecidedAppliance): void {
     const { decision, input, context, fields } = decided;
     const due = [...decision.notifications, ...decision.retries];
-    for (const n of due) {
-      this.count({ kind: 'wouldSend' });
-      this.options.log.write(logEntry('notificationDue', { event: n.event, id: n.id }, input.appliance), context);
+    const named = (decided.named ?? []).map((n) => ({ n, due: [...n.decision.notifications, ...n.decision.retries] }));
+    for (const { n, due: list } of [{ n: { context }, due }, ...named]) {
+      for (const x of list) {
+        this.count({ kind: 'wouldSend' });
+        this.options.log.write(logEntry('notificationDue', { event: x.event, id: x.id }, input.appliance), n.context);
+      }
     }
     this.options.onOutcome?.({
       appliance: input.appliance,
       ...fields,
       action: describeAction(decision, new Map(), 'dry-run'),
       notifications: due.map((n) => ({ id: n.id, event: n.event })),
+      ...namedOutcomes(decided.named, new Map(), 'dry-run'),
     });
   }
 
   /** Saves the settled state and reports the appliance's outcome and view. */
   private async finish(decided: DecidedAppliance, delivered: ReadonlyMap<string, DeliveryOutcome>): Promise<void> {
     const view = await saveSettledState(decided, delivered, this.options);
-    const action = describeAction(decided.decision, delivered, this.batcher ? 'forward' : 'skip');
+    const mode = this.batcher ? 'forward' : 'skip';
+    const action = describeAction(decided.decision, delivered, mode);
     const appliance = decided.input.appliance;
-    this.options.onOutcome?.({ appliance, ...decided.fields, action });
+    this.options.onOutcome?.({
+      appliance,
+      ...decided.fields,
+      action,
+      ...namedOutcomes(decided.named, delivered, mode),
+    });
     this.options.onView?.(appliance, view);
   }
 

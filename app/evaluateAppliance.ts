@@ -10,6 +10,7 @@ import type {
   StateStore,
 } from './ports.ts';
 import { readCertificate } from './readCertificate.ts';
+import { replacedFor } from './replacedFor.ts';
 
 /** What the run evaluates an appliance with. */
 export interface EvaluationContext {
@@ -19,6 +20,9 @@ export interface EvaluationContext {
   /** Fleet-wide defaults; the inventory may override them per appliance. */
   readonly settings: Settings;
   readonly now: Date;
+  /** See {@link replacedFor}. */
+  readonly replaced?: boolean;
+  readonly replacedAppliances?: ReadonlySet<string>;
 }
 
 /** One appliance evaluated: the policy input (without certificate bytes), its loaded record and cache. */
@@ -83,6 +87,7 @@ export async function evaluateAppliance(listed: ListedAppliance, run: Evaluation
     settings,
     now: run.now,
     ...(loaded.corrupt !== undefined ? { stateCorrupt: loaded.corrupt } : {}),
+    ...(replacedFor(appliance, run) ? { replaced: true } : {}),
   };
   return { input, loaded, cache, evaluation, entry };
 }

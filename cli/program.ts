@@ -153,6 +153,10 @@ function defineCheck(program: Command, runner: CommandRunner): void {
       'the fleet is empty on purpose: a run that evaluates no appliance exits 0 (CERTMONITOR_ALLOW_EMPTY=true)',
     )
     .option(
+      '--replaced',
+      'notify a certificate replaced before its threshold: clients must register it (CERTMONITOR_REPLACED=true)',
+    )
+    .option(
       '--now <iso>',
       'evaluate as of this instant, e.g. 2026-11-24T12:00:00Z; the run records its deliveries as of it: use --dry-run for a what-if',
     )

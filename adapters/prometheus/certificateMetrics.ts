@@ -11,7 +11,31 @@ import type { ClientView } from '../../core/clientState.ts';
 import { commonName } from '../../core/commonName.ts';
 import { type ApplianceView, STATUSES, type Status } from '../../core/types.ts';
 
-const CERT_LABELS = ['appliance', 'subject_CN', 'serial_number'] as const;
+/**
+ * `certificate` (`ntls`, or a named certificate's name) is set on every series once the run has a named
+ * certificate (docs/monitoring.md, Prometheus); without one the series are exactly as before.
+ */
+const CERT_LABELS = ['appliance', 'subject_CN', 'serial_number', 'certificate'] as const;
+
+/** Each certificate with a date: the appliance's NTLS one, then its named ones, labelled when any exists. */
+function* datedCertificates(
+  views: Iterable<readonly [string, ApplianceView]>,
+): Iterable<readonly [Record<string, string>, ApplianceView]> {
+  const all = [...views];
+  const named = all.some(([, view]) => Object.keys(view.certificates ?? {}).length > 0);
+  for (const [appliance, view] of all) {
+    const certificates: [string, ApplianceView][] = [['ntls', view], ...Object.entries(view.certificates ?? {}).sort()];
+    for (const [certificate, own] of certificates) {
+      if (own.notAfter === undefined) continue;
+      const labels = {
+        appliance,
+        subject_CN: commonName(own.subject ?? ''),
+        serial_number: serialDecimal(own.serialNumber),
+      };
+      yield [named ? { ...labels, certificate } : labels, own];
+    }
+  }
+}
 
 /** A serial number (uppercase hex, `-` for a negative one) in decimal, as Go's big.Int prints it. */
 export function serialDecimal(hex: string | undefined): string {
@@ -44,13 +68,8 @@ export async function certificateMetricsText(
     'certmonitor_last_run_timestamp_seconds',
     'Evaluation instant of the last certmonitor check run, in seconds since the epoch',
   );
-  for (const [appliance, view] of views) {
+  for (const [labels, view] of datedCertificates(views)) {
     if (view.notAfter === undefined) continue;
-    const labels = {
-      appliance,
-      subject_CN: commonName(view.subject ?? ''),
-      serial_number: serialDecimal(view.serialNumber),
-    };
     const after = Date.parse(view.notAfter);
     notAfter.set(labels, Math.floor(after / 1000));
     if (view.notBefore !== undefined) notBefore.set(labels, Math.floor(Date.parse(view.notBefore) / 1000));
