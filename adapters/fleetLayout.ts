@@ -19,6 +19,13 @@ export const CERTIFICATE_FILE = 'server.pem';
 export const CLIENTS_FOLDER = '_clients/';
 /** The key of a client's file, relative to the prefix. */
 export const clientFileKey = (client: string, file: ClientFile): string => `${CLIENTS_FOLDER}${client}/${file}`;
+/**
+ * The file of a certificate in an appliance's folder: `server.pem` for the NTLS certificate, `NAME.pem` for
+ * a named one (docs/reference.md, Named certificates). The name is checked by the inventory's rule first.
+ */
+export function certificateFile(certificate?: string): string {
+  return certificate === undefined ? CERTIFICATE_FILE : `${certificate}.pem`;
+}
 /** The inventory's name at the prefix. */
 export const INVENTORY_FILE = 'fleet.json';
 /** Largest inventory accepted; a fleet of tens of thousands of appliances fits well within it. */

@@ -30,9 +30,11 @@ import { sanitizeLogValue } from '../core/catalogue.ts';
 import { MAX_KEY_BITS, MAX_VALIDITY_DAYS, type PolicySettings, WEAK_SIGNATURE_NAMES } from '../core/policySettings.ts';
 import { isApplianceAddress, MAX_ADDRESS_LENGTH } from '../protocol/applianceAddress.ts';
 import { APPLIANCE_NAME, isApplianceName } from '../protocol/notification.ts';
+import { CERTIFICATE_NAME, isCertificateName } from '../protocol/notificationV2.ts';
 import { INVENTORY_FILE } from './fleetLayout.ts';
 import { locateJsonError, locateKeys } from './jsonPosition.ts';
 import { parseClients } from './parseClients.ts';
+import { replacedPolicy } from './replacedPolicy.ts';
 
 /** Label names are small identifiers: they name columns and filters. */
 const LABEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,127}$/;
@@ -127,6 +129,8 @@ const policySchema = strictObject(
   },
   { error: 'expected an object' },
 );
+/** What a certificate name must be, as an inventory problem says it. */
+const CERTIFICATE_NAME_RULE = `certificate names must match ${CERTIFICATE_NAME.source} and not be server or ntls`;
 
 const entrySchema = strictObject(
   {
@@ -148,6 +152,14 @@ const entrySchema = strictObject(
       string({ error: 'expected a DNS host name' }).check(regex(HOST_NAME, { error: 'expected a DNS host name' })),
     ),
     policy: optional(policySchema),
+    // The appliance's other certificates (docs/reference.md, Named certificates), each read from its port.
+    certificates: optional(
+      record(
+        string().check(refine(isCertificateName, { error: CERTIFICATE_NAME_RULE })),
+        strictObject({ port: wholeNumber(1, 65535) }, { error: 'expected an object with "port"' }),
+        { error: 'expected an object of named certificates' },
+      ),
+    ),
   },
   { error: 'expected an object' },
 ).check(...LEVEL_CHECKS.map(levelCheck));
@@ -162,6 +174,7 @@ const TOP_LEVEL_KEYS = new Set(['appliances', 'clients', 'policy']);
 function describeSegment(segment: PropertyKey, index: number, path: readonly PropertyKey[]): string {
   const text = String(segment);
   if (index === 1 && path[0] === 'appliances' && !isApplianceName(text)) return '<invalid appliance name>';
+  if (index === 3 && path[2] === 'certificates' && !isCertificateName(text)) return '<invalid certificate name>';
   return sanitizeLogValue(text, 64);
 }
 
@@ -227,9 +240,26 @@ async function parseEntries(
     // A bad value: the appliance stays in the fleet (a listed name is monitored anyway, an unlisted one is
     // still reported missing) with the default settings and no address, rather than half its entry.
     entries[name] = {};
-    problems.push(...result.error.issues.map((issue) => describeIssue(issue, ['appliances', name])));
+    problems.push(...(await entryProblems(text, name, result.error.issues)));
   }
   return { entries, problems };
+}
+
+/**
+ * The problems of one entry; a bad certificate name is told by where it is in the file (the name itself
+ * is never echoed), as a bad appliance name is.
+ */
+async function entryProblems(text: string, appliance: string, issues: readonly core.$ZodIssue[]): Promise<string[]> {
+  const badName = (issue: core.$ZodIssue) =>
+    issue.path[0] === 'certificates' && issue.path.length === 2 && !isCertificateName(String(issue.path[1]));
+  const names = issues.filter(badName).map((issue) => String(issue.path[1]));
+  const positions =
+    names.length > 0 ? await locateKeys(text, ['appliances', appliance, 'certificates'], names) : undefined;
+  return issues.map((issue) => {
+    if (!badName(issue)) return describeIssue(issue, ['appliances', appliance]);
+    const where = positions?.get(String(issue.path[1]));
+    return `appliances.${appliance}.certificates.<invalid certificate name>${where ? ` at ${where}` : ''}: ${CERTIFICATE_NAME_RULE}`;
+  });
 }
 
 /**
@@ -249,9 +279,19 @@ export interface InventoryDocument {
 function fleetPolicy(data: Record<string, unknown>, problems: string[]): PolicySettings | undefined {
   if (!('policy' in data)) return undefined;
   const result = policySchema.safeParse(data.policy);
-  if (result.success) return result.data;
+  if (result.success) return findingLayer(result.data);
   problems.push(...result.error.issues.map((issue) => describeIssue(issue, ['policy'])));
   return {};
+}
+
+/**
+ * A `policy` as a layer of the finding policy: `replaced` alone turns on replaced notifications
+ * (docs/reference.md, Replaced certificates) and sets no finding policy, as `--replaced` does; any other
+ * key, or an empty `policy: {}`, does.
+ */
+function findingLayer(policy: PolicySettings): PolicySettings | undefined {
+  const keys = Object.keys(policy);
+  return keys.length > 0 && keys.every((key) => key === 'replaced') ? undefined : policy;
 }
 
 /** The parsed inventory, and whether its object of appliances could be read. */
@@ -281,10 +321,13 @@ async function parse(text: string): Promise<{ readonly inventory: Inventory; rea
   const clients = raw === undefined ? undefined : await parseClients(text, raw, parsed.entries);
   if (clients) problems.push(...clients.problems);
   const policy = fleetPolicy(data as Record<string, unknown>, problems);
+  // `policy.replaced` alone (docs/reference.md, Replaced certificates); its problems are the schema's above.
+  const replaced = replacedPolicy((data as Record<string, unknown>).policy).replaced;
   const inventory: Inventory = {
     appliances: parsed.entries,
     ...(clients ? { clients: clients.clients } : {}),
     ...(policy !== undefined ? { policy } : {}),
+    ...(replaced ? { replaced: true } : {}),
   };
   if (problems.length === 0) return { inventory, entriesRead: true };
   return { inventory: { ...inventory, problems: bounded(problems) }, entriesRead: true };

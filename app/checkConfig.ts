@@ -25,6 +25,8 @@ export interface CheckConfig {
   readonly concurrency: number;
   /** The fleet is empty on purpose: a run that evaluates no appliance is not a failed run. */
   readonly allowEmpty?: true;
+  /** Unplanned replacements are notified (docs/reference.md, Replaced certificates). */
+  readonly replaced?: true;
 }
 
 /** Where and how the forwarder reaches the SNMP gateway; exactly one secret location is set. */
@@ -61,6 +63,8 @@ export interface CheckFlags extends PolicyFlags {
   readonly caFile?: string;
   /** `--allow-empty`: a boolean flag. */
   readonly allowEmpty?: boolean;
+  /** `--replaced`: a boolean flag. */
+  readonly replaced?: boolean;
   readonly gatewayTimeoutMs?: string;
 }
 
@@ -90,6 +94,7 @@ const SETTINGS = {
   concurrency: { variable: 'CERTMONITOR_CONCURRENCY', flag: 'concurrency', flagName: '--concurrency' },
   caFile: { variable: 'CERTMONITOR_GATEWAY_CA_FILE', flag: 'caFile', flagName: '--ca-file' },
   allowEmpty: { variable: 'CERTMONITOR_ALLOW_EMPTY', flagName: '--allow-empty' },
+  replaced: { variable: 'CERTMONITOR_REPLACED', flagName: '--replaced' },
   gatewayTimeout: {
     variable: 'CERTMONITOR_GATEWAY_TIMEOUT_MS',
     flag: 'gatewayTimeoutMs',
@@ -167,11 +172,21 @@ export function parseCheckConfig(
     ...{ source, state, settings, concurrency },
     ...(forwarder ? { forwarder } : {}),
     ...(allowEmpty ? { allowEmpty: true } : {}),
+    ...(replacedSetting(read, flags) ? { replaced: true } : {}),
   };
 }
 
 function optionalPolicy(policy: Settings['policy']): Pick<Settings, 'policy'> {
   return policy === undefined ? {} : { policy };
+}
+
+/**
+ * `--replaced` or `CERTMONITOR_REPLACED=true` (docs/reference.md, Replaced certificates); the variable is
+ * read (and a bad value refused) even when the flag is given, as `CERTMONITOR_ALLOW_EMPTY` is.
+ */
+function replacedSetting(read: SettingReader, flags: CheckFlags): boolean {
+  const variable = read.boolean(SETTINGS.replaced);
+  return flags.replaced === true || variable;
 }
 
 /**

@@ -51,6 +51,10 @@ export interface CheckFleetInput {
   readonly afterRun?: () => void;
   /** The fleet is empty on purpose: a run that evaluates no appliance has not failed. */
   readonly allowEmpty?: boolean;
+  /** Unplanned replacements are notified for every appliance (docs/reference.md, Replaced certificates). */
+  readonly replaced?: boolean;
+  /** Appliances whose unplanned replacements are notified whatever `replaced` says (those a Luna client lists). */
+  readonly replacedAppliances?: ReadonlySet<string>;
 }
 
 /** What one check of a fleet came to. */
@@ -81,9 +85,10 @@ export async function checkFleet(input: CheckFleetInput): Promise<CheckFleetResu
   const clients = new Map<string, ClientView>();
   let summary: RunSummary;
   try {
-    const { source, state, forwarder, concurrency, shouldStop, onOutcome } = input;
+    const { source, state, forwarder, concurrency, shouldStop, onOutcome, replaced, replacedAppliances } = input;
     summary = await runCheck({
       ...{ source, state, forwarder, log, settings, now, concurrency, shouldStop, onOutcome, dryRun },
+      ...{ replaced, replacedAppliances },
       onView: dryRun ? undefined : (appliance, view) => void views.set(appliance, view),
       onClient: (client, view) => void clients.set(client, view),
       // A sharded run's shards check the appliances only (docs/clients.md, State).

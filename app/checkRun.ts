@@ -13,12 +13,13 @@ import { logEntry } from '../core/logEntry.ts';
 import { type DeliveryOutcome, decide } from '../core/policy.ts';
 import type { TrapHostEvidence } from '../core/trapHostReport.ts';
 import type { ApplianceState } from '../core/types.ts';
-import type { AnyNotification } from '../protocol/notificationV2.ts';
 import { applianceContext } from './applianceContext.ts';
 import type { DecidedAppliance } from './decidedAppliance.ts';
 import { describeAction } from './describeAction.ts';
 import { errorReason } from './errorReason.ts';
 import { type EvaluationContext, evaluateAppliance } from './evaluateAppliance.ts';
+import { decideNamed, declaredNames } from './namedCertificates.ts';
+import { namedOutcomes } from './namedOutcomes.ts';
 import { NotificationBatcher } from './notificationBatcher.ts';
 import type { DeliveryResult, Inventory, ListedAppliance } from './ports.ts';
 import { readDeliveryResults, type TrapHostsSeen } from './readDeliveryResults.ts';
@@ -26,15 +27,6 @@ import type { RunCheckOptions } from './runCheckOptions.ts';
 import { counted, NO_COUNTS, type RunCounts, type RunEvent } from './runCounts.ts';
 import { failedView } from './runViews.ts';
 import { saveSettledState } from './saveSettledState.ts';
-
-/**
- * An appliance's due notifications, owed retries and, with a policy, its `finding` notifications
- * (docs/reference.md, Certificate findings), which the forwarder sends on `/v2`.
- */
-function dueNotifications(decided: DecidedAppliance): AnyNotification[] {
-  const { decision } = decided;
-  return [...decision.notifications, ...decision.retries, ...(decision.findingNotifications ?? [])];
-}
 
 /** One run's appliances, its batcher and its counts. */
 export class CheckRun {
@@ -101,7 +93,9 @@ export class CheckRun {
       const decision = decide(input);
       const context = applianceContext(fields);
       for (const line of decision.logs) options.log.write(line, context);
-      await this.deliver({ input, loaded, decision, cache, fields, context, entry });
+      const named = await decideNamed(declaredNames(entry?.certificates), input, options.source);
+      for (const n of named) for (const line of n.decision.logs) options.log.write(line, n.context);
+      await this.deliver({ input, loaded, decision, cache, fields, context, entry, named });
     } catch (error) {
       this.fail(listed.name, error, fields, previous);
     }
@@ -127,7 +121,12 @@ export class CheckRun {
    * none or no gateway).
    */
   private async deliver(decided: DecidedAppliance): Promise<void> {
-    const notifications = dueNotifications(decided);
+    // With a policy, `finding` notifications too (docs/reference.md, Certificate findings), sent on `/v2`.
+    const notifications = [decided.decision, ...(decided.named ?? []).map((n) => n.decision)].flatMap((d) => [
+      ...d.notifications,
+      ...d.retries,
+      ...(d.findingNotifications ?? []),
+    ]);
     if (this.options.dryRun) {
       this.dryRun(decided);
       return;
@@ -160,25 +159,38 @@ export class CheckRun {
   /** A what-if run: says what is due, and neither forwards it nor saves the state. */
   private dryRun(decided: DecidedAppliance): void {
     const { decision, input, context, fields } = decided;
-    const due = dueNotifications(decided);
-    for (const n of due) {
-      this.count({ kind: 'wouldSend' });
-      this.options.log.write(logEntry('notificationDue', { event: n.event, id: n.id }, input.appliance), context);
+    const due = [...decision.notifications, ...decision.retries, ...(decision.findingNotifications ?? [])];
+    const named = (decided.named ?? []).map((n) => ({
+      n,
+      due: [...n.decision.notifications, ...n.decision.retries, ...(n.decision.findingNotifications ?? [])],
+    }));
+    for (const { n, due: list } of [{ n: { context }, due }, ...named]) {
+      for (const x of list) {
+        this.count({ kind: 'wouldSend' });
+        this.options.log.write(logEntry('notificationDue', { event: x.event, id: x.id }, input.appliance), n.context);
+      }
     }
     this.options.onOutcome?.({
       appliance: input.appliance,
       ...fields,
       action: describeAction(decision, new Map(), 'dry-run'),
       notifications: due.map((n) => ({ id: n.id, event: n.event })),
+      ...namedOutcomes(decided.named, new Map(), 'dry-run'),
     });
   }
 
   /** Saves the settled state and reports the appliance's outcome and view. */
   private async finish(decided: DecidedAppliance, delivered: ReadonlyMap<string, DeliveryOutcome>): Promise<void> {
     const view = await saveSettledState(decided, delivered, this.options);
-    const action = describeAction(decided.decision, delivered, this.batcher ? 'forward' : 'skip');
+    const mode = this.batcher ? 'forward' : 'skip';
+    const action = describeAction(decided.decision, delivered, mode);
     const appliance = decided.input.appliance;
-    this.options.onOutcome?.({ appliance, ...decided.fields, action });
+    this.options.onOutcome?.({
+      appliance,
+      ...decided.fields,
+      action,
+      ...namedOutcomes(decided.named, delivered, mode),
+    });
     this.options.onView?.(appliance, view);
   }
 

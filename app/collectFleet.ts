@@ -15,9 +15,10 @@
  * destination sees every appliance of the fleet, collected or not.
  */
 import { logEntry } from '../core/logEntry.ts';
-import { readCertificateFile } from '../core/readCertificateFile.ts';
 import { beforeDeadline } from './beforeDeadline.ts';
+import { type CollectedCertificate, collectNamed } from './collectNamed.ts';
 import { startDeadline } from './deadline.ts';
+import { describeCapture } from './describeCapture.ts';
 import { failureReason } from './failureReason.ts';
 import { mapConcurrent } from './mapConcurrent.ts';
 import { ntlsTargetOf, peerOf } from './ntlsTarget.ts';
@@ -72,6 +73,8 @@ export interface CollectResult {
   readonly subject?: string;
   /** Set when the captured certificate is one the check will report as invalid. */
   readonly certificateError?: string;
+  /** The appliance's named certificates (docs/collector.md, Named certificates); absent when it has none. */
+  readonly named?: readonly CollectedCertificate[];
   readonly durationMs: number;
 }
 
@@ -89,23 +92,9 @@ export interface CollectSummary {
   readonly dryRun: boolean;
   /** What became of the inventory at the destination; absent when it was read from there. */
   readonly inventory?: InventoryPublication;
+  /** Named certificates collected and failed; absent when the inventory declares none. */
+  readonly named?: { readonly collected: number; readonly failed: number };
   readonly durationMs: number;
-}
-
-/** The fields of the captured certificate the result reports, read by the core's own reader. */
-function describeCapture(pem: Uint8Array, certificates: number): Partial<CollectResult> {
-  const base = { certificates, bytes: pem.length };
-  try {
-    const { certificate } = readCertificateFile(pem);
-    return {
-      ...base,
-      fingerprintSha256: certificate.fingerprintSha256,
-      notAfter: certificate.notAfter.toISOString(),
-      subject: certificate.subject,
-    };
-  } catch (error) {
-    return { ...base, certificateError: failureReason(error) };
-  }
 }
 
 /** Runs one collection over the inventory and resolves to its summary; never throws for one appliance. */
@@ -133,6 +122,7 @@ export async function collectFleet(options: CollectOptions): Promise<CollectSumm
 /** One run's counts and the per-appliance procedure. */
 class CollectRun {
   private readonly counts = { changed: 0, unchanged: 0, failed: 0, skipped: 0 };
+  private named: { collected: number; failed: number } | undefined;
 
   constructor(
     private readonly options: CollectOptions,
@@ -152,6 +142,7 @@ class CollectRun {
       inventoryProblems: this.inventoryProblems,
       dryRun: this.options.dryRun,
       ...(inventory ? { inventory } : {}),
+      ...(this.named ? { named: { ...this.named } } : {}),
       durationMs,
     };
   }
@@ -160,6 +151,8 @@ class CollectRun {
   async collect(appliance: string): Promise<void> {
     const started = performance.now();
     const entry = this.options.inventory.appliances[appliance] ?? {};
+    // Named certificates are read beside the NTLS one, each within the appliance's deadline.
+    const named = this.collectNamedOf(appliance, entry);
     let result: Omit<CollectResult, 'durationMs'>;
     try {
       result = await this.collectEntry(appliance, entry);
@@ -167,6 +160,8 @@ class CollectRun {
       const target = ntlsTargetOf(entry);
       result = this.fail(appliance, target && peerOf(target), 'collectFailed', failureReason(error));
     }
+    const collected = await named;
+    if (collected.length > 0) result = { ...result, named: collected };
     this.counts[result.result]++;
     // Name and outcome first, so a line of `--json` output reads well.
     const { result: outcome, appliance: _name, ...fields } = result;
@@ -176,6 +171,16 @@ class CollectRun {
       ...fields,
       durationMs: Math.round(performance.now() - started),
     });
+  }
+
+  /** The named certificates' collection, counted; none without an address or named certificates. */
+  private async collectNamedOf(appliance: string, entry: InventoryEntry): Promise<CollectedCertificate[]> {
+    const target = ntlsTargetOf(entry);
+    if (target === undefined || entry.certificates === undefined) return [];
+    const results = await collectNamed(appliance, target, entry.certificates, this.options);
+    this.named ??= { collected: 0, failed: 0 };
+    for (const r of results) this.named[r.result === 'failed' ? 'failed' : 'collected']++;
+    return results;
   }
 
   private async collectEntry(appliance: string, entry: InventoryEntry): Promise<Omit<CollectResult, 'durationMs'>> {

@@ -14,6 +14,7 @@ import type {
   StateStore,
 } from './ports.ts';
 import { readCertificate } from './readCertificate.ts';
+import { replacedFor } from './replacedFor.ts';
 
 /** What the run evaluates an appliance with. */
 export interface EvaluationContext {
@@ -23,6 +24,9 @@ export interface EvaluationContext {
   /** Fleet-wide defaults; the inventory may override them per appliance. */
   readonly settings: Settings;
   readonly now: Date;
+  /** See {@link replacedFor}. */
+  readonly replaced?: boolean;
+  readonly replacedAppliances?: ReadonlySet<string>;
 }
 
 /** One appliance evaluated: the policy input (without certificate bytes), its loaded record and cache. */
@@ -97,6 +101,7 @@ export async function evaluateAppliance(listed: ListedAppliance, run: Evaluation
       : {}),
     ...(deciding && evaluation.certificate ? { leafFingerprint: evaluation.certificate.fingerprintSha256 } : {}),
     ...(policy.set ? { findingPolicy: policy } : {}),
+    ...(replacedFor(appliance, run) ? { replaced: true } : {}),
   };
   return { input, loaded, cache, evaluation: deciding ?? evaluation, entry, findings };
 }

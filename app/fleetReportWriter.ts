@@ -7,7 +7,7 @@
 import { clientReportEntries } from '../core/clientReport.ts';
 import type { ClientView } from '../core/clientState.ts';
 import { CertmonitorError, errorLabel } from '../core/errors.ts';
-import { buildFleetStatus, type FleetStatus, fleetEntry } from '../core/fleetReport.ts';
+import { buildFleetStatus, type FleetStatus, fleetEntries } from '../core/fleetReport.ts';
 import type { ApplianceView } from '../core/types.ts';
 import { ReportError } from './errors.ts';
 import type { ReportStore } from './ports.ts';
@@ -25,7 +25,7 @@ export function fleetStatusOf(
   clients?: ReadonlyMap<string, ClientView>,
 ): FleetStatus {
   const entries = [];
-  for (const [appliance, view] of views) entries.push(fleetEntry(appliance, view, time));
+  for (const [appliance, view] of views) entries.push(...fleetEntries(appliance, view, time));
   return withClients(buildFleetStatus(time, thresholdDays, entries), clients);
 }
 

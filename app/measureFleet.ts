@@ -51,8 +51,8 @@ class ReplayedSource implements CertificateSource {
     yield* this.listed;
   }
 
-  fetch(appliance: string): Promise<SourceResult> {
-    return this.inner.fetch(appliance);
+  fetch(appliance: string, certificate?: string): Promise<SourceResult> {
+    return certificate === undefined ? this.inner.fetch(appliance) : this.inner.fetch(appliance, certificate);
   }
 
   /** What the listing that was replayed skipped. */

@@ -1,6 +1,8 @@
 /**
  * The run's certificate policy from flags and variables (docs/reference.md, Certificate findings), shared by
  * `check` (flags and `CERTMONITOR_*` variables, so the Lambda has them too) and `inspect` (flags only).
+ * `--replaced` / `CERTMONITOR_REPLACED` are read with the check's other settings (app/checkConfig.ts): they
+ * turn on the replaced-certificate notification and set no finding policy.
  * A flag wins over its variable. Bad values are refused naming the flag or variable, never clamped.
  */
 import { sanitizeLogValue } from '../core/catalogue.ts';
@@ -13,8 +15,6 @@ export interface PolicyFlags {
   readonly minRsaBits?: string;
   readonly minEcBits?: string;
   readonly weakSignatures?: string;
-  /** `--replaced` (check only): a boolean flag. */
-  readonly replaced?: boolean;
 }
 
 /** Each policy setting: its variable and flag. */
@@ -23,7 +23,6 @@ export const POLICY_SETTINGS = {
   minRsaBits: { variable: 'CERTMONITOR_MIN_RSA_BITS', flag: '--min-rsa-bits' },
   minEcBits: { variable: 'CERTMONITOR_MIN_EC_BITS', flag: '--min-ec-bits' },
   weakSignatures: { variable: 'CERTMONITOR_WEAK_SIGNATURES', flag: '--weak-signatures' },
-  replaced: { variable: 'CERTMONITOR_REPLACED', flag: '--replaced' },
 } as const;
 
 /** Every policy variable `check` understands. */
@@ -33,11 +32,7 @@ type Env = Readonly<Record<string, string | undefined>>;
 type Key = keyof typeof POLICY_SETTINGS;
 
 /** A value and the flag or variable it came from. */
-function found(
-  env: Env,
-  flags: PolicyFlags,
-  key: Exclude<Key, 'replaced'>,
-): { value: string; origin: string } | undefined {
+function found(env: Env, flags: PolicyFlags, key: Key): { value: string; origin: string } | undefined {
   const setting = POLICY_SETTINGS[key];
   const flag = flags[key];
   if (flag !== undefined) return { value: flag, origin: setting.flag };
@@ -72,15 +67,6 @@ function weakSignatures(env: Env, flags: PolicyFlags): string[] | undefined {
   return [...new Set(names)];
 }
 
-function replaced(env: Env, flags: PolicyFlags): boolean | undefined {
-  const variable = env[POLICY_SETTINGS.replaced.variable];
-  if (variable !== undefined && variable !== '' && variable !== 'true' && variable !== 'false') {
-    throw new ConfigError(`${POLICY_SETTINGS.replaced.variable} must be true or false, got ${shown(variable)}`);
-  }
-  if (flags.replaced === true) return true;
-  return variable === undefined || variable === '' ? undefined : variable === 'true';
-}
-
 /**
  * The run's policy layer, or undefined when no policy flag or variable is given (then only the inventory
  * can set a policy). Throws {@link ConfigError} naming the flag or variable at fault.
@@ -91,7 +77,6 @@ export function runPolicySettings(env: Env, flags: PolicyFlags): PolicySettings 
     minRsaBits: whole(env, flags, 'minRsaBits', MAX_KEY_BITS),
     minEcBits: whole(env, flags, 'minEcBits', MAX_KEY_BITS),
     weakSignatures: weakSignatures(env, flags),
-    replaced: replaced(env, flags),
   };
   const given = Object.entries(settings).filter(([, value]) => value !== undefined);
   return given.length === 0 ? undefined : (Object.fromEntries(given) as PolicySettings);

@@ -35,6 +35,11 @@ export interface InventoryEntry {
   readonly serverName?: string;
   /** The appliance's own certificate policy, over the fleet's (docs/reference.md, Certificate findings). */
   readonly policy?: PolicySettings;
+  /**
+   * The appliance's other certificates by name (docs/reference.md, Named certificates), each read from its
+   * own port by the collector and evaluated from `APPLIANCE/NAME.pem`.
+   */
+  readonly certificates?: Readonly<Record<string, { readonly port: number }>>;
 }
 
 /** A Luna client's entry in the inventory (docs/clients.md, The inventory). */
@@ -61,6 +66,8 @@ export interface Inventory {
   readonly policy?: PolicySettings;
   /** Luna clients, by name (docs/clients.md, The inventory); absent when the inventory has none. */
   readonly clients?: Readonly<Record<string, ClientEntry>>;
+  /** The inventory's `policy.replaced` (docs/reference.md, Replaced certificates); absent means off. */
+  readonly replaced?: boolean;
   /** What is wrong with the file, each naming the key path, the entry or the JSON position; safe to log. */
   readonly problems?: readonly string[];
 }
@@ -95,8 +102,11 @@ export interface CertificateSource {
    * fetched on every run.
    */
   list(): AsyncIterable<ListedAppliance>;
-  /** The bytes of one appliance's `server.pem`; never throws (failures become `unavailable`). */
-  fetch(appliance: string): Promise<SourceResult>;
+  /**
+   * The bytes of one appliance's `server.pem`, or of its named `certificate`'s `NAME.pem` (docs/reference.md,
+   * Named certificates); never throws (failures become `unavailable`).
+   */
+  fetch(appliance: string, certificate?: string): Promise<SourceResult>;
   /** What the last completed (or abandoned) listing skipped because it does not fit the layout. */
   skippedKeys?(): SkippedKeys;
   /**
@@ -335,14 +345,23 @@ export interface StoredCertificate {
 export interface CertificateDestination {
   /** Human-readable location, safe to log. */
   readonly description: string;
-  /** The certificate stored for `appliance`. Throws `DestinationError` (`app/errors.ts`) when it cannot be read. */
-  read(appliance: string, signal: AbortSignal): Promise<StoredCertificate>;
+  /**
+   * The certificate stored for `appliance` (its `server.pem`, or a named `certificate`'s `NAME.pem`;
+   * docs/reference.md, Named certificates). Throws `DestinationError` (`app/errors.ts`) when it cannot be read.
+   */
+  read(appliance: string, signal: AbortSignal, certificate?: string): Promise<StoredCertificate>;
   /**
    * Replaces what `read` returned with `bytes`, atomically: a reader sees the old or the new certificate,
    * never a part. Throws `DestinationConflictError` when the stored certificate changed since it was read,
    * `DestinationError` for anything else; nothing stored is deleted or truncated either way.
    */
-  write(appliance: string, bytes: Uint8Array, current: StoredCertificate, signal: AbortSignal): Promise<void>;
+  write(
+    appliance: string,
+    bytes: Uint8Array,
+    current: StoredCertificate,
+    signal: AbortSignal,
+    certificate?: string,
+  ): Promise<void>;
   /**
    * The `fleet.json` stored where the check's source reads its inventory (over its size limit: a
    * placeholder one byte too long). Throws `DestinationError` when it cannot be read.

@@ -109,5 +109,12 @@ export function readDeliveryResults(
     const owedTo = decision.base?.owed?.find((o) => o.notification.id === notification.id)?.hosts ?? [];
     logTraps(decided, notification, result, new Set(owedTo), seen);
   }
+  // Each named certificate's notifications, with its own context (docs/reference.md, Named certificates).
+  for (const named of decided.named ?? []) {
+    const own = { ...decided, decision: named.decision, context: named.context, named: undefined };
+    const read = readDeliveryResults(own, results, seen);
+    for (const [id, outcome] of read.outcomes) outcomes.set(id, outcome);
+    events.push(...read.events);
+  }
   return { outcomes, events };
 }

@@ -39,4 +39,11 @@ export interface RunCheckOptions {
   readonly verify?: SignatureVerifier;
   /** Receives each Luna client's view once its outcome is final (none without clients in the inventory). */
   readonly onClient?: (client: string, view: ClientView) => void;
+  /**
+   * Unplanned replacements are notified for every appliance (`--replaced`, `CERTMONITOR_REPLACED`;
+   * docs/reference.md, Replaced certificates). The inventory's `policy.replaced` turns it on too.
+   */
+  readonly replaced?: boolean;
+  /** Appliances for which they are notified whatever the setting: those a Luna client lists. */
+  readonly replacedAppliances?: ReadonlySet<string>;
 }

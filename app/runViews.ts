@@ -11,6 +11,8 @@ import {
 } from '../core/applianceView.ts';
 import type { DeliveryOutcome } from '../core/policy.ts';
 import type { ApplianceState, ApplianceView } from '../core/types.ts';
+import type { NotificationEvent } from '../protocol/notification.ts';
+import { fitsV1 } from '../protocol/notificationV2.ts';
 import type { DecidedAppliance } from './decidedAppliance.ts';
 import { optional } from './optional.ts';
 import type { InventoryEntry } from './ports.ts';
@@ -22,7 +24,10 @@ export function settledView(
   previous: ApplianceState | undefined,
 ): ApplianceView {
   const { input, decision, fields, entry } = decided;
-  const events = decision.notifications.filter((n) => delivered.has(n.id)).map((n) => n.event);
+  // The view remembers the NTLS certificate's notifications (what `/v1` carries) only.
+  const events = decision.notifications
+    .filter((n) => delivered.has(n.id) && fitsV1(n))
+    .map((n) => n.event as NotificationEvent);
   return applianceView(fields, {
     thresholdDays: input.settings.thresholdDays,
     levels: viewLevels(input.settings),

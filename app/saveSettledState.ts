@@ -10,18 +10,24 @@ import { type DeliveryOutcome, decide, sameState, settle } from '../core/policy.
 import type { ApplianceState, ApplianceView, CachedCertificate } from '../core/types.ts';
 import type { DecidedAppliance } from './decidedAppliance.ts';
 import { StateConflictError } from './errors.ts';
+import { redecideNamed, settledNamed } from './namedCertificates.ts';
 import type { LoadedState, LogSink, StateStore } from './ports.ts';
 import { settledView } from './runViews.ts';
 
-/** The state to save: the policy's next state with the certificate cache and the view this run ended with. */
+/**
+ * The state to save: the policy's next state with the certificate cache and the view this run ended with,
+ * and the named certificates' states (only those the inventory declares now).
+ */
 function stateToSave(
   next: ApplianceState | undefined,
   cache: CachedCertificate | undefined,
   view: ApplianceView,
+  certificates: Record<string, ApplianceState> | undefined,
 ): ApplianceState | undefined {
-  if (next === undefined) return undefined;
-  const { certificate: _old, view: _oldView, ...rest } = next;
-  return { ...rest, ...(cache ? { certificate: cache } : {}), view };
+  if (next === undefined && certificates === undefined) return undefined;
+  const base: ApplianceState = next ?? { version: 1, alertActive: false };
+  const { certificate: _old, view: _oldView, certificates: _oldNamed, ...rest } = base;
+  return { ...rest, ...(cache ? { certificate: cache } : {}), view, ...(certificates ? { certificates } : {}) };
 }
 
 /** Writes `next` over the loaded record unless nothing changed; false when another run wrote first. */
@@ -53,13 +59,25 @@ export async function saveSettledState(
   const { input, loaded, decision, cache } = decided;
   const appliance = input.appliance;
   const view = settledView(decided, delivered, loaded.state);
-  if (await save(run.state, appliance, loaded, stateToSave(settle(decision, delivered), cache, view))) return view;
+  const named = decided.named ?? [];
+  const certificates = settledNamed(named, delivered, loaded.state);
+  const next = stateToSave(settle(decision, delivered), cache, view, certificates);
+  if (await save(run.state, appliance, loaded, next)) return withNamedViews(view, certificates);
   const fresh = await run.state.load(appliance);
   const again = decide({ ...input, previous: fresh.state, stateCorrupt: fresh.corrupt });
   const freshView = settledView(decided, delivered, fresh.state);
-  if (await save(run.state, appliance, fresh, stateToSave(settle(again, delivered), cache, freshView))) {
-    return freshView;
+  const freshNamed = settledNamed(redecideNamed(named, fresh.state), delivered, fresh.state);
+  if (await save(run.state, appliance, fresh, stateToSave(settle(again, delivered), cache, freshView, freshNamed))) {
+    return withNamedViews(freshView, freshNamed);
   }
   run.log.write(logEntry('stateConflict', { reason: 'another run updated it first' }, appliance), decided.context);
-  return view;
+  return withNamedViews(view, certificates);
+}
+
+/** The appliance's view with each named certificate's, for the run's report (docs/monitoring.md, Fleet report). */
+function withNamedViews(view: ApplianceView, certificates: Record<string, ApplianceState> | undefined): ApplianceView {
+  if (certificates === undefined) return view;
+  const named: Record<string, ApplianceView> = {};
+  for (const [name, state] of Object.entries(certificates)) if (state.view) named[name] = state.view;
+  return { ...view, certificates: named };
 }

@@ -57,7 +57,7 @@ export class ShardSource implements CertificateSource {
     for await (const listed of this.inner.list()) if (this.mine(listed.name)) yield listed;
   }
 
-  fetch(appliance: string): Promise<SourceResult> {
-    return this.inner.fetch(appliance);
+  fetch(appliance: string, certificate?: string): Promise<SourceResult> {
+    return certificate === undefined ? this.inner.fetch(appliance) : this.inner.fetch(appliance, certificate);
   }
 }

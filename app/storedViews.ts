@@ -4,7 +4,7 @@
  * report's instant. Records are read with bounded concurrency, streamed from the listing.
  */
 import { CertmonitorError, errorLabel } from '../core/errors.ts';
-import { viewAsOf, viewOfRecord } from '../core/fleetReport.ts';
+import { namedViewsOfRecord, viewAsOf, viewOfRecord } from '../core/fleetReport.ts';
 import type { ApplianceView } from '../core/types.ts';
 import { NoStateError } from './errors.ts';
 import { mapConcurrent } from './mapConcurrent.ts';
@@ -37,7 +37,11 @@ export async function storedViews(
     try {
       const loaded = await state.load(appliance);
       if (loaded.corrupt !== undefined) unreadable.push({ appliance, reason: loaded.corrupt });
-      else if (loaded.state) views.set(appliance, viewAsOf(viewOfRecord(loaded.state, thresholdDays), time));
+      else if (loaded.state) {
+        const view = viewAsOf(viewOfRecord(loaded.state, thresholdDays), time);
+        const certificates = namedViewsOfRecord(loaded.state, time);
+        views.set(appliance, certificates ? { ...view, certificates } : view);
+      }
     } catch (error) {
       const reason = error instanceof CertmonitorError ? error.message : (errorLabel(error) ?? 'unexpected error');
       unreadable.push({ appliance, reason });

@@ -188,6 +188,7 @@ async function checkAndReport(
       onOutcome,
       dryRun,
       allowEmpty: config.allowEmpty === true,
+      replaced: config.replaced === true,
       beforeRun: async () => {
         if (progress) stopCounting = await countForProgress(config.source, io.env, progress);
       },

@@ -45,12 +45,17 @@ export function formatCollectSummary(summary: CollectSummary): string {
 }
 
 /**
- * 0 when every appliance with an address was collected, at least one was, fleet.json is sound and was
- * published (or was already there); otherwise 1.
+ * 0 when every appliance with an address was collected (and each named certificate it declares), at least
+ * one was, fleet.json is sound and was published (or was already there); otherwise 1.
  */
 export function collectExitStatus(summary: CollectSummary): number {
   const complete =
-    summary.failed === 0 && summary.collected > 0 && summary.inventoryProblems === 0 && summary.inventory !== 'failed';
+    summary.failed === 0 &&
+    summary.collected > 0 &&
+    summary.inventoryProblems === 0 &&
+    summary.inventory !== 'failed' &&
+    // A named certificate that could not be collected fails the run as an appliance does.
+    (summary.named?.failed ?? 0) === 0;
   return complete ? EXIT_OK : EXIT_UNDELIVERED;
 }
 

@@ -69,7 +69,7 @@ export function buildProgram(runner: CommandRunner): Command {
 
 /**
  * The certificate policy flags `check` and `inspect` share (docs/reference.md, Certificate findings); any of
- * them sets a policy. `check` names the variable of each and also takes `--replaced`.
+ * them sets a policy. `check` names the variable of each.
  */
 function withPolicyOptions(command: Command, withVariables: boolean): Command {
   const variable = (name: string) => (withVariables ? ` (CERTMONITOR_${name})` : '');
@@ -84,9 +84,6 @@ function withPolicyOptions(command: Command, withVariables: boolean): Command {
       '--weak-signatures <hashes>',
       `policy: signature hashes that are findings, default md5,sha1${variable('WEAK_SIGNATURES')}`,
     );
-  if (withVariables) {
-    command.option('--replaced', 'policy: notify unplanned certificate replacements (CERTMONITOR_REPLACED=true)');
-  }
   return command;
 }
 
@@ -174,6 +171,10 @@ function defineCheck(program: Command, runner: CommandRunner): void {
     .option(
       '--allow-empty',
       'the fleet is empty on purpose: a run that evaluates no appliance exits 0 (CERTMONITOR_ALLOW_EMPTY=true)',
+    )
+    .option(
+      '--replaced',
+      'notify a certificate replaced before its threshold: clients must register it (CERTMONITOR_REPLACED=true)',
     )
     .option(
       '--now <iso>',

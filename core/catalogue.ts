@@ -281,6 +281,32 @@ export const CATALOGUE = {
   },
   collectSkipped: { sev: 'warn', level: 'warning', template: 'Skipped collecting NTLS certificate: {reason}' },
   collectAborted: { sev: 'err', level: 'error', template: 'NTLS certificate collection failed: {reason}' },
+  // a named certificate of an appliance (docs/reference.md, Named certificates), one line each per run
+  certificateCollectChanged: {
+    sev: 'info',
+    level: 'info',
+    template: '{certificate} certificate collected from {peer} has changed and was published to {destination}',
+  },
+  certificateCollectUnchanged: {
+    sev: 'info',
+    level: 'info',
+    template: '{certificate} certificate collected from {peer} is unchanged',
+  },
+  certificateCollectDryRun: {
+    sev: 'info',
+    level: 'info',
+    template: '{certificate} certificate collected from {peer} has changed and was not published (dry run)',
+  },
+  certificateCollectFailed: {
+    sev: 'err',
+    level: 'error',
+    template: 'Failed to collect {certificate} certificate from {peer}: {reason}',
+  },
+  certificatePublishFailed: {
+    sev: 'err',
+    level: 'error',
+    template: 'Failed to publish {certificate} certificate collected from {peer} to {destination}: {reason}',
+  },
   // one line per run for the inventory the collector publishes beside the certificates
   inventoryPublished: {
     sev: 'info',

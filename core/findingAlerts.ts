@@ -23,8 +23,10 @@ export interface FindingInput {
   readonly previous: FindingRecords | undefined;
   readonly repeatHours: number;
   readonly now: Date;
-  /** The NTLS certificate the findings are about. */
+  /** The certificate the findings are about. */
   readonly certificate: Certificate | undefined;
+  /** A named certificate's name (docs/reference.md, Named certificates); absent for the NTLS certificate. */
+  readonly name?: string;
 }
 
 /** Lines to log, notifications due and the records before any delivery. */
@@ -46,12 +48,13 @@ function notification(input: FindingInput, finding: FindingName, dueAt: number, 
   return {
     id: notificationId(
       input.appliance,
-      clear ? `finding-cleared-${finding}` : `finding-${finding}`,
+      `finding-${prefix(input)}${clear ? 'cleared-' : ''}${finding}`,
       dueAt,
       fingerprint,
     ),
     appliance: input.appliance,
     address: input.address,
+    ...(input.name !== undefined ? { certificate: input.name } : {}),
     event: 'finding',
     finding,
     ...(clear ? { assert: false } : {}),
@@ -66,6 +69,16 @@ function notification(input: FindingInput, finding: FindingName, dueAt: number, 
   };
 }
 
+/** What tells a named certificate's finding ids from the NTLS certificate's. */
+function prefix(input: FindingInput): string {
+  return input.name === undefined ? '' : `${input.name}-`;
+}
+
+/** The certificate as lines name it: `NTLS`, or a named certificate's name. */
+function label(input: FindingInput): string {
+  return input.name ?? 'NTLS';
+}
+
 /** Lines, notifications and records of the findings present now. */
 function present(input: FindingInput, logs: LogEntry[], out: NotificationV2[], records: Records): void {
   const observedAt = input.now.toISOString();
@@ -75,7 +88,7 @@ function present(input: FindingInput, logs: LogEntry[], out: NotificationV2[], r
     const since = record?.since ?? observedAt;
     let loggedAt = record?.loggedAt;
     if (due(loggedAt, input)) {
-      const params = { certificate: 'NTLS', appliance: input.appliance, finding, detail };
+      const params = { certificate: label(input), appliance: input.appliance, finding, detail };
       logs.push(logEntry('finding', params, input.appliance));
       loggedAt = observedAt;
     }
@@ -96,7 +109,7 @@ function gone(input: FindingInput, logs: LogEntry[], out: NotificationV2[], reco
   for (const [name, record] of Object.entries(input.previous ?? {}) as [FindingName, FindingRecord][]) {
     if (current.has(name)) continue;
     if (!record.clearing && record.loggedAt !== undefined) {
-      const params = { certificate: 'NTLS', appliance: input.appliance, finding: name };
+      const params = { certificate: label(input), appliance: input.appliance, finding: name };
       logs.push(logEntry('findingCleared', params, input.appliance));
     }
     // Only what an NMS was told of needs telling that it is over.

@@ -17,6 +17,11 @@ import { type ApplianceState, type ApplianceView, STATUSES, type Status } from '
 /** One appliance in `fleet-status.json`; a field that does not apply is null, so every entry has every key. */
 export interface FleetEntry {
   readonly appliance: string;
+  /**
+   * A named certificate's row (docs/monitoring.md, Fleet report) names it; the NTLS certificate's row has
+   * no such key, as before named certificates existed.
+   */
+  readonly certificate?: string;
   readonly status: Status;
   readonly notBefore: string | null;
   readonly notAfter: string | null;
@@ -62,6 +67,21 @@ export function fleetEntry(appliance: string, view: ApplianceView, time: Date): 
   };
 }
 
+/**
+ * The appliance's entry, then one per named certificate in name order (docs/monitoring.md, Fleet report),
+ * each with the appliance's labels.
+ */
+export function fleetEntries(appliance: string, view: ApplianceView, time: Date): FleetEntry[] {
+  const entries = [fleetEntry(appliance, view, time)];
+  const named = view.certificates ?? {};
+  for (const name of Object.keys(named).sort()) {
+    const own = named[name] as ApplianceView;
+    const labels = view.labels ? { labels: view.labels } : {};
+    entries.push({ ...fleetEntry(appliance, { ...own, ...labels }, time), certificate: name });
+  }
+  return entries;
+}
+
 /** Counts by status, every status present (zeros included). */
 export function countByStatus(entries: Iterable<{ readonly status: Status }>): Record<Status, number> {
   const counts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
@@ -70,16 +90,32 @@ export function countByStatus(entries: Iterable<{ readonly status: Status }>): R
 }
 
 /**
- * The report of `entries` as of `time`: each appliance once (the first entry of a name wins), sorted by
- * name, with the counts by status.
+ * The report of `entries` as of `time`: each appliance's certificate once (the first entry wins), sorted by
+ * name, the NTLS certificate's row first, with the appliances (their NTLS certificates) counted by status.
  */
 export function buildFleetStatus(time: Date, thresholdDays: number, entries: Iterable<FleetEntry>): FleetStatus {
   const byName = new Map<string, FleetEntry>();
-  for (const entry of entries) if (!byName.has(entry.appliance)) byName.set(entry.appliance, entry);
-  const appliances = [...byName.values()].sort((a, b) =>
-    a.appliance < b.appliance ? -1 : a.appliance > b.appliance ? 1 : 0,
-  );
-  return { time: time.toISOString(), thresholdDays, byStatus: countByStatus(appliances), appliances };
+  for (const entry of entries) {
+    const key = `${entry.appliance}/${entry.certificate ?? ''}`;
+    if (!byName.has(key)) byName.set(key, entry);
+  }
+  const order = (e: FleetEntry) => [e.appliance, e.certificate ?? ''] as const;
+  const appliances = [...byName.values()].sort((a, b) => {
+    const [x, y] = [order(a), order(b)];
+    return x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : x[1] < y[1] ? -1 : x[1] > y[1] ? 1 : 0;
+  });
+  const ntls = appliances.filter((e) => e.certificate === undefined);
+  return { time: time.toISOString(), thresholdDays, byStatus: countByStatus(ntls), appliances };
+}
+
+/** The named certificates' views a stored record holds, as of `time`; undefined when it has none. */
+export function namedViewsOfRecord(state: ApplianceState, time: Date): Record<string, ApplianceView> | undefined {
+  const out: Record<string, ApplianceView> = {};
+  for (const [name, nested] of Object.entries(state.certificates ?? {})) {
+    const view = usableView(nested.view);
+    if (view) out[name] = viewAsOf(view, time);
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
 }
 
 /**

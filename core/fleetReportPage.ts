@@ -51,9 +51,11 @@ function rowOrder(entries: readonly FleetEntry[]): number[] {
 }
 
 /** One appliance's row; rows past the first page start hidden (the script pages through them). */
-function row(entry: FleetEntry, id: string, hidden: boolean): string {
+function row(entry: FleetEntry, id: string, hidden: boolean, named: boolean): string {
   const cells = [
     `<td>${escapeHtml(entry.appliance)}</td>`,
+    // The certificate column exists once a named certificate does (docs/monitoring.md, Fleet report).
+    ...(named ? [`<td>${entry.certificate === undefined ? 'NTLS' : escapeHtml(entry.certificate)}</td>`] : []),
     `<td><span class="badge s-${entry.status}">${words(entry.status)}</span></td>`,
     `<td class="num">${entry.daysRemaining === null ? NONE : entry.daysRemaining}</td>`,
     `<td>${entry.notAfter === null ? NONE : `<time datetime="${escapeHtml(entry.notAfter)}">${escapeHtml(shortInstant(entry.notAfter))}</time>`}</td>`,
@@ -90,7 +92,17 @@ function counts(status: FleetStatus): string {
   );
   const withFindings = status.appliances.filter((e) => (e.findings ?? []).length > 0).length;
   const findings = `<li class="total findings"><strong>${withFindings}</strong>with findings</li>`;
-  return `<ul class="counts"><li class="total"><strong>${status.appliances.length}</strong>appliances</li>${items.join('')}${findings}</ul>`;
+  return `<ul class="counts"><li class="total"><strong>${applianceCount(status)}</strong>appliances</li>${items.join('')}${findings}</ul>`;
+}
+
+/** The appliances of the report: its rows but those of named certificates. */
+function applianceCount(status: FleetStatus): number {
+  return status.appliances.filter((e) => e.certificate === undefined).length;
+}
+
+/** True when the report has a named certificate's row, and so a certificate column. */
+function hasNamed(status: FleetStatus): boolean {
+  return status.appliances.some((e) => e.certificate !== undefined);
 }
 
 const HEADERS: ReadonlyArray<[string, string | undefined]> = [
@@ -105,8 +117,11 @@ const HEADERS: ReadonlyArray<[string, string | undefined]> = [
   ['Findings', undefined],
 ];
 
-function tableHead(): string {
-  const cells = HEADERS.map(([title, sort]) => {
+function tableHead(named: boolean): string {
+  const headers = named
+    ? [HEADERS[0] as [string, undefined], ['Certificate', undefined], ...HEADERS.slice(1)]
+    : HEADERS;
+  const cells = headers.map(([title, sort]) => {
     if (!sort) return `<th>${title}</th>`;
     const initial = sort === 'days' ? ' aria-sort="ascending"' : '';
     return `<th data-sort="${sort}"${initial}><button type="button">${title}</button></th>`;
@@ -126,11 +141,12 @@ const ROWS_PER_PIECE = 250;
 export function renderFleetReportHtml(status: FleetStatus): string {
   const ids = status.appliances.map((_, i) => `r${i}`);
   const order = rowOrder(status.appliances);
+  const named = hasNamed(status);
   const pieces = [pageHead(status, ids)];
   for (let start = 0; start < order.length; start += ROWS_PER_PIECE) {
     const rows = order
       .slice(start, start + ROWS_PER_PIECE)
-      .map((i, k) => row(status.appliances[i] as FleetEntry, ids[i] as string, start + k >= PAGE_ROWS));
+      .map((i, k) => row(status.appliances[i] as FleetEntry, ids[i] as string, start + k >= PAGE_ROWS, named));
     pieces.push(rows.join('\n'));
   }
   if (order.length === 0) pieces.push('');
@@ -170,7 +186,7 @@ function pageHead(status: FleetStatus, ids: readonly string[]): string {
 </head>
 <body>
 <header>
-<h1>NTLS certificates of ${status.appliances.length} appliance(s)</h1>
+<h1>NTLS certificates of ${applianceCount(status)} appliance(s)</h1>
 <p class="meta">As of <time datetime="${escapeHtml(status.time)}">${when}</time>; threshold ${status.thresholdDays} days. Written by certmonitor.</p>
 ${counts(status)}
 </header>
@@ -178,5 +194,5 @@ ${counts(status)}
 ${renderTimeline(status, ids)}
 <h2>Appliances</h2>
 <div class="tools"><input id="filter" type="search" placeholder="Filter by any text" aria-label="Filter appliances"><span><span id="shown">${status.appliances.length}</span> appliance(s); click a column title to sort, a timeline mark to find its row</span><span class="pager"><button type="button" id="previous" aria-label="Previous rows">&#9664;</button><span id="range"></span><button type="button" id="next" aria-label="Next rows">&#9654;</button></span></div>
-<table id="fleet">${tableHead()}<tbody>`;
+<table id="fleet">${tableHead(hasNamed(status))}<tbody>`;
 }

@@ -3,9 +3,12 @@
  * it, and so does every record read back, after its shape is checked (`app/stateRecord.ts`), so the policy
  * only ever sees states in this form.
  */
+import { isCertificateName } from '../protocol/notificationV2.ts';
+import { applianceStateProblem } from './applianceStateProblem.ts';
 import { usableView } from './applianceView.ts';
 import { usableFindingRecords } from './findingAlerts.ts';
 import { usableOwed } from './owedDelivery.ts';
+import { usablePendingReplaced } from './replacedCertificate.ts';
 import type { ApplianceState } from './types.ts';
 
 type MutableState = { -readonly [K in keyof ApplianceState]: ApplianceState[K] };
@@ -24,6 +27,8 @@ export function normalizeState(state: ApplianceState): ApplianceState {
   if (state.pendingClear !== undefined) {
     out.pendingClear = { fingerprint: state.pendingClear.fingerprint, detectedAt: state.pendingClear.detectedAt };
   }
+  const pendingReplaced = usablePendingReplaced(state.pendingReplaced);
+  if (pendingReplaced !== undefined) out.pendingReplaced = pendingReplaced;
   if (state.problem !== undefined) out.problem = { event: state.problem.event, since: state.problem.since };
   if (state.lastProblem !== undefined) out.lastProblem = { event: state.lastProblem.event, at: state.lastProblem.at };
   // Owed deliveries come from untrusted JSON too: malformed entries are dropped, the rest made canonical.
@@ -56,5 +61,24 @@ export function normalizeState(state: ApplianceState): ApplianceState {
   const findings = usableFindingRecords(state.findings);
   if (findings !== undefined) out.findings = findings;
   if (typeof state.leafFingerprint === 'string') out.leafFingerprint = state.leafFingerprint;
+  const certificates = usableCertificateStates(state.certificates);
+  if (certificates !== undefined) out.certificates = certificates;
   return out;
+}
+
+/**
+ * The named certificates' states (docs/reference.md, Named certificates), each in canonical form, sorted by
+ * name; an entry with a name outside the rule or a shape that is not a state is dropped, so a bad entry
+ * never costs the NTLS certificate's alert fields. Nested states hold no further certificates.
+ */
+function usableCertificateStates(value: unknown): Record<string, ApplianceState> | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const out: Record<string, ApplianceState> = {};
+  for (const name of Object.keys(value).sort()) {
+    const nested = (value as Record<string, unknown>)[name];
+    if (!isCertificateName(name) || applianceStateProblem(nested) !== undefined) continue;
+    const { certificates: _nested, ...rest } = nested as ApplianceState;
+    out[name] = normalizeState(rest as ApplianceState);
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
 }

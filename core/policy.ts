@@ -30,8 +30,9 @@
  */
 
 import type { Notification, NotificationEvent } from '../protocol/notification.ts';
-import type { AlertSeverity, NotificationV2 } from '../protocol/notificationV2.ts';
+import { type AlertSeverity, type AnyNotification, fitsV1, type NotificationV2 } from '../protocol/notificationV2.ts';
 import { type ActionKind, actionKind } from './actionKind.ts';
+import { certificateLine } from './certificateLine.ts';
 import { criticalWindowMs, expiringWindowMs } from './expiryLevels.ts';
 import { decideFindings, settleFindings } from './findingAlerts.ts';
 import type { Finding } from './findings.ts';
@@ -48,6 +49,7 @@ import {
   trapHostLabel,
   usableOwed,
 } from './owedDelivery.ts';
+import { replacedLogEntry, replacedNotification, unplannedReplacement } from './replacedCertificate.ts';
 import { statusLogEntry } from './statusMessage.ts';
 import type { ApplianceState, Certificate, Evaluation, FindingPolicy, LogEntry, Settings } from './types.ts';
 
@@ -57,7 +59,7 @@ const MS_PER_HOUR = 3_600_000;
  * A notification the policy produces: a v1 notification, with a `severity` only when a critical level is
  * configured (such a one travels on `/v2`, docs/reference.md, Expiry policy).
  */
-export type PolicyNotification = Notification & { readonly severity?: AlertSeverity };
+export type PolicyNotification = (Notification & { readonly severity?: AlertSeverity }) | NotificationV2;
 
 /** Everything {@link decide} looks at for one appliance. */
 export interface PolicyInput {
@@ -81,13 +83,20 @@ export interface PolicyInput {
   readonly leafFingerprint?: string;
   /** The appliance's certificate policy, present only when one is set (its `replaced` switch included). */
   readonly findingPolicy?: FindingPolicy;
+  /**
+   * A named certificate of the appliance (docs/reference.md, Named certificates); absent for the NTLS
+   * certificate, whose lines and notifications stay Luna's.
+   */
+  readonly certificate?: string;
+  /** Unplanned replacements are notified (docs/reference.md, Replaced certificates); off by default. */
+  readonly replaced?: boolean;
 }
 
 /** What the policy decided for one appliance. */
 export interface Decision {
   /** Lines to log now, in order (delivery results are logged by the pipeline after forwarding). */
   readonly logs: readonly LogEntry[];
-  /** Notifications due now (clearing first); empty when nothing is due. */
+  /** Notifications due now (clearing first, then a replacement); empty when nothing is due. */
   readonly notifications: readonly PolicyNotification[];
   /**
    * Owed deliveries sent again this run, each exactly as first sent (docs/design.md, Alert policy): the
@@ -129,15 +138,23 @@ export function decide(input: PolicyInput): Decision {
   }
 
   const cert = evaluation.certificate;
+  const named = input.certificate;
   if (cert && isRenewal(previous, cert, input.leafFingerprint)) {
-    logs.push(logEntry('newCertificate', { notAfter: formatOpensslDate(cert.notAfter) }, appliance));
+    logs.push(certificateLine('newCertificate', { notAfter: formatOpensslDate(cert.notAfter) }, appliance, named));
   }
   const next = followCertificate(previous, cert, observedAt);
-  logs.push(statusEntry(statusLine.key, statusLine.params, appliance, evaluation.severity));
+  const replacement = cert && input.replaced ? unplannedReplacement(previous, cert, input.settings, now) : undefined;
+  if (replacement) {
+    next.pendingReplaced = replacement;
+    logs.push(replacedLogEntry(subjectOf(input), replacement));
+  }
+  logs.push(statusEntry(statusLine, input, evaluation.severity));
 
   const notifications: PolicyNotification[] = [];
   const clear = clearNotification(input, next, observedAt);
   if (clear) notifications.push(clear);
+  if (next.pendingReplaced)
+    notifications.push(replacedNotification(subjectOf(input), next.pendingReplaced, next, observedAt));
   const status = evaluation.status;
   if ((status === 'expiring' || status === 'expired') && cert) {
     next.problem = undefined;
@@ -169,6 +186,17 @@ export function decide(input: PolicyInput): Decision {
   };
 }
 
+/** Who the notifications are about: the appliance and, for a named certificate, its name. */
+function subjectOf(input: PolicyInput) {
+  const { appliance, address, certificate } = input;
+  return certificate === undefined ? { appliance, address } : { appliance, address, certificate };
+}
+
+/** What a notification id starts with: the appliance, and a named certificate's name after it. */
+function idSubject(input: PolicyInput): string {
+  return input.certificate === undefined ? input.appliance : `${input.appliance}:${input.certificate}`;
+}
+
 /**
  * With a policy, the findings' lines and notifications, and the state's record of them and of the leaf
  * while a chain certificate decides; without one, no record is kept (nothing was logged or forwarded).
@@ -187,6 +215,7 @@ function followFindings(input: PolicyInput, next: MutableState, logs: LogEntry[]
     previous: input.previous?.findings,
     repeatHours: input.settings.repeatHours,
     now: input.now,
+    ...(input.certificate !== undefined ? { name: input.certificate } : {}),
   });
   logs.push(...decided.logs);
   next.findings = decided.records;
@@ -198,12 +227,11 @@ function followFindings(input: PolicyInput, next: MutableState, logs: LogEntry[]
  * `crit`; every other line is the catalogue's, unchanged.
  */
 function statusEntry(
-  key: LogEntry['key'],
-  params: Readonly<Record<string, string>>,
-  appliance: string,
+  line: { readonly key: LogEntry['key']; readonly params: Readonly<Record<string, string>> },
+  input: PolicyInput,
   severity: AlertSeverity | undefined,
 ): LogEntry {
-  const entry = logEntry(key, params, appliance);
+  const entry = certificateLine(line.key, line.params, input.appliance, input.certificate);
   return severity === 'critical' ? { ...entry, sev: 'crit' } : entry;
 }
 
@@ -214,7 +242,7 @@ function statusEntry(
 function carryOwedDeliveries(
   input: PolicyInput,
   fingerprint: string | undefined,
-  due: readonly Notification[],
+  due: readonly AnyNotification[],
   logs: LogEntry[],
 ): OwedDelivery[] {
   const { appliance, now, previous } = input;
@@ -272,6 +300,7 @@ function commonFields(input: PolicyInput, observedAt: string) {
   return {
     appliance,
     address,
+    ...(input.certificate !== undefined ? { certificate: input.certificate } : {}),
     observedAt,
     ...(cert
       ? {
@@ -285,14 +314,15 @@ function commonFields(input: PolicyInput, observedAt: string) {
 }
 
 /** The clearing notification still owed for a replaced certificate's alert, if any. Pure. */
-function clearNotification(input: PolicyInput, next: ApplianceState, observedAt: string): Notification | undefined {
+function clearNotification(input: PolicyInput, next: ApplianceState, observedAt: string): AnyNotification | undefined {
   if (!next.pendingClear) return undefined;
   const { appliance, address } = input;
   const { fingerprint, detectedAt } = next.pendingClear;
   return {
-    id: notificationId(appliance, 'renewed', Date.parse(detectedAt), fingerprint),
+    id: notificationId(idSubject(input), 'renewed', Date.parse(detectedAt), fingerprint),
     appliance,
     address,
+    ...(input.certificate !== undefined ? { certificate: input.certificate } : {}),
     event: 'renewed',
     observedAt,
     // The clear carries the certificate that replaced the alerting one.
@@ -314,14 +344,14 @@ function raiseNotification(
   next: ApplianceState,
   observedAt: string,
 ): PolicyNotification | undefined {
-  const { appliance, now, evaluation } = input;
+  const { now, evaluation } = input;
   const severity = evaluation.severity;
   const last = next.lastAlertAt === undefined ? undefined : Date.parse(next.lastAlertAt);
   const escalation = severity === 'critical' && last !== undefined && next.lastAlertSeverity !== 'critical';
   const repeatMs = repeatHours(input.settings, severity, next.lastAlertSeverity) * MS_PER_HOUR;
   if (!(last === undefined || escalation || now.getTime() - last >= repeatMs)) return undefined;
   const dueAt = raiseDueAt(input, status, cert, next, { last, repeatMs, escalation });
-  const id = notificationId(appliance, status, dueAt, cert.fingerprintSha256);
+  const id = notificationId(idSubject(input), status, dueAt, cert.fingerprintSha256);
   return {
     ...commonFields(input, observedAt),
     id: severity === 'critical' ? `${id}:critical` : id,
@@ -375,8 +405,8 @@ function problemReport(
   event: NotificationEvent,
   since: string,
   observedAt: string,
-): Notification | undefined {
-  const { appliance, previous, evaluation, settings, now } = input;
+): AnyNotification | undefined {
+  const { previous, evaluation, settings, now } = input;
   const repeatMs = settings.repeatHours * MS_PER_HOUR;
   const last = previous?.lastProblem?.event === event ? Date.parse(previous.lastProblem.at) : undefined;
   if (!(last === undefined || now.getTime() - last >= repeatMs)) return undefined;
@@ -384,7 +414,7 @@ function problemReport(
   const fingerprint = event === 'not_yet_valid' ? evaluation.certificate?.fingerprintSha256 : undefined;
   return {
     ...commonFields(input, observedAt),
-    id: notificationId(appliance, event, dueAt, fingerprint),
+    id: notificationId(idSubject(input), event, dueAt, fingerprint),
     event,
     ...(event === 'invalid' && evaluation.error ? { reason: evaluation.error } : {}),
   };
@@ -421,17 +451,21 @@ export function settle(
     const outcome = delivered.get(n.id);
     if (!outcome) continue;
     const kind = actionKind(n.event);
-    if (kind === 'trap') {
+    if (kind === 'replaced') {
+      next.pendingReplaced = undefined;
+    } else if (kind === 'trap') {
       next.alertActive = true;
       next.lastAlertAt = decision.observedAt;
       next.lastAlertSeverity = n.severity;
     } else if (kind === 'clear') {
       next.pendingClear = undefined;
     } else {
-      next.lastProblem = { event: n.event, at: decision.observedAt };
+      next.lastProblem = { event: n.event as NotificationEvent, at: decision.observedAt };
     }
     // The newest of a kind is what a host that was down needs: it replaces an older debt of that kind.
-    if (outcome.failedHosts.length > 0) {
+    // Owed deliveries are kept for the NTLS certificate's expiry notifications only (docs/reference.md,
+    // Named certificates): a named certificate's or a replacement reached one host and is not owed again.
+    if (outcome.failedHosts.length > 0 && isNtlsExpiry(n)) {
       owed.set(kind, { notification: n, hosts: hostLabels(outcome), since: decision.observedAt });
     }
   }
@@ -444,6 +478,11 @@ export function settle(
     decision.observedAt,
   );
   return normalizeState(next);
+}
+
+/** True for a notification about the NTLS certificate's expiry (no certificate name, a `/v1` event). */
+function isNtlsExpiry(n: PolicyNotification): n is Notification & { readonly severity?: AlertSeverity } {
+  return (n as NotificationV2).certificate === undefined && fitsV1({ ...n, severity: undefined });
 }
 
 /** The failed hosts of an outcome as stored: safe labels, deduplicated, sorted, bounded. */

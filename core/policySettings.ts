@@ -16,12 +16,16 @@ export const MAX_KEY_BITS = 16_384;
 
 /**
  * The policy of one appliance from its layers, lowest first (run, inventory, appliance). It is `set`
- * when any layer is present (an empty `policy: {}` in the inventory sets the defaults on purpose).
+ * when any layer is present (an empty `policy: {}` in the inventory sets the defaults on purpose) other
+ * than one holding `replaced` alone, which is the replaced-certificate switch.
  */
 export function findingPolicyFor(layers: readonly (PolicySettings | undefined)[]): FindingPolicy {
   let policy: FindingPolicy = DEFAULT_FINDING_POLICY;
   for (const layer of layers) {
-    if (layer === undefined) continue;
+    // `replaced` alone sets no finding policy (docs/reference.md, Replaced certificates).
+    if (layer === undefined || (Object.keys(layer).length > 0 && Object.keys(layer).every((k) => k === 'replaced'))) {
+      continue;
+    }
     policy = {
       set: true,
       minRsaBits: layer.minRsaBits ?? policy.minRsaBits,

@@ -239,6 +239,17 @@ export interface ApplianceState {
    */
   readonly pendingClear?: { readonly fingerprint: string; readonly detectedAt: string };
   /**
+   * An unplanned replacement still to be notified (docs/reference.md, Replaced certificates): kept until its
+   * `replaced` notification is delivered, so a failed one is retried under the same id.
+   */
+  readonly pendingReplaced?: PendingReplaced;
+  /**
+   * The state of each named certificate of the appliance (docs/reference.md, Named certificates), by name,
+   * each of the same shape as the NTLS certificate's own (without further nesting). Absent until an
+   * appliance has one; a malformed entry is dropped where the record is read, never the whole record.
+   */
+  readonly certificates?: Readonly<Record<string, ApplianceState>>;
+  /**
    * Notifications delivered to some trap hosts and still owed to others (docs/design.md, Alert policy):
    * each as sent, with the hosts that lack it and since when; at most one per kind. Every run sends them
    * again, and the gateway then reaches only the hosts that lack them. Like the cache, a malformed entry
@@ -266,6 +277,18 @@ export interface ApplianceState {
    * NTLS certificate's own, so that a change of the deciding certificate alone is no new NTLS certificate.
    */
   readonly leafFingerprint?: string;
+}
+
+/** An unplanned replacement waiting for its `replaced` notification to be delivered. */
+export interface PendingReplaced {
+  /** The new certificate's fingerprint. */
+  readonly fingerprint: string;
+  /** The replaced certificate's fingerprint. */
+  readonly previous: string;
+  /** Whole days between the replacement and the replaced certificate's threshold. */
+  readonly daysEarly: number;
+  /** The evaluation instant the replacement was detected. */
+  readonly detectedAt: string;
 }
 
 /** The last notification delivered for an appliance: its event and the evaluation instant it was delivered at. */
@@ -300,6 +323,11 @@ export interface ApplianceView {
   readonly lastNotification?: LastNotification;
   /** The certificate's policy findings (docs/reference.md, Certificate findings); absent when none. */
   readonly findings?: readonly FindingEntry[];
+  /**
+   * The named certificates' views by name (docs/monitoring.md, Fleet report), handed to the run's report;
+   * never stored here (each is stored in its certificate's own nested state).
+   */
+  readonly certificates?: Readonly<Record<string, ApplianceView>>;
 }
 
 /** One log line the core asks its host to write (console, CloudWatch, syslog). */

@@ -82,6 +82,7 @@ export async function runInvocation(input: InvocationInput): Promise<RunSummary>
     concurrency: runtime.config.concurrency,
     announce: input.coldStart,
     allowEmpty: runtime.config.allowEmpty === true,
+    replaced: runtime.config.replaced === true,
     shouldStop: () => Date.now() > stopAt,
     onOutcome: (outcome) => {
       metrics.recordOutcome(outcome);

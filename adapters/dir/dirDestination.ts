@@ -13,13 +13,8 @@ import { DestinationError } from '../../app/errors.ts';
 import type { CertificateDestination, ClientFile, StoredCertificate } from '../../app/ports.ts';
 import { MAX_CERTIFICATE_FILE_BYTES } from '../../core/readCertificateFile.ts';
 import { isApplianceName } from '../../protocol/notification.ts';
-import {
-  CERTIFICATE_FILE,
-  CLIENTS_FOLDER,
-  INVENTORY_FILE,
-  MAX_INVENTORY_BYTES,
-  oversizeBytes,
-} from '../fleetLayout.ts';
+import { CLIENTS_FOLDER, certificateFile, INVENTORY_FILE, MAX_INVENTORY_BYTES, oversizeBytes } from '../fleetLayout.ts';
+import { isNamed } from '../namedCertificate.ts';
 import { dirDescription, fsErrorCode, isAbsent, readFileCapped } from './dirFiles.ts';
 
 /** {@link CertificateDestination} over a local directory. */
@@ -31,19 +26,31 @@ export class DirDestination implements CertificateDestination {
     this.description = dirDescription(root);
   }
 
-  private folder(appliance: string): string {
+  private folder(appliance: string, certificate?: string): string {
     if (!isApplianceName(appliance)) throw new DestinationError('invalid appliance name');
+    if (!isNamed(certificate)) throw new DestinationError('invalid certificate name');
     return path.join(this.root, appliance);
   }
 
-  /** The stored `server.pem`; absent → nothing stored; over 1 MiB → a placeholder that equals nothing captured. */
-  async read(appliance: string, _signal: AbortSignal): Promise<StoredCertificate> {
-    return this.readFile(this.folder(appliance), CERTIFICATE_FILE, MAX_CERTIFICATE_FILE_BYTES, `${appliance}/`);
+  /**
+   * The stored `server.pem` (or a named certificate's `NAME.pem`); absent → nothing stored; over 1 MiB → a
+   * placeholder that equals nothing captured.
+   */
+  async read(appliance: string, _signal: AbortSignal, certificate?: string): Promise<StoredCertificate> {
+    const folder = this.folder(appliance, certificate);
+    return this.readFile(folder, certificateFile(certificate), MAX_CERTIFICATE_FILE_BYTES, `${appliance}/`);
   }
 
-  /** Temporary file, fsync, rename over `server.pem`; nothing is renamed once `signal` has aborted. */
-  async write(appliance: string, bytes: Uint8Array, _current: StoredCertificate, signal: AbortSignal): Promise<void> {
-    return this.replace(this.folder(appliance), CERTIFICATE_FILE, bytes, signal, 'the certificate');
+  /** Temporary file, fsync, rename over `server.pem` (or `NAME.pem`); nothing is renamed once `signal` has aborted. */
+  async write(
+    appliance: string,
+    bytes: Uint8Array,
+    _current: StoredCertificate,
+    signal: AbortSignal,
+    certificate?: string,
+  ): Promise<void> {
+    const folder = this.folder(appliance, certificate);
+    return this.replace(folder, certificateFile(certificate), bytes, signal, 'the certificate');
   }
 
   /** The stored `fleet.json`, read as {@link DirDestination.read} reads a certificate (16 MiB cap). */

@@ -11,7 +11,15 @@ import type { CertificateSource, ClientFile, Inventory, ListedAppliance, Skipped
 import { MAX_CERTIFICATE_FILE_BYTES } from '../../core/readCertificateFile.ts';
 import type { SourceResult } from '../../core/types.ts';
 import { isApplianceName } from '../../protocol/notification.ts';
-import { CERTIFICATE_FILE, CLIENTS_FOLDER, clientFileKey, INVENTORY_FILE, oversizeBytes } from '../fleetLayout.ts';
+import {
+  CERTIFICATE_FILE,
+  CLIENTS_FOLDER,
+  certificateFile,
+  clientFileKey,
+  INVENTORY_FILE,
+  oversizeBytes,
+} from '../fleetLayout.ts';
+import { isNamed } from '../namedCertificate.ts';
 import type { InventoryDocument } from '../parseInventory.ts';
 import { SkippedKeyCollector } from '../skippedKeys.ts';
 import { dirDescription, isAbsent, readFileCapped } from './dirFiles.ts';
@@ -91,10 +99,13 @@ export class DirSource implements CertificateSource {
     }
   }
 
-  /** The bytes of `{root}/{appliance}/server.pem`: absent → missing, over 1 MiB → refused unread, other errors → unavailable. */
-  async fetch(appliance: string): Promise<SourceResult> {
-    if (!isApplianceName(appliance)) return { kind: 'missing' };
-    return this.fetchKey(`${appliance}/${CERTIFICATE_FILE}`);
+  /**
+   * The bytes of `{root}/{appliance}/server.pem` (or `NAME.pem` of a named certificate): absent → missing,
+   * over 1 MiB → refused unread, other errors → unavailable.
+   */
+  async fetch(appliance: string, certificate?: string): Promise<SourceResult> {
+    if (!isApplianceName(appliance) || !isNamed(certificate)) return { kind: 'missing' };
+    return this.fetchKey(`${appliance}/${certificateFile(certificate)}`);
   }
 
   /** A Luna client's file (docs/clients.md, Collecting a client's files), read as {@link DirSource.fetch} reads a certificate. */

@@ -12,7 +12,31 @@ import type { ClientView } from '../../core/clientState.ts';
 import { commonName } from '../../core/commonName.ts';
 import { type ApplianceView, STATUSES, type Status } from '../../core/types.ts';
 
-const CERT_LABELS = ['appliance', 'subject_CN', 'serial_number'] as const;
+/**
+ * `certificate` (`ntls`, or a named certificate's name) is set on every series once the run has a named
+ * certificate (docs/monitoring.md, Prometheus); without one the series are exactly as before.
+ */
+const CERT_LABELS = ['appliance', 'subject_CN', 'serial_number', 'certificate'] as const;
+
+/** Each certificate with a date: the appliance's NTLS one, then its named ones, labelled when any exists. */
+function* datedCertificates(
+  views: Iterable<readonly [string, ApplianceView]>,
+): Iterable<readonly [Record<string, string>, ApplianceView]> {
+  const all = [...views];
+  const named = all.some(([, view]) => Object.keys(view.certificates ?? {}).length > 0);
+  for (const [appliance, view] of all) {
+    const certificates: [string, ApplianceView][] = [['ntls', view], ...Object.entries(view.certificates ?? {}).sort()];
+    for (const [certificate, own] of certificates) {
+      if (own.notAfter === undefined) continue;
+      const labels = {
+        appliance,
+        subject_CN: commonName(own.subject ?? ''),
+        serial_number: serialDecimal(own.serialNumber),
+      };
+      yield [named ? { ...labels, certificate } : labels, own];
+    }
+  }
+}
 
 /** A serial number (uppercase hex, `-` for a negative one) in decimal, as Go's big.Int prints it. */
 export function serialDecimal(hex: string | undefined): string {
@@ -20,6 +44,25 @@ export function serialDecimal(hex: string | undefined): string {
   const match = /^(-?)([0-9A-Fa-f]{1,2048})$/.exec(hex);
   if (!match) return hex;
   return `${match[1]}${BigInt(`0x${match[2]}`).toString()}`;
+}
+
+/**
+ * `certmonitor_certificate_finding{appliance,certificate,finding} 1` for each policy finding
+ * (docs/monitoring.md, Prometheus): `ntls` for the NTLS certificate, a named certificate by its name.
+ */
+function addFindingMetrics(registry: Registry, views: readonly (readonly [string, ApplianceView])[]): void {
+  const finding = new Gauge({
+    name: 'certmonitor_certificate_finding',
+    help: 'A policy finding of a certificate in the last run (1 while present; docs/reference.md, Certificate findings)',
+    labelNames: ['appliance', 'certificate', 'finding'],
+    registers: [registry],
+  });
+  for (const [appliance, view] of views) {
+    const named = Object.entries(view.certificates ?? {});
+    for (const [certificate, v] of [['ntls', view] as const, ...named]) {
+      for (const f of v.findings ?? []) finding.set({ appliance, certificate, finding: f.finding }, 1);
+    }
+  }
 }
 
 /** The text of one run: every appliance with a certificate date, the counts by status and the run's instant. */
@@ -45,20 +88,10 @@ export async function certificateMetricsText(
     'certmonitor_last_run_timestamp_seconds',
     'Evaluation instant of the last certmonitor check run, in seconds since the epoch',
   );
-  const finding = gauge(
-    'certmonitor_certificate_finding',
-    'A policy finding of a certificate in the last run (1 while present; docs/reference.md, Certificate findings)',
-    ['appliance', 'certificate', 'finding'],
-  );
-  for (const [appliance, view] of views) {
-    // The NTLS certificate is `ntls`, the name its findings carry everywhere else.
-    for (const f of view.findings ?? []) finding.set({ appliance, certificate: 'ntls', finding: f.finding }, 1);
+  const all = [...views];
+  addFindingMetrics(registry, all);
+  for (const [labels, view] of datedCertificates(all)) {
     if (view.notAfter === undefined) continue;
-    const labels = {
-      appliance,
-      subject_CN: commonName(view.subject ?? ''),
-      serial_number: serialDecimal(view.serialNumber),
-    };
     const after = Date.parse(view.notAfter);
     notAfter.set(labels, Math.floor(after / 1000));
     if (view.notBefore !== undefined) notBefore.set(labels, Math.floor(Date.parse(view.notBefore) / 1000));

@@ -12,7 +12,8 @@ import type { CertificateDestination, ClientFile, StoredCertificate } from '../.
 import { MAX_CERTIFICATE_FILE_BYTES } from '../../core/readCertificateFile.ts';
 import { isApplianceName } from '../../protocol/notification.ts';
 import { awsErrorReason, errorNameOf, httpStatusOf } from '../aws/awsErrorReason.ts';
-import { CERTIFICATE_FILE, clientFileKey, INVENTORY_FILE, MAX_INVENTORY_BYTES, oversizeBytes } from '../fleetLayout.ts';
+import { certificateFile, clientFileKey, INVENTORY_FILE, MAX_INVENTORY_BYTES, oversizeBytes } from '../fleetLayout.ts';
+import { isNamed } from '../namedCertificate.ts';
 import { isS3NotFound, readBodyCapped } from './s3Client.ts';
 import type { S3Location } from './s3Location.ts';
 
@@ -27,20 +28,29 @@ export class S3Destination implements CertificateDestination {
     this.description = `s3://${location.bucket}/${location.prefix}`;
   }
 
-  private key(appliance: string): string {
+  private key(appliance: string, certificate?: string): string {
     if (!isApplianceName(appliance)) throw new DestinationError('invalid appliance name');
-    return `${this.location.prefix}${appliance}/${CERTIFICATE_FILE}`;
+    if (!isNamed(certificate)) throw new DestinationError('invalid certificate name');
+    return `${this.location.prefix}${appliance}/${certificateFile(certificate)}`;
   }
 
-  /** GetObject: the stored bytes (capped at 1 MiB) and the ETag the write is conditional on. */
-  async read(appliance: string, signal: AbortSignal): Promise<StoredCertificate> {
-    return this.readObject(this.key(appliance), CERTIFICATE_FILE, MAX_CERTIFICATE_FILE_BYTES, signal);
+  /** GetObject of `server.pem` (or `NAME.pem`): the stored bytes (capped at 1 MiB) and the ETag the write is conditional on. */
+  async read(appliance: string, signal: AbortSignal, certificate?: string): Promise<StoredCertificate> {
+    const key = this.key(appliance, certificate);
+    return this.readObject(key, certificateFile(certificate), MAX_CERTIFICATE_FILE_BYTES, signal);
   }
 
   /** PutObject, `If-Match` the ETag read (or `If-None-Match: *`); a lost race is {@link DestinationConflictError}. */
-  async write(appliance: string, bytes: Uint8Array, current: StoredCertificate, signal: AbortSignal): Promise<void> {
-    const put = { key: this.key(appliance), shown: `${appliance}/${CERTIFICATE_FILE}` };
-    return this.putObject(put, CERTIFICATE_FILE, 'application/x-pem-file', bytes, current, signal);
+  async write(
+    appliance: string,
+    bytes: Uint8Array,
+    current: StoredCertificate,
+    signal: AbortSignal,
+    certificate?: string,
+  ): Promise<void> {
+    const file = certificateFile(certificate);
+    const put = { key: this.key(appliance, certificate), shown: `${appliance}/${file}` };
+    return this.putObject(put, file, 'application/x-pem-file', bytes, current, signal);
   }
 
   /** `{prefix}fleet.json`, read as a certificate is (16 MiB cap). */

@@ -14,11 +14,13 @@ import { awsErrorReason } from '../aws/awsErrorReason.ts';
 import {
   CERTIFICATE_FILE,
   CLIENTS_FOLDER,
+  certificateFile,
   clientFileKey,
   INVENTORY_FILE,
   MAX_INVENTORY_BYTES,
   oversizeBytes,
 } from '../fleetLayout.ts';
+import { isNamed } from '../namedCertificate.ts';
 import { type InventoryDocument, parseInventoryDocument, unusableInventory } from '../parseInventory.ts';
 import { SkippedKeyCollector } from '../skippedKeys.ts';
 import { isS3NotFound, readBodyCapped } from './s3Client.ts';
@@ -94,10 +96,13 @@ export class S3Source implements CertificateSource {
     return this.skipped.snapshot();
   }
 
-  /** GetObject with a 1 MiB cap; absent → missing; anything else after retries → unavailable. */
-  async fetch(appliance: string): Promise<SourceResult> {
-    if (!isApplianceName(appliance)) return { kind: 'missing' };
-    return this.fetchKey(`${appliance}/${CERTIFICATE_FILE}`);
+  /**
+   * GetObject of `server.pem` (or a named certificate's `NAME.pem`) with a 1 MiB cap; absent → missing;
+   * anything else after retries → unavailable.
+   */
+  async fetch(appliance: string, certificate?: string): Promise<SourceResult> {
+    if (!isApplianceName(appliance) || !isNamed(certificate)) return { kind: 'missing' };
+    return this.fetchKey(`${appliance}/${certificateFile(certificate)}`);
   }
 
   /** A Luna client's file (docs/clients.md, Collecting a client's files), read as {@link S3Source.fetch} reads a certificate. */

@@ -18,7 +18,8 @@ import { DestinationError } from '../../app/errors.ts';
 import type { CertificateDestination, ClientFile, StoredCertificate } from '../../app/ports.ts';
 import { isApplianceName } from '../../protocol/notification.ts';
 import { awsErrorReason } from '../aws/awsErrorReason.ts';
-import { CERTIFICATE_FILE, clientFileKey, INVENTORY_FILE } from '../fleetLayout.ts';
+import { certificateFile, clientFileKey, INVENTORY_FILE } from '../fleetLayout.ts';
+import { isNamed } from '../namedCertificate.ts';
 
 /** Largest value of a standard-tier parameter. */
 export const STANDARD_TIER_BYTES = 4096;
@@ -39,19 +40,28 @@ export class SsmDestination implements CertificateDestination {
     this.description = `ssm:${path}`;
   }
 
-  private name(appliance: string): string {
+  private name(appliance: string, certificate?: string): string {
     if (!isApplianceName(appliance)) throw new DestinationError('invalid appliance name');
-    return `${this.path}${appliance}/${CERTIFICATE_FILE}`;
+    if (!isNamed(certificate)) throw new DestinationError('invalid certificate name');
+    return `${this.path}${appliance}/${certificateFile(certificate)}`;
   }
 
   /** The stored value and its type (the token), from `GetParametersByPath` on the appliance's path. */
-  async read(appliance: string, signal: AbortSignal): Promise<StoredCertificate> {
-    return this.readParameter(`${this.path}${appliance}`, this.name(appliance), CERTIFICATE_FILE, signal);
+  async read(appliance: string, signal: AbortSignal, certificate?: string): Promise<StoredCertificate> {
+    const name = this.name(appliance, certificate);
+    return this.readParameter(`${this.path}${appliance}`, name, certificateFile(certificate), signal);
   }
 
   /** `PutParameter` with `Overwrite`, keeping the parameter's type, Advanced only when the size needs it. */
-  async write(appliance: string, bytes: Uint8Array, current: StoredCertificate, signal: AbortSignal): Promise<void> {
-    return this.putParameter(this.name(appliance), CERTIFICATE_FILE, 'a certificate chain', bytes, current, signal);
+  async write(
+    appliance: string,
+    bytes: Uint8Array,
+    current: StoredCertificate,
+    signal: AbortSignal,
+    certificate?: string,
+  ): Promise<void> {
+    const name = this.name(appliance, certificate);
+    return this.putParameter(name, certificateFile(certificate), 'a certificate chain', bytes, current, signal);
   }
 
   /** The `{prefix}fleet.json` parameter, from `GetParametersByPath` on the prefix (one level, no certificates). */

@@ -11,7 +11,15 @@ import { MAX_CERTIFICATE_FILE_BYTES } from '../../core/readCertificateFile.ts';
 import type { SourceResult } from '../../core/types.ts';
 import { isApplianceName } from '../../protocol/notification.ts';
 import { awsErrorReason } from '../aws/awsErrorReason.ts';
-import { CERTIFICATE_FILE, CLIENTS_FOLDER, clientFileKey, INVENTORY_FILE, oversizeBytes } from '../fleetLayout.ts';
+import {
+  CERTIFICATE_FILE,
+  CLIENTS_FOLDER,
+  certificateFile,
+  clientFileKey,
+  INVENTORY_FILE,
+  oversizeBytes,
+} from '../fleetLayout.ts';
+import { isNamed } from '../namedCertificate.ts';
 import { type InventoryDocument, parseInventoryDocument } from '../parseInventory.ts';
 import { SkippedKeyCollector } from '../skippedKeys.ts';
 import { isParameterNotFound } from './ssmClient.ts';
@@ -91,12 +99,15 @@ export class SsmSource implements CertificateSource {
     return this.skipped.snapshot();
   }
 
-  /** The listed value when there is one, else GetParameter; absent → missing, failures → unavailable. */
-  async fetch(appliance: string): Promise<SourceResult> {
-    if (!isApplianceName(appliance)) return { kind: 'missing' };
-    const value = this.listed.get(appliance);
-    this.listed.delete(appliance);
-    return this.fetchKey(`${appliance}/${CERTIFICATE_FILE}`, value);
+  /**
+   * The listed value when there is one, else GetParameter (a named certificate's `NAME.pem` always);
+   * absent → missing, failures → unavailable.
+   */
+  async fetch(appliance: string, certificate?: string): Promise<SourceResult> {
+    if (!isApplianceName(appliance) || !isNamed(certificate)) return { kind: 'missing' };
+    const value = certificate === undefined ? this.listed.get(appliance) : undefined;
+    if (certificate === undefined) this.listed.delete(appliance);
+    return this.fetchKey(`${appliance}/${certificateFile(certificate)}`, value);
   }
 
   /** A Luna client's file (docs/clients.md, Collecting a client's files), read as {@link SsmSource.fetch} reads a certificate. */

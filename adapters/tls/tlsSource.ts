@@ -44,10 +44,15 @@ export class TlsSource implements CertificateSource {
     for (const name of Object.keys(inventory.appliances).sort()) yield { name };
   }
 
-  /** The certificate the appliance presents now; anything that prevents reading it is `unavailable`. */
-  async fetch(appliance: string): Promise<SourceResult> {
+  /**
+   * The certificate the appliance presents now on its NTLS port (or a named certificate's port); anything
+   * that prevents reading it is `unavailable`.
+   */
+  async fetch(appliance: string, certificate?: string): Promise<SourceResult> {
     const entry = (await this.readInventory()).appliances[appliance];
-    const target = entry && ntlsTargetOf(entry);
+    const ntls = entry && ntlsTargetOf(entry);
+    const port = certificate === undefined ? ntls?.port : entry?.certificates?.[certificate]?.port;
+    const target = ntls && port !== undefined ? { ...ntls, port } : undefined;
     if (target === undefined) return { kind: 'unavailable', reason: 'the inventory gives no address for it' };
     const deadline = startDeadline(this.timeoutMs);
     const result = await this.capture.capture(target, deadline.signal).finally(() => deadline.clear());

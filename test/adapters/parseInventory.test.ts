@@ -183,3 +183,32 @@ test('label values that would not show as what they are are refused, naming the 
     'names stay identifiers',
   );
 });
+
+test('named certificates: {NAME: {port}} per appliance; bad names are told by position, never echoed', async () => {
+  const text = `{"appliances": {
+  "hsm01": {"certificates": {"web": {"port": 8443}, "api-2": {"port": 9443}}},
+  "hsm02": {"certificates": {"Bad Name": {"port": 8443}, "ntls": {"port": 1}, "api": {"port": 0}, "x": {"prt": 1}}},
+  "hsm03": {"certificates": []}
+}}`;
+  const inventory = await parseInventory(text);
+  assert.deepEqual(inventory.appliances.hsm01, { certificates: { web: { port: 8443 }, 'api-2': { port: 9443 } } });
+  assert.deepEqual(inventory.appliances.hsm02, {}, 'a bad value leaves the name only, as for any key');
+  const rule = 'certificate names must match ^[a-z][a-z0-9-]{0,31}$ and not be server or ntls';
+  assert.deepEqual(inventory.problems, [
+    `fleet.json: appliances.hsm02.certificates.<invalid certificate name> at line 3, column 30: ${rule}`,
+    `fleet.json: appliances.hsm02.certificates.<invalid certificate name> at line 3, column 58: ${rule}`,
+    'fleet.json: appliances.hsm02.certificates.api.port: expected a whole number from 1 to 65535',
+    'fleet.json: appliances.hsm02.certificates.x.port: expected a whole number from 1 to 65535',
+    'fleet.json: appliances.hsm02.certificates.x: unknown key(s) prt',
+    'fleet.json: appliances.hsm03.certificates: expected an object of named certificates',
+  ]);
+});
+
+test('policy.replaced turns replaced notifications on; anything but a boolean is a problem', async () => {
+  const on = await parseInventory(JSON.stringify({ appliances: {}, policy: { replaced: true } }));
+  assert.deepEqual(on, { appliances: {}, replaced: true });
+  const off = await parseInventory(JSON.stringify({ appliances: {}, policy: { replaced: false } }));
+  assert.deepEqual(off, { appliances: {} });
+  const bad = await parseInventory(JSON.stringify({ appliances: {}, policy: { replaced: 'yes' } }));
+  assert.deepEqual(bad.problems, ['fleet.json: policy.replaced: expected true or false']);
+});

@@ -269,3 +269,14 @@ test('an empty fleet on purpose: --allow-empty or CERTMONITOR_ALLOW_EMPTY=true; 
   );
   assert.ok(CHECK_VARIABLES.includes('CERTMONITOR_ALLOW_EMPTY'), 'a known variable, not refused as unknown');
 });
+
+test('replaced certificates: --replaced or CERTMONITOR_REPLACED=true; other values are refused naming the variable', () => {
+  assert.equal(parseCheckConfig(BASE).replaced, undefined, 'off by default');
+  assert.equal(parseCheckConfig(BASE, { replaced: true }).replaced, true);
+  assert.equal(parseCheckConfig({ ...BASE, CERTMONITOR_REPLACED: 'true' }).replaced, true);
+  assert.equal(parseCheckConfig({ ...BASE, CERTMONITOR_REPLACED: 'false' }).replaced, undefined);
+  assert.match(
+    refusal({ ...BASE, CERTMONITOR_REPLACED: 'yes' }, { replaced: true }),
+    /CERTMONITOR_REPLACED must be true or false/,
+  );
+});

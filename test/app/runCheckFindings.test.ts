@@ -149,3 +149,23 @@ test('with a policy the intermediate that expires first decides; renewing it alo
   const steady = await checkAt(dir, 3);
   assert.deepEqual(steady.sent, []);
 });
+
+test('a named certificate has its own findings, logged and forwarded under its name; the NTLS ones once', async () => {
+  const dir = fleet(
+    'named',
+    { hsm01: pems.rsa1024 as string },
+    { policy: {}, appliances: { hsm01: { certificates: { web: { port: 8443 } } } } },
+  );
+  writeFileSync(path.join(dir, 'hsm01', 'web.pem'), pems.rsa1024 as string);
+  const run = await checkAt(dir, 0);
+  const findingLines = run.lines.filter((l) => l.startsWith('finding'));
+  assert.deepEqual(findingLines.sort(), [
+    'finding: NTLS certificate of hsm01 has policy finding weak_key: RSA-1024 (policy minimum 2048 bits)',
+    'finding: web certificate of hsm01 has policy finding weak_key: RSA-1024 (policy minimum 2048 bits)',
+  ]);
+  const findings = run.sent.filter((n) => n.event === 'finding');
+  assert.deepEqual(findings.map((n) => n.certificate ?? 'ntls').sort(), ['ntls', 'web']);
+  assert.equal(new Set(findings.map((n) => n.id)).size, 2);
+  const again = await checkAt(dir, 1);
+  assert.deepEqual(again.sent, []);
+});

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { CACHE_FORMAT } from '../../core/certificateCache.ts';
-import { buildFleetStatus, fleetEntry, viewAsOf, viewOfRecord } from '../../core/fleetReport.ts';
+import { buildFleetStatus, fleetEntries, fleetEntry, viewAsOf, viewOfRecord } from '../../core/fleetReport.ts';
 import type { ApplianceView } from '../../core/types.ts';
 
 const FP = Array.from({ length: 32 }, () => 'CD').join(':');
@@ -111,4 +111,36 @@ describe('a report rebuilt from the state', () => {
     });
     assert.equal(viewAsOf(cached, NOW).status, 'expiring');
   });
+});
+
+test('named certificates: a row each after the appliance, with its labels; appliances counted by NTLS status', () => {
+  const time = new Date('2026-11-24T12:00:00Z');
+  const web = { status: 'expiring' as const, thresholdDays: 30, notAfter: '2026-12-01T12:00:00.000Z' };
+  const hsm01 = {
+    status: 'valid' as const,
+    thresholdDays: 30,
+    notAfter: '2027-11-24T12:00:00.000Z',
+    labels: { site: 'fra' },
+    certificates: { web, api: { status: 'missing' as const, thresholdDays: 30 } },
+  };
+  const entries = fleetEntries('hsm01', hsm01, time);
+  assert.deepEqual(
+    entries.map((e) => [e.appliance, e.certificate, e.status, e.daysRemaining, e.labels]),
+    [
+      ['hsm01', undefined, 'valid', 365, { site: 'fra' }],
+      ['hsm01', 'api', 'missing', null, { site: 'fra' }],
+      ['hsm01', 'web', 'expiring', 7, { site: 'fra' }],
+    ],
+  );
+  assert.equal('certificate' in (entries[0] as object), false, 'the NTLS row is what it always was');
+  const status = buildFleetStatus(time, 30, [
+    ...fleetEntries('hsm00', { status: 'valid', thresholdDays: 30 }, time),
+    ...entries,
+  ]);
+  assert.deepEqual(
+    status.appliances.map((e) => `${e.appliance}/${e.certificate ?? 'ntls'}`),
+    ['hsm00/ntls', 'hsm01/ntls', 'hsm01/api', 'hsm01/web'],
+  );
+  assert.equal(status.byStatus.valid, 2);
+  assert.equal(status.byStatus.missing, 0);
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, test } from 'node:test';
-import { buildFleetStatus, fleetEntry } from '../../core/fleetReport.ts';
+import { buildFleetStatus, fleetEntries, fleetEntry } from '../../core/fleetReport.ts';
 import { PAGE_ROWS } from '../../core/fleetReportAssets.ts';
 import { renderFleetReportHtml } from '../../core/fleetReportPage.ts';
 import type { ApplianceView } from '../../core/types.ts';
@@ -124,4 +124,22 @@ describe('the fleet report page', () => {
     assert.equal(html.match(/<tr id="/g)?.length, PAGE_ROWS + 3);
     assert.equal(html.match(/<tr id="[^>]* hidden>/g)?.length, 3);
   });
+});
+
+test('named certificates: a Certificate column (NTLS or the name, as text) only once a named certificate exists', () => {
+  const time = new Date('2026-11-24T12:00:00Z');
+  const hsm01 = {
+    status: 'valid' as const,
+    thresholdDays: 30,
+    notAfter: '2027-11-24T12:00:00.000Z',
+    certificates: { web: { status: 'expiring' as const, thresholdDays: 30, notAfter: '2026-12-01T12:00:00.000Z' } },
+  };
+  const named = renderFleetReportHtml(buildFleetStatus(time, 30, fleetEntries('hsm01', hsm01, time)));
+  assert.match(named, /<th>Certificate<\/th>/);
+  assert.match(named, /<td>hsm01<\/td><td>web<\/td>/);
+  assert.match(named, /<td>hsm01<\/td><td>NTLS<\/td>/);
+  assert.match(named, /NTLS certificates of 1 appliance\(s\)/);
+  const { certificates: _none, ...plain } = hsm01;
+  const before = renderFleetReportHtml(buildFleetStatus(time, 30, fleetEntries('hsm01', plain, time)));
+  assert.doesNotMatch(before, /Certificate<\/th>/);
 });

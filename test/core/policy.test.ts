@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { actionKind, type Decision, decide, sameState, settle } from '../../core/policy.ts';
 import type { ApplianceState, Certificate, Evaluation, Settings } from '../../core/types.ts';
-import type { Notification } from '../../protocol/notification.ts';
+import type { AnyNotification as Notification } from '../../protocol/notificationV2.ts';
 
 const DEFAULTS: Settings = { thresholdDays: 30, repeatHours: 24 };
 const ID = /^[A-Za-z0-9:._-]{1,200}$/;

@@ -164,6 +164,8 @@ export interface ApplianceOptions {
   readonly clientCaFile?: string;
   /** A second certificate, presented to clients that send this SNI host name. */
   readonly sni?: { readonly serverName: string; readonly certificate: IssuedCertificate };
+  /** False for a plain TLS service (an appliance's web server): no client certificate is asked for. */
+  readonly requireClientCertificate?: boolean;
 }
 
 /** A running `openssl s_server` that requires a client certificate. */
@@ -174,7 +176,7 @@ export interface RunningAppliance {
   stop(): Promise<void>;
 }
 
-/** Starts `openssl s_server -Verify 1` on loopback and resolves once it accepts connections. */
+/** Starts `openssl s_server -Verify 1` (or without it, for plain TLS) on loopback and resolves once it accepts connections. */
 export async function startOpensslAppliance(options: ApplianceOptions): Promise<RunningAppliance> {
   const openssl = requireBinary('openssl', 'openssl');
   const port = options.port ?? (await freeTcpPort());
@@ -187,8 +189,7 @@ export async function startOpensslAppliance(options: ApplianceOptions): Promise<
     '-key',
     options.certificate.keyFile,
     // -www answers on its own (never reads stdin), so it serves connection after connection.
-    '-Verify',
-    '1',
+    ...(options.requireClientCertificate === false ? [] : ['-Verify', '1']),
     '-www',
     ...(options.chainFile ? ['-cert_chain', options.chainFile] : []),
     ...(options.tls ? [options.tls === '1.2' ? '-tls1_2' : '-tls1_3'] : []),
