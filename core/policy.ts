@@ -143,7 +143,9 @@ export function decide(input: PolicyInput): Decision {
     logs.push(certificateLine('newCertificate', { notAfter: formatOpensslDate(cert.notAfter) }, appliance, named));
   }
   const next = followCertificate(previous, cert, observedAt);
-  const replacement = cert && input.replaced ? unplannedReplacement(previous, cert, input.settings, now) : undefined;
+  // Only a new NTLS certificate can be a replacement: not a change of the deciding chain certificate alone.
+  const replaceable = cert && input.replaced && isRenewal(previous, cert, input.leafFingerprint);
+  const replacement = replaceable ? unplannedReplacement(previous, cert, input.settings, now) : undefined;
   if (replacement) {
     next.pendingReplaced = replacement;
     logs.push(replacedLogEntry(subjectOf(input), replacement));

@@ -65,7 +65,7 @@ function fleet(name: string, files: Record<string, string>, inventory?: object):
   return dir;
 }
 
-async function checkAt(dir: string, hours: number, policy?: PolicySettings) {
+async function checkAt(dir: string, hours: number, policy?: PolicySettings, replaced = false) {
   const recorder = new Recorder();
   const outcomes = new Map<string, ApplianceOutcome>();
   await runCheck({
@@ -76,6 +76,7 @@ async function checkAt(dir: string, hours: number, policy?: PolicySettings) {
     settings: { thresholdDays: 30, repeatHours: 24, ...(policy ? { policy } : {}) },
     now: new Date(T0.getTime() + hours * HOUR),
     onOutcome: (o) => outcomes.set(o.appliance, o),
+    ...(replaced ? { replaced: true } : {}),
   });
   const lines = recorder.lines.filter((l) => l.appliance !== undefined).map((l) => `${l.key}: ${l.text}`);
   return { sent: recorder.sent, lines, outcomes };
@@ -168,4 +169,18 @@ test('a named certificate has its own findings, logged and forwarded under its n
   assert.equal(new Set(findings.map((n) => n.id)).size, 2);
   const again = await checkAt(dir, 1);
   assert.deepEqual(again.sent, []);
+});
+
+test('a policy set later makes the intermediate decide: no New NTLS certificate line, no replaced notification', async () => {
+  const dir = fleet('later', { hsm01: `${pems.leaf}${pems.intermediate}${pems.ca}` });
+  const before = await checkAt(dir, 0, undefined, true);
+  assert.equal(before.outcomes.get('hsm01')?.status, 'valid');
+  writeFileSync(path.join(dir, 'fleet.json'), JSON.stringify({ appliances: {}, policy: {} }));
+  const after = await checkAt(dir, 1, undefined, true);
+  assert.equal(after.outcomes.get('hsm01')?.status, 'expiring');
+  assert.deepEqual(after.sent.map((n) => n.event).sort(), ['expiring', 'finding']);
+  assert.ok(
+    !after.lines.some((l) => l.startsWith('newCertificate') || l.startsWith('replaced')),
+    after.lines.join('\n'),
+  );
 });
