@@ -42,6 +42,7 @@ import {
   canonicalHosts,
   carryOwed,
   type OwedDelivery,
+  type OwedNotification,
   owedAgeDays,
   owedKind,
   trapHostLabel,
@@ -91,7 +92,7 @@ export interface Decision {
    * Owed deliveries sent again this run, each exactly as first sent (docs/design.md, Alert policy): the
    * gateway reaches only the trap hosts that lack them. Not part of {@link action}.
    */
-  readonly retries: readonly Notification[];
+  readonly retries: readonly OwedNotification[];
   /** `none`, or the kinds due joined by `+`: `clear`, `trap`, `report`. */
   readonly action: string;
   /** The next state if none of the notifications is delivered; undefined when there is nothing to store. */
@@ -375,9 +376,9 @@ export function settle(
       next.lastProblem = { event: n.event as NotificationEvent, at: decision.observedAt };
     }
     // The newest of a kind is what a host that was down needs: it replaces an older debt of that kind.
-    // Owed deliveries are kept for the NTLS certificate's expiry notifications only (docs/reference.md,
-    // Named certificates): a named certificate's or a replacement reached one host and is not owed again.
-    if (outcome.failedHosts.length > 0 && isNtlsExpiry(n)) {
+    // Owed deliveries are kept for a certificate's expiry notifications, the NTLS one's and a named one's
+    // (docs/reference.md, Named certificates): a replacement reached one host and is not owed again.
+    if (outcome.failedHosts.length > 0 && isExpiryNotification(n)) {
       owed.set(kind, { notification: n, hosts: hostLabels(outcome), since: decision.observedAt });
     }
   }
@@ -385,9 +386,9 @@ export function settle(
   return normalizeState(next);
 }
 
-/** True for a notification about the NTLS certificate's expiry (no certificate name, a `/v1` event). */
-function isNtlsExpiry(n: PolicyNotification): n is Notification & { readonly severity?: AlertSeverity } {
-  return (n as NotificationV2).certificate === undefined && fitsV1({ ...n, severity: undefined });
+/** True for a certificate's expiry notification (a `/v1` event, whether or not of a named certificate). */
+function isExpiryNotification(n: PolicyNotification): n is OwedNotification {
+  return fitsV1({ ...n, certificate: undefined, severity: undefined } as NotificationV2);
 }
 
 /** The failed hosts of an outcome as stored: safe labels, deduplicated, sorted, bounded. */
