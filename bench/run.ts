@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
-const BENCHES = ['cli', 'parse', 'fleet', 'gateway', 'lambda', 'report', 'collect', 'journal'] as const;
+const BENCHES = ['cli', 'parse', 'fleet', 'gateway', 'lambda', 'report', 'collect', 'journal', 'scale'] as const;
 const here = fileURLToPath(new URL('.', import.meta.url));
 
 /** The Node major the project ships on: the Lambda's runtime, `nodejs24.x` → 24. */

@@ -2,7 +2,7 @@
  * The shapes of a Luna client's decision (core/clientPolicy.ts): what the policy looks at, what it
  * decides, and what a delivered notification changes in the client's state.
  */
-import type { NotificationV2 } from '../protocol/notificationV2.ts';
+import type { AlertSeverity, NotificationV2 } from '../protocol/notificationV2.ts';
 import type { ClientProblem, ClientState } from './clientState.ts';
 import type { TrustVerdict } from './clientTrust.ts';
 import type { Evaluation, LogEntry, Settings } from './types.ts';
@@ -40,6 +40,8 @@ export interface ClientEffect {
   readonly kind: 'raise' | 'clear' | 'problem' | 'bundle' | 'untrusted' | 'trusted';
   readonly appliance?: string;
   readonly problem?: ClientProblem;
+  /** A raise's severity, remembered once delivered (only with a critical level). */
+  readonly severity?: AlertSeverity;
 }
 
 /** What the policy decided for one client. */

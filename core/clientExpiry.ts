@@ -7,12 +7,12 @@
 import type { ClientDue, ClientPolicyInput } from './clientDecision.ts';
 import { clientNotificationId } from './clientNotificationId.ts';
 import type { ClientProblem, ClientState } from './clientState.ts';
+import { dueRaise } from './dueRaise.ts';
 import { logEntry } from './logEntry.ts';
 import { formatOpensslDate } from './opensslDate.ts';
 import type { Evaluation, LogEntry } from './types.ts';
 
 const MS_PER_HOUR = 3_600_000;
-const MS_PER_DAY = 86_400_000;
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -52,8 +52,11 @@ export function clientExpiryPart(input: ClientPolicyInput, next: Mutable<ClientS
     }
     Object.assign(next, { fingerprint: cert.fingerprintSha256, fingerprintSince: observedAt, alertActive: false });
     next.lastAlertAt = undefined;
+    next.lastAlertSeverity = undefined;
   }
-  due.logs.push(statusLine(client, evaluation));
+  const line = statusLine(client, evaluation);
+  // A critical certificate's line has syslog severity `crit`, as an appliance's (docs/reference.md, Expiry policy).
+  due.logs.push(evaluation.severity === 'critical' ? { ...line, sev: 'crit' } : line);
   if (evaluation.status === 'unavailable') return;
   if (next.pendingClear) {
     const { fingerprint, detectedAt } = next.pendingClear;
@@ -85,21 +88,19 @@ function fields(input: ClientPolicyInput) {
   };
 }
 
-/** An expiry notification when none was delivered for this certificate yet, or the last is H old. */
+/**
+ * An expiry notification when one is due, by the appliances' rule (core/dueRaise.ts): none was delivered
+ * for this certificate yet, or the last is H old, or (with a critical level) it has just become critical.
+ */
 function raiseDue(input: ClientPolicyInput, status: 'expiring' | 'expired', next: ClientState, due: ClientDue): void {
   const { settings, now, evaluation } = input;
-  const cert = evaluation.certificate;
+  const { certificate: cert, severity } = evaluation;
   if (!cert) return;
-  const repeatMs = settings.repeatHours * MS_PER_HOUR;
-  const last = next.lastAlertAt === undefined ? undefined : Date.parse(next.lastAlertAt);
-  if (last !== undefined && now.getTime() - last < repeatMs) return;
-  const seen = Date.parse(next.fingerprintSince ?? now.toISOString());
-  const entered =
-    status === 'expired' ? cert.notAfter.getTime() : cert.notAfter.getTime() - settings.thresholdDays * MS_PER_DAY;
-  const dueAt = last !== undefined ? last + repeatMs : Math.max(entered, seen);
-  const id = clientNotificationId(input.client, status, dueAt, cert.fingerprintSha256);
-  due.notifications.push({ ...fields(input), id, event: status });
-  due.effects.push({ id, kind: 'raise' });
+  const raise = dueRaise({ status, cert, severity, history: next, settings, now });
+  if (!raise) return;
+  const id = `${clientNotificationId(input.client, status, raise.dueAt, cert.fingerprintSha256)}${raise.idSuffix}`;
+  due.notifications.push({ ...fields(input), id, event: status, ...(severity === undefined ? {} : { severity }) });
+  due.effects.push({ id, kind: 'raise', ...(severity === undefined ? {} : { severity }) });
 }
 
 /** A report of a missing, invalid or not yet valid client certificate, once per H per problem. */

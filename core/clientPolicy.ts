@@ -116,8 +116,9 @@ export function settleClient(decision: ClientDecision, delivered: ReadonlySet<st
   for (const effect of decision.effects) {
     if (!delivered.has(effect.id)) continue;
     const appliance = effect.appliance ?? '';
-    if (effect.kind === 'raise') Object.assign(next, { alertActive: true, lastAlertAt: at });
-    else if (effect.kind === 'clear') next.pendingClear = undefined;
+    if (effect.kind === 'raise') {
+      Object.assign(next, { alertActive: true, lastAlertAt: at, lastAlertSeverity: effect.severity });
+    } else if (effect.kind === 'clear') next.pendingClear = undefined;
     else if (effect.kind === 'problem' && effect.problem) next.lastProblem = { event: effect.problem, at };
     else if (effect.kind === 'bundle') next.lastBundleProblem = { at };
     else if (effect.kind === 'trusted') delete untrusted[appliance];

@@ -3,6 +3,7 @@
  * docs/clients.md, State) and what the report shows of it. Times are evaluation instants, never the wall
  * clock, as for appliances.
  */
+import type { AlertSeverity } from '../protocol/notificationV2.ts';
 import type { Status } from './types.ts';
 
 /** A listed appliance whose certificate the client does not trust, as notified. */
@@ -27,6 +28,8 @@ export interface ClientState {
   /** True while an expiry notification for `fingerprint` was delivered and not cleared. */
   readonly alertActive: boolean;
   readonly lastAlertAt?: string;
+  /** That raise's severity, only with a critical level (docs/reference.md, Expiry policy). */
+  readonly lastAlertSeverity?: AlertSeverity;
   /** A replaced certificate whose active alert still needs its clearing notification. */
   readonly pendingClear?: { readonly fingerprint: string; readonly detectedAt: string };
   /** The last problem with the client certificate delivered, to report it once per H. */

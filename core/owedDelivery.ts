@@ -22,12 +22,22 @@ import {
   type Notification,
   type NotificationEvent,
 } from '../protocol/notification.ts';
+import { type AlertSeverity, isCertificateName } from '../protocol/notificationV2.ts';
 import { type ActionKind, actionKind } from './actionKind.ts';
+
+/**
+ * A notification as owed: an expiry notification of the NTLS certificate, or of a named certificate
+ * (`certificate`, docs/reference.md, Named certificates), with its severity when it was sent with one.
+ */
+export type OwedNotification = Notification & {
+  readonly certificate?: string;
+  readonly severity?: AlertSeverity;
+};
 
 /** One notification some trap hosts still lack. */
 export interface OwedDelivery {
   /** The notification exactly as it was sent, so a retry carries the same id and content. */
-  readonly notification: Notification;
+  readonly notification: OwedNotification;
   /** The trap hosts that have not acknowledged it, as the gateway names them ({@link trapHostLabel}), sorted. */
   readonly hosts: readonly string[];
   /** The evaluation instant it was first delivered to some hosts and not to these, ISO 8601. */
@@ -101,16 +111,29 @@ function optionalFields(v: Record<string, unknown>): Partial<Notification> | und
 }
 
 /** A stored notification in canonical key order, or undefined when it is not one the wire format allows. */
-function storedNotification(value: unknown): Notification | undefined {
+function storedNotification(value: unknown): OwedNotification | undefined {
   if (!isRecord(value)) return undefined;
-  const { id, appliance, address, event, observedAt } = value;
+  const { id, appliance, address, event, observedAt, certificate } = value;
   if (typeof id !== 'string' || !NOTIFICATION_ID.test(id)) return undefined;
   if (typeof appliance !== 'string' || !APPLIANCE_NAME.test(appliance)) return undefined;
+  // A named certificate's: its name kept, so the retry is that certificate's notification again.
+  if (certificate !== undefined && (typeof certificate !== 'string' || !isCertificateName(certificate))) {
+    return undefined;
+  }
+  const named = certificate === undefined ? {} : { certificate };
   if (typeof address !== 'string' || !ADDRESS.test(address)) return undefined;
   if (typeof event !== 'string' || !EVENTS.has(event) || !isUtcInstant(observedAt)) return undefined;
   const rest = optionalFields(value);
   if (rest === undefined) return undefined;
-  return { id, appliance, address, event: event as NotificationEvent, observedAt, ...rest } as Notification;
+  return {
+    id,
+    appliance,
+    address,
+    ...named,
+    event: event as NotificationEvent,
+    observedAt,
+    ...rest,
+  } as OwedNotification;
 }
 
 /** One stored owed delivery in canonical form, or undefined when it is malformed. */

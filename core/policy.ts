@@ -33,7 +33,7 @@ import type { Notification, NotificationEvent } from '../protocol/notification.t
 import { type AlertSeverity, type AnyNotification, fitsV1, type NotificationV2 } from '../protocol/notificationV2.ts';
 import { type ActionKind, actionKind } from './actionKind.ts';
 import { certificateLine } from './certificateLine.ts';
-import { criticalWindowMs, expiringWindowMs } from './expiryLevels.ts';
+import { dueRaise } from './dueRaise.ts';
 import { decideFindings, settleFindings } from './findingAlerts.ts';
 import type { Finding } from './findings.ts';
 import { logEntry } from './logEntry.ts';
@@ -44,6 +44,7 @@ import {
   canonicalHosts,
   carryOwed,
   type OwedDelivery,
+  type OwedNotification,
   owedAgeDays,
   owedKind,
   trapHostLabel,
@@ -102,7 +103,7 @@ export interface Decision {
    * Owed deliveries sent again this run, each exactly as first sent (docs/design.md, Alert policy): the
    * gateway reaches only the trap hosts that lack them. Not part of {@link action}.
    */
-  readonly retries: readonly Notification[];
+  readonly retries: readonly OwedNotification[];
   /** `none`, or the kinds due joined by `+`: `clear`, `trap`, `report`. */
   readonly action: string;
   /** The next state if none of the notifications is delivered; undefined when there is nothing to store. */
@@ -334,10 +335,9 @@ function clearNotification(input: PolicyInput, next: ApplianceState, observedAt:
 }
 
 /**
- * The raising notification for an expiring or expired certificate when one is due: none was delivered
- * for this certificate yet, or the last is at least H old, or (with a critical level) it has just become
- * critical after a lower alert. Its id carries the instant it became due (and `:critical` for a critical
- * raise, so an escalation never shares an id with the warning before it). Pure.
+ * The raising notification for an expiring or expired certificate when one is due (core/dueRaise.ts):
+ * none was delivered for this certificate yet, or the last is at least H old, or (with a critical level)
+ * it has just become critical after a lower alert. Pure.
  */
 function raiseNotification(
   input: PolicyInput,
@@ -346,59 +346,17 @@ function raiseNotification(
   next: ApplianceState,
   observedAt: string,
 ): PolicyNotification | undefined {
-  const { now, evaluation } = input;
+  const { now, evaluation, settings } = input;
   const severity = evaluation.severity;
-  const last = next.lastAlertAt === undefined ? undefined : Date.parse(next.lastAlertAt);
-  const escalation = severity === 'critical' && last !== undefined && next.lastAlertSeverity !== 'critical';
-  const repeatMs = repeatHours(input.settings, severity, next.lastAlertSeverity) * MS_PER_HOUR;
-  if (!(last === undefined || escalation || now.getTime() - last >= repeatMs)) return undefined;
-  const dueAt = raiseDueAt(input, status, cert, next, { last, repeatMs, escalation });
-  const id = notificationId(idSubject(input), status, dueAt, cert.fingerprintSha256);
+  const due = dueRaise({ status, cert, severity, history: next, settings, now });
+  if (!due) return undefined;
+  const id = notificationId(idSubject(input), status, due.dueAt, cert.fingerprintSha256);
   return {
     ...commonFields(input, observedAt),
-    id: severity === 'critical' ? `${id}:critical` : id,
+    id: `${id}${due.idSuffix}`,
     event: status,
     ...(severity === undefined ? {} : { severity }),
   };
-}
-
-/** The repeat interval: `critical.repeatHours` while the certificate and the last raise are critical, else H. */
-function repeatHours(
-  settings: Settings,
-  severity: AlertSeverity | undefined,
-  lastSeverity: AlertSeverity | undefined,
-): number {
-  const critical = settings.critical;
-  return critical && severity === 'critical' && lastSeverity === 'critical'
-    ? critical.repeatHours
-    : settings.repeatHours;
-}
-
-/**
- * The instant a raise became due, from the stored state and the certificate only (so a retry keeps it):
- * the last raise + the repeat interval; for an escalation the instant the certificate entered the critical
- * level (not before it was seen nor before the last raise); for a first raise the instant it entered the
- * expiring (or critical) window or expired, not before it was seen.
- */
-function raiseDueAt(
-  input: PolicyInput,
-  status: 'expiring' | 'expired',
-  cert: Certificate,
-  next: ApplianceState,
-  repeat: { readonly last: number | undefined; readonly repeatMs: number; readonly escalation: boolean },
-): number {
-  const { settings, evaluation } = input;
-  const { last, repeatMs, escalation } = repeat;
-  const seenSince = Date.parse(next.fingerprintSince ?? input.now.toISOString());
-  const notAfter = cert.notAfter.getTime();
-  const critical = settings.critical;
-  const enteredCritical =
-    status === 'expired' || critical === undefined ? notAfter : notAfter - criticalWindowMs(cert, critical);
-  if (escalation) return Math.max(enteredCritical, seenSince, last ?? seenSince);
-  if (last !== undefined) return last + repeatMs;
-  if (status === 'expired') return Math.max(notAfter, seenSince);
-  const entered = evaluation.severity === 'critical' ? enteredCritical : notAfter - expiringWindowMs(cert, settings);
-  return Math.max(entered, seenSince);
 }
 
 /** The report of a problem (missing, invalid, not yet valid) when one is due: once per H per problem. Pure. */
@@ -465,9 +423,9 @@ export function settle(
       next.lastProblem = { event: n.event as NotificationEvent, at: decision.observedAt };
     }
     // The newest of a kind is what a host that was down needs: it replaces an older debt of that kind.
-    // Owed deliveries are kept for the NTLS certificate's expiry notifications only (docs/reference.md,
-    // Named certificates): a named certificate's or a replacement reached one host and is not owed again.
-    if (outcome.failedHosts.length > 0 && isNtlsExpiry(n)) {
+    // Owed deliveries are kept for a certificate's expiry notifications, the NTLS one's and a named one's
+    // (docs/reference.md, Named certificates): a replacement reached one host and is not owed again.
+    if (outcome.failedHosts.length > 0 && isExpiryNotification(n)) {
       owed.set(kind, { notification: n, hosts: hostLabels(outcome), since: decision.observedAt });
     }
   }
@@ -482,9 +440,9 @@ export function settle(
   return normalizeState(next);
 }
 
-/** True for a notification about the NTLS certificate's expiry (no certificate name, a `/v1` event). */
-function isNtlsExpiry(n: PolicyNotification): n is Notification & { readonly severity?: AlertSeverity } {
-  return (n as NotificationV2).certificate === undefined && fitsV1({ ...n, severity: undefined });
+/** True for a certificate's expiry notification (a `/v1` event, whether or not of a named certificate). */
+function isExpiryNotification(n: PolicyNotification): n is OwedNotification {
+  return fitsV1({ ...n, certificate: undefined, severity: undefined } as NotificationV2);
 }
 
 /** The failed hosts of an outcome as stored: safe labels, deduplicated, sorted, bounded. */
