@@ -25,6 +25,26 @@ const CURVES: Readonly<Record<string, { readonly name: string; readonly size: nu
   '1.3.132.0.35': { name: 'P-521', size: 66 },
 };
 
+/** The key algorithms (OIDs) that can make each kind of signature. */
+const KEY_FAMILIES: Readonly<Record<string, readonly string[]>> = {
+  // rsaEncryption, and an RSASSA-PSS key
+  'rsa-pkcs1': ['1.2.840.113549.1.1.1'],
+  'rsa-pss': ['1.2.840.113549.1.1.1', '1.2.840.113549.1.1.10'],
+  ecdsa: ['1.2.840.10045.2.1'],
+  ed25519: ['1.3.101.112'],
+  ed448: ['1.3.101.113'],
+};
+
+/**
+ * True when `key` is of another family than the signature (an RSA CA for an ECDSA signature): that key
+ * did not sign it, whatever the runtime supports (docs/clients.md, How trust is decided). A CA re-keyed
+ * under the same name is then "not trusted", never "cannot be verified".
+ */
+function otherFamily(certificate: SignedCertificate, key: PublicKeyInfo): boolean {
+  const family = KEY_FAMILIES[certificate.algorithm.kind];
+  return family !== undefined && !family.includes(key.algorithm);
+}
+
 /** How to import the key and verify with it, or undefined when WebCrypto has no such algorithm. */
 interface Plan {
   readonly importAs: object;
@@ -75,6 +95,7 @@ function notSupported(error: unknown): boolean {
 /** A {@link SignatureVerifier} over the runtime's `crypto.subtle`. */
 export function webCryptoVerifier(subtle: SubtleVerify): SignatureVerifier {
   return async (certificate, issuerKey) => {
+    if (otherFamily(certificate, issuerKey)) return 'invalid';
     let plan: Plan | undefined;
     try {
       plan = planOf(certificate, issuerKey);

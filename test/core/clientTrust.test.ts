@@ -37,6 +37,20 @@ describe('trustOf with WebCrypto (Node)', () => {
     });
   }
 
+  it('does not trust a certificate of a CA re-keyed to another algorithm under the same name (never "cannot be verified")', async () => {
+    pki.ca('Fleet-CA', 'ec-p256');
+    const issued = pki.issue('Fleet-CA', 'hsm-rekeyed');
+    // The CA is re-keyed: the bundle holds only the RSA CA of the same DN.
+    const rsaCa = pki.ca('Fleet-CA', 'rsa');
+    assert.deepEqual(await trustOf(leaf(issued), bundle(rsaCa), verify), { kind: 'untrusted' });
+    // And the other way round: an RSA-signed leaf against an EC CA of the same DN.
+    const rsaIssued = pki.issue('Fleet-CA', 'hsm-rekeyed-rsa');
+    const ecCa = pki.ca('Fleet-CA', 'ec-p384');
+    assert.deepEqual(await trustOf(leaf(rsaIssued), bundle(ecCa), verify), { kind: 'untrusted' });
+    const edCa = pki.ca('Fleet-CA', 'ed25519');
+    assert.deepEqual(await trustOf(leaf(issued), bundle(edCa), verify), { kind: 'untrusted' });
+  });
+
   it('verifies Ed448 on Node 24', async () => {
     const ca = pki.ca('ca-ed448', 'ed448');
     const issued = pki.issue('ca-ed448', 'hsm-ed448');
