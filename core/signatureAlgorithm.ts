@@ -58,20 +58,38 @@ function smallInteger(der: Uint8Array, tagged: Tlv): number {
   return value;
 }
 
-/** RSA-PSS: hash [0] (SHA-1 by default), mask generation [1] (MGF1 with the same hash), salt [2] (20). */
+const MGF1 = '1.2.840.113549.1.1.8';
+
+/** The hash of the mask generation function inside an explicit tag: MGF1's, or undefined for another function. */
+function maskHashIn(der: Uint8Array, tagged: Tlv): HashName | undefined {
+  const alg = expectTlv(der, tagged.offset, tagged.end, TAG.SEQUENCE, 'mask generation');
+  const oid = expectTlv(der, alg.offset, alg.end, TAG.OID, 'mask generation');
+  if (decodeOid(der, oid.offset, oid.end) !== MGF1) return undefined;
+  const hash = expectTlv(der, oid.end, alg.end, TAG.SEQUENCE, 'mask generation hash');
+  const hashOid = expectTlv(der, hash.offset, hash.end, TAG.OID, 'mask generation hash');
+  return HASHES[decodeOid(der, hashOid.offset, hashOid.end)];
+}
+
+/** RSA-PSS: hash [0] (SHA-1 by default), mask generation [1] (MGF1 with SHA-1 by default), salt [2] (20). */
 function pssOf(der: Uint8Array, params: Tlv | undefined): SignatureAlgorithm {
   let hash: HashName | undefined = 'SHA-1';
+  let maskHash: HashName | undefined = 'SHA-1';
   let saltLength = 20;
   if (params && params.tag === TAG.SEQUENCE) {
     for (let pos = params.offset; pos < params.end; ) {
       const field = readTlv(der, pos, params.end);
       if (field.tag === TAG.CONTEXT_0) hash = hashIn(der, field);
+      else if (field.tag === TAG.CONTEXT_1) maskHash = maskHashIn(der, field);
       else if (field.tag === TAG.CONTEXT_2) saltLength = smallInteger(der, field);
       pos = field.end;
     }
   }
-  // WebCrypto ties the mask generation hash to the signature hash; certificates use the same one.
-  return hash ? { kind: 'rsa-pss', hash, saltLength } : { kind: 'unsupported', name: 'RSASSA-PSS (hash)' };
+  if (!hash) return { kind: 'unsupported', name: 'RSASSA-PSS (hash)' };
+  // WebCrypto ties the mask generation hash to the signature hash: a signature whose MGF1 hash differs
+  // cannot be checked here, which is "cannot be verified", never "not trusted" (docs/clients.md, How
+  // trust is decided).
+  if (maskHash !== hash) return { kind: 'unsupported', name: `RSASSA-PSS (${hash}, MGF1 ${maskHash ?? 'unknown'})` };
+  return { kind: 'rsa-pss', hash, saltLength };
 }
 
 /** The algorithm of the AlgorithmIdentifier `alg` (a SEQUENCE TLV within `der`). */

@@ -51,6 +51,17 @@ describe('trustOf with WebCrypto (Node)', () => {
     assert.deepEqual(await trustOf(leaf(issued), bundle(edCa), verify), { kind: 'untrusted' });
   });
 
+  it('says trust cannot be verified for RSA-PSS whose MGF1 hash differs from the signature hash, never untrusted', async () => {
+    const ca = pki.ca('ca-pss-mgf', 'rsa-pss');
+    const issued = pki.issue('ca-pss-mgf', 'hsm-pss-mgf', ['rsa_mgf1_md:sha512']);
+    const verdict = await trustOf(leaf(issued), bundle(ca), verify);
+    assert.equal(verdict.kind, 'unverifiable', JSON.stringify(verdict));
+    assert.match(verdict.kind === 'unverifiable' ? verdict.reason : '', /MGF1 SHA-512/);
+    // The same hash for both (as openssl makes it by default) still verifies.
+    const same = pki.issue('ca-pss-mgf', 'hsm-pss-same', ['rsa_mgf1_md:sha384']);
+    assert.deepEqual(await trustOf(leaf(same), bundle(ca), verify), { kind: 'trusted', by: 'issuer' });
+  });
+
   it('verifies Ed448 on Node 24', async () => {
     const ca = pki.ca('ca-ed448', 'ed448');
     const issued = pki.issue('ca-ed448', 'hsm-ed448');

@@ -35,8 +35,11 @@ export interface OpensslChain {
   readonly dir: string;
   /** A CA of `algorithm` named `/CN=NAME`; returns its PEM. */
   ca(name: string, algorithm: ChainAlgorithm): string;
-  /** A leaf `/CN=subject` (EC P-256 key) signed by CA `name` with that CA's algorithm; returns its PEM. */
-  issue(ca: string, subject: string): string;
+  /**
+   * A leaf `/CN=subject` (EC P-256 key) signed by CA `name` with that CA's algorithm; returns its PEM.
+   * `sigopts` are more `-sigopt` values for the signature (e.g. `rsa_mgf1_md:sha512`).
+   */
+  issue(ca: string, subject: string, sigopts?: readonly string[]): string;
   /** A self-signed leaf `/CN=subject` (EC P-256, as `sysconf regenCert` makes a fresh one); returns its PEM. */
   selfSigned(subject: string): string;
   /** The PEM file's path and the private key's path of a leaf made above. */
@@ -72,7 +75,7 @@ export function opensslChain(): OpensslChain {
       algorithms.set(name, algorithm);
       return read(name);
     },
-    issue(ca, subject) {
+    issue(ca, subject, sigopts = []) {
       run('genpkey', ...KEY_ARGS['ec-p256'], '-out', `${subject}.key`);
       run('req', '-new', '-key', `${subject}.key`, '-subj', `/CN=${subject}`, '-out', `${subject}.csr`);
       const pss = algorithms.get(ca) === 'rsa-pss';
@@ -92,6 +95,7 @@ export function opensslChain(): OpensslChain {
         '-out',
         `${subject}.pem`,
         ...(pss ? ['-sigopt', 'rsa_padding_mode:pss', '-sigopt', 'rsa_pss_saltlen:32', '-sha384'] : []),
+        ...sigopts.flatMap((o) => ['-sigopt', o]),
       );
       return read(subject);
     },
