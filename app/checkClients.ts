@@ -14,6 +14,7 @@ import { type SignatureVerifier, webCryptoVerifier } from '../core/signatureVeri
 import { readTrustBundle, type TrustBundle } from '../core/trustBundle.ts';
 import type { Settings, SourceResult } from '../core/types.ts';
 import { ClientForwarding } from './clientForwarding.ts';
+import type { ClientRunCounts } from './clientRunCounts.ts';
 import { clientView } from './clientView.ts';
 import { errorReason } from './errorReason.ts';
 import { StateConflictError } from './errors.ts';
@@ -37,13 +38,7 @@ export interface CheckClientsOptions {
   readonly onClient?: (client: string, view: ClientView) => void;
 }
 
-/** What the clients' part of a run counted. */
-export interface ClientRunCounts {
-  readonly clients: number;
-  readonly untrusted: number;
-  readonly sent: number;
-  readonly failed: number;
-}
+export type { ClientRunCounts } from './clientRunCounts.ts';
 
 /** Checks every client of the inventory, one after another (a client costs a few reads and one request). */
 export async function checkClients(options: CheckClientsOptions): Promise<ClientRunCounts> {
@@ -51,21 +46,21 @@ export async function checkClients(options: CheckClientsOptions): Promise<Client
   const verify = options.verify ?? webCryptoVerifier(crypto.subtle);
   const presented = new PresentedCertificates(options.source);
   const forwarding = new ClientForwarding(options.forwarder, options.log, options.dryRun === true);
-  const counts = { clients: 0, untrusted: 0, sent: 0, failed: 0 };
+  let checked = 0;
+  let untrusted = 0;
+  let errors = 0;
   for (const [client, entry] of clients) {
     try {
-      const one = await checkClient(client, entry, { presented, forwarding }, { ...options, verify });
-      counts.clients++;
-      counts.untrusted += one.untrusted;
-      counts.sent += one.sent;
-      counts.failed += one.failed;
+      untrusted += await checkClient(client, entry, { presented, forwarding }, { ...options, verify });
+      checked++;
     } catch (error) {
-      counts.failed++;
+      // Counted with the run's errors: a client that could not be checked leaves the run incomplete.
+      errors++;
       options.log.write(logEntry('checkFailed', { reason: errorReason(error) }), { client });
     }
   }
   forwarding.finish();
-  return counts;
+  return { clients: checked, untrusted, errors, ...forwarding.counts };
 }
 
 /** The settings a client is evaluated with: its inventory entry's, else the run's, as for an appliance. */
@@ -110,13 +105,13 @@ async function trustInputs(
   return out;
 }
 
-/** One client: evaluate, decide, forward, settle, save. */
+/** One client: evaluate, decide, forward, settle, save; resolves to how many listed appliances it does not trust. */
 async function checkClient(
   client: string,
   entry: ClientEntry,
   run: { readonly presented: PresentedCertificates; readonly forwarding: ClientForwarding },
   options: CheckClientsOptions,
-): Promise<{ untrusted: number; sent: number; failed: number }> {
+): Promise<number> {
   const settings = clientSettings(entry, options.settings);
   const [certificate, trustFile] = await Promise.all([
     fetchFile(options, client, 'client.pem'),
@@ -138,8 +133,7 @@ async function checkClient(
     await save(options, client, next, loaded.version);
   }
   options.onClient?.(client, view);
-  const untrusted = trust.filter((t) => t.verdict?.kind === 'untrusted').length;
-  return { untrusted, sent: delivered.size, failed: decision.notifications.length - delivered.size };
+  return trust.filter((t) => t.verdict?.kind === 'untrusted').length;
 }
 
 /** Saves a client's state; another run's newer record wins (its next run decides again). */

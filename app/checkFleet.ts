@@ -8,6 +8,7 @@
 import type { ClientView } from '../core/clientState.ts';
 import { logEntry } from '../core/logEntry.ts';
 import type { ApplianceView, Settings } from '../core/types.ts';
+import { type ClientRunCounts, withClientCounts } from './clientRunCounts.ts';
 import { EmptyRunError } from './errors.ts';
 import type {
   ApplianceOutcome,
@@ -110,16 +111,24 @@ export async function checkFleet(input: CheckFleetInput): Promise<CheckFleetResu
   // Loaded after the run: the report's code is not part of a Lambda's start.
   const { writeRunReport } = await import('./writeRunReport.ts');
   const { thresholdDays } = settings;
+  let clientCounts: ClientRunCounts | undefined;
+  const clientsStep = async () => {
+    const step = await shardClients(input);
+    clientCounts = step.counts;
+    return step.views;
+  };
   const report = await writeRunReport(input.state, {
     now,
     thresholdDays,
     views,
     clients,
-    ...(input.shard && !dryRun ? { clientsStep: () => shardClients(input) } : {}),
+    ...(input.shard && !dryRun ? { clientsStep } : {}),
     stopped: summary.stopped,
     dryRun,
     ...shardOf(input),
   });
+  // The assembling shard's summary counts its clients' notifications and failures (docs/clients.md, State).
+  if (clientCounts) summary = withClientCounts(summary, clientCounts);
   return { summary, report, verdict: verdictOf(summary, report.kind === 'failed'), views, clients };
 }
 

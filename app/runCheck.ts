@@ -15,6 +15,7 @@
  */
 import { applianceNames } from './applianceNames.ts';
 import { CheckRun } from './checkRun.ts';
+import { type ClientRunCounts, withClientCounts } from './clientRunCounts.ts';
 import { ConfigError } from './errors.ts';
 import { mapConcurrent } from './mapConcurrent.ts';
 import type { CertificateSource, Inventory } from './ports.ts';
@@ -43,6 +44,7 @@ export async function runCheck(options: RunCheckOptions): Promise<RunSummary> {
   refuseClientsWithout(inventory, source);
   const run = new CheckRun(options, inventory);
   let stopped = false;
+  let clients: ClientRunCounts | undefined;
   try {
     ({ stopped } = await mapConcurrent(
       applianceNames(inventory, source.list()),
@@ -56,13 +58,14 @@ export async function runCheck(options: RunCheckOptions): Promise<RunSummary> {
   }
   if (!stopped && options.clients !== false && hasClients(inventory)) {
     const { checkClients } = await import('./checkClients.ts');
-    await checkClients({ ...options, inventory });
+    clients = await checkClients({ ...options, inventory });
   }
   reportSkippedKeys(source, log);
   const failing = await reportTrapHosts(run.trapHostEvidence(), { state: options.state, log, now, repeatHours });
   const durationMs = Math.round(performance.now() - started);
   const end = { stopped, inventoryProblems, durationMs, failing, dryRun: dryRun === true, forwarding: run.forwarding };
-  return summaryOf(run.totals, end);
+  const summary = summaryOf(run.totals, end);
+  return clients ? withClientCounts(summary, clients) : summary;
 }
 
 /** True when the inventory names Luna clients (docs/clients.md, The inventory). */

@@ -5,6 +5,7 @@
  */
 import type { ClientView } from '../core/clientState.ts';
 import type { Settings } from '../core/types.ts';
+import type { ClientRunCounts } from './clientRunCounts.ts';
 import type { CertificateSource, LogSink, NotificationForwarder, StateStore } from './ports.ts';
 
 /** What the clients' check of a sharded run needs: the run's ports, settings and instant. */
@@ -17,16 +18,23 @@ export interface ShardClientsInput {
   readonly now: Date;
 }
 
-/** Checks the inventory's clients; resolves to their views (none without clients). */
-export async function shardClients(input: ShardClientsInput): Promise<Map<string, ClientView>> {
+/** The clients' views and counts of a sharded run. */
+export interface ShardClientsResult {
+  readonly views: Map<string, ClientView>;
+  /** Absent without clients in the inventory. */
+  readonly counts?: ClientRunCounts;
+}
+
+/** Checks the inventory's clients; resolves to their views (none without clients) and counts. */
+export async function shardClients(input: ShardClientsInput): Promise<ShardClientsResult> {
   const views = new Map<string, ClientView>();
   const inventory = await input.source.readInventory();
-  if (Object.keys(inventory?.clients ?? {}).length === 0) return views;
+  if (Object.keys(inventory?.clients ?? {}).length === 0) return { views };
   const { checkClients } = await import('./checkClients.ts');
   const { source, state, forwarder, log, settings, now } = input;
-  await checkClients({
+  const counts = await checkClients({
     ...{ source, state, forwarder, log, settings, now, inventory },
     onClient: (client, view) => void views.set(client, view),
   });
-  return views;
+  return { views, counts };
 }

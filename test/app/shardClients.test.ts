@@ -74,4 +74,25 @@ describe('clients in a sharded run', () => {
     );
     assert.equal(status.appliances.length, 2);
   });
+
+  it('the assembling shard counts its clients in its summary', async () => {
+    const state = dirStateLocation(join(root, 'state-counts'));
+    const refusing: NotificationForwarder = {
+      description: 'refusing',
+      forward: async (batch): Promise<DeliveryResult[]> =>
+        batch.map((n) => ({ id: n.id, delivered: false, traps: [], error: 'connection refused' })),
+    };
+    const now = new Date();
+    const run = (shard: number) =>
+      checkFleet({
+        ...{ source: new DirSource(fleet), state, forwarder: refusing, log: { write: () => undefined } },
+        ...{ settings: { thresholdDays: 30, repeatHours: 24 }, now, announce: false, shard: { shard, shards: 2 } },
+      });
+    const first = await run(0);
+    assert.equal(first.summary.notifications.failed, 0);
+    const last = await run(1);
+    assert.equal(last.report.kind === 'part' && last.report.assembled, true);
+    assert.equal(last.summary.notifications.failed, 1, 'the untrusted notification the gateway refused');
+    assert.match(String(last.verdict.incomplete), /not delivered/);
+  });
 });
