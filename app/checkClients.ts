@@ -19,6 +19,7 @@ import { clientView } from './clientView.ts';
 import { errorReason } from './errorReason.ts';
 import { StateConflictError } from './errors.ts';
 import { applianceSettings } from './evaluateAppliance.ts';
+import type { GatewayTooOldTally } from './gatewayTooOldTally.ts';
 import type { CertificateSource, ClientEntry, Inventory, LogSink, NotificationForwarder, StateStore } from './ports.ts';
 import { PresentedCertificates } from './presentedCertificates.ts';
 
@@ -36,6 +37,8 @@ export interface CheckClientsOptions {
   readonly dryRun?: boolean;
   /** Receives each client's view once its outcome is final. */
   readonly onClient?: (client: string, view: ClientView) => void;
+  /** The run's tally of gateways too old for `/v2`, which the run logs once (one line per gateway and run). */
+  readonly tooOld?: GatewayTooOldTally;
 }
 
 export type { ClientRunCounts } from './clientRunCounts.ts';
@@ -45,7 +48,7 @@ export async function checkClients(options: CheckClientsOptions): Promise<Client
   const clients = Object.entries(options.inventory?.clients ?? {});
   const verify = options.verify ?? webCryptoVerifier(crypto.subtle);
   const presented = new PresentedCertificates(options.source);
-  const forwarding = new ClientForwarding(options.forwarder, options.log, options.dryRun === true);
+  const forwarding = new ClientForwarding(options.forwarder, options.log, options.dryRun === true, options.tooOld);
   let checked = 0;
   let untrusted = 0;
   let errors = 0;

@@ -10,6 +10,7 @@ import { logEntry } from '../core/logEntry.ts';
 import type { ApplianceView, Settings } from '../core/types.ts';
 import { type ClientRunCounts, withClientCounts } from './clientRunCounts.ts';
 import { EmptyRunError } from './errors.ts';
+import { GatewayTooOldTally } from './gatewayTooOldTally.ts';
 import type {
   ApplianceOutcome,
   CertificateSource,
@@ -84,17 +85,22 @@ export async function checkFleet(input: CheckFleetInput): Promise<CheckFleetResu
   await input.beforeRun?.();
   const views = new Map<string, ApplianceView>();
   const clients = new Map<string, ClientView>();
+  // A shard's clients are checked in its report step: one gatewayTooOld line per gateway for both parts.
+  const tooOld = input.shard ? new GatewayTooOldTally() : undefined;
   let summary: RunSummary;
   try {
     const { source, state, forwarder, concurrency, shouldStop, onOutcome, replaced, replacedAppliances } = input;
     summary = await runCheck({
       ...{ source, state, forwarder, log, settings, now, concurrency, shouldStop, onOutcome, dryRun },
-      ...{ replaced, replacedAppliances },
+      ...{ replaced, replacedAppliances, tooOld },
       onView: dryRun ? undefined : (appliance, view) => void views.set(appliance, view),
       onClient: (client, view) => void clients.set(client, view),
       // A sharded run's shards check the appliances only (docs/clients.md, State).
       clients: !input.shard,
     });
+  } catch (error) {
+    tooOld?.flush(log);
+    throw error;
   } finally {
     input.afterRun?.();
   }
@@ -113,7 +119,7 @@ export async function checkFleet(input: CheckFleetInput): Promise<CheckFleetResu
   const { thresholdDays } = settings;
   let clientCounts: ClientRunCounts | undefined;
   const clientsStep = async () => {
-    const step = await shardClients(input);
+    const step = await shardClients({ ...input, tooOld });
     clientCounts = step.counts;
     return step.views;
   };
@@ -127,6 +133,7 @@ export async function checkFleet(input: CheckFleetInput): Promise<CheckFleetResu
     dryRun,
     ...shardOf(input),
   });
+  tooOld?.flush(log);
   // The assembling shard's summary counts its clients' notifications and failures (docs/clients.md, State).
   if (clientCounts) summary = withClientCounts(summary, clientCounts);
   return { summary, report, verdict: verdictOf(summary, report.kind === 'failed'), views, clients };

@@ -18,6 +18,7 @@ import type { DecidedAppliance } from './decidedAppliance.ts';
 import { describeAction } from './describeAction.ts';
 import { errorReason } from './errorReason.ts';
 import { type EvaluationContext, evaluateAppliance } from './evaluateAppliance.ts';
+import { GatewayTooOldTally } from './gatewayTooOldTally.ts';
 import { decideNamed, declaredNames } from './namedCertificates.ts';
 import { namedOutcomes } from './namedOutcomes.ts';
 import { NotificationBatcher } from './notificationBatcher.ts';
@@ -34,14 +35,18 @@ export class CheckRun {
   private readonly hosts: TrapHostsSeen = { failed: new Set(), ok: new Set() };
   private readonly batcher: NotificationBatcher | undefined;
   private readonly evaluation: EvaluationContext;
-  /** Notifications of the newer kinds each gateway without `/v2` could not take, for one line each per run. */
-  private readonly tooOld = new Map<string, number>();
+  /**
+   * Notifications of the newer kinds each gateway without `/v2` could not take, for one line each per run
+   * (the clients' refusals join it; app/runCheck.ts logs it once they are done).
+   */
+  readonly tooOld: GatewayTooOldTally;
 
   constructor(
     private readonly options: RunCheckOptions,
     private readonly inventory: Inventory | undefined,
   ) {
     const { forwarder, log } = options;
+    this.tooOld = options.tooOld ?? new GatewayTooOldTally();
     this.evaluation = { ...options, inventory };
     this.batcher =
       forwarder && !options.dryRun
@@ -57,7 +62,7 @@ export class CheckRun {
               log.write(logEntry('gatewayFailover', { count, gateway: from, next: to, reason }), { event: 'gateway' });
             },
             onDelivered: (gateway, count) => this.count({ kind: 'delivered', gateway, count }),
-            onGatewayTooOld: (gateway, count) => this.tooOld.set(gateway, (this.tooOld.get(gateway) ?? 0) + count),
+            onGatewayTooOld: (gateway, count) => this.tooOld.add(gateway, count),
           })
         : undefined;
   }
@@ -104,11 +109,6 @@ export class CheckRun {
   /** Sends what is still batched and waits for every delivery and its settlement. */
   async drain(): Promise<void> {
     await this.batcher?.drain();
-    // One line per gateway and run, however many requests it refused (docs/gateway.md, Newer notifications).
-    for (const [gateway, count] of this.tooOld) {
-      this.options.log.write(logEntry('gatewayTooOld', { gateway, count }), { event: 'gateway' });
-    }
-    this.tooOld.clear();
   }
 
   /** The one place the run's counts change. */

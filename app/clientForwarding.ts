@@ -2,11 +2,13 @@
  * Forwarding a Luna client's notifications (docs/clients.md, What certmonitor tells you): each client's in
  * a request of its own, after the appliances. They are of the newer kinds, so the forwarder sends them on
  * `/v2` (docs/design.md, Wire protocol); a gateway without it fails them only, told once per run and
- * gateway with `gatewayTooOld`, as for the appliances' newer kinds. Every due notification is counted for the run's summary as for an
+ * gateway with `gatewayTooOld`, the appliances' and the clients' refusals in one line
+ * (app/gatewayTooOldTally.ts). Every due notification is counted for the run's summary as for an
  * appliance's: sent, failed, not forwarded (no gateway) or would be sent (a what-if run).
  */
 import { logEntry } from '../core/logEntry.ts';
 import type { NotificationV2 } from '../protocol/notificationV2.ts';
+import { GatewayTooOldTally } from './gatewayTooOldTally.ts';
 import type { LogSink, NotificationForwarder } from './ports.ts';
 
 /** What the clients' notifications of one run came to. */
@@ -22,13 +24,19 @@ export interface ClientDeliveryCounts {
 /** One run's forwarding of client notifications. */
 export class ClientForwarding {
   readonly counts: ClientDeliveryCounts = { sent: 0, failed: 0, notForwarded: 0, wouldSend: 0, deliveredBy: {} };
-  private readonly tooOld = new Map<string, number>();
+  private readonly tooOld: GatewayTooOldTally;
+  /** The tally is the run's when given (the run logs it), else this forwarding's own, logged by {@link finish}. */
+  private readonly ownTally: boolean;
 
   constructor(
     private readonly forwarder: NotificationForwarder | undefined,
     private readonly log: LogSink,
     private readonly dryRun: boolean,
-  ) {}
+    tooOld?: GatewayTooOldTally,
+  ) {
+    this.tooOld = tooOld ?? new GatewayTooOldTally();
+    this.ownTally = tooOld === undefined;
+  }
 
   /** Sends one client's notifications; resolves to the ids delivered (none without a gateway). */
   async send(notifications: readonly NotificationV2[], client: string): Promise<Set<string>> {
@@ -50,7 +58,7 @@ export class ClientForwarding {
       if (result.delivered) {
         delivered.add(result.id);
         this.counts.deliveredBy[gateway] = (this.counts.deliveredBy[gateway] ?? 0) + 1;
-      } else if (result.gatewayTooOld) this.tooOld.set(gateway, (this.tooOld.get(gateway) ?? 0) + 1);
+      } else if (result.gatewayTooOld) this.tooOld.add(gateway, 1);
       else failed.set(gateway, result.error ?? 'not delivered');
     }
     for (const [gateway, reason] of failed) this.log.write(logEntry('gatewayFailed', { gateway, reason }), { client });
@@ -60,11 +68,8 @@ export class ClientForwarding {
     return delivered;
   }
 
-  /** Logs `gatewayTooOld` once per gateway that has no `/v2`. */
+  /** Logs `gatewayTooOld` once per gateway that has no `/v2`, unless the run's tally does. */
   finish(): void {
-    for (const [gateway, count] of this.tooOld) {
-      this.log.write(logEntry('gatewayTooOld', { gateway, count }), { event: 'gateway' });
-    }
-    this.tooOld.clear();
+    if (this.ownTally) this.tooOld.flush(this.log);
   }
 }

@@ -46,19 +46,24 @@ export async function runCheck(options: RunCheckOptions): Promise<RunSummary> {
   let stopped = false;
   let clients: ClientRunCounts | undefined;
   try {
-    ({ stopped } = await mapConcurrent(
-      applianceNames(inventory, source.list()),
-      options.concurrency ?? DEFAULT_CONCURRENCY,
-      (listed) => run.processAppliance(listed),
-      options.shouldStop,
-    ));
+    try {
+      ({ stopped } = await mapConcurrent(
+        applianceNames(inventory, source.list()),
+        options.concurrency ?? DEFAULT_CONCURRENCY,
+        (listed) => run.processAppliance(listed),
+        options.shouldStop,
+      ));
+    } finally {
+      // Whatever happened, notifications already handed over are delivered and their state settled.
+      await run.drain();
+    }
+    if (!stopped && options.clients !== false && hasClients(inventory)) {
+      const { checkClients } = await import('./checkClients.ts');
+      clients = await checkClients({ ...options, inventory, tooOld: run.tooOld });
+    }
   } finally {
-    // Whatever happened, notifications already handed over are delivered and their state settled.
-    await run.drain();
-  }
-  if (!stopped && options.clients !== false && hasClients(inventory)) {
-    const { checkClients } = await import('./checkClients.ts');
-    clients = await checkClients({ ...options, inventory });
+    // One line per gateway and run, the clients' refusals included (docs/gateway.md, Newer notifications).
+    if (!options.tooOld) run.tooOld.flush(log);
   }
   reportSkippedKeys(source, log);
   const failing = await reportTrapHosts(run.trapHostEvidence(), { state: options.state, log, now, repeatHours });

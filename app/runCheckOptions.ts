@@ -2,6 +2,7 @@
 import type { ClientView } from '../core/clientState.ts';
 import type { SignatureVerifier } from '../core/signatureVerifier.ts';
 import type { ApplianceView, Settings } from '../core/types.ts';
+import type { GatewayTooOldTally } from './gatewayTooOldTally.ts';
 import type { ApplianceOutcome, CertificateSource, LogSink, NotificationForwarder, StateStore } from './ports.ts';
 
 /** Inputs of one run. */
@@ -39,6 +40,11 @@ export interface RunCheckOptions {
   readonly verify?: SignatureVerifier;
   /** Receives each Luna client's view once its outcome is final (none without clients in the inventory). */
   readonly onClient?: (client: string, view: ClientView) => void;
+  /**
+   * The run's tally of gateways too old for `/v2`, when the caller logs it (a sharded run's, after its
+   * clients' step); absent, the run logs it once its clients are done (docs/gateway.md, Newer notifications).
+   */
+  readonly tooOld?: GatewayTooOldTally;
   /**
    * Unplanned replacements are notified for every appliance (`--replaced`, `CERTMONITOR_REPLACED`;
    * docs/reference.md, Replaced certificates). The inventory's `policy.replaced` turns it on too.

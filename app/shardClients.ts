@@ -6,6 +6,7 @@
 import type { ClientView } from '../core/clientState.ts';
 import type { Settings } from '../core/types.ts';
 import type { ClientRunCounts } from './clientRunCounts.ts';
+import type { GatewayTooOldTally } from './gatewayTooOldTally.ts';
 import type { CertificateSource, LogSink, NotificationForwarder, StateStore } from './ports.ts';
 
 /** What the clients' check of a sharded run needs: the run's ports, settings and instant. */
@@ -16,6 +17,8 @@ export interface ShardClientsInput {
   readonly log: LogSink;
   readonly settings: Settings;
   readonly now: Date;
+  /** The run's tally of gateways too old for `/v2`, logged by the caller once per gateway and run. */
+  readonly tooOld?: GatewayTooOldTally;
 }
 
 /** The clients' views and counts of a sharded run. */
@@ -31,9 +34,9 @@ export async function shardClients(input: ShardClientsInput): Promise<ShardClien
   const inventory = await input.source.readInventory();
   if (Object.keys(inventory?.clients ?? {}).length === 0) return { views };
   const { checkClients } = await import('./checkClients.ts');
-  const { source, state, forwarder, log, settings, now } = input;
+  const { source, state, forwarder, log, settings, now, tooOld } = input;
   const counts = await checkClients({
-    ...{ source, state, forwarder, log, settings, now, inventory },
+    ...{ source, state, forwarder, log, settings, now, inventory, tooOld },
     onClient: (client, view) => void views.set(client, view),
   });
   return { views, counts };

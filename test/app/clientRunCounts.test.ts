@@ -8,6 +8,7 @@ import { DirSource } from '../../adapters/dir/dirSource.ts';
 import { checkFleet } from '../../app/checkFleet.ts';
 import type { DeliveryResult, NotificationForwarder } from '../../app/ports.ts';
 import type { LogEntry } from '../../core/types.ts';
+import { type AnyNotification, fitsV1 } from '../../protocol/notificationV2.ts';
 import { opensslChain } from '../helpers/opensslChain.ts';
 
 // A minute ahead: the certificates are made during the tests, valid from the second they are made.
@@ -84,5 +85,40 @@ describe('the clients in the run summary and verdict', () => {
     assert.deepEqual(run.summary.notifications, { sent: 1, failed: 0 });
     assert.deepEqual(run.summary.deliveredBy, { 'gw-a': 1 });
     assert.equal(run.verdict.incomplete, undefined);
+  });
+
+  it('says gatewayTooOld once per gateway and run, the appliances’ and the clients’ refusals together', async () => {
+    const sent: AnyNotification[] = [];
+    const oldGateway: NotificationForwarder = {
+      description: 'gw-old',
+      forward: async (batch): Promise<DeliveryResult[]> =>
+        batch.map((n) => {
+          sent.push(n);
+          return fitsV1(n)
+            ? { id: n.id, delivered: true, traps: [], gateway: 'gw-old' }
+            : { id: n.id, delivered: false, traps: [], gateway: 'gw-old', gatewayTooOld: true, error: 'HTTP 404' };
+        }),
+    };
+    const fleet = fleetDir('too-old');
+    const state = dirStateLocation(join(root, 'too-old', 'state'));
+    const lines: LogEntry[] = [];
+    const run = (at: number) =>
+      checkFleet({
+        ...{ source: new DirSource(fleet), state, forwarder: oldGateway, log: { write: (e) => void lines.push(e) } },
+        ...{ settings: { thresholdDays: 30, repeatHours: 24 }, now: new Date(T0.getTime() + at), announce: false },
+        replaced: true,
+      });
+    await run(0);
+    lines.length = 0;
+    sent.length = 0;
+    // The appliance's certificate is regenerated: a replaced notification (the appliance's) and an untrusted
+    // one (the client's), both of the newer kinds, both refused by the old gateway.
+    writeFileSync(join(fleet, 'hsm01', 'server.pem'), pki.selfSigned('hsm01'));
+    const second = await run(3_600_000);
+    assert.deepEqual(sent.map((n) => n.event).sort(), ['replaced', 'untrusted']);
+    const tooOld = lines.filter((l) => l.key === 'gatewayTooOld');
+    assert.equal(tooOld.length, 1, JSON.stringify(tooOld));
+    assert.match(tooOld[0]?.text ?? '', /does not accept 2 certificate notification\(s\)/);
+    assert.equal(second.summary.notifications.failed, 2);
   });
 });
