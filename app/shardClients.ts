@@ -1,11 +1,15 @@
 /**
  * The Luna clients of a sharded run (docs/clients.md, State): checked once, by the shard that assembles
  * the report, after every shard has checked its appliances. The inventory is read again there (a shard
- * reads it for its own appliances only), and the clients' views go into the assembled report.
+ * reads it for its own appliances only), and the clients' views go into the assembled report. A failure
+ * of the whole step (the inventory cannot be read again) is logged and counted with the run's errors, and
+ * the report is still written, without clients: the fleet's report is never lost for the clients' sake.
  */
 import type { ClientView } from '../core/clientState.ts';
+import { logEntry } from '../core/logEntry.ts';
 import type { Settings } from '../core/types.ts';
 import type { ClientRunCounts } from './clientRunCounts.ts';
+import { errorReason } from './errorReason.ts';
 import type { GatewayTooOldTally } from './gatewayTooOldTally.ts';
 import type { CertificateSource, LogSink, NotificationForwarder, StateStore } from './ports.ts';
 
@@ -28,16 +32,33 @@ export interface ShardClientsResult {
   readonly counts?: ClientRunCounts;
 }
 
-/** Checks the inventory's clients; resolves to their views (none without clients) and counts. */
+const FAILED: ClientRunCounts = {
+  clients: 0,
+  untrusted: 0,
+  sent: 0,
+  failed: 0,
+  notForwarded: 0,
+  wouldSend: 0,
+  deliveredBy: {},
+  errors: 1,
+};
+
+/** Checks the inventory's clients; resolves to their views (none without clients). Never throws. */
 export async function shardClients(input: ShardClientsInput): Promise<ShardClientsResult> {
   const views = new Map<string, ClientView>();
-  const inventory = await input.source.readInventory();
-  if (Object.keys(inventory?.clients ?? {}).length === 0) return { views };
-  const { checkClients } = await import('./checkClients.ts');
-  const { source, state, forwarder, log, settings, now, tooOld } = input;
-  const counts = await checkClients({
-    ...{ source, state, forwarder, log, settings, now, inventory, tooOld },
-    onClient: (client, view) => void views.set(client, view),
-  });
-  return { views, counts };
+  try {
+    const inventory = await input.source.readInventory();
+    if (Object.keys(inventory?.clients ?? {}).length === 0) return { views };
+    const { checkClients } = await import('./checkClients.ts');
+    const { source, state, forwarder, log, settings, now, tooOld } = input;
+    const counts = await checkClients({
+      ...{ source, state, forwarder, log, settings, now, inventory, tooOld },
+      onClient: (client, view) => void views.set(client, view),
+    });
+    return { views, counts };
+  } catch (error) {
+    const reason = `the Luna clients could not be checked: ${errorReason(error)}`;
+    input.log.write(logEntry('checkFailed', { reason }), { event: 'clients' });
+    return { views: new Map(), counts: FAILED };
+  }
 }

@@ -6,7 +6,8 @@ import { after, describe, it } from 'node:test';
 import { dirStateLocation } from '../../adapters/createStateStore.ts';
 import { DirSource } from '../../adapters/dir/dirSource.ts';
 import { checkFleet } from '../../app/checkFleet.ts';
-import type { DeliveryResult, NotificationForwarder } from '../../app/ports.ts';
+import type { CertificateSource, DeliveryResult, NotificationForwarder } from '../../app/ports.ts';
+import type { LogEntry } from '../../core/types.ts';
 import type { AnyNotification } from '../../protocol/notificationV2.ts';
 import { opensslChain } from '../helpers/opensslChain.ts';
 
@@ -94,5 +95,34 @@ describe('clients in a sharded run', () => {
     assert.equal(last.report.kind === 'part' && last.report.assembled, true);
     assert.equal(last.summary.notifications.failed, 1, 'the untrusted notification the gateway refused');
     assert.match(String(last.verdict.incomplete), /not delivered/);
+  });
+
+  it('a failing clients step still writes the report, without clients, and the run is incomplete', async () => {
+    const stateDir = join(root, 'state-failing');
+    const lines: LogEntry[] = [];
+    const now = new Date();
+    const run = (shard: number) => {
+      const dir = new DirSource(fleet);
+      let reads = 0;
+      // The inventory reads once for the appliances, then fails when the clients' step reads it again.
+      const source: CertificateSource = Object.assign(Object.create(dir) as DirSource, {
+        readInventory: () => (++reads > 1 ? Promise.reject(new Error('inventory gone')) : dir.readInventory()),
+      });
+      return checkFleet({
+        ...{ source, state: dirStateLocation(stateDir), log: { write: (e: LogEntry) => void lines.push(e) } },
+        ...{ settings: { thresholdDays: 30, repeatHours: 24 }, now, announce: false, shard: { shard, shards: 2 } },
+      });
+    };
+    await run(0);
+    const last = await run(1);
+    assert.equal(last.report.kind === 'part' && last.report.assembled, true);
+    const status = JSON.parse(readFileSync(join(stateDir, '_report', 'fleet-status.json'), 'utf8'));
+    assert.equal(status.appliances.length, 2);
+    assert.equal(status.clients, undefined);
+    assert.equal(last.summary.errors, 1);
+    assert.ok(last.verdict.incomplete, 'the run must not look complete');
+    const failed = lines.filter((l) => l.key === 'checkFailed');
+    assert.equal(failed.length, 1);
+    assert.match(failed[0]?.text ?? '', /the Luna clients could not be checked: /);
   });
 });
