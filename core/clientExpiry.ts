@@ -65,9 +65,18 @@ export function clientExpiryPart(input: ClientPolicyInput, next: Mutable<ClientS
     due.effects.push({ id, kind: 'clear' });
   }
   const status = evaluation.status;
-  if ((status === 'expiring' || status === 'expired') && cert) raiseDue(input, status, next, due);
-  else if (status === 'missing' || status === 'invalid' || status === 'not_yet_valid')
+  if (status === 'missing' || status === 'invalid' || status === 'not_yet_valid') {
     problemDue(input, status, next, due);
+    return;
+  }
+  next.problemSince = undefined;
+  if ((status === 'expiring' || status === 'expired') && cert) raiseDue(input, status, next, due);
+}
+
+/** The instant `since` (an evaluation instant kept in the state), or `now` when it is not one. */
+export function sinceOr(since: string | undefined, now: Date): number {
+  const at = since === undefined ? Number.NaN : Date.parse(since);
+  return Number.isFinite(at) && at <= now.getTime() ? at : now.getTime();
 }
 
 /** The client and, when read, its certificate, as a notification carries them. */
@@ -103,13 +112,18 @@ function raiseDue(input: ClientPolicyInput, status: 'expiring' | 'expired', next
   due.effects.push({ id, kind: 'raise', ...(severity === undefined ? {} : { severity }) });
 }
 
-/** A report of a missing, invalid or not yet valid client certificate, once per H per problem. */
-function problemDue(input: ClientPolicyInput, event: ClientProblem, next: ClientState, due: ClientDue): void {
+/**
+ * A report of a missing, invalid or not yet valid client certificate, once per H per problem. The first
+ * one's id derives from when the problem was first seen, as an appliance's (docs/design.md, Alert policy).
+ */
+function problemDue(input: ClientPolicyInput, event: ClientProblem, next: Mutable<ClientState>, due: ClientDue): void {
   const { settings, now, evaluation } = input;
+  const since = next.problemSince?.event === event ? sinceOr(next.problemSince.since, now) : now.getTime();
+  next.problemSince = { event, since: new Date(since).toISOString() };
   const repeatMs = settings.repeatHours * MS_PER_HOUR;
   const last = next.lastProblem?.event === event ? Date.parse(next.lastProblem.at) : undefined;
   if (last !== undefined && now.getTime() - last < repeatMs) return;
-  const dueAt = last !== undefined ? last + repeatMs : now.getTime();
+  const dueAt = last !== undefined ? last + repeatMs : since;
   const id = clientNotificationId(input.client, event, dueAt, evaluation.certificate?.fingerprintSha256);
   const reason = event === 'invalid' && evaluation.error ? { reason: evaluation.error } : {};
   due.notifications.push({ ...fields(input), id, event, ...reason });

@@ -8,7 +8,7 @@
  */
 
 import type { ClientDecision, ClientDue, ClientPolicyInput, ClientTrustInput } from './clientDecision.ts';
-import { clientExpiryPart } from './clientExpiry.ts';
+import { clientExpiryPart, sinceOr } from './clientExpiry.ts';
 import { clientNotificationId } from './clientNotificationId.ts';
 import type { ClientState, ClientTrustAlert } from './clientState.ts';
 import { logEntry } from './logEntry.ts';
@@ -35,6 +35,7 @@ function bundlePart(input: ClientPolicyInput, next: Mutable<ClientState>, due: C
   const { bundle, client, now, settings } = input;
   if (bundle.kind === 'ok') {
     next.lastBundleProblem = undefined;
+    next.bundleProblemSince = undefined;
     return;
   }
   // A source that could not be read says nothing new: a line, and the state is kept, as for an appliance.
@@ -44,10 +45,13 @@ function bundlePart(input: ClientPolicyInput, next: Mutable<ClientState>, due: C
   }
   const reason = bundle.kind === 'missing' ? 'trust bundle is missing' : bundle.reason;
   due.logs.push(logEntry('clientInvalid', { client, reason }));
+  // The first notification's id derives from when the problem was first seen: stable until delivered.
+  const since = sinceOr(next.bundleProblemSince, now);
+  next.bundleProblemSince = new Date(since).toISOString();
   const last = next.lastBundleProblem ? Date.parse(next.lastBundleProblem.at) : undefined;
   const repeatMs = settings.repeatHours * MS_PER_HOUR;
   if (last !== undefined && now.getTime() - last < repeatMs) return;
-  const dueAt = last === undefined ? now.getTime() : last + repeatMs;
+  const dueAt = last === undefined ? since : last + repeatMs;
   const id = clientNotificationId(client, 'bundle', dueAt);
   due.notifications.push({ id, client, event: 'invalid', reason, observedAt: now.toISOString() });
   due.effects.push({ id, kind: 'bundle' });

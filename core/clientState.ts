@@ -34,8 +34,15 @@ export interface ClientState {
   readonly pendingClear?: { readonly fingerprint: string; readonly detectedAt: string };
   /** The last problem with the client certificate delivered, to report it once per H. */
   readonly lastProblem?: { readonly event: ClientProblem; readonly at: string };
+  /**
+   * The problem the client certificate has now, and the evaluation instant it was first seen: its first
+   * notification's id derives from it, so an undelivered one keeps its id run after run.
+   */
+  readonly problemSince?: { readonly event: ClientProblem; readonly since: string };
   /** The last problem with the trust bundle delivered, to report it once per H. */
   readonly lastBundleProblem?: { readonly at: string };
+  /** When the trust bundle's problem (missing or invalid) was first seen, for the same reason. */
+  readonly bundleProblemSince?: string;
   /** The listed appliances the client does not trust now, by appliance name. */
   readonly untrusted?: Readonly<Record<string, ClientTrustAlert>>;
   /** What the report shows of the client, as of the run that last changed it. */

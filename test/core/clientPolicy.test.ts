@@ -92,3 +92,43 @@ describe('decideClient: the client certificate', () => {
     assert.deepEqual(decision.base.untrusted, previous.untrusted);
   });
 });
+
+describe('decideClient: problem notifications keep their id until delivered', () => {
+  const missing: Evaluation = { status: 'missing' };
+
+  it('a missing client certificate: the same id run after run while undelivered, a new one once delivered and H old', () => {
+    const first = decideClient(input(missing, T0));
+    const id = first.notifications[0]?.id;
+    assert.ok(id);
+    let state = settleClient(first, new Set());
+    for (const hours of [1, 2, 30]) {
+      const later = decideClient(input(missing, new Date(T0.getTime() + hours * HOUR), state));
+      assert.equal(later.notifications[0]?.id, id, `undelivered, ${hours} h later`);
+      state = settleClient(later, new Set());
+    }
+    const delivered = decideClient(input(missing, new Date(T0.getTime() + 31 * HOUR), state));
+    state = settleClient(delivered, new Set([id]));
+    const repeat = decideClient(input(missing, new Date(T0.getTime() + 56 * HOUR), state));
+    assert.equal(repeat.notifications.length, 1);
+    assert.notEqual(repeat.notifications[0]?.id, id);
+  });
+
+  it('an invalid trust bundle: the same id run after run while undelivered; a new problem after it is fixed', () => {
+    const valid: Evaluation = { status: 'valid', certificate: certificate(fp('A'), 200), daysRemaining: 200 };
+    const broken = (at: Date, previous?: ClientPolicyInput['previous']): ClientPolicyInput => ({
+      ...input(valid, at, previous),
+      bundle: { kind: 'invalid', reason: 'trust bundle is not PEM' },
+    });
+    const first = decideClient(broken(T0));
+    const id = first.notifications[0]?.id;
+    assert.ok(id);
+    let state = settleClient(first, new Set());
+    const later = decideClient(broken(new Date(T0.getTime() + 2 * HOUR), state));
+    assert.equal(later.notifications[0]?.id, id);
+    state = settleClient(later, new Set());
+    // Fixed, then broken again: a new problem, a new id.
+    state = settleClient(decideClient(input(valid, new Date(T0.getTime() + 3 * HOUR), state)), new Set());
+    const again = decideClient(broken(new Date(T0.getTime() + 4 * HOUR), state));
+    assert.notEqual(again.notifications[0]?.id, id);
+  });
+});
