@@ -97,13 +97,14 @@ async function trustInputs(
   const out: ClientTrustInput[] = [];
   for (const appliance of entry.appliances) {
     const address = options.inventory?.appliances[appliance]?.address ?? '0.0.0.0';
-    const certificate = await presented.get(appliance);
-    if (!certificate || bundle?.kind !== 'bundle') {
+    const file = await presented.get(appliance);
+    if (!file || bundle?.kind !== 'bundle') {
       out.push({ appliance, address });
       continue;
     }
-    const verdict = await trustOf(certificate, bundle.certificates, options.verify ?? webCryptoVerifier(crypto.subtle));
-    out.push({ appliance, address, fingerprint: certificate.fingerprintSha256, verdict });
+    const verify = options.verify ?? webCryptoVerifier(crypto.subtle);
+    const verdict = await trustOf(file.certificate, bundle.certificates, verify, file.chain);
+    out.push({ appliance, address, fingerprint: file.certificate.fingerprintSha256, verdict });
   }
   return out;
 }

@@ -161,3 +161,38 @@ describe('clients: their certificates and their trust, over a real fleet directo
     await assert.rejects(checkAt(30, tlsLike), /the inventory names clients, but tls:fleet.json holds no client files/);
   });
 });
+
+describe('clients: an appliance presenting its intermediate, the root in the bundle', () => {
+  it('trusts it (the chain of server.pem is walked), and not once the intermediate is swapped', async () => {
+    const dir = join(root, 'chained');
+    const write = (relative: string, text: string) => {
+      mkdirSync(join(dir, 'fleet', relative, '..'), { recursive: true });
+      writeFileSync(join(dir, 'fleet', relative), text);
+    };
+    const ca = pki.ca('presented-root', 'ec-p256');
+    const intermediate = pki.issue('presented-root', 'presented-inter');
+    write('hsm01/server.pem', `${pki.issue('presented-inter', 'hsm01-chained')}${intermediate}`);
+    write('_clients/app01/client.pem', pki.selfSigned('app01-chained'));
+    write('_clients/app01/trust.pem', ca);
+    write('fleet.json', JSON.stringify({ appliances: { hsm01: {} }, clients: { app01: { appliances: ['hsm01'] } } }));
+    const run = async () => {
+      const views = new Map<string, ClientView>();
+      await runCheck({
+        source: new DirSource(join(dir, 'fleet')),
+        state: dirStateLocation(join(dir, 'state')),
+        log: { write: () => undefined },
+        settings: { thresholdDays: 30, repeatHours: 24 },
+        now: T0,
+        onClient: (name, view) => void views.set(name, view),
+      });
+      return views.get('app01')?.trust;
+    };
+    assert.deepEqual(await run(), { hsm01: 'trusted' });
+    // The intermediate re-keyed under the same name: the leaf's link no longer verifies.
+    write(
+      'hsm01/server.pem',
+      `${readFileSync(join(pki.dir, 'hsm01-chained.pem'), 'utf8')}${pki.issue('presented-root', 'presented-inter')}`,
+    );
+    assert.deepEqual(await run(), { hsm01: 'untrusted' });
+  });
+});

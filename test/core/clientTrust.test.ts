@@ -62,6 +62,39 @@ describe('trustOf with WebCrypto (Node)', () => {
     assert.deepEqual(await trustOf(leaf(same), bundle(ca), verify), { kind: 'trusted', by: 'issuer' });
   });
 
+  it('trusts a certificate presented with its intermediate when the bundle holds the root, each link verified', async () => {
+    const root = pki.ca('chain-root', 'ec-p384');
+    const intermediate = pki.issue('chain-root', 'chain-inter');
+    const issued = pki.issue('chain-inter', 'hsm-chained');
+    const chain = [leaf(intermediate)];
+    assert.deepEqual(await trustOf(leaf(issued), bundle(root), verify, chain), { kind: 'trusted', by: 'chain' });
+    // Without the presented chain, the leaf's issuer is not in the bundle.
+    assert.deepEqual(await trustOf(leaf(issued), bundle(root), verify), { kind: 'untrusted' });
+    // A bundle holding the intermediate itself trusts the leaf as before.
+    assert.deepEqual(await trustOf(leaf(issued), bundle(intermediate), verify, chain), {
+      kind: 'trusted',
+      by: 'issuer',
+    });
+  });
+
+  it('does not trust a presented chain whose link does not verify, or that leads to another root', async () => {
+    const root = pki.ca('link-root', 'rsa');
+    pki.issue('link-root', 'link-inter');
+    const issued = pki.issue('link-inter', 'hsm-link');
+    // The intermediate is re-issued with a new key under the same name: the leaf's signature does not verify.
+    const reissued = pki.issue('link-root', 'link-inter');
+    assert.deepEqual(await trustOf(leaf(issued), bundle(root), verify, [leaf(reissued)]), { kind: 'untrusted' });
+    // An intermediate of the same name issued by another root of the same name.
+    const otherRoot = pki.ca('link-root', 'rsa');
+    const otherInter = pki.issue('link-root', 'link-inter');
+    const otherLeaf = pki.issue('link-inter', 'hsm-other');
+    assert.deepEqual(await trustOf(leaf(otherLeaf), bundle(root), verify, [leaf(otherInter)]), { kind: 'untrusted' });
+    // A presented root that is not in the bundle is not trusted either.
+    assert.deepEqual(await trustOf(leaf(otherLeaf), bundle(root), verify, [leaf(otherInter), leaf(otherRoot)]), {
+      kind: 'untrusted',
+    });
+  });
+
   it('verifies Ed448 on Node 24', async () => {
     const ca = pki.ca('ca-ed448', 'ed448');
     const issued = pki.issue('ca-ed448', 'hsm-ed448');
