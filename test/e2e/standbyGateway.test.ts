@@ -276,11 +276,12 @@ describe('standby gateways: check → primary or standby gateway → snmptrapd',
       assert.deepEqual(proxy.paths.slice(from), ['/v2/notifications'], 'asked once, not retried');
       const tooOld = run.lines.filter((l) => l.includes('/v2/notifications'));
       assert.equal(tooOld.length, 1, run.lines.join('\n'));
+      const line = tooOld[0] ?? '';
       assert.ok(
-        tooOld[0]?.endsWith(
+        line.endsWith(
           `SNMP gateway ${proxy.url} does not accept 1 certificate notification(s) of the newer kinds (it has no /v2/notifications): upgrade the gateway`,
         ),
-        tooOld[0],
+        line,
       );
       assert.ok(!run.lines.some((l) => l.includes('Failed over')), run.lines.join('\n'));
     } finally {
