@@ -12,9 +12,8 @@ import path from 'node:path';
 import { DestinationError } from '../../app/errors.ts';
 import type { CertificateDestination, ClientFile, StoredCertificate } from '../../app/ports.ts';
 import { MAX_CERTIFICATE_FILE_BYTES } from '../../core/readCertificateFile.ts';
-import { isApplianceName } from '../../protocol/notification.ts';
 import { CLIENTS_FOLDER, certificateFile, INVENTORY_FILE, MAX_INVENTORY_BYTES, oversizeBytes } from '../fleetLayout.ts';
-import { isNamed } from '../namedCertificate.ts';
+import { destinationCertificateKey, destinationClientKey } from '../sourceKeys.ts';
 import { dirDescription, fsErrorCode, isAbsent, readFileCapped } from './dirFiles.ts';
 
 /** {@link CertificateDestination} over a local directory. */
@@ -26,10 +25,9 @@ export class DirDestination implements CertificateDestination {
     this.description = dirDescription(root);
   }
 
+  /** The appliance's folder, once both names are ones the layout allows. */
   private folder(appliance: string, certificate?: string): string {
-    if (!isApplianceName(appliance)) throw new DestinationError('invalid appliance name');
-    if (!isNamed(certificate)) throw new DestinationError('invalid certificate name');
-    return path.join(this.root, appliance);
+    return path.dirname(path.join(this.root, destinationCertificateKey(appliance, certificate)));
   }
 
   /**
@@ -65,7 +63,12 @@ export class DirDestination implements CertificateDestination {
 
   /** A Luna client's file, read as a certificate is (docs/clients.md, Collecting a client's files). */
   readClientFile(client: string, file: ClientFile, _signal: AbortSignal): Promise<StoredCertificate> {
-    return this.readFile(this.clientFolder(client), file, MAX_CERTIFICATE_FILE_BYTES, `${CLIENTS_FOLDER}${client}/`);
+    return this.readFile(
+      this.clientFolder(client, file),
+      file,
+      MAX_CERTIFICATE_FILE_BYTES,
+      `${CLIENTS_FOLDER}${client}/`,
+    );
   }
 
   /** A Luna client's file, written as a certificate is. */
@@ -76,12 +79,12 @@ export class DirDestination implements CertificateDestination {
     _current: StoredCertificate,
     signal: AbortSignal,
   ): Promise<void> {
-    return this.replace(this.clientFolder(client), file, bytes, signal, `the client's ${file}`);
+    return this.replace(this.clientFolder(client, file), file, bytes, signal, `the client's ${file}`);
   }
 
-  private clientFolder(client: string): string {
-    if (!isApplianceName(client)) throw new DestinationError('invalid client name');
-    return path.join(this.root, CLIENTS_FOLDER, client);
+  /** The client's folder, once its name is one the layout allows. */
+  private clientFolder(client: string, file: ClientFile): string {
+    return path.dirname(path.join(this.root, destinationClientKey(client, file)));
   }
 
   /** `folder/file` capped at `limit`; `shown` prefixes the file's name in messages. */

@@ -10,10 +10,9 @@ import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/clie
 import { DestinationConflictError, DestinationError } from '../../app/errors.ts';
 import type { CertificateDestination, ClientFile, StoredCertificate } from '../../app/ports.ts';
 import { MAX_CERTIFICATE_FILE_BYTES } from '../../core/readCertificateFile.ts';
-import { isApplianceName } from '../../protocol/notification.ts';
 import { awsErrorReason, errorNameOf, httpStatusOf } from '../aws/awsErrorReason.ts';
 import { certificateFile, clientFileKey, INVENTORY_FILE, MAX_INVENTORY_BYTES, oversizeBytes } from '../fleetLayout.ts';
-import { isNamed } from '../namedCertificate.ts';
+import { destinationCertificateKey, destinationClientKey } from '../sourceKeys.ts';
 import { isS3NotFound, readBodyCapped } from './s3Client.ts';
 import type { S3Location } from './s3Location.ts';
 
@@ -29,9 +28,7 @@ export class S3Destination implements CertificateDestination {
   }
 
   private key(appliance: string, certificate?: string): string {
-    if (!isApplianceName(appliance)) throw new DestinationError('invalid appliance name');
-    if (!isNamed(certificate)) throw new DestinationError('invalid certificate name');
-    return `${this.location.prefix}${appliance}/${certificateFile(certificate)}`;
+    return `${this.location.prefix}${destinationCertificateKey(appliance, certificate)}`;
   }
 
   /** GetObject of `server.pem` (or `NAME.pem`): the stored bytes (capped at 1 MiB) and the ETag the write is conditional on. */
@@ -82,8 +79,7 @@ export class S3Destination implements CertificateDestination {
   }
 
   private clientKey(client: string, file: ClientFile): string {
-    if (!isApplianceName(client)) throw new DestinationError('invalid client name');
-    return `${this.location.prefix}${clientFileKey(client, file)}`;
+    return `${this.location.prefix}${destinationClientKey(client, file)}`;
   }
 
   private async readObject(key: string, file: string, limit: number, signal: AbortSignal): Promise<StoredCertificate> {

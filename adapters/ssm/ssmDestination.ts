@@ -16,10 +16,9 @@
 import { PutParameterCommand, paginateGetParametersByPath, type SSMClient } from '@aws-sdk/client-ssm';
 import { DestinationError } from '../../app/errors.ts';
 import type { CertificateDestination, ClientFile, StoredCertificate } from '../../app/ports.ts';
-import { isApplianceName } from '../../protocol/notification.ts';
 import { awsErrorReason } from '../aws/awsErrorReason.ts';
-import { certificateFile, clientFileKey, INVENTORY_FILE } from '../fleetLayout.ts';
-import { isNamed } from '../namedCertificate.ts';
+import { certificateFile, INVENTORY_FILE } from '../fleetLayout.ts';
+import { destinationCertificateKey, destinationClientKey } from '../sourceKeys.ts';
 
 /** Largest value of a standard-tier parameter. */
 export const STANDARD_TIER_BYTES = 4096;
@@ -41,9 +40,7 @@ export class SsmDestination implements CertificateDestination {
   }
 
   private name(appliance: string, certificate?: string): string {
-    if (!isApplianceName(appliance)) throw new DestinationError('invalid appliance name');
-    if (!isNamed(certificate)) throw new DestinationError('invalid certificate name');
-    return `${this.path}${appliance}/${certificateFile(certificate)}`;
+    return `${this.path}${destinationCertificateKey(appliance, certificate)}`;
   }
 
   /** The stored value and its type (the token), from `GetParametersByPath` on the appliance's path. */
@@ -96,8 +93,7 @@ export class SsmDestination implements CertificateDestination {
   }
 
   private clientName(client: string, file: ClientFile): string {
-    if (!isApplianceName(client)) throw new DestinationError('invalid client name');
-    return `${this.path}${clientFileKey(client, file)}`;
+    return `${this.path}${destinationClientKey(client, file)}`;
   }
 
   /** Parameter `name` found by a one-level `GetParametersByPath` on `parent`. */
