@@ -66,6 +66,27 @@ after(async () => {
 const forwarder = () => new HttpForwarder({ url: proxy.url, keyId: 'lambda', secret: SECRET, maxAttempts: 1 });
 const byId = (results: readonly DeliveryResult[]) => new Map(results.map((r) => [r.id, r]));
 
+/** A run's batcher over `run`, one request at a time, with what it tells and the results it settles. */
+function batching(run: HttpForwarder, maxBatch: number) {
+  const tooOld: Array<[string, number]> = [];
+  const delivered: Array<[string, number]> = [];
+  const failures: string[] = [];
+  const failovers: GatewayFailover[] = [];
+  const batcher = new NotificationBatcher(run, {
+    maxBatch,
+    maxInFlight: 1,
+    onGatewayTooOld: (gw, count) => tooOld.push([gw, count]),
+    onDelivered: (gw, count) => delivered.push([gw, count]),
+    onGatewayFailure: (reason) => failures.push(reason),
+    onFailover: (f) => failovers.push(f),
+  });
+  const seen = new Map<string, DeliveryResult>();
+  const collect = async (results: ReadonlyMap<string, DeliveryResult>) => {
+    for (const [id, r] of results) seen.set(id, r);
+  };
+  return { batcher, tooOld, delivered, failures, failovers, seen, collect };
+}
+
 describe('HttpForwarder routing between /v1 and /v2', () => {
   beforeEach(() => {
     proxy.mode = 'pass';
@@ -104,21 +125,8 @@ describe('HttpForwarder routing between /v1 and /v2', () => {
   it('against a gateway without /v2: only the newer kinds fail, as too old, once per run; /v1 goes on', async () => {
     proxy.mode = 'noV2';
     const from = proxy.paths.length;
-    const tooOld: Array<[string, number]> = [];
-    const failures: string[] = [];
-    const failovers: GatewayFailover[] = [];
     const run = forwarder();
-    const batcher = new NotificationBatcher(run, {
-      maxBatch: 3,
-      maxInFlight: 1,
-      onGatewayTooOld: (gw, count) => tooOld.push([gw, count]),
-      onGatewayFailure: (reason) => failures.push(reason),
-      onFailover: (f) => failovers.push(f),
-    });
-    const seen = new Map<string, DeliveryResult>();
-    const collect = async (results: ReadonlyMap<string, DeliveryResult>) => {
-      for (const [id, r] of results) seen.set(id, r);
-    };
+    const { batcher, tooOld, failures, failovers, seen, collect } = batching(run, 3);
     await batcher.add([v1(30), newer[0]!], collect);
     await batcher.add([v1(31), newer[1]!], collect);
     await batcher.drain();
@@ -172,23 +180,8 @@ describe('HttpForwarder with a standby gateway that has /v2 (docs/gateway.md, Ne
   it('sends /v1 to the primary and /v2 to the standby, delivered, and names the primary as too old once', async () => {
     const fromPrimary = proxy.paths.length;
     const fromStandby = standby.paths.length;
-    const tooOld: Array<[string, number]> = [];
-    const delivered: Array<[string, number]> = [];
-    const failures: string[] = [];
-    const failovers: GatewayFailover[] = [];
     const run = withStandby();
-    const batcher = new NotificationBatcher(run, {
-      maxBatch: 4,
-      maxInFlight: 1,
-      onGatewayTooOld: (gw, count) => tooOld.push([gw, count]),
-      onDelivered: (gw, count) => delivered.push([gw, count]),
-      onGatewayFailure: (reason) => failures.push(reason),
-      onFailover: (f) => failovers.push(f),
-    });
-    const seen = new Map<string, DeliveryResult>();
-    const collect = async (results: ReadonlyMap<string, DeliveryResult>) => {
-      for (const [id, r] of results) seen.set(id, r);
-    };
+    const { batcher, tooOld, delivered, failures, failovers, seen, collect } = batching(run, 4);
     await batcher.add([v1(50), newer[0]!, newer[1]!], collect);
     await batcher.add([v1(51), newer[2]!, newer[3]!], collect);
     await batcher.drain();
