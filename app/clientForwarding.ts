@@ -55,11 +55,12 @@ export class ClientForwarding {
     const failed = new Map<string, string>();
     for (const result of await this.forwarder.forward(notifications)) {
       const gateway = result.gateway ?? this.forwarder.description;
+      // Each gateway without `/v2` that was passed over, also when a standby took it (docs/gateway.md, Newer notifications).
+      for (const old of result.gatewaysWithoutV2 ?? (result.gatewayTooOld ? [gateway] : [])) this.tooOld.add(old, 1);
       if (result.delivered) {
         delivered.add(result.id);
         this.counts.deliveredBy[gateway] = (this.counts.deliveredBy[gateway] ?? 0) + 1;
-      } else if (result.gatewayTooOld) this.tooOld.add(gateway, 1);
-      else failed.set(gateway, result.error ?? 'not delivered');
+      } else if (!result.gatewayTooOld) failed.set(gateway, result.error ?? 'not delivered');
     }
     for (const [gateway, reason] of failed) this.log.write(logEntry('gatewayFailed', { gateway, reason }), { client });
     const sent = notifications.filter((n) => delivered.has(n.id)).length;

@@ -108,10 +108,10 @@ export class NotificationBatcher {
     const delivered = new Map<string, number>();
     const tooOld = new Map<string, number>();
     for (const result of outcomes) {
-      if (result.gatewayTooOld && result.gateway !== undefined) {
-        tooOld.set(result.gateway, (tooOld.get(result.gateway) ?? 0) + 1);
-        continue;
-      }
+      // Each gateway without `/v2` that was passed over, also when a standby took it (docs/gateway.md, Newer notifications).
+      const withoutV2 = result.gatewaysWithoutV2 ?? (result.gatewayTooOld && result.gateway ? [result.gateway] : []);
+      for (const gateway of withoutV2) tooOld.set(gateway, (tooOld.get(gateway) ?? 0) + 1);
+      if (result.gatewayTooOld && withoutV2.length > 0) continue;
       // Counted as the run counts a delivery: accepted, and every trap host reached.
       // Delivered as the run counts it: accepted, and acknowledged by at least one trap host when it traps.
       if ((result.delivered || result.traps.some((t) => t.ok)) && result.gateway !== undefined) {

@@ -247,6 +247,11 @@ export interface DeliveryResult {
    * cannot take until it is upgraded (docs/gateway.md, Newer notifications).
    */
   readonly gatewayTooOld?: boolean;
+  /**
+   * The gateways passed over for it because they have no `/v2/notifications`, whether another gateway took
+   * it or not: each is told once per run to be upgraded (docs/gateway.md, Newer notifications).
+   */
+  readonly gatewaysWithoutV2?: readonly string[];
 }
 
 /** A request one gateway did not accept, going on to the next one in the list (docs/gateway.md, Standby gateways). */

@@ -10,78 +10,43 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { DestinationError } from '../../app/errors.ts';
-import type { CertificateDestination, ClientFile, StoredCertificate } from '../../app/ports.ts';
-import { MAX_CERTIFICATE_FILE_BYTES } from '../../core/readCertificateFile.ts';
-import { isApplianceName } from '../../protocol/notification.ts';
-import { CLIENTS_FOLDER, certificateFile, INVENTORY_FILE, MAX_INVENTORY_BYTES, oversizeBytes } from '../fleetLayout.ts';
-import { isNamed } from '../namedCertificate.ts';
+import type { CertificateDestination, StoredCertificate } from '../../app/ports.ts';
+import { oversizeBytes } from '../fleetLayout.ts';
+import { KeyedDestination, type StoredFile } from '../keyedDestination.ts';
 import { dirDescription, fsErrorCode, isAbsent, readFileCapped } from './dirFiles.ts';
 
 /** {@link CertificateDestination} over a local directory. */
-export class DirDestination implements CertificateDestination {
+export class DirDestination extends KeyedDestination implements CertificateDestination {
   readonly description: string;
 
   /** `root` is the fleet directory the check reads with `dir:`. */
   constructor(private readonly root: string) {
+    super();
     this.description = dirDescription(root);
   }
 
-  private folder(appliance: string, certificate?: string): string {
-    if (!isApplianceName(appliance)) throw new DestinationError('invalid appliance name');
-    if (!isNamed(certificate)) throw new DestinationError('invalid certificate name');
-    return path.join(this.root, appliance);
-  }
-
   /**
-   * The stored `server.pem` (or a named certificate's `NAME.pem`); absent → nothing stored; over 1 MiB → a
-   * placeholder that equals nothing captured.
+   * The stored file (`server.pem`, a named certificate's `NAME.pem`, `fleet.json`, a client's file); absent →
+   * nothing stored; over its limit → a placeholder that equals nothing captured.
    */
-  async read(appliance: string, _signal: AbortSignal, certificate?: string): Promise<StoredCertificate> {
-    const folder = this.folder(appliance, certificate);
-    return this.readFile(folder, certificateFile(certificate), MAX_CERTIFICATE_FILE_BYTES, `${appliance}/`);
+  protected readStored({ folder, file, limit }: StoredFile, _signal: AbortSignal): Promise<StoredCertificate> {
+    return this.readFile(this.folderPath(folder), file, limit, folder === '' ? '' : `${folder}/`);
   }
 
-  /** Temporary file, fsync, rename over `server.pem` (or `NAME.pem`); nothing is renamed once `signal` has aborted. */
-  async write(
-    appliance: string,
-    bytes: Uint8Array,
-    _current: StoredCertificate,
-    signal: AbortSignal,
-    certificate?: string,
-  ): Promise<void> {
-    const folder = this.folder(appliance, certificate);
-    return this.replace(folder, certificateFile(certificate), bytes, signal, 'the certificate');
-  }
-
-  /** The stored `fleet.json`, read as {@link DirDestination.read} reads a certificate (16 MiB cap). */
-  readInventory(_signal: AbortSignal): Promise<StoredCertificate> {
-    return this.readFile(this.root, INVENTORY_FILE, MAX_INVENTORY_BYTES, '');
-  }
-
-  /** Temporary file, fsync, rename over `fleet.json`, as for a certificate. */
-  writeInventory(bytes: Uint8Array, _current: StoredCertificate, signal: AbortSignal): Promise<void> {
-    return this.replace(this.root, INVENTORY_FILE, bytes, signal, 'the inventory');
-  }
-
-  /** A Luna client's file, read as a certificate is (docs/clients.md, Collecting a client's files). */
-  readClientFile(client: string, file: ClientFile, _signal: AbortSignal): Promise<StoredCertificate> {
-    return this.readFile(this.clientFolder(client), file, MAX_CERTIFICATE_FILE_BYTES, `${CLIENTS_FOLDER}${client}/`);
-  }
-
-  /** A Luna client's file, written as a certificate is. */
-  writeClientFile(
-    client: string,
-    file: ClientFile,
+  /** Temporary file, fsync, rename over the stored file; nothing is renamed once `signal` has aborted. */
+  protected writeStored(
+    { folder, file, holds }: StoredFile,
     bytes: Uint8Array,
     _current: StoredCertificate,
     signal: AbortSignal,
   ): Promise<void> {
-    return this.replace(this.clientFolder(client), file, bytes, signal, `the client's ${file}`);
+    const what = holds === 'clientFile' ? `the client's ${file}` : `the ${holds}`;
+    return this.replace(this.folderPath(folder), file, bytes, signal, what);
   }
 
-  private clientFolder(client: string): string {
-    if (!isApplianceName(client)) throw new DestinationError('invalid client name');
-    return path.join(this.root, CLIENTS_FOLDER, client);
+  /** The folder on disk of a folder under the location (`/`-separated, names the layout allows). */
+  private folderPath(folder: string): string {
+    return path.join(this.root, ...folder.split('/'));
   }
 
   /** `folder/file` capped at `limit`; `shown` prefixes the file's name in messages. */

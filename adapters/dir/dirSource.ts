@@ -7,31 +7,23 @@
  */
 import { type Dirent, promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { CertificateSource, ClientFile, Inventory, ListedAppliance, SkippedKeys } from '../../app/ports.ts';
+import type { CertificateSource, Inventory, ListedAppliance } from '../../app/ports.ts';
 import { MAX_CERTIFICATE_FILE_BYTES } from '../../core/readCertificateFile.ts';
 import type { SourceResult } from '../../core/types.ts';
 import { isApplianceName } from '../../protocol/notification.ts';
-import {
-  CERTIFICATE_FILE,
-  CLIENTS_FOLDER,
-  certificateFile,
-  clientFileKey,
-  INVENTORY_FILE,
-  oversizeBytes,
-} from '../fleetLayout.ts';
-import { isNamed } from '../namedCertificate.ts';
+import { CERTIFICATE_FILE, CLIENTS_FOLDER, INVENTORY_FILE, oversizeBytes } from '../fleetLayout.ts';
+import { KeyedSource } from '../keyedSource.ts';
 import type { InventoryDocument } from '../parseInventory.ts';
-import { SkippedKeyCollector } from '../skippedKeys.ts';
 import { dirDescription, isAbsent, readFileCapped } from './dirFiles.ts';
 import { readInventoryDocument, readInventoryFile } from './inventoryFile.ts';
 
 /** {@link CertificateSource} over a local directory. */
-export class DirSource implements CertificateSource {
+export class DirSource extends KeyedSource implements CertificateSource {
   readonly description: string;
-  private readonly skipped = new SkippedKeyCollector();
 
   /** `root` is the fleet directory. */
   constructor(private readonly root: string) {
+    super();
     this.description = dirDescription(root);
   }
 
@@ -66,11 +58,6 @@ export class DirSource implements CertificateSource {
     }
   }
 
-  /** The misplaced certificates the last listing skipped. */
-  skippedKeys(): SkippedKeys {
-    return this.skipped.snapshot();
-  }
-
   private async hasCertificate(name: string): Promise<boolean> {
     return fs.stat(path.join(this.root, name, CERTIFICATE_FILE)).then(
       () => true,
@@ -99,22 +86,8 @@ export class DirSource implements CertificateSource {
     }
   }
 
-  /**
-   * The bytes of `{root}/{appliance}/server.pem` (or `NAME.pem` of a named certificate): absent → missing,
-   * over 1 MiB → refused unread, other errors → unavailable.
-   */
-  async fetch(appliance: string, certificate?: string): Promise<SourceResult> {
-    if (!isApplianceName(appliance) || !isNamed(certificate)) return { kind: 'missing' };
-    return this.fetchKey(`${appliance}/${certificateFile(certificate)}`);
-  }
-
-  /** A Luna client's file (docs/clients.md, Collecting a client's files), read as {@link DirSource.fetch} reads a certificate. */
-  async fetchClientFile(client: string, file: ClientFile): Promise<SourceResult> {
-    if (!isApplianceName(client)) return { kind: 'missing' };
-    return this.fetchKey(clientFileKey(client, file));
-  }
-
-  private async fetchKey(key: string): Promise<SourceResult> {
+  /** The file `{root}/{key}`: absent → missing, over 1 MiB → refused unread, other errors → unavailable. */
+  protected async fetchKey(key: string): Promise<SourceResult> {
     const read = await readFileCapped(path.join(this.root, ...key.split('/')), MAX_CERTIFICATE_FILE_BYTES);
     switch (read.kind) {
       case 'read':

@@ -13,8 +13,10 @@
  *
  * Notifications that fit `/v1` travel there exactly as they always did; the newer kinds travel in their own
  * requests to `/v2/notifications` (docs/design.md, Wire protocol). A gateway that answers 404 there is too
- * old for them: they fail with `gatewayTooOld` (not a failover), and later `/v2` requests of the same run
- * skip that gateway, while `/v1` delivery goes on.
+ * old for them: they go on to the next gateway of the list not known to lack `/v2` (not a failover: `/v1`
+ * requests still start at the preferred gateway), later `/v2` requests of the same run skip that gateway,
+ * and each result names the gateways passed over so the run tells each once to be upgraded. Only when no
+ * gateway takes `/v2` do they fail, with `gatewayTooOld`, while `/v1` delivery goes on.
  *
  * Standby gateways (docs/gateway.md, Standby gateways): a request the gateway did not accept after its retries
  * (network error, timeout, 5xx, 429, an unreadable answer) goes to the next gateway of the list; any other
@@ -219,6 +221,11 @@ function failAll(
   }));
 }
 
+/** Names on each result the gateways passed over for it because they have no `/v2`, when there are any. */
+function withoutV2(results: DeliveryResult[], gateways: readonly string[]): DeliveryResult[] {
+  return gateways.length === 0 ? results : results.map((r) => ({ ...r, gatewaysWithoutV2: gateways }));
+}
+
 /** Why a gateway too old for `/v2` did not take a notification. */
 const TOO_OLD = 'gateway has no /v2/notifications';
 
@@ -333,27 +340,41 @@ export class HttpForwarder implements NotificationForwarder {
   ): Promise<DeliveryResult[]> {
     const body = JSON.stringify({ notifications: chunk });
     const deadline = this.options.deadline ?? Number.POSITIVE_INFINITY;
-    // The preferred gateway first, then the others in list order.
+    // The preferred gateway first, then the others in list order; for `/v2`, only those not known to lack it.
     const order = [this.preferred, ...this.gateways.keys()].filter((index, at, all) => all.indexOf(index) === at);
-    for (const [position, index] of order.entries()) {
+    const passedOver = new Set(v2 ? order.filter((index) => this.withoutV2.has(index)) : []);
+    const tried = order.filter((index) => !passedOver.has(index));
+    let failedOver = false;
+    for (const [position, index] of tried.entries()) {
       const gateway = this.gateways[index] as Gateway;
-      if (v2 && this.withoutV2.has(index)) return failAll(chunk, TOO_OLD, gateway.label, undefined, true);
       const outcome = await this.sendChunk(gateway, { chunk, body, v2 }, signing);
       if (outcome.results) {
-        if (position > 0) this.preferred = index;
-        return outcome.results;
+        // A standby that took `/v2` only because the preferred gateway lacks it does not become preferred.
+        if (failedOver) this.preferred = index;
+        return withoutV2(outcome.results, this.labels(passedOver));
       }
       if (outcome.tooOld) {
         this.withoutV2.add(index);
-        return failAll(chunk, outcome.error, gateway.label, outcome.errorCode, true);
+        passedOver.add(index);
       }
-      const next = this.gateways[order[position + 1] ?? -1];
-      if (!outcome.failover || next === undefined || this.clock() >= deadline) {
-        return failAll(chunk, outcome.error, gateway.label, outcome.errorCode);
+      const next = this.gateways[tried[position + 1] ?? -1];
+      if (!(outcome.failover || outcome.tooOld) || next === undefined || this.clock() >= deadline) {
+        const failed = failAll(chunk, outcome.error, gateway.label, outcome.errorCode, outcome.tooOld);
+        return withoutV2(failed, this.labels(passedOver));
       }
+      // A gateway without `/v2` is not a failover (docs/gateway.md, Newer notifications).
+      if (outcome.tooOld) continue;
+      failedOver = true;
       onFailover?.({ from: gateway.label, to: next.label, reason: outcome.error, count: chunk.length });
     }
-    return failAll(chunk, 'gateway delivery not attempted');
+    // Every gateway is known to lack `/v2`: none is asked again in this run.
+    const last = this.gateways[order.at(-1) ?? this.preferred] as Gateway;
+    return withoutV2(failAll(chunk, TOO_OLD, last.label, undefined, true), this.labels(passedOver));
+  }
+
+  /** The names of the gateways at these indexes, in list order. */
+  private labels(indexes: ReadonlySet<number>): string[] {
+    return [...this.gateways.keys()].filter((index) => indexes.has(index)).map((index) => this.gateways[index]!.label);
   }
 
   /**

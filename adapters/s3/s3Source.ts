@@ -6,35 +6,26 @@
  */
 import { GetObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
 import { InventoryError } from '../../app/errors.ts';
-import type { CertificateSource, ClientFile, Inventory, ListedAppliance, SkippedKeys } from '../../app/ports.ts';
+import type { CertificateSource, Inventory, ListedAppliance } from '../../app/ports.ts';
 import { MAX_CERTIFICATE_FILE_BYTES } from '../../core/readCertificateFile.ts';
 import type { SourceResult } from '../../core/types.ts';
-import { isApplianceName } from '../../protocol/notification.ts';
 import { awsErrorReason } from '../aws/awsErrorReason.ts';
-import {
-  CERTIFICATE_FILE,
-  CLIENTS_FOLDER,
-  certificateFile,
-  clientFileKey,
-  INVENTORY_FILE,
-  MAX_INVENTORY_BYTES,
-  oversizeBytes,
-} from '../fleetLayout.ts';
-import { isNamed } from '../namedCertificate.ts';
+import { INVENTORY_FILE, MAX_INVENTORY_BYTES, oversizeBytes } from '../fleetLayout.ts';
+import { KeyedSource } from '../keyedSource.ts';
 import { type InventoryDocument, parseInventoryDocument, unusableInventory } from '../parseInventory.ts';
-import { SkippedKeyCollector } from '../skippedKeys.ts';
+import { listedAppliance } from '../sourceKeys.ts';
 import { isS3NotFound, readBodyCapped } from './s3Client.ts';
 import type { S3Location } from './s3Location.ts';
 
 /** {@link CertificateSource} over an S3 prefix. */
-export class S3Source implements CertificateSource {
+export class S3Source extends KeyedSource implements CertificateSource {
   readonly description: string;
-  private readonly skipped = new SkippedKeyCollector();
 
   constructor(
     private readonly client: S3Client,
     private readonly location: S3Location,
   ) {
+    super();
     this.description = `s3://${location.bucket}/${location.prefix}`;
   }
 
@@ -75,43 +66,22 @@ export class S3Source implements CertificateSource {
    */
   async *list(): AsyncIterable<ListedAppliance> {
     const { bucket, prefix } = this.location;
-    const suffix = `/${CERTIFICATE_FILE}`;
     this.skipped.reset();
     for await (const page of paginateListObjectsV2({ client: this.client }, { Bucket: bucket, Prefix: prefix })) {
       for (const object of page.Contents ?? []) {
         const rest = object.Key?.slice(prefix.length);
-        if (rest === undefined || rest === INVENTORY_FILE || rest.startsWith(CLIENTS_FOLDER)) continue;
-        const name = rest.endsWith(suffix) ? rest.slice(0, rest.length - suffix.length) : undefined;
-        if (name === undefined || name.includes('/') || !isApplianceName(name)) {
-          this.skipped.consider(rest);
-          continue;
-        }
+        const name = rest === undefined ? undefined : listedAppliance(rest, this.skipped);
+        if (name === undefined) continue;
         yield object.ETag ? { name, version: object.ETag } : { name };
       }
     }
   }
 
-  /** The misplaced certificates the last listing skipped. */
-  skippedKeys(): SkippedKeys {
-    return this.skipped.snapshot();
-  }
-
   /**
-   * GetObject of `server.pem` (or a named certificate's `NAME.pem`) with a 1 MiB cap; absent → missing;
+   * GetObject of `{prefix}{key}` with a 1 MiB cap, with the object's ETag as its version; absent → missing;
    * anything else after retries → unavailable.
    */
-  async fetch(appliance: string, certificate?: string): Promise<SourceResult> {
-    if (!isApplianceName(appliance) || !isNamed(certificate)) return { kind: 'missing' };
-    return this.fetchKey(`${appliance}/${certificateFile(certificate)}`);
-  }
-
-  /** A Luna client's file (docs/clients.md, Collecting a client's files), read as {@link S3Source.fetch} reads a certificate. */
-  async fetchClientFile(client: string, file: ClientFile): Promise<SourceResult> {
-    if (!isApplianceName(client)) return { kind: 'missing' };
-    return this.fetchKey(clientFileKey(client, file));
-  }
-
-  private async fetchKey(key: string): Promise<SourceResult> {
+  protected async fetchKey(key: string): Promise<SourceResult> {
     try {
       const answer = await this.client.send(
         new GetObjectCommand({ Bucket: this.location.bucket, Key: `${this.location.prefix}${key}` }),

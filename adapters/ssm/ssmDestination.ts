@@ -15,11 +15,9 @@
  */
 import { PutParameterCommand, paginateGetParametersByPath, type SSMClient } from '@aws-sdk/client-ssm';
 import { DestinationError } from '../../app/errors.ts';
-import type { CertificateDestination, ClientFile, StoredCertificate } from '../../app/ports.ts';
-import { isApplianceName } from '../../protocol/notification.ts';
+import type { CertificateDestination, StoredCertificate } from '../../app/ports.ts';
 import { awsErrorReason } from '../aws/awsErrorReason.ts';
-import { certificateFile, clientFileKey, INVENTORY_FILE } from '../fleetLayout.ts';
-import { isNamed } from '../namedCertificate.ts';
+import { KeyedDestination, type StoredFile } from '../keyedDestination.ts';
 
 /** Largest value of a standard-tier parameter. */
 export const STANDARD_TIER_BYTES = 4096;
@@ -28,8 +26,14 @@ export const ADVANCED_TIER_BYTES = 8192;
 
 const PARAMETER_TYPES = new Set(['String', 'SecureString']);
 
+/** How a value too large for any parameter is named; a client's file by its name. */
+const WHAT: Partial<Record<StoredFile['holds'], string>> = {
+  certificate: 'a certificate chain',
+  inventory: 'an inventory',
+};
+
 /** {@link CertificateDestination} over an SSM parameter path. */
-export class SsmDestination implements CertificateDestination {
+export class SsmDestination extends KeyedDestination implements CertificateDestination {
   readonly description: string;
 
   /** `path` starts and ends with `/` (as `parseSsmLocation` returns it). */
@@ -37,67 +41,29 @@ export class SsmDestination implements CertificateDestination {
     private readonly client: SSMClient,
     private readonly path: string,
   ) {
+    super();
     this.description = `ssm:${path}`;
-  }
-
-  private name(appliance: string, certificate?: string): string {
-    if (!isApplianceName(appliance)) throw new DestinationError('invalid appliance name');
-    if (!isNamed(certificate)) throw new DestinationError('invalid certificate name');
-    return `${this.path}${appliance}/${certificateFile(certificate)}`;
-  }
-
-  /** The stored value and its type (the token), from `GetParametersByPath` on the appliance's path. */
-  async read(appliance: string, signal: AbortSignal, certificate?: string): Promise<StoredCertificate> {
-    const name = this.name(appliance, certificate);
-    return this.readParameter(`${this.path}${appliance}`, name, certificateFile(certificate), signal);
-  }
-
-  /** `PutParameter` with `Overwrite`, keeping the parameter's type, Advanced only when the size needs it. */
-  async write(
-    appliance: string,
-    bytes: Uint8Array,
-    current: StoredCertificate,
-    signal: AbortSignal,
-    certificate?: string,
-  ): Promise<void> {
-    const name = this.name(appliance, certificate);
-    return this.putParameter(name, certificateFile(certificate), 'a certificate chain', bytes, current, signal);
-  }
-
-  /** The `{prefix}fleet.json` parameter, from `GetParametersByPath` on the prefix (one level, no certificates). */
-  async readInventory(signal: AbortSignal): Promise<StoredCertificate> {
-    const root = this.path === '/' ? '/' : this.path.slice(0, -1);
-    return this.readParameter(root, `${this.path}${INVENTORY_FILE}`, INVENTORY_FILE, signal);
-  }
-
-  /** `{prefix}fleet.json`, written as a certificate is. */
-  async writeInventory(bytes: Uint8Array, current: StoredCertificate, signal: AbortSignal): Promise<void> {
-    return this.putParameter(`${this.path}${INVENTORY_FILE}`, INVENTORY_FILE, 'an inventory', bytes, current, signal);
   }
 
   /** An SSM parameter holds at most 8 KB (the Advanced tier). */
   readonly maxFileBytes = ADVANCED_TIER_BYTES;
 
-  /** A Luna client's file, read as a certificate is (docs/clients.md, Collecting a client's files). */
-  async readClientFile(client: string, file: ClientFile, signal: AbortSignal): Promise<StoredCertificate> {
-    const name = this.clientName(client, file);
-    return this.readParameter(name.slice(0, -(file.length + 1)), name, file, signal);
+  /** The stored value and its type (the token), from a one-level `GetParametersByPath` on its folder. */
+  protected readStored({ key, folder, file }: StoredFile, signal: AbortSignal): Promise<StoredCertificate> {
+    // The inventory's folder is the prefix itself (one level: not the certificates below it).
+    const parent = folder === '' ? (this.path === '/' ? '/' : this.path.slice(0, -1)) : `${this.path}${folder}`;
+    return this.readParameter(parent, `${this.path}${key}`, file, signal);
   }
 
-  /** A Luna client's file, written as a certificate is. */
-  async writeClientFile(
-    client: string,
-    file: ClientFile,
+  /** `PutParameter` with `Overwrite`, keeping the parameter's type, Advanced only when the size needs it. */
+  protected writeStored(
+    { key, file, holds }: StoredFile,
     bytes: Uint8Array,
     current: StoredCertificate,
     signal: AbortSignal,
   ): Promise<void> {
-    return this.putParameter(this.clientName(client, file), file, `the client's ${file}`, bytes, current, signal);
-  }
-
-  private clientName(client: string, file: ClientFile): string {
-    if (!isApplianceName(client)) throw new DestinationError('invalid client name');
-    return `${this.path}${clientFileKey(client, file)}`;
+    const what = WHAT[holds] ?? `the client's ${file}`;
+    return this.putParameter(`${this.path}${key}`, file, what, bytes, current, signal);
   }
 
   /** Parameter `name` found by a one-level `GetParametersByPath` on `parent`. */

@@ -6,35 +6,27 @@
  */
 import { GetParameterCommand, type Parameter, paginateGetParametersByPath, type SSMClient } from '@aws-sdk/client-ssm';
 import { InventoryError } from '../../app/errors.ts';
-import type { CertificateSource, ClientFile, Inventory, ListedAppliance, SkippedKeys } from '../../app/ports.ts';
+import type { CertificateSource, Inventory, ListedAppliance } from '../../app/ports.ts';
 import { MAX_CERTIFICATE_FILE_BYTES } from '../../core/readCertificateFile.ts';
 import type { SourceResult } from '../../core/types.ts';
-import { isApplianceName } from '../../protocol/notification.ts';
 import { awsErrorReason } from '../aws/awsErrorReason.ts';
-import {
-  CERTIFICATE_FILE,
-  CLIENTS_FOLDER,
-  certificateFile,
-  clientFileKey,
-  INVENTORY_FILE,
-  oversizeBytes,
-} from '../fleetLayout.ts';
-import { isNamed } from '../namedCertificate.ts';
+import { CERTIFICATE_FILE, INVENTORY_FILE, oversizeBytes } from '../fleetLayout.ts';
+import { KeyedSource } from '../keyedSource.ts';
 import { type InventoryDocument, parseInventoryDocument } from '../parseInventory.ts';
-import { SkippedKeyCollector } from '../skippedKeys.ts';
+import { listedAppliance } from '../sourceKeys.ts';
 import { isParameterNotFound } from './ssmClient.ts';
 
 /** {@link CertificateSource} over an SSM parameter path. */
-export class SsmSource implements CertificateSource {
+export class SsmSource extends KeyedSource implements CertificateSource {
   readonly description: string;
-  private readonly skipped = new SkippedKeyCollector();
-  /** Values seen while listing, dropped once fetched so nothing is held longer than needed. */
+  /** Values seen while listing, by key, dropped once fetched so nothing is held longer than needed. */
   private readonly listed = new Map<string, string>();
 
   constructor(
     private readonly client: SSMClient,
     private readonly path: string,
   ) {
+    super();
     this.description = `ssm:${path}`;
   }
 
@@ -65,60 +57,35 @@ export class SsmSource implements CertificateSource {
     this.listed.clear();
     this.skipped.reset();
     const root = this.path === '/' ? '/' : this.path.slice(0, -1);
-    const suffix = `/${CERTIFICATE_FILE}`;
     const pages = paginateGetParametersByPath(
       { client: this.client, pageSize: 10 },
       { Path: root, Recursive: true, WithDecryption: true, MaxResults: 10 },
     );
     for await (const page of pages) {
       for (const parameter of page.Parameters ?? []) {
-        const name = this.applianceOf(parameter, suffix);
+        const name = this.applianceOf(parameter);
         if (name === undefined) continue;
-        if (parameter.Value !== undefined) this.listed.set(name, parameter.Value);
+        if (parameter.Value !== undefined) this.listed.set(`${name}/${CERTIFICATE_FILE}`, parameter.Value);
         yield { name };
       }
     }
   }
 
   /** The appliance a parameter is the certificate of; others are not part of the fleet (misplaced ones are collected). */
-  private applianceOf(parameter: Parameter, suffix: string): string | undefined {
+  private applianceOf(parameter: Parameter): string | undefined {
     const full = parameter.Name;
     if (!full?.startsWith(this.path)) return undefined;
-    const rest = full.slice(this.path.length);
-    if (rest === INVENTORY_FILE || rest.startsWith(CLIENTS_FOLDER)) return undefined;
-    const name = rest.endsWith(suffix) ? rest.slice(0, rest.length - suffix.length) : undefined;
-    if (name === undefined || name.includes('/') || !isApplianceName(name)) {
-      this.skipped.consider(rest);
-      return undefined;
-    }
-    return name;
-  }
-
-  /** The misplaced certificates the last listing skipped. */
-  skippedKeys(): SkippedKeys {
-    return this.skipped.snapshot();
+    return listedAppliance(full.slice(this.path.length), this.skipped);
   }
 
   /**
-   * The listed value when there is one, else GetParameter (a named certificate's `NAME.pem` always);
-   * absent → missing, failures → unavailable.
+   * Parameter `{prefix}{key}`: the value listed when there is one (an appliance's `server.pem`), else
+   * GetParameter (a named certificate's `NAME.pem` and a client's file always); absent → missing, failures →
+   * unavailable.
    */
-  async fetch(appliance: string, certificate?: string): Promise<SourceResult> {
-    if (!isApplianceName(appliance) || !isNamed(certificate)) return { kind: 'missing' };
-    const value = certificate === undefined ? this.listed.get(appliance) : undefined;
-    if (certificate === undefined) this.listed.delete(appliance);
-    return this.fetchKey(`${appliance}/${certificateFile(certificate)}`, value);
-  }
-
-  /** A Luna client's file (docs/clients.md, Collecting a client's files), read as {@link SsmSource.fetch} reads a certificate. */
-  async fetchClientFile(client: string, file: ClientFile): Promise<SourceResult> {
-    if (!isApplianceName(client)) return { kind: 'missing' };
-    return this.fetchKey(clientFileKey(client, file), undefined);
-  }
-
-  /** The parameter's value: the one listed when there is one, else GetParameter. */
-  private async fetchKey(key: string, listed: string | undefined): Promise<SourceResult> {
-    let value = listed;
+  protected async fetchKey(key: string): Promise<SourceResult> {
+    let value = this.listed.get(key);
+    this.listed.delete(key);
     if (value === undefined) {
       try {
         const answer = await this.client.send(

@@ -121,4 +121,25 @@ describe('the clients in the run summary and verdict', () => {
     assert.match(tooOld[0]?.text ?? '', /does not accept 2 certificate notification\(s\)/);
     assert.equal(second.summary.notifications.failed, 2);
   });
+  it('names a gateway without /v2 once, also when a standby delivered the clients’ notifications', async () => {
+    const standby: NotificationForwarder = {
+      description: 'gw-old,gw-new',
+      forward: async (batch): Promise<DeliveryResult[]> =>
+        batch.map((n) =>
+          fitsV1(n)
+            ? { id: n.id, delivered: true, traps: [], gateway: 'gw-old' }
+            : { id: n.id, delivered: true, traps: [], gateway: 'gw-new', gatewaysWithoutV2: ['gw-old'] },
+        ),
+    };
+    const lines: LogEntry[] = [];
+    const run = await checkFleet({
+      ...{ source: new DirSource(fleetDir('standby')), state: dirStateLocation(join(root, 'standby', 'state')) },
+      ...{ forwarder: standby, log: { write: (e: LogEntry) => void lines.push(e) } },
+      ...{ settings: { thresholdDays: 30, repeatHours: 24 }, now: T0, announce: false },
+    });
+    const tooOld = lines.filter((l) => l.key === 'gatewayTooOld');
+    assert.equal(tooOld.length, 1, JSON.stringify(tooOld));
+    assert.match(tooOld[0]?.text ?? '', /gw-old does not accept 1 certificate notification\(s\)/);
+    assert.equal(run.summary.notifications.failed, 0);
+  });
 });

@@ -9,7 +9,10 @@
  *   standby delivers, one trap;
  * - the primary traps but its answer is lost → the standby traps too: at least once, never lost (one or
  *   two traps, here two);
- * - a gateway that refuses the key (401) → not tried elsewhere: exit 1, no trap, the next run retries.
+ * - a gateway that refuses the key (401) → not tried elsewhere: exit 1, no trap, the next run retries;
+ * - the primary has no `/v2` (a proxy answering 404 there) → a newer notification goes to the standby,
+ *   delivered, exit 0, no failover, one `gatewayTooOld` line naming the primary (docs/gateway.md, Newer
+ *   notifications).
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -108,7 +111,11 @@ describe('standby gateways: check → primary or standby gateway → snmptrapd',
   };
 
   /** One scheduled run through the real CLI over `appliance`'s fleet and state, to `gateways`. */
-  const check = async (appliance: string, gateways: readonly string[]): Promise<RunResult> => {
+  const check = async (
+    appliance: string,
+    gateways: readonly string[],
+    extraArgs: readonly string[] = [],
+  ): Promise<RunResult> => {
     const run = await runCheckCli<RunResult['summary']>({
       fleet: fleetOf(appliance),
       state: join(dir, `state-${appliance}`),
@@ -116,6 +123,7 @@ describe('standby gateways: check → primary or standby gateway → snmptrapd',
       secretFile,
       now: NOW,
       timeoutMs: 120_000,
+      extraArgs,
     });
     const outcomes = Object.fromEntries(Object.entries(run.outcomes).map(([name, o]) => [name, o.action]));
     return { exitCode: run.exitCode, lines: run.stderr.split('\n').filter(Boolean), outcomes, summary: run.summary };
@@ -252,5 +260,33 @@ describe('standby gateways: check → primary or standby gateway → snmptrapd',
     const retry = await check('hsm-401', [standby.url, stranger.url]);
     assert.equal(retry.exitCode, 0);
     assert.equal(await trapsFor('hsm-401', 1), 1);
+  });
+
+  it('the primary has no /v2: a newer notification goes to the standby, delivered, and the primary is named once', async () => {
+    proxy.mode = 'noV2';
+    const from = proxy.paths.length;
+    try {
+      // With a critical level, an expiring notification carries a severity: it travels on /v2.
+      const run = await check('hsm-v2', [proxy.url, standby.url], ['--critical', '5']);
+      assert.equal(run.exitCode, 0, run.lines.join('\n'));
+      assert.equal(run.outcomes['hsm-v2'], 'trap');
+      assert.deepEqual(run.summary.notifications, { sent: 1, failed: 0 });
+      assert.deepEqual(run.summary.deliveredBy, { [standby.url]: 1 });
+      assert.equal(run.summary.failovers, 0);
+      assert.deepEqual(proxy.paths.slice(from), ['/v2/notifications'], 'asked once, not retried');
+      const tooOld = run.lines.filter((l) => l.includes('/v2/notifications'));
+      assert.equal(tooOld.length, 1, run.lines.join('\n'));
+      const line = tooOld[0] ?? '';
+      assert.ok(
+        line.endsWith(
+          `SNMP gateway ${proxy.url} does not accept 1 certificate notification(s) of the newer kinds (it has no /v2/notifications): upgrade the gateway`,
+        ),
+        line,
+      );
+      assert.ok(!run.lines.some((l) => l.includes('Failed over')), run.lines.join('\n'));
+    } finally {
+      proxy.mode = 'pass';
+    }
+    assert.equal(await trapsFor('hsm-v2', 1), 1);
   });
 });

@@ -66,6 +66,27 @@ after(async () => {
 const forwarder = () => new HttpForwarder({ url: proxy.url, keyId: 'lambda', secret: SECRET, maxAttempts: 1 });
 const byId = (results: readonly DeliveryResult[]) => new Map(results.map((r) => [r.id, r]));
 
+/** A run's batcher over `run`, one request at a time, with what it tells and the results it settles. */
+function batching(run: HttpForwarder, maxBatch: number) {
+  const tooOld: Array<[string, number]> = [];
+  const delivered: Array<[string, number]> = [];
+  const failures: string[] = [];
+  const failovers: GatewayFailover[] = [];
+  const batcher = new NotificationBatcher(run, {
+    maxBatch,
+    maxInFlight: 1,
+    onGatewayTooOld: (gw, count) => tooOld.push([gw, count]),
+    onDelivered: (gw, count) => delivered.push([gw, count]),
+    onGatewayFailure: (reason) => failures.push(reason),
+    onFailover: (f) => failovers.push(f),
+  });
+  const seen = new Map<string, DeliveryResult>();
+  const collect = async (results: ReadonlyMap<string, DeliveryResult>) => {
+    for (const [id, r] of results) seen.set(id, r);
+  };
+  return { batcher, tooOld, delivered, failures, failovers, seen, collect };
+}
+
 describe('HttpForwarder routing between /v1 and /v2', () => {
   beforeEach(() => {
     proxy.mode = 'pass';
@@ -104,21 +125,8 @@ describe('HttpForwarder routing between /v1 and /v2', () => {
   it('against a gateway without /v2: only the newer kinds fail, as too old, once per run; /v1 goes on', async () => {
     proxy.mode = 'noV2';
     const from = proxy.paths.length;
-    const tooOld: Array<[string, number]> = [];
-    const failures: string[] = [];
-    const failovers: GatewayFailover[] = [];
     const run = forwarder();
-    const batcher = new NotificationBatcher(run, {
-      maxBatch: 3,
-      maxInFlight: 1,
-      onGatewayTooOld: (gw, count) => tooOld.push([gw, count]),
-      onGatewayFailure: (reason) => failures.push(reason),
-      onFailover: (f) => failovers.push(f),
-    });
-    const seen = new Map<string, DeliveryResult>();
-    const collect = async (results: ReadonlyMap<string, DeliveryResult>) => {
-      for (const [id, r] of results) seen.set(id, r);
-    };
+    const { batcher, tooOld, failures, failovers, seen, collect } = batching(run, 3);
     await batcher.add([v1(30), newer[0]!], collect);
     await batcher.add([v1(31), newer[1]!], collect);
     await batcher.drain();
@@ -150,5 +158,91 @@ describe('HttpForwarder routing between /v1 and /v2', () => {
     assert.deepEqual(proxy.paths.slice(from), ['/v2/notifications', '/v1/notifications']);
     assert.equal(byId(second).get(newer[1]!.id)?.gatewayTooOld, true);
     assert.equal(byId(second).get(v1(40).id)?.delivered, true);
+  });
+});
+
+describe('HttpForwarder with a standby gateway that has /v2 (docs/gateway.md, Newer notifications)', () => {
+  let standby: FaultProxy;
+  before(async () => {
+    standby = await startFaultProxy(() => Number(new URL(gateway.url).port));
+  });
+  after(async () => {
+    await standby?.close();
+  });
+  beforeEach(() => {
+    proxy.mode = 'noV2';
+    standby.mode = 'pass';
+  });
+
+  const withStandby = () =>
+    new HttpForwarder({ url: proxy.url, standbys: [standby.url], keyId: 'lambda', secret: SECRET, maxAttempts: 1 });
+
+  it('sends /v1 to the primary and /v2 to the standby, delivered, and names the primary as too old once', async () => {
+    const fromPrimary = proxy.paths.length;
+    const fromStandby = standby.paths.length;
+    const run = withStandby();
+    const { batcher, tooOld, delivered, failures, failovers, seen, collect } = batching(run, 4);
+    await batcher.add([v1(50), newer[0]!, newer[1]!], collect);
+    await batcher.add([v1(51), newer[2]!, newer[3]!], collect);
+    await batcher.drain();
+    const [primaryName, standbyName] = run.description.split(', ');
+    for (const n of [v1(50), v1(51)]) assert.equal(seen.get(n.id)?.gateway, primaryName, n.id);
+    for (const n of newer) {
+      const r = seen.get(n.id)!;
+      assert.equal(r.delivered, true, n.id);
+      assert.equal(r.gateway, standbyName);
+      assert.equal(r.gatewayTooOld, undefined);
+      assert.deepEqual(r.gatewaysWithoutV2, [primaryName]);
+    }
+    // The primary was asked for /v2 once; the second batch's /v1 still went to it, its /v2 straight to the standby.
+    assert.deepEqual(proxy.paths.slice(fromPrimary), ['/v1/notifications', '/v2/notifications', '/v1/notifications']);
+    assert.deepEqual(standby.paths.slice(fromStandby), ['/v2/notifications', '/v2/notifications']);
+    assert.deepEqual(failures, [], 'not a gateway failure');
+    assert.deepEqual(failovers, [], 'not a failover');
+    assert.deepEqual(tooOld, [
+      [primaryName, 2],
+      [primaryName, 2],
+    ]);
+    assert.deepEqual(delivered, [
+      [primaryName, 1],
+      [standbyName, 2],
+      [primaryName, 1],
+      [standbyName, 2],
+    ]);
+    const lunalogs = readFileSync(join(dir, 'lunalogs'), 'utf8');
+    assert.match(
+      lunalogs,
+      / app01 {2}local5 err {2}certmonitord\[\d+\]: error : 0 : Client certificate of app01 has expired/,
+    );
+  });
+
+  it('fails the newer kinds as too old, naming both gateways, only when neither has /v2', async () => {
+    standby.mode = 'noV2';
+    const run = withStandby();
+    const [primaryName, standbyName] = run.description.split(', ');
+    const results = byId(await run.forward([v1(60), newer[0]!]));
+    assert.equal(results.get(v1(60).id)?.delivered, true);
+    const r = results.get(newer[0]!.id)!;
+    assert.equal(r.delivered, false);
+    assert.equal(r.gatewayTooOld, true);
+    assert.deepEqual(r.gatewaysWithoutV2, [primaryName, standbyName]);
+    // Neither is asked for /v2 again in this run.
+    const asked = proxy.paths.length + standby.paths.length;
+    const again = byId(await run.forward([newer[1]!]));
+    assert.equal(proxy.paths.length + standby.paths.length, asked);
+    assert.equal(again.get(newer[1]!.id)?.gatewayTooOld, true);
+    assert.deepEqual(again.get(newer[1]!.id)?.gatewaysWithoutV2, [primaryName, standbyName]);
+  });
+
+  it('keeps them pending when the primary lacks /v2 and the standby is failing', async () => {
+    standby.mode = 'fail500';
+    const run = withStandby();
+    const [primaryName, standbyName] = run.description.split(', ');
+    const r = byId(await run.forward([newer[0]!])).get(newer[0]!.id)!;
+    assert.equal(r.delivered, false);
+    assert.equal(r.gatewayTooOld, undefined);
+    assert.equal(r.gateway, standbyName);
+    assert.match(r.error ?? '', /HTTP 500/);
+    assert.deepEqual(r.gatewaysWithoutV2, [primaryName]);
   });
 });
