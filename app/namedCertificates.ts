@@ -4,7 +4,7 @@
  * decided on its own, against its own state nested in the appliance's record. Its lines and notifications
  * name it; the NTLS certificate's stay Luna's. No certificate cache: a named certificate is read each run.
  */
-import { applianceView, lastNotificationAfter, usableView } from '../core/applianceView.ts';
+import { applianceView, lastNotificationAfter, usableView, viewLevels } from '../core/applianceView.ts';
 import { evaluate } from '../core/evaluate.ts';
 import { type EvaluationFields, evaluationFields, findingEntries } from '../core/evaluationFields.ts';
 import { certificateFindings } from '../core/findings.ts';
@@ -52,7 +52,8 @@ export async function decideNamed(
     const result = await source
       .fetch(ntls.appliance, name)
       .catch((): SourceResult => ({ kind: 'unavailable', reason: 'the certificate source failed' }));
-    const evaluation = evaluate(result, ntls.settings.thresholdDays, ntls.now);
+    // The appliance's percent and critical level apply to its named certificates as to its NTLS one.
+    const evaluation = evaluate(result, ntls.settings.thresholdDays, ntls.now, ntls.settings);
     const { chain: _chain, ...kept } = evaluation;
     const { fields, alerts } = namedFindings(evaluation, ntls.findingPolicy);
     out.push(decideOne(name, ntls, kept, fields, alerts));
@@ -132,6 +133,7 @@ export function namedView(
   const lastNotification = lastNotificationAfter(events, n.decision.observedAt, stored);
   return applianceView(n.fields, {
     thresholdDays: n.input.settings.thresholdDays,
+    levels: viewLevels(n.input.settings),
     ...(previous ? { previous } : {}),
     ...(lastNotification ? { lastNotification } : {}),
   });
