@@ -225,11 +225,16 @@ function ntlsCertificate(input: PolicyInput, cert: Certificate): Certificate {
 }
 
 /**
- * With a policy, the findings' lines and notifications, and the state's record of them; without one, no
- * record is kept (nothing was logged or forwarded).
+ * With a policy, the findings' lines and notifications, and the state's record of them. Without one,
+ * nothing is logged or forwarded, except that findings recorded while a policy was set go away: each is
+ * logged cleared once and, if an NMS was told of it, cleared there (`assert: false`, kept until
+ * delivered), so no raised finding outlives the policy (docs/reference.md, Certificate findings). A
+ * certificate never looked at under a policy has no records: nothing of this runs for it.
  */
 function followFindings(input: PolicyInput, next: MutableState, logs: LogEntry[]): readonly NotificationV2[] {
-  const alerts = input.findingAlerts;
+  const certificate = input.evaluation.certificate;
+  const alerts =
+    input.findingAlerts ?? (input.previous?.findings && certificate ? { findings: [], certificate } : undefined);
   if (alerts === undefined) {
     next.findings = undefined;
     return [];
