@@ -6,7 +6,7 @@
  */
 import { applianceView, lastNotificationAfter, usableView, viewLevels } from '../core/applianceView.ts';
 import { evaluate } from '../core/evaluate.ts';
-import { type EvaluationFields, evaluationFields, findingEntries } from '../core/evaluationFields.ts';
+import { type EvaluationFields, evaluationFields, withFindings } from '../core/evaluationFields.ts';
 import { certificateFindings } from '../core/findings.ts';
 import { type Decision, type DeliveryOutcome, decide, type PolicyInput, settle } from '../core/policy.ts';
 import {
@@ -75,7 +75,7 @@ function namedFindings(
   const file = { certificate, chain: evaluation.chain ?? [] };
   const findings = certificateFindings(file, policy ?? DEFAULT_FINDING_POLICY, undefined);
   const alerts = policy ? { findingAlerts: { findings, certificate: { ...certificate, der: new Uint8Array(0) } } } : {};
-  return { fields: { ...fields, findings: findingEntries(findings) }, alerts };
+  return { fields: withFindings(fields, findings), alerts };
 }
 
 /** The decision for one named certificate against the record `previous` (the appliance's, as loaded). */
