@@ -8,7 +8,7 @@
  */
 import { formatMessage } from '../core/catalogue.ts';
 import { CertmonitorError } from '../core/errors.ts';
-import { type EvaluationFields, evaluationFields, findingEntries } from '../core/evaluationFields.ts';
+import { type EvaluationFields, evaluationFields, withFindings } from '../core/evaluationFields.ts';
 import { logEntry } from '../core/logEntry.ts';
 import { type DeliveryOutcome, decide } from '../core/policy.ts';
 import type { TrapHostEvidence } from '../core/trapHostReport.ts';
@@ -93,8 +93,8 @@ export class CheckRun {
       previous = loaded.state;
       this.count({ kind: 'evaluated', status: evaluation.status });
       fields = evaluationFields(evaluation);
-      // Findings are always shown where one looks on purpose (docs/reference.md, Certificate findings).
-      if (evaluation.certificate) fields = { ...fields, findings: findingEntries(findings) };
+      // Findings are shown where one looks on purpose, when there are some (docs/reference.md, Certificate findings).
+      fields = withFindings(fields, findings);
       const decision = decide(input);
       const context = applianceContext(fields);
       for (const line of decision.logs) options.log.write(line, context);

@@ -4,9 +4,9 @@
  * decided on its own, against its own state nested in the appliance's record. Its lines and notifications
  * name it; the NTLS certificate's stay Luna's. No certificate cache: a named certificate is read each run.
  */
-import { applianceView, lastNotificationAfter, usableView } from '../core/applianceView.ts';
+import { applianceView, lastNotificationAfter, usableView, viewLevels } from '../core/applianceView.ts';
 import { evaluate } from '../core/evaluate.ts';
-import { type EvaluationFields, evaluationFields, findingEntries } from '../core/evaluationFields.ts';
+import { type EvaluationFields, evaluationFields, withFindings } from '../core/evaluationFields.ts';
 import { certificateFindings } from '../core/findings.ts';
 import { type Decision, type DeliveryOutcome, decide, type PolicyInput, settle } from '../core/policy.ts';
 import {
@@ -52,7 +52,8 @@ export async function decideNamed(
     const result = await source
       .fetch(ntls.appliance, name)
       .catch((): SourceResult => ({ kind: 'unavailable', reason: 'the certificate source failed' }));
-    const evaluation = evaluate(result, ntls.settings.thresholdDays, ntls.now);
+    // The appliance's percent and critical level apply to its named certificates as to its NTLS one.
+    const evaluation = evaluate(result, ntls.settings.thresholdDays, ntls.now, ntls.settings);
     const { chain: _chain, ...kept } = evaluation;
     const { fields, alerts } = namedFindings(evaluation, ntls.findingPolicy);
     out.push(decideOne(name, ntls, kept, fields, alerts));
@@ -74,7 +75,7 @@ function namedFindings(
   const file = { certificate, chain: evaluation.chain ?? [] };
   const findings = certificateFindings(file, policy ?? DEFAULT_FINDING_POLICY, undefined);
   const alerts = policy ? { findingAlerts: { findings, certificate: { ...certificate, der: new Uint8Array(0) } } } : {};
-  return { fields: { ...fields, findings: findingEntries(findings) }, alerts };
+  return { fields: withFindings(fields, findings), alerts };
 }
 
 /** The decision for one named certificate against the record `previous` (the appliance's, as loaded). */
@@ -132,6 +133,7 @@ export function namedView(
   const lastNotification = lastNotificationAfter(events, n.decision.observedAt, stored);
   return applianceView(n.fields, {
     thresholdDays: n.input.settings.thresholdDays,
+    levels: viewLevels(n.input.settings),
     ...(previous ? { previous } : {}),
     ...(lastNotification ? { lastNotification } : {}),
   });

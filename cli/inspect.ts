@@ -9,7 +9,7 @@ import { type PolicyFlags, runPolicySettings } from '../app/policyConfig.ts';
 import { sanitizeLogValue } from '../core/catalogue.ts';
 import { evaluate, evaluateCertificateFile } from '../core/evaluate.ts';
 import type { EvaluationFields } from '../core/evaluationFields.ts';
-import { evaluationFields as fieldsOf, findingEntries } from '../core/evaluationFields.ts';
+import { evaluationFields as fieldsOf, withFindings } from '../core/evaluationFields.ts';
 import { type ExpiryLevels, expiryLevelsOf } from '../core/expiryLevels.ts';
 import { certificateFindings, type Finding } from '../core/findings.ts';
 import { formatOpensslDate } from '../core/opensslDate.ts';
@@ -156,10 +156,9 @@ function inspected(
   return { evaluation: decided, findings };
 }
 
-/** The inspect fields and the findings (always shown in JSON). */
+/** The inspect fields and the findings (shown in JSON whenever there are some). */
 function evaluationFields(shown: Inspected): EvaluationFields {
-  const fields = fieldsOf(shown.evaluation);
-  return shown.findings === undefined ? fields : { ...fields, findings: findingEntries(shown.findings) };
+  return withFindings(fieldsOf(shown.evaluation), shown.findings);
 }
 
 function humanReport(shown: Inspected, policy: FindingPolicy): string {

@@ -36,6 +36,17 @@ export function findingEntries(findings: readonly { finding: FindingName; detail
   return findings.map(({ finding, detail }) => ({ finding, detail }));
 }
 
+/**
+ * `fields` with the findings as `inspect --json` prints them: only when there are some, so the output
+ * for a certificate without findings is what it always was (docs/reference.md, Certificate findings).
+ */
+export function withFindings(
+  fields: EvaluationFields,
+  findings: readonly { finding: FindingName; detail: string }[] | undefined,
+): EvaluationFields {
+  return findings === undefined || findings.length === 0 ? fields : { ...fields, findings: findingEntries(findings) };
+}
+
 /** Projects an evaluation onto the inspect fields, with ISO 8601 dates and the catalogue message. */
 export function evaluationFields(evaluation: Evaluation): EvaluationFields {
   const { key, params } = statusLogEntry(evaluation);

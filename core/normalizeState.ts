@@ -3,6 +3,7 @@
  * it, and so does every record read back, after its shape is checked (`app/stateRecord.ts`), so the policy
  * only ever sees states in this form.
  */
+import { isUtcInstant } from '../protocol/isoInstant.ts';
 import { isCertificateName } from '../protocol/notificationV2.ts';
 import { applianceStateProblem } from './applianceStateProblem.ts';
 import { usableView } from './applianceView.ts';
@@ -61,6 +62,8 @@ export function normalizeState(state: ApplianceState): ApplianceState {
   const findings = usableFindingRecords(state.findings);
   if (findings !== undefined) out.findings = findings;
   if (typeof state.leafFingerprint === 'string') out.leafFingerprint = state.leafFingerprint;
+  if (isUtcInstant(state.leafNotBefore)) out.leafNotBefore = state.leafNotBefore;
+  if (isUtcInstant(state.leafNotAfter)) out.leafNotAfter = state.leafNotAfter;
   const certificates = usableCertificateStates(state.certificates);
   if (certificates !== undefined) out.certificates = certificates;
   return out;

@@ -144,9 +144,12 @@ export function decide(input: PolicyInput): Decision {
     logs.push(certificateLine('newCertificate', { notAfter: formatOpensslDate(cert.notAfter) }, appliance, named));
   }
   const next = followCertificate(previous, cert, observedAt);
+  if (cert) followLeaf(input, next);
   // Only a new NTLS certificate can be a replacement: not a change of the deciding chain certificate alone.
   const replaceable = cert && input.replaced && isRenewal(previous, cert, input.leafFingerprint);
-  const replacement = replaceable ? unplannedReplacement(previous, cert, input.settings, now) : undefined;
+  const replacement = replaceable
+    ? unplannedReplacement(previous, ntlsCertificate(input, cert), input.settings, now)
+    : undefined;
   if (replacement) {
     next.pendingReplaced = replacement;
     logs.push(replacedLogEntry(subjectOf(input), replacement));
@@ -201,12 +204,37 @@ function idSubject(input: PolicyInput): string {
 }
 
 /**
- * With a policy, the findings' lines and notifications, and the state's record of them and of the leaf
- * while a chain certificate decides; without one, no record is kept (nothing was logged or forwarded).
+ * While a chain certificate decides (with a policy), the state's record of the NTLS certificate itself:
+ * its fingerprint and validity, which its replacement is judged by (docs/reference.md, Replaced certificates).
+ */
+function followLeaf(input: PolicyInput, next: MutableState): void {
+  const leaf = input.leafFingerprint === undefined ? undefined : input.findingAlerts?.certificate;
+  next.leafFingerprint = input.leafFingerprint;
+  const own = leaf?.fingerprintSha256 === input.leafFingerprint ? leaf : undefined;
+  next.leafNotBefore = own?.notBefore.toISOString();
+  next.leafNotAfter = own?.notAfter.toISOString();
+}
+
+/**
+ * The NTLS certificate itself: `cert`, or while a chain certificate decides the status, the leaf whose
+ * findings are followed (the same certificate `leafFingerprint` names).
+ */
+function ntlsCertificate(input: PolicyInput, cert: Certificate): Certificate {
+  const leaf = input.findingAlerts?.certificate;
+  return input.leafFingerprint !== undefined && leaf?.fingerprintSha256 === input.leafFingerprint ? leaf : cert;
+}
+
+/**
+ * With a policy, the findings' lines and notifications, and the state's record of them. Without one,
+ * nothing is logged or forwarded, except that findings recorded while a policy was set go away: each is
+ * logged cleared once and, if an NMS was told of it, cleared there (`assert: false`, kept until
+ * delivered), so no raised finding outlives the policy (docs/reference.md, Certificate findings). A
+ * certificate never looked at under a policy has no records: nothing of this runs for it.
  */
 function followFindings(input: PolicyInput, next: MutableState, logs: LogEntry[]): readonly NotificationV2[] {
-  next.leafFingerprint = input.leafFingerprint;
-  const alerts = input.findingAlerts;
+  const certificate = input.evaluation.certificate;
+  const alerts =
+    input.findingAlerts ?? (input.previous?.findings && certificate ? { findings: [], certificate } : undefined);
   if (alerts === undefined) {
     next.findings = undefined;
     return [];

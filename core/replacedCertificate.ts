@@ -24,8 +24,9 @@ export interface ReplacedSubject {
 }
 
 /**
- * The unplanned replacement `cert` makes of the stored certificate at `now`, or undefined when it is a
- * first sight, the same certificate, or a renewal (the stored one was within the threshold or expired).
+ * The unplanned replacement `cert` (the NTLS certificate itself, never a chain certificate that decides
+ * the status) makes of the stored one at `now`, or undefined when it is a first sight, the same
+ * certificate, or a renewal (the stored one was within the threshold or expired).
  */
 export function unplannedReplacement(
   previous: ApplianceState | undefined,
@@ -33,34 +34,58 @@ export function unplannedReplacement(
   settings: Settings,
   now: Date,
 ): PendingReplaced | undefined {
-  if (previous?.fingerprint === undefined || previous.fingerprint === cert.fingerprintSha256) return undefined;
-  if (previous.notAfter === undefined) return undefined;
-  const thresholdAt = Date.parse(previous.notAfter) - windowMs(previous, settings);
+  const stored = previous && storedCertificate(previous);
+  if (stored === undefined || stored.fingerprint === cert.fingerprintSha256) return undefined;
+  if (stored.notAfter === undefined) return undefined;
+  const thresholdAt = Date.parse(stored.notAfter) - windowMs(stored, settings);
   // Within the threshold is `notAfter − now ≤ window`: only a certificate strictly before it was replaced early.
   if (!(now.getTime() < thresholdAt)) return undefined;
   return {
     fingerprint: cert.fingerprintSha256,
-    previous: previous.fingerprint,
+    previous: stored.fingerprint,
     daysEarly: Math.floor((thresholdAt - now.getTime()) / MS_PER_DAY),
     detectedAt: now.toISOString(),
   };
 }
 
+/** What the state tells of the stored NTLS certificate: its fingerprint and, where known, its validity. */
+interface StoredCertificate {
+  readonly fingerprint: string;
+  readonly notAfter?: string;
+  readonly notBefore?: string;
+}
+
+/**
+ * The stored NTLS certificate: while a chain certificate decided, the leaf's own fields (`leaf…`, else
+ * the cache when it holds that leaf), since `fingerprint` and `notAfter` are then the chain certificate's;
+ * otherwise `fingerprint` and `notAfter`, with the notBefore of the view or cache of that certificate.
+ */
+function storedCertificate(previous: ApplianceState): StoredCertificate | undefined {
+  const fingerprint = previous.leafFingerprint ?? previous.fingerprint;
+  if (fingerprint === undefined) return undefined;
+  const cache = previous.certificate?.fingerprintSha256 === fingerprint ? previous.certificate : undefined;
+  if (previous.leafFingerprint !== undefined) {
+    const notAfter = previous.leafNotAfter ?? cache?.notAfter;
+    const notBefore = previous.leafNotBefore ?? cache?.notBefore;
+    return { fingerprint, ...(notAfter ? { notAfter } : {}), ...(notBefore ? { notBefore } : {}) };
+  }
+  const view = previous.view?.fingerprintSha256 === fingerprint ? previous.view?.notBefore : undefined;
+  const notBefore = isUtcInstant(view) ? view : cache?.notBefore;
+  return {
+    fingerprint,
+    ...(previous.notAfter ? { notAfter: previous.notAfter } : {}),
+    ...(notBefore ? { notBefore } : {}),
+  };
+}
+
 /**
  * How long before its notAfter the stored certificate became due (docs/reference.md, Expiry policy): the
- * threshold days, or its percent of the lifetime when set and the stored view or cache still tells the
- * certificate's notBefore, whichever is longer (the critical level's too).
+ * threshold days, or its percent of the lifetime when set and its notBefore is known, whichever is longer
+ * (the critical level's too).
  */
-function windowMs(previous: ApplianceState, settings: Settings): number {
-  const sameView = previous.view?.fingerprintSha256 === previous.fingerprint ? previous.view?.notBefore : undefined;
-  const sameCache =
-    previous.certificate?.fingerprintSha256 === previous.fingerprint ? previous.certificate?.notBefore : undefined;
-  const notAfter = new Date(previous.notAfter ?? 0);
-  const notBefore = isUtcInstant(sameView)
-    ? new Date(sameView)
-    : isUtcInstant(sameCache)
-      ? new Date(sameCache)
-      : notAfter;
+function windowMs(stored: StoredCertificate, settings: Settings): number {
+  const notAfter = new Date(stored.notAfter ?? 0);
+  const notBefore = isUtcInstant(stored.notBefore) ? new Date(stored.notBefore) : notAfter;
   const known = { notBefore, notAfter } as Certificate;
   return Math.max(settings.thresholdDays * MS_PER_DAY, expiringWindowMs(known, settings));
 }
@@ -87,11 +112,18 @@ export function replacedNotification(
     ...(subject.certificate !== undefined ? { certificate: subject.certificate } : {}),
     event: 'replaced',
     observedAt,
-    ...(next.fingerprint === pending.fingerprint && next.notAfter ? { notAfter: next.notAfter } : {}),
+    ...(newNotAfter(next, pending) ? { notAfter: newNotAfter(next, pending) } : {}),
     fingerprintSha256: pending.fingerprint,
     previousFingerprintSha256: pending.previous,
     daysEarly: pending.daysEarly,
   };
+}
+
+/** The new certificate's notAfter: the leaf's own while a chain certificate decides. */
+function newNotAfter(next: ApplianceState, pending: PendingReplaced): string | undefined {
+  if (next.leafFingerprint !== undefined)
+    return next.leafFingerprint === pending.fingerprint ? next.leafNotAfter : undefined;
+  return next.fingerprint === pending.fingerprint ? next.notAfter : undefined;
 }
 
 /** The `replaced` catalogue line: how early, both fingerprints, and that clients must register the new one. */

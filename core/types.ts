@@ -277,6 +277,12 @@ export interface ApplianceState {
    * NTLS certificate's own, so that a change of the deciding certificate alone is no new NTLS certificate.
    */
   readonly leafFingerprint?: string;
+  /**
+   * With `leafFingerprint`: the NTLS certificate's own validity (ISO 8601), so that its replacement is
+   * judged against its own threshold (docs/reference.md, Replaced certificates), not the chain certificate's.
+   */
+  readonly leafNotBefore?: string;
+  readonly leafNotAfter?: string;
 }
 
 /** An unplanned replacement waiting for its `replaced` notification to be delivered. */

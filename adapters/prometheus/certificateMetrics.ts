@@ -48,21 +48,26 @@ export function serialDecimal(hex: string | undefined): string {
 
 /**
  * `certmonitor_certificate_finding{appliance,certificate,finding} 1` for each policy finding
- * (docs/monitoring.md, Prometheus): `ntls` for the NTLS certificate, a named certificate by its name.
+ * (docs/monitoring.md, Prometheus): `ntls` for the NTLS certificate, a named certificate by its name. The
+ * metric (its HELP and TYPE lines too) is registered only when there is a finding, so the textfile of a
+ * fleet without findings is what it always was.
  */
 function addFindingMetrics(registry: Registry, views: readonly (readonly [string, ApplianceView])[]): void {
+  const samples: { appliance: string; certificate: string; finding: string }[] = [];
+  for (const [appliance, view] of views) {
+    const named = Object.entries(view.certificates ?? {});
+    for (const [certificate, v] of [['ntls', view] as const, ...named]) {
+      for (const f of v.findings ?? []) samples.push({ appliance, certificate, finding: f.finding });
+    }
+  }
+  if (samples.length === 0) return;
   const finding = new Gauge({
     name: 'certmonitor_certificate_finding',
     help: 'A policy finding of a certificate in the last run (1 while present; docs/reference.md, Certificate findings)',
     labelNames: ['appliance', 'certificate', 'finding'],
     registers: [registry],
   });
-  for (const [appliance, view] of views) {
-    const named = Object.entries(view.certificates ?? {});
-    for (const [certificate, v] of [['ntls', view] as const, ...named]) {
-      for (const f of v.findings ?? []) finding.set({ appliance, certificate, finding: f.finding }, 1);
-    }
-  }
+  for (const labels of samples) finding.set(labels, 1);
 }
 
 /** The text of one run: every appliance with a certificate date, the counts by status and the run's instant. */

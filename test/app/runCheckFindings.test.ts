@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -183,4 +183,30 @@ test('a policy set later makes the intermediate decide: no New NTLS certificate 
     !after.lines.some((l) => l.startsWith('newCertificate') || l.startsWith('replaced')),
     after.lines.join('\n'),
   );
+});
+
+test('removing the policy clears the findings an NMS was told of, once, then nothing', async () => {
+  const dir = fleet('removed', { hsm01: pems.rsa1024 as string }, { policy: {}, appliances: { hsm01: {} } });
+  const raised = await checkAt(dir, 0);
+  assert.deepEqual(
+    raised.sent.map((n) => `${n.event}:${n.finding}:${n.assert ?? true}`),
+    ['finding:weak_key:true'],
+  );
+  writeFileSync(path.join(dir, 'fleet.json'), JSON.stringify({ appliances: { hsm01: {} } }));
+  const removed = await checkAt(dir, 1);
+  assert.deepEqual(
+    removed.sent.map((n) => `${n.event}:${n.finding}:${n.assert ?? true}`),
+    ['finding:weak_key:false'],
+  );
+  assert.deepEqual(
+    removed.lines.filter((l) => l.startsWith('finding')),
+    ['findingCleared: NTLS certificate of hsm01 no longer has policy finding weak_key'],
+  );
+  const steady = await checkAt(dir, 2);
+  assert.deepEqual(steady.sent, []);
+  assert.deepEqual(
+    steady.lines.filter((l) => l.startsWith('finding')),
+    [],
+  );
+  assert.equal(JSON.parse(readFileSync(`${dir}-state/hsm01.json`, 'utf8')).findings, undefined);
 });

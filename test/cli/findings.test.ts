@@ -139,7 +139,7 @@ describe('findings at the command line', () => {
     assert.deepEqual(outcomes.get('hsm-name').findings, [
       { finding: 'name_mismatch', detail: 'hsm-name.example.com is not among DNS:hsm-other.example.com, CN=named' },
     ]);
-    assert.deepEqual(outcomes.get('hsm-ok').findings, []);
+    assert.equal('findings' in outcomes.get('hsm-ok'), false);
     assert.doesNotMatch(run.stderr, /policy finding/);
 
     const text = readFileSync(textfile, 'utf8');

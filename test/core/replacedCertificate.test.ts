@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { normalizeState } from '../../core/normalizeState.ts';
 import { decide, type PolicyInput, settle } from '../../core/policy.ts';
 import { replacedId, unplannedReplacement, usablePendingReplaced } from '../../core/replacedCertificate.ts';
-import type { ApplianceState, Certificate, Evaluation } from '../../core/types.ts';
+import { type ApplianceState, type Certificate, DEFAULT_FINDING_POLICY, type Evaluation } from '../../core/types.ts';
 import type { NotificationV2 } from '../../protocol/notificationV2.ts';
 
 const DAY = 86_400_000;
@@ -207,4 +207,53 @@ test('with a threshold percent, a replacement inside the percent window is a ren
   assert.equal(unplannedReplacement(state, NEW, { thresholdDays: 30, repeatHours: 24 }, now)?.daysEarly, 549);
   const early = unplannedReplacement(state, NEW, settings, new Date('2027-06-01T00:00:00Z'));
   assert.equal(early?.daysEarly, 214);
+});
+
+describe('replaced certificates while a chain certificate decides the status', () => {
+  const I = certificate('CC', '2026-08-01T00:00:00Z');
+  const policy = { ...DEFAULT_FINDING_POLICY, set: true, replaced: true };
+  /** The input for `leaf` presented with the intermediate I that expires first, which then decides. */
+  function underI(leaf: Certificate, now: string, previous: ApplianceState | undefined) {
+    return input(I, now, previous, {
+      leafFingerprint: leaf.fingerprintSha256,
+      findingAlerts: { findings: [], certificate: leaf },
+      findingPolicy: policy,
+    });
+  }
+  const L1 = certificate('11', '2030-01-01T00:00:00Z');
+  const L2 = certificate('22', '2031-01-01T00:00:00Z');
+  const stateUnderI = () => settle(decide(underI(L1, '2026-06-01T00:00:00Z', undefined)), new Map()) as ApplianceState;
+
+  test('a leaf re-issued under the same intermediate is a replacement of the old leaf, judged by its own dates', () => {
+    const decision = decide(underI(L2, '2026-06-10T12:00:00Z', stateUnderI()));
+    assert.deepEqual(decision.logs.map((l) => l.key).slice(0, 2), ['newCertificate', 'replaced']);
+    const [n] = decision.notifications as NotificationV2[];
+    assert.equal(n?.event, 'replaced');
+    assert.equal(n?.id, 'hsm01:22222222:replaced');
+    assert.equal(n?.previousFingerprintSha256, L1.fingerprintSha256);
+    assert.equal(n?.fingerprintSha256, L2.fingerprintSha256);
+    // L1's threshold (2029-12-02), not I's: 1270 whole days early; the new leaf's notAfter.
+    assert.equal(n?.daysEarly, 1270);
+    assert.equal(n?.notAfter, '2031-01-01T00:00:00.000Z');
+  });
+
+  test('a self-signed leaf after one under the intermediate names the old leaf and its threshold', () => {
+    const L3 = certificate('33', '2031-01-01T00:00:00Z');
+    const alone = input(L3, '2026-06-10T12:00:00Z', stateUnderI(), {
+      findingAlerts: { findings: [], certificate: L3 },
+      findingPolicy: policy,
+    });
+    const [n] = decide(alone).notifications.filter((x) => x.event === 'replaced') as NotificationV2[];
+    assert.equal(n?.previousFingerprintSha256, L1.fingerprintSha256);
+    assert.equal(n?.daysEarly, 1270);
+  });
+
+  test('the leaf and its validity are kept in the state while the intermediate decides, and survive a round trip', () => {
+    const state = stateUnderI();
+    assert.equal(state.fingerprint, I.fingerprintSha256);
+    assert.equal(state.leafFingerprint, L1.fingerprintSha256);
+    assert.equal(state.leafNotAfter, '2030-01-01T00:00:00.000Z');
+    assert.equal(state.leafNotBefore, '2026-01-01T00:00:00.000Z');
+    assert.deepEqual(normalizeState(JSON.parse(JSON.stringify(state))), state);
+  });
 });

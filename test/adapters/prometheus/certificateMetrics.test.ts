@@ -45,3 +45,28 @@ test('without named certificates the series carry no certificate label, exactly 
   assert.equal(sampleValue(text, 'x509_cert_expired{appliance="hsm02",subject_CN="hsm02",serial_number="10"}'), 0);
   assert.doesNotMatch(text, /certificate="/);
 });
+
+test('without findings the textfile has no certmonitor_certificate_finding lines at all; with one it has them', async () => {
+  const hsm02 = view('valid', '2027-06-01T00:00:00.000Z', 'CN=hsm02');
+  const plain = await certificateMetricsText([['hsm02', hsm02]], NOW, countByStatus([hsm02]));
+  assertPromtoolAccepts(plain, 'the textfile without findings');
+  assert.doesNotMatch(plain, /certmonitor_certificate_finding/);
+  const weak = {
+    ...hsm02,
+    findings: [{ finding: 'weak_key' as const, detail: 'RSA-1024 (policy minimum 2048 bits)' }],
+  };
+  const text = await certificateMetricsText([['hsm02', weak]], NOW, countByStatus([weak]));
+  assertPromtoolAccepts(text, 'the textfile with a finding');
+  assert.match(text, /^# TYPE certmonitor_certificate_finding gauge$/m);
+  assert.equal(
+    sampleValue(text, 'certmonitor_certificate_finding{appliance="hsm02",certificate="ntls",finding="weak_key"}'),
+    1,
+  );
+  // The rest is the same series as without the finding.
+  const others = (t: string) =>
+    t
+      .split('\n')
+      .filter((l) => l !== '' && !l.includes('certmonitor_certificate_finding'))
+      .join('\n');
+  assert.equal(others(text), others(plain));
+});
