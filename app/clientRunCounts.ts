@@ -2,7 +2,7 @@
  * What the Luna clients' part of a run counted, and the run's summary with it (docs/clients.md, What
  * certmonitor tells you): the clients' due notifications count as the appliances' do (sent, failed, not
  * forwarded, would be sent, delivered by gateway), and a client that could not be checked counts in
- * `errors`, so a run that delivered nothing to its clients never looks like a success.
+ * `clientErrors`, so a run that delivered nothing to its clients never looks like a success.
  */
 import type { RunSummary } from './runSummary.ts';
 
@@ -29,8 +29,9 @@ export function withClientCounts(summary: RunSummary, clients: ClientRunCounts):
       sent: summary.notifications.sent + clients.sent,
       failed: summary.notifications.failed + clients.failed,
     },
-    errors: summary.errors + clients.errors,
   };
+  const clientErrors = (summary.clientErrors ?? 0) + clients.errors;
+  if (clientErrors > 0) out.clientErrors = clientErrors;
   if (summary.notForwarded !== undefined) out.notForwarded = summary.notForwarded + clients.notForwarded;
   if (summary.wouldSend !== undefined) out.wouldSend = summary.wouldSend + clients.wouldSend;
   if (summary.deliveredBy !== undefined) {

@@ -9,6 +9,7 @@ export function incompleteReason(summary: RunSummary): string | undefined {
   const reasons = [
     summary.notifications.failed > 0 ? `${summary.notifications.failed} due notification(s) not delivered` : '',
     summary.errors > 0 ? `${summary.errors} appliance(s) could not be processed` : '',
+    summary.clientErrors ? `${summary.clientErrors} Luna client(s) could not be checked` : '',
     summary.byStatus.unavailable > 0
       ? `${summary.byStatus.unavailable} certificate(s) could not be read from the source`
       : '',

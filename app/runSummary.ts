@@ -23,6 +23,11 @@ export interface RunSummary {
   /** How the trap hosts fared (docs/design.md, Alert policy): see {@link TrapHostCounts}. */
   readonly trapHosts: TrapHostCounts;
   readonly errors: number;
+  /**
+   * Luna clients whose check failed, or 1 when the clients' step failed as a whole (docs/clients.md, What
+   * certmonitor tells you); absent when none did, so a run without clients reads as it always did.
+   */
+  readonly clientErrors?: number;
   /** True when `shouldStop` ended the run before every appliance was processed. */
   readonly stopped: boolean;
   /** How many problems `fleet.json` has (the run went on without what is wrong). */

@@ -64,6 +64,7 @@ export function formatSummary(summary: RunSummary): string {
     deliveredBy.length > 0 ? `; delivered by gateway ${deliveredBy.join(', ')}` : '',
     summary.failovers ? `; ${summary.failovers} gateway failover(s)` : '',
     summary.errors > 0 ? `; ${summary.errors} appliance(s) could not be processed` : '',
+    summary.clientErrors ? `; ${summary.clientErrors} Luna client(s) could not be checked` : '',
     summary.inventoryProblems > 0 ? `; fleet.json has ${summary.inventoryProblems} problem(s)` : '',
     trapHostsLine(summary.trapHosts),
     summary.stopped ? '; stopped before the end of the fleet' : '',

@@ -28,4 +28,7 @@ describe('incompleteReason', () => {
       '2 due notification(s) not delivered, 1 appliance(s) could not be processed, the run stopped before the end of the fleet',
     );
   });
+  test('a Luna client that could not be checked fails the invocation, named as a client', () => {
+    assert.equal(incompleteReason({ ...complete, clientErrors: 1 }), '1 Luna client(s) could not be checked');
+  });
 });
