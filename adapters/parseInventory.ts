@@ -34,7 +34,6 @@ import { CERTIFICATE_NAME, isCertificateName } from '../protocol/notificationV2.
 import { INVENTORY_FILE } from './fleetLayout.ts';
 import { locateJsonError, locateKeys } from './jsonPosition.ts';
 import { parseClients } from './parseClients.ts';
-import { replacedPolicy } from './replacedPolicy.ts';
 
 /** Label names are small identifiers: they name columns and filters. */
 const LABEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,127}$/;
@@ -294,6 +293,15 @@ function findingLayer(policy: PolicySettings): PolicySettings | undefined {
   return keys.length > 0 && keys.every((key) => key === 'replaced') ? undefined : policy;
 }
 
+/**
+ * Whether `policy.replaced` is `true` (docs/reference.md, Replaced certificates), read from the raw
+ * `policy` so that a bad finding key beside it does not turn it off; its problems are the schema's above.
+ */
+function replacedOn(policy: unknown): boolean {
+  if (typeof policy !== 'object' || policy === null || Array.isArray(policy)) return false;
+  return (policy as Record<string, unknown>).replaced === true;
+}
+
 /** The parsed inventory, and whether its object of appliances could be read. */
 async function parse(text: string): Promise<{ readonly inventory: Inventory; readonly entriesRead: boolean }> {
   let data: unknown;
@@ -321,8 +329,7 @@ async function parse(text: string): Promise<{ readonly inventory: Inventory; rea
   const clients = raw === undefined ? undefined : await parseClients(text, raw, parsed.entries);
   if (clients) problems.push(...clients.problems);
   const policy = fleetPolicy(data as Record<string, unknown>, problems);
-  // `policy.replaced` alone (docs/reference.md, Replaced certificates); its problems are the schema's above.
-  const replaced = replacedPolicy((data as Record<string, unknown>).policy).replaced;
+  const replaced = replacedOn((data as Record<string, unknown>).policy);
   const inventory: Inventory = {
     appliances: parsed.entries,
     ...(clients ? { clients: clients.clients } : {}),
