@@ -4,19 +4,15 @@
  * the appliance-name rule is told by its position in the file; a listed appliance the inventory does not
  * have is a problem and the rest of the client is kept.
  */
-import { array, type core, int, maximum, maxLength, minimum, number, optional, strictObject, string } from 'zod/mini';
+import { array, maximum, maxLength, minimum, number, optional, strictObject, string } from 'zod/mini';
 import type { ClientEntry, InventoryEntry } from '../app/ports.ts';
-import { sanitizeLogValue } from '../core/catalogue.ts';
 import { APPLIANCE_NAME, isApplianceName } from '../protocol/notification.ts';
+import { describeIssue } from './inventoryIssue.ts';
 import { locateKeys } from './jsonPosition.ts';
+import { wholeNumber } from './wholeNumber.ts';
 
 /** Most appliances one client lists. */
 const MAX_CLIENT_APPLIANCES = 1000;
-
-function wholeNumber(min: number, max: number) {
-  const message = `expected a whole number from ${min} to ${max}`;
-  return int({ error: message }).check(minimum(min, { error: message }), maximum(max, { error: message }));
-}
 
 function percent() {
   const message = 'expected a number above 0 and below 100';
@@ -47,14 +43,6 @@ const clientSchema = strictObject(
   },
   { error: 'expected an object' },
 );
-
-function describeIssue(issue: core.$ZodIssue, client: string): string {
-  const where = ['clients', client, ...issue.path.map((s) => sanitizeLogValue(String(s), 64))].join('.');
-  if (issue.code === 'unrecognized_keys') {
-    return `${where}: unknown key(s) ${issue.keys.map((k) => sanitizeLogValue(k, 64)).join(', ')}`;
-  }
-  return `${where}: ${sanitizeLogValue(issue.message, 120)}`;
-}
 
 /** The appliances a client lists that the inventory has; the others are problems. */
 function knownAppliances(
@@ -99,7 +87,7 @@ export async function parseClients(
     }
     const result = clientSchema.safeParse(value);
     if (!result.success) {
-      problems.push(...result.error.issues.map((issue) => describeIssue(issue, name)));
+      problems.push(...result.error.issues.map((issue) => describeIssue(issue, ['clients', name])));
       continue;
     }
     out[name] = { ...result.data, appliances: knownAppliances(name, result.data.appliances, appliances, problems) };

@@ -11,11 +11,8 @@ import {
   boolean,
   type core,
   gt,
-  int,
   lt,
-  maximum,
   maxLength,
-  minimum,
   number,
   enum as oneOf,
   optional,
@@ -32,8 +29,10 @@ import { isApplianceAddress, MAX_ADDRESS_LENGTH } from '../protocol/applianceAdd
 import { APPLIANCE_NAME, isApplianceName } from '../protocol/notification.ts';
 import { CERTIFICATE_NAME, isCertificateName } from '../protocol/notificationV2.ts';
 import { INVENTORY_FILE } from './fleetLayout.ts';
+import { describeIssue } from './inventoryIssue.ts';
 import { locateJsonError, locateKeys } from './jsonPosition.ts';
 import { parseClients } from './parseClients.ts';
+import { wholeNumber } from './wholeNumber.ts';
 
 /** Label names are small identifiers: they name columns and filters. */
 const LABEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,127}$/;
@@ -52,12 +51,6 @@ const LABEL_VALUE = /^[^\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}]{1,256}$/u;
  */
 const HOST_NAME =
   /^(?=.{1,253}$)(?!\d+(\.\d+){3}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
-
-/** A whole number within [min, max], with a message that says so. */
-function wholeNumber(min: number, max: number) {
-  const message = `expected a whole number from ${min} to ${max}`;
-  return int({ error: message }).check(minimum(min, { error: message }), maximum(max, { error: message }));
-}
 
 /** A percent of a certificate's lifetime: more than 0 and less than 100 (docs/reference.md, Expiry policy). */
 function percent() {
@@ -168,26 +161,6 @@ export const MAX_LISTED_PROBLEMS = 20;
 
 /** The keys `fleet.json` may have at its top level. */
 const TOP_LEVEL_KEYS = new Set(['appliances', 'clients', 'policy']);
-
-/** A path segment from the file, made safe to print: invalid appliance names are never echoed. */
-function describeSegment(segment: PropertyKey, index: number, path: readonly PropertyKey[]): string {
-  const text = String(segment);
-  if (index === 1 && path[0] === 'appliances' && !isApplianceName(text)) return '<invalid appliance name>';
-  if (index === 3 && path[2] === 'certificates' && !isCertificateName(text)) return '<invalid certificate name>';
-  return sanitizeLogValue(text, 64);
-}
-
-function describePath(path: readonly PropertyKey[]): string {
-  return path.length === 0 ? '(top level)' : path.map((s, i) => describeSegment(s, i, path)).join('.');
-}
-
-function describeIssue(issue: core.$ZodIssue, prefix: readonly PropertyKey[]): string {
-  const where = describePath([...prefix, ...issue.path]);
-  if (issue.code === 'unrecognized_keys') {
-    return `${where}: unknown key(s) ${issue.keys.map((k) => sanitizeLogValue(k, 64)).join(', ')}`;
-  }
-  return `${where}: ${sanitizeLogValue(issue.message, 120)}`;
-}
 
 /** An inventory that contributes nothing, with the one reason why (e.g. too large, not a file). */
 export function unusableInventory(problem: string): Inventory {
