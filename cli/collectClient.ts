@@ -5,8 +5,8 @@
  * One line per file; with `--json`, one object on stdout. Exit status as `collect`: 0 both published or
  * unchanged, 1 a file could not be read or published, 2 configuration or usage error.
  */
-import { open } from 'node:fs/promises';
 import { createDestination } from '../adapters/createDestination.ts';
+import { readFileCapped } from '../adapters/dir/dirFiles.ts';
 import { type ClientFileOutcome, type ClientFileRead, collectClient } from '../app/collectClient.ts';
 import { ConfigError } from '../app/errors.ts';
 import type { ClientFile } from '../app/ports.ts';
@@ -35,20 +35,18 @@ function required(value: string | undefined, env: CheckIo['env'], variable: stri
   return chosen;
 }
 
-/** A local file, read whole up to 1 MiB; never throws. */
+/** A local file, read whole up to 1 MiB by the project's one capped reader; never throws. */
 async function readLocal(file: string): Promise<ClientFileRead> {
-  try {
-    const handle = await open(file, 'r');
-    try {
-      const stat = await handle.stat();
-      if (!stat.isFile()) return { kind: 'failed', reason: 'not a regular file' };
-      if (stat.size > MAX_CERTIFICATE_FILE_BYTES) return { kind: 'failed', reason: 'file is over 1 MiB' };
-      return { kind: 'read', bytes: new Uint8Array(await handle.readFile()) };
-    } finally {
-      await handle.close();
-    }
-  } catch (error) {
-    return { kind: 'failed', reason: `file could not be read (${(error as { code?: string }).code ?? 'error'})` };
+  const read = await readFileCapped(file, MAX_CERTIFICATE_FILE_BYTES);
+  switch (read.kind) {
+    case 'read':
+      return { kind: 'read', bytes: read.bytes };
+    case 'notFile':
+      return { kind: 'failed', reason: 'not a regular file' };
+    case 'tooLarge':
+      return { kind: 'failed', reason: 'file is over 1 MiB' };
+    case 'failed':
+      return { kind: 'failed', reason: `file could not be read (${read.code})` };
   }
 }
 
