@@ -11,6 +11,7 @@ import { Gauge, Registry } from 'prom-client';
 import type { ClientView } from '../../core/clientState.ts';
 import { commonName } from '../../core/commonName.ts';
 import { type ApplianceView, STATUSES, type Status } from '../../core/types.ts';
+import { addClientTrusts } from './clientMetrics.ts';
 
 /**
  * `certificate` (`ntls`, or a named certificate's name) is set on every series once the run has a named
@@ -28,14 +29,31 @@ function* datedCertificates(
     const certificates: [string, ApplianceView][] = [['ntls', view], ...Object.entries(view.certificates ?? {}).sort()];
     for (const [certificate, own] of certificates) {
       if (own.notAfter === undefined) continue;
-      const labels = {
-        appliance,
-        subject_CN: commonName(own.subject ?? ''),
-        serial_number: serialDecimal(own.serialNumber),
-      };
+      const labels = certificateLabels({ appliance }, own);
       yield [named ? { ...labels, certificate } : labels, own];
     }
   }
+}
+
+/** Each client certificate with a date, labelled `client` instead of `appliance` (docs/clients.md). */
+function* datedClients(
+  clients: ReadonlyMap<string, ClientView>,
+): Iterable<readonly [Record<string, string>, ClientView]> {
+  for (const [client, view] of clients) {
+    if (view.notAfter !== undefined) yield [certificateLabels({ client }, view), view];
+  }
+}
+
+/** A certificate's owner label, then `subject_CN` and `serial_number` as x509-certificate-exporter fills them. */
+function certificateLabels(
+  owner: Readonly<Record<string, string>>,
+  certificate: { readonly subject?: string; readonly serialNumber?: string },
+): Record<string, string> {
+  return {
+    ...owner,
+    subject_CN: commonName(certificate.subject ?? ''),
+    serial_number: serialDecimal(certificate.serialNumber),
+  };
 }
 
 /** A serial number (uppercase hex, `-` for a negative one) in decimal, as Go's big.Int prints it. */
@@ -80,8 +98,9 @@ export async function certificateMetricsText(
   const registry = new Registry();
   const gauge = (name: string, help: string, labelNames: readonly string[] = []) =>
     new Gauge({ name, help, labelNames, registers: [registry] });
+  const withClients = clients && clients.size > 0 ? clients : undefined;
   // A client certificate's series carry `client` instead of `appliance` (docs/clients.md).
-  const certLabels = clients && clients.size > 0 ? [...CERT_LABELS, 'client'] : CERT_LABELS;
+  const certLabels = withClients ? [...CERT_LABELS, 'client'] : CERT_LABELS;
   const notAfter = gauge('x509_cert_not_after', "Indicates the certificate's not after timestamp", certLabels);
   const notBefore = gauge('x509_cert_not_before', "Indicates the certificate's not before timestamp", certLabels);
   const expired = gauge('x509_cert_expired', 'Indicates if the certificate is expired', certLabels);
@@ -95,7 +114,7 @@ export async function certificateMetricsText(
   );
   const all = [...views];
   addFindingMetrics(registry, all);
-  for (const [labels, view] of datedCertificates(all)) {
+  for (const [labels, view] of [...datedCertificates(all), ...(withClients ? datedClients(withClients) : [])]) {
     if (view.notAfter === undefined) continue;
     const after = Date.parse(view.notAfter);
     notAfter.set(labels, Math.floor(after / 1000));
@@ -106,9 +125,6 @@ export async function certificateMetricsText(
   readErrors.set(byStatus.invalid + byStatus.unavailable);
   for (const status of STATUSES) appliances.set({ status }, byStatus[status]);
   lastRun.set(Math.floor(now.getTime() / 1000));
-  if (clients && clients.size > 0) {
-    const { addClientMetrics } = await import('./clientMetrics.ts');
-    await addClientMetrics(registry, { notAfter, notBefore, expired }, clients, now, serialDecimal);
-  }
+  if (withClients) addClientTrusts(registry, withClients);
   return registry.metrics();
 }
