@@ -11,13 +11,13 @@ import { DirRecordStore } from './dir/dirRecordStore.ts';
 export type StateLocation = StateRepository;
 
 /** Records in a directory are text files an operator opens; each backend keeps the words it always had. */
-export const DIR_RECORD_FORMAT: RecordFormat = {
+const DIR_RECORD_FORMAT: RecordFormat = {
   newline: true,
   wording: { tooLarge: 'record is too large', notJson: 'record is not JSON' },
 };
 
 /** S3 objects hold the JSON alone. */
-export const S3_RECORD_FORMAT: RecordFormat = {
+const S3_RECORD_FORMAT: RecordFormat = {
   newline: false,
   wording: { tooLarge: 'record too large', notJson: 'not valid JSON' },
 };

@@ -65,7 +65,7 @@ export async function prepareDemo(now: Date, keys = makeDemoKeys()): Promise<Dem
 }
 
 /** The check configuration of the demo: the example fleet, its own state, the default settings. */
-export function demoConfig(workspace: DemoWorkspace, forwarder?: ForwarderConfig): CheckConfig {
+function demoConfig(workspace: DemoWorkspace, forwarder?: ForwarderConfig): CheckConfig {
   return {
     source: `dir:${workspace.fleet}`,
     state: `dir:${workspace.state}`,

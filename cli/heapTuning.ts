@@ -21,7 +21,7 @@
 import { setFlagsFromString } from 'node:v8';
 
 /** Percent the old generation may grow over what survived the last full collection (V8's largest is 300). */
-export const OLD_GENERATION_GROWTH_PERCENT = 50;
+const OLD_GENERATION_GROWTH_PERCENT = 50;
 
 /**
  * Keeps the young generation at its initial size and the old generation within one and a half times its

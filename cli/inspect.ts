@@ -51,7 +51,7 @@ export function parseDays(value: string, flag = '--days'): number {
  * Parses a percent flag (`--percent`, `--critical-percent`): more than 0 and less than 100, at most two
  * decimals (docs/reference.md, Expiry policy). Never clamped.
  */
-export function parsePercent(value: string, flag: string): number {
+function parsePercent(value: string, flag: string): number {
   if (!/^\d{1,2}(\.\d{1,2})?$/.test(value) || Number(value) <= 0) {
     throw new UsageError(
       `${flag} must be a percent of the certificate's lifetime, more than 0 and less than 100, got '${sanitizeLogValue(value, 40)}'`,

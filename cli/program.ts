@@ -20,7 +20,7 @@ function processIo() {
 }
 
 /** What `check --help` says of its exit status (README, Command line). */
-export const CHECK_EXIT_HELP = `
+const CHECK_EXIT_HELP = `
 Exit status:
   0  every appliance evaluated and every due notification delivered, or no gateway configured (the
      summary then counts the notifications due and not forwarded)
@@ -31,7 +31,7 @@ Exit status:
 `;
 
 /** What `collect --help` says of its exit status. */
-export const COLLECT_EXIT_HELP = `
+const COLLECT_EXIT_HELP = `
 Exit status:
   0  every appliance collected (changed or unchanged)
   1  some appliance could not be collected, none was, fleet.json has problems, or the inventory
@@ -40,7 +40,7 @@ Exit status:
 `;
 
 /** What `report --help` says of its exit status. */
-export const REPORT_EXIT_HELP = `
+const REPORT_EXIT_HELP = `
 Exit status:
   0  the report was written
   1  some state record could not be read, the report could not be written, or the location holds no

@@ -39,7 +39,7 @@ import { AnswerTooLargeError, GatewayUntrustedError } from '../errors.ts';
 import { requestFailure } from './requestFailure.ts';
 
 /** Bodies are kept well under the gateway's limit (JSON framing and headers need some room). */
-export const MAX_BODY_BYTES = MAX_REQUEST_BODY_BYTES - 124 * 1024;
+const MAX_BODY_BYTES = MAX_REQUEST_BODY_BYTES - 124 * 1024;
 /** Largest answer read from the gateway; a real answer for 1000 notifications is far smaller. */
 const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
 

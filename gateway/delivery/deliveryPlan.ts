@@ -76,7 +76,7 @@ function expiryLine(n: NotificationV2, client: boolean): PlannedLine {
 }
 
 /** The event line of a notification that is not the NTLS certificate's expiry. */
-export function eventLine(n: NotificationV2): PlannedLine {
+function eventLine(n: NotificationV2): PlannedLine {
   const trust = { client: n.client ?? '', appliance: n.appliance ?? '', fingerprint: n.fingerprintSha256 ?? 'unknown' };
   const certificate = { certificate: certificateLabel(n), appliance: n.appliance ?? n.client ?? '' };
   switch (n.event) {
