@@ -6,7 +6,7 @@
  */
 import { hostname as osHostname } from 'node:os';
 import { resolve } from 'node:path';
-import type { EventKind } from '../../protocol/notificationV2.ts';
+import type { EventOids } from '../delivery/deliveryPlan.ts';
 import { GatewayConfigError } from '../gatewayErrors.ts';
 import type { AccessLogLevel } from '../http/accessLog.ts';
 import { resolveConfigPath } from './configPath.ts';
@@ -49,7 +49,7 @@ export interface GatewayConfig {
     readonly notificationOid: string;
     readonly trapOnProblems: boolean;
     /** `snmp.events.<kind>.oid` (docs/gateway.md, Newer notifications): only the kinds that trap. */
-    readonly events?: Readonly<Partial<Record<EventKind, { readonly oid: string }>>>;
+    readonly events?: EventOids;
   };
   readonly trapHosts: readonly TrapHostConfig[];
   readonly syslog: readonly SyslogSinkConfig[];
