@@ -212,3 +212,15 @@ test('policy.replaced turns replaced notifications on; anything but a boolean is
   const bad = await parseInventory(JSON.stringify({ appliances: {}, policy: { replaced: 'yes' } }));
   assert.deepEqual(bad.problems, ['fleet.json: policy.replaced: expected true or false']);
 });
+
+test('policy.replaced: true stays on beside a bad finding key of the same policy, whose problem is told', async () => {
+  const mixed = await parseInventory(JSON.stringify({ appliances: {}, policy: { replaced: true, minRsaBits: 0 } }));
+  assert.deepEqual(mixed, {
+    appliances: {},
+    policy: {},
+    replaced: true,
+    problems: ['fleet.json: policy.minRsaBits: expected a whole number from 1 to 16384'],
+  });
+  const notObject = await parseInventory(JSON.stringify({ appliances: {}, policy: [true] }));
+  assert.equal(notObject.replaced, undefined);
+});
