@@ -6,11 +6,11 @@
  */
 import type { ClientPolicyInput, ClientTrustInput } from '../core/clientDecision.ts';
 import { decideClient, settleClient } from '../core/clientPolicy.ts';
-import type { ClientState, ClientView } from '../core/clientState.ts';
+import type { ClientState } from '../core/clientState.ts';
 import { trustOf } from '../core/clientTrust.ts';
 import { evaluate } from '../core/evaluate.ts';
 import { logEntry } from '../core/logEntry.ts';
-import { type SignatureVerifier, webCryptoVerifier } from '../core/signatureVerifier.ts';
+import { webCryptoVerifier } from '../core/signatureVerifier.ts';
 import { readTrustBundle, type TrustBundle } from '../core/trustBundle.ts';
 import type { Settings, SourceResult } from '../core/types.ts';
 import { ClientForwarding } from './clientForwarding.ts';
@@ -19,26 +19,20 @@ import { clientView } from './clientView.ts';
 import { errorReason } from './errorReason.ts';
 import { StateConflictError } from './errors.ts';
 import { applianceSettings } from './evaluateAppliance.ts';
-import type { GatewayTooOldTally } from './gatewayTooOldTally.ts';
-import type { CertificateSource, ClientEntry, Inventory, LogSink, NotificationForwarder, StateStore } from './ports.ts';
+import type { ClientEntry, Inventory } from './ports.ts';
 import { PresentedCertificates } from './presentedCertificates.ts';
+import type { RunCheckOptions } from './runCheckOptions.ts';
 
-/** What the clients' part of a run needs. */
-export interface CheckClientsOptions {
-  readonly source: CertificateSource;
-  readonly state: StateStore;
-  readonly forwarder?: NotificationForwarder;
-  readonly log: LogSink;
+/**
+ * What the clients' part of a run needs: the run's own inputs (a signature verifier absent, the
+ * runtime's WebCrypto) and the inventory read for it.
+ */
+export interface CheckClientsOptions
+  extends Pick<
+    RunCheckOptions,
+    'source' | 'state' | 'forwarder' | 'log' | 'verify' | 'settings' | 'now' | 'dryRun' | 'onClient' | 'tooOld'
+  > {
   readonly inventory: Inventory | undefined;
-  /** Verifies signatures; the runtime's WebCrypto when absent. */
-  readonly verify?: SignatureVerifier;
-  readonly settings: Settings;
-  readonly now: Date;
-  readonly dryRun?: boolean;
-  /** Receives each client's view once its outcome is final. */
-  readonly onClient?: (client: string, view: ClientView) => void;
-  /** The run's tally of gateways too old for `/v2`, which the run logs once (one line per gateway and run). */
-  readonly tooOld?: GatewayTooOldTally;
 }
 
 export type { ClientRunCounts } from './clientRunCounts.ts';
