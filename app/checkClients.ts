@@ -10,9 +10,9 @@ import type { ClientState } from '../core/clientState.ts';
 import { trustOf } from '../core/clientTrust.ts';
 import { evaluate } from '../core/evaluate.ts';
 import { logEntry } from '../core/logEntry.ts';
-import { webCryptoVerifier } from '../core/signatureVerifier.ts';
+import { type SignatureVerifier, webCryptoVerifier } from '../core/signatureVerifier.ts';
 import { readTrustBundle, type TrustBundle } from '../core/trustBundle.ts';
-import type { Settings, SourceResult } from '../core/types.ts';
+import type { SourceResult } from '../core/types.ts';
 import { ClientForwarding } from './clientForwarding.ts';
 import type { ClientRunCounts } from './clientRunCounts.ts';
 import { clientView } from './clientView.ts';
@@ -37,6 +37,9 @@ export interface CheckClientsOptions
 
 export type { ClientRunCounts } from './clientRunCounts.ts';
 
+/** The options with the verifier decided once for the run. */
+type ClientRun = CheckClientsOptions & { readonly verify: SignatureVerifier };
+
 /** Checks every client of the inventory, one after another (a client costs a few reads and one request). */
 export async function checkClients(options: CheckClientsOptions): Promise<ClientRunCounts> {
   const clients = Object.entries(options.inventory?.clients ?? {});
@@ -60,11 +63,6 @@ export async function checkClients(options: CheckClientsOptions): Promise<Client
   return { clients: checked, untrusted, errors, ...forwarding.counts };
 }
 
-/** The settings a client is evaluated with: its inventory entry's, else the run's, as for an appliance. */
-function clientSettings(entry: ClientEntry, run: Settings): Settings {
-  return applianceSettings(entry, run);
-}
-
 /** Reads a client's file; a source without clients has none. */
 function fetchFile(options: CheckClientsOptions, client: string, file: 'client.pem' | 'trust.pem') {
   const fetch = options.source.fetchClientFile?.bind(options.source);
@@ -86,7 +84,7 @@ async function trustInputs(
   entry: ClientEntry,
   bundle: TrustBundle | undefined,
   presented: PresentedCertificates,
-  options: CheckClientsOptions,
+  options: ClientRun,
 ): Promise<ClientTrustInput[]> {
   const out: ClientTrustInput[] = [];
   for (const appliance of entry.appliances) {
@@ -96,8 +94,7 @@ async function trustInputs(
       out.push({ appliance, address });
       continue;
     }
-    const verify = options.verify ?? webCryptoVerifier(crypto.subtle);
-    const verdict = await trustOf(file.certificate, bundle.certificates, verify, file.chain);
+    const verdict = await trustOf(file.certificate, bundle.certificates, options.verify, file.chain);
     out.push({ appliance, address, fingerprint: file.certificate.fingerprintSha256, verdict });
   }
   return out;
@@ -108,9 +105,10 @@ async function checkClient(
   client: string,
   entry: ClientEntry,
   run: { readonly presented: PresentedCertificates; readonly forwarding: ClientForwarding },
-  options: CheckClientsOptions,
+  options: ClientRun,
 ): Promise<number> {
-  const settings = clientSettings(entry, options.settings);
+  // Its inventory entry's settings, else the run's, as for an appliance.
+  const settings = applianceSettings(entry, options.settings);
   const [certificate, trustFile] = await Promise.all([
     fetchFile(options, client, 'client.pem'),
     fetchFile(options, client, 'trust.pem'),
