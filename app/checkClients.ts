@@ -19,6 +19,7 @@ import { clientView } from './clientView.ts';
 import { errorReason } from './errorReason.ts';
 import { StateConflictError } from './errors.ts';
 import { applianceSettings } from './evaluateAppliance.ts';
+import type { GatewayTooOldTally } from './gatewayTooOldTally.ts';
 import type { ClientEntry, Inventory } from './ports.ts';
 import { PresentedCertificates } from './presentedCertificates.ts';
 import type { RunCheckOptions } from './runCheckOptions.ts';
@@ -30,9 +31,11 @@ import type { RunCheckOptions } from './runCheckOptions.ts';
 export interface CheckClientsOptions
   extends Pick<
     RunCheckOptions,
-    'source' | 'state' | 'forwarder' | 'log' | 'verify' | 'settings' | 'now' | 'dryRun' | 'onClient' | 'tooOld'
+    'source' | 'state' | 'forwarder' | 'log' | 'verify' | 'settings' | 'now' | 'dryRun' | 'onClient'
   > {
   readonly inventory: Inventory | undefined;
+  /** The run's tally of gateways too old for `/v2`, which the run logs once (one line per gateway and run). */
+  readonly tooOld: GatewayTooOldTally;
 }
 
 export type { ClientRunCounts } from './clientRunCounts.ts';
@@ -59,7 +62,6 @@ export async function checkClients(options: CheckClientsOptions): Promise<Client
       options.log.write(logEntry('checkFailed', { reason: errorReason(error) }), { client });
     }
   }
-  forwarding.finish();
   return { clients: checked, untrusted, errors, ...forwarding.counts };
 }
 

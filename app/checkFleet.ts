@@ -116,17 +116,20 @@ export async function checkFleet(input: CheckFleetInput): Promise<CheckFleetResu
   const { writeRunReport } = await import('./writeRunReport.ts');
   const { thresholdDays } = settings;
   let clientCounts: ClientRunCounts | undefined;
-  const clientsStep = async () => {
-    const step = await shardClients({ ...input, tooOld });
-    clientCounts = step.counts;
-    return step.views;
-  };
+  // A sharded run's (the only one with a tally): its clients' refusals join the appliances' in one line.
+  const clientsStep =
+    tooOld &&
+    (async () => {
+      const step = await shardClients({ ...input, tooOld });
+      clientCounts = step.counts;
+      return step.views;
+    });
   const report = await writeRunReport(input.state, {
     now,
     thresholdDays,
     views,
     clients,
-    ...(input.shard && !dryRun ? { clientsStep } : {}),
+    ...(clientsStep && !dryRun ? { clientsStep } : {}),
     stopped: summary.stopped,
     dryRun,
     ...shardOf(input),
