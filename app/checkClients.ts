@@ -38,8 +38,6 @@ export interface CheckClientsOptions
   readonly tooOld: GatewayTooOldTally;
 }
 
-export type { ClientRunCounts } from './clientRunCounts.ts';
-
 /** The options with the verifier decided once for the run. */
 type ClientRun = CheckClientsOptions & { readonly verify: SignatureVerifier };
 
