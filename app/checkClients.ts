@@ -6,13 +6,13 @@
  */
 import type { ClientPolicyInput, ClientTrustInput } from '../core/clientDecision.ts';
 import { decideClient, settleClient } from '../core/clientPolicy.ts';
-import type { ClientState, ClientView } from '../core/clientState.ts';
+import type { ClientState } from '../core/clientState.ts';
 import { trustOf } from '../core/clientTrust.ts';
 import { evaluate } from '../core/evaluate.ts';
 import { logEntry } from '../core/logEntry.ts';
 import { type SignatureVerifier, webCryptoVerifier } from '../core/signatureVerifier.ts';
 import { readTrustBundle, type TrustBundle } from '../core/trustBundle.ts';
-import type { Settings, SourceResult } from '../core/types.ts';
+import type { SourceResult } from '../core/types.ts';
 import { ClientForwarding } from './clientForwarding.ts';
 import type { ClientRunCounts } from './clientRunCounts.ts';
 import { clientView } from './clientView.ts';
@@ -20,28 +20,26 @@ import { errorReason } from './errorReason.ts';
 import { StateConflictError } from './errors.ts';
 import { applianceSettings } from './evaluateAppliance.ts';
 import type { GatewayTooOldTally } from './gatewayTooOldTally.ts';
-import type { CertificateSource, ClientEntry, Inventory, LogSink, NotificationForwarder, StateStore } from './ports.ts';
+import type { ClientEntry, Inventory } from './ports.ts';
 import { PresentedCertificates } from './presentedCertificates.ts';
+import type { RunCheckOptions } from './runCheckOptions.ts';
 
-/** What the clients' part of a run needs. */
-export interface CheckClientsOptions {
-  readonly source: CertificateSource;
-  readonly state: StateStore;
-  readonly forwarder?: NotificationForwarder;
-  readonly log: LogSink;
+/**
+ * What the clients' part of a run needs: the run's own inputs (a signature verifier absent, the
+ * runtime's WebCrypto) and the inventory read for it.
+ */
+export interface CheckClientsOptions
+  extends Pick<
+    RunCheckOptions,
+    'source' | 'state' | 'forwarder' | 'log' | 'verify' | 'settings' | 'now' | 'dryRun' | 'onClient'
+  > {
   readonly inventory: Inventory | undefined;
-  /** Verifies signatures; the runtime's WebCrypto when absent. */
-  readonly verify?: SignatureVerifier;
-  readonly settings: Settings;
-  readonly now: Date;
-  readonly dryRun?: boolean;
-  /** Receives each client's view once its outcome is final. */
-  readonly onClient?: (client: string, view: ClientView) => void;
   /** The run's tally of gateways too old for `/v2`, which the run logs once (one line per gateway and run). */
-  readonly tooOld?: GatewayTooOldTally;
+  readonly tooOld: GatewayTooOldTally;
 }
 
-export type { ClientRunCounts } from './clientRunCounts.ts';
+/** The options with the verifier decided once for the run. */
+type ClientRun = CheckClientsOptions & { readonly verify: SignatureVerifier };
 
 /** Checks every client of the inventory, one after another (a client costs a few reads and one request). */
 export async function checkClients(options: CheckClientsOptions): Promise<ClientRunCounts> {
@@ -62,13 +60,7 @@ export async function checkClients(options: CheckClientsOptions): Promise<Client
       options.log.write(logEntry('checkFailed', { reason: errorReason(error) }), { client });
     }
   }
-  forwarding.finish();
   return { clients: checked, untrusted, errors, ...forwarding.counts };
-}
-
-/** The settings a client is evaluated with: its inventory entry's, else the run's, as for an appliance. */
-function clientSettings(entry: ClientEntry, run: Settings): Settings {
-  return applianceSettings(entry, run);
 }
 
 /** Reads a client's file; a source without clients has none. */
@@ -92,7 +84,7 @@ async function trustInputs(
   entry: ClientEntry,
   bundle: TrustBundle | undefined,
   presented: PresentedCertificates,
-  options: CheckClientsOptions,
+  options: ClientRun,
 ): Promise<ClientTrustInput[]> {
   const out: ClientTrustInput[] = [];
   for (const appliance of entry.appliances) {
@@ -102,8 +94,7 @@ async function trustInputs(
       out.push({ appliance, address });
       continue;
     }
-    const verify = options.verify ?? webCryptoVerifier(crypto.subtle);
-    const verdict = await trustOf(file.certificate, bundle.certificates, verify, file.chain);
+    const verdict = await trustOf(file.certificate, bundle.certificates, options.verify, file.chain);
     out.push({ appliance, address, fingerprint: file.certificate.fingerprintSha256, verdict });
   }
   return out;
@@ -114,9 +105,10 @@ async function checkClient(
   client: string,
   entry: ClientEntry,
   run: { readonly presented: PresentedCertificates; readonly forwarding: ClientForwarding },
-  options: CheckClientsOptions,
+  options: ClientRun,
 ): Promise<number> {
-  const settings = clientSettings(entry, options.settings);
+  // Its inventory entry's settings, else the run's, as for an appliance.
+  const settings = applianceSettings(entry, options.settings);
   const [certificate, trustFile] = await Promise.all([
     fetchFile(options, client, 'client.pem'),
     fetchFile(options, client, 'trust.pem'),

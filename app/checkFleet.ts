@@ -55,8 +55,6 @@ export interface CheckFleetInput {
   readonly allowEmpty?: boolean;
   /** Unplanned replacements are notified for every appliance (docs/reference.md, Replaced certificates). */
   readonly replaced?: boolean;
-  /** Appliances whose unplanned replacements are notified whatever `replaced` says (those a Luna client lists). */
-  readonly replacedAppliances?: ReadonlySet<string>;
 }
 
 /** What one check of a fleet came to. */
@@ -89,10 +87,10 @@ export async function checkFleet(input: CheckFleetInput): Promise<CheckFleetResu
   const tooOld = input.shard ? new GatewayTooOldTally() : undefined;
   let summary: RunSummary;
   try {
-    const { source, state, forwarder, concurrency, shouldStop, onOutcome, replaced, replacedAppliances } = input;
+    const { source, state, forwarder, concurrency, shouldStop, onOutcome, replaced } = input;
     summary = await runCheck({
       ...{ source, state, forwarder, log, settings, now, concurrency, shouldStop, onOutcome, dryRun },
-      ...{ replaced, replacedAppliances, tooOld },
+      ...{ replaced, tooOld },
       onView: dryRun ? undefined : (appliance, view) => void views.set(appliance, view),
       onClient: (client, view) => void clients.set(client, view),
       // A sharded run's shards check the appliances only (docs/clients.md, State).
@@ -118,17 +116,20 @@ export async function checkFleet(input: CheckFleetInput): Promise<CheckFleetResu
   const { writeRunReport } = await import('./writeRunReport.ts');
   const { thresholdDays } = settings;
   let clientCounts: ClientRunCounts | undefined;
-  const clientsStep = async () => {
-    const step = await shardClients({ ...input, tooOld });
-    clientCounts = step.counts;
-    return step.views;
-  };
+  // A sharded run's (the only one with a tally): its clients' refusals join the appliances' in one line.
+  const clientsStep =
+    tooOld &&
+    (async () => {
+      const step = await shardClients({ ...input, tooOld });
+      clientCounts = step.counts;
+      return step.views;
+    });
   const report = await writeRunReport(input.state, {
     now,
     thresholdDays,
     views,
     clients,
-    ...(input.shard && !dryRun ? { clientsStep } : {}),
+    ...(clientsStep && !dryRun ? { clientsStep } : {}),
     stopped: summary.stopped,
     dryRun,
     ...shardOf(input),

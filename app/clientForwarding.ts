@@ -8,7 +8,7 @@
  */
 import { logEntry } from '../core/logEntry.ts';
 import type { NotificationV2 } from '../protocol/notificationV2.ts';
-import { GatewayTooOldTally } from './gatewayTooOldTally.ts';
+import type { GatewayTooOldTally } from './gatewayTooOldTally.ts';
 import type { LogSink, NotificationForwarder } from './ports.ts';
 
 /** What the clients' notifications of one run came to. */
@@ -24,19 +24,14 @@ export interface ClientDeliveryCounts {
 /** One run's forwarding of client notifications. */
 export class ClientForwarding {
   readonly counts: ClientDeliveryCounts = { sent: 0, failed: 0, notForwarded: 0, wouldSend: 0, deliveredBy: {} };
-  private readonly tooOld: GatewayTooOldTally;
-  /** The tally is the run's when given (the run logs it), else this forwarding's own, logged by {@link finish}. */
-  private readonly ownTally: boolean;
 
+  /** `tooOld` is the run's tally, which the run logs once for the appliances and the clients together. */
   constructor(
     private readonly forwarder: NotificationForwarder | undefined,
     private readonly log: LogSink,
     private readonly dryRun: boolean,
-    tooOld?: GatewayTooOldTally,
-  ) {
-    this.tooOld = tooOld ?? new GatewayTooOldTally();
-    this.ownTally = tooOld === undefined;
-  }
+    private readonly tooOld: GatewayTooOldTally,
+  ) {}
 
   /** Sends one client's notifications; resolves to the ids delivered (none without a gateway). */
   async send(notifications: readonly NotificationV2[], client: string): Promise<Set<string>> {
@@ -67,10 +62,5 @@ export class ClientForwarding {
     this.counts.sent += sent;
     this.counts.failed += notifications.length - sent;
     return delivered;
-  }
-
-  /** Logs `gatewayTooOld` once per gateway that has no `/v2`, unless the run's tally does. */
-  finish(): void {
-    if (this.ownTally) this.tooOld.flush(this.log);
   }
 }

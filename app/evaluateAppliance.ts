@@ -26,7 +26,6 @@ export interface EvaluationContext {
   readonly now: Date;
   /** See {@link replacedFor}. */
   readonly replaced?: boolean;
-  readonly replacedAppliances?: ReadonlySet<string>;
 }
 
 /** One appliance evaluated: the policy input (without certificate bytes), its loaded record and cache. */

@@ -121,7 +121,7 @@ export function settledNamed(
 }
 
 /** What the report shows of one named certificate after this run. */
-export function namedView(
+function namedView(
   n: NamedDecided,
   delivered: ReadonlyMap<string, DeliveryOutcome>,
   stored: ApplianceState | undefined,

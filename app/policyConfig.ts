@@ -18,7 +18,7 @@ export interface PolicyFlags {
 }
 
 /** Each policy setting: its variable and flag. */
-export const POLICY_SETTINGS = {
+const POLICY_SETTINGS = {
   maxValidityDays: { variable: 'CERTMONITOR_MAX_VALIDITY_DAYS', flag: '--max-validity-days' },
   minRsaBits: { variable: 'CERTMONITOR_MIN_RSA_BITS', flag: '--min-rsa-bits' },
   minEcBits: { variable: 'CERTMONITOR_MIN_EC_BITS', flag: '--min-ec-bits' },

@@ -85,20 +85,13 @@ export function readDeliveryResults(
   const { decision } = decided;
   const outcomes = new Map<string, DeliveryOutcome>();
   const events: RunEvent[] = [];
-  for (const notification of decision.notifications) {
+  // With a policy, `finding` notifications (docs/reference.md, Certificate findings) follow, counted like due ones.
+  for (const notification of [...decision.notifications, ...(decision.findingNotifications ?? [])]) {
     const result = results.get(notification.id) ?? noResult(notification.id);
     const outcome = deliveryOutcome(result);
     if (outcome) outcomes.set(notification.id, outcome);
     const delivery = !outcome ? 'failed' : outcome.failedHosts.length > 0 ? 'partial' : 'sent';
     events.push({ kind: 'due', delivery });
-    logTraps(decided, notification, result, undefined, seen);
-  }
-  // With a policy, `finding` notifications (docs/reference.md, Certificate findings): counted like due ones.
-  for (const notification of decision.findingNotifications ?? []) {
-    const result = results.get(notification.id) ?? noResult(notification.id);
-    const outcome = deliveryOutcome(result);
-    if (outcome) outcomes.set(notification.id, outcome);
-    events.push({ kind: 'due', delivery: !outcome ? 'failed' : outcome.failedHosts.length > 0 ? 'partial' : 'sent' });
     logTraps(decided, notification, result, undefined, seen);
   }
   for (const notification of decision.retries) {

@@ -5,7 +5,6 @@ import type { Inventory } from './ports.ts';
 /** What decides it: the run's setting, the inventory's `policy.replaced`, and the appliances clients list. */
 export interface ReplacedSettings {
   readonly replaced?: boolean;
-  readonly replacedAppliances?: ReadonlySet<string>;
   readonly inventory: Inventory | undefined;
 }
 
@@ -28,5 +27,5 @@ function listedIn(inventory: Inventory | undefined): ReadonlySet<string> | undef
  */
 export function replacedFor(appliance: string, run: ReplacedSettings): boolean {
   if (run.replaced === true || run.inventory?.replaced === true) return true;
-  return run.replacedAppliances?.has(appliance) === true || listedIn(run.inventory)?.has(appliance) === true;
+  return listedIn(run.inventory)?.has(appliance) === true;
 }

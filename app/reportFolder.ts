@@ -9,12 +9,12 @@ import { namedRecordError } from './namedRecordError.ts';
 import type { RecordStore, ReportStore } from './ports.ts';
 
 /** Largest report file read back (a shard's part of a very large fleet is tens of megabytes). */
-export const MAX_REPORT_FILE_BYTES = 256 * 1024 * 1024;
+const MAX_REPORT_FILE_BYTES = 256 * 1024 * 1024;
 
 const REPORT_NAME = /^(?:parts\/)?[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 /** `name` if it is a report file name (`index.html`, `parts/0-of-4.json`), else a {@link StateStoreError}. */
-export function reportFileName(name: string): string {
+function reportFileName(name: string): string {
   if (!REPORT_NAME.test(name) || name.includes('..')) throw new StateStoreError('invalid report file name');
   return name;
 }

@@ -50,6 +50,4 @@ export interface RunCheckOptions {
    * docs/reference.md, Replaced certificates). The inventory's `policy.replaced` turns it on too.
    */
   readonly replaced?: boolean;
-  /** Appliances for which they are notified whatever the setting: those a Luna client lists. */
-  readonly replacedAppliances?: ReadonlySet<string>;
 }

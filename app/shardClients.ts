@@ -7,23 +7,18 @@
  */
 import type { ClientView } from '../core/clientState.ts';
 import { logEntry } from '../core/logEntry.ts';
-import type { Settings } from '../core/types.ts';
 import type { ClientRunCounts } from './clientRunCounts.ts';
 import { errorReason } from './errorReason.ts';
 import type { GatewayTooOldTally } from './gatewayTooOldTally.ts';
-import type { CertificateSource, LogSink, NotificationForwarder, StateStore } from './ports.ts';
+import type { RunCheckOptions } from './runCheckOptions.ts';
 
-/** What the clients' check of a sharded run needs: the run's ports, settings and instant. */
-export interface ShardClientsInput {
-  readonly source: CertificateSource;
-  readonly state: StateStore;
-  readonly forwarder?: NotificationForwarder;
-  readonly log: LogSink;
-  readonly settings: Settings;
-  readonly now: Date;
-  /** The run's tally of gateways too old for `/v2`, logged by the caller once per gateway and run. */
-  readonly tooOld?: GatewayTooOldTally;
-}
+/**
+ * What the clients' check of a sharded run needs: the run's ports, settings and instant, and its tally of
+ * gateways too old for `/v2`, logged by the caller once per gateway and run.
+ */
+export type ShardClientsInput = Pick<RunCheckOptions, 'source' | 'state' | 'forwarder' | 'log' | 'settings' | 'now'> & {
+  readonly tooOld: GatewayTooOldTally;
+};
 
 /** The clients' views and counts of a sharded run. */
 export interface ShardClientsResult {

@@ -37,7 +37,7 @@ import {
 } from './stateRecord.ts';
 
 /** The report folder's name inside a state location. */
-export const REPORT_FOLDER = '_report';
+const REPORT_FOLDER = '_report';
 
 /**
  * How a backend's records have always looked, kept so that state written before reads and is rewritten
@@ -50,7 +50,7 @@ export interface RecordFormat {
 }
 
 /** The appliance whose record a key (`hsm01.json`) is, or undefined for anything else. */
-export function recordAppliance(key: string): string | undefined {
+function recordAppliance(key: string): string | undefined {
   if (!key.endsWith('.json')) return undefined;
   const name = key.slice(0, -'.json'.length);
   return isApplianceName(name) ? name : undefined;

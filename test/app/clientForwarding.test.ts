@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ClientForwarding } from '../../app/clientForwarding.ts';
+import { GatewayTooOldTally } from '../../app/gatewayTooOldTally.ts';
 import type { DeliveryResult, NotificationForwarder } from '../../app/ports.ts';
 import type { LogEntry } from '../../core/types.ts';
 import type { NotificationV2 } from '../../protocol/notificationV2.ts';
@@ -29,10 +30,12 @@ describe('ClientForwarding', () => {
           error: 'HTTP 404',
         })),
     };
-    const forwarding = new ClientForwarding(forwarder, { write: (e) => void lines.push(e) }, false);
+    const log = { write: (e: LogEntry) => void lines.push(e) };
+    const tooOld = new GatewayTooOldTally();
+    const forwarding = new ClientForwarding(forwarder, log, false, tooOld);
     assert.equal((await forwarding.send([untrusted('a')], 'app01')).size, 0);
     assert.equal((await forwarding.send([untrusted('b')], 'app02')).size, 0);
-    forwarding.finish();
+    tooOld.flush(log);
     assert.deepEqual(
       lines.map((l) => l.key),
       ['gatewayTooOld'],
@@ -42,7 +45,12 @@ describe('ClientForwarding', () => {
 
   it('only says what is due in a what-if run', async () => {
     const lines: LogEntry[] = [];
-    const forwarding = new ClientForwarding(undefined, { write: (e) => void lines.push(e) }, true);
+    const forwarding = new ClientForwarding(
+      undefined,
+      { write: (e) => void lines.push(e) },
+      true,
+      new GatewayTooOldTally(),
+    );
     assert.equal((await forwarding.send([untrusted('c')], 'app01')).size, 0);
     assert.deepEqual(
       lines.map((l) => l.key),
