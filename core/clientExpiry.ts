@@ -8,6 +8,7 @@ import type { ClientDue, ClientPolicyInput } from './clientDecision.ts';
 import { clientNotificationId } from './clientNotificationId.ts';
 import type { ClientProblem, ClientState } from './clientState.ts';
 import { dueRaise } from './dueRaise.ts';
+import { followFingerprint } from './followFingerprint.ts';
 import { logEntry } from './logEntry.ts';
 import { formatOpensslDate } from './opensslDate.ts';
 import type { Evaluation, LogEntry } from './types.ts';
@@ -46,13 +47,8 @@ export function clientExpiryPart(input: ClientPolicyInput, next: Mutable<ClientS
   if (evaluation.status !== 'unavailable' && cert && next.fingerprint !== cert.fingerprintSha256) {
     if (next.fingerprint !== undefined) {
       due.logs.push(logEntry('clientNew', { client, notAfter: formatOpensslDate(cert.notAfter) }));
-      if (next.alertActive && !next.pendingClear) {
-        next.pendingClear = { fingerprint: next.fingerprint, detectedAt: observedAt };
-      }
     }
-    Object.assign(next, { fingerprint: cert.fingerprintSha256, fingerprintSince: observedAt, alertActive: false });
-    next.lastAlertAt = undefined;
-    next.lastAlertSeverity = undefined;
+    followFingerprint(next, cert.fingerprintSha256, observedAt);
   }
   const line = statusLine(client, evaluation);
   // A critical certificate's line has syslog severity `crit`, as an appliance's (docs/reference.md, Expiry policy).

@@ -36,6 +36,7 @@ import { certificateLine } from './certificateLine.ts';
 import { dueRaise } from './dueRaise.ts';
 import { decideFindings, settleFindings } from './findingAlerts.ts';
 import type { Finding } from './findings.ts';
+import { followFingerprint } from './followFingerprint.ts';
 import { logEntry } from './logEntry.ts';
 import { normalizeState } from './normalizeState.ts';
 import { notificationId } from './notificationId.ts';
@@ -298,9 +299,8 @@ function isRenewal(previous: ApplianceState | undefined, cert: Certificate, leaf
 }
 
 /**
- * The state once this run's certificate is seen: a different fingerprint starts afresh (no alert yet,
- * seen since now) and, when the replaced one had an active alert, remembers the clear it is owed.
- * Without a certificate (missing, invalid) the previous one's fields are kept. Pure.
+ * The state once this run's certificate is seen: a different fingerprint starts afresh, owing a clear
+ * for an active alert (core/followFingerprint.ts). Without a certificate (missing, invalid) the previous one's fields are kept. Pure.
  */
 function followCertificate(
   previous: ApplianceState | undefined,
@@ -309,17 +309,7 @@ function followCertificate(
 ): MutableState {
   const next: MutableState = { ...(previous ?? { version: 1, alertActive: false }), version: 1 };
   if (!cert) return next;
-  if (previous?.fingerprint !== cert.fingerprintSha256) {
-    // One clear lowers the appliance's alert; an older clear still pending already covers it.
-    if (previous?.fingerprint !== undefined && previous.alertActive && !previous.pendingClear) {
-      next.pendingClear = { fingerprint: previous.fingerprint, detectedAt: observedAt };
-    }
-    next.fingerprint = cert.fingerprintSha256;
-    next.fingerprintSince = observedAt;
-    next.alertActive = false;
-    next.lastAlertAt = undefined;
-    next.lastAlertSeverity = undefined;
-  }
+  followFingerprint(next, cert.fingerprintSha256, observedAt);
   next.notAfter = cert.notAfter.toISOString();
   return next;
 }
