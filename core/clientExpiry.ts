@@ -4,6 +4,7 @@
  * policy), with the client* lines and notifications naming the `client`.
  */
 
+import { certificateNotificationFields } from './certificateNotificationFields.ts';
 import type { ClientDue, ClientPolicyInput } from './clientDecision.ts';
 import { clientNotificationId } from './clientNotificationId.ts';
 import type { ClientProblem, ClientState } from './clientState.ts';
@@ -78,18 +79,10 @@ export function sinceOr(since: string | undefined, now: Date): number {
 /** The client and, when read, its certificate, as a notification carries them. */
 function fields(input: ClientPolicyInput) {
   const { client, evaluation, now } = input;
-  const cert = evaluation.certificate;
   return {
     client,
     observedAt: now.toISOString(),
-    ...(cert
-      ? {
-          notAfter: cert.notAfter.toISOString(),
-          notBefore: cert.notBefore.toISOString(),
-          fingerprintSha256: cert.fingerprintSha256,
-          daysRemaining: evaluation.daysRemaining,
-        }
-      : {}),
+    ...certificateNotificationFields(evaluation),
   };
 }
 

@@ -33,6 +33,7 @@ import type { Notification, NotificationEvent } from '../protocol/notification.t
 import { type AlertSeverity, type AnyNotification, fitsV1, type NotificationV2 } from '../protocol/notificationV2.ts';
 import { type ActionKind, actionKind } from './actionKind.ts';
 import { certificateLine } from './certificateLine.ts';
+import { certificateNotificationFields } from './certificateNotificationFields.ts';
 import { dueRaise } from './dueRaise.ts';
 import { decideFindings, settleFindings } from './findingAlerts.ts';
 import type { Finding } from './findings.ts';
@@ -317,20 +318,12 @@ function followCertificate(
 /** The fields every raising or problem notification carries: the appliance and, when read, its certificate. */
 function commonFields(input: PolicyInput, observedAt: string) {
   const { appliance, address, evaluation } = input;
-  const cert = evaluation.certificate;
   return {
     appliance,
     address,
     ...(input.certificate !== undefined ? { certificate: input.certificate } : {}),
     observedAt,
-    ...(cert
-      ? {
-          notAfter: cert.notAfter.toISOString(),
-          notBefore: cert.notBefore.toISOString(),
-          fingerprintSha256: cert.fingerprintSha256,
-          daysRemaining: evaluation.daysRemaining,
-        }
-      : {}),
+    ...certificateNotificationFields(evaluation),
   };
 }
 
