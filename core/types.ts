@@ -170,17 +170,10 @@ export const DEFAULT_SETTINGS: Settings = { thresholdDays: 30, repeatHours: 24 }
  * (an S3 ETag). When a listing reports the same version again the certificate is not fetched: the
  * evaluation is rebuilt from these fields, which saves one request per appliance on every steady run.
  */
-export interface CachedCertificate {
+export interface CachedCertificate extends CachedChainCertificate {
   /** Cache format; entries of another format are ignored (see `CACHE_FORMAT`). */
   readonly format: number;
   readonly sourceVersion: string;
-  readonly notBefore: string;
-  readonly notAfter: string;
-  readonly subject: string;
-  readonly issuer: string;
-  readonly serialNumber: string;
-  readonly keyType: string;
-  readonly fingerprintSha256: string;
   /** What the findings read (docs/reference.md, Certificate findings); absent when the certificate had none. */
   readonly signatureAlgorithm?: string;
   readonly signatureHash?: string;
