@@ -135,6 +135,6 @@ export function settleClient(decision: ClientDecision, delivered: ReadonlySet<st
 }
 
 /** Drops undefined fields, so equal states serialize identically. */
-export function normalizeClientState(state: ClientState): ClientState {
+function normalizeClientState(state: ClientState): ClientState {
   return JSON.parse(JSON.stringify(state)) as ClientState;
 }

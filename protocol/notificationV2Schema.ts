@@ -20,7 +20,7 @@ import {
 import { FINDING_NAMES, isCertificateName, NOTIFICATION_EVENTS_V2, type NotificationV2 } from './notificationV2.ts';
 
 /** Longest `detail` of a `finding` (the value found, e.g. `RSA-1024`). */
-export const MAX_DETAIL_LENGTH = 200;
+const MAX_DETAIL_LENGTH = 200;
 
 const fields = z.object({
   id: notificationId,
@@ -45,7 +45,7 @@ const fields = z.object({
 type Fields = z.infer<typeof fields>;
 
 /** The first rule between fields that `n` breaks: the field it names and why; undefined when none. */
-export function subjectProblem(n: Fields): { readonly field: string; readonly message: string } | undefined {
+function subjectProblem(n: Fields): { readonly field: string; readonly message: string } | undefined {
   if (n.appliance !== undefined && n.address === undefined)
     return { field: 'address', message: 'required with appliance' };
   if (n.address !== undefined && n.appliance === undefined)
