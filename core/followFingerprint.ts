@@ -3,17 +3,10 @@
  * client's alike (docs/design.md, Alert policy): a different fingerprint starts afresh (no alert yet,
  * seen since now) and, when the replaced one had an active alert, remembers the clear it is owed. Pure.
  */
-import type { AlertSeverity } from '../protocol/notificationV2.ts';
+import type { CertificateHistory } from './types.ts';
 
-/** The part of a stored state the transition changes (ApplianceState and ClientState both have it). */
-export interface FingerprintHistory {
-  fingerprint?: string | undefined;
-  fingerprintSince?: string | undefined;
-  alertActive: boolean;
-  lastAlertAt?: string | undefined;
-  lastAlertSeverity?: AlertSeverity | undefined;
-  pendingClear?: { readonly fingerprint: string; readonly detectedAt: string } | undefined;
-}
+/** The part of a stored state the transition changes, writable while a decision builds the next state. */
+type FingerprintHistory = { -readonly [K in keyof CertificateHistory]: CertificateHistory[K] };
 
 /** Moves `next` on to `fingerprint` seen at `observedAt`; nothing changes when it is the one already kept. */
 export function followFingerprint(next: FingerprintHistory, fingerprint: string, observedAt: string): void {
