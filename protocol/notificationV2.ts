@@ -60,8 +60,7 @@ export type EventKind = (typeof EVENT_KINDS)[number];
  * (`client`); an `untrusted` / `unverifiable` notification names both. Every field v1 has means the
  * same here.
  */
-export interface NotificationV2 {
-  readonly id: string;
+export interface NotificationV2 extends Omit<Notification, 'appliance' | 'address' | 'event'> {
   readonly appliance?: string;
   /** With `appliance`: its address from the inventory, else `0.0.0.0`. */
   readonly address?: string;
@@ -77,12 +76,6 @@ export interface NotificationV2 {
   readonly assert?: boolean;
   /** Present only when a critical level is configured. */
   readonly severity?: AlertSeverity;
-  readonly notAfter?: string;
-  readonly notBefore?: string;
-  readonly fingerprintSha256?: string;
-  readonly observedAt: string;
-  readonly daysRemaining?: number;
-  readonly reason?: string;
   /** `replaced`: the fingerprint of the certificate that was replaced. */
   readonly previousFingerprintSha256?: string;
   /** `replaced`: whole days between the replacement and the replaced certificate's threshold. */
