@@ -11,12 +11,11 @@ import type { ClientProblem, ClientState } from './clientState.ts';
 import { dueRaise } from './dueRaise.ts';
 import { followFingerprint } from './followFingerprint.ts';
 import { logEntry } from './logEntry.ts';
+import type { Mutable } from './mutable.ts';
 import { formatOpensslDate } from './opensslDate.ts';
 import type { Evaluation, LogEntry } from './types.ts';
 
 const MS_PER_HOUR = 3_600_000;
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** The client line for an evaluation's status. */
 function statusLine(client: string, evaluation: Evaluation): LogEntry {

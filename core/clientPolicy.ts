@@ -12,10 +12,9 @@ import { clientExpiryPart, sinceOr } from './clientExpiry.ts';
 import { clientNotificationId } from './clientNotificationId.ts';
 import type { ClientState, ClientTrustAlert } from './clientState.ts';
 import { logEntry } from './logEntry.ts';
+import type { Mutable } from './mutable.ts';
 
 const MS_PER_HOUR = 3_600_000;
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** Decides the lines and notifications for one client at `now`. Pure. */
 export function decideClient(input: ClientPolicyInput): ClientDecision {

@@ -39,6 +39,7 @@ import { decideFindings, settleFindings } from './findingAlerts.ts';
 import type { Finding } from './findings.ts';
 import { followFingerprint } from './followFingerprint.ts';
 import { logEntry } from './logEntry.ts';
+import type { Mutable } from './mutable.ts';
 import { normalizeState } from './normalizeState.ts';
 import { notificationId } from './notificationId.ts';
 import { formatOpensslDate } from './opensslDate.ts';
@@ -116,7 +117,7 @@ export interface Decision {
   readonly findingNotifications?: readonly NotificationV2[];
 }
 
-type MutableState = { -readonly [K in keyof ApplianceState]: ApplianceState[K] };
+type MutableState = Mutable<ApplianceState>;
 
 export { actionKind } from './actionKind.ts';
 
