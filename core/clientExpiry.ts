@@ -4,6 +4,7 @@
  * policy), with the client* lines and notifications naming the `client`.
  */
 
+import type { MessageKey } from './catalogue.ts';
 import { certificateNotificationFields } from './certificateNotificationFields.ts';
 import type { ClientDue, ClientPolicyInput } from './clientDecision.ts';
 import { clientNotificationId } from './clientNotificationId.ts';
@@ -13,30 +14,25 @@ import { followFingerprint } from './followFingerprint.ts';
 import { logEntry } from './logEntry.ts';
 import type { Mutable } from './mutable.ts';
 import { formatOpensslDate } from './opensslDate.ts';
-import type { Evaluation, LogEntry } from './types.ts';
+import { statusLogEntry } from './statusMessage.ts';
+import type { Evaluation, LogEntry, Status } from './types.ts';
 
 const MS_PER_HOUR = 3_600_000;
 
+/** The client line of each status: the appliance line's (core/statusMessage.ts) naming the `client`. */
+const CLIENT_STATUS_KEYS: Readonly<Record<Status, MessageKey>> = {
+  valid: 'clientValid',
+  expiring: 'clientWillExpire',
+  expired: 'clientExpired',
+  not_yet_valid: 'clientNotYetValid',
+  missing: 'clientMissing',
+  invalid: 'clientInvalid',
+  unavailable: 'clientUnavailable',
+};
+
 /** The client line for an evaluation's status. */
 function statusLine(client: string, evaluation: Evaluation): LogEntry {
-  const cert = evaluation.certificate;
-  const notAfter = cert ? formatOpensslDate(cert.notAfter) : '';
-  switch (evaluation.status) {
-    case 'valid':
-      return logEntry('clientValid', { client, notAfter });
-    case 'expiring':
-      return logEntry('clientWillExpire', { client, notAfter });
-    case 'expired':
-      return logEntry('clientExpired', { client, notAfter });
-    case 'not_yet_valid':
-      return logEntry('clientNotYetValid', { client, notBefore: cert ? formatOpensslDate(cert.notBefore) : '' });
-    case 'missing':
-      return logEntry('clientMissing', { client });
-    case 'invalid':
-      return logEntry('clientInvalid', { client, reason: evaluation.error ?? 'unreadable certificate' });
-    case 'unavailable':
-      return logEntry('clientUnavailable', { client, reason: evaluation.error ?? 'source unavailable' });
-  }
+  return logEntry(CLIENT_STATUS_KEYS[evaluation.status], { client, ...statusLogEntry(evaluation).params });
 }
 
 /** Adds the client certificate's lines and due notifications; updates `next` as {@link decideClient} does. */
