@@ -14,10 +14,9 @@ import { followFingerprint } from './followFingerprint.ts';
 import { logEntry } from './logEntry.ts';
 import type { Mutable } from './mutable.ts';
 import { formatOpensslDate } from './opensslDate.ts';
+import { repeatDueAt } from './repeatDueAt.ts';
 import { statusLogEntry } from './statusMessage.ts';
 import type { Evaluation, LogEntry, Status } from './types.ts';
-
-const MS_PER_HOUR = 3_600_000;
 
 /** The client line of each status: the appliance line's (core/statusMessage.ts) naming the `client`. */
 const CLIENT_STATUS_KEYS: Readonly<Record<Status, MessageKey>> = {
@@ -104,10 +103,9 @@ function problemDue(input: ClientPolicyInput, event: ClientProblem, next: Mutabl
   const { settings, now, evaluation } = input;
   const since = next.problemSince?.event === event ? sinceOr(next.problemSince.since, now) : now.getTime();
   next.problemSince = { event, since: new Date(since).toISOString() };
-  const repeatMs = settings.repeatHours * MS_PER_HOUR;
   const last = next.lastProblem?.event === event ? Date.parse(next.lastProblem.at) : undefined;
-  if (last !== undefined && now.getTime() - last < repeatMs) return;
-  const dueAt = last !== undefined ? last + repeatMs : since;
+  const dueAt = repeatDueAt(last, since, settings.repeatHours, now);
+  if (dueAt === undefined) return;
   const id = clientNotificationId(input.client, event, dueAt, evaluation.certificate?.fingerprintSha256);
   const reason = event === 'invalid' && evaluation.error ? { reason: evaluation.error } : {};
   due.notifications.push({ ...fields(input), id, event, ...reason });
