@@ -5,6 +5,7 @@
  * of a state read plus a certificate read.
  */
 import { isUtcInstant } from '../protocol/isoInstant.ts';
+import type { Mutable } from './mutable.ts';
 import type { CachedCertificate, CachedChainCertificate, Certificate, CertificateFile } from './types.ts';
 
 const FINGERPRINT = /^[0-9A-F]{2}(:[0-9A-F]{2}){31}$/;
@@ -21,8 +22,6 @@ const MAX_ENTRIES = 64;
  * format 2 entry lacks: read as format 3, its certificate would have no findings.
  */
 export const CACHE_FORMAT = 3;
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** The chain fields worth caching. */
 function cacheChain(certificate: Certificate): CachedChainCertificate {

@@ -4,38 +4,34 @@
  * policy), with the client* lines and notifications naming the `client`.
  */
 
+import type { MessageKey } from './catalogue.ts';
+import { certificateNotificationFields } from './certificateNotificationFields.ts';
 import type { ClientDue, ClientPolicyInput } from './clientDecision.ts';
 import { clientNotificationId } from './clientNotificationId.ts';
 import type { ClientProblem, ClientState } from './clientState.ts';
 import { dueRaise } from './dueRaise.ts';
+import { followFingerprint } from './followFingerprint.ts';
 import { logEntry } from './logEntry.ts';
+import type { Mutable } from './mutable.ts';
 import { formatOpensslDate } from './opensslDate.ts';
-import type { Evaluation, LogEntry } from './types.ts';
+import { repeatDueAt } from './repeatDueAt.ts';
+import { statusLogEntry } from './statusMessage.ts';
+import type { Evaluation, LogEntry, Status } from './types.ts';
 
-const MS_PER_HOUR = 3_600_000;
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+/** The client line of each status: the appliance line's (core/statusMessage.ts) naming the `client`. */
+const CLIENT_STATUS_KEYS: Readonly<Record<Status, MessageKey>> = {
+  valid: 'clientValid',
+  expiring: 'clientWillExpire',
+  expired: 'clientExpired',
+  not_yet_valid: 'clientNotYetValid',
+  missing: 'clientMissing',
+  invalid: 'clientInvalid',
+  unavailable: 'clientUnavailable',
+};
 
 /** The client line for an evaluation's status. */
 function statusLine(client: string, evaluation: Evaluation): LogEntry {
-  const cert = evaluation.certificate;
-  const notAfter = cert ? formatOpensslDate(cert.notAfter) : '';
-  switch (evaluation.status) {
-    case 'valid':
-      return logEntry('clientValid', { client, notAfter });
-    case 'expiring':
-      return logEntry('clientWillExpire', { client, notAfter });
-    case 'expired':
-      return logEntry('clientExpired', { client, notAfter });
-    case 'not_yet_valid':
-      return logEntry('clientNotYetValid', { client, notBefore: cert ? formatOpensslDate(cert.notBefore) : '' });
-    case 'missing':
-      return logEntry('clientMissing', { client });
-    case 'invalid':
-      return logEntry('clientInvalid', { client, reason: evaluation.error ?? 'unreadable certificate' });
-    case 'unavailable':
-      return logEntry('clientUnavailable', { client, reason: evaluation.error ?? 'source unavailable' });
-  }
+  return logEntry(CLIENT_STATUS_KEYS[evaluation.status], { client, ...statusLogEntry(evaluation).params });
 }
 
 /** Adds the client certificate's lines and due notifications; updates `next` as {@link decideClient} does. */
@@ -46,13 +42,8 @@ export function clientExpiryPart(input: ClientPolicyInput, next: Mutable<ClientS
   if (evaluation.status !== 'unavailable' && cert && next.fingerprint !== cert.fingerprintSha256) {
     if (next.fingerprint !== undefined) {
       due.logs.push(logEntry('clientNew', { client, notAfter: formatOpensslDate(cert.notAfter) }));
-      if (next.alertActive && !next.pendingClear) {
-        next.pendingClear = { fingerprint: next.fingerprint, detectedAt: observedAt };
-      }
     }
-    Object.assign(next, { fingerprint: cert.fingerprintSha256, fingerprintSince: observedAt, alertActive: false });
-    next.lastAlertAt = undefined;
-    next.lastAlertSeverity = undefined;
+    followFingerprint(next, cert.fingerprintSha256, observedAt);
   }
   const line = statusLine(client, evaluation);
   // A critical certificate's line has syslog severity `crit`, as an appliance's (docs/reference.md, Expiry policy).
@@ -82,18 +73,10 @@ export function sinceOr(since: string | undefined, now: Date): number {
 /** The client and, when read, its certificate, as a notification carries them. */
 function fields(input: ClientPolicyInput) {
   const { client, evaluation, now } = input;
-  const cert = evaluation.certificate;
   return {
     client,
     observedAt: now.toISOString(),
-    ...(cert
-      ? {
-          notAfter: cert.notAfter.toISOString(),
-          notBefore: cert.notBefore.toISOString(),
-          fingerprintSha256: cert.fingerprintSha256,
-          daysRemaining: evaluation.daysRemaining,
-        }
-      : {}),
+    ...certificateNotificationFields(evaluation),
   };
 }
 
@@ -120,10 +103,9 @@ function problemDue(input: ClientPolicyInput, event: ClientProblem, next: Mutabl
   const { settings, now, evaluation } = input;
   const since = next.problemSince?.event === event ? sinceOr(next.problemSince.since, now) : now.getTime();
   next.problemSince = { event, since: new Date(since).toISOString() };
-  const repeatMs = settings.repeatHours * MS_PER_HOUR;
   const last = next.lastProblem?.event === event ? Date.parse(next.lastProblem.at) : undefined;
-  if (last !== undefined && now.getTime() - last < repeatMs) return;
-  const dueAt = last !== undefined ? last + repeatMs : since;
+  const dueAt = repeatDueAt(last, since, settings.repeatHours, now);
+  if (dueAt === undefined) return;
   const id = clientNotificationId(input.client, event, dueAt, evaluation.certificate?.fingerprintSha256);
   const reason = event === 'invalid' && evaluation.error ? { reason: evaluation.error } : {};
   due.notifications.push({ ...fields(input), id, event, ...reason });

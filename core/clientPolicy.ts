@@ -12,10 +12,8 @@ import { clientExpiryPart, sinceOr } from './clientExpiry.ts';
 import { clientNotificationId } from './clientNotificationId.ts';
 import type { ClientState, ClientTrustAlert } from './clientState.ts';
 import { logEntry } from './logEntry.ts';
-
-const MS_PER_HOUR = 3_600_000;
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+import type { Mutable } from './mutable.ts';
+import { repeatDueAt } from './repeatDueAt.ts';
 
 /** Decides the lines and notifications for one client at `now`. Pure. */
 export function decideClient(input: ClientPolicyInput): ClientDecision {
@@ -49,9 +47,8 @@ function bundlePart(input: ClientPolicyInput, next: Mutable<ClientState>, due: C
   const since = sinceOr(next.bundleProblemSince, now);
   next.bundleProblemSince = new Date(since).toISOString();
   const last = next.lastBundleProblem ? Date.parse(next.lastBundleProblem.at) : undefined;
-  const repeatMs = settings.repeatHours * MS_PER_HOUR;
-  if (last !== undefined && now.getTime() - last < repeatMs) return;
-  const dueAt = last === undefined ? since : last + repeatMs;
+  const dueAt = repeatDueAt(last, since, settings.repeatHours, now);
+  if (dueAt === undefined) return;
   const id = clientNotificationId(client, 'bundle', dueAt);
   due.notifications.push({ id, client, event: 'invalid', reason, observedAt: now.toISOString() });
   due.effects.push({ id, kind: 'bundle' });
@@ -103,10 +100,9 @@ function subject(input: ClientPolicyInput, t: ClientTrustInput) {
 
 /** An `untrusted` notification when none was delivered for this certificate yet, or the last is H old. */
 function untrustedDue(input: ClientPolicyInput, t: ClientTrustInput, alert: ClientTrustAlert, due: ClientDue): void {
-  const repeatMs = input.settings.repeatHours * MS_PER_HOUR;
   const last = alert.lastAlertAt === undefined ? undefined : Date.parse(alert.lastAlertAt);
-  if (last !== undefined && input.now.getTime() - last < repeatMs) return;
-  const dueAt = last === undefined ? Date.parse(alert.since) : last + repeatMs;
+  const dueAt = repeatDueAt(last, Date.parse(alert.since), input.settings.repeatHours, input.now);
+  if (dueAt === undefined) return;
   const id = clientNotificationId(input.client, 'untrusted', dueAt, alert.fingerprint, t.appliance);
   due.notifications.push({ ...subject(input, t), id, event: 'untrusted' });
   due.effects.push({ id, kind: 'untrusted', appliance: t.appliance });
@@ -135,6 +131,6 @@ export function settleClient(decision: ClientDecision, delivered: ReadonlySet<st
 }
 
 /** Drops undefined fields, so equal states serialize identically. */
-export function normalizeClientState(state: ClientState): ClientState {
+function normalizeClientState(state: ClientState): ClientState {
   return JSON.parse(JSON.stringify(state)) as ClientState;
 }

@@ -21,7 +21,7 @@ export interface ClientReportEntry {
 }
 
 /** The entry of one client as of `time`. */
-export function clientReportEntry(client: string, view: ClientView, time: Date): ClientReportEntry {
+function clientReportEntry(client: string, view: ClientView, time: Date): ClientReportEntry {
   const notAfter = view.notAfter ?? null;
   const daysRemaining =
     notAfter === null ? null : Math.floor(Math.floor((Date.parse(notAfter) - time.getTime()) / 1000) / 86_400);

@@ -3,8 +3,7 @@
  * docs/clients.md, State) and what the report shows of it. Times are evaluation instants, never the wall
  * clock, as for appliances.
  */
-import type { AlertSeverity } from '../protocol/notificationV2.ts';
-import type { Status } from './types.ts';
+import type { CertificateHistory, Status } from './types.ts';
 
 /** A listed appliance whose certificate the client does not trust, as notified. */
 export interface ClientTrustAlert {
@@ -19,19 +18,9 @@ export interface ClientTrustAlert {
 /** The problem events a client's own certificate or bundle is reported with, once per H. */
 export type ClientProblem = 'missing' | 'invalid' | 'not_yet_valid';
 
-/** The state of one client. */
-export interface ClientState {
+/** The state of one client: its own certificate's history as an appliance's (`client.pem`), and more. */
+export interface ClientState extends CertificateHistory {
   readonly version: 1;
-  /** The client certificate seen last, and since when. */
-  readonly fingerprint?: string;
-  readonly fingerprintSince?: string;
-  /** True while an expiry notification for `fingerprint` was delivered and not cleared. */
-  readonly alertActive: boolean;
-  readonly lastAlertAt?: string;
-  /** That raise's severity, only with a critical level (docs/reference.md, Expiry policy). */
-  readonly lastAlertSeverity?: AlertSeverity;
-  /** A replaced certificate whose active alert still needs its clearing notification. */
-  readonly pendingClear?: { readonly fingerprint: string; readonly detectedAt: string };
   /** The last problem with the client certificate delivered, to report it once per H. */
   readonly lastProblem?: { readonly event: ClientProblem; readonly at: string };
   /**

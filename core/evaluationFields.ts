@@ -32,7 +32,7 @@ export interface EvaluationFields {
 export type { FindingEntry } from './types.ts';
 
 /** The JSON form of findings: which and the value found (a deciding chain certificate stays internal). */
-export function findingEntries(findings: readonly { finding: FindingName; detail: string }[]): FindingEntry[] {
+function findingEntries(findings: readonly { finding: FindingName; detail: string }[]): FindingEntry[] {
   return findings.map(({ finding, detail }) => ({ finding, detail }));
 }
 

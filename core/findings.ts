@@ -66,7 +66,7 @@ function nameMismatch(certificate: Certificate, serverName: string | undefined):
 }
 
 /** The chain certificate expiring first, when it expires more than a day before the leaf. */
-export function chainExpiringFirst(file: CertificateFile): Certificate | undefined {
+function chainExpiringFirst(file: CertificateFile): Certificate | undefined {
   const leafNotAfter = file.certificate.notAfter.getTime();
   let first: Certificate | undefined;
   for (const chain of file.chain) {

@@ -8,11 +8,12 @@ import { isCertificateName } from '../protocol/notificationV2.ts';
 import { applianceStateProblem } from './applianceStateProblem.ts';
 import { usableView } from './applianceView.ts';
 import { usableFindingRecords } from './findingAlerts.ts';
+import type { Mutable } from './mutable.ts';
 import { usableOwed } from './owedDelivery.ts';
 import { usablePendingReplaced } from './replacedCertificate.ts';
 import type { ApplianceState } from './types.ts';
 
-type MutableState = { -readonly [K in keyof ApplianceState]: ApplianceState[K] };
+type MutableState = Mutable<ApplianceState>;
 
 /** Drops undefined fields and fixes the key order, so equal states serialize identically. */
 export function normalizeState(state: ApplianceState): ApplianceState {

@@ -33,10 +33,13 @@ import type { Notification, NotificationEvent } from '../protocol/notification.t
 import { type AlertSeverity, type AnyNotification, fitsV1, type NotificationV2 } from '../protocol/notificationV2.ts';
 import { type ActionKind, actionKind } from './actionKind.ts';
 import { certificateLine } from './certificateLine.ts';
+import { certificateNotificationFields } from './certificateNotificationFields.ts';
 import { dueRaise } from './dueRaise.ts';
 import { decideFindings, settleFindings } from './findingAlerts.ts';
 import type { Finding } from './findings.ts';
+import { followFingerprint } from './followFingerprint.ts';
 import { logEntry } from './logEntry.ts';
+import type { Mutable } from './mutable.ts';
 import { normalizeState } from './normalizeState.ts';
 import { notificationId } from './notificationId.ts';
 import { formatOpensslDate } from './opensslDate.ts';
@@ -114,7 +117,7 @@ export interface Decision {
   readonly findingNotifications?: readonly NotificationV2[];
 }
 
-type MutableState = { -readonly [K in keyof ApplianceState]: ApplianceState[K] };
+type MutableState = Mutable<ApplianceState>;
 
 export { actionKind } from './actionKind.ts';
 
@@ -298,9 +301,8 @@ function isRenewal(previous: ApplianceState | undefined, cert: Certificate, leaf
 }
 
 /**
- * The state once this run's certificate is seen: a different fingerprint starts afresh (no alert yet,
- * seen since now) and, when the replaced one had an active alert, remembers the clear it is owed.
- * Without a certificate (missing, invalid) the previous one's fields are kept. Pure.
+ * The state once this run's certificate is seen: a different fingerprint starts afresh, owing a clear
+ * for an active alert (core/followFingerprint.ts). Without a certificate (missing, invalid) the previous one's fields are kept. Pure.
  */
 function followCertificate(
   previous: ApplianceState | undefined,
@@ -309,17 +311,7 @@ function followCertificate(
 ): MutableState {
   const next: MutableState = { ...(previous ?? { version: 1, alertActive: false }), version: 1 };
   if (!cert) return next;
-  if (previous?.fingerprint !== cert.fingerprintSha256) {
-    // One clear lowers the appliance's alert; an older clear still pending already covers it.
-    if (previous?.fingerprint !== undefined && previous.alertActive && !previous.pendingClear) {
-      next.pendingClear = { fingerprint: previous.fingerprint, detectedAt: observedAt };
-    }
-    next.fingerprint = cert.fingerprintSha256;
-    next.fingerprintSince = observedAt;
-    next.alertActive = false;
-    next.lastAlertAt = undefined;
-    next.lastAlertSeverity = undefined;
-  }
+  followFingerprint(next, cert.fingerprintSha256, observedAt);
   next.notAfter = cert.notAfter.toISOString();
   return next;
 }
@@ -327,20 +319,12 @@ function followCertificate(
 /** The fields every raising or problem notification carries: the appliance and, when read, its certificate. */
 function commonFields(input: PolicyInput, observedAt: string) {
   const { appliance, address, evaluation } = input;
-  const cert = evaluation.certificate;
   return {
     appliance,
     address,
     ...(input.certificate !== undefined ? { certificate: input.certificate } : {}),
     observedAt,
-    ...(cert
-      ? {
-          notAfter: cert.notAfter.toISOString(),
-          notBefore: cert.notBefore.toISOString(),
-          fingerprintSha256: cert.fingerprintSha256,
-          daysRemaining: evaluation.daysRemaining,
-        }
-      : {}),
+    ...certificateNotificationFields(evaluation),
   };
 }
 

@@ -11,7 +11,7 @@ import { type SignedCertificate, signedCertificate } from './signedCertificate.t
 import type { Certificate } from './types.ts';
 
 /** Largest bundle read (1 MiB), and most certificates in one. */
-export const MAX_BUNDLE_BYTES = 1024 * 1024;
+const MAX_BUNDLE_BYTES = 1024 * 1024;
 export const MAX_BUNDLE_CERTIFICATES = 1000;
 
 /** One registered certificate, with its key when it could be read (a CA's signature check needs it). */

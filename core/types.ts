@@ -170,17 +170,10 @@ export const DEFAULT_SETTINGS: Settings = { thresholdDays: 30, repeatHours: 24 }
  * (an S3 ETag). When a listing reports the same version again the certificate is not fetched: the
  * evaluation is rebuilt from these fields, which saves one request per appliance on every steady run.
  */
-export interface CachedCertificate {
+export interface CachedCertificate extends CachedChainCertificate {
   /** Cache format; entries of another format are ignored (see `CACHE_FORMAT`). */
   readonly format: number;
   readonly sourceVersion: string;
-  readonly notBefore: string;
-  readonly notAfter: string;
-  readonly subject: string;
-  readonly issuer: string;
-  readonly serialNumber: string;
-  readonly keyType: string;
-  readonly fingerprintSha256: string;
   /** What the findings read (docs/reference.md, Certificate findings); absent when the certificate had none. */
   readonly signatureAlgorithm?: string;
   readonly signatureHash?: string;
@@ -202,29 +195,41 @@ export interface CachedChainCertificate {
 }
 
 /**
- * Per-appliance state kept between runs. Times are evaluation instants (`now` of the run), never the
- * wall clock, so a replay with the same `now` is exact.
+ * What a stored state keeps of the certificate seen last and its expiry alert, for an appliance's
+ * certificates and a Luna client's alike; core/followFingerprint.ts moves it on to a new certificate.
  */
-export interface ApplianceState {
-  readonly version: 1;
+export interface CertificateHistory {
   /** Fingerprint of the certificate seen last run. */
   readonly fingerprint?: string;
-  /** notAfter of that certificate, ISO 8601. */
-  readonly notAfter?: string;
   /**
    * The evaluation instant `fingerprint` was first seen. A first alert's id derives from it, so the id
    * survives retries yet differs when an old certificate comes back after a renewal.
    */
   readonly fingerprintSince?: string;
-  /** True while a raising trap was delivered for `fingerprint` and not cleared. */
+  /** True while a raising notification was delivered for `fingerprint` and not cleared. */
   readonly alertActive: boolean;
-  /** When the last raising trap for `fingerprint` was delivered (evaluation instant, ISO 8601). */
+  /** When the last raising notification for `fingerprint` was delivered (evaluation instant, ISO 8601). */
   readonly lastAlertAt?: string;
   /**
-   * The severity that raising trap carried, when a critical level was configured (docs/reference.md, Expiry
+   * The severity that raise carried, when a critical level was configured (docs/reference.md, Expiry
    * policy): entering `critical` after a `warning` (or an alert without severity) is an escalation, due at once.
    */
   readonly lastAlertSeverity?: AlertSeverity;
+  /**
+   * After a renewal, the replaced certificate whose active alert still needs its clearing notification
+   * (kept until one is delivered) and the evaluation instant the renewal was detected.
+   */
+  readonly pendingClear?: { readonly fingerprint: string; readonly detectedAt: string };
+}
+
+/**
+ * Per-appliance state kept between runs. Times are evaluation instants (`now` of the run), never the
+ * wall clock, so a replay with the same `now` is exact.
+ */
+export interface ApplianceState extends CertificateHistory {
+  readonly version: 1;
+  /** notAfter of that certificate, ISO 8601. */
+  readonly notAfter?: string;
   /** The last missing / invalid / not_yet_valid report forwarded, to rate-limit them to once per H. */
   readonly lastProblem?: { readonly event: NotificationEvent; readonly at: string };
   /**
@@ -233,11 +238,6 @@ export interface ApplianceState {
    * retried report keeps its id.
    */
   readonly problem?: { readonly event: NotificationEvent; readonly since: string };
-  /**
-   * After a renewal, the replaced certificate whose active alert still needs its clearing notification
-   * (kept until one is delivered) and the evaluation instant the renewal was detected.
-   */
-  readonly pendingClear?: { readonly fingerprint: string; readonly detectedAt: string };
   /**
    * An unplanned replacement still to be notified (docs/reference.md, Replaced certificates): kept until its
    * `replaced` notification is delivered, so a failed one is retried under the same id.

@@ -22,7 +22,7 @@ import {
  */
 export const MAX_DAYS_REMAINING = 3_652_425;
 
-export const isoInstant = z.string().refine((v) => parseIsoInstant(v) !== undefined, 'must be an ISO 8601 instant');
+const isoInstant = z.string().refine((v) => parseIsoInstant(v) !== undefined, 'must be an ISO 8601 instant');
 
 export const notificationId = z
   .string()
@@ -37,7 +37,20 @@ export const fingerprint = z.string().regex(FINGERPRINT_SHA256, 'must be 32 hex 
 
 export const days = z.number().int().min(-MAX_DAYS_REMAINING).max(MAX_DAYS_REMAINING);
 
-export const reason = z.string().max(MAX_REASON_LENGTH);
+const reason = z.string().max(MAX_REASON_LENGTH);
+
+/**
+ * What both versions carry of an observation: the certificate's validity and fingerprint, when it was
+ * observed, the days remaining and a reason. Spread where both list them, so parsed fields keep their order.
+ */
+export const observationFields = {
+  notAfter: isoInstant.optional(),
+  notBefore: isoInstant.optional(),
+  fingerprintSha256: fingerprint.optional(),
+  observedAt: isoInstant,
+  daysRemaining: days.optional(),
+  reason: reason.optional(),
+};
 
 /** The outcome of validating a batch: the notifications, or a message naming the field. */
 export type Validation<T> =

@@ -8,11 +8,8 @@ import { NOTIFICATION_EVENTS, type Notification } from './notification.ts';
 import {
   applianceAddress,
   applianceName,
-  days,
-  fingerprint,
-  isoInstant,
   notificationId,
-  reason,
+  observationFields,
   type Validation,
   validateBatch,
 } from './notificationFields.ts';
@@ -22,12 +19,7 @@ const notificationSchema = z.object({
   appliance: applianceName,
   address: applianceAddress,
   event: z.enum(NOTIFICATION_EVENTS),
-  notAfter: isoInstant.optional(),
-  notBefore: isoInstant.optional(),
-  fingerprintSha256: fingerprint.optional(),
-  observedAt: isoInstant,
-  daysRemaining: days.optional(),
-  reason: reason.optional(),
+  ...observationFields,
 });
 
 /** The outcome of {@link validateNotificationBatch}: the notifications, or a message naming the field. */

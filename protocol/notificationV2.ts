@@ -11,7 +11,7 @@ import { NOTIFICATION_EVENTS, type Notification, type NotificationEvent } from '
 export const NOTIFICATIONS_V2_PATH = '/v2/notifications';
 
 /** Events only `/v2` carries. */
-export const V2_ONLY_EVENTS = ['replaced', 'untrusted', 'unverifiable', 'finding'] as const;
+const V2_ONLY_EVENTS = ['replaced', 'untrusted', 'unverifiable', 'finding'] as const;
 
 /** Every event a v2 notification can carry. */
 export const NOTIFICATION_EVENTS_V2 = [...NOTIFICATION_EVENTS, ...V2_ONLY_EVENTS] as const;
@@ -39,7 +39,7 @@ export type FindingName = (typeof FINDING_NAMES)[number];
 export const CERTIFICATE_NAME = /^[a-z][a-z0-9-]{0,31}$/;
 
 /** Names the NTLS certificate holds already, so a named certificate may not take them. */
-export const RESERVED_CERTIFICATE_NAMES: readonly string[] = ['server', 'ntls'];
+const RESERVED_CERTIFICATE_NAMES: readonly string[] = ['server', 'ntls'];
 
 /** True for a name an appliance's additional certificate may have. */
 export function isCertificateName(name: string): boolean {
@@ -60,8 +60,7 @@ export type EventKind = (typeof EVENT_KINDS)[number];
  * (`client`); an `untrusted` / `unverifiable` notification names both. Every field v1 has means the
  * same here.
  */
-export interface NotificationV2 {
-  readonly id: string;
+export interface NotificationV2 extends Omit<Notification, 'appliance' | 'address' | 'event'> {
   readonly appliance?: string;
   /** With `appliance`: its address from the inventory, else `0.0.0.0`. */
   readonly address?: string;
@@ -77,12 +76,6 @@ export interface NotificationV2 {
   readonly assert?: boolean;
   /** Present only when a critical level is configured. */
   readonly severity?: AlertSeverity;
-  readonly notAfter?: string;
-  readonly notBefore?: string;
-  readonly fingerprintSha256?: string;
-  readonly observedAt: string;
-  readonly daysRemaining?: number;
-  readonly reason?: string;
   /** `replaced`: the fingerprint of the certificate that was replaced. */
   readonly previousFingerprintSha256?: string;
   /** `replaced`: whole days between the replacement and the replaced certificate's threshold. */

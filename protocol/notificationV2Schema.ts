@@ -12,16 +12,15 @@ import {
   applianceName,
   days,
   fingerprint,
-  isoInstant,
   notificationId,
-  reason,
+  observationFields,
   type Validation,
   validateBatch,
 } from './notificationFields.ts';
 import { FINDING_NAMES, isCertificateName, NOTIFICATION_EVENTS_V2, type NotificationV2 } from './notificationV2.ts';
 
 /** Longest `detail` of a `finding` (the value found, e.g. `RSA-1024`). */
-export const MAX_DETAIL_LENGTH = 200;
+const MAX_DETAIL_LENGTH = 200;
 
 const fields = z.object({
   id: notificationId,
@@ -35,12 +34,7 @@ const fields = z.object({
   event: z.enum(NOTIFICATION_EVENTS_V2),
   assert: z.boolean().optional(),
   severity: z.enum(['warning', 'critical']).optional(),
-  notAfter: isoInstant.optional(),
-  notBefore: isoInstant.optional(),
-  fingerprintSha256: fingerprint.optional(),
-  observedAt: isoInstant,
-  daysRemaining: days.optional(),
-  reason: reason.optional(),
+  ...observationFields,
   previousFingerprintSha256: fingerprint.optional(),
   daysEarly: days.optional(),
   finding: z.enum(FINDING_NAMES).optional(),
@@ -51,7 +45,7 @@ const fields = z.object({
 type Fields = z.infer<typeof fields>;
 
 /** The first rule between fields that `n` breaks: the field it names and why; undefined when none. */
-export function subjectProblem(n: Fields): { readonly field: string; readonly message: string } | undefined {
+function subjectProblem(n: Fields): { readonly field: string; readonly message: string } | undefined {
   if (n.appliance !== undefined && n.address === undefined)
     return { field: 'address', message: 'required with appliance' };
   if (n.address !== undefined && n.appliance === undefined)
