@@ -13,6 +13,7 @@ import { type DemoKeys, makeCertificatePem, makeDemoKeys } from '../../examples/
 import { buildGatewayConfig } from '../../gateway/config/gatewayConfig.ts';
 import { type RunningGateway, startGateway } from '../../gateway/gatewayRuntime.ts';
 import { runCheckCli } from '../helpers/checkCli.ts';
+import { settledLines } from '../helpers/peerProcess.ts';
 import { type RunningRsyslog, startRsyslog } from '../helpers/rsyslog.ts';
 import { type RunningSnmptrapd, startSnmptrapd } from '../helpers/snmptrapd.ts';
 
@@ -76,20 +77,13 @@ function check(fleet: string, gatewayUrl: string, days: number, extraArgs: strin
 
 /** What rsyslogd received for `host`, once at least `n` lines arrived and a moment passed for a stray one. */
 async function syslogFor(host: string, n: number): Promise<string[]> {
-  const mine = () => rsyslog.lines().filter((l) => l.split('|')[2] === host);
-  const until = Date.now() + 10_000;
-  while (mine().length < n && Date.now() < until) await new Promise((r) => setTimeout(r, 25));
-  await new Promise((r) => setTimeout(r, 300));
-  return mine();
+  return settledLines(() => rsyslog.lines().filter((l) => l.split('|')[2] === host), n, 300);
 }
 
 /** The traps naming `appliance` in a varbind, once at least `n` arrived and a moment passed. */
 async function trapsFor(appliance: string, n: number): Promise<string[]> {
   const mine = () => trapd.lines().filter((l) => l.includes(`"${appliance}"`) || l.includes(`[${appliance}:`));
-  const until = Date.now() + 10_000;
-  while (mine().length < n && Date.now() < until) await new Promise((r) => setTimeout(r, 25));
-  await new Promise((r) => setTimeout(r, 500));
-  return mine();
+  return settledLines(mine, n, 500);
 }
 
 before(async () => {

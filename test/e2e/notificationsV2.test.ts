@@ -12,6 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { buildGatewayConfig } from '../../gateway/config/gatewayConfig.ts';
 import { type RunningGateway, startGateway } from '../../gateway/gatewayRuntime.ts';
 import { type GatewayResponse, rawRequest, signedHeaders } from '../helpers/gatewayClient.ts';
+import { settledLines } from '../helpers/peerProcess.ts';
 import { type RunningRsyslog, startRsyslog } from '../helpers/rsyslog.ts';
 import { type RunningSnmptrapd, startSnmptrapd } from '../helpers/snmptrapd.ts';
 
@@ -79,11 +80,7 @@ const finding = (appliance: string) => ({
 
 /** Lines received for `host` (HOSTNAME), once at least `n` arrived and a moment passed for a stray one. */
 async function syslogFor(host: string, n: number): Promise<string[]> {
-  const mine = () => rsyslog.lines().filter((l) => l.split('|')[2] === host);
-  const until = Date.now() + 10_000;
-  while (mine().length < n && Date.now() < until) await new Promise((r) => setTimeout(r, 25));
-  await new Promise((r) => setTimeout(r, 300));
-  return mine();
+  return settledLines(() => rsyslog.lines().filter((l) => l.split('|')[2] === host), n, 300);
 }
 
 /** A received line as `severity|body`. */
@@ -91,11 +88,7 @@ const shown = (line: string) => `${line.split('|')[1]}|${line.slice(line.indexOf
 
 /** Traps whose varbinds mention `text`, after they settled. */
 async function trapsWith(text: string, atLeast: number): Promise<string[]> {
-  const mine = () => trapd.lines().filter((l) => l.includes(text));
-  const until = Date.now() + 10_000;
-  while (mine().length < atLeast && Date.now() < until) await new Promise((r) => setTimeout(r, 25));
-  await new Promise((r) => setTimeout(r, 500));
-  return mine();
+  return settledLines(() => trapd.lines().filter((l) => l.includes(text)), atLeast, 500);
 }
 
 describe('POST /v2/notifications into snmptrapd and rsyslogd', () => {
