@@ -1,0 +1,15 @@
+import type { TrapHostConfig } from '../../gateway/config/trapHostConfig.ts';
+
+/** An SNMPv2c inform host on loopback `port` that gives up fast: one try of 200 ms, no pacing. */
+export const informHost = (label: string, port: number): TrapHostConfig => ({
+  label,
+  host: '127.0.0.1',
+  port,
+  version: '2c',
+  type: 'inform',
+  community: 'public',
+  retries: 0,
+  timeoutMs: 200,
+  backoff: 1,
+  maxPerSecond: 0,
+});
