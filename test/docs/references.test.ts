@@ -87,6 +87,7 @@ function sectionAfter(text: string, end: number): string | undefined {
 
 test('every docs/ page and section named anywhere in the project exists', () => {
   const broken: string[] = [];
+  let sections = 0;
   for (const file of projectFiles()) {
     const text = joined(readFileSync(join(ROOT, file), 'utf8'));
     for (const match of text.matchAll(/(?<![\w-])docs\/([a-z][a-z0-9-]*\.(?:md|png))(#[\w-]+)?/g)) {
@@ -100,24 +101,29 @@ test('every docs/ page and section named anywhere in the project exists', () => 
       if (anchor && !headingsOf(page).some((h) => h.slug === anchor))
         broken.push(`${file}: ${match[0]} (no such anchor)`);
       const section = sectionAfter(text, (match.index ?? 0) + match[0].length);
+      if (section) sections++;
       if (section && !sectionFound(section, headingsOf(page))) {
         broken.push(`${file}: ${page}, ${section.slice(0, 60)}…`);
       }
     }
   }
+  assert.ok(sections > 100, `only ${sections} section references found`);
   assert.deepEqual(broken, []);
 });
 
 test('every README section named anywhere in the project is a heading of the README', () => {
   const broken: string[] = [];
+  let sections = 0;
   for (const file of projectFiles()) {
     const text = joined(readFileSync(join(ROOT, file), 'utf8'));
     for (const match of text.matchAll(/(?<![\w./-])README,\s/g)) {
+      sections++;
       const section = text.slice((match.index ?? 0) + match[0].length, (match.index ?? 0) + 160);
       if (!sectionFound(section, headingsOf('README.md')))
         broken.push(`${file}: README section ${section.slice(0, 60)}…`);
     }
   }
+  assert.ok(sections > 0, 'no README section reference found');
   assert.deepEqual(broken, []);
 });
 

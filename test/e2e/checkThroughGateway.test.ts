@@ -18,6 +18,7 @@ import { type RunningGateway, startGateway } from '../../gateway/gatewayRuntime.
 import { runCheckCli } from '../helpers/checkCli.ts';
 import { type FaultProxy, startFaultProxy } from '../helpers/faultProxy.ts';
 import { freeTcpPort } from '../helpers/freePort.ts';
+import { informEntry } from '../helpers/informHost.ts';
 import { type RunningSnmptrapd, startSnmptrapd } from '../helpers/snmptrapd.ts';
 
 const HOUR = 3_600_000;
@@ -54,18 +55,7 @@ describe('check → gateway → snmptrapd across runs, with faults', () => {
       {
         listen: { host: '127.0.0.1', port: gatewayPort },
         auth: { keys: [{ id: 'lambda', secretFile }] },
-        trapHosts: [
-          {
-            name: 'nms',
-            host: '127.0.0.1',
-            port: trapd.port,
-            version: '2c',
-            type: 'inform',
-            community: 'public',
-            retries: 2,
-            timeoutMs: 1000,
-          },
-        ],
+        trapHosts: [informEntry('nms', trapd.port, 1000, 2)],
         syslog: [{ file: join(dir, 'lunalogs') }],
         stateDir: join(dir, 'gateway-state'),
       },

@@ -19,6 +19,7 @@ import type { LogEntry } from '../../core/types.ts';
 import { buildGatewayConfig } from '../../gateway/config/gatewayConfig.ts';
 import { type RunningGateway, startGateway } from '../../gateway/gatewayRuntime.ts';
 import { opensslChain } from '../helpers/opensslChain.ts';
+import { settledLines } from '../helpers/peerProcess.ts';
 import { type RunningRsyslog, startRsyslog } from '../helpers/rsyslog.ts';
 import { type RunningSnmptrapd, startSnmptrapd } from '../helpers/snmptrapd.ts';
 
@@ -108,11 +109,7 @@ function registeredFleet(name: string, client: string): string {
 
 /** Lines received with `text`, once at least `n` arrived and a moment passed for a stray one. */
 async function settled(read: () => string[], text: string, n: number): Promise<string[]> {
-  const mine = () => read().filter((l) => l.includes(text));
-  const until = Date.now() + 10_000;
-  while (mine().length < n && Date.now() < until) await new Promise((r) => setTimeout(r, 25));
-  await new Promise((r) => setTimeout(r, 500));
-  return mine();
+  return settledLines(() => read().filter((l) => l.includes(text)), n, 500);
 }
 
 describe('an unregistered regenerated certificate through the real gateway', () => {

@@ -17,6 +17,7 @@ import { createS3Client } from '../../adapters/s3/s3Client.ts';
 import { buildGatewayConfig } from '../../gateway/config/gatewayConfig.ts';
 import { type RunningGateway, startGateway } from '../../gateway/gatewayRuntime.ts';
 import { freeTcpPort } from '../helpers/freePort.ts';
+import { informEntry } from '../helpers/informHost.ts';
 import {
   type CertificateFactory,
   certificateFactory,
@@ -107,18 +108,7 @@ describe('collect → S3 → check → gateway → snmptrapd, and a regenerated 
       {
         listen: { host: '127.0.0.1', port },
         auth: { keys: [{ id: 'collector-e2e', secretFile }] },
-        trapHosts: [
-          {
-            name: 'nms',
-            host: '127.0.0.1',
-            port: trapd.port,
-            version: '2c',
-            type: 'inform',
-            community: 'public',
-            retries: 2,
-            timeoutMs: 1000,
-          },
-        ],
+        trapHosts: [informEntry('nms', trapd.port, 1000, 2)],
         syslog: [{ file: join(dir, 'lunalogs') }],
         stateDir: join(dir, 'gateway-state'),
       },

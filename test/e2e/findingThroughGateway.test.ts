@@ -12,6 +12,7 @@ import { buildGatewayConfig } from '../../gateway/config/gatewayConfig.ts';
 import { type RunningGateway, startGateway } from '../../gateway/gatewayRuntime.ts';
 import { runCheckCli } from '../helpers/checkCli.ts';
 import { type OpensslCertificates, opensslCertificates } from '../helpers/opensslCertificates.ts';
+import { settledLines } from '../helpers/peerProcess.ts';
 import { type RunningRsyslog, startRsyslog } from '../helpers/rsyslog.ts';
 import { type RunningSnmptrapd, startSnmptrapd } from '../helpers/snmptrapd.ts';
 
@@ -53,11 +54,7 @@ after(async () => {
 
 /** Syslog lines that mention `text`, once `n` arrived and a moment passed for a stray one. */
 async function linesWith(text: string, n: number): Promise<string[]> {
-  const mine = () => rsyslog.lines().filter((l) => l.includes(text));
-  const until = Date.now() + 10_000;
-  while (mine().length < n && Date.now() < until) await new Promise((r) => setTimeout(r, 25));
-  await new Promise((r) => setTimeout(r, 500));
-  return mine();
+  return settledLines(() => rsyslog.lines().filter((l) => l.includes(text)), n, 500);
 }
 
 const run = (fleet: string, state: string, extraArgs: string[] = []) =>

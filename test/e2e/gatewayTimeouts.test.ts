@@ -22,6 +22,7 @@ import { buildGatewayConfig } from '../../gateway/config/gatewayConfig.ts';
 import { type RunningGateway, startGateway } from '../../gateway/gatewayRuntime.ts';
 import { runCheckCli } from '../helpers/checkCli.ts';
 import { type FaultProxy, startFaultProxy } from '../helpers/faultProxy.ts';
+import { informEntry } from '../helpers/informHost.ts';
 import { type RunningSnmptrapd, startSnmptrapd } from '../helpers/snmptrapd.ts';
 
 const DAY = 86_400_000;
@@ -88,19 +89,7 @@ describe('gateway timeouts: check → gateway with a slow inform host → snmptr
       {
         listen: { host: '127.0.0.1', port: 0 },
         auth: { keys: [{ id: 'lambda', secretFile }] },
-        trapHosts: [
-          {
-            name: 'nms',
-            host: '127.0.0.1',
-            port: trapd.port,
-            version: '2c',
-            type: 'inform',
-            community: 'public',
-            retries: 3,
-            timeoutMs: 2000,
-            backoff: 2,
-          },
-        ],
+        trapHosts: [{ ...informEntry('nms', trapd.port, 2000, 3), backoff: 2 }],
         syslog: [{ file: join(dir, 'lunalogs') }],
         stateDir: join(dir, 'gateway-state'),
       },

@@ -18,6 +18,7 @@ import { buildGatewayConfig } from '../../gateway/config/gatewayConfig.ts';
 import { type RunningGateway, startGateway } from '../../gateway/gatewayRuntime.ts';
 import { runCheckCli } from '../helpers/checkCli.ts';
 import { freeTcpPort, freeUdpPort } from '../helpers/freePort.ts';
+import { informEntry } from '../helpers/informHost.ts';
 import { type RunningSnmptrapd, startSnmptrapd } from '../helpers/snmptrapd.ts';
 
 const HOUR = 3_600_000;
@@ -69,17 +70,6 @@ describe('check → gateway → three trap hosts, one of them a closed port', ()
     );
   };
 
-  const informHost = (name: string, port: number, timeoutMs: number, retries: number) => ({
-    name,
-    host: '127.0.0.1',
-    port,
-    version: '2c',
-    type: 'inform',
-    community: 'public',
-    retries,
-    timeoutMs,
-  });
-
   /** One scheduled run through the real CLI, as of `now`. */
   const check = async (now: string): Promise<RunResult> => {
     const run = await runCheckCli<RunResult['summary']>({
@@ -110,9 +100,9 @@ describe('check → gateway → three trap hosts, one of them a closed port', ()
         listen: { host: '127.0.0.1', port: gatewayPort },
         auth: { keys: [{ id: 'lambda', secretFile }] },
         trapHosts: [
-          informHost('nms1', nms1.port, 1000, 2),
-          informHost('nms2', nms2.port, 1000, 2),
-          informHost('nms3', closedPort, 300, 0),
+          informEntry('nms1', nms1.port, 1000, 2),
+          informEntry('nms2', nms2.port, 1000, 2),
+          informEntry('nms3', closedPort, 300, 0),
         ],
         syslog: [{ file: join(dir, 'lunalogs') }],
         stateDir: join(dir, 'gateway-state'),

@@ -13,7 +13,8 @@ import { type DemoKeys, makeCertificatePem, makeDemoKeys } from '../../examples/
 import { buildGatewayConfig } from '../../gateway/config/gatewayConfig.ts';
 import { type RunningGateway, startGateway } from '../../gateway/gatewayRuntime.ts';
 import { runCheckCli } from '../helpers/checkCli.ts';
-import { type RunningRsyslog, startRsyslog } from '../helpers/rsyslog.ts';
+import { settledLines } from '../helpers/peerProcess.ts';
+import { type RunningRsyslog, startRsyslog, syslogFrom } from '../helpers/rsyslog.ts';
 import { type RunningSnmptrapd, startSnmptrapd } from '../helpers/snmptrapd.ts';
 
 const CERTIFICATE_OID = '1.3.6.1.4.1.99999.7.1';
@@ -74,22 +75,10 @@ function check(fleet: string, gatewayUrl: string, days: number, extraArgs: strin
   });
 }
 
-/** What rsyslogd received for `host`, once at least `n` lines arrived and a moment passed for a stray one. */
-async function syslogFor(host: string, n: number): Promise<string[]> {
-  const mine = () => rsyslog.lines().filter((l) => l.split('|')[2] === host);
-  const until = Date.now() + 10_000;
-  while (mine().length < n && Date.now() < until) await new Promise((r) => setTimeout(r, 25));
-  await new Promise((r) => setTimeout(r, 300));
-  return mine();
-}
-
 /** The traps naming `appliance` in a varbind, once at least `n` arrived and a moment passed. */
 async function trapsFor(appliance: string, n: number): Promise<string[]> {
   const mine = () => trapd.lines().filter((l) => l.includes(`"${appliance}"`) || l.includes(`[${appliance}:`));
-  const until = Date.now() + 10_000;
-  while (mine().length < n && Date.now() < until) await new Promise((r) => setTimeout(r, 25));
-  await new Promise((r) => setTimeout(r, 500));
-  return mine();
+  return settledLines(mine, n, 500);
 }
 
 before(async () => {
@@ -117,7 +106,7 @@ describe('named and replaced certificates through the real gateway', () => {
     makeFleet('fleet-a', 'hsm-n1');
     const run = await check('fleet-a', withOids.url, 0);
     assert.equal(run.exitCode, 0, run.stderr);
-    const lines = await syslogFor('hsm-n1', 2);
+    const lines = await syslogFrom(rsyslog, 'hsm-n1', 2);
     assert.ok(
       lines.some((l) => l.endsWith('info : 0 : web certificate of hsm-n1 will expire on Dec  4 12:00:00 2026 GMT')),
       lines.join('\n'),
@@ -136,7 +125,7 @@ describe('named and replaced certificates through the real gateway', () => {
     const run = await check('fleet-a', withOids.url, 0.5, ['--replaced']);
     assert.equal(run.exitCode, 0, run.stderr);
     assert.equal(run.outcomes['hsm-n1']?.action, 'replaced');
-    const lines = await syslogFor('hsm-n1', 4);
+    const lines = await syslogFrom(rsyslog, 'hsm-n1', 4);
     const replaced = lines.find((l) => l.includes('NTLS certificate of hsm-n1 was replaced'));
     assert.match(
       replaced ?? '',
@@ -159,7 +148,7 @@ describe('named and replaced certificates through the real gateway', () => {
     writePem('fleet-b', 'hsm-n2/server.pem', 'hsm-n2 regenerated', 3650);
     const replaced = await check('fleet-b', withoutOids.url, 0.5, ['--replaced']);
     assert.equal(replaced.exitCode, 0, replaced.stderr);
-    const lines = await syslogFor('hsm-n2', 2);
+    const lines = await syslogFrom(rsyslog, 'hsm-n2', 2);
     assert.ok(lines.some((l) => l.endsWith('web certificate of hsm-n2 will expire on Dec  4 12:00:00 2026 GMT')));
     assert.ok(lines.some((l) => l.includes('NTLS certificate of hsm-n2 was replaced')));
     assert.equal((await trapsFor('hsm-n2', 0)).length, 0);

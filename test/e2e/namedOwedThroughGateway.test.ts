@@ -15,6 +15,7 @@ import { buildGatewayConfig } from '../../gateway/config/gatewayConfig.ts';
 import { type RunningGateway, startGateway } from '../../gateway/gatewayRuntime.ts';
 import { runCheckCli } from '../helpers/checkCli.ts';
 import { freeUdpPort } from '../helpers/freePort.ts';
+import { informEntry } from '../helpers/informHost.ts';
 import { type RunningSnmptrapd, startSnmptrapd } from '../helpers/snmptrapd.ts';
 
 const CERTIFICATE_OID = '1.3.6.1.4.1.99999.8.1';
@@ -52,21 +53,11 @@ before(async () => {
   writeFileSync(secretFile, `${'ab'.repeat(32)}\n`);
   nms1 = await startSnmptrapd();
   closedPort = await freeUdpPort();
-  const inform = (name: string, port: number, timeoutMs: number, retries: number) => ({
-    name,
-    host: '127.0.0.1',
-    port,
-    version: '2c',
-    type: 'inform',
-    community: 'public',
-    retries,
-    timeoutMs,
-  });
   const config = buildGatewayConfig(
     {
       listen: { host: '127.0.0.1', port: 0 },
       auth: { keys: [{ id: 'lambda', secretFile }] },
-      trapHosts: [inform('nms1', nms1.port, 1000, 2), inform('nms2', closedPort, 300, 0)],
+      trapHosts: [informEntry('nms1', nms1.port, 1000, 2), informEntry('nms2', closedPort, 300, 0)],
       syslog: [{ file: join(dir, 'lunalogs') }],
       snmp: { events: { certificate: { oid: CERTIFICATE_OID } } },
       stateDir: join(dir, 'gateway-state'),

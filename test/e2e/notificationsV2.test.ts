@@ -12,7 +12,8 @@ import { after, before, describe, it } from 'node:test';
 import { buildGatewayConfig } from '../../gateway/config/gatewayConfig.ts';
 import { type RunningGateway, startGateway } from '../../gateway/gatewayRuntime.ts';
 import { type GatewayResponse, rawRequest, signedHeaders } from '../helpers/gatewayClient.ts';
-import { type RunningRsyslog, startRsyslog } from '../helpers/rsyslog.ts';
+import { settledLines } from '../helpers/peerProcess.ts';
+import { type RunningRsyslog, startRsyslog, syslogFrom } from '../helpers/rsyslog.ts';
 import { type RunningSnmptrapd, startSnmptrapd } from '../helpers/snmptrapd.ts';
 
 const FINDING_OID = '1.3.6.1.4.1.99999.7.5';
@@ -77,25 +78,12 @@ const finding = (appliance: string) => ({
   observedAt: '2026-11-24T12:00:00Z',
 });
 
-/** Lines received for `host` (HOSTNAME), once at least `n` arrived and a moment passed for a stray one. */
-async function syslogFor(host: string, n: number): Promise<string[]> {
-  const mine = () => rsyslog.lines().filter((l) => l.split('|')[2] === host);
-  const until = Date.now() + 10_000;
-  while (mine().length < n && Date.now() < until) await new Promise((r) => setTimeout(r, 25));
-  await new Promise((r) => setTimeout(r, 300));
-  return mine();
-}
-
 /** A received line as `severity|body`. */
 const shown = (line: string) => `${line.split('|')[1]}|${line.slice(line.indexOf('certmonitord[4242]: ') + 20)}`;
 
 /** Traps whose varbinds mention `text`, after they settled. */
 async function trapsWith(text: string, atLeast: number): Promise<string[]> {
-  const mine = () => trapd.lines().filter((l) => l.includes(text));
-  const until = Date.now() + 10_000;
-  while (mine().length < atLeast && Date.now() < until) await new Promise((r) => setTimeout(r, 25));
-  await new Promise((r) => setTimeout(r, 500));
-  return mine();
+  return settledLines(() => trapd.lines().filter((l) => l.includes(text)), atLeast, 500);
 }
 
 describe('POST /v2/notifications into snmptrapd and rsyslogd', () => {
@@ -128,7 +116,7 @@ describe('POST /v2/notifications into snmptrapd and rsyslogd', () => {
     assert.ok(trap.includes(`.${FINDING_OID}.9 = STRING: "weak_key"`), trap);
     assert.ok(!trap.includes('.1.3.6.1.4.1.23629.1.5.2.2.6'), 'never ntlsAttentionNotify');
 
-    const lines = await syslogFor('hsm-f', 3);
+    const lines = await syslogFrom(rsyslog, 'hsm-f', 3);
     assert.deepEqual(lines.map(shown).sort(), [
       'info|info : 0 : Certificate finding SNMP trap sent to trap host nms',
       'info|info : 0 : Certificate finding SNMP trap sent to trap host v1',
@@ -145,7 +133,7 @@ describe('POST /v2/notifications into snmptrapd and rsyslogd', () => {
     const r = await postV2(withoutOid.url, [finding('hsm-g')]);
     assert.equal(r.status, 200, r.text);
     assert.deepEqual((r.body as { results: Array<{ traps: unknown[] }> }).results[0]!.traps, []);
-    const lines = await syslogFor('hsm-g', 1);
+    const lines = await syslogFrom(rsyslog, 'hsm-g', 1);
     assert.equal(lines.length, 1);
     assert.ok(lines[0]!.endsWith('warning : 0 : NTLS certificate of hsm-g has policy finding weak_key: RSA-1024'));
     assert.equal((await trapsWith('"hsm-g', 0)).length, 0);
@@ -177,7 +165,7 @@ describe('POST /v2/notifications into snmptrapd and rsyslogd', () => {
       ),
       traps[0]!,
     );
-    const lines = await syslogFor('hsm-c', 3);
+    const lines = await syslogFrom(rsyslog, 'hsm-c', 3);
     assert.equal(lines.length, 3);
     // PRI 170 = local5 (21) × 8 + crit (2): the event line only; the trap's own line keeps its severity.
     assert.ok(lines[0]!.startsWith('local5|crit|hsm-c|certmonitord[4242]:|<170>'), lines[0]!);

@@ -27,6 +27,7 @@ import { runCheckCli } from '../helpers/checkCli.ts';
 import { type FaultProxy, startFaultProxy } from '../helpers/faultProxy.ts';
 import { freeTcpPort } from '../helpers/freePort.ts';
 import { rawRequest } from '../helpers/gatewayClient.ts';
+import { informEntry } from '../helpers/informHost.ts';
 import { type RunningSnmptrapd, settledCountFor, startSnmptrapd } from '../helpers/snmptrapd.ts';
 
 const DAY = 86_400_000;
@@ -70,18 +71,7 @@ describe('standby gateways: check → primary or standby gateway → snmptrapd',
         listen: { host: '127.0.0.1', port },
         auth: { keys: [{ id: options.keyId ?? 'lambda', secretFile }] },
         ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
-        trapHosts: [
-          {
-            name: 'nms',
-            host: '127.0.0.1',
-            port: trapd.port,
-            version: '2c',
-            type: 'inform',
-            community: 'public',
-            retries: 2,
-            timeoutMs: 1000,
-          },
-        ],
+        trapHosts: [informEntry('nms', trapd.port, 1000, 2)],
         syslog: [{ file: join(dir, `${name}-lunalogs`) }],
         stateDir: join(dir, `${name}-state`),
       },

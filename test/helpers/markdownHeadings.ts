@@ -13,7 +13,7 @@ export interface MarkdownHeading {
 }
 
 /** GitHub's anchor for a heading's text: lower case, punctuation dropped, spaces to hyphens. */
-export function headingSlug(text: string): string {
+function headingSlug(text: string): string {
   return text
     .toLowerCase()
     .replace(/[^\p{L}\p{N}\s_-]/gu, '')

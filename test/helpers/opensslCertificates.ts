@@ -2,10 +2,7 @@
  * Certificates with chosen keys, hashes, lifetimes, names and issuers, made by the real openssl CLI in a
  * temporary folder (what the findings are compared against: `openssl x509 -text -noout`).
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { issueArgs, opensslFolder, selfSignArgs } from './opensslFolder.ts';
 
 export interface CertificateOptions {
   /** `rsa:1024`, `rsa:2048`, `ec:P-256`, `ed25519`. Default rsa:2048. */
@@ -39,11 +36,10 @@ function keyArgs(key: string, file: string): string[] {
 }
 
 export function opensslCertificates(): OpensslCertificates {
-  const dir = mkdtempSync(join(tmpdir(), 'certmonitor-findings-'));
-  const run = (...args: string[]): string =>
-    execFileSync('openssl', args, { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const folder = opensslFolder('certmonitor-findings-');
+  const { run } = folder;
   return {
-    dir,
+    dir: folder.dir,
     make(name, options = {}) {
       const key = options.key ?? 'rsa:2048';
       run(...keyArgs(key, `${name}.key`));
@@ -55,43 +51,14 @@ export function opensslCertificates(): OpensslCertificates {
       ];
       const subject = options.subject ?? `/CN=${name}`;
       if (options.issuer === undefined) {
-        run(
-          'req',
-          '-x509',
-          '-new',
-          '-key',
-          `${name}.key`,
-          '-subj',
-          subject,
-          ...common,
-          ...extensions,
-          '-out',
-          `${name}.pem`,
-        );
+        run(...selfSignArgs(name, subject, [...common, ...extensions]));
       } else {
         run('req', '-new', '-key', `${name}.key`, '-subj', subject, ...extensions, '-out', `${name}.csr`);
-        const issuer = options.issuer;
-        run(
-          'x509',
-          '-req',
-          '-in',
-          `${name}.csr`,
-          '-CA',
-          `${issuer}.pem`,
-          '-CAkey',
-          `${issuer}.key`,
-          '-set_serial',
-          '7',
-          '-copy_extensions',
-          'copy',
-          ...common,
-          '-out',
-          `${name}.pem`,
-        );
+        run(...issueArgs(name, options.issuer, '7', ['-copy_extensions', 'copy', ...common]));
       }
-      return readFileSync(join(dir, `${name}.pem`), 'utf8');
+      return folder.read(name);
     },
     text: (name) => run('x509', '-in', `${name}.pem`, '-text', '-noout'),
-    remove: () => rmSync(dir, { recursive: true, force: true }),
+    remove: folder.remove,
   };
 }

@@ -2,10 +2,8 @@
  * CA-issued and self-signed certificates of every signature algorithm a Luna client's trust check meets,
  * made by the real openssl CLI: RSA PKCS#1 v1.5, RSA-PSS, ECDSA P-256/384/521, Ed25519 and Ed448.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { issueArgs, opensslFolder, selfSignArgs } from './opensslFolder.ts';
 
 /** A signature algorithm of the test chains. */
 export type ChainAlgorithm = 'rsa' | 'rsa-pss' | 'ec-p256' | 'ec-p384' | 'ec-p521' | 'ed25519' | 'ed448';
@@ -48,75 +46,36 @@ export interface OpensslChain {
 }
 
 export function opensslChain(): OpensslChain {
-  const dir = mkdtempSync(join(tmpdir(), 'certmonitor-chain-'));
-  const run = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const folder = opensslFolder('certmonitor-chain-');
+  const { dir, run, read } = folder;
   const algorithms = new Map<string, ChainAlgorithm>();
-  const read = (name: string) => readFileSync(join(dir, `${name}.pem`), 'utf8');
+  const pss = (digest: string) => ['-sigopt', 'rsa_padding_mode:pss', '-sigopt', 'rsa_pss_saltlen:32', digest];
   return {
     dir,
     ca(name, algorithm) {
       run('genpkey', ...KEY_ARGS[algorithm], '-out', `${name}.key`);
-      run(
-        'req',
-        '-x509',
-        '-new',
-        '-key',
-        `${name}.key`,
-        '-subj',
-        `/CN=${name}`,
-        '-days',
-        '3650',
-        '-out',
-        `${name}.pem`,
-        ...(algorithm === 'rsa-pss'
-          ? ['-sigopt', 'rsa_padding_mode:pss', '-sigopt', 'rsa_pss_saltlen:32', '-sha256']
-          : []),
-      );
+      run(...selfSignArgs(name, `/CN=${name}`, ['-days', '3650', ...(algorithm === 'rsa-pss' ? pss('-sha256') : [])]));
       algorithms.set(name, algorithm);
       return read(name);
     },
     issue(ca, subject, sigopts = []) {
       run('genpkey', ...KEY_ARGS['ec-p256'], '-out', `${subject}.key`);
       run('req', '-new', '-key', `${subject}.key`, '-subj', `/CN=${subject}`, '-out', `${subject}.csr`);
-      const pss = algorithms.get(ca) === 'rsa-pss';
-      run(
-        'x509',
-        '-req',
-        '-in',
-        `${subject}.csr`,
-        '-CA',
-        `${ca}.pem`,
-        '-CAkey',
-        `${ca}.key`,
-        '-set_serial',
-        String(Date.now()),
+      const more = [
         '-days',
         '365',
-        '-out',
-        `${subject}.pem`,
-        ...(pss ? ['-sigopt', 'rsa_padding_mode:pss', '-sigopt', 'rsa_pss_saltlen:32', '-sha384'] : []),
+        ...(algorithms.get(ca) === 'rsa-pss' ? pss('-sha384') : []),
         ...sigopts.flatMap((o) => ['-sigopt', o]),
-      );
+      ];
+      run(...issueArgs(subject, ca, String(Date.now()), more));
       return read(subject);
     },
     selfSigned(subject) {
       run('genpkey', ...KEY_ARGS['ec-p256'], '-out', `${subject}.key`);
-      run(
-        'req',
-        '-x509',
-        '-new',
-        '-key',
-        `${subject}.key`,
-        '-subj',
-        `/CN=${subject}`,
-        '-days',
-        '3650',
-        '-out',
-        `${subject}.pem`,
-      );
+      run(...selfSignArgs(subject, `/CN=${subject}`, ['-days', '3650']));
       return read(subject);
     },
     files: (name) => ({ cert: join(dir, `${name}.pem`), key: join(dir, `${name}.key`) }),
-    remove: () => rmSync(dir, { recursive: true, force: true }),
+    remove: folder.remove,
   };
 }

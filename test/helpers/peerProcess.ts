@@ -78,3 +78,20 @@ export async function waitForLines(
     await new Promise((r) => setTimeout(r, 25));
   }
 }
+
+/**
+ * `read()` once it has at least `n` lines or `timeoutMs` passed, and after `settleMs` more for a late
+ * (doubled or stray) one to show up: a test that asserts an exact count must not stop looking at the first
+ * match. It never throws; the caller's assertion on the lines says what is missing.
+ */
+export async function settledLines(
+  read: () => string[],
+  n: number,
+  settleMs: number,
+  timeoutMs = 10_000,
+): Promise<string[]> {
+  const until = Date.now() + timeoutMs;
+  while (read().length < n && Date.now() < until) await new Promise((r) => setTimeout(r, 25));
+  await new Promise((r) => setTimeout(r, settleMs));
+  return read();
+}

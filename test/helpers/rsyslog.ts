@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freeTcpPort, freeUdpPort } from './freePort.ts';
-import { type PeerProcess, requireBinary, startPeer, waitForLines } from './peerProcess.ts';
+import { type PeerProcess, requireBinary, settledLines, startPeer, waitForLines } from './peerProcess.ts';
 
 export interface RsyslogOptions {
   readonly udp?: boolean;
@@ -87,4 +87,12 @@ export async function startRsyslog(options: RsyslogOptions = { udp: true, tcp: t
     },
     stop: () => peer.stop(),
   };
+}
+
+/**
+ * The lines `rsyslog` received from `hostname` (the HOSTNAME field), once at least `n` arrived or 10 s
+ * passed, and after 300 ms more for a stray one to show up.
+ */
+export function syslogFrom(rsyslog: RunningRsyslog, hostname: string, n: number): Promise<string[]> {
+  return settledLines(() => rsyslog.lines().filter((l) => l.split('|')[2] === hostname), n, 300);
 }

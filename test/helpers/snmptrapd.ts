@@ -12,7 +12,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freeUdpPort } from './freePort.ts';
-import { requireBinary, startPeer, waitForLines } from './peerProcess.ts';
+import { requireBinary, settledLines, startPeer, waitForLines } from './peerProcess.ts';
 
 /** A v3 user the receiver accepts. `engineId` set: for traps from that engine; absent: for informs. */
 export interface SnmptrapdV3User {
@@ -163,9 +163,6 @@ export async function startSnmptrapd(options: SnmptrapdOptions = {}): Promise<Ru
  * asserts an exact count must not stop looking at the first match.
  */
 export async function settledCountFor(trapd: RunningSnmptrapd, appliance: string, atLeast: number): Promise<number> {
-  const count = () => trapd.lines().filter((l) => l.includes(`"[${appliance}:`)).length;
-  const until = Date.now() + 15_000;
-  while (count() < atLeast && Date.now() < until) await new Promise((r) => setTimeout(r, 25));
-  await new Promise((r) => setTimeout(r, 500));
-  return count();
+  const mine = () => trapd.lines().filter((l) => l.includes(`"[${appliance}:`));
+  return (await settledLines(mine, atLeast, 500, 15_000)).length;
 }

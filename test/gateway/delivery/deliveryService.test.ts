@@ -10,6 +10,7 @@ import { DeliveryService } from '../../../gateway/delivery/deliveryService.ts';
 import { SnmpTrapSender } from '../../../gateway/snmp/snmpTrapSender.ts';
 import { SyslogWriter } from '../../../gateway/syslog/syslogWriter.ts';
 import type { Notification } from '../../../protocol/notification.ts';
+import { informHost } from '../../helpers/informHost.ts';
 import { type RunningSnmptrapd, startSnmptrapd } from '../../helpers/snmptrapd.ts';
 
 const OID = '1.3.6.1.4.1.23629.1.5.2.2.6';
@@ -25,19 +26,6 @@ after(async () => {
   await a.stop();
   await b.stop();
   rmSync(dir, { recursive: true, force: true });
-});
-
-const inform = (label: string, port: number): TrapHostConfig => ({
-  label,
-  host: '127.0.0.1',
-  port,
-  version: '2c',
-  type: 'inform',
-  community: 'public',
-  retries: 0,
-  timeoutMs: 200,
-  backoff: 1,
-  maxPerSecond: 0,
 });
 
 const note = (id: string, event: Notification['event'] = 'expired'): Notification => ({
@@ -58,7 +46,7 @@ function service(journal: DeliveryJournal, hosts: TrapHostConfig[], lines: strin
 describe('DeliveryService', () => {
   it('retries only the host that failed when the same id comes again', async () => {
     const journal = DeliveryJournal.open(join(dir, 'j1'), 86_400_000, Date.now());
-    const first = service(journal, [inform('A', a.port), inform('B', 9)], []);
+    const first = service(journal, [informHost('A', a.port), informHost('B', 9)], []);
     const [r1] = await first.svc.handleBatch([note('n1')]);
     first.sender.close();
     assert.equal(r1!.duplicate, false);
@@ -68,7 +56,7 @@ describe('DeliveryService', () => {
     assert.equal(a.lines().length, 1);
 
     // Host B comes back (same label, now reachable): only B receives the retry.
-    const second = service(journal, [inform('A', a.port), inform('B', b.port)], []);
+    const second = service(journal, [informHost('A', a.port), informHost('B', b.port)], []);
     const [r2] = await second.svc.handleBatch([note('n1')]);
     assert.deepEqual(r2, {
       id: 'n1',
@@ -94,7 +82,7 @@ describe('DeliveryService', () => {
   it('sends nothing for missing/invalid/not_yet_valid unless trapOnProblems, then flag 1', async () => {
     const journal = DeliveryJournal.open(join(dir, 'j2'), 86_400_000, Date.now());
     const before = a.lines().length;
-    const off = service(journal, [inform('A', a.port)], []);
+    const off = service(journal, [informHost('A', a.port)], []);
     const results = await off.svc.handleBatch([
       note('m1', 'missing'),
       note('i1', 'invalid'),
@@ -106,7 +94,7 @@ describe('DeliveryService', () => {
       [[], [], []],
     );
     assert.equal(a.lines().length, before);
-    const on = service(journal, [inform('A', a.port)], [], true);
+    const on = service(journal, [informHost('A', a.port)], [], true);
     const [r] = await on.svc.handleBatch([note('m2', 'missing')]);
     on.sender.close();
     assert.deepEqual(r!.traps, [{ host: 'A', ok: true }]);
@@ -118,7 +106,7 @@ describe('DeliveryService', () => {
   it('clears with flag 0 for a renewed certificate, and handles an id twice in one batch once', async () => {
     const journal = DeliveryJournal.open(join(dir, 'j3'), 86_400_000, Date.now());
     const before = a.lines().length;
-    const s = service(journal, [inform('A', a.port)], []);
+    const s = service(journal, [informHost('A', a.port)], []);
     const results = await s.svc.handleBatch([note('r1', 'renewed'), note('r1', 'renewed')]);
     s.sender.close();
     assert.equal(results.length, 2);
@@ -143,7 +131,7 @@ describe('DeliveryService', () => {
       events.push('host');
       realRecordHost(...args);
     };
-    const { svc, sender } = service(journal, [inform('A', a.port)], []);
+    const { svc, sender } = service(journal, [informHost('A', a.port)], []);
     await svc.handleBatch([note('durable-1')]);
     sender.close();
     assert.equal(events.at(-1), 'sync', `the last journal operation before the answer is an fsync: ${events}`);

@@ -14,6 +14,7 @@ import { DeliveryService } from '../../../gateway/delivery/deliveryService.ts';
 import { SnmpTrapSender } from '../../../gateway/snmp/snmpTrapSender.ts';
 import { SyslogWriter } from '../../../gateway/syslog/syslogWriter.ts';
 import type { NotificationV2 } from '../../../protocol/notificationV2.ts';
+import { informHost } from '../../helpers/informHost.ts';
 import { type RunningSnmptrapd, startSnmptrapd } from '../../helpers/snmptrapd.ts';
 
 const NTLS_OID = '1.3.6.1.4.1.23629.1.5.2.2.6';
@@ -31,19 +32,6 @@ after(async () => {
   await a.stop();
   await b.stop();
   rmSync(dir, { recursive: true, force: true });
-});
-
-const inform = (label: string, port: number): TrapHostConfig => ({
-  label,
-  host: '127.0.0.1',
-  port,
-  version: '2c',
-  type: 'inform',
-  community: 'public',
-  retries: 0,
-  timeoutMs: 200,
-  backoff: 1,
-  maxPerSecond: 0,
 });
 
 const untrusted = (id: string, assertion = true): NotificationV2 => ({
@@ -74,12 +62,12 @@ describe('DeliveryService with the newer kinds', () => {
   it("sends the kind's own trap, retries only the host that failed, and never writes the event line twice", async () => {
     const journal = DeliveryJournal.open(join(dir, 'j1'), 86_400_000, Date.now());
     const lines: string[] = [];
-    const first = service(journal, [inform('A', a.port), inform('B', 9)], lines);
+    const first = service(journal, [informHost('A', a.port), informHost('B', 9)], lines);
     const [r1] = await first.svc.handleBatch([untrusted('u1')]);
     first.sender.close();
     assert.deepEqual(r1!.traps[0], { host: 'A', ok: true });
     assert.equal(r1!.traps[1]!.ok, false);
-    const second = service(journal, [inform('A', a.port), inform('B', b.port)], lines);
+    const second = service(journal, [informHost('A', a.port), informHost('B', b.port)], lines);
     const [r2] = await second.svc.handleBatch([untrusted('u1')]);
     second.sender.close();
     assert.deepEqual(r2!.traps, [
@@ -117,7 +105,7 @@ describe('DeliveryService with the newer kinds', () => {
     const journal = DeliveryJournal.open(path, 86_400_000, Date.now());
     const before = a.lines().length;
     const lines: string[] = [];
-    const restarted = service(journal, [inform('A', a.port)], lines);
+    const restarted = service(journal, [informHost('A', a.port)], lines);
     const [r] = await restarted.svc.resumePending();
     restarted.sender.close();
     assert.deepEqual(r!.traps, [{ host: 'A', ok: true }]);
